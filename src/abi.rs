@@ -1,0 +1,221 @@
+//! The three x86 system call ABIs and where each keeps its number, arguments and result.
+//!
+//! Whatever instruction trapped, the kernel saves a 64-bit frame (`ucontext_t` with glibc's
+//! `gregs` order). This module is the only place that touches those registers by name; the
+//! rest of the crate asks it for "the number", "argument 3" or "the result".
+
+use crate::consts::{AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT};
+
+/// The ABI of a trapped system call.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::Abi;
+/// assert_eq!(Abi::from_audit_arch(sigsys::consts::AUDIT_ARCH_I386, 4), Some(Abi::I386));
+/// assert_eq!(Abi::from_audit_arch(sigsys::consts::AUDIT_ARCH_X86_64, 0x4000_0001), Some(Abi::X32));
+/// assert_eq!(Abi::from_audit_arch(0, 0), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Abi {
+    /// 64-bit `syscall`: number in RAX, arguments in RDI RSI RDX R10 R8 R9.
+    X86_64,
+    /// `int $0x80` (from 32- or 64-bit code): number in EAX, arguments in EBX ECX EDX ESI
+    /// EDI EBP, 32 bits each; the result is read from EAX.
+    I386,
+    /// x32: `syscall` with bit 30 (`0x4000_0000`) set in the number; registers as x86_64.
+    X32,
+}
+
+impl Abi {
+    /// The ABI of a call from `si_arch` and `si_syscall`, or `None` for a foreign arch.
+    ///
+    /// A 64-bit number is x32 when bit 30 is set and bit 31 is clear (negative numbers are
+    /// invalid 64-bit numbers, as the kernel treats them, not x32 ones).
+    pub const fn from_audit_arch(arch: u32, si_syscall: i32) -> Option<Abi> {
+        match arch {
+            AUDIT_ARCH_I386 => Some(Abi::I386),
+            AUDIT_ARCH_X86_64 if si_syscall >= 0 && si_syscall as u32 & X32_SYSCALL_BIT != 0 => {
+                Some(Abi::X32)
+            }
+            AUDIT_ARCH_X86_64 => Some(Abi::X86_64),
+            _ => None,
+        }
+    }
+
+    /// Short lowercase name: `"x86_64"`, `"i386"` or `"x32"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Abi::X86_64 => "x86_64",
+            Abi::I386 => "i386",
+            Abi::X32 => "x32",
+        }
+    }
+
+    /// The number as this ABI's table knows it (x32 bit cleared), from `si_syscall`.
+    pub const fn table_number(self, si_syscall: i32) -> u32 {
+        match self {
+            Abi::X32 => si_syscall as u32 & !X32_SYSCALL_BIT,
+            Abi::X86_64 | Abi::I386 => si_syscall as u32,
+        }
+    }
+
+    /// The value to load into RAX to issue table number `nr` with this ABI.
+    ///
+    /// x86_64 numbers are sign-extended (so the collision numbers like -512 stay what they
+    /// were), x32 numbers get their bit back, i386 numbers are zero-extended as `int $0x80`
+    /// leaves them.
+    pub const fn rax_for(self, nr: u32) -> u64 {
+        match self {
+            Abi::X86_64 => nr as i32 as i64 as u64,
+            Abi::X32 => (nr | X32_SYSCALL_BIT) as u64,
+            Abi::I386 => nr as u64,
+        }
+    }
+
+    /// The value the caller of this ABI sees in RAX for the result `ret`.
+    ///
+    /// An i386 caller reads EAX only: the result is truncated to 32 bits and sign-extended,
+    /// which is what the kernel leaves in RAX after `int $0x80`.
+    pub const fn result_rax(self, ret: i64) -> u64 {
+        match self {
+            Abi::I386 => ret as i32 as i64 as u64,
+            Abi::X86_64 | Abi::X32 => ret as u64,
+        }
+    }
+
+    /// Reads an argument register as the ABI defines it: 32-bit ABIs zero-extend.
+    const fn arg_value(self, raw: i64) -> u64 {
+        match self {
+            Abi::I386 => raw as u32 as u64,
+            Abi::X86_64 | Abi::X32 => raw as u64,
+        }
+    }
+
+    /// The registers holding arguments 1 to 6.
+    const fn arg_regs(self) -> [Reg; 6] {
+        match self {
+            Abi::I386 => [Reg::Rbx, Reg::Rcx, Reg::Rdx, Reg::Rsi, Reg::Rdi, Reg::Rbp],
+            Abi::X86_64 | Abi::X32 => [Reg::Rdi, Reg::Rsi, Reg::Rdx, Reg::R10, Reg::R8, Reg::R9],
+        }
+    }
+}
+
+/// General-purpose registers of the saved frame that the crate reads or writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reg {
+    R8,
+    R9,
+    R10,
+    Rdi,
+    Rsi,
+    Rbp,
+    Rbx,
+    Rdx,
+    Rax,
+    Rcx,
+    Rsp,
+    Rip,
+}
+
+/// The saved general-purpose registers of the interrupted code.
+///
+/// Layout is glibc's `gregset_t`: R8 R9 R10 R11 R12 R13 R14 R15 RDI RSI RBP RBX RDX RAX RCX
+/// RSP RIP EFL CSGSFS ERR TRAPNO OLDMASK CR2 (a unit test checks it against `libc::REG_*`).
+/// Registers are reached by destructuring, so no access can index out of bounds.
+pub(crate) type Gregs = [libc::greg_t; 23];
+
+/// Picks the field of `reg` out of a borrowed register array (shared or mutable), by
+/// destructuring: the same code serves reads and writes, and nothing is indexed.
+macro_rules! pick {
+    ($gregs:expr, $reg:expr) => {{
+        let [r8, r9, r10, _r11, _r12, _r13, _r14, _r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, ..] =
+            $gregs;
+        match $reg {
+            Reg::R8 => r8,
+            Reg::R9 => r9,
+            Reg::R10 => r10,
+            Reg::Rdi => rdi,
+            Reg::Rsi => rsi,
+            Reg::Rbp => rbp,
+            Reg::Rbx => rbx,
+            Reg::Rdx => rdx,
+            Reg::Rax => rax,
+            Reg::Rcx => rcx,
+            Reg::Rsp => rsp,
+            Reg::Rip => rip,
+        }
+    }};
+}
+
+/// Reads one register.
+pub(crate) fn get(g: &Gregs, reg: Reg) -> u64 {
+    *pick!(g, reg) as u64
+}
+
+/// Writes one register.
+pub(crate) fn set(g: &mut Gregs, reg: Reg, value: u64) {
+    *pick!(g, reg) = value as libc::greg_t;
+}
+
+/// The six arguments of `abi` as the kernel would read them.
+pub(crate) fn args(g: &Gregs, abi: Abi) -> [u64; 6] {
+    abi.arg_regs().map(|r| abi.arg_value(get(g, r) as i64))
+}
+
+/// Writes six arguments into `abi`'s registers (32-bit ABIs: low halves, zero-extended).
+pub(crate) fn set_args(g: &mut Gregs, abi: Abi, args: [u64; 6]) {
+    for (reg, value) in abi.arg_regs().into_iter().zip(args) {
+        set(g, reg, abi.arg_value(value as i64));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn register_order_matches_libc() {
+        let mut g: Gregs = [0; 23];
+        for (i, v) in g.iter_mut().enumerate() {
+            *v = i as i64;
+        }
+        for (reg, idx) in [
+            (Reg::R8, libc::REG_R8),
+            (Reg::R9, libc::REG_R9),
+            (Reg::R10, libc::REG_R10),
+            (Reg::Rdi, libc::REG_RDI),
+            (Reg::Rsi, libc::REG_RSI),
+            (Reg::Rbp, libc::REG_RBP),
+            (Reg::Rbx, libc::REG_RBX),
+            (Reg::Rdx, libc::REG_RDX),
+            (Reg::Rax, libc::REG_RAX),
+            (Reg::Rcx, libc::REG_RCX),
+            (Reg::Rsp, libc::REG_RSP),
+            (Reg::Rip, libc::REG_RIP),
+        ] {
+            assert_eq!(get(&g, reg), idx as u64, "{reg:?}");
+        }
+    }
+
+    #[test]
+    fn i386_args_are_low_halves() {
+        let mut g: Gregs = [-1; 23];
+        set_args(&mut g, Abi::X86_64, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(args(&g, Abi::X86_64), [1, 2, 3, 4, 5, 6]);
+        set(&mut g, Reg::Rbx, 0xdead_beef_0000_0007);
+        assert_eq!(args(&g, Abi::I386)[0], 7);
+        assert_eq!(Abi::I386.result_rax(-2), (-2i64) as u64);
+        assert_eq!(Abi::I386.result_rax(0x1_0000_0005), 5);
+    }
+
+    #[test]
+    fn rax_round_trips_table_numbers() {
+        assert_eq!(
+            Abi::X32.rax_for(Abi::X32.table_number(0x4000_0027)),
+            0x4000_0027
+        );
+        assert_eq!(Abi::X86_64.rax_for(-512i32 as u32), (-512i64) as u64);
+        assert_eq!(Abi::I386.rax_for(20), 20);
+    }
+}

@@ -1,0 +1,155 @@
+//! The typed errors of decoding, restarting and passing a call through.
+//!
+//! All are small `Copy` enums: a handler can match on them, count them, or format them
+//! (`Display`) into a fixed buffer without allocating.
+
+use core::fmt;
+
+/// Why a signal was not accepted as a genuine trapped system call.
+///
+/// Each variant is one distinct way a SIGSYS can be untrustworthy; a handler that gets one
+/// should not touch the context (and usually should not emulate anything).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The siginfo pointer was null.
+    NullSiginfo,
+    /// The context (`ucontext_t`) pointer was null.
+    NullContext,
+    /// The signal is not SIGSYS.
+    NotSigsys {
+        /// `si_signo` as received.
+        signo: i32,
+    },
+    /// `si_code <= 0`: sent by a process (`kill`, `tgkill`, `sigqueue`), not by a trap.
+    SentByProcess {
+        /// `si_code` as received (`SI_USER` = 0, `SI_TKILL` = -6, `SI_QUEUE` = -1, ...).
+        code: i32,
+    },
+    /// A positive `si_code` other than `SYS_SECCOMP` or `SYS_USER_DISPATCH`.
+    UnknownCode {
+        /// `si_code` as received.
+        code: i32,
+    },
+    /// `si_arch` is neither `AUDIT_ARCH_X86_64` nor `AUDIT_ARCH_I386`.
+    UnknownArch {
+        /// `si_arch` as received.
+        arch: u32,
+    },
+    /// The low 32 bits of RAX are not `si_syscall`, and no kernel restart fix-up explains it.
+    NumberMismatch {
+        /// `si_syscall` as received.
+        si_syscall: i32,
+        /// RAX in the saved context.
+        rax: u64,
+    },
+    /// RIP is not `si_call_addr`, and neither the vsyscall page nor a kernel rewind
+    /// explains it.
+    IpMismatch {
+        /// `si_call_addr` as received.
+        call_addr: u64,
+        /// RIP in the saved context.
+        rip: u64,
+    },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            DecodeError::NullSiginfo => f.write_str("null siginfo pointer"),
+            DecodeError::NullContext => f.write_str("null ucontext pointer"),
+            DecodeError::NotSigsys { signo } => write!(f, "signal {signo} is not SIGSYS"),
+            DecodeError::SentByProcess { code } => {
+                write!(
+                    f,
+                    "SIGSYS sent by a process (si_code {code}), not by a trap"
+                )
+            }
+            DecodeError::UnknownCode { code } => write!(f, "unknown SIGSYS si_code {code}"),
+            DecodeError::UnknownArch { arch } => write!(f, "unknown si_arch {arch:#x}"),
+            DecodeError::NumberMismatch { si_syscall, rax } => {
+                write!(f, "si_syscall {si_syscall} disagrees with RAX {rax:#x}")
+            }
+            DecodeError::IpMismatch { call_addr, rip } => {
+                write!(f, "si_call_addr {call_addr:#x} disagrees with RIP {rip:#x}")
+            }
+        }
+    }
+}
+
+/// Why a restart ("reload RAX, back RIP up by 2") was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RestartError {
+    /// The call came from the vsyscall page: RIP is a return address, there is no
+    /// instruction to go back to. Emulate it instead.
+    Vsyscall,
+    /// RIP is no longer the call address (the kernel already rewound it, or the handler
+    /// moved it): rewinding again would land in the middle of other code.
+    IpMoved {
+        /// RIP in the saved context.
+        rip: u64,
+        /// `si_call_addr`.
+        call_addr: u64,
+    },
+    /// The two bytes before the call address are not `syscall`, `int $0x80` or `sysenter`.
+    NotASyscallInstruction {
+        /// The bytes found.
+        bytes: [u8; 2],
+    },
+    /// The two bytes before the call address could not be read (for example execute-only
+    /// code); the error is what `process_vm_readv` said.
+    Unreadable {
+        /// The raw errno.
+        errno: i32,
+    },
+}
+
+impl fmt::Display for RestartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            RestartError::Vsyscall => f.write_str("vsyscall calls cannot be restarted"),
+            RestartError::IpMoved { rip, call_addr } => {
+                write!(f, "RIP {rip:#x} is not the call address {call_addr:#x}")
+            }
+            RestartError::NotASyscallInstruction { bytes: [a, b] } => {
+                write!(
+                    f,
+                    "bytes {a:02x} {b:02x} before the call address are not a system call"
+                )
+            }
+            RestartError::Unreadable { errno } => {
+                write!(f, "cannot read the call instruction (errno {errno})")
+            }
+        }
+    }
+}
+
+/// Why a call was not passed through the gate from inside the handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PassError {
+    /// The call switches stacks or returns twice into shared memory (`clone` with a new
+    /// stack or `CLONE_VM`/`CLONE_VFORK`, `clone3`, `vfork`, `rt_sigreturn`, `sigreturn`):
+    /// run from the handler it would return into the handler's frame. Restart it (letting it
+    /// through the filter) or emulate it instead.
+    Unsafe,
+}
+
+impl fmt::Display for PassError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PassError::Unsafe => {
+                f.write_str("this call cannot run inside a signal handler; restart or emulate it")
+            }
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+mod std_impls {
+    extern crate std;
+    impl std::error::Error for super::DecodeError {}
+    impl std::error::Error for super::RestartError {}
+    impl std::error::Error for super::PassError {}
+}

@@ -1,0 +1,147 @@
+//! Classic-BPF pieces for seccomp filters that work with the gate.
+//!
+//! [`gate_prefix`] goes in front of any filter: it lets every call made from the gate
+//! through and falls through to the rest of the filter otherwise. A filter that traps
+//! everything after it then makes the SIGSYS handler the only way out of the process: the
+//! supervisor from the original thread.
+
+use core::ops::Range;
+
+use libc::{sock_filter, BPF_ABS, BPF_JEQ, BPF_JGE, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W};
+use syscalls::x86_64::Sysno;
+use syscalls::Errno;
+
+use crate::gate;
+
+/// Offsets in `struct seccomp_data`.
+const NR_OFFSET: u32 = 0;
+const ARCH_OFFSET: u32 = 4;
+const IP_LOW_OFFSET: u32 = 8;
+const IP_HIGH_OFFSET: u32 = 12;
+
+/// Number of instructions in [`gate_prefix`].
+pub const GATE_PREFIX_LEN: usize = 6;
+
+/// A BPF statement (`BPF_STMT`).
+pub const fn stmt(code: u32, k: u32) -> sock_filter {
+    sock_filter {
+        code: code as u16,
+        jt: 0,
+        jf: 0,
+        k,
+    }
+}
+
+/// A BPF conditional jump (`BPF_JUMP`), offsets relative to the next instruction.
+pub const fn jump(code: u32, k: u32, jt: u8, jf: u8) -> sock_filter {
+    sock_filter {
+        code: code as u16,
+        jt,
+        jf,
+        k,
+    }
+}
+
+/// Loads the system call number into the accumulator.
+pub const fn load_nr() -> sock_filter {
+    stmt(BPF_LD | BPF_W | BPF_ABS, NR_OFFSET)
+}
+
+/// Loads the audit architecture into the accumulator.
+pub const fn load_arch() -> sock_filter {
+    stmt(BPF_LD | BPF_W | BPF_ABS, ARCH_OFFSET)
+}
+
+/// Returns `action` (`SECCOMP_RET_*`, with data in the low 16 bits).
+pub const fn ret(action: u32) -> sock_filter {
+    stmt(BPF_RET | BPF_K, action)
+}
+
+/// Six instructions that return `SECCOMP_RET_ALLOW` when the instruction pointer lies in
+/// `range` (both 32-bit halves compared) and fall through to the next instruction otherwise.
+///
+/// `range` must not cross a 4 GiB boundary (the gate never does). The accumulator is
+/// clobbered: the instructions after it must load what they test.
+pub fn allow_ip_range(range: Range<u64>) -> [sock_filter; GATE_PREFIX_LEN] {
+    let high = (range.start >> 32) as u32;
+    let low_start = range.start as u32;
+    let low_end = range.end as u32;
+    let ld = BPF_LD | BPF_W | BPF_ABS;
+    let jeq = BPF_JMP | BPF_JEQ | BPF_K;
+    let jge = BPF_JMP | BPF_JGE | BPF_K;
+    [
+        stmt(ld, IP_HIGH_OFFSET),
+        jump(jeq, high, 0, 4), // other 4 GiB: out (to 6)
+        stmt(ld, IP_LOW_OFFSET),
+        jump(jge, low_start, 0, 2), // below the start: out (to 6)
+        jump(jge, low_end, 1, 0),   // at or past the end: out (to 6)
+        ret(libc::SECCOMP_RET_ALLOW),
+    ]
+}
+
+/// [`allow_ip_range`] for the gate: put it first in a filter so that calls from the gate
+/// (pass-through, the restorer, the crate's own calls) always go through.
+///
+/// # Examples
+///
+/// A filter that traps every call not made from the gate:
+///
+/// ```
+/// use sigsys::filter;
+/// let mut prog = [filter::ret(libc::SECCOMP_RET_TRAP); filter::GATE_PREFIX_LEN + 1];
+/// prog[..filter::GATE_PREFIX_LEN].copy_from_slice(&filter::gate_prefix());
+/// // Installing it (filter::install) turns the process into a supervised one: do that in a
+/// // process whose SIGSYS handler passes calls through.
+/// assert_eq!(prog.len(), 7);
+/// ```
+pub fn gate_prefix() -> [sock_filter; GATE_PREFIX_LEN] {
+    allow_ip_range(gate::range())
+}
+
+/// Installs `prog` as a seccomp filter (after setting `no_new_privs`), from the gate.
+///
+/// `flags` are `SECCOMP_FILTER_FLAG_*`, for example `SECCOMP_FILTER_FLAG_TSYNC` to apply it
+/// to every thread of the process.
+///
+/// # Safety
+///
+/// A filter is irreversible and applies to this thread (or process, with TSYNC) and every
+/// child from now on: a wrong one kills the process or changes what its calls do. A filter
+/// that traps needs a SIGSYS handler installed first.
+///
+/// # Errors
+///
+/// What `prctl` or `seccomp` returned; with TSYNC, a positive thread id is reported as
+/// `ESRCH`.
+pub unsafe fn install(prog: &[sock_filter], flags: u64) -> Result<(), Errno> {
+    let fprog = libc::sock_fprog {
+        len: u16::try_from(prog.len()).map_err(|_| Errno::EINVAL)?,
+        filter: prog.as_ptr().cast_mut(),
+    };
+    // SAFETY: PR_SET_NO_NEW_PRIVS reads no memory.
+    unsafe {
+        gate::sys(
+            Sysno::prctl,
+            [libc::PR_SET_NO_NEW_PRIVS as u64, 1, 0, 0, 0, 0],
+        )
+    }?;
+    // SAFETY: `fprog` points at `prog`, both alive for the call; the caller answers for the
+    // filter's effect.
+    let ret = unsafe {
+        gate::sys(
+            Sysno::seccomp,
+            [
+                u64::from(libc::SECCOMP_SET_MODE_FILTER),
+                flags,
+                core::ptr::from_ref(&fprog) as u64,
+                0,
+                0,
+                0,
+            ],
+        )
+    }?;
+    match ret {
+        0 => Ok(()),
+        _ => Err(Errno::ESRCH),
+    }
+}

@@ -1,0 +1,134 @@
+//! Installing the SIGSYS handler and its alternate stack with raw system calls.
+//!
+//! libc's `sigaction` puts its own restorer (`__restore_rt`) in the kernel's sigaction, and
+//! that restorer is outside the gate: under SUD its `rt_sigreturn` is itself dispatched
+//! while the selector says BLOCK, and under a gate-prefixed filter it is trapped. The
+//! installer here uses raw `rt_sigaction` with the gate's restorer instead.
+
+use syscalls::x86_64::Sysno;
+use syscalls::Errno;
+
+use crate::gate;
+
+/// The signature of an `SA_SIGINFO` handler.
+pub type Handler = unsafe extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void);
+
+/// `SA_RESTORER`, which libc does not export on every target.
+pub const SA_RESTORER: u64 = 0x0400_0000;
+
+/// The flags [`install_handler`] uses: `SA_SIGINFO | SA_NODEFER | SA_ONSTACK | SA_RESTORER`.
+///
+/// `SA_NODEFER`, so that a system call trapped inside the handler (a nested trap) is
+/// delivered instead of killing the process (SIGSYS is forced: blocked means death).
+/// `SA_ONSTACK`, so that the handler runs on the alternate stack when one is set, never on
+/// the interrupted code's red zone.
+pub const HANDLER_FLAGS: u64 =
+    libc::SA_SIGINFO as u64 | libc::SA_NODEFER as u64 | libc::SA_ONSTACK as u64 | SA_RESTORER;
+
+/// The kernel's `struct sigaction` on x86_64.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct KernelSigaction {
+    /// Handler address (or `SIG_DFL` = 0, `SIG_IGN` = 1).
+    pub handler: u64,
+    /// `SA_*` flags.
+    pub flags: u64,
+    /// The restorer the kernel returns through.
+    pub restorer: u64,
+    /// Signals blocked while the handler runs (bit `n - 1` for signal `n`).
+    pub mask: u64,
+}
+
+/// Installs `handler` for SIGSYS with [`HANDLER_FLAGS`], the gate's restorer and an empty
+/// mask; returns the action it replaced.
+///
+/// # Safety
+///
+/// `handler` must be async-signal-safe; it will run on any thread at any trapped call.
+///
+/// # Errors
+///
+/// What `rt_sigaction` returned.
+///
+/// # Examples
+///
+/// ```
+/// extern "C" fn on_sigsys(_: i32, _: *mut libc::siginfo_t, _: *mut libc::c_void) {}
+/// let old = unsafe { sigsys::install::install_handler(on_sigsys) }.unwrap();
+/// assert_eq!(old.handler, 0); // SIG_DFL before
+/// ```
+pub unsafe fn install_handler(handler: Handler) -> Result<KernelSigaction, Errno> {
+    let action = KernelSigaction {
+        handler: handler as usize as u64,
+        flags: HANDLER_FLAGS,
+        restorer: gate::restorer(),
+        mask: 0,
+    };
+    // SAFETY: forwarded contract.
+    unsafe { set_action(libc::SIGSYS, &action) }
+}
+
+/// Sets the kernel action of `signal` and returns the previous one, through the gate.
+///
+/// # Safety
+///
+/// As for `rt_sigaction(2)`: the handler and restorer must be valid code for the whole time
+/// they are installed.
+///
+/// # Errors
+///
+/// What `rt_sigaction` returned (`EINVAL` for SIGKILL, SIGSTOP or a bad number).
+pub unsafe fn set_action(signal: i32, action: &KernelSigaction) -> Result<KernelSigaction, Errno> {
+    let mut old = KernelSigaction::default();
+    // SAFETY: both structs are live and 32 bytes; the sigset size is 8.
+    unsafe {
+        gate::sys(
+            Sysno::rt_sigaction,
+            [
+                signal as u64,
+                core::ptr::from_ref(action) as u64,
+                core::ptr::from_mut(&mut old) as u64,
+                8,
+                0,
+                0,
+            ],
+        )
+    }?;
+    Ok(old)
+}
+
+/// Gives the calling thread the alternate signal stack `base..base + len`.
+///
+/// A SIGSYS handler installed with [`install_handler`] then runs there, away from the
+/// interrupted code's stack and its 128-byte red zone. See the crate docs for the stack
+/// budget of the handler path.
+///
+/// # Safety
+///
+/// The memory must stay valid and unused by anything else while it is the alternate stack.
+///
+/// # Errors
+///
+/// `ENOMEM` below `MINSIGSTKSZ`, `EPERM` when called on the alternate stack.
+///
+/// # Examples
+///
+/// ```
+/// let stack: &'static mut [u8] = Box::leak(vec![0u8; 64 * 1024].into_boxed_slice());
+/// unsafe { sigsys::install::set_altstack(stack.as_mut_ptr(), stack.len()) }.unwrap();
+/// ```
+pub unsafe fn set_altstack(base: *mut u8, len: usize) -> Result<(), Errno> {
+    let stack = libc::stack_t {
+        ss_sp: base.cast(),
+        ss_flags: 0,
+        ss_size: len,
+    };
+    // SAFETY: `stack` is live for the call; the caller answers for the memory.
+    unsafe {
+        gate::sys(
+            Sysno::sigaltstack,
+            [core::ptr::from_ref(&stack) as u64, 0, 0, 0, 0, 0],
+        )
+    }
+    .map(drop)
+}

@@ -1,0 +1,88 @@
+//! Decode, answer, restart and pass through trapped system calls from inside a SIGSYS
+//! handler.
+//!
+//! Linux can make a process's own system calls raise SIGSYS: a seccomp filter returning
+//! `SECCOMP_RET_TRAP`, or Syscall User Dispatch (SUD). The handler then has to decide what
+//! the call does. `sigsys` is the part of that handler every sandbox, tracer and emulator
+//! needs, written once and tested against the real kernel:
+//!
+//! - [`Trap::from_raw`] checks that the signal really is a trap (not `kill`, not a forged
+//!   `rt_tgsigqueueinfo`, not foreign) and decodes it: cause and `SECCOMP_RET_DATA`
+//!   ([`Cause`]), ABI ([`Abi`]: x86_64, `int $0x80`, x32), number ([`Sysno`]) and
+//!   arguments ([`Syscall`]);
+//! - [`Trap::set_return`] / [`Trap::set_errno`] emulate a result;
+//! - [`Trap::restart`] re-executes the call ("reload RAX and backtrack RIP by 2");
+//! - [`Trap::pass_through`] runs it for real from the [`gate`], the crate's one block of
+//!   trusted code that [`sud::arm`] and [`filter::gate_prefix`] let through.
+//!
+//! Everything reachable from a handler is `no_std`, allocation-free, panic-free and
+//! async-signal-safe; the crate's own system calls leave from the gate and do not touch
+//! `errno`.
+//!
+//! # Example
+//!
+//! ```
+//! use sigsys::{install, Trap};
+//!
+//! extern "C" fn on_sigsys(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+//!     // SAFETY: the kernel hands these pointers to the handler.
+//!     let Ok(mut trap) = (unsafe { Trap::from_raw(info, ctx) }) else {
+//!         return; // forged or foreign: leave the context alone
+//!     };
+//!     if trap.syscall().is(syscalls::x86_64::Sysno::getppid) {
+//!         trap.set_return(1); // pretend to be a child of init
+//!     } else if trap.pass_through().is_err() {
+//!         trap.set_errno(syscalls::Errno::ENOSYS);
+//!     }
+//! }
+//!
+//! // SAFETY: the handler above is async-signal-safe.
+//! unsafe { install::install_handler(on_sigsys) }.unwrap();
+//! // ... then install a filter or arm SUD: see `filter` and `sud`.
+//! ```
+//!
+//! # Recipes
+//!
+//! - **Emulate**: [`Trap::set_return`], [`Trap::set_errno`].
+//! - **Restart under SUD**: [`Trap::restart`] (optionally [`Trap::restart_with`] new
+//!   arguments), then [`sud::Selector::allow`] before returning so the re-executed call
+//!   goes through; block again at the next opportunity.
+//! - **Pass through under seccomp**: put [`filter::gate_prefix`] in front of the filter,
+//!   then [`Trap::pass_through`] in the handler.
+//! - **Restart under seccomp**: the re-executed call has the same instruction pointer, so
+//!   the filter must tell it apart by its arguments (for example a tag value that
+//!   [`Trap::restart_with`] writes into an unused argument), or the call traps forever.
+//!
+//! # Stack budget
+//!
+//! See `BENCHMARKS.md` for the measured peak stack of the handler path.
+
+#![no_std]
+#![cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod abi;
+pub mod consts;
+pub mod error;
+pub mod filter;
+pub mod gate;
+pub mod install;
+pub mod mem;
+mod pass;
+pub mod siginfo;
+pub mod sud;
+pub mod syscall;
+pub mod sysno;
+pub mod trap;
+
+pub use abi::Abi;
+pub use error::{DecodeError, PassError, RestartError};
+pub use siginfo::{Cause, SigsysInfo};
+pub use syscall::Syscall;
+pub use sysno::Sysno;
+pub use trap::{Site, Trap};

@@ -1,0 +1,158 @@
+//! Reading and writing the interrupted code's memory without ever faulting.
+//!
+//! A pointer argument of a trapped call is the caller's word, not a promise: dereferencing a
+//! bad one inside the handler would crash the process. Every access here goes through
+//! `process_vm_readv`/`process_vm_writev` on the own process, issued from the gate, so a bad
+//! address comes back as `EFAULT` instead.
+
+use syscalls::x86_64::Sysno;
+use syscalls::Errno;
+
+use crate::gate;
+
+/// Where the formatter and the pass-through path read caller memory from.
+///
+/// [`SelfMemory`] is the real, fault-proof reader; [`NoMemory`] reads nothing (every pointer
+/// prints as an address). Tests and fuzzers can supply their own.
+pub trait Memory {
+    /// Copies up to `buf.len()` bytes from `addr` into `buf` and returns how many were copied
+    /// (fewer when the range runs into unmapped memory), or the error when none could be.
+    fn read(&self, addr: u64, buf: &mut [u8]) -> Result<usize, Errno>;
+}
+
+/// The memory of the calling process, read with `process_vm_readv` through the gate.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::mem::{Memory, SelfMemory};
+/// let word = *b"sigsys";
+/// let mut buf = [0u8; 6];
+/// assert_eq!(SelfMemory.read(word.as_ptr() as u64, &mut buf), Ok(6));
+/// assert_eq!(&buf, b"sigsys");
+/// assert_eq!(SelfMemory.read(8, &mut buf), Err(syscalls::Errno::EFAULT));
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SelfMemory;
+
+/// A memory that holds nothing: every read fails with `EFAULT`.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::mem::{Memory, NoMemory};
+/// assert!(NoMemory.read(0x1000, &mut [0u8; 4]).is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoMemory;
+
+impl Memory for SelfMemory {
+    fn read(&self, addr: u64, buf: &mut [u8]) -> Result<usize, Errno> {
+        vm_rw(
+            Sysno::process_vm_readv,
+            addr,
+            buf.as_mut_ptr() as u64,
+            buf.len(),
+        )
+    }
+}
+
+impl Memory for NoMemory {
+    fn read(&self, _addr: u64, _buf: &mut [u8]) -> Result<usize, Errno> {
+        Err(Errno::EFAULT)
+    }
+}
+
+/// Copies `data` to `addr` in the own process; `EFAULT` if the target is not writable.
+///
+/// # Examples
+///
+/// ```
+/// let mut target = [0u8; 3];
+/// assert_eq!(sigsys::mem::write(target.as_mut_ptr() as u64, b"abc"), Ok(3));
+/// assert_eq!(&target, b"abc");
+/// assert!(sigsys::mem::write(8, b"x").is_err());
+/// ```
+pub fn write(addr: u64, data: &[u8]) -> Result<usize, Errno> {
+    vm_rw(
+        Sysno::process_vm_writev,
+        addr,
+        data.as_ptr() as u64,
+        data.len(),
+    )
+}
+
+/// Reads exactly `N` bytes or fails (`EFAULT` for a short read).
+pub fn read_array<const N: usize>(mem: &impl Memory, addr: u64) -> Result<[u8; N], Errno> {
+    let mut buf = [0u8; N];
+    match mem.read(addr, &mut buf)? {
+        n if n == N => Ok(buf),
+        _ => Err(Errno::EFAULT),
+    }
+}
+
+/// Reads a `T` from `addr` (an exact read, or `EFAULT`).
+///
+/// # Safety
+///
+/// Every bit pattern must be a valid `T` (plain integers and `repr(C)` structs of them).
+pub unsafe fn read_pod<T: Copy>(mem: &impl Memory, addr: u64) -> Result<T, Errno> {
+    let mut value = core::mem::MaybeUninit::<T>::zeroed();
+    // SAFETY: the zeroed storage is size_of::<T>() initialised bytes, viewed as u8.
+    let bytes = unsafe {
+        core::slice::from_raw_parts_mut(value.as_mut_ptr().cast::<u8>(), core::mem::size_of::<T>())
+    };
+    if mem.read(addr, bytes)? != bytes.len() {
+        return Err(Errno::EFAULT);
+    }
+    // SAFETY: all bytes were written, and the caller promises any pattern is a valid T.
+    Ok(unsafe { value.assume_init() })
+}
+
+/// Writes `value` to `addr` (an exact write, or `EFAULT`).
+///
+/// `T` should have no padding bytes (they would be copied uninitialised); the crate only
+/// writes integers and `repr(C)` structs with explicit padding fields.
+pub(crate) fn write_pod<T: Copy>(addr: u64, value: &T) -> Result<(), Errno> {
+    // SAFETY: `value` is a live T; its bytes are read only by the kernel's copy.
+    let bytes = unsafe {
+        core::slice::from_raw_parts(
+            core::ptr::from_ref(value).cast::<u8>(),
+            core::mem::size_of::<T>(),
+        )
+    };
+    match write(addr, bytes)? {
+        n if n == bytes.len() => Ok(()),
+        _ => Err(Errno::EFAULT),
+    }
+}
+
+/// One `process_vm_{readv,writev}` on the own pid: the local side is `local..local+len`, the
+/// remote side `remote..remote+len`.
+fn vm_rw(nr: Sysno, remote: u64, local: u64, len: usize) -> Result<usize, Errno> {
+    if len == 0 {
+        return Ok(0);
+    }
+    let local_iov = [local, len as u64];
+    let remote_iov = [remote, len as u64];
+    // SAFETY: getpid has no preconditions. The pid is asked every time rather than cached,
+    // since a cached pid would name the parent after a fork.
+    let pid = unsafe { gate::sys(Sysno::getpid, [0; 6]) }?;
+    // SAFETY: both iovecs point at live arrays of two u64 (struct iovec); the local buffer is
+    // the caller's slice of `len` bytes. The kernel checks the remote side and returns EFAULT
+    // instead of faulting.
+    let n = unsafe {
+        gate::sys(
+            nr,
+            [
+                pid,
+                local_iov.as_ptr() as u64,
+                1,
+                remote_iov.as_ptr() as u64,
+                1,
+                0,
+            ],
+        )
+    }?;
+    Ok(n as usize)
+}

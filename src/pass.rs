@@ -1,0 +1,307 @@
+//! Pass-through: running the trapped call for real, from the gate, inside the handler.
+//!
+//! Most calls behave the same whether issued by the interrupted code or by its handler.
+//! Those that do not are handled here, each for a stated reason:
+//!
+//! - **Refused** ([`PassError::Unsafe`]): calls that switch stacks or return twice into
+//!   shared memory. `clone` with a new stack, `CLONE_VM` or `CLONE_VFORK`, `clone3` and
+//!   `vfork` would start the child inside the handler's frame; `rt_sigreturn` and i386
+//!   `sigreturn` would unwind the handler's own frame. Restart or emulate those.
+//! - **Acting on the frame**: `rt_sigprocmask` (and i386 `sigprocmask`) read and change the
+//!   mask saved in the frame (`uc_sigmask`), because `rt_sigreturn` restores the mask from
+//!   there: a change made to the thread's live mask would be undone on return.
+//!   `sigaltstack` reads and changes `uc_stack` for the same reason (`rt_sigreturn`
+//!   restores the alternate stack from the frame, silently).
+//! - **Exec**: `execve` and `execveat` first set the thread's mask to the frame's, since a
+//!   new image would otherwise start with the handler's mask.
+//!
+//! Everything else is issued as it is, with the caller's ABI.
+
+use syscalls::x86_64::Sysno as S;
+use syscalls::Errno;
+
+use crate::abi::Reg;
+use crate::error::PassError;
+use crate::gate;
+use crate::mem::{self, SelfMemory};
+use crate::syscall::Syscall;
+use crate::sysno::Sysno;
+use crate::trap::Trap;
+
+/// How a call is passed through.
+enum Route {
+    Refuse,
+    FrameMask { old_style: bool },
+    FrameAltStack,
+    Exec,
+    Direct,
+}
+
+fn route(call: &Syscall) -> Route {
+    let sysno = call.sysno();
+    if let Some(Sysno::I386(s)) = sysno {
+        match s {
+            syscalls::x86::Sysno::sigreturn => return Route::Refuse,
+            syscalls::x86::Sysno::sigprocmask => return Route::FrameMask { old_style: true },
+            _ => {}
+        }
+    }
+    match sysno.and_then(Sysno::to_x86_64) {
+        Some(S::rt_sigreturn | S::vfork | S::clone3) => Route::Refuse,
+        Some(S::clone) if clone_shares_stack(call.args) => Route::Refuse,
+        Some(S::rt_sigprocmask) => Route::FrameMask { old_style: false },
+        Some(S::sigaltstack) => Route::FrameAltStack,
+        Some(S::execve | S::execveat) => Route::Exec,
+        _ => Route::Direct,
+    }
+}
+
+/// `clone(flags, newsp, ...)`: a child on a new stack or in the same memory would run on
+/// from inside the handler's frame. A fork-like clone (own memory, no stack) is fine.
+fn clone_shares_stack(args: [u64; 6]) -> bool {
+    let shared = (libc::CLONE_VM | libc::CLONE_VFORK) as u64;
+    args[1] != 0 || args[0] & shared != 0
+}
+
+impl Trap<'_> {
+    /// Runs the trapped call for real through the gate and writes its result into the
+    /// context, as if the kernel had let it through; returns the result.
+    ///
+    /// Works for seccomp and SUD alike, and for all three ABIs: the call leaves from the
+    /// gate, which the gate-prefixed filter ([`crate::filter::gate_prefix`]) and the
+    /// gate-armed SUD ([`crate::sud::arm`]) both let through.
+    ///
+    /// # Errors
+    ///
+    /// [`PassError::Unsafe`] for calls that cannot run inside a handler (see the module
+    /// docs); the context is left untouched.
+    pub fn pass_through(&mut self) -> Result<i64, PassError> {
+        let call = self.syscall();
+        let ret = match route(&call) {
+            Route::Refuse => return Err(PassError::Unsafe),
+            Route::FrameMask { old_style } => errno_ret(self.frame_sigprocmask(&call, old_style)),
+            Route::FrameAltStack => errno_ret(self.frame_sigaltstack(&call)),
+            Route::Exec => {
+                self.install_frame_mask();
+                // SAFETY: the call is the interrupted code's own, issued as it would have
+                // been; on success the image is replaced, on failure we return normally.
+                unsafe { gate::run(&call) }
+            }
+            // SAFETY: as above; `route` has kept out the calls that would return into the
+            // handler's frame on another stack or twice.
+            Route::Direct => unsafe { gate::run(&call) },
+        };
+        self.set_return(ret);
+        Ok(ret)
+    }
+
+    fn frame_mask(&self) -> u64 {
+        // SAFETY: the kernel's sigset (8 bytes) sits at the start of `uc_sigmask`, which is
+        // at least that large and suitably aligned.
+        unsafe { core::ptr::from_ref(self.sigmask()).cast::<u64>().read() }
+    }
+
+    fn set_frame_mask(&mut self, mask: u64) {
+        let unblockable = sigbit(libc::SIGKILL) | sigbit(libc::SIGSTOP);
+        // SAFETY: as in `frame_mask`.
+        unsafe {
+            core::ptr::from_mut(self.sigmask_mut())
+                .cast::<u64>()
+                .write(mask & !unblockable)
+        }
+    }
+
+    /// Makes the thread's live mask the frame's one (before `execve`).
+    fn install_frame_mask(&mut self) {
+        let mask = self.frame_mask();
+        // SAFETY: SIG_SETMASK from a live u64; no old set. Failure cannot happen with these
+        // arguments, and would only leave the handler's mask, as without this step.
+        let _ = unsafe {
+            gate::sys(
+                S::rt_sigprocmask,
+                [
+                    libc::SIG_SETMASK as u64,
+                    core::ptr::from_ref(&mask) as u64,
+                    0,
+                    8,
+                    0,
+                    0,
+                ],
+            )
+        };
+    }
+
+    /// `rt_sigprocmask(how, set, oldset, sigsetsize)` or i386
+    /// `sigprocmask(how, set, oldset)` on `uc_sigmask`, in the kernel's order of checks.
+    fn frame_sigprocmask(&mut self, call: &Syscall, old_style: bool) -> Result<u64, Errno> {
+        let [how, set, oldset, sigsetsize, ..] = call.args;
+        // The old i386 call works on the low 32 signals with a 4-byte set.
+        if !old_style && sigsetsize != 8 {
+            return Err(Errno::EINVAL);
+        }
+        let keep_high = if old_style { !0u64 << 32 } else { 0 };
+        let old = self.frame_mask();
+        if set != 0 {
+            let given = if old_style {
+                // SAFETY: a u32 accepts every bit pattern.
+                u64::from(unsafe { mem::read_pod::<u32>(&SelfMemory, set) }?)
+            } else {
+                // SAFETY: a u64 accepts every bit pattern.
+                unsafe { mem::read_pod::<u64>(&SelfMemory, set) }?
+            };
+            let new = match how as i32 {
+                libc::SIG_BLOCK => old | given,
+                libc::SIG_UNBLOCK => old & !given,
+                libc::SIG_SETMASK => (old & keep_high) | given,
+                _ => return Err(Errno::EINVAL),
+            };
+            self.set_frame_mask(new);
+        }
+        if oldset != 0 {
+            if old_style {
+                mem::write_pod(oldset, &(old as u32))?;
+            } else {
+                mem::write_pod(oldset, &old)?;
+            }
+        }
+        Ok(0)
+    }
+
+    /// `sigaltstack(ss, old_ss)` on `uc_stack`, with the checks `do_sigaltstack` makes
+    /// against the interrupted stack pointer.
+    fn frame_sigaltstack(&mut self, call: &Syscall) -> Result<u64, Errno> {
+        let [ss, old_ss, ..] = call.args;
+        let compat = call.abi != crate::Abi::X86_64;
+        let current = AltStack::from_frame(&self.ucontext().uc_stack);
+        let new = if ss != 0 {
+            Some(AltStack::read(ss, compat)?)
+        } else {
+            None
+        };
+        if let Some(new) = new {
+            let rsp = crate::abi::get(self.gregs(), Reg::Rsp);
+            let on_stack = current.flags & libc::SS_ONSTACK != 0
+                || (current.size != 0 && rsp.wrapping_sub(current.sp) < current.size);
+            if on_stack {
+                return Err(Errno::EPERM);
+            }
+            let mode = new.flags & !SS_AUTODISARM;
+            let stored = match mode {
+                libc::SS_DISABLE => AltStack {
+                    sp: 0,
+                    size: 0,
+                    flags: libc::SS_DISABLE,
+                },
+                0 | libc::SS_ONSTACK if new.size < MINSIGSTKSZ => return Err(Errno::ENOMEM),
+                0 | libc::SS_ONSTACK => AltStack {
+                    flags: new.flags & SS_AUTODISARM,
+                    ..new
+                },
+                _ => return Err(Errno::EINVAL),
+            };
+            if old_ss != 0 {
+                current.write(old_ss, compat)?;
+            }
+            stored.to_frame(&mut self.ucontext_mut().uc_stack);
+        } else if old_ss != 0 {
+            current.write(old_ss, compat)?;
+        }
+        Ok(0)
+    }
+}
+
+const SS_AUTODISARM: i32 = 1 << 31;
+const MINSIGSTKSZ: u64 = 2048;
+
+/// The fields of a `stack_t`, whatever the caller's layout.
+#[derive(Clone, Copy)]
+struct AltStack {
+    sp: u64,
+    size: u64,
+    flags: i32,
+}
+
+/// The 64-bit `stack_t` (24 bytes, padding spelled out).
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct Stack64 {
+    sp: u64,
+    flags: i32,
+    pad: u32,
+    size: u64,
+}
+
+/// The compat `stack_t` of i386 and x32 callers (12 bytes).
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct Stack32 {
+    sp: u32,
+    flags: i32,
+    size: u32,
+}
+
+impl AltStack {
+    fn from_frame(s: &libc::stack_t) -> AltStack {
+        AltStack {
+            sp: s.ss_sp as u64,
+            size: s.ss_size as u64,
+            flags: s.ss_flags,
+        }
+    }
+
+    fn to_frame(self, s: &mut libc::stack_t) {
+        s.ss_sp = self.sp as *mut libc::c_void;
+        s.ss_size = self.size as usize;
+        s.ss_flags = self.flags;
+    }
+
+    fn read(addr: u64, compat: bool) -> Result<AltStack, Errno> {
+        if compat {
+            // SAFETY: Stack32 is three integers; every bit pattern is valid.
+            let s: Stack32 = unsafe { mem::read_pod(&SelfMemory, addr) }?;
+            Ok(AltStack {
+                sp: u64::from(s.sp),
+                size: u64::from(s.size),
+                flags: s.flags,
+            })
+        } else {
+            // SAFETY: Stack64 is four integers; every bit pattern is valid.
+            let s: Stack64 = unsafe { mem::read_pod(&SelfMemory, addr) }?;
+            Ok(AltStack {
+                sp: s.sp,
+                size: s.size,
+                flags: s.flags,
+            })
+        }
+    }
+
+    fn write(self, addr: u64, compat: bool) -> Result<(), Errno> {
+        if compat {
+            let s = Stack32 {
+                sp: self.sp as u32,
+                flags: self.flags,
+                size: self.size as u32,
+            };
+            mem::write_pod(addr, &s)
+        } else {
+            let s = Stack64 {
+                sp: self.sp,
+                flags: self.flags,
+                pad: 0,
+                size: self.size,
+            };
+            mem::write_pod(addr, &s)
+        }
+    }
+}
+
+fn sigbit(sig: i32) -> u64 {
+    1u64 << ((sig - 1) as u32 & 63)
+}
+
+fn errno_ret(r: Result<u64, Errno>) -> i64 {
+    match r {
+        Ok(v) => v as i64,
+        Err(e) => -i64::from(e.into_raw()),
+    }
+}

@@ -1,0 +1,137 @@
+//! Syscall User Dispatch with the gate as the allowed region.
+//!
+//! SUD is armed per thread, is cleared in every new thread and child process and on
+//! `execve`, and raises SIGSYS for every system call made outside the allowed region while
+//! the thread's selector byte says BLOCK. With the gate as the region, the crate's own calls
+//! (pass-through, memory reads, the restorer's `rt_sigreturn`) are never dispatched.
+
+use core::sync::atomic::{AtomicU8, Ordering};
+
+use syscalls::x86_64::Sysno;
+use syscalls::Errno;
+
+use crate::consts::{
+    PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, PR_SYS_DISPATCH_ON,
+    SYSCALL_DISPATCH_FILTER_ALLOW, SYSCALL_DISPATCH_FILTER_BLOCK,
+};
+use crate::gate;
+
+/// The per-thread byte that switches SUD between BLOCK (trap) and ALLOW (let through).
+///
+/// The kernel reads it on every system call of the thread that armed SUD with it. Any value
+/// other than ALLOW (0) and BLOCK (1) kills the process, so it is only ever set through
+/// [`Selector::allow`] and [`Selector::block`]. Keep one per thread, for example in a
+/// `thread_local!` with a `const` initialiser (no lazy initialisation, so it is safe to
+/// touch from a signal handler).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::sud::Selector;
+/// thread_local! { static SELECTOR: Selector = const { Selector::new() }; }
+/// SELECTOR.with(|s| {
+///     assert!(!s.is_blocking());
+///     s.block();
+///     assert!(s.is_blocking());
+///     s.allow();
+/// });
+/// ```
+#[derive(Debug, Default)]
+#[repr(transparent)]
+pub struct Selector(AtomicU8);
+
+impl Selector {
+    /// A selector that lets calls through (ALLOW).
+    pub const fn new() -> Selector {
+        Selector(AtomicU8::new(SYSCALL_DISPATCH_FILTER_ALLOW))
+    }
+
+    /// Lets the thread's calls through. Do this first thing in a SUD handler that makes
+    /// system calls outside the gate (libc calls, for example).
+    pub fn allow(&self) {
+        self.0
+            .store(SYSCALL_DISPATCH_FILTER_ALLOW, Ordering::SeqCst);
+    }
+
+    /// Traps the thread's calls made outside the allowed region.
+    pub fn block(&self) {
+        self.0
+            .store(SYSCALL_DISPATCH_FILTER_BLOCK, Ordering::SeqCst);
+    }
+
+    /// Whether the selector says BLOCK.
+    pub fn is_blocking(&self) -> bool {
+        self.0.load(Ordering::SeqCst) == SYSCALL_DISPATCH_FILTER_BLOCK
+    }
+
+    /// The address the kernel is told to read.
+    pub fn as_ptr(&self) -> *const u8 {
+        self.0.as_ptr()
+    }
+}
+
+/// Arms SUD for the calling thread, with the gate as the allowed region and `selector` as
+/// the switch. The selector's current value takes effect at once.
+///
+/// # Safety
+///
+/// `selector` must stay valid (not freed, not moved) until SUD is disarmed or the thread
+/// exits or execs: the kernel reads it on every system call of this thread.
+///
+/// # Errors
+///
+/// `EINVAL` when the kernel has no SUD (before 5.11, or built without it).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::sud::{self, Selector};
+/// static SELECTOR: Selector = Selector::new(); // ALLOW: nothing traps yet
+/// # std::thread::spawn(|| {
+/// unsafe { sud::arm(&SELECTOR) }.expect("kernel without Syscall User Dispatch");
+/// sud::disarm().unwrap();
+/// # }).join().unwrap();
+/// ```
+pub unsafe fn arm(selector: &Selector) -> Result<(), Errno> {
+    let gate = gate::range();
+    // SAFETY: the region is our own code; the caller keeps the selector alive.
+    unsafe {
+        prctl_dispatch(
+            PR_SYS_DISPATCH_ON,
+            gate.start,
+            gate.end - gate.start,
+            selector.as_ptr() as u64,
+        )
+    }
+}
+
+/// Disarms SUD for the calling thread.
+///
+/// # Errors
+///
+/// `EINVAL` when the kernel has no SUD.
+pub fn disarm() -> Result<(), Errno> {
+    // SAFETY: turning dispatch off has no memory effects.
+    unsafe { prctl_dispatch(PR_SYS_DISPATCH_OFF, 0, 0, 0) }
+}
+
+/// Whether this kernel offers SUD (arms and disarms it once on the calling thread, which
+/// must not have it armed).
+///
+/// # Examples
+///
+/// ```
+/// println!("SUD available: {}", sigsys::sud::is_supported());
+/// ```
+pub fn is_supported() -> bool {
+    let probe = Selector::new();
+    // SAFETY: disarmed again before `probe` goes out of scope.
+    let armed = unsafe { arm(&probe) }.is_ok();
+    armed && disarm().is_ok()
+}
+
+unsafe fn prctl_dispatch(mode: u64, start: u64, len: u64, selector: u64) -> Result<(), Errno> {
+    let op = PR_SET_SYSCALL_USER_DISPATCH as u64;
+    // SAFETY: forwarded contract; prctl reads no memory here.
+    unsafe { gate::sys(Sysno::prctl, [op, mode, start, len, selector, 0]) }.map(drop)
+}

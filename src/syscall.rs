@@ -1,0 +1,67 @@
+//! The decoded system call: a small `Copy` value, independent of any signal context.
+
+use crate::abi::Abi;
+use crate::sysno::Sysno;
+
+/// One system call: its ABI, its number in that ABI's table, its six arguments.
+///
+/// This is what [`crate::Trap::syscall`] decodes, what [`crate::Trap::restart_with`]
+/// accepts rewritten, and what the formatter prints. Arguments of i386 calls are the low
+/// 32 bits of their registers, zero-extended.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::{Abi, Syscall};
+/// let call = Syscall::new(Abi::X86_64, 39, [0; 6]);
+/// assert_eq!(call.name(), Some("getpid"));
+/// assert_eq!(call.canonical(), Some(syscalls::x86_64::Sysno::getpid));
+/// let odd = Syscall::new(Abi::X86_64, 0x1f3, [0; 6]);
+/// assert_eq!(odd.name(), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Syscall {
+    /// The ABI the call was made with.
+    pub abi: Abi,
+    /// The number in `abi`'s table (x32 bit cleared); unknown numbers are kept as they are.
+    pub nr: u32,
+    /// Arguments 1 to 6 as the kernel would read them for `abi`.
+    pub args: [u64; 6],
+}
+
+impl Syscall {
+    /// A call of `abi` with table number `nr` and `args`.
+    pub const fn new(abi: Abi, nr: u32, args: [u64; 6]) -> Syscall {
+        Syscall { abi, nr, args }
+    }
+
+    /// An x86_64 call of `sysno` with `args`.
+    pub const fn x86_64(sysno: syscalls::x86_64::Sysno, args: [u64; 6]) -> Syscall {
+        Syscall::new(Abi::X86_64, sysno.id() as u32, args)
+    }
+
+    /// The number in its ABI's table, if the table knows it.
+    pub fn sysno(&self) -> Option<Sysno> {
+        Sysno::new(self.abi, self.nr)
+    }
+
+    /// The kernel's name of the call, if known.
+    pub fn name(&self) -> Option<&'static str> {
+        self.sysno().map(Sysno::name)
+    }
+
+    /// The x86_64 call of the same meaning (see [`Sysno::to_x86_64`]).
+    pub fn canonical(&self) -> Option<syscalls::x86_64::Sysno> {
+        self.sysno().and_then(Sysno::to_x86_64)
+    }
+
+    /// Whether this is the x86_64-meaning call `sysno`, whatever the ABI.
+    pub fn is(&self, sysno: syscalls::x86_64::Sysno) -> bool {
+        self.canonical() == Some(sysno)
+    }
+
+    /// The value RAX must hold to issue this call.
+    pub const fn rax(&self) -> u64 {
+        self.abi.rax_for(self.nr)
+    }
+}
