@@ -67,9 +67,12 @@
 extern crate std;
 
 pub mod abi;
+pub mod args;
 pub mod consts;
 pub mod error;
 pub mod filter;
+pub mod flags;
+pub mod fmt;
 pub mod gate;
 pub mod install;
 pub mod mem;
