@@ -1,0 +1,55 @@
+//! Link-time proof that the handler path cannot panic.
+//!
+//! `probe` runs decode, emulate, restart and pass-through, holding a guard whose `Drop`
+//! calls a function that exists nowhere. The guard is only dropped on unwinding (a panic),
+//! so the optimiser keeps that call, and the link fails, exactly when something on the path
+//! can panic. Build it with the `nopanic` profile (fat LTO, one codegen unit, so that
+//! no-unwind facts cross crate boundaries):
+//!
+//! ```text
+//! cargo build --profile nopanic --example no_panic
+//! ```
+//!
+//! A successful build is the proof; running it prints one line.
+
+use sigsys::Trap;
+
+struct PanicGuard;
+
+impl Drop for PanicGuard {
+    fn drop(&mut self) {
+        extern "C" {
+            /// Deliberately undefined: referenced only if the handler path can unwind.
+            fn sigsys_handler_path_can_panic() -> !;
+        }
+        // SAFETY: never called at run time; its mere reference is the failure signal.
+        unsafe { sigsys_handler_path_can_panic() }
+    }
+}
+
+#[inline(never)]
+extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let guard = PanicGuard;
+    // SAFETY: called by the kernel with its pointers (or by main below with valid ones).
+    if let Ok(mut trap) = unsafe { Trap::from_raw(info, ctx) } {
+        let call = trap.syscall();
+        let _ = call.canonical();
+        match call.args[5] % 3 {
+            0 => trap.set_return(call.args[0] as i64),
+            1 => {
+                let _ = trap.restart_with(call);
+            }
+            _ => {
+                let _ = trap.pass_through();
+            }
+        }
+    }
+    core::mem::forget(guard);
+}
+
+fn main() {
+    // SAFETY: probe is async-signal-safe; it is installed but nothing traps here.
+    let handler: sigsys::install::Handler = probe;
+    unsafe { sigsys::install::install_handler(handler) }.expect("install");
+    println!("no_panic: the handler path links without any panic path");
+}

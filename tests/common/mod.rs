@@ -1,0 +1,154 @@
+//! Shared pieces of the real-kernel tests: running a test body in a child process of its
+//! own, issuing system calls from outside the gate, and building small filters.
+//!
+//! A seccomp filter or armed SUD cannot be undone, so every test that installs one re-execs
+//! the test binary for that one test (`current_exe() <name> --exact`) with a marker in the
+//! environment; the child runs the body and prints a sentinel line, and the parent asserts
+//! on the exit status and the sentinel, so a child killed by SIGSYS fails loudly.
+
+#![allow(dead_code)]
+
+use std::arch::asm;
+use std::process::Command;
+
+use libc::sock_filter;
+use sigsys::filter::{self, jump, load_arch, load_nr, ret};
+
+const CHILD_MARKER: &str = "SIGSYS_TEST_CHILD";
+
+/// Runs `body` in a fresh child process (re-exec of this test binary) and asserts it passed.
+/// Returns the child's stdout for further checks.
+pub fn run_in_child(name: &str, body: fn()) -> String {
+    if std::env::var(CHILD_MARKER).as_deref() == Ok(name) {
+        body();
+        println!("child {name}: ok");
+        std::process::exit(0);
+    }
+    let exe = std::env::current_exe().expect("test binary path");
+    let out = Command::new(exe)
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_MARKER, name)
+        .output()
+        .expect("spawn test child");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains(&format!("child {name}: ok")),
+        "child for {name} failed: {:?}\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        out.status
+    );
+    print!("{stdout}");
+    stdout
+}
+
+/// A 64-bit `syscall` from this test's own code (outside the gate, so it is trapped).
+#[inline(never)]
+pub fn syscall6(nr: u64, a: [u64; 6]) -> i64 {
+    let ret: i64;
+    // SAFETY: the tests only issue calls whose effects they control (or that a filter traps).
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") nr as i64 => ret,
+            in("rdi") a[0], in("rsi") a[1], in("rdx") a[2],
+            in("r10") a[3], in("r8") a[4], in("r9") a[5],
+            lateout("rcx") _, lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// An `int $0x80` from 64-bit code with all six i386 argument registers loaded
+/// (EBX ECX EDX ESI EDI EBP). RBX and RBP are saved in scratch registers, not on the stack,
+/// so the red zone of this function is left alone.
+#[inline(never)]
+pub fn int80(nr: u32, a: [u32; 6]) -> i32 {
+    let ret: i32;
+    // SAFETY: as for `syscall6`; RBX and RBP are restored before the block ends.
+    unsafe {
+        asm!(
+            "mov {save_b}, rbx",
+            "mov {save_p}, rbp",
+            "mov ebx, {a1:e}",
+            "mov ebp, {a6:e}",
+            "int 0x80",
+            "mov rbx, {save_b}",
+            "mov rbp, {save_p}",
+            save_b = out(reg) _,
+            save_p = out(reg) _,
+            a1 = in(reg) a[0],
+            a6 = in(reg) a[5],
+            inlateout("eax") nr => ret,
+            in("ecx") a[1], in("edx") a[2], in("esi") a[3], in("edi") a[4],
+            out("r8") _, out("r9") _, out("r10") _, out("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// A filter: calls from the gate are allowed; then `rules` (each: number, action); anything
+/// else is allowed. Only 64-bit calls are matched by number unless `trap_i386`.
+pub fn filter_trapping(rules: &[(u32, u32)], trap_i386: bool) -> Vec<sock_filter> {
+    let mut prog = filter::gate_prefix().to_vec();
+    prog.push(load_arch());
+    let i386_action = if trap_i386 {
+        libc::SECCOMP_RET_TRAP
+    } else {
+        libc::SECCOMP_RET_ALLOW
+    };
+    prog.push(jump(
+        libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K,
+        sigsys::consts::AUDIT_ARCH_I386,
+        0,
+        1,
+    ));
+    prog.push(ret(i386_action));
+    prog.push(load_nr());
+    for &(nr, action) in rules {
+        prog.push(jump(libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K, nr, 0, 1));
+        prog.push(ret(action));
+    }
+    prog.push(ret(libc::SECCOMP_RET_ALLOW));
+    prog
+}
+
+/// A filter that traps every call not made from the gate.
+pub fn filter_trap_all() -> Vec<sock_filter> {
+    let mut prog = filter::gate_prefix().to_vec();
+    prog.push(ret(libc::SECCOMP_RET_TRAP));
+    prog
+}
+
+/// Installs `prog` (no flags), panicking with the errno on failure.
+pub fn install_filter(prog: &[sock_filter]) {
+    // SAFETY: called in a test child that has installed its SIGSYS handler.
+    unsafe { filter::install(prog, 0) }.expect("install seccomp filter");
+}
+
+/// Gives the calling thread a 256 KiB alternate signal stack. Rust's own per-thread
+/// alternate stack (for stack-overflow reports) is a few KiB: a debug build of a handler
+/// plus two nested signal frames with full XSAVE state would overflow it.
+pub fn big_altstack() {
+    let stack: &'static mut [u8] = Box::leak(vec![0u8; 256 * 1024].into_boxed_slice());
+    // SAFETY: leaked, so valid for the rest of the process.
+    unsafe { sigsys::install::set_altstack(stack.as_mut_ptr(), stack.len()) }.expect("sigaltstack");
+}
+
+/// Installs `handler` for SIGSYS with the crate's installer, and a big alternate stack for
+/// the calling thread.
+pub fn install(handler: sigsys::install::Handler) {
+    big_altstack();
+    // SAFETY: every test handler only uses the crate and atomics.
+    unsafe { sigsys::install::install_handler(handler) }.expect("install SIGSYS handler");
+}
+
+/// Decodes the raw handler arguments.
+pub fn trap<'a>(
+    info: *mut libc::siginfo_t,
+    ctx: *mut libc::c_void,
+) -> Result<sigsys::Trap<'a>, sigsys::DecodeError> {
+    // SAFETY: only called from SIGSYS handlers with the kernel's pointers.
+    unsafe { sigsys::Trap::from_raw(info, ctx) }
+}

@@ -1,0 +1,654 @@
+//! Behaviour against the real kernel: each test installs a real seccomp filter or arms real
+//! Syscall User Dispatch in a child process of its own, traps real system calls, and checks
+//! what the interrupted caller sees.
+
+mod common;
+
+use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, AtomicUsize, Ordering::SeqCst};
+
+use common::{
+    filter_trap_all, filter_trapping, install, install_filter, int80, run_in_child, syscall6, trap,
+};
+use sigsys::sud::Selector;
+use sigsys::{Abi, Cause, DecodeError, RestartError, Site, Sysno};
+use syscalls::x86_64::Sysno as S;
+
+const TRAP: u32 = libc::SECCOMP_RET_TRAP;
+const GETPPID: u64 = libc::SYS_getppid as u64;
+
+// ---------------------------------------------------------------------------------------
+// Emulation
+
+static SEEN_CAUSE: AtomicU32 = AtomicU32::new(0);
+static SEEN_DATA: AtomicU32 = AtomicU32::new(u32::MAX);
+
+extern "C" fn emulate_getppid(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    SEEN_CAUSE.store(
+        match t.cause() {
+            Cause::Seccomp { .. } => 1,
+            Cause::UserDispatch => 2,
+        },
+        SeqCst,
+    );
+    SEEN_DATA.store(t.ret_data().map_or(u32::MAX, u32::from), SeqCst);
+    if t.syscall().is(S::getppid) {
+        t.set_return(4242);
+    } else {
+        let _ = t.pass_through();
+    }
+}
+
+/// seccomp TRAP on getppid; the handler emulates 4242; the caller sees 4242 and the cause
+/// is seccomp with RET_DATA 0.
+#[test]
+fn seccomp_emulate() {
+    run_in_child("seccomp_emulate", || {
+        install(emulate_getppid);
+        install_filter(&filter_trapping(&[(GETPPID as u32, TRAP)], false));
+        assert_eq!(syscall6(GETPPID, [0; 6]), 4242);
+        // libc's getppid goes through the same trap.
+        assert_eq!(unsafe { libc::getppid() }, 4242);
+        assert_eq!(SEEN_CAUSE.load(SeqCst), 1);
+        assert_eq!(SEEN_DATA.load(SeqCst), 0);
+    });
+}
+
+/// The filter's SECCOMP_RET_DATA reaches the handler through si_errno.
+#[test]
+fn seccomp_ret_data() {
+    run_in_child("seccomp_ret_data", || {
+        install(emulate_getppid);
+        install_filter(&filter_trapping(&[(GETPPID as u32, TRAP | 0xBEEF)], false));
+        assert_eq!(syscall6(GETPPID, [0; 6]), 4242);
+        assert_eq!(SEEN_DATA.load(SeqCst), 0xBEEF);
+    });
+}
+
+static SELECTOR: Selector = Selector::new();
+
+/// SUD armed with the gate as allowed region; with the selector at BLOCK a getppid from
+/// this code traps, the handler emulates 4242, the cause is SUD.
+#[test]
+fn sud_emulate() {
+    run_in_child("sud_emulate", || {
+        install(emulate_getppid);
+        // SAFETY: SELECTOR is static.
+        unsafe { sigsys::sud::arm(&SELECTOR) }.expect("arm SUD");
+        SELECTOR.block();
+        let seen = syscall6(GETPPID, [0; 6]);
+        SELECTOR.allow();
+        assert_eq!(seen, 4242);
+        assert_eq!(SEEN_CAUSE.load(SeqCst), 2);
+        assert_eq!(SEEN_DATA.load(SeqCst), u32::MAX);
+        sigsys::sud::disarm().unwrap();
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// int $0x80 and x32
+
+static I386_ARGS: [AtomicU64; 6] = [const { AtomicU64::new(0) }; 6];
+static I386_NR: AtomicU32 = AtomicU32::new(0);
+static I386_ABI_OK: AtomicU32 = AtomicU32::new(0);
+
+extern "C" fn on_i386(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    let call = t.syscall();
+    if call.abi != Abi::I386 {
+        let _ = t.pass_through();
+        return;
+    }
+    I386_ABI_OK.store(1, SeqCst);
+    I386_NR.store(call.nr, SeqCst);
+    for (slot, v) in I386_ARGS.iter().zip(call.args) {
+        slot.store(v, SeqCst);
+    }
+    // i386 getpid (20) is passed through; anything else answers -ENOENT.
+    if call.sysno() == Some(Sysno::I386(syscalls::x86::Sysno::getpid)) {
+        let _ = t.pass_through();
+    } else {
+        t.set_errno(syscalls::Errno::ENOENT);
+    }
+}
+
+/// `int $0x80` from 64-bit code: decoded as i386 with the number and all six 32-bit
+/// arguments from EBX ECX EDX ESI EDI EBP; an emulated error reaches EAX; a passed-through
+/// i386 getpid returns the pid.
+#[test]
+fn int80_six_args_and_result() {
+    run_in_child("int80_six_args_and_result", || {
+        install(on_i386);
+        install_filter(&filter_trapping(&[], true));
+        let args = [
+            0x1111_1111,
+            0x2222_2222,
+            0x3333_3333,
+            0x4444_4444,
+            0x5555_5555,
+            0x6666_6666,
+        ];
+        // i386 number 333 is not getpid: emulated as -ENOENT.
+        assert_eq!(int80(333, args), -libc::ENOENT);
+        assert_eq!(I386_ABI_OK.load(SeqCst), 1);
+        assert_eq!(I386_NR.load(SeqCst), 333);
+        let seen: Vec<u64> = I386_ARGS.iter().map(|a| a.load(SeqCst)).collect();
+        assert_eq!(seen, args.map(u64::from));
+        // i386 getpid through the gate's int $0x80 gadget.
+        assert_eq!(int80(20, [0; 6]), std::process::id() as i32);
+    });
+}
+
+static X32_SEEN: AtomicU64 = AtomicU64::new(0);
+static X32_PASSED: AtomicI64 = AtomicI64::new(0);
+
+extern "C" fn on_x32(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    let call = t.syscall();
+    if call.abi != Abi::X32 {
+        let _ = t.pass_through();
+        return;
+    }
+    let name_ok = call.sysno() == Some(Sysno::X32(sigsys::sysno::x32::Sysno::getpid));
+    X32_SEEN.store(u64::from(call.nr) | (u64::from(name_ok) << 32), SeqCst);
+    if call.args[0] == 1 {
+        // Passed through: this kernel has X86_X32_ABI off, so the kernel answers ENOSYS.
+        X32_PASSED.store(t.pass_through().unwrap_or(0), SeqCst);
+    } else {
+        t.set_return(777);
+    }
+}
+
+/// An x32 number (getpid | 0x4000_0000) is decoded as x32 getpid; emulation works, and a
+/// pass-through returns what the kernel says for x32 here.
+#[test]
+fn x32_number() {
+    run_in_child("x32_number", || {
+        install(on_x32);
+        let x32_getpid = sigsys::consts::X32_SYSCALL_BIT | 39;
+        install_filter(&filter_trapping(&[(x32_getpid, TRAP)], false));
+        assert_eq!(syscall6(u64::from(x32_getpid), [0; 6]), 777);
+        assert_eq!(X32_SEEN.load(SeqCst), 39 | (1 << 32));
+        let direct = syscall6(u64::from(x32_getpid), [1, 0, 0, 0, 0, 0]);
+        let passed = X32_PASSED.load(SeqCst);
+        assert_eq!(direct, passed);
+        assert!(passed == -(libc::ENOSYS as i64) || passed == std::process::id() as i64);
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// vsyscall
+
+static VSYSCALL: AtomicU64 = AtomicU64::new(0);
+
+extern "C" fn on_vsyscall(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    let refused = t.restart() == Err(RestartError::Vsyscall);
+    VSYSCALL.store(
+        u64::from(t.is_vsyscall()) | u64::from(refused) << 1 | 1 << 2,
+        SeqCst,
+    );
+    t.set_return(-(libc::EPERM as i64));
+}
+
+fn vsyscall_executable() -> bool {
+    std::fs::read_to_string("/proc/self/maps")
+        .map(|m| {
+            m.lines().any(|l| {
+                l.ends_with("[vsyscall]")
+                    && l.split_whitespace().nth(1).is_some_and(|p| p.contains('x'))
+            })
+        })
+        .unwrap_or(false)
+}
+
+/// A call through the legacy vsyscall page (gettimeofday at 0xffffffffff600000) traps with
+/// RIP at the return address: decoded as a vsyscall site, restart refused, emulation
+/// writes RAX only and the caller returns normally with it.
+#[test]
+fn vsyscall_page() {
+    if !vsyscall_executable() {
+        eprintln!("vsyscall_page: skipped, this kernel maps no executable vsyscall page");
+        return;
+    }
+    run_in_child("vsyscall_page", || {
+        install(on_vsyscall);
+        install_filter(&filter_trapping(
+            &[(libc::SYS_gettimeofday as u32, TRAP)],
+            false,
+        ));
+        let mut tv = [0u64; 2];
+        let ret: i64;
+        // SAFETY: the vsyscall page's gettimeofday entry, called like a function.
+        unsafe {
+            std::arch::asm!(
+                "call {f}",
+                f = in(reg) 0xffff_ffff_ff60_0000u64,
+                inlateout("rdi") tv.as_mut_ptr() => _,
+                inlateout("rsi") 0u64 => _,
+                lateout("rax") ret,
+                clobber_abi("C"),
+            );
+        }
+        assert_eq!(ret, -(libc::EPERM as i64));
+        assert_eq!(
+            VSYSCALL.load(SeqCst),
+            0b111,
+            "vsyscall site and restart refusal"
+        );
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Restart
+
+static RESTARTS: AtomicUsize = AtomicUsize::new(0);
+static PIPE_FD: AtomicU64 = AtomicU64::new(u64::MAX);
+const NEW_TEXT: &[u8; 6] = b"BBBBBB";
+const TAG: u64 = 0x5157_5157;
+
+extern "C" fn restart_write_sud(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    let mut call = t.syscall();
+    if call.is(S::write) {
+        call.args[1] = NEW_TEXT.as_ptr() as u64;
+        call.args[2] = NEW_TEXT.len() as u64;
+        if t.restart_with(call).is_ok() {
+            RESTARTS.fetch_add(1, SeqCst);
+            // Let the re-executed call through: it runs from outside the allowed region.
+            SELECTOR.allow();
+            return;
+        }
+    }
+    let _ = t.pass_through();
+}
+
+fn pipe() -> (i32, i32) {
+    let mut fds = [0; 2];
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    (fds[0], fds[1])
+}
+
+fn read_all(fd: i32) -> Vec<u8> {
+    let mut buf = [0u8; 64];
+    let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+    buf[..n as usize].to_vec()
+}
+
+/// Under SUD, a write of "AAAA" is restarted with a rewritten buffer and length; the
+/// selector lets the re-executed call through; the caller sees 6 and the pipe holds
+/// "BBBBBB".
+#[test]
+fn restart_under_sud_with_new_args() {
+    run_in_child("restart_under_sud_with_new_args", || {
+        install(restart_write_sud);
+        let (r, w) = pipe();
+        unsafe { sigsys::sud::arm(&SELECTOR) }.unwrap();
+        SELECTOR.block();
+        let ret = syscall6(
+            libc::SYS_write as u64,
+            [w as u64, b"AAAA".as_ptr() as u64, 4, 0, 0, 0],
+        );
+        SELECTOR.allow();
+        assert_eq!(ret, 6);
+        assert_eq!(RESTARTS.load(SeqCst), 1);
+        assert_eq!(read_all(r), NEW_TEXT);
+    });
+}
+
+extern "C" fn restart_write_seccomp(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    let mut call = t.syscall();
+    if call.is(S::write) && call.args[0] == PIPE_FD.load(SeqCst) {
+        call.args[1] = NEW_TEXT.as_ptr() as u64;
+        call.args[2] = NEW_TEXT.len() as u64;
+        call.args[3] = TAG; // write ignores its 4th argument; the filter lets tagged calls go
+        if t.restart_with(call).is_ok() {
+            RESTARTS.fetch_add(1, SeqCst);
+            return;
+        }
+    }
+    let _ = t.pass_through();
+}
+
+/// Under seccomp, the restarted call has the same instruction pointer; the filter tells it
+/// apart by a tag in an unused argument register (R10 for write). The caller sees 6 and the
+/// pipe holds the rewritten text; the handler ran once.
+#[test]
+fn restart_under_seccomp_with_new_args() {
+    run_in_child("restart_under_seccomp_with_new_args", || {
+        use libc::{BPF_ABS, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_W};
+        use sigsys::filter::{jump, load_nr, ret, stmt};
+        install(restart_write_seccomp);
+        let (r, w) = pipe();
+        PIPE_FD.store(w as u64, SeqCst);
+        let mut prog = sigsys::filter::gate_prefix().to_vec();
+        prog.extend([
+            load_nr(),
+            jump(BPF_JMP | BPF_JEQ | BPF_K, libc::SYS_write as u32, 0, 4), // not write: ALLOW
+            stmt(BPF_LD | BPF_W | BPF_ABS, 16 + 3 * 8),                    // low half of args[3]
+            jump(BPF_JMP | BPF_JEQ | BPF_K, TAG as u32, 0, 1),
+            ret(libc::SECCOMP_RET_ALLOW),
+            ret(TRAP),
+            ret(libc::SECCOMP_RET_ALLOW),
+        ]);
+        install_filter(&prog);
+        let ret = syscall6(
+            libc::SYS_write as u64,
+            [w as u64, b"AAAA".as_ptr() as u64, 4, 0, 0, 0],
+        );
+        assert_eq!(ret, 6);
+        assert_eq!(RESTARTS.load(SeqCst), 1);
+        assert_eq!(read_all(r), NEW_TEXT);
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Pass-through under a filter that traps everything outside the gate
+
+static PASSED: AtomicUsize = AtomicUsize::new(0);
+static REFUSED: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn pass_everything(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    match t.pass_through() {
+        Ok(_) => PASSED.fetch_add(1, SeqCst),
+        Err(_) => {
+            // clone3 and friends: answer ENOSYS, as an old kernel would; libc falls back.
+            t.set_errno(syscalls::Errno::ENOSYS);
+            REFUSED.fetch_add(1, SeqCst)
+        }
+    };
+}
+
+/// The supervisor: every call outside the gate traps and is passed through by the
+/// handler. The child opens, writes, reads and closes a file, forks and waits; all results
+/// are as without the filter.
+#[test]
+fn pass_through_supervisor() {
+    run_in_child("pass_through_supervisor", || {
+        use std::io::{Read, Write};
+        let path = std::env::temp_dir().join(format!("sigsys-pass-{}", std::process::id()));
+        install(pass_everything);
+        install_filter(&filter_trap_all());
+        let before = PASSED.load(SeqCst);
+        {
+            let mut f = std::fs::File::create(&path).unwrap();
+            f.write_all(b"through the gate").unwrap();
+        }
+        let mut text = String::new();
+        std::fs::File::open(&path)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "through the gate");
+        std::fs::remove_file(&path).unwrap();
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            // The child inherited the filter and the handler: its calls pass too.
+            unsafe { libc::_exit(if libc::getppid() > 1 { 7 } else { 1 }) };
+        }
+        assert!(pid > 0, "fork failed");
+        let mut status = 0;
+        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 7,
+            "status {status:#x}"
+        );
+        assert!(
+            PASSED.load(SeqCst) > before + 8,
+            "calls went through the handler"
+        );
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Forged signals
+
+static FORGED: [AtomicU64; 3] = [const { AtomicU64::new(0) }; 3];
+static FORGED_N: AtomicUsize = AtomicUsize::new(0);
+
+fn encode(e: Result<(), DecodeError>) -> u64 {
+    match e {
+        Ok(()) => 1,
+        Err(DecodeError::SentByProcess { code }) => 0x100 | u64::from(code as u8),
+        Err(DecodeError::NumberMismatch { .. }) => 0x200,
+        Err(DecodeError::IpMismatch { .. }) => 0x300,
+        Err(_) => 0x400,
+    }
+}
+
+extern "C" fn record_forgery(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let n = FORGED_N.fetch_add(1, SeqCst);
+    if let Some(slot) = FORGED.get(n) {
+        slot.store(encode(trap(info, ctx).map(drop)), SeqCst);
+    }
+}
+
+fn forge(nr: i32, call_addr: u64) {
+    let mut raw = [0u8; 128];
+    raw[0..4].copy_from_slice(&libc::SIGSYS.to_ne_bytes());
+    raw[8..12].copy_from_slice(&sigsys::consts::SYS_SECCOMP.to_ne_bytes());
+    raw[16..24].copy_from_slice(&call_addr.to_ne_bytes());
+    raw[24..28].copy_from_slice(&nr.to_ne_bytes());
+    raw[28..32].copy_from_slice(&sigsys::consts::AUDIT_ARCH_X86_64.to_ne_bytes());
+    let pid = std::process::id() as u64;
+    let tid = unsafe { libc::gettid() } as u64;
+    let ret = syscall6(
+        libc::SYS_rt_tgsigqueueinfo as u64,
+        [pid, tid, libc::SIGSYS as u64, raw.as_ptr() as u64, 0, 0],
+    );
+    assert_eq!(ret, 0, "rt_tgsigqueueinfo to self");
+}
+
+/// A SIGSYS sent with tgkill is refused as sent by a process (SI_TKILL); SIGSYS forged
+/// with rt_tgsigqueueinfo and a positive si_code is refused because RAX (the forging call's
+/// result, 0) disagrees with si_syscall, or RIP disagrees with si_call_addr.
+#[test]
+fn forged_sigsys_rejected() {
+    run_in_child("forged_sigsys_rejected", || {
+        install(record_forgery);
+        let tid = unsafe { libc::gettid() };
+        assert_eq!(
+            unsafe { libc::syscall(libc::SYS_tgkill, std::process::id(), tid, libc::SIGSYS) },
+            0
+        );
+        forge(39, 0x1234);
+        forge(0, 0x1234); // number matches RAX = 0, address does not
+        assert_eq!(FORGED_N.load(SeqCst), 3);
+        assert_eq!(
+            FORGED[0].load(SeqCst),
+            0x100 | u64::from(libc::SI_TKILL as u8)
+        );
+        assert_eq!(FORGED[1].load(SeqCst), 0x200);
+        assert_eq!(FORGED[2].load(SeqCst), 0x300);
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// The -ERESTART* collision
+
+static COLLISION_SITE: AtomicU32 = AtomicU32::new(0);
+
+extern "C" fn on_collision(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else {
+        COLLISION_SITE.store(99, SeqCst);
+        return;
+    };
+    if (t.syscall().nr as i32) < 0 {
+        COLLISION_SITE.store(
+            match t.site() {
+                Site::Instruction => 1,
+                Site::Rewound => 2,
+                Site::Vsyscall => 3,
+            },
+            SeqCst,
+        );
+        t.set_return(99);
+    } else {
+        let _ = t.pass_through();
+    }
+}
+
+fn trap_negative_numbers() -> Vec<libc::sock_filter> {
+    use libc::{BPF_JGE, BPF_JMP, BPF_K};
+    let mut prog = sigsys::filter::gate_prefix().to_vec();
+    prog.extend([
+        sigsys::filter::load_nr(),
+        sigsys::filter::jump(BPF_JMP | BPF_JGE | BPF_K, 0x8000_0000, 0, 1),
+        sigsys::filter::ret(TRAP),
+        sigsys::filter::ret(libc::SECCOMP_RET_ALLOW),
+    ]);
+    prog
+}
+
+/// Numbers equal to -ERESTARTSYS (-512) and -ERESTARTNOINTR (-513): the kernel's
+/// signal-delivery fix-up changes RAX or RIP before the handler runs. The trap still
+/// decodes (site Instruction with RAX = -EINTR, or Rewound), and an emulated result reaches
+/// the caller instead of a loop; with SA_RESTART too.
+#[test]
+fn restart_code_collision() {
+    run_in_child("restart_code_collision", || {
+        install(on_collision);
+        install_filter(&trap_negative_numbers());
+        assert_eq!(syscall6(-512i64 as u64, [0; 6]), 99);
+        assert_eq!(
+            COLLISION_SITE.load(SeqCst),
+            1,
+            "-512 without SA_RESTART: RAX = -EINTR"
+        );
+        assert_eq!(syscall6(-513i64 as u64, [0; 6]), 99);
+        assert_eq!(COLLISION_SITE.load(SeqCst), 2, "-513: always rewound");
+        assert_eq!(syscall6(-514i64 as u64, [0; 6]), 99);
+        assert_eq!(COLLISION_SITE.load(SeqCst), 1, "-514: RAX = -EINTR");
+        // Again with SA_RESTART: -512 is now rewound by the kernel.
+        let mut act = sigsys::install::KernelSigaction {
+            handler: on_collision as extern "C" fn(i32, *mut libc::siginfo_t, *mut libc::c_void)
+                as usize as u64,
+            flags: sigsys::install::HANDLER_FLAGS | libc::SA_RESTART as u64,
+            restorer: sigsys::gate::restorer(),
+            mask: 0,
+        };
+        unsafe { sigsys::install::set_action(libc::SIGSYS, &act) }.unwrap();
+        assert_eq!(syscall6(-512i64 as u64, [0; 6]), 99);
+        assert_eq!(
+            COLLISION_SITE.load(SeqCst),
+            2,
+            "-512 with SA_RESTART: rewound"
+        );
+        act.flags &= !(libc::SA_RESTART as u64);
+        unsafe { sigsys::install::set_action(libc::SIGSYS, &act) }.unwrap();
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Nested trap
+
+static DEPTH: AtomicUsize = AtomicUsize::new(0);
+static MAX_DEPTH: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn nested(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let depth = DEPTH.fetch_add(1, SeqCst) + 1;
+    MAX_DEPTH.fetch_max(depth, SeqCst);
+    if let Ok(mut t) = trap(info, ctx) {
+        let call = t.syscall();
+        if call.is(S::getppid) {
+            // A trapped call made from inside the handler (outside the gate): with
+            // SA_NODEFER it is delivered as a nested SIGSYS instead of killing the process.
+            let inner = syscall6(libc::SYS_getpid as u64, [0; 6]);
+            t.set_return(inner + 1);
+        } else if call.is(S::getpid) {
+            t.set_return(555);
+        } else {
+            let _ = t.pass_through();
+        }
+    }
+    DEPTH.fetch_sub(1, SeqCst);
+}
+
+/// A handler that makes a trapped call itself gets a nested SIGSYS (SA_NODEFER), whose
+/// emulated result it uses; the caller sees 556 and the handler nested two deep.
+#[test]
+fn nested_trap_with_nodefer() {
+    run_in_child("nested_trap_with_nodefer", || {
+        install(nested);
+        install_filter(&filter_trapping(
+            &[(GETPPID as u32, TRAP), (libc::SYS_getpid as u32, TRAP)],
+            false,
+        ));
+        assert_eq!(syscall6(GETPPID, [0; 6]), 556);
+        assert_eq!(MAX_DEPTH.load(SeqCst), 2);
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Threads
+
+extern "C" fn echo_args(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    let call = t.syscall();
+    if call.is(S::getppid) {
+        t.set_return((call.args[0].wrapping_mul(3) ^ call.args[1]) as i64 & 0x7fff_ffff);
+    } else {
+        let _ = t.pass_through();
+    }
+}
+
+/// Four threads already running when a TSYNC filter is installed each trap 100,000 times;
+/// every emulated result (a function of the thread's own arguments) is checked.
+#[test]
+fn four_threads_tsync() {
+    run_in_child("four_threads_tsync", || {
+        const PER_THREAD: u64 = 100_000;
+        install(echo_args);
+        let start = std::sync::Arc::new(std::sync::Barrier::new(5));
+        let threads: Vec<_> = (0..4u64)
+            .map(|id| {
+                let start = start.clone();
+                std::thread::spawn(move || {
+                    common::big_altstack();
+                    start.wait();
+                    let mut bad = 0u64;
+                    for i in 0..PER_THREAD {
+                        let want = (i.wrapping_mul(3) ^ (id << 20)) as i64 & 0x7fff_ffff;
+                        if syscall6(GETPPID, [i, id << 20, 0, 0, 0, 0]) != want {
+                            bad += 1;
+                        }
+                    }
+                    bad
+                })
+            })
+            .collect();
+        let prog = filter_trapping(&[(GETPPID as u32, TRAP)], false);
+        unsafe { sigsys::filter::install(&prog, libc::SECCOMP_FILTER_FLAG_TSYNC) }
+            .expect("TSYNC filter");
+        start.wait();
+        let bad: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
+        assert_eq!(bad, 0, "wrong results");
+        // The filter applies to the main thread too.
+        assert_eq!(syscall6(GETPPID, [1, 0, 0, 0, 0, 0]), 3);
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// errno
+
+extern "C" fn pass_and_fail(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    // A pass-through that fails inside the kernel (bad fd) must not leak into errno.
+    let _ = t.pass_through();
+}
+
+/// The interrupted code's errno is unchanged by a handler that decodes and passes through
+/// failing calls, and by the crate's own calls (memory reads).
+#[test]
+fn errno_preserved() {
+    run_in_child("errno_preserved", || {
+        install(pass_and_fail);
+        install_filter(&filter_trapping(&[(libc::SYS_close as u32, TRAP)], false));
+        unsafe { *libc::__errno_location() = 4321 };
+        let ret = syscall6(libc::SYS_close as u64, [9999, 0, 0, 0, 0, 0]);
+        assert_eq!(ret, -(libc::EBADF as i64));
+        assert_eq!(unsafe { *libc::__errno_location() }, 4321);
+    });
+}

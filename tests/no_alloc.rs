@@ -1,0 +1,108 @@
+//! Allocation-freedom of the handler path, measured: a counting global allocator, and a
+//! handler that records how many allocations happened while it ran decode, emulate,
+//! restart and pass-through on real traps.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+use common::{filter_trap_all, install, install_filter, run_in_child, syscall6, trap};
+use sigsys::sud::Selector;
+use syscalls::x86_64::Sysno as S;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator, only counting.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, SeqCst);
+        // SAFETY: forwarded contract.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded contract.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, SeqCst);
+        // SAFETY: forwarded contract.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+static IN_HANDLER_ALLOCS: AtomicUsize = AtomicUsize::new(0);
+static HANDLED: [AtomicUsize; 4] = [const { AtomicUsize::new(0) }; 4];
+static SELECTOR: Selector = Selector::new();
+
+const EMULATE: usize = 0;
+const RESTART: usize = 1;
+const PASS: usize = 2;
+const REJECTED: usize = 3;
+
+extern "C" fn counting_handler(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let before = ALLOCATIONS.load(SeqCst);
+    let kind = match trap(info, ctx) {
+        Err(_) => REJECTED,
+        Ok(mut t) => {
+            let call = t.syscall();
+            let _ = (call.name(), call.canonical(), t.site(), t.cause());
+            if call.is(S::getppid) {
+                t.set_return(31337);
+                EMULATE
+            } else if call.is(S::getpriority) && t.restart().is_ok() {
+                SELECTOR.allow(); // the re-executed call goes through
+                RESTART
+            } else {
+                let _ = t.pass_through();
+                PASS
+            }
+        }
+    };
+    IN_HANDLER_ALLOCS.fetch_add(ALLOCATIONS.load(SeqCst) - before, SeqCst);
+    HANDLED[kind].fetch_add(1, SeqCst);
+}
+
+fn count(kind: usize) -> usize {
+    HANDLED[kind].load(SeqCst)
+}
+
+/// Zero allocations inside the handler across decode, emulate (seccomp), restart (SUD),
+/// pass-through (seccomp, file I/O through the supervisor filter) and a rejected forged
+/// signal; each path ran at least once.
+#[test]
+fn handler_path_allocates_nothing() {
+    run_in_child("handler_path_allocates_nothing", || {
+        install(counting_handler);
+        // Restart under SUD first (SUD is per thread and can be disarmed).
+        // SAFETY: SELECTOR is static.
+        unsafe { sigsys::sud::arm(&SELECTOR) }.unwrap();
+        SELECTOR.block();
+        let prio = syscall6(
+            libc::SYS_getpriority as u64,
+            [libc::PRIO_PROCESS as u64, 0, 0, 0, 0, 0],
+        );
+        SELECTOR.allow();
+        sigsys::sud::disarm().unwrap();
+        assert!(prio >= 0, "restarted getpriority ran: {prio}");
+        // A forged signal, rejected.
+        let tid = unsafe { libc::gettid() };
+        unsafe { libc::syscall(libc::SYS_tgkill, std::process::id(), tid, libc::SIGSYS) };
+        // Then everything under the supervisor filter.
+        install_filter(&filter_trap_all());
+        assert_eq!(syscall6(libc::SYS_getppid as u64, [0; 6]), 31337);
+        let text = std::fs::read_to_string("/proc/self/comm").unwrap();
+        assert!(!text.is_empty());
+        let counts = [EMULATE, RESTART, PASS, REJECTED].map(count);
+        let allocs = IN_HANDLER_ALLOCS.load(SeqCst);
+        println!("handler runs (emulate, restart, pass, rejected): {counts:?}; allocations inside the handler: {allocs}");
+        assert!(counts.iter().all(|&c| c > 0), "every path ran: {counts:?}");
+        assert!(ALLOCATIONS.load(SeqCst) > 0, "the counter counts");
+        assert_eq!(allocs, 0, "allocations inside the handler");
+    });
+}
