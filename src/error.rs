@@ -134,6 +134,11 @@ pub enum PassError {
     /// run from the handler it would return into the handler's frame. Restart it (letting it
     /// through the filter) or emulate it instead.
     Unsafe,
+    /// `sigaltstack` with a new stack while the handler runs on an alternate stack without
+    /// `SS_AUTODISARM`: the kernel would silently drop the change at `rt_sigreturn`. Install
+    /// the handler's stack with [`crate::install::set_altstack`] (which sets
+    /// `SS_AUTODISARM`), or emulate the call.
+    AltStackInUse,
 }
 
 impl fmt::Display for PassError {
@@ -142,6 +147,9 @@ impl fmt::Display for PassError {
             PassError::Unsafe => {
                 f.write_str("this call cannot run inside a signal handler; restart or emulate it")
             }
+            PassError::AltStackInUse => f.write_str(
+                "sigaltstack cannot take effect: the handler runs on an alternate stack without SS_AUTODISARM",
+            ),
         }
     }
 }

@@ -10,6 +10,9 @@ use syscalls::Errno;
 
 use crate::gate;
 
+/// `SS_AUTODISARM`, which libc does not export.
+pub const SS_AUTODISARM: i32 = 1 << 31;
+
 /// The signature of an `SA_SIGINFO` handler.
 pub type Handler = unsafe extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void);
 
@@ -97,11 +100,18 @@ pub unsafe fn set_action(signal: i32, action: &KernelSigaction) -> Result<Kernel
     Ok(old)
 }
 
-/// Gives the calling thread the alternate signal stack `base..base + len`.
+/// Gives the calling thread the alternate signal stack `base..base + len`, with
+/// `SS_AUTODISARM`.
 ///
 /// A SIGSYS handler installed with [`install_handler`] then runs there, away from the
 /// interrupted code's stack and its 128-byte red zone. See the crate docs for the stack
 /// budget of the handler path.
+///
+/// `SS_AUTODISARM` makes the kernel disarm the stack while a handler runs on it and
+/// restore it from the frame at `rt_sigreturn`. Without it, the kernel ignores a changed
+/// `uc_stack` when the handler runs on the alternate stack, so a `sigaltstack` call of the
+/// interrupted code could not be passed through. Nested signals inside the handler then
+/// run on the handler's stack, below its frame.
 ///
 /// # Safety
 ///
@@ -120,7 +130,7 @@ pub unsafe fn set_action(signal: i32, action: &KernelSigaction) -> Result<Kernel
 pub unsafe fn set_altstack(base: *mut u8, len: usize) -> Result<(), Errno> {
     let stack = libc::stack_t {
         ss_sp: base.cast(),
-        ss_flags: 0,
+        ss_flags: SS_AUTODISARM,
         ss_size: len,
     };
     // SAFETY: `stack` is live for the call; the caller answers for the memory.

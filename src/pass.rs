@@ -11,7 +11,10 @@
 //!   mask saved in the frame (`uc_sigmask`), because `rt_sigreturn` restores the mask from
 //!   there: a change made to the thread's live mask would be undone on return.
 //!   `sigaltstack` reads and changes `uc_stack` for the same reason (`rt_sigreturn`
-//!   restores the alternate stack from the frame, silently).
+//!   restores the alternate stack from the frame, silently). The kernel applies that only
+//!   when the handler's alternate stack has `SS_AUTODISARM` (as
+//!   [`crate::install::set_altstack`] sets it) or the handler does not run on it; otherwise
+//!   [`PassError::AltStackInUse`].
 //! - **Exec**: `execve` and `execveat` first set the thread's mask to the frame's, since a
 //!   new image would otherwise start with the handler's mask.
 //!
@@ -23,6 +26,7 @@ use syscalls::Errno;
 use crate::abi::Reg;
 use crate::error::PassError;
 use crate::gate;
+use crate::install::SS_AUTODISARM;
 use crate::mem::{self, SelfMemory};
 use crate::syscall::Syscall;
 use crate::sysno::Sysno;
@@ -80,7 +84,7 @@ impl Trap<'_> {
         let ret = match route(&call) {
             Route::Refuse => return Err(PassError::Unsafe),
             Route::FrameMask { old_style } => errno_ret(self.frame_sigprocmask(&call, old_style)),
-            Route::FrameAltStack => errno_ret(self.frame_sigaltstack(&call)),
+            Route::FrameAltStack => errno_ret(self.frame_sigaltstack(&call)?),
             Route::Exec => {
                 self.install_frame_mask();
                 // SAFETY: the call is the interrupted code's own, issued as it would have
@@ -169,48 +173,69 @@ impl Trap<'_> {
 
     /// `sigaltstack(ss, old_ss)` on `uc_stack`, with the checks `do_sigaltstack` makes
     /// against the interrupted stack pointer.
-    fn frame_sigaltstack(&mut self, call: &Syscall) -> Result<u64, Errno> {
+    ///
+    /// `rt_sigreturn` applies `uc_stack` only when the handler's own alternate stack was
+    /// installed with `SS_AUTODISARM` or the handler does not run on it (a kernel check made
+    /// on the handler's stack pointer, observed on 6.18); otherwise a change would be
+    /// silently dropped, so the call is refused instead.
+    fn frame_sigaltstack(&mut self, call: &Syscall) -> Result<Result<u64, Errno>, PassError> {
         let [ss, old_ss, ..] = call.args;
         let compat = call.abi != crate::Abi::X86_64;
-        let current = AltStack::from_frame(&self.ucontext().uc_stack);
-        let new = if ss != 0 {
-            Some(AltStack::read(ss, compat)?)
-        } else {
-            None
+        let saved = AltStack::from_frame(&self.ucontext().uc_stack);
+        let autodisarm = saved.flags & SS_AUTODISARM != 0;
+        if ss != 0 && !autodisarm && saved.contains(handler_sp()) {
+            return Err(PassError::AltStackInUse);
+        }
+        let rsp = crate::abi::get(self.gregs(), Reg::Rsp);
+        let on_stack = !autodisarm && saved.contains(rsp);
+        // What the kernel reports as the old stack: mode from the stack pointer, plus the
+        // flag bits (SS_AUTODISARM) as set.
+        let mode = match (saved.size, on_stack) {
+            (0, _) => libc::SS_DISABLE,
+            (_, true) => libc::SS_ONSTACK,
+            _ => 0,
         };
-        if let Some(new) = new {
-            let rsp = crate::abi::get(self.gregs(), Reg::Rsp);
-            let on_stack = current.flags & libc::SS_ONSTACK != 0
-                || (current.size != 0 && rsp.wrapping_sub(current.sp) < current.size);
+        let old = AltStack {
+            flags: mode | (saved.flags & SS_AUTODISARM),
+            ..saved
+        };
+        Ok(self.apply_sigaltstack(ss, old_ss, compat, old, on_stack))
+    }
+
+    fn apply_sigaltstack(
+        &mut self,
+        ss: u64,
+        old_ss: u64,
+        compat: bool,
+        old: AltStack,
+        on_stack: bool,
+    ) -> Result<u64, Errno> {
+        if ss != 0 {
+            let new = AltStack::read(ss, compat)?;
             if on_stack {
                 return Err(Errno::EPERM);
             }
-            let mode = new.flags & !SS_AUTODISARM;
-            let stored = match mode {
+            let stored = match new.flags & !SS_AUTODISARM {
                 libc::SS_DISABLE => AltStack {
                     sp: 0,
                     size: 0,
-                    flags: libc::SS_DISABLE,
+                    flags: new.flags,
                 },
                 0 | libc::SS_ONSTACK if new.size < MINSIGSTKSZ => return Err(Errno::ENOMEM),
-                0 | libc::SS_ONSTACK => AltStack {
-                    flags: new.flags & SS_AUTODISARM,
-                    ..new
-                },
+                0 | libc::SS_ONSTACK => new,
                 _ => return Err(Errno::EINVAL),
             };
             if old_ss != 0 {
-                current.write(old_ss, compat)?;
+                old.write(old_ss, compat)?;
             }
             stored.to_frame(&mut self.ucontext_mut().uc_stack);
         } else if old_ss != 0 {
-            current.write(old_ss, compat)?;
+            old.write(old_ss, compat)?;
         }
         Ok(0)
     }
 }
 
-const SS_AUTODISARM: i32 = 1 << 31;
 const MINSIGSTKSZ: u64 = 2048;
 
 /// The fields of a `stack_t`, whatever the caller's layout.
@@ -241,6 +266,10 @@ struct Stack32 {
 }
 
 impl AltStack {
+    fn contains(&self, sp: u64) -> bool {
+        self.size != 0 && sp.wrapping_sub(self.sp) < self.size
+    }
+
     fn from_frame(s: &libc::stack_t) -> AltStack {
         AltStack {
             sp: s.ss_sp as u64,
@@ -293,6 +322,13 @@ impl AltStack {
             mem::write_pod(addr, &s)
         }
     }
+}
+
+/// An address on the handler's own stack.
+#[inline(always)]
+fn handler_sp() -> u64 {
+    let marker = 0u8;
+    core::ptr::from_ref(&marker) as u64
 }
 
 fn sigbit(sig: i32) -> u64 {

@@ -652,3 +652,153 @@ fn errno_preserved() {
         assert_eq!(unsafe { *libc::__errno_location() }, 4321);
     });
 }
+
+// ---------------------------------------------------------------------------------------
+// Calls that act on the signal frame
+
+fn blocked_in_proc_status() -> u64 {
+    let status = std::fs::read_to_string("/proc/thread-self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("SigBlk:")).unwrap();
+    u64::from_str_radix(line.split_whitespace().nth(1).unwrap(), 16).unwrap()
+}
+
+fn current_mask() -> u64 {
+    let mut old: u64 = 0;
+    let ret = syscall6(
+        libc::SYS_rt_sigprocmask as u64,
+        [libc::SIG_BLOCK as u64, 0, (&raw mut old) as u64, 8, 0, 0],
+    );
+    assert_eq!(ret, 0);
+    old
+}
+
+/// Under the supervisor filter, rt_sigprocmask is passed through onto the frame's mask:
+/// the change survives the handler's return (the kernel's own view in /proc agrees), the
+/// old mask is reported, SIGKILL cannot be blocked, a bad `how` is EINVAL and a bad
+/// pointer EFAULT.
+#[test]
+fn sigprocmask_acts_on_the_frame() {
+    run_in_child("sigprocmask_acts_on_the_frame", || {
+        install(pass_everything);
+        install_filter(&filter_trap_all());
+        let usr1 = 1u64 << (libc::SIGUSR1 - 1);
+        let kill = 1u64 << (libc::SIGKILL - 1);
+        let before = current_mask();
+        assert_eq!(before & usr1, 0);
+        let set = usr1 | kill;
+        let mut old = 0u64;
+        let ret = syscall6(
+            libc::SYS_rt_sigprocmask as u64,
+            [
+                libc::SIG_BLOCK as u64,
+                (&raw const set) as u64,
+                (&raw mut old) as u64,
+                8,
+                0,
+                0,
+            ],
+        );
+        assert_eq!((ret, old), (0, before));
+        assert_eq!(
+            current_mask(),
+            before | usr1,
+            "blocked after return, SIGKILL not"
+        );
+        assert_eq!(blocked_in_proc_status() & usr1, usr1, "the kernel agrees");
+        let ret = syscall6(
+            libc::SYS_rt_sigprocmask as u64,
+            [
+                libc::SIG_UNBLOCK as u64,
+                (&raw const set) as u64,
+                0,
+                8,
+                0,
+                0,
+            ],
+        );
+        assert_eq!(ret, 0);
+        assert_eq!(current_mask(), before);
+        assert_eq!(
+            syscall6(
+                libc::SYS_rt_sigprocmask as u64,
+                [7, (&raw const set) as u64, 0, 8, 0, 0]
+            ),
+            -(libc::EINVAL as i64)
+        );
+        assert_eq!(
+            syscall6(libc::SYS_rt_sigprocmask as u64, [0, 8, 0, 8, 0, 0]),
+            -(libc::EFAULT as i64)
+        );
+        assert_eq!(
+            syscall6(libc::SYS_rt_sigprocmask as u64, [0, 0, 0, 4, 0, 0]),
+            -(libc::EINVAL as i64)
+        );
+        assert!(PASSED.load(SeqCst) >= 6);
+    });
+}
+
+/// Under the supervisor filter, sigaltstack is passed through onto the frame's uc_stack:
+/// the new stack is in force after the handler returns (a later query, and the handler's
+/// own next run, see it), a too-small one is ENOMEM, and once the handler runs on a stack
+/// without SS_AUTODISARM (where the kernel would drop the change) a change is refused.
+#[test]
+fn sigaltstack_acts_on_the_frame() {
+    run_in_child("sigaltstack_acts_on_the_frame", || {
+        const AUTODISARM: i32 = sigsys::install::SS_AUTODISARM;
+        install(pass_everything);
+        install_filter(&filter_trap_all());
+        let query = || {
+            let mut old: libc::stack_t = unsafe { std::mem::zeroed() };
+            assert_eq!(
+                syscall6(
+                    libc::SYS_sigaltstack as u64,
+                    [0, (&raw mut old) as u64, 0, 0, 0, 0]
+                ),
+                0
+            );
+            (old.ss_sp as u64, old.ss_size, old.ss_flags)
+        };
+        let set = |mem: &mut [u8], size: usize, flags: i32| {
+            let new = libc::stack_t {
+                ss_sp: mem.as_mut_ptr().cast(),
+                ss_flags: flags,
+                ss_size: size,
+            };
+            syscall6(
+                libc::SYS_sigaltstack as u64,
+                [(&raw const new) as u64, 0, 0, 0, 0, 0],
+            )
+        };
+        let first = query();
+        assert_eq!(
+            (first.1, first.2),
+            (256 * 1024, AUTODISARM),
+            "the test's own altstack"
+        );
+        let b: &'static mut [u8] = Box::leak(vec![0u8; 128 * 1024].into_boxed_slice());
+        let b_addr = b.as_ptr() as u64;
+        assert_eq!(set(b, 128 * 1024, AUTODISARM), 0);
+        assert_eq!(
+            query(),
+            (b_addr, 128 * 1024, AUTODISARM),
+            "in force after the handler returned"
+        );
+        assert_eq!(set(b, 100, 0), -(libc::ENOMEM as i64));
+        assert_eq!(set(b, 128 * 1024, 0x55), -(libc::EINVAL as i64));
+        assert_eq!(
+            query(),
+            (b_addr, 128 * 1024, AUTODISARM),
+            "unchanged after errors"
+        );
+        // A stack without SS_AUTODISARM: the handler now runs on it, and further changes
+        // are refused (the handler answers ENOSYS) rather than silently lost.
+        let refused = REFUSED.load(SeqCst);
+        let c: &'static mut [u8] = Box::leak(vec![0u8; 64 * 1024].into_boxed_slice());
+        let c_addr = c.as_ptr() as u64;
+        assert_eq!(set(c, 64 * 1024, 0), 0);
+        assert_eq!(query(), (c_addr, 64 * 1024, 0));
+        assert_eq!(set(b, 128 * 1024, AUTODISARM), -(libc::ENOSYS as i64));
+        assert_eq!(REFUSED.load(SeqCst), refused + 1);
+        assert_eq!(query(), (c_addr, 64 * 1024, 0));
+    });
+}
