@@ -10,6 +10,9 @@
 //! - **Acting on the frame**: `rt_sigprocmask` (and i386 `sigprocmask`) read and change the
 //!   mask saved in the frame (`uc_sigmask`), because `rt_sigreturn` restores the mask from
 //!   there: a change made to the thread's live mask would be undone on return.
+//!   SIGSYS is never blocked this way, as the kernel never blocks SIGKILL and SIGSTOP: a
+//!   trap while SIGSYS is blocked kills the process, so a program that blocks "all signals"
+//!   (glibc does, around `clone`) must keep SIGSYS open to keep working.
 //!   `sigaltstack` reads and changes `uc_stack` for the same reason (`rt_sigreturn`
 //!   restores the alternate stack from the frame, silently). The kernel applies that only
 //!   when the handler's alternate stack has `SS_AUTODISARM` (as
@@ -106,7 +109,9 @@ impl Trap<'_> {
     }
 
     fn set_frame_mask(&mut self, mask: u64) {
-        let unblockable = sigbit(libc::SIGKILL) | sigbit(libc::SIGSTOP);
+        // SIGSYS joins SIGKILL and SIGSTOP: a trap while SIGSYS is blocked kills the
+        // process, so a passed-through call never blocks it.
+        let unblockable = sigbit(libc::SIGKILL) | sigbit(libc::SIGSTOP) | sigbit(libc::SIGSYS);
         // SAFETY: as in `frame_mask`.
         unsafe {
             core::ptr::from_mut(self.sigmask_mut())

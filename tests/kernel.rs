@@ -802,3 +802,99 @@ fn sigaltstack_acts_on_the_frame() {
         assert_eq!(query(), (c_addr, 64 * 1024, 0));
     });
 }
+
+// ---------------------------------------------------------------------------------------
+// Pass-through under SUD; calls that cannot run in a handler
+
+static SUD_PASSED: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn pass_under_sud(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    if t.cause() == Cause::UserDispatch && t.pass_through().is_ok() {
+        SUD_PASSED.fetch_add(1, SeqCst);
+    }
+}
+
+/// Under SUD with the selector at BLOCK, calls are passed through from the gate (which SUD
+/// lets through without touching the selector): getpid, a pipe write and read, and an i386
+/// getpid all return what they would without SUD.
+#[test]
+fn pass_through_under_sud() {
+    run_in_child("pass_through_under_sud", || {
+        install(pass_under_sud);
+        let (r, w) = pipe();
+        let pid = std::process::id() as i64;
+        let mut buf = [0u8; 8];
+        unsafe { sigsys::sud::arm(&SELECTOR) }.unwrap();
+        SELECTOR.block();
+        let got_pid = syscall6(libc::SYS_getpid as u64, [0; 6]);
+        let wrote = syscall6(
+            libc::SYS_write as u64,
+            [w as u64, b"sud!".as_ptr() as u64, 4, 0, 0, 0],
+        );
+        let read = syscall6(
+            libc::SYS_read as u64,
+            [r as u64, buf.as_mut_ptr() as u64, 8, 0, 0, 0],
+        );
+        let pid32 = int80(20, [0; 6]);
+        SELECTOR.allow();
+        sigsys::sud::disarm().unwrap();
+        assert_eq!((got_pid, wrote, read, i64::from(pid32)), (pid, 4, 4, pid));
+        assert_eq!(&buf[..4], b"sud!");
+        assert_eq!(SUD_PASSED.load(SeqCst), 4);
+    });
+}
+
+const CLONE_TAG: u64 = 0x7a67_5157;
+
+extern "C" fn supervisor_with_threads(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    match t.pass_through() {
+        Ok(_) => {}
+        Err(_) => {
+            let mut call = t.syscall();
+            if call.is(S::clone) {
+                // clone ignores its 6th argument: tag it, and the filter lets it through
+                // from its own call site, where the child can start on its new stack.
+                call.args[5] = CLONE_TAG;
+                if t.restart_with(call).is_ok() {
+                    RESTARTS.fetch_add(1, SeqCst);
+                    return;
+                }
+            }
+            // clone3 (and anything else refused): ENOSYS; glibc falls back to clone.
+            t.set_errno(syscalls::Errno::ENOSYS);
+            REFUSED.fetch_add(1, SeqCst);
+        }
+    }
+}
+
+/// The supervisor can still create threads: clone3 is answered ENOSYS, and the clone that
+/// glibc falls back to (new stack, CLONE_VM: refused by pass_through) is restarted with a
+/// tag in its unused 6th argument, which the filter allows. The thread runs, and its own
+/// calls trap and pass through too.
+#[test]
+fn supervisor_creates_threads_by_tagged_restart() {
+    run_in_child("supervisor_creates_threads_by_tagged_restart", || {
+        use libc::{BPF_ABS, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_W};
+        use sigsys::filter::{jump, load_nr, ret, stmt};
+        install(supervisor_with_threads);
+        let mut prog = sigsys::filter::gate_prefix().to_vec();
+        prog.extend([
+            load_nr(),
+            jump(BPF_JMP | BPF_JEQ | BPF_K, libc::SYS_clone as u32, 0, 3),
+            stmt(BPF_LD | BPF_W | BPF_ABS, 16 + 5 * 8), // low half of args[5]
+            jump(BPF_JMP | BPF_JEQ | BPF_K, CLONE_TAG as u32, 0, 1),
+            ret(libc::SECCOMP_RET_ALLOW),
+            ret(TRAP),
+        ]);
+        install_filter(&prog);
+        let child = std::thread::spawn(|| {
+            common::big_altstack();
+            std::fs::read_to_string("/proc/self/comm").unwrap().len()
+        });
+        assert!(child.join().unwrap() > 0);
+        assert!(RESTARTS.load(SeqCst) >= 1, "clone restarted with the tag");
+        assert!(REFUSED.load(SeqCst) >= 1, "clone3 answered ENOSYS");
+    });
+}
