@@ -139,6 +139,11 @@ pub enum PassError {
     /// the handler's stack with [`crate::install::set_altstack`] (which sets
     /// `SS_AUTODISARM`), or emulate the call.
     AltStackInUse,
+    /// `munmap`, `mremap`, `mprotect`, `madvise` or `mmap(MAP_FIXED)` over the stack the
+    /// handler runs on: run from the handler, it would pull that stack away. Emulate it
+    /// (success, leaving the mapping, is usually right: Rust's runtime unmaps a thread's
+    /// alternate stack at exit, the very stack a handler with `SA_ONSTACK` runs on).
+    HandlerStack,
 }
 
 impl fmt::Display for PassError {
@@ -146,6 +151,9 @@ impl fmt::Display for PassError {
         match self {
             PassError::Unsafe => {
                 f.write_str("this call cannot run inside a signal handler; restart or emulate it")
+            }
+            PassError::HandlerStack => {
+                f.write_str("this call would unmap or change the stack the handler runs on")
             }
             PassError::AltStackInUse => f.write_str(
                 "sigaltstack cannot take effect: the handler runs on an alternate stack without SS_AUTODISARM",

@@ -18,6 +18,11 @@
 //!   when the handler's alternate stack has `SS_AUTODISARM` (as
 //!   [`crate::install::set_altstack`] sets it) or the handler does not run on it; otherwise
 //!   [`PassError::AltStackInUse`].
+//! - **Refused** ([`PassError::HandlerStack`]): `munmap`, `mremap`, `mprotect`, `madvise` and
+//!   `mmap` with `MAP_FIXED` over the memory the handler runs on (its alternate stack, or
+//!   64 KiB around its stack pointer). Rust's runtime unmaps a thread's alternate stack when
+//!   the thread ends: run from that very stack, the call would pull it away under the
+//!   handler. Emulating success (leaving the mapping) is usually the right answer.
 //! - **Exec**: `execve` and `execveat` first set the thread's mask to the frame's, since a
 //!   new image would otherwise start with the handler's mask.
 //!
@@ -41,6 +46,7 @@ enum Route {
     FrameMask { old_style: bool },
     FrameAltStack,
     Exec,
+    Remap,
     Direct,
 }
 
@@ -59,8 +65,25 @@ fn route(call: &Syscall) -> Route {
         Some(S::rt_sigprocmask) => Route::FrameMask { old_style: false },
         Some(S::sigaltstack) => Route::FrameAltStack,
         Some(S::execve | S::execveat) => Route::Exec,
+        Some(S::munmap | S::mremap | S::mprotect | S::madvise) => Route::Remap,
+        Some(S::mmap) if call.args[3] & libc::MAP_FIXED as u64 != 0 => Route::Remap,
         _ => Route::Direct,
     }
+}
+
+/// Whether `[addr, addr + len)` touches the memory the handler is running on: the saved
+/// alternate stack when the handler is on it, otherwise 64 KiB either side of its stack
+/// pointer.
+fn touches_handler_stack(saved: &libc::stack_t, addr: u64, len: u64) -> bool {
+    const WINDOW: u64 = 64 * 1024;
+    let sp = handler_sp();
+    let alt = AltStack::from_frame(saved);
+    let (start, end) = if alt.contains(sp) {
+        (alt.sp, alt.sp.saturating_add(alt.size))
+    } else {
+        (sp.saturating_sub(WINDOW), sp.saturating_add(WINDOW))
+    };
+    addr < end && addr.saturating_add(len) > start
 }
 
 /// `clone(flags, newsp, ...)`: a child on a new stack or in the same memory would run on
@@ -88,6 +111,11 @@ impl Trap<'_> {
             Route::Refuse => return Err(PassError::Unsafe),
             Route::FrameMask { old_style } => errno_ret(self.frame_sigprocmask(&call, old_style)),
             Route::FrameAltStack => errno_ret(self.frame_sigaltstack(&call)?),
+            Route::Remap
+                if touches_handler_stack(&self.ucontext().uc_stack, call.args[0], call.args[1]) =>
+            {
+                return Err(PassError::HandlerStack)
+            }
             Route::Exec => {
                 self.install_frame_mask();
                 // SAFETY: the call is the interrupted code's own, issued as it would have
@@ -95,8 +123,8 @@ impl Trap<'_> {
                 unsafe { gate::run(&call) }
             }
             // SAFETY: as above; `route` has kept out the calls that would return into the
-            // handler's frame on another stack or twice.
-            Route::Direct => unsafe { gate::run(&call) },
+            // handler's frame on another stack or twice, or pull its stack away.
+            Route::Direct | Route::Remap => unsafe { gate::run(&call) },
         };
         self.set_return(ret);
         Ok(ret)

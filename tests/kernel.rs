@@ -898,3 +898,38 @@ fn supervisor_creates_threads_by_tagged_restart() {
         assert!(REFUSED.load(SeqCst) >= 1, "clone3 answered ENOSYS");
     });
 }
+
+/// A munmap of the very stack the handler runs on is refused (PassError::HandlerStack; the
+/// test handler answers ENOSYS) instead of pulling the stack away; an unrelated munmap
+/// passes.
+#[test]
+fn unmapping_the_handler_stack_is_refused() {
+    run_in_child("unmapping_the_handler_stack_is_refused", || {
+        install(pass_everything);
+        let stack = common::big_altstack();
+        install_filter(&filter_trap_all());
+        let refused = REFUSED.load(SeqCst);
+        let page = 4096u64;
+        let inside = (stack.as_ptr() as u64 + 8 * page) & !(page - 1);
+        assert_eq!(
+            syscall6(libc::SYS_munmap as u64, [inside, page, 0, 0, 0, 0]),
+            -(libc::ENOSYS as i64)
+        );
+        assert_eq!(REFUSED.load(SeqCst), refused + 1);
+        let other = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                4096,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        assert_ne!(other, libc::MAP_FAILED);
+        assert_eq!(
+            syscall6(libc::SYS_munmap as u64, [other as u64, page, 0, 0, 0, 0]),
+            0
+        );
+    });
+}

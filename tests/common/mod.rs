@@ -130,10 +130,11 @@ pub fn install_filter(prog: &[sock_filter]) {
 /// Gives the calling thread a 256 KiB alternate signal stack. Rust's own per-thread
 /// alternate stack (for stack-overflow reports) is a few KiB: a debug build of a handler
 /// plus two nested signal frames with full XSAVE state would overflow it.
-pub fn big_altstack() {
+pub fn big_altstack() -> &'static mut [u8] {
     let stack: &'static mut [u8] = Box::leak(vec![0u8; 256 * 1024].into_boxed_slice());
     // SAFETY: leaked, so valid for the rest of the process.
     unsafe { sigsys::install::set_altstack(stack.as_mut_ptr(), stack.len()) }.expect("sigaltstack");
+    stack
 }
 
 /// Installs `handler` for SIGSYS with the crate's installer, and a big alternate stack for
