@@ -29,5 +29,8 @@ fn main() {
     prog.push(filter::ret(libc::SECCOMP_RET_TRAP));
     // SAFETY: the handler above is installed and passes calls through.
     unsafe { filter::install(&prog, 0) }.unwrap();
-    println!("parent pid as seen from here: {}", std::os::unix::process::parent_id());
+    println!(
+        "parent pid as seen from here: {}",
+        std::os::unix::process::parent_id()
+    );
 }
