@@ -3,11 +3,11 @@
 //! `probe` runs decode, emulate, restart and pass-through, holding a guard whose `Drop`
 //! calls a function that exists nowhere. The guard is only dropped on unwinding (a panic),
 //! so the optimiser keeps that call, and the link fails, exactly when something on the path
-//! can panic. Build it with the `nopanic` profile (fat LTO, one codegen unit, so that
-//! no-unwind facts cross crate boundaries):
+//! can panic. Build it in release (fat LTO, one codegen unit, so that no-unwind facts
+//! cross crate boundaries):
 //!
 //! ```text
-//! cargo build --profile nopanic --example no_panic
+//! cargo build --release --manifest-path checks/no_panic/Cargo.toml
 //! ```
 //!
 //! A successful build is the proof; running it prints one line.
