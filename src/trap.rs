@@ -1,7 +1,7 @@
 //! The decoded trap: a validated system call over the borrowed signal context, and the
 //! three things a handler can do with it in place (emulate, restart, inspect).
 //!
-//! Pass-through through the gate is in [`crate::pass`].
+//! Pass-through through the gate is [`Trap::pass_through`], in the private `pass` module.
 
 use crate::abi::{self, Abi, Gregs, Reg};
 use crate::consts::{
