@@ -1,1 +1,509 @@
-fn main() {}
+//! `sigsys-trace`: run a program with its system calls traced in-process (strace-style).
+//!
+//! ```text
+//! sigsys-trace [-o FILE] [--] PROGRAM [ARGS...]
+//! ```
+//!
+//! The launcher checks that tracing can work (a kernel with Syscall User Dispatch, a
+//! dynamically linked program that honours `LD_PRELOAD`), listens on an abstract unix
+//! socket, starts the program with `libsigsys_trace.so` preloaded, and writes the lines the
+//! program's images send it to stderr or FILE. It exits with the program's status.
+//!
+//! Exit status 125: sigsys-trace itself could not run the program traced (usage error,
+//! no SUD, statically linked or set-id program, preload library missing); nothing was run.
+//! 127: the program could not be started. Otherwise the program's own status (a program
+//! killed by a signal makes the launcher die of the same signal, as strace does).
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
+use std::time::Duration;
+
+/// Exit status when the tracer refuses or cannot start.
+const EXIT_REFUSED: i32 = 125;
+/// Exit status when the program cannot be executed.
+const EXIT_NOEXEC: i32 = 127;
+const LIB_NAME: &str = "libsigsys_trace.so";
+
+fn usage() -> ! {
+    eprintln!("usage: sigsys-trace [-o FILE] [--] PROGRAM [ARGS...]");
+    std::process::exit(EXIT_REFUSED);
+}
+
+fn refuse(msg: impl std::fmt::Display) -> ! {
+    eprintln!("sigsys-trace: {msg}");
+    std::process::exit(EXIT_REFUSED);
+}
+
+struct Options {
+    output: Option<PathBuf>,
+    bare: bool,
+    program: Vec<OsString>,
+}
+
+fn parse_args() -> Options {
+    let mut args = std::env::args_os().skip(1);
+    let mut opts = Options {
+        output: None,
+        bare: false,
+        program: Vec::new(),
+    };
+    while let Some(a) = args.next() {
+        match a.as_bytes() {
+            b"-o" => match args.next() {
+                Some(f) => opts.output = Some(f.into()),
+                None => usage(),
+            },
+            // Benchmark floor: pass every call through without formatting or printing.
+            b"--bare" => opts.bare = true,
+            b"-h" | b"--help" => {
+                eprintln!("usage: sigsys-trace [-o FILE] [--] PROGRAM [ARGS...]");
+                std::process::exit(0);
+            }
+            b"--" => {
+                opts.program.extend(args.by_ref());
+            }
+            s if s.starts_with(b"-o") && s.len() > 2 => {
+                opts.output = Some(OsString::from(std::ffi::OsStr::from_bytes(&s[2..])).into());
+            }
+            s if s.starts_with(b"-") && opts.program.is_empty() => {
+                refuse(format!("unknown option {}", a.to_string_lossy()))
+            }
+            _ => {
+                opts.program.push(a);
+                opts.program.extend(args.by_ref());
+            }
+        }
+    }
+    if opts.program.is_empty() {
+        usage();
+    }
+    opts
+}
+
+/// Resolves PROGRAM as `execvp` would.
+fn resolve(prog: &Path) -> Option<PathBuf> {
+    if prog.as_os_str().as_bytes().contains(&b'/') {
+        return Some(prog.to_path_buf());
+    }
+    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+    std::env::split_paths(&path)
+        .map(|d| d.join(prog))
+        .find(|p| {
+            p.metadata()
+                .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+                .unwrap_or(false)
+        })
+}
+
+/// Why a program cannot be traced through `LD_PRELOAD`, if it cannot.
+fn untraceable(path: &Path, depth: u32) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mode = meta.permissions().mode();
+    // SAFETY: plain getters.
+    let (euid, egid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    use std::os::unix::fs::MetadataExt;
+    if (mode & 0o4000 != 0 && meta.uid() != euid) || (mode & 0o2000 != 0 && meta.gid() != egid) {
+        return Some(format!(
+            "{} is set-user/group-ID: the dynamic loader ignores LD_PRELOAD for it, so it \
+             cannot be traced in-process",
+            path.display()
+        ));
+    }
+    let mut head = vec![0u8; 4096];
+    let n = File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
+    head.truncate(n);
+    if head.starts_with(b"#!") && depth < 4 {
+        let line = head[2..].split(|&b| b == b'\n').next()?;
+        let interp = line
+            .split(|&b| b == b' ' || b == b'\t')
+            .find(|w| !w.is_empty())?;
+        return untraceable(Path::new(std::ffi::OsStr::from_bytes(interp)), depth + 1);
+    }
+    if !head.starts_with(b"\x7fELF") || head.len() < 64 || head[4] != 2 {
+        return None; // not a 64-bit ELF: let exec decide
+    }
+    let u16at = |o: usize| u16::from_le_bytes([head[o], head[o + 1]]) as u64;
+    let u32at = |o: usize| u32::from_le_bytes(head[o..o + 4].try_into().unwrap_or([0; 4]));
+    let u64at = |o: usize| u64::from_le_bytes(head[o..o + 8].try_into().unwrap_or([0; 8]));
+    let (phoff, phentsize, phnum) = (u64at(32), u16at(54), u16at(56));
+    let mut phdrs = vec![0u8; (phentsize * phnum) as usize];
+    let f = File::open(path).ok()?;
+    use std::os::unix::fs::FileExt;
+    f.read_exact_at(&mut phdrs, phoff).ok()?;
+    let has_interp = phdrs
+        .chunks(phentsize.max(1) as usize)
+        .any(|ph| ph.len() >= 4 && u32::from_le_bytes([ph[0], ph[1], ph[2], ph[3]]) == 3);
+    let _ = u32at;
+    if !has_interp {
+        return Some(format!(
+            "{} is statically linked (no PT_INTERP): the preload library cannot be loaded \
+             into it, so it cannot be traced in-process; use strace",
+            path.display()
+        ));
+    }
+    None
+}
+
+fn find_library() -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_else(|e| refuse(format!("current_exe: {e}")));
+    let dir = exe.parent().unwrap_or(Path::new("."));
+    for cand in [dir.join(LIB_NAME), dir.join("..").join(LIB_NAME)] {
+        if cand.is_file() {
+            return cand.canonicalize().unwrap_or(cand);
+        }
+    }
+    refuse(format!(
+        "{LIB_NAME} not found next to {} (build the whole package: cargo build -p sigsys-trace)",
+        exe.display()
+    ))
+}
+
+/// An abstract unix socket listener (`\0name`).
+fn listen(name: &str) -> io::Result<UnixListener> {
+    // SAFETY: plain socket calls on a zeroed sockaddr_un.
+    unsafe {
+        let fd = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let owned = OwnedFd::from_raw_fd(fd);
+        let mut addr: libc::sockaddr_un = std::mem::zeroed();
+        addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+        for (d, s) in addr.sun_path.iter_mut().skip(1).zip(name.bytes()) {
+            *d = s as libc::c_char;
+        }
+        let len = std::mem::size_of::<libc::sa_family_t>() + 1 + name.len();
+        if libc::bind(fd, (&raw const addr).cast(), len as libc::socklen_t) != 0
+            || libc::listen(fd, 128) != 0
+        {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(UnixListener::from(owned))
+    }
+}
+
+/// Turns the images' messages into the trace.
+struct Printer {
+    out: Box<dyn Write>,
+    to_stderr: bool,
+    tids: HashSet<i32>,
+    multi: bool,
+    /// pid -> (tid, text) of an execve waiting for its result.
+    pending_exec: HashMap<i32, (i32, String)>,
+    armed: u64,
+    warnings: Vec<String>,
+}
+
+impl Printer {
+    fn prefix(&mut self, tid: i32) -> String {
+        if self.tids.insert(tid) && self.tids.len() > 1 {
+            self.multi = true;
+        }
+        if self.multi {
+            format!("[pid {tid:>5}] ")
+        } else {
+            String::new()
+        }
+    }
+
+    fn message(&mut self, msg: &[u8]) {
+        let text = String::from_utf8_lossy(msg);
+        let mut parts = text.splitn(4, ' ');
+        let (Some(pid), Some(tid), Some(kind)) = (parts.next(), parts.next(), parts.next()) else {
+            return;
+        };
+        let rest = parts.next().unwrap_or("").to_string();
+        let (Ok(pid), Ok(tid)) = (pid.parse::<i32>(), tid.parse::<i32>()) else {
+            return;
+        };
+        match kind {
+            "L" => {
+                let p = self.prefix(tid);
+                let _ = writeln!(self.out, "{p}{rest}");
+            }
+            "E" => {
+                if let Some((t, old)) = self.pending_exec.insert(pid, (tid, rest)) {
+                    let p = self.prefix(t);
+                    let _ = writeln!(self.out, "{p}{old} = ?");
+                }
+            }
+            "R" => {
+                if let Some((t, call)) = self.pending_exec.remove(&pid) {
+                    let p = self.prefix(t);
+                    let _ = writeln!(self.out, "{p}{call}{rest}");
+                }
+            }
+            "A" => {
+                self.armed += 1;
+                if let Some((t, call)) = self.pending_exec.remove(&pid) {
+                    let p = self.prefix(t);
+                    let _ = writeln!(self.out, "{p}{call} = 0");
+                }
+            }
+            "W" => {
+                let w = format!("sigsys-trace: process {pid}: {rest}");
+                if self.to_stderr {
+                    let _ = writeln!(self.out, "{w}");
+                }
+                self.warnings.push(w);
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(&mut self, status: ExitStatus) {
+        let pending: Vec<_> = self.pending_exec.drain().collect();
+        for (pid, (tid, call)) in pending {
+            let p = self.prefix(tid);
+            let _ = writeln!(self.out, "{p}{call} = ? <the new image of process {pid} was not traced: statically linked or set-ID?>");
+            let w = format!(
+                "sigsys-trace: process {pid} executed a program that did not load the tracer \
+                 (statically linked or set-ID?); its calls are not traced"
+            );
+            self.warnings.push(w);
+        }
+        let end = match (status.code(), status.signal()) {
+            (Some(c), _) => format!("+++ exited with {c} +++"),
+            (None, Some(s)) => format!("+++ killed by {} +++", signal_name(s)),
+            _ => "+++ exited +++".to_string(),
+        };
+        let _ = writeln!(self.out, "{end}");
+        let _ = self.out.flush();
+        if !self.to_stderr {
+            for w in &self.warnings {
+                eprintln!("{w}");
+            }
+        }
+        if self.armed == 0 {
+            eprintln!(
+                "sigsys-trace: the program never loaded the tracer (LD_PRELOAD ignored?): \
+                 nothing was traced"
+            );
+        }
+    }
+}
+
+fn signal_name(sig: i32) -> String {
+    // SAFETY: strsignal returns a static or thread-local string.
+    let p = unsafe { libc::strsignal(sig) };
+    if p.is_null() {
+        return format!("signal {sig}");
+    }
+    // SAFETY: non-null NUL-terminated string.
+    let s = unsafe { std::ffi::CStr::from_ptr(p) }
+        .to_string_lossy()
+        .into_owned();
+    let abbrev = match sig {
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGINT => "SIGINT",
+        libc::SIGQUIT => "SIGQUIT",
+        libc::SIGILL => "SIGILL",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGSYS => "SIGSYS",
+        libc::SIGBUS => "SIGBUS",
+        _ => return s,
+    };
+    abbrev.to_string()
+}
+
+struct Conn {
+    stream: UnixStream,
+    buf: Vec<u8>,
+}
+
+fn main() {
+    let opts = parse_args();
+    if !sigsys::sud::is_supported() {
+        refuse(
+            "this kernel has no Syscall User Dispatch (Linux >= 5.11 with \
+             CONFIG_GENERIC_ENTRY); in-process tracing is impossible, use strace",
+        );
+    }
+    let prog = Path::new(&opts.program[0]);
+    let Some(path) = resolve(prog) else {
+        eprintln!("sigsys-trace: {}: command not found", prog.display());
+        std::process::exit(EXIT_NOEXEC);
+    };
+    if let Some(why) = untraceable(&path, 0) {
+        refuse(why);
+    }
+    let lib = find_library();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let name = format!("sigsys-trace.{}.{nanos}", std::process::id());
+    let listener = listen(&name).unwrap_or_else(|e| refuse(format!("listen: {e}")));
+    listener
+        .set_nonblocking(true)
+        .unwrap_or_else(|e| refuse(format!("listen: {e}")));
+
+    let (out, to_stderr): (Box<dyn Write>, bool) = match &opts.output {
+        Some(f) => (
+            Box::new(BufWriter::with_capacity(
+                1 << 16,
+                File::create(f).unwrap_or_else(|e| refuse(format!("{}: {e}", f.display()))),
+            )),
+            false,
+        ),
+        None => (
+            Box::new(BufWriter::with_capacity(1 << 16, io::stderr())),
+            true,
+        ),
+    };
+    let mut printer = Printer {
+        out,
+        to_stderr,
+        tids: HashSet::new(),
+        multi: false,
+        pending_exec: HashMap::new(),
+        armed: 0,
+        warnings: Vec::new(),
+    };
+
+    let mut preload = OsString::from(lib.as_os_str());
+    if let Some(old) = std::env::var_os("LD_PRELOAD").filter(|o| !o.is_empty()) {
+        preload.push(":");
+        preload.push(old);
+    }
+    let mut cmd = Command::new(&path);
+    cmd.arg0(&opts.program[0])
+        .args(&opts.program[1..])
+        .env("LD_PRELOAD", preload)
+        .env("SIGSYS_TRACE_SOCK", &name);
+    if opts.bare {
+        cmd.env("SIGSYS_TRACE_MODE", "bare");
+    }
+    use std::os::unix::process::CommandExt;
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("sigsys-trace: {}: {e}", path.display());
+            std::process::exit(EXIT_NOEXEC);
+        }
+    };
+    // Like a shell waiting for a foreground job: the terminal's ^C / ^\ are the program's.
+    // SAFETY: setting dispositions of the launcher only (the child has been started).
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+    }
+
+    let mut conns: Vec<Conn> = Vec::new();
+    let mut status: Option<ExitStatus> = None;
+    let mut grace = 0;
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        // Accept every waiting connection.
+        while let Ok((s, _)) = listener.accept() {
+            let _ = s.set_nonblocking(true);
+            conns.push(Conn {
+                stream: s,
+                buf: Vec::new(),
+            });
+        }
+        let mut fds: Vec<libc::pollfd> = std::iter::once(listener.as_raw_fd())
+            .chain(conns.iter().map(|c| c.stream.as_raw_fd()))
+            .map(|fd| libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            })
+            .collect();
+        let timeout = if status.is_some() { 20 } else { 100 };
+        // SAFETY: a live array of pollfd.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
+        let mut closed = Vec::new();
+        if n > 0 {
+            for (i, c) in conns.iter_mut().enumerate() {
+                if fds[i + 1].revents == 0 {
+                    continue;
+                }
+                loop {
+                    match c.stream.read(&mut chunk) {
+                        Ok(0) => {
+                            closed.push(i);
+                            break;
+                        }
+                        Ok(k) => {
+                            c.buf.extend_from_slice(&chunk[..k]);
+                            let mut start = 0;
+                            while let Some(nl) = c.buf[start..].iter().position(|&b| b == b'\n') {
+                                printer.message(&c.buf[start..start + nl]);
+                                start += nl + 1;
+                            }
+                            c.buf.drain(..start);
+                            if k < chunk.len() {
+                                break;
+                            }
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(_) => break,
+                    }
+                }
+            }
+        }
+        for i in closed.into_iter().rev() {
+            conns.swap_remove(i);
+        }
+        if to_stderr {
+            let _ = printer.out.flush();
+        }
+        if status.is_none() {
+            if let Ok(Some(s)) = child.try_wait() {
+                status = Some(s);
+            }
+        }
+        if status.is_some() {
+            // The program has exited: finish once every image's connection is closed
+            // (descendants still running keep the trace going, as with strace -f), after a
+            // short grace period for connections still being made.
+            if conns.is_empty() {
+                grace += 1;
+                if grace > 2 {
+                    break;
+                }
+            } else {
+                grace = 0;
+            }
+        }
+        let _ = Duration::ZERO;
+    }
+    let status = status.unwrap_or_else(|| child.wait().unwrap_or_else(|_| ExitStatus::from_raw(0)));
+    printer.finish(status);
+    if let Some(code) = status.code() {
+        std::process::exit(code);
+    }
+    if let Some(sig) = status.signal() {
+        // Die of the same signal, without a core dump of the launcher.
+        // SAFETY: resetting our own dispositions and limits, then raising.
+        unsafe {
+            let lim = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &lim);
+            libc::signal(sig, libc::SIG_DFL);
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, sig);
+            libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+            libc::raise(sig);
+        }
+        std::process::exit(128 + sig);
+    }
+    std::process::exit(1);
+}

@@ -1,0 +1,265 @@
+//! `clone`, `clone3`, `vfork` and `fork` from inside the handler, every child traced from
+//! its first instruction.
+//!
+//! `Trap::pass_through` runs fork-like calls (own memory, no new stack) itself: the child
+//! returns 0 inside the handler, on its copy of the alternate stack, and re-arms SUD for
+//! itself there (SUD is cleared in every child).
+//!
+//! It refuses calls whose child starts on a new stack (threads, `posix_spawn`), since the
+//! child would return into the handler's frame on a stack it does not own. For those the
+//! handler issues the call from the gate itself, with the child's stack pointer moved
+//! 128 + 1024 bytes down to a *child record* written just below the stack top the program
+//! asked for: the record's first word is the address of [`child_entry`], so the gate's
+//! `ret` after `syscall` takes the child there. The child arms SUD for itself, then
+//! restores the FPU state and every register of the program's frame (RAX = 0, RSP = the
+//! stack the program asked for, RCX = RIP, R11 = RFLAGS as after any `syscall`) and jumps
+//! to the instruction after the program's `syscall`. The parent returns the child's id as
+//! usual. Memory below a new stack's top is free by definition, so the record harms
+//! nothing.
+//!
+//! `vfork` and `clone(CLONE_VM)` without a new stack (a child sharing the caller's stack)
+//! are run as a plain `fork` (flags without `CLONE_VM | CLONE_VFORK`): POSIX allows vfork
+//! to be fork, and a child sharing the parent's stack would overwrite the handler's frame.
+
+use sigsys::Trap;
+use syscalls::x86_64::Sysno;
+
+use crate::state;
+
+const CLONE_VM: u64 = libc::CLONE_VM as u64;
+const CLONE_VFORK: u64 = libc::CLONE_VFORK as u64;
+const CLONE_THREAD: u64 = libc::CLONE_THREAD as u64;
+const CLONE_SETTLS: u64 = libc::CLONE_SETTLS as u64;
+
+/// What the child finds at its stack pointer. Offsets are used by the assembly below.
+#[repr(C, align(64))]
+#[derive(Clone, Copy)]
+struct ChildRecord {
+    /// 0: popped by the gate's `ret` in the child.
+    entry: u64,
+    /// 8: the clone flags.
+    flags: u64,
+    /// 16: the parent thread's "program blocked SIGSYS" flag.
+    sigsys_blocked: u64,
+    _pad: [u64; 5],
+    /// 64: the frame's general registers, glibc order (R8 .. RIP, EFL at 64 + 17 * 8).
+    gregs: [u64; 23],
+    _pad2: u64,
+    /// 256: FXSAVE image (x87, MXCSR, XMM).
+    fx: [u8; 512],
+}
+
+const RECORD_SIZE: u64 = core::mem::size_of::<ChildRecord>() as u64;
+const _: () = assert!(RECORD_SIZE == 768);
+
+core::arch::global_asm!(
+    ".pushsection .text.sigsys_trace_child,\"ax\",@progbits",
+    ".globl sigsys_trace_child_entry",
+    ".hidden sigsys_trace_child_entry",
+    ".p2align 4",
+    "sigsys_trace_child_entry:",
+    // The gate's `ret` popped `entry`: the record starts 8 bytes below.
+    "lea rbx, [rsp - 8]",
+    "mov rdi, rbx",
+    "and rsp, -16",
+    "call {setup}",
+    "fxrstor64 [rbx + 256]",
+    // RFLAGS first, while RSP still points into the record.
+    "lea rsp, [rbx + 64 + 17 * 8]",
+    "popfq",
+    "mov r8,  [rbx + 64 + 0 * 8]",
+    "mov r9,  [rbx + 64 + 1 * 8]",
+    "mov r10, [rbx + 64 + 2 * 8]",
+    "mov r12, [rbx + 64 + 4 * 8]",
+    "mov r13, [rbx + 64 + 5 * 8]",
+    "mov r14, [rbx + 64 + 6 * 8]",
+    "mov r15, [rbx + 64 + 7 * 8]",
+    "mov rdi, [rbx + 64 + 8 * 8]",
+    "mov rsi, [rbx + 64 + 9 * 8]",
+    "mov rbp, [rbx + 64 + 10 * 8]",
+    "mov rdx, [rbx + 64 + 12 * 8]",
+    "mov rax, [rbx + 64 + 13 * 8]",
+    // As after `syscall`: RCX = RIP, R11 = RFLAGS.
+    "mov r11, [rbx + 64 + 17 * 8]",
+    "mov rcx, [rbx + 64 + 16 * 8]",
+    "mov rsp, [rbx + 64 + 15 * 8]",
+    "mov rbx, [rbx + 64 + 11 * 8]",
+    "jmp rcx",
+    ".popsection",
+    setup = sym child_setup,
+);
+
+extern "C" {
+    fn sigsys_trace_child_entry();
+}
+
+/// Runs first in a child started through a record: arms SUD for it.
+extern "C" fn child_setup(rec: *const ChildRecord) {
+    // SAFETY: the parent wrote a complete record there before the clone; the child owns
+    // (or, for vfork, borrows while the parent waits) that memory.
+    let rec = unsafe { &*rec };
+    if rec.flags & CLONE_VM != 0 && rec.flags & CLONE_VFORK != 0 {
+        // The kernel keeps the parent's alternate stack for a vfork child, and the parent's
+        // handler frame is on it: the child's handler must run elsewhere (its own stack).
+        let off = libc::stack_t {
+            ss_sp: core::ptr::null_mut(),
+            ss_flags: libc::SS_DISABLE,
+            ss_size: 0,
+        };
+        state::sys(
+            Sysno::sigaltstack,
+            [core::ptr::from_ref(&off) as u64, 0, 0, 0, 0, 0],
+        );
+    }
+    // A vfork child shares the parent's TLS and globals: the parent restores its own cached
+    // ids after the child has exec'd or exited (it is suspended until then).
+    state::refresh_tid();
+    if rec.flags & CLONE_THREAD == 0 {
+        state::refresh_pid();
+    }
+    if rec.flags & CLONE_SETTLS != 0 || rec.flags & CLONE_VM == 0 {
+        let _ = state::SIGSYS_BLOCKED.try_with(|c| c.set(rec.sigsys_blocked != 0));
+    }
+    let _ = state::arm_thread();
+}
+
+/// Runs in a fork child that returned 0 inside the handler.
+fn fork_child() {
+    state::refresh_pid();
+    state::refresh_tid();
+    let _ = state::arm_thread();
+}
+
+fn errno(e: i64) -> i64 {
+    -e
+}
+
+/// Handles `clone`, `clone3`, `fork` and `vfork` (x86_64 ABI); returns the result the
+/// caller sees, already written into the frame.
+pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
+    let args = trap.syscall().args;
+    // A vfork child runs in our memory and caches its own ids there: put ours back.
+    let (pid, tid) = (state::pid(), state::tid());
+    let ret = match sysno {
+        Sysno::fork => match trap.pass_through() {
+            Ok(r) => r,
+            Err(_) => errno(libc::ENOSYS as i64),
+        },
+        Sysno::vfork => {
+            let flags = libc::SIGCHLD as u64;
+            state::sys(Sysno::clone, [flags, 0, 0, 0, 0, 0])
+        }
+        Sysno::clone => clone(trap, args),
+        Sysno::clone3 => clone3(trap, args[0], args[1]),
+        _ => errno(libc::ENOSYS as i64),
+    };
+    if ret == 0 {
+        // Only fork-like children return into the handler (record-started ones jump
+        // straight back to the program).
+        fork_child();
+    } else {
+        state::set_pid(pid);
+        state::set_tid(tid);
+    }
+    trap.set_return(ret);
+    ret
+}
+
+fn clone(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
+    let [flags, newsp, ptid, ctid, tls, _] = args;
+    if newsp == 0 {
+        if flags & CLONE_VM != 0 {
+            // vfork-like: as fork.
+            let f = flags & !(CLONE_VM | CLONE_VFORK);
+            return state::sys(Sysno::clone, [f, 0, ptid, ctid, tls, 0]);
+        }
+        return state::sys(Sysno::clone, args);
+    }
+    let Some(rec) = write_record(trap, flags, newsp) else {
+        return errno(libc::EFAULT as i64);
+    };
+    state::sys(Sysno::clone, [flags, rec, ptid, ctid, tls, 0])
+}
+
+/// The kernel's `struct clone_args` as far as we need it (`CLONE_ARGS_SIZE_VER2` = 88);
+/// larger structs are copied whole up to 256 bytes.
+const CLONE3_MAX: usize = 256;
+
+fn clone3(trap: &mut Trap<'_>, uargs: u64, size: u64) -> i64 {
+    let mut buf = [0u64; CLONE3_MAX / 8];
+    let len = size as usize;
+    if !(64..=CLONE3_MAX).contains(&len) {
+        // Too small is the kernel's EINVAL; too large for us: glibc falls back to clone.
+        return errno(if len < 64 {
+            libc::EINVAL as i64
+        } else {
+            libc::ENOSYS as i64
+        });
+    }
+    // SAFETY: the buffer is plain u64s; `len` <= its size.
+    let bytes =
+        unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), CLONE3_MAX) };
+    let Some(dst) = bytes.get_mut(..len) else {
+        return errno(libc::EINVAL as i64);
+    };
+    match sigsys::mem::Memory::read(&sigsys::mem::SelfMemory, uargs, dst) {
+        Ok(n) if n == len => {}
+        Ok(_) => return errno(libc::EFAULT as i64),
+        Err(e) => return errno(i64::from(e.into_raw())),
+    }
+    let flags = buf[0];
+    let (stack, stack_size) = (buf[5], buf[6]);
+    if stack == 0 {
+        if flags & CLONE_VM != 0 {
+            buf[0] = flags & !(CLONE_VM | CLONE_VFORK);
+        }
+    } else {
+        let top = stack.wrapping_add(stack_size);
+        let Some(rec) = write_record(trap, flags, top) else {
+            return errno(libc::EFAULT as i64);
+        };
+        if rec <= stack {
+            return errno(libc::ENOSYS as i64); // stack too small for the record: use clone
+        }
+        buf[6] = rec - stack;
+    }
+    state::sys(Sysno::clone3, [buf.as_ptr() as u64, size, 0, 0, 0, 0])
+}
+
+/// Writes the child record below `top` (red zone skipped) and returns its address.
+fn write_record(trap: &Trap<'_>, flags: u64, top: u64) -> Option<u64> {
+    let addr = top.checked_sub(128 + RECORD_SIZE)? & !63;
+    let uc = trap.ucontext();
+    let mut rec = ChildRecord {
+        entry: sigsys_trace_child_entry as unsafe extern "C" fn() as usize as u64,
+        flags,
+        sigsys_blocked: u64::from(state::SIGSYS_BLOCKED.try_with(|c| c.get()).unwrap_or(false)),
+        _pad: [0; 5],
+        gregs: uc.uc_mcontext.gregs.map(|r| r as u64),
+        _pad2: 0,
+        fx: [0; 512],
+    };
+    rec.gregs[libc::REG_RAX as usize] = 0;
+    rec.gregs[libc::REG_RSP as usize] = top;
+    rec.gregs[libc::REG_RIP as usize] = trap.call_addr();
+    // SAFETY: FXSAVE stores 512 bytes into the 16-byte aligned array (the record is
+    // 64-aligned and `fx` is at offset 256); it reads no memory.
+    unsafe {
+        core::arch::asm!("fxsave64 [{}]", in(reg) rec.fx.as_mut_ptr(), options(nostack));
+    }
+    let fp = uc.uc_mcontext.fpregs;
+    if !fp.is_null() {
+        // SAFETY: the kernel's frame holds the interrupted code's FXSAVE-format state (at
+        // least 512 bytes) where `fpregs` points.
+        let src = unsafe { core::slice::from_raw_parts(fp.cast::<u8>(), 512) };
+        rec.fx.copy_from_slice(src);
+    }
+    // SAFETY: ChildRecord is plain integers and bytes with explicit padding.
+    let bytes = unsafe {
+        core::slice::from_raw_parts(core::ptr::from_ref(&rec).cast::<u8>(), RECORD_SIZE as usize)
+    };
+    match sigsys::mem::write(addr, bytes) {
+        Ok(n) if n == bytes.len() => Some(addr),
+        _ => None,
+    }
+}

@@ -1,0 +1,113 @@
+//! `pthread_create` interposition: every new thread gets its own alternate signal stack
+//! (mapped from the gate, unmapped at thread exit) before the program's start routine runs.
+//!
+//! Tracing itself does not depend on this: the new thread is armed by the clone handling
+//! (`clone.rs`) from its first instruction. Threads made without `pthread_create` (raw
+//! `clone`, glibc-internal helpers) are traced too, with the handler on their own stack.
+
+use core::cell::Cell;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::state;
+
+type StartFn = extern "C" fn(*mut libc::c_void) -> *mut libc::c_void;
+type CreateFn = unsafe extern "C" fn(
+    *mut libc::pthread_t,
+    *const libc::pthread_attr_t,
+    StartFn,
+    *mut libc::c_void,
+) -> libc::c_int;
+
+static REAL_CREATE: AtomicUsize = AtomicUsize::new(0);
+
+/// Looks the real `pthread_create` up (constructor, before arming).
+pub fn resolve() {
+    // SAFETY: dlsym with a valid pseudo-handle and a NUL-terminated name.
+    let p = unsafe { libc::dlsym(libc::RTLD_NEXT, c"pthread_create".as_ptr()) };
+    REAL_CREATE.store(p as usize, Ordering::Relaxed);
+}
+
+fn real() -> Option<CreateFn> {
+    let mut p = REAL_CREATE.load(Ordering::Relaxed);
+    if p == 0 {
+        resolve();
+        p = REAL_CREATE.load(Ordering::Relaxed);
+    }
+    // SAFETY: a non-null result of dlsym("pthread_create") is glibc's pthread_create.
+    (p != 0).then(|| unsafe { core::mem::transmute::<usize, CreateFn>(p) })
+}
+
+struct Start {
+    start: StartFn,
+    arg: *mut libc::c_void,
+}
+
+/// The thread's tracer-owned alternate stack, unmapped when the thread exits.
+struct AltStack(Cell<u64>);
+
+impl Drop for AltStack {
+    fn drop(&mut self) {
+        let base = self.0.get();
+        if base != 0 {
+            state::drop_altstack(base);
+        }
+    }
+}
+
+thread_local! {
+    static ALTSTACK: AltStack = const { AltStack(Cell::new(0)) };
+}
+
+/// Runs `f` with the thread's selector at ALLOW, so that the tracer's own libc calls
+/// (malloc, TLS destructor registration) are not traced.
+fn untraced<T>(f: impl FnOnce() -> T) -> T {
+    let was = state::is_blocking();
+    if was {
+        state::set_allow(true);
+    }
+    let r = f();
+    if was {
+        state::set_allow(false);
+    }
+    r
+}
+
+/// The interposed `pthread_create`.
+///
+/// # Safety
+///
+/// As glibc's `pthread_create`.
+#[no_mangle]
+pub unsafe extern "C" fn pthread_create(
+    thread: *mut libc::pthread_t,
+    attr: *const libc::pthread_attr_t,
+    start: StartFn,
+    arg: *mut libc::c_void,
+) -> libc::c_int {
+    let Some(real) = real() else {
+        return libc::EAGAIN;
+    };
+    if !state::ACTIVE.load(Ordering::Relaxed) {
+        // SAFETY: forwarded.
+        return unsafe { real(thread, attr, start, arg) };
+    }
+    let boxed = untraced(|| Box::into_raw(Box::new(Start { start, arg })));
+    // SAFETY: forwarded, with our trampoline and its heap argument.
+    let r = unsafe { real(thread, attr, trampoline, boxed.cast()) };
+    if r != 0 {
+        // SAFETY: the thread was not created; the box is still ours.
+        untraced(|| drop(unsafe { Box::from_raw(boxed) }));
+    }
+    r
+}
+
+extern "C" fn trampoline(p: *mut libc::c_void) -> *mut libc::c_void {
+    // SAFETY: `p` is the box made by `pthread_create` above, handed over to this thread.
+    let Start { start, arg } = *untraced(|| unsafe { Box::from_raw(p.cast::<Start>()) });
+    if let Some(base) = state::new_altstack() {
+        untraced(|| {
+            let _ = ALTSTACK.try_with(|a| a.0.set(base));
+        });
+    }
+    start(arg)
+}

@@ -1,0 +1,173 @@
+//! The `sigsys-trace` preload library (`libsigsys_trace.so`).
+//!
+//! Loaded into the traced program with `LD_PRELOAD` by the `sigsys-trace` launcher, it arms
+//! Syscall User Dispatch for every thread, with the `sigsys` gate as the allowed region, and
+//! prints each system call from a SIGSYS handler: decode, format, pass through, format the
+//! result, send one line to the launcher. See `README.md` for the design and its limits.
+//!
+//! Without `SIGSYS_TRACE_SOCK` in the environment the library does nothing.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod clone;
+mod handler;
+mod interpose;
+mod line;
+mod state;
+
+use core::ffi::CStr;
+use core::sync::atomic::Ordering;
+
+use syscalls::x86_64::Sysno;
+
+use line::Line;
+use state::{sys, OUT_FD};
+
+/// Environment variable naming the launcher's abstract socket.
+pub const ENV_SOCK: &str = "SIGSYS_TRACE_SOCK";
+/// Environment variable selecting the mode: `bare` passes calls through without printing.
+pub const ENV_MODE: &str = "SIGSYS_TRACE_MODE";
+
+#[used]
+#[link_section = ".init_array"]
+static INIT: extern "C" fn() = init;
+
+/// The constructor: runs in every image that loads the library, before `main`.
+extern "C" fn init() {
+    // SAFETY: getenv in a constructor, before the program's threads exist.
+    let sock = unsafe { libc::getenv(c"SIGSYS_TRACE_SOCK".as_ptr()) };
+    if sock.is_null() {
+        return;
+    }
+    // SAFETY: getenv returned a NUL-terminated string.
+    let sock = unsafe { CStr::from_ptr(sock) }.to_bytes();
+    // SAFETY: as above.
+    let mode = unsafe { libc::getenv(c"SIGSYS_TRACE_MODE".as_ptr()) };
+    // SAFETY: as above.
+    if !mode.is_null() && unsafe { CStr::from_ptr(mode) }.to_bytes() == b"bare" {
+        state::FULL.store(false, Ordering::Relaxed);
+    }
+    connect(sock);
+    interpose::resolve();
+    state::refresh_pid();
+    state::refresh_tid();
+    if state::new_altstack().is_none() {
+        warn("cannot map an alternate signal stack; the handler uses the program's stack");
+    }
+    // SAFETY: the handler is async-signal-safe (no heap, no locks, gate calls only).
+    match unsafe { sigsys::install::install_handler(handler::on_sigsys) } {
+        Ok(old) => {
+            let old = [old.handler, old.flags, old.restorer, old.mask];
+            for (slot, v) in state::PROG_SIGSYS.iter().zip(old) {
+                slot.store(v, Ordering::Relaxed);
+            }
+        }
+        Err(e) => {
+            let mut l = Line::new(b'W');
+            let _ = core::fmt::Write::write_fmt(
+                &mut l,
+                format_args!("cannot install the SIGSYS handler ({e}); nothing traced"),
+            );
+            l.send();
+            return;
+        }
+    }
+    handler::unblock_sigsys_at_start();
+    let mut hello = Line::new(b'A');
+    hello.push("armed");
+    hello.send();
+    match state::arm_thread() {
+        Ok(()) => state::ACTIVE.store(true, Ordering::Relaxed),
+        Err(e) => {
+            let mut l = Line::new(b'W');
+            let _ = core::fmt::Write::write_fmt(
+                &mut l,
+                format_args!("cannot arm Syscall User Dispatch ({e}); nothing traced"),
+            );
+            l.send();
+        }
+    }
+}
+
+fn warn(msg: &str) {
+    let mut l = Line::new(b'W');
+    l.push(msg);
+    l.send();
+}
+
+/// Connects to the launcher's abstract unix socket (`\0` + name) and moves the socket to a
+/// high, close-on-exec descriptor, so that the program's own descriptor numbers are those
+/// it would get without the tracer.
+fn connect(name: &[u8]) {
+    let fd = sys(
+        Sysno::socket,
+        [
+            libc::AF_UNIX as u64,
+            (libc::SOCK_STREAM | libc::SOCK_CLOEXEC) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
+    if fd < 0 {
+        return;
+    }
+    // SAFETY: sockaddr_un is plain data; zero is a valid value.
+    let mut addr: libc::sockaddr_un = unsafe { core::mem::zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    let n = name.len().min(addr.sun_path.len() - 1);
+    for (dst, src) in addr.sun_path.iter_mut().skip(1).zip(&name[..n]) {
+        *dst = *src as libc::c_char;
+    }
+    let len = core::mem::size_of::<libc::sa_family_t>() + 1 + n;
+    let r = sys(
+        Sysno::connect,
+        [
+            fd as u64,
+            core::ptr::from_ref(&addr) as u64,
+            len as u64,
+            0,
+            0,
+            0,
+        ],
+    );
+    if r < 0 {
+        sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+        return;
+    }
+    let high = high_fd_floor();
+    let moved = sys(
+        Sysno::fcntl,
+        [fd as u64, libc::F_DUPFD_CLOEXEC as u64, high, 0, 0, 0],
+    );
+    if moved >= 0 {
+        sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+        OUT_FD.store(moved as i32, Ordering::Relaxed);
+    } else {
+        OUT_FD.store(fd as i32, Ordering::Relaxed);
+    }
+}
+
+/// Three quarters of the soft descriptor limit (at least 3): far above what programs use.
+fn high_fd_floor() -> u64 {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    let r = sys(
+        Sysno::prlimit64,
+        [
+            0,
+            libc::RLIMIT_NOFILE as u64,
+            0,
+            core::ptr::from_mut(&mut lim) as u64,
+            0,
+            0,
+        ],
+    );
+    if r < 0 || lim.rlim_cur < 8 {
+        return 3;
+    }
+    (lim.rlim_cur.min(1 << 20) / 4 * 3).max(3)
+}

@@ -1,0 +1,171 @@
+//! Process-wide and per-thread state of the tracer. Everything here is touched from the
+//! SIGSYS handler: atomics, and `thread_local!`s with `const` initialisers and no `Drop`
+//! (no lazy initialisation, no destructor registration, so no allocation and no lock).
+
+use core::cell::Cell;
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+
+use sigsys::sud::Selector;
+use syscalls::x86_64::Sysno;
+
+/// The socket to the launcher (close-on-exec, moved high), or -1 for no output.
+pub static OUT_FD: AtomicI32 = AtomicI32::new(-1);
+/// Whether lines are formatted and sent (`false`: the "bare" benchmark floor).
+pub static FULL: AtomicBool = AtomicBool::new(true);
+/// The tracer is armed in this image.
+pub static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Cached process id (updated in fork children).
+static PID: AtomicI32 = AtomicI32::new(0);
+
+/// The SIGSYS action the program believes it installed (kernel `struct sigaction`:
+/// handler, flags, restorer, mask). Starts as what was installed before us.
+pub static PROG_SIGSYS: [AtomicU64; 4] = [
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+];
+
+thread_local! {
+    /// This thread's SUD selector.
+    pub static SELECTOR: Selector = const { Selector::new() };
+    /// Cached thread id (0: not known yet).
+    static TID: Cell<i32> = const { Cell::new(0) };
+    /// The program asked to block SIGSYS in this thread: the tracer keeps it unblocked
+    /// (blocked, the next trap would kill the process) and shows the program its wish.
+    pub static SIGSYS_BLOCKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A 64-bit system call from the gate (never traced, never touches errno).
+pub fn sys(nr: Sysno, args: [u64; 6]) -> i64 {
+    // SAFETY: callers pass arguments valid for `nr`; the gate issues exactly that call.
+    unsafe { sigsys::gate::syscall(nr.id() as u64, args) }
+}
+
+/// The process id (cached).
+pub fn pid() -> i32 {
+    match PID.load(Ordering::Relaxed) {
+        0 => refresh_pid(),
+        p => p,
+    }
+}
+
+/// Re-reads the process id (after fork).
+pub fn refresh_pid() -> i32 {
+    let p = sys(Sysno::getpid, [0; 6]) as i32;
+    PID.store(p, Ordering::Relaxed);
+    p
+}
+
+/// Sets the cached pid (vfork parent restoring its own after the child ran in its memory).
+pub fn set_pid(p: i32) {
+    PID.store(p, Ordering::Relaxed);
+}
+
+/// The thread id (cached per thread).
+pub fn tid() -> i32 {
+    match TID.try_with(Cell::get) {
+        Ok(0) | Err(_) => refresh_tid(),
+        Ok(t) => t,
+    }
+}
+
+/// Re-reads the thread id (new thread, fork child).
+pub fn refresh_tid() -> i32 {
+    let t = sys(Sysno::gettid, [0; 6]) as i32;
+    let _ = TID.try_with(|c| c.set(t));
+    t
+}
+
+/// Sets the cached tid (see [`set_pid`]).
+pub fn set_tid(t: i32) {
+    let _ = TID.try_with(|c| c.set(t));
+}
+
+/// Arms SUD for the calling thread with its selector at BLOCK.
+pub fn arm_thread() -> Result<(), syscalls::Errno> {
+    SELECTOR
+        .try_with(|s| {
+            s.block();
+            // SAFETY: the selector lives in this thread's TLS, valid until the thread exits.
+            let r = unsafe { sigsys::sud::arm(s) };
+            if r.is_err() {
+                s.allow();
+            }
+            r
+        })
+        .unwrap_or(Err(syscalls::Errno::EINVAL))
+}
+
+/// Sets this thread's selector to ALLOW (`true`) or BLOCK (`false`); used around the
+/// tracer's own libc calls outside the handler.
+pub fn set_allow(allow: bool) {
+    let _ = SELECTOR.try_with(|s| if allow { s.allow() } else { s.block() });
+}
+
+/// Whether the calling thread's selector says BLOCK.
+pub fn is_blocking() -> bool {
+    SELECTOR.try_with(Selector::is_blocking).unwrap_or(false)
+}
+
+/// Size of each alternate signal stack the tracer allocates.
+pub const ALTSTACK_SIZE: usize = 64 * 1024;
+
+/// Maps an alternate stack from the gate and makes it the thread's; returns its base.
+pub fn new_altstack() -> Option<u64> {
+    let base = sys(
+        Sysno::mmap,
+        [
+            0,
+            ALTSTACK_SIZE as u64,
+            (libc::PROT_READ | libc::PROT_WRITE) as u64,
+            (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK) as u64,
+            u64::MAX,
+            0,
+        ],
+    );
+    if (-4095..0).contains(&base) {
+        return None;
+    }
+    // SAFETY: a fresh private mapping of ALTSTACK_SIZE bytes, used only as this thread's
+    // alternate stack.
+    match unsafe { sigsys::install::set_altstack(base as *mut u8, ALTSTACK_SIZE) } {
+        Ok(()) => Some(base as u64),
+        Err(_) => {
+            sys(
+                Sysno::munmap,
+                [base as u64, ALTSTACK_SIZE as u64, 0, 0, 0, 0],
+            );
+            None
+        }
+    }
+}
+
+/// Disables the thread's alternate stack if it is `base` (the tracer's) and not in use,
+/// then unmaps `base`.
+pub fn drop_altstack(base: u64) {
+    let mut cur = libc::stack_t {
+        ss_sp: core::ptr::null_mut(),
+        ss_flags: 0,
+        ss_size: 0,
+    };
+    let r = sys(
+        Sysno::sigaltstack,
+        [0, core::ptr::from_mut(&mut cur) as u64, 0, 0, 0, 0],
+    );
+    if r != 0 || cur.ss_flags & libc::SS_ONSTACK != 0 {
+        return; // running on it (cannot happen outside a handler): keep it
+    }
+    if cur.ss_sp as u64 == base {
+        let off = libc::stack_t {
+            ss_sp: core::ptr::null_mut(),
+            ss_flags: libc::SS_DISABLE,
+            ss_size: 0,
+        };
+        sys(
+            Sysno::sigaltstack,
+            [core::ptr::from_ref(&off) as u64, 0, 0, 0, 0, 0],
+        );
+    }
+    sys(Sysno::munmap, [base, ALTSTACK_SIZE as u64, 0, 0, 0, 0]);
+}
