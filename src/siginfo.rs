@@ -77,6 +77,38 @@ impl SigsysInfo {
         })
     }
 
+    /// Builds the `siginfo_t` the kernel would deliver for this trap: for re-raising or
+    /// forwarding a SIGSYS (to a handler the program installed, say), and for tests.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sigsys::{Abi, Cause, SigsysInfo};
+    /// let info = SigsysInfo { cause: Cause::Seccomp { ret_data: 9 }, call_addr: 0x1000, syscall: 39, abi: Abi::X86_64 };
+    /// let raw = info.to_siginfo();
+    /// assert_eq!(raw.si_signo, libc::SIGSYS);
+    /// assert_eq!(SigsysInfo::from_siginfo(&raw), Ok(info));
+    /// ```
+    pub fn to_siginfo(&self) -> libc::siginfo_t {
+        let (code, errno) = match self.cause {
+            Cause::Seccomp { ret_data } => (SYS_SECCOMP, i32::from(ret_data)),
+            Cause::UserDispatch => (SYS_USER_DISPATCH, 0),
+        };
+        let raw = RawSigsys {
+            signo: libc::SIGSYS,
+            errno,
+            code,
+            pad: 0,
+            call_addr: self.call_addr,
+            syscall: self.syscall,
+            arch: self.audit_arch(),
+            rest: [0; 96],
+        };
+        // SAFETY: both types are 128 bytes of plain data (checked below at compile time),
+        // and RawSigsys has the kernel's `_sigsys` layout.
+        unsafe { core::mem::transmute::<RawSigsys, libc::siginfo_t>(raw) }
+    }
+
     /// The audit architecture the kernel reported (`AUDIT_ARCH_X86_64` or `AUDIT_ARCH_I386`).
     pub const fn audit_arch(&self) -> u32 {
         match self.abi {
@@ -86,8 +118,24 @@ impl SigsysInfo {
     }
 }
 
+/// The kernel's layout of a SIGSYS siginfo: the common header, then `_sigsys`.
+#[repr(C)]
+struct RawSigsys {
+    signo: i32,
+    errno: i32,
+    code: i32,
+    pad: i32,
+    call_addr: u64,
+    syscall: i32,
+    arch: u32,
+    rest: [u8; 96],
+}
+
+const _: () = assert!(core::mem::size_of::<RawSigsys>() == core::mem::size_of::<libc::siginfo_t>());
+
 /// Reads `si_call_addr` (offset 16), `si_syscall` (24) and `si_arch` (28); the unit tests
-/// below build siginfos byte by byte at those offsets, which checks libc's layout.
+/// build siginfos byte by byte at those offsets, which checks libc's layout against
+/// `RawSigsys`.
 fn raw_fields(info: &libc::siginfo_t) -> (u64, i32, u32) {
     // SAFETY: libc's accessors read the `_sigsys` member of the `_sifields` union; every bit
     // pattern is a valid pointer/int/uint, and `siginfo_t` is 128 bytes, so the reads are in
@@ -109,7 +157,21 @@ mod tests {
         raw[24..28].copy_from_slice(&nr.to_ne_bytes());
         raw[28..32].copy_from_slice(&arch.to_ne_bytes());
         // SAFETY: siginfo_t is plain old data; any 128 bytes are a valid value.
-        unsafe { core::mem::transmute(raw) }
+        unsafe { core::mem::transmute::<[u8; 128], libc::siginfo_t>(raw) }
+    }
+
+    #[test]
+    fn to_siginfo_matches_the_kernel_layout() {
+        let built = info(31, 1, 0x1234, 0x1000, 39, AUDIT_ARCH_X86_64);
+        let s = SigsysInfo::from_siginfo(&built).unwrap();
+        // SAFETY: both are plain 128-byte values.
+        let (a, b): ([u8; 128], [u8; 128]) = unsafe {
+            (
+                core::mem::transmute::<libc::siginfo_t, [u8; 128]>(built),
+                core::mem::transmute::<libc::siginfo_t, [u8; 128]>(s.to_siginfo()),
+            )
+        };
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use sigsys::consts::{
     AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, SYS_SECCOMP, SYS_USER_DISPATCH, VSYSCALL_START,
 };
-use sigsys::{Abi, Cause, DecodeError, RestartError, Site, Syscall, Trap};
+use sigsys::{Abi, Cause, DecodeError, RestartError, SigsysInfo, Site, Syscall, Trap};
 
 const RAX: usize = libc::REG_RAX as usize;
 const RIP: usize = libc::REG_RIP as usize;
@@ -13,15 +13,18 @@ const RIP: usize = libc::REG_RIP as usize;
 static CODE: [u8; 6] = [0x0f, 0x05, 0xcd, 0x80, 0x90, 0x90];
 
 fn siginfo(code: i32, nr: i32, call_addr: u64, arch: u32) -> libc::siginfo_t {
-    let mut raw = [0u8; 128];
-    raw[0..4].copy_from_slice(&libc::SIGSYS.to_ne_bytes());
-    raw[4..8].copy_from_slice(&7i32.to_ne_bytes());
-    raw[8..12].copy_from_slice(&code.to_ne_bytes());
-    raw[16..24].copy_from_slice(&call_addr.to_ne_bytes());
-    raw[24..28].copy_from_slice(&nr.to_ne_bytes());
-    raw[28..32].copy_from_slice(&arch.to_ne_bytes());
-    // SAFETY: siginfo_t is 128 bytes of plain data.
-    unsafe { std::mem::transmute(raw) }
+    let cause = match code {
+        SYS_SECCOMP => Cause::Seccomp { ret_data: 7 },
+        _ => Cause::UserDispatch,
+    };
+    let abi = Abi::from_audit_arch(arch, nr).unwrap();
+    SigsysInfo {
+        cause,
+        call_addr,
+        syscall: nr,
+        abi,
+    }
+    .to_siginfo()
 }
 
 fn context(rax: u64, rip: u64) -> libc::ucontext_t {

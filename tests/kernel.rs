@@ -426,17 +426,18 @@ extern "C" fn record_forgery(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc:
 }
 
 fn forge(nr: i32, call_addr: u64) {
-    let mut raw = [0u8; 128];
-    raw[0..4].copy_from_slice(&libc::SIGSYS.to_ne_bytes());
-    raw[8..12].copy_from_slice(&sigsys::consts::SYS_SECCOMP.to_ne_bytes());
-    raw[16..24].copy_from_slice(&call_addr.to_ne_bytes());
-    raw[24..28].copy_from_slice(&nr.to_ne_bytes());
-    raw[28..32].copy_from_slice(&sigsys::consts::AUDIT_ARCH_X86_64.to_ne_bytes());
+    let forged = sigsys::SigsysInfo {
+        cause: Cause::Seccomp { ret_data: 0 },
+        call_addr,
+        syscall: nr,
+        abi: Abi::X86_64,
+    };
+    let raw = forged.to_siginfo();
     let pid = std::process::id() as u64;
     let tid = unsafe { libc::gettid() } as u64;
     let ret = syscall6(
         libc::SYS_rt_tgsigqueueinfo as u64,
-        [pid, tid, libc::SIGSYS as u64, raw.as_ptr() as u64, 0, 0],
+        [pid, tid, libc::SIGSYS as u64, (&raw const raw) as u64, 0, 0],
     );
     assert_eq!(ret, 0, "rt_tgsigqueueinfo to self");
 }
