@@ -1,0 +1,10 @@
+//! Fuzz target `restart`: see `check_restart` in `common.rs` for what it checks.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    common::check_restart(data);
+});
