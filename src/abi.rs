@@ -44,6 +44,12 @@ impl Abi {
     }
 
     /// Short lowercase name: `"x86_64"`, `"i386"` or `"x32"`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(sigsys::Abi::X32.name(), "x32");
+    /// ```
     pub const fn name(self) -> &'static str {
         match self {
             Abi::X86_64 => "x86_64",
@@ -53,6 +59,13 @@ impl Abi {
     }
 
     /// The number as this ABI's table knows it (x32 bit cleared), from `si_syscall`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(sigsys::Abi::X32.table_number(0x4000_0000 | 39), 39);
+    /// assert_eq!(sigsys::Abi::X86_64.table_number(39), 39);
+    /// ```
     pub const fn table_number(self, si_syscall: i32) -> u32 {
         match self {
             Abi::X32 => si_syscall as u32 & !X32_SYSCALL_BIT,
@@ -65,6 +78,13 @@ impl Abi {
     /// x86_64 numbers are sign-extended (so the collision numbers like -512 stay what they
     /// were), x32 numbers get their bit back, i386 numbers are zero-extended as `int $0x80`
     /// leaves them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(sigsys::Abi::X32.rax_for(39), 0x4000_0027);
+    /// assert_eq!(sigsys::Abi::X86_64.rax_for(-512i32 as u32), -512i64 as u64);
+    /// ```
     pub const fn rax_for(self, nr: u32) -> u64 {
         match self {
             Abi::X86_64 => nr as i32 as i64 as u64,
@@ -77,6 +97,13 @@ impl Abi {
     ///
     /// An i386 caller reads EAX only: the result is truncated to 32 bits and sign-extended,
     /// which is what the kernel leaves in RAX after `int $0x80`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(sigsys::Abi::I386.result_rax(-1), u64::MAX);
+    /// assert_eq!(sigsys::Abi::I386.result_rax(0x1_0000_0002), 2);
+    /// ```
     pub const fn result_rax(self, ret: i64) -> u64 {
         match self {
             Abi::I386 => ret as i32 as i64 as u64,

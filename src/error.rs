@@ -9,6 +9,13 @@ use core::fmt;
 ///
 /// Each variant is one distinct way a SIGSYS can be untrustworthy; a handler that gets one
 /// should not touch the context (and usually should not emulate anything).
+///
+/// # Examples
+///
+/// ```
+/// let e = sigsys::DecodeError::SentByProcess { code: -6 };
+/// assert_eq!(e.to_string(), "SIGSYS sent by a process (si_code -6), not by a trap");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecodeError {
@@ -78,6 +85,13 @@ impl fmt::Display for DecodeError {
 }
 
 /// Why a restart ("reload RAX, back RIP up by 2") was refused.
+///
+/// # Examples
+///
+/// ```
+/// let e = sigsys::RestartError::NotASyscallInstruction { bytes: [0x90, 0x90] };
+/// assert!(e.to_string().contains("90 90"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RestartError {
@@ -126,6 +140,12 @@ impl fmt::Display for RestartError {
 }
 
 /// Why a call was not passed through the gate from inside the handler.
+///
+/// # Examples
+///
+/// ```
+/// assert!(sigsys::PassError::Unsafe.to_string().contains("restart or emulate"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PassError {

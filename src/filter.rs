@@ -23,6 +23,13 @@ const IP_HIGH_OFFSET: u32 = 12;
 pub const GATE_PREFIX_LEN: usize = 6;
 
 /// A BPF statement (`BPF_STMT`).
+///
+/// # Examples
+///
+/// ```
+/// let ld = sigsys::filter::stmt(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, 0);
+/// assert_eq!(ld.code, 0x20);
+/// ```
 pub const fn stmt(code: u32, k: u32) -> sock_filter {
     sock_filter {
         code: code as u16,
@@ -33,6 +40,15 @@ pub const fn stmt(code: u32, k: u32) -> sock_filter {
 }
 
 /// A BPF conditional jump (`BPF_JUMP`), offsets relative to the next instruction.
+///
+/// # Examples
+///
+/// ```
+/// use libc::{BPF_JEQ, BPF_JMP, BPF_K};
+/// // if nr == getpid: next instruction, else skip one
+/// let j = sigsys::filter::jump(BPF_JMP | BPF_JEQ | BPF_K, libc::SYS_getpid as u32, 0, 1);
+/// assert_eq!((j.jt, j.jf), (0, 1));
+/// ```
 pub const fn jump(code: u32, k: u32, jt: u8, jf: u8) -> sock_filter {
     sock_filter {
         code: code as u16,
@@ -43,16 +59,35 @@ pub const fn jump(code: u32, k: u32, jt: u8, jf: u8) -> sock_filter {
 }
 
 /// Loads the system call number into the accumulator.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(sigsys::filter::load_nr().k, 0);
+/// ```
 pub const fn load_nr() -> sock_filter {
     stmt(BPF_LD | BPF_W | BPF_ABS, NR_OFFSET)
 }
 
 /// Loads the audit architecture into the accumulator.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(sigsys::filter::load_arch().k, 4);
+/// ```
 pub const fn load_arch() -> sock_filter {
     stmt(BPF_LD | BPF_W | BPF_ABS, ARCH_OFFSET)
 }
 
 /// Returns `action` (`SECCOMP_RET_*`, with data in the low 16 bits).
+///
+/// # Examples
+///
+/// ```
+/// let trap_with_data = sigsys::filter::ret(libc::SECCOMP_RET_TRAP | 0x42);
+/// assert_eq!(trap_with_data.k & sigsys::consts::SECCOMP_RET_DATA, 0x42);
+/// ```
 pub const fn ret(action: u32) -> sock_filter {
     stmt(BPF_RET | BPF_K, action)
 }
@@ -62,6 +97,14 @@ pub const fn ret(action: u32) -> sock_filter {
 ///
 /// `range` must not cross a 4 GiB boundary (the gate never does). The accumulator is
 /// clobbered: the instructions after it must load what they test.
+///
+/// # Examples
+///
+/// ```
+/// let prefix = sigsys::filter::allow_ip_range(0x7f00_0000_1000..0x7f00_0000_2000);
+/// assert_eq!(prefix[1].k, 0x7f00); // upper half
+/// assert_eq!(prefix[3].k, 0x1000); // lower half of the start
+/// ```
 pub fn allow_ip_range(range: Range<u64>) -> [sock_filter; GATE_PREFIX_LEN] {
     let high = (range.start >> 32) as u32;
     let low_start = range.start as u32;
@@ -113,6 +156,22 @@ pub fn gate_prefix() -> [sock_filter; GATE_PREFIX_LEN] {
 ///
 /// What `prctl` or `seccomp` returned; with TSYNC, a positive thread id is reported as
 /// `ESRCH`.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::filter;
+/// // A filter that lets everything through, installed in a child process.
+/// let pid = unsafe { libc::fork() };
+/// if pid == 0 {
+///     let allow = [filter::ret(libc::SECCOMP_RET_ALLOW)];
+///     let ok = unsafe { filter::install(&allow, 0) }.is_ok();
+///     unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+/// }
+/// let mut status = 0;
+/// unsafe { libc::waitpid(pid, &mut status, 0) };
+/// assert_eq!(status, 0);
+/// ```
 pub unsafe fn install(prog: &[sock_filter], flags: u64) -> Result<(), Errno> {
     let fprog = libc::sock_fprog {
         len: u16::try_from(prog.len()).map_err(|_| Errno::EINVAL)?,

@@ -81,6 +81,16 @@ pub unsafe fn install_handler(handler: Handler) -> Result<KernelSigaction, Errno
 /// # Errors
 ///
 /// What `rt_sigaction` returned (`EINVAL` for SIGKILL, SIGSTOP or a bad number).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::install::{set_action, KernelSigaction};
+/// // Ignore SIGUSR2, then put the old action back.
+/// let ignore = KernelSigaction { handler: 1, ..Default::default() };
+/// let old = unsafe { set_action(libc::SIGUSR2, &ignore) }.unwrap();
+/// unsafe { set_action(libc::SIGUSR2, &old) }.unwrap();
+/// ```
 pub unsafe fn set_action(signal: i32, action: &KernelSigaction) -> Result<KernelSigaction, Errno> {
     let mut old = KernelSigaction::default();
     // SAFETY: both structs are live and 32 bytes; the sigset size is 8.

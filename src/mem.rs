@@ -14,6 +14,24 @@ use crate::gate;
 ///
 /// [`SelfMemory`] is the real, fault-proof reader; [`NoMemory`] reads nothing (every pointer
 /// prints as an address). Tests and fuzzers can supply their own.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::mem::Memory;
+/// /// A memory made of one byte slice at address 0x1000.
+/// struct Fake<'a>(&'a [u8]);
+/// impl Memory for Fake<'_> {
+///     fn read(&self, addr: u64, buf: &mut [u8]) -> Result<usize, syscalls::Errno> {
+///         let start = addr.checked_sub(0x1000).ok_or(syscalls::Errno::EFAULT)? as usize;
+///         let src = self.0.get(start..).ok_or(syscalls::Errno::EFAULT)?;
+///         let n = src.len().min(buf.len());
+///         buf[..n].copy_from_slice(&src[..n]);
+///         Ok(n)
+///     }
+/// }
+/// assert_eq!(sigsys::mem::read_array::<2>(&Fake(b"hi"), 0x1000), Ok(*b"hi"));
+/// ```
 pub trait Memory {
     /// Copies up to `buf.len()` bytes from `addr` into `buf` and returns how many were copied
     /// (fewer when the range runs into unmapped memory), or the error when none could be.
@@ -83,6 +101,14 @@ pub fn write(addr: u64, data: &[u8]) -> Result<usize, Errno> {
 }
 
 /// Reads exactly `N` bytes or fails (`EFAULT` for a short read).
+///
+/// # Examples
+///
+/// ```
+/// let x = 0x1234_5678u32;
+/// let bytes = sigsys::mem::read_array::<4>(&sigsys::mem::SelfMemory, (&raw const x) as u64).unwrap();
+/// assert_eq!(u32::from_ne_bytes(bytes), 0x1234_5678);
+/// ```
 pub fn read_array<const N: usize>(mem: &impl Memory, addr: u64) -> Result<[u8; N], Errno> {
     let mut buf = [0u8; N];
     match mem.read(addr, &mut buf)? {
@@ -96,6 +122,14 @@ pub fn read_array<const N: usize>(mem: &impl Memory, addr: u64) -> Result<[u8; N
 /// # Safety
 ///
 /// Every bit pattern must be a valid `T` (plain integers and `repr(C)` structs of them).
+///
+/// # Examples
+///
+/// ```
+/// let x = 7u64;
+/// let y: u64 = unsafe { sigsys::mem::read_pod(&sigsys::mem::SelfMemory, (&raw const x) as u64) }.unwrap();
+/// assert_eq!(y, 7);
+/// ```
 pub unsafe fn read_pod<T: Copy>(mem: &impl Memory, addr: u64) -> Result<T, Errno> {
     let mut value = core::mem::MaybeUninit::<T>::zeroed();
     // SAFETY: the zeroed storage is size_of::<T>() initialised bytes, viewed as u8.

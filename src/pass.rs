@@ -101,10 +101,43 @@ impl Trap<'_> {
     /// gate, which the gate-prefixed filter ([`crate::filter::gate_prefix`]) and the
     /// gate-armed SUD ([`crate::sud::arm`]) both let through.
     ///
+    /// Calls that would act differently from inside a handler are treated so that the
+    /// interrupted code sees what it would have seen:
+    ///
+    /// - `rt_sigprocmask` (and i386 `sigprocmask`) change the mask saved in the frame,
+    ///   which `rt_sigreturn` restores; SIGSYS is never blocked (a trap while it is blocked
+    ///   kills the process), as the kernel never blocks SIGKILL and SIGSTOP;
+    /// - `sigaltstack` changes the alternate stack saved in the frame, which
+    ///   `rt_sigreturn` restores;
+    /// - `execve` and `execveat` first install the frame's mask on the thread, so the new
+    ///   image does not start with the handler's mask.
+    ///
     /// # Errors
     ///
-    /// [`PassError::Unsafe`] for calls that cannot run inside a handler (see the module
-    /// docs); the context is left untouched.
+    /// The context is left untouched, and the caller decides (emulate, or restart):
+    ///
+    /// - [`PassError::Unsafe`]: `clone` with a new stack, `CLONE_VM` or `CLONE_VFORK`,
+    ///   `clone3`, `vfork`, `rt_sigreturn`, i386 `sigreturn`: they would start a child in,
+    ///   or unwind, the handler's own frame;
+    /// - [`PassError::HandlerStack`]: `munmap`, `mremap`, `mprotect`, `madvise` or
+    ///   `mmap(MAP_FIXED)` over the stack the handler runs on;
+    /// - [`PassError::AltStackInUse`]: `sigaltstack` while the handler runs on an
+    ///   alternate stack without `SS_AUTODISARM` (the kernel would drop the change).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let code = [0x0fu8, 0x05];
+    /// # let site = code.as_ptr() as u64 + 2;
+    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
+    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
+    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
+    /// // A trapped getpid, run for real.
+    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// assert_eq!(trap.pass_through(), Ok(std::process::id() as i64));
+    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], std::process::id() as i64);
+    /// ```
     pub fn pass_through(&mut self) -> Result<i64, PassError> {
         let call = self.syscall();
         let ret = match route(&call) {

@@ -56,11 +56,26 @@ impl Syscall {
     }
 
     /// Whether this is the x86_64-meaning call `sysno`, whatever the ABI.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sigsys::{Abi, Syscall};
+    /// // i386 open (5) means x86_64 open.
+    /// assert!(Syscall::new(Abi::I386, 5, [0; 6]).is(syscalls::x86_64::Sysno::open));
+    /// ```
     pub fn is(&self, sysno: syscalls::x86_64::Sysno) -> bool {
         self.canonical() == Some(sysno)
     }
 
     /// The value RAX must hold to issue this call.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sigsys::{Abi, Syscall};
+    /// assert_eq!(Syscall::new(Abi::X32, 39, [0; 6]).rax(), 0x4000_0027);
+    /// ```
     pub const fn rax(&self) -> u64 {
         self.abi.rax_for(self.nr)
     }

@@ -124,6 +124,21 @@ impl<'a> Trap<'a> {
     }
 
     /// The decoded call: ABI, number, arguments.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
+    /// # let site = code.as_ptr() as u64 + 2;
+    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
+    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
+    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
+    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// let call = trap.syscall();
+    /// assert_eq!((call.abi, call.name(), call.args[0]), (sigsys::Abi::X86_64, Some("getpid"), 3));
+    /// ```
     pub fn syscall(&self) -> Syscall {
         self.call
     }
@@ -134,6 +149,21 @@ impl<'a> Trap<'a> {
     }
 
     /// Seccomp (with `SECCOMP_RET_DATA`) or Syscall User Dispatch.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
+    /// # let site = code.as_ptr() as u64 + 2;
+    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
+    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
+    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
+    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// assert_eq!(trap.cause(), sigsys::Cause::UserDispatch);
+    /// assert_eq!(trap.ret_data(), None);
+    /// ```
     pub fn cause(&self) -> Cause {
         self.info.cause
     }
@@ -167,6 +197,22 @@ impl<'a> Trap<'a> {
     }
 
     /// Where RIP stood at decode time relative to the instruction.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
+    /// # let site = code.as_ptr() as u64 + 2;
+    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
+    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
+    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
+    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// assert_eq!(trap.site(), sigsys::Site::Instruction);
+    /// assert!(!trap.is_vsyscall() && !trap.is_rewound());
+    /// assert_eq!(trap.ip(), trap.call_addr());
+    /// ```
     pub fn site(&self) -> Site {
         self.site
     }
@@ -193,6 +239,21 @@ impl<'a> Trap<'a> {
     }
 
     /// The signal mask the interrupted code will get back when the handler returns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
+    /// # let site = code.as_ptr() as u64 + 2;
+    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
+    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
+    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
+    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// let blocked = unsafe { libc::sigismember(trap.sigmask(), libc::SIGUSR1) };
+    /// assert_eq!(blocked, 0);
+    /// ```
     pub fn sigmask(&self) -> &libc::sigset_t {
         &self.ctx.uc_sigmask
     }
@@ -207,6 +268,21 @@ impl<'a> Trap<'a> {
     ///
     /// RIP is put at the call address, so this also undoes a kernel rewind
     /// ([`Site::Rewound`]); for vsyscall calls only RAX changes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
+    /// # let site = code.as_ptr() as u64 + 2;
+    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
+    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
+    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
+    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// trap.set_return(4242);
+    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], 4242);
+    /// ```
     pub fn set_return(&mut self, value: i64) {
         let rax = self.info.abi.result_rax(value);
         let site = self.site;
@@ -219,11 +295,41 @@ impl<'a> Trap<'a> {
     }
 
     /// Makes the call fail with `errno` (RAX = `-errno`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
+    /// # let site = code.as_ptr() as u64 + 2;
+    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
+    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
+    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
+    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// trap.set_errno(syscalls::Errno::EPERM);
+    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], -1);
+    /// ```
     pub fn set_errno(&mut self, errno: Errno) {
         self.set_return(-i64::from(errno.into_raw()));
     }
 
     /// [`Trap::set_return`] or [`Trap::set_errno`], from a `Result`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
+    /// # let site = code.as_ptr() as u64 + 2;
+    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
+    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
+    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
+    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// trap.set_result(Err(syscalls::Errno::ENOENT));
+    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], -2);
+    /// ```
     pub fn set_result(&mut self, result: Result<u64, Errno>) {
         match result {
             Ok(v) => self.set_return(v as i64),
@@ -243,6 +349,22 @@ impl<'a> Trap<'a> {
     ///
     /// See [`RestartError`]: vsyscall calls, RIP moved, and bytes before the call address
     /// that are not a system call instruction of the call's ABI.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
+    /// # let site = code.as_ptr() as u64 + 2;
+    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
+    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
+    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
+    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// trap.restart().unwrap();
+    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RIP as usize] as u64, site - 2);
+    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], 39);
+    /// ```
     pub fn restart(&mut self) -> Result<(), RestartError> {
         let call = self.call;
         self.restart_with(call)
@@ -257,6 +379,26 @@ impl<'a> Trap<'a> {
     ///
     /// As [`Trap::restart`], plus [`RestartError::NotASyscallInstruction`] when the
     /// instruction does not match `call.abi`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
+    /// # let site = code.as_ptr() as u64 + 2;
+    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
+    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
+    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
+    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
+    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// // Run getppid (110) instead, with no arguments.
+    /// let mut call = trap.syscall();
+    /// call.nr = 110;
+    /// call.args = [0; 6];
+    /// trap.restart_with(call).unwrap();
+    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], 110);
+    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RDI as usize], 0);
+    /// ```
     pub fn restart_with(&mut self, call: Syscall) -> Result<(), RestartError> {
         let insn_addr = self.check_rewindable()?;
         let bytes =
