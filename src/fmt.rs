@@ -1,1 +1,1943 @@
-//! (being written)
+//! strace-style formatting of system calls into a fixed buffer, without allocating.
+//!
+//! # Usage
+//!
+//! ```
+//! use sigsys::fmt::{write_call_done, write_result, FixedBuf, Options};
+//! use sigsys::mem::SelfMemory;
+//! use sigsys::Syscall;
+//! use syscalls::x86_64::Sysno;
+//!
+//! let path = b"/etc/passwd\0";
+//! let call = Syscall::x86_64(
+//!     Sysno::openat,
+//!     [(-100i64) as u64, path.as_ptr() as u64, 0o2000000, 0, 0, 0],
+//! );
+//! let mut storage = [0u8; 512];
+//! let mut out = FixedBuf::new(&mut storage);
+//! // In a SIGSYS handler: `let ret = trap.pass_through()?;` then:
+//! let ret = 3;
+//! let _ = write_call_done(&mut out, &call, ret, &SelfMemory, &Options::DEFAULT);
+//! let _ = write_result(&mut out, &call, ret, &SelfMemory, &Options::DEFAULT);
+//! assert_eq!(out.as_str(), r#"openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3"#);
+//! assert!(!out.is_truncated());
+//! ```
+//!
+//! Three entry points, so that a tracer can print the call before it runs and the result
+//! after:
+//!
+//! - [`write_call`]: `name(args...)` as known at the call; output buffers and structs are
+//!   shown by address (strace's "entering" view);
+//! - [`write_call_done`]: `name(args...)` once the result `ret` is known; output buffers
+//!   are shown with their contents (length from the result, as strace does) when the call
+//!   succeeded;
+//! - [`write_result`]: ` = 3`, ` = -1 ENOENT (No such file or directory)`,
+//!   ` = 0x7f...` for addresses, ` = 0 (Timeout)`, ` = ?` for calls that do not return.
+//!
+//! [`write_line`] is `write_call_done` + `write_result` + `\n`, strace's default line.
+//!
+//! All of them take any [`core::fmt::Write`] (typically a [`FixedBuf`] over a stack
+//! array), any [`Memory`] ([`crate::mem::SelfMemory`] in a handler,
+//! [`crate::mem::NoMemory`] to print every pointer as an address) and [`Options`]. They
+//! never allocate and never panic; a [`FixedBuf`] that runs out of room keeps what fits
+//! (cut at a UTF-8 boundary), reports [`FixedBuf::is_truncated`] and makes the writer
+//! stop early with [`core::fmt::Error`].
+//!
+//! Pointers print as strace prints them: `NULL`, or `0x7ffd...` in hex, which is also what a
+//! string or struct that cannot be read prints as. Arguments are decoded from the
+//! x86_64-meaning signature ([`crate::args`]); unknown calls print as `syscall_0x1f3(...)`
+//! with six hex arguments.
+
+#![deny(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+use core::fmt::{self, Write};
+
+use syscalls::x86_64::Sysno;
+use syscalls::Errno;
+
+use crate::abi::Abi;
+use crate::args::{typed_args, Dir, Kind, Len, Ret, StructType, TypedArgs};
+use crate::flags::{
+    AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, CloneFlags,
+    EpollEvents, EpollFlags, EpollOp, EventfdFlags, FcntlCmd, FdCreateFlags, FdFlags, FileType,
+    FutexCmd, FutexOp, GrndFlags, InotifyFlags, Madvice, MapFlags, MfdFlags, MlockallFlags,
+    MountFlags, MremapFlags, MsgFlags, MsyncFlags, OFlags, PollEvents, PrctlOption, PrioWhich,
+    ProtFlags, RenameFlags, Rlimit, SaFlags, ShutdownHow, SigHow, Signal, SignalfdFlags, SockFlags,
+    SockType, StraceEnum, StraceFlags, TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags,
+    WaitFlags, Whence,
+};
+use crate::mem::Memory;
+use crate::syscall::Syscall;
+
+/// A `core::fmt::Write` sink over a caller-provided byte slice.
+///
+/// Never allocates, never panics. When a write does not fit, the longest prefix of it that
+/// ends on a UTF-8 character boundary is kept, the buffer is marked truncated, and the
+/// write returns `Err(fmt::Error)` so that formatting stops early; the content stays valid
+/// UTF-8 and never exceeds the slice.
+///
+/// # Examples
+///
+/// ```
+/// use core::fmt::Write;
+/// use sigsys::fmt::FixedBuf;
+/// let mut storage = [0u8; 4];
+/// let mut out = FixedBuf::new(&mut storage);
+/// assert!(write!(out, "a\u{e9}b\u{e9}").is_err()); // 1 + 2 + 1 + 2 bytes
+/// assert_eq!(out.as_str(), "a\u{e9}b");
+/// assert!(out.is_truncated());
+/// ```
+#[derive(Debug)]
+pub struct FixedBuf<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+    truncated: bool,
+}
+
+impl<'a> FixedBuf<'a> {
+    /// An empty sink writing into `buf` (any length, including 0).
+    ///
+    /// ```
+    /// let mut none: [u8; 0] = [];
+    /// let out = sigsys::fmt::FixedBuf::new(&mut none);
+    /// assert_eq!(out.capacity(), 0);
+    /// ```
+    pub fn new(buf: &'a mut [u8]) -> FixedBuf<'a> {
+        FixedBuf {
+            buf,
+            len: 0,
+            truncated: false,
+        }
+    }
+
+    /// The text written so far.
+    ///
+    /// ```
+    /// use core::fmt::Write;
+    /// let mut s = [0u8; 8];
+    /// let mut out = sigsys::fmt::FixedBuf::new(&mut s);
+    /// out.write_str("ok").unwrap();
+    /// assert_eq!(out.as_str(), "ok");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+
+    /// The bytes written so far (valid UTF-8).
+    ///
+    /// ```
+    /// use core::fmt::Write;
+    /// let mut s = [0u8; 8];
+    /// let mut out = sigsys::fmt::FixedBuf::new(&mut s);
+    /// out.write_str("ok").unwrap();
+    /// assert_eq!(out.as_bytes(), b"ok");
+    /// ```
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+
+    /// Number of bytes written.
+    ///
+    /// ```
+    /// let mut s = [0u8; 8];
+    /// assert_eq!(sigsys::fmt::FixedBuf::new(&mut s).len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether nothing was written.
+    ///
+    /// ```
+    /// let mut s = [0u8; 8];
+    /// assert!(sigsys::fmt::FixedBuf::new(&mut s).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Size of the underlying slice.
+    ///
+    /// ```
+    /// let mut s = [0u8; 8];
+    /// assert_eq!(sigsys::fmt::FixedBuf::new(&mut s).capacity(), 8);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Whether some write did not fit (the text is then a cut prefix).
+    ///
+    /// ```
+    /// use core::fmt::Write;
+    /// let mut s = [0u8; 2];
+    /// let mut out = sigsys::fmt::FixedBuf::new(&mut s);
+    /// let _ = out.write_str("abc");
+    /// assert!(out.is_truncated());
+    /// ```
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// Empties the buffer (and forgets truncation) for the next line.
+    ///
+    /// ```
+    /// use core::fmt::Write;
+    /// let mut s = [0u8; 2];
+    /// let mut out = sigsys::fmt::FixedBuf::new(&mut s);
+    /// let _ = out.write_str("abc");
+    /// out.clear();
+    /// assert!(out.is_empty() && !out.is_truncated());
+    /// ```
+    pub fn clear(&mut self) {
+        self.len = 0;
+        self.truncated = false;
+    }
+}
+
+impl Write for FixedBuf<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.truncated {
+            return Err(fmt::Error);
+        }
+        let room = self.buf.len().saturating_sub(self.len);
+        let mut take = s.len().min(room);
+        while take > 0 && !s.is_char_boundary(take) {
+            take = take.saturating_sub(1);
+        }
+        let end = self.len.saturating_add(take);
+        if let (Some(dst), Some(src)) = (self.buf.get_mut(self.len..end), s.as_bytes().get(..take))
+        {
+            dst.copy_from_slice(src);
+            self.len = end;
+        }
+        if take < s.len() {
+            self.truncated = true;
+            return Err(fmt::Error);
+        }
+        Ok(())
+    }
+}
+
+/// Formatting options (strace's `-s` and friends).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::fmt::Options;
+/// let opts = Options { string_limit: 64, ..Options::DEFAULT };
+/// assert_eq!(opts.path_limit, 4096);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Bytes of a string or buffer shown before `...` (strace's `-s`, default 32); also
+    /// the number of array elements shown.
+    pub string_limit: usize,
+    /// Bytes of a path name shown (default 4096, `PATH_MAX`: strace prints paths whole).
+    pub path_limit: usize,
+}
+
+impl Options {
+    /// strace's defaults: 32-byte strings, whole paths.
+    ///
+    /// ```
+    /// assert_eq!(sigsys::fmt::Options::DEFAULT.string_limit, 32);
+    /// ```
+    pub const DEFAULT: Options = Options {
+        string_limit: 32,
+        path_limit: 4096,
+    };
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options::DEFAULT
+    }
+}
+
+/// Writes `name(args...)` as known when the call is made: input data decoded, output
+/// buffers and structs shown by address.
+///
+/// # Errors
+///
+/// Only those of `out` (for a [`FixedBuf`]: it is full).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::fmt::{write_call, FixedBuf, Options};
+/// use sigsys::mem::NoMemory;
+/// use syscalls::x86_64::Sysno;
+/// let call = sigsys::Syscall::x86_64(Sysno::read, [3, 0x7000, 4096, 0, 0, 0]);
+/// let mut s = [0u8; 64];
+/// let mut out = FixedBuf::new(&mut s);
+/// write_call(&mut out, &call, &NoMemory, &Options::DEFAULT).unwrap();
+/// assert_eq!(out.as_str(), "read(3, 0x7000, 4096)");
+/// ```
+pub fn write_call<W, M>(out: &mut W, call: &Syscall, mem: &M, opts: &Options) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    write_call_at(out, call, None, mem, opts)
+}
+
+/// Writes `name(args...)` once the call returned `ret` (the raw result: a value, or
+/// `-errno`): output buffers of a successful call are shown with their contents, `ret`
+/// bytes long where the result is a length.
+///
+/// # Errors
+///
+/// Only those of `out`.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::fmt::{write_call_done, FixedBuf, Options};
+/// use sigsys::mem::SelfMemory;
+/// use syscalls::x86_64::Sysno;
+/// let data = *b"root:x:0:0:root:/root:/bin/bash\nbin:x:1:1";
+/// let call = sigsys::Syscall::x86_64(Sysno::read, [3, data.as_ptr() as u64, 4096, 0, 0, 0]);
+/// let mut s = [0u8; 128];
+/// let mut out = FixedBuf::new(&mut s);
+/// write_call_done(&mut out, &call, data.len() as i64, &SelfMemory, &Options::DEFAULT).unwrap();
+/// assert_eq!(out.as_str(), r#"read(3, "root:x:0:0:root:/root:/bin/bash\n"..., 4096)"#);
+/// ```
+pub fn write_call_done<W, M>(
+    out: &mut W,
+    call: &Syscall,
+    ret: i64,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    write_call_at(out, call, Some(ret), mem, opts)
+}
+
+/// Writes ` = ...` for the result `ret` of `call`: ` = 3`, ` = 0x7f12a000` for calls that
+/// return addresses, ` = -1 ENOENT (No such file or directory)` for errors, ` = ?` for
+/// `exit`, and strace's decoded suffixes where it has them (`= 0 (Timeout)` for polls,
+/// `= 0x1 (flags FD_CLOEXEC)` for `fcntl(F_GETFD)`, the `revents` of `poll`).
+///
+/// # Errors
+///
+/// Only those of `out`.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::fmt::{write_result, FixedBuf, Options};
+/// use sigsys::mem::NoMemory;
+/// use syscalls::x86_64::Sysno;
+/// let call = sigsys::Syscall::x86_64(Sysno::openat, [0; 6]);
+/// let mut s = [0u8; 64];
+/// let mut out = FixedBuf::new(&mut s);
+/// write_result(&mut out, &call, -2, &NoMemory, &Options::DEFAULT).unwrap();
+/// assert_eq!(out.as_str(), " = -1 ENOENT (No such file or directory)");
+/// ```
+pub fn write_result<W, M>(
+    out: &mut W,
+    call: &Syscall,
+    ret: i64,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let ret = match call.abi {
+        Abi::I386 => i64::from(ret as i32),
+        Abi::X86_64 | Abi::X32 => ret,
+    };
+    let typed = typed_args(call);
+    let kind = typed.map_or(Ret::Int, |t| t.signature.ret);
+    if kind == Ret::NoReturn {
+        return out.write_str(" = ?");
+    }
+    if (-4095..=-1).contains(&ret) {
+        return write_errno(out, ret.unsigned_abs() as i32);
+    }
+    let Some(t) = typed else {
+        return write!(out, " = {ret}");
+    };
+    match kind {
+        Ret::Hex if call.abi == Abi::I386 => write!(out, " = {:#x}", ret as u32),
+        Ret::Hex => write!(out, " = {:#x}", ret as u64),
+        Ret::Octal => {
+            out.write_str(" = ")?;
+            write_octal(out, ret as u64)
+        }
+        Ret::Int | Ret::NoReturn => {
+            write!(out, " = {ret}")?;
+            result_suffix(out, &t, ret, call.abi, mem, opts)
+        }
+    }
+}
+
+/// Writes a whole strace line: [`write_call_done`], [`write_result`] and a newline.
+///
+/// # Errors
+///
+/// Only those of `out`.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::fmt::{write_line, FixedBuf, Options};
+/// use sigsys::mem::NoMemory;
+/// use syscalls::x86_64::Sysno;
+/// let call = sigsys::Syscall::x86_64(Sysno::close, [u64::MAX, 0, 0, 0, 0, 0]);
+/// let mut s = [0u8; 64];
+/// let mut out = FixedBuf::new(&mut s);
+/// write_line(&mut out, &call, -9, &NoMemory, &Options::DEFAULT).unwrap();
+/// assert_eq!(out.as_str(), "close(-1) = -1 EBADF (Bad file descriptor)\n");
+/// ```
+pub fn write_line<W, M>(
+    out: &mut W,
+    call: &Syscall,
+    ret: i64,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    write_call_done(out, call, ret, mem, opts)?;
+    write_result(out, call, ret, mem, opts)?;
+    out.write_char('\n')
+}
+
+/// glibc's `strerror` texts (what strace prints), indexed by errno; the `syscalls`
+/// crate's kernel-comment texts are the fallback beyond.
+#[rustfmt::skip]
+const ERRNO_TEXT: [&str; 134] = [
+    "Success",
+    "Operation not permitted",
+    "No such file or directory",
+    "No such process",
+    "Interrupted system call",
+    "Input/output error",
+    "No such device or address",
+    "Argument list too long",
+    "Exec format error",
+    "Bad file descriptor",
+    "No child processes",
+    "Resource temporarily unavailable",
+    "Cannot allocate memory",
+    "Permission denied",
+    "Bad address",
+    "Block device required",
+    "Device or resource busy",
+    "File exists",
+    "Invalid cross-device link",
+    "No such device",
+    "Not a directory",
+    "Is a directory",
+    "Invalid argument",
+    "Too many open files in system",
+    "Too many open files",
+    "Inappropriate ioctl for device",
+    "Text file busy",
+    "File too large",
+    "No space left on device",
+    "Illegal seek",
+    "Read-only file system",
+    "Too many links",
+    "Broken pipe",
+    "Numerical argument out of domain",
+    "Numerical result out of range",
+    "Resource deadlock avoided",
+    "File name too long",
+    "No locks available",
+    "Function not implemented",
+    "Directory not empty",
+    "Too many levels of symbolic links",
+    "Unknown error 41",
+    "No message of desired type",
+    "Identifier removed",
+    "Channel number out of range",
+    "Level 2 not synchronized",
+    "Level 3 halted",
+    "Level 3 reset",
+    "Link number out of range",
+    "Protocol driver not attached",
+    "No CSI structure available",
+    "Level 2 halted",
+    "Invalid exchange",
+    "Invalid request descriptor",
+    "Exchange full",
+    "No anode",
+    "Invalid request code",
+    "Invalid slot",
+    "Unknown error 58",
+    "Bad font file format",
+    "Device not a stream",
+    "No data available",
+    "Timer expired",
+    "Out of streams resources",
+    "Machine is not on the network",
+    "Package not installed",
+    "Object is remote",
+    "Link has been severed",
+    "Advertise error",
+    "Srmount error",
+    "Communication error on send",
+    "Protocol error",
+    "Multihop attempted",
+    "RFS specific error",
+    "Bad message",
+    "Value too large for defined data type",
+    "Name not unique on network",
+    "File descriptor in bad state",
+    "Remote address changed",
+    "Can not access a needed shared library",
+    "Accessing a corrupted shared library",
+    ".lib section in a.out corrupted",
+    "Attempting to link in too many shared libraries",
+    "Cannot exec a shared library directly",
+    "Invalid or incomplete multibyte or wide character",
+    "Interrupted system call should be restarted",
+    "Streams pipe error",
+    "Too many users",
+    "Socket operation on non-socket",
+    "Destination address required",
+    "Message too long",
+    "Protocol wrong type for socket",
+    "Protocol not available",
+    "Protocol not supported",
+    "Socket type not supported",
+    "Operation not supported",
+    "Protocol family not supported",
+    "Address family not supported by protocol",
+    "Address already in use",
+    "Cannot assign requested address",
+    "Network is down",
+    "Network is unreachable",
+    "Network dropped connection on reset",
+    "Software caused connection abort",
+    "Connection reset by peer",
+    "No buffer space available",
+    "Transport endpoint is already connected",
+    "Transport endpoint is not connected",
+    "Cannot send after transport endpoint shutdown",
+    "Too many references: cannot splice",
+    "Connection timed out",
+    "Connection refused",
+    "Host is down",
+    "No route to host",
+    "Operation already in progress",
+    "Operation now in progress",
+    "Stale file handle",
+    "Structure needs cleaning",
+    "Not a XENIX named type file",
+    "No XENIX semaphores available",
+    "Is a named type file",
+    "Remote I/O error",
+    "Disk quota exceeded",
+    "No medium found",
+    "Wrong medium type",
+    "Operation canceled",
+    "Required key not available",
+    "Key has expired",
+    "Key has been revoked",
+    "Key was rejected by service",
+    "Owner died",
+    "State not recoverable",
+    "Operation not possible due to RF-kill",
+    "Memory page has hardware error",
+];
+
+fn write_errno<W: Write + ?Sized>(out: &mut W, code: i32) -> fmt::Result {
+    let restart = match code {
+        512 => Some(("ERESTARTSYS", "To be restarted if SA_RESTART is set")),
+        513 => Some(("ERESTARTNOINTR", "To be restarted")),
+        514 => Some(("ERESTARTNOHAND", "To be restarted if no handler")),
+        515 => Some(("ENOIOCTLCMD", "No ioctl command")),
+        516 => Some(("ERESTART_RESTARTBLOCK", "Interrupted by signal")),
+        _ => None,
+    };
+    if let Some((name, text)) = restart {
+        return write!(out, " = ? {name} ({text})");
+    }
+    let e = Errno::new(code);
+    let text = usize::try_from(code)
+        .ok()
+        .and_then(|i| ERRNO_TEXT.get(i).copied())
+        .or(e.description());
+    match (e.name(), text) {
+        (Some(name), Some(text)) => write!(out, " = -1 {name} ({text})"),
+        _ => write!(out, " = -1 ERRNO_{code} (Unknown error {code})"),
+    }
+}
+
+/// What one shown argument is printed as: a table kind, or a few call-specific forms.
+#[derive(Clone, Copy, Debug)]
+enum Show {
+    Kind(Kind),
+    /// An `unsigned int` argument (futex values).
+    U32,
+    /// A 32-bit hex value (futex bitsets).
+    Bitset,
+    /// `SUID_DUMP_*`.
+    Dumpable,
+    /// `FD_CLOEXEC` or 0.
+    FdFlags,
+    /// `name=` prefix then the kind (clone).
+    Named(&'static str, Kind),
+}
+
+/// Up to six (argument index, form) pairs.
+#[derive(Clone, Copy)]
+struct Layout {
+    items: [(u8, Show); 6],
+    len: usize,
+}
+
+impl Layout {
+    fn new() -> Layout {
+        Layout {
+            items: [(0, Show::Kind(Kind::Skip)); 6],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, i: u8, show: Show) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = (i, show);
+            self.len = self.len.saturating_add(1);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(u8, Show)> {
+        self.items.iter().take(self.len)
+    }
+}
+
+/// The arguments strace shows for this call, in order, applying the call-specific rules
+/// (optional mode of `open`, `fcntl` argument by command, `futex` by operation, ...).
+fn layout(t: &TypedArgs) -> Layout {
+    let mut l = Layout::new();
+    let raw = |i: usize| t.raw.get(i).copied().unwrap_or(0);
+    let plain = |l: &mut Layout, upto: usize| {
+        for (i, k) in (0u8..).zip(t.signature.args.iter().take(upto)) {
+            if *k != Kind::Skip {
+                l.push(i, Show::Kind(*k));
+            }
+        }
+    };
+    match t.sysno {
+        Sysno::open | Sysno::openat | Sysno::mq_open => {
+            let flags_at = if t.sysno == Sysno::openat { 2 } else { 1 };
+            let creat = raw(flags_at) & (0o100 | 0o20000000) != 0;
+            plain(&mut l, if creat { 6 } else { flags_at.saturating_add(1) });
+        }
+        Sysno::fcntl => {
+            plain(&mut l, 2);
+            let cmd = FcntlCmd::from_raw(raw(1));
+            let arg = match cmd {
+                FcntlCmd::F_GETFD
+                | FcntlCmd::F_GETFL
+                | FcntlCmd::F_GETOWN
+                | FcntlCmd::F_GETSIG
+                | FcntlCmd::F_GETLEASE
+                | FcntlCmd::F_GETPIPE_SZ
+                | FcntlCmd::F_GET_SEALS => None,
+                FcntlCmd::F_SETFD => Some(Show::FdFlags),
+                FcntlCmd::F_SETFL => Some(Show::Kind(Kind::OpenFlags)),
+                FcntlCmd::F_DUPFD
+                | FcntlCmd::F_DUPFD_CLOEXEC
+                | FcntlCmd::F_SETOWN
+                | FcntlCmd::F_SETPIPE_SZ
+                | FcntlCmd::F_SETLEASE
+                | FcntlCmd::F_NOTIFY => Some(Show::Kind(Kind::Int)),
+                FcntlCmd::F_SETSIG => Some(Show::Kind(Kind::Signal)),
+                FcntlCmd::F_GETLK
+                | FcntlCmd::F_SETLK
+                | FcntlCmd::F_SETLKW
+                | FcntlCmd::F_OFD_GETLK
+                | FcntlCmd::F_OFD_SETLK
+                | FcntlCmd::F_OFD_SETLKW => Some(Show::Kind(Kind::Ptr)),
+                _ => Some(Show::Kind(Kind::Hex)),
+            };
+            if let Some(s) = arg {
+                l.push(2, s);
+            }
+        }
+        Sysno::mremap => {
+            let fixed = raw(3) & 2 != 0;
+            plain(&mut l, if fixed { 5 } else { 4 });
+        }
+        Sysno::futex => {
+            l.push(0, Show::Kind(Kind::Ptr));
+            l.push(1, Show::Kind(Kind::FutexOp));
+            let ts = Show::Kind(Kind::Struct {
+                ty: StructType::Timespec,
+                dir: Dir::In,
+                len: Len::Fixed,
+            });
+            let ptr = Show::Kind(Kind::Ptr);
+            match FutexOp(raw(1) as u32).cmd() {
+                FutexCmd::FUTEX_WAIT => {
+                    l.push(2, Show::U32);
+                    l.push(3, ts);
+                }
+                FutexCmd::FUTEX_LOCK_PI | FutexCmd::FUTEX_LOCK_PI2 => l.push(3, ts),
+                FutexCmd::FUTEX_WAIT_BITSET => {
+                    l.push(2, Show::U32);
+                    l.push(3, ts);
+                    l.push(5, Show::Bitset);
+                }
+                FutexCmd::FUTEX_WAKE_BITSET => {
+                    l.push(2, Show::U32);
+                    l.push(5, Show::Bitset);
+                }
+                FutexCmd::FUTEX_REQUEUE => {
+                    l.push(2, Show::U32);
+                    l.push(3, Show::U32);
+                    l.push(4, ptr);
+                }
+                FutexCmd::FUTEX_CMP_REQUEUE | FutexCmd::FUTEX_CMP_REQUEUE_PI => {
+                    l.push(2, Show::U32);
+                    l.push(3, Show::U32);
+                    l.push(4, ptr);
+                    l.push(5, Show::U32);
+                }
+                FutexCmd::FUTEX_WAIT_REQUEUE_PI => {
+                    l.push(2, Show::U32);
+                    l.push(3, ts);
+                    l.push(4, ptr);
+                }
+                FutexCmd::FUTEX_WAKE | FutexCmd::FUTEX_FD => l.push(2, Show::U32),
+                FutexCmd::FUTEX_UNLOCK_PI | FutexCmd::FUTEX_TRYLOCK_PI => {}
+                _ => {
+                    l.push(2, Show::U32);
+                    l.push(3, Show::Kind(Kind::Hex));
+                    l.push(4, ptr);
+                    l.push(5, Show::Bitset);
+                }
+            }
+        }
+        Sysno::prctl => {
+            l.push(0, Show::Kind(Kind::PrctlOption));
+            let hex = Show::Kind(Kind::Hex);
+            match PrctlOption::from_raw(raw(0)) {
+                PrctlOption::PR_GET_DUMPABLE
+                | PrctlOption::PR_GET_KEEPCAPS
+                | PrctlOption::PR_GET_SECCOMP
+                | PrctlOption::PR_GET_TIMERSLACK
+                | PrctlOption::PR_GET_TIMING
+                | PrctlOption::PR_GET_SECUREBITS
+                | PrctlOption::PR_TASK_PERF_EVENTS_DISABLE
+                | PrctlOption::PR_TASK_PERF_EVENTS_ENABLE => {}
+                PrctlOption::PR_SET_NAME => l.push(1, Show::Kind(Kind::Str)),
+                PrctlOption::PR_GET_NAME => l.push(1, Show::Kind(Kind::OutStr)),
+                PrctlOption::PR_SET_PDEATHSIG => l.push(1, Show::Kind(Kind::Signal)),
+                PrctlOption::PR_SET_DUMPABLE => l.push(1, Show::Dumpable),
+                PrctlOption::PR_SET_KEEPCAPS | PrctlOption::PR_SET_TIMERSLACK => {
+                    l.push(1, Show::Kind(Kind::Uint))
+                }
+                PrctlOption::PR_GET_NO_NEW_PRIVS | PrctlOption::PR_GET_THP_DISABLE => {
+                    for i in 1..5 {
+                        l.push(i, hex);
+                    }
+                }
+                PrctlOption::PR_SET_NO_NEW_PRIVS | PrctlOption::PR_SET_THP_DISABLE => {
+                    l.push(1, Show::Kind(Kind::Uint));
+                    for i in 2..5 {
+                        l.push(i, hex);
+                    }
+                }
+                _ => {
+                    for i in 1..5 {
+                        l.push(i, hex);
+                    }
+                }
+            }
+        }
+        Sysno::clone => {
+            let flags = raw(0);
+            l.push(1, Show::Named("child_stack=", Kind::Ptr));
+            l.push(0, Show::Named("flags=", Kind::CloneFlags));
+            let f = CloneFlags::from_raw(flags);
+            if f.intersects(CloneFlags::CLONE_PARENT_SETTID | CloneFlags::CLONE_PIDFD) {
+                l.push(2, Show::Named("parent_tid=", Kind::Ptr));
+            }
+            if f.contains(CloneFlags::CLONE_SETTLS) {
+                l.push(4, Show::Named("tls=", Kind::Ptr));
+            }
+            if f.intersects(CloneFlags::CLONE_CHILD_SETTID | CloneFlags::CLONE_CHILD_CLEARTID) {
+                l.push(3, Show::Named("child_tidptr=", Kind::Ptr));
+            }
+        }
+        Sysno::arch_prctl => {
+            let get = matches!(
+                ArchPrctlCode::from_raw(raw(0)),
+                ArchPrctlCode::ARCH_GET_FS | ArchPrctlCode::ARCH_GET_GS
+            );
+            l.push(0, Show::Kind(Kind::ArchPrctlCode));
+            l.push(
+                1,
+                Show::Kind(if get {
+                    Kind::Struct {
+                        ty: StructType::Opaque("unsigned long"),
+                        dir: Dir::Out,
+                        len: Len::Fixed,
+                    }
+                } else {
+                    Kind::Hex
+                }),
+            );
+        }
+        _ => plain(&mut l, 6),
+    }
+    l
+}
+
+/// The state the argument printers share.
+struct Ctx<'a, M: Memory + ?Sized> {
+    mem: &'a M,
+    opts: &'a Options,
+    abi: Abi,
+    /// `None` at the call, `Some(ret)` after it.
+    ret: Option<i64>,
+    raw: [u64; 6],
+}
+
+impl<M: Memory + ?Sized> Ctx<'_, M> {
+    fn raw(&self, i: u8) -> u64 {
+        self.raw.get(usize::from(i)).copied().unwrap_or(0)
+    }
+
+    fn signed(&self, i: u8) -> i64 {
+        let v = self.raw(i);
+        match self.abi {
+            Abi::I386 => i64::from(v as u32 as i32),
+            Abi::X86_64 | Abi::X32 => v as i64,
+        }
+    }
+
+    /// Whether data the kernel writes can be shown now (after a successful call).
+    fn output_ready(&self) -> bool {
+        matches!(self.ret, Some(r) if !(-4095..=-1).contains(&r))
+    }
+
+    /// Whether data of direction `dir` is shown now.
+    fn shows(&self, dir: Dir) -> bool {
+        match dir {
+            Dir::In | Dir::InOut => true,
+            Dir::Out => self.output_ready(),
+        }
+    }
+
+    /// 32-bit pointers and `long`s inside structs (i386 and x32 callers).
+    fn compat(&self) -> bool {
+        self.abi != Abi::X86_64
+    }
+
+    fn ret_len(&self) -> u64 {
+        match self.ret {
+            Some(r) if r > 0 => r as u64,
+            _ => 0,
+        }
+    }
+
+    fn resolve(&self, len: Len) -> u64 {
+        match len {
+            Len::Fixed => 0,
+            Len::Arg(n) => self.raw(n),
+            Len::ArgPtr(n) => read_u32(self.mem, self.raw(n)).map_or(0, u64::from),
+            Len::Ret => self.ret_len(),
+        }
+    }
+}
+
+fn write_call_at<W, M>(
+    out: &mut W,
+    call: &Syscall,
+    ret: Option<i64>,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let Some(t) = typed_args(call) else {
+        match call.name() {
+            Some(name) => out.write_str(name)?,
+            None => write!(out, "syscall_{:#x}", call.nr)?,
+        }
+        out.write_char('(')?;
+        for (i, a) in call.args.iter().enumerate() {
+            if i > 0 {
+                out.write_str(", ")?;
+            }
+            write_hex(out, *a)?;
+        }
+        return out.write_char(')');
+    };
+    out.write_str(call.name().unwrap_or(t.sysno.name()))?;
+    out.write_char('(')?;
+    let ctx = Ctx {
+        mem,
+        opts,
+        abi: call.abi,
+        ret,
+        raw: t.raw,
+    };
+    for (n, (i, show)) in layout(&t).iter().enumerate() {
+        if n > 0 {
+            out.write_str(", ")?;
+        }
+        write_shown(out, &ctx, *i, *show)?;
+    }
+    out.write_char(')')
+}
+
+fn write_shown<W, M>(out: &mut W, ctx: &Ctx<'_, M>, i: u8, show: Show) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let v = ctx.raw(i);
+    match show {
+        Show::Kind(k) => write_arg(out, ctx, i, k),
+        Show::U32 => write!(out, "{}", v as u32),
+        Show::Bitset if v as u32 == u32::MAX => out.write_str("FUTEX_BITSET_MATCH_ANY"),
+        Show::Bitset => write_hex(out, u64::from(v as u32)),
+        Show::Dumpable => match v {
+            0 => out.write_str("SUID_DUMP_DISABLE"),
+            1 => out.write_str("SUID_DUMP_USER"),
+            2 => out.write_str("SUID_DUMP_ROOT"),
+            _ => write!(out, "{v:#x} /* SUID_DUMP_??? */"),
+        },
+        Show::FdFlags => FdFlags::SPEC.write(out, v),
+        Show::Named(name, k) => {
+            out.write_str(name)?;
+            write_arg(out, ctx, i, k)
+        }
+    }
+}
+
+/// `NULL` or `0x...`.
+fn write_ptr<W: Write + ?Sized>(out: &mut W, addr: u64) -> fmt::Result {
+    if addr == 0 {
+        out.write_str("NULL")
+    } else {
+        write!(out, "{addr:#x}")
+    }
+}
+
+/// C's `%#x`: `0` or `0x...`.
+fn write_hex<W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
+    if v == 0 {
+        out.write_char('0')
+    } else {
+        write!(out, "{v:#x}")
+    }
+}
+
+/// C's `%#03o`: `000`, `022`, `0644`.
+fn write_octal<W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
+    if v < 0o10 {
+        write!(out, "00{v:o}")
+    } else {
+        write!(out, "0{v:o}")
+    }
+}
+
+fn write_flags<T: StraceFlags, W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
+    T::SPEC.write(out, T::from_raw(v).raw())
+}
+
+fn write_enum<T: StraceEnum, W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
+    T::SPEC.write(out, T::from_raw(v).raw())
+}
+
+fn write_arg<W, M>(out: &mut W, ctx: &Ctx<'_, M>, i: u8, kind: Kind) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let v = ctx.raw(i);
+    let s = ctx.signed(i);
+    let int = v as u32 as i32;
+    match kind {
+        Kind::Int => write!(out, "{s}"),
+        Kind::Uint | Kind::Size => write!(out, "{v}"),
+        Kind::Hex | Kind::HexOffset => write_hex(out, v),
+        Kind::Fd | Kind::Pid => write!(out, "{int}"),
+        Kind::DirFd if int == -100 => out.write_str("AT_FDCWD"),
+        Kind::DirFd => write!(out, "{int}"),
+        Kind::Offset => write!(out, "{s}"),
+        Kind::Ptr => write_ptr(out, v),
+        Kind::Path => write_cstr(out, ctx, v, ctx.opts.path_limit, true),
+        Kind::Str => write_cstr(out, ctx, v, ctx.opts.string_limit, false),
+        Kind::OutStr if ctx.output_ready() => write_cstr(out, ctx, v, ctx.opts.path_limit, true),
+        Kind::OutStr => write_ptr(out, v),
+        Kind::Buf { dir, len } => {
+            if !ctx.shows(dir) {
+                return write_ptr(out, v);
+            }
+            let n = match (dir, ctx.ret) {
+                (Dir::Out, Some(_)) => ctx.ret_len().min(ctx.resolve(len).max(ctx.ret_len())),
+                _ => ctx.resolve(len),
+            };
+            write_buf(out, ctx, v, n)
+        }
+        Kind::Mode | Kind::OpenMode => write_octal(out, v & 0o7777_7777),
+        Kind::FileMode => write_file_mode(out, v as u32),
+        Kind::Dev => write_dev(out, v),
+        Kind::Uid | Kind::Gid if v as u32 == u32::MAX => out.write_str("-1"),
+        Kind::Uid | Kind::Gid => write!(out, "{}", v as u32),
+        Kind::Signal => Signal(int).write(out, false),
+        Kind::OpenFlags => write_flags::<OFlags, W>(out, v),
+        Kind::AtFlags => write_flags::<AtFlags, W>(out, v),
+        Kind::AccessAtFlags => write_flags::<AccessAtFlags, W>(out, v),
+        Kind::AccessMode => write_flags::<AccessMode, W>(out, v),
+        Kind::Prot => write_flags::<ProtFlags, W>(out, v),
+        Kind::MapFlags => write_flags::<MapFlags, W>(out, v),
+        Kind::MremapFlags => write_flags::<MremapFlags, W>(out, v),
+        Kind::MsyncFlags => write_flags::<MsyncFlags, W>(out, v),
+        Kind::MountFlags => write_flags::<MountFlags, W>(out, v),
+        Kind::UmountFlags => write_flags::<UmountFlags, W>(out, v),
+        Kind::CloneFlags => {
+            let sig = v & 0xff;
+            let rest = v & !0xff;
+            if rest != 0 || sig == 0 {
+                write_flags::<CloneFlags, W>(out, rest)?;
+            }
+            if sig != 0 {
+                if rest != 0 {
+                    out.write_char('|')?;
+                }
+                Signal(sig as i32).write(out, false)?;
+            }
+            Ok(())
+        }
+        Kind::UnshareFlags => write_flags::<UnshareFlags, W>(out, v),
+        Kind::SockType => write_flags::<SockType, W>(out, v),
+        Kind::SockFlags => write_flags::<SockFlags, W>(out, v),
+        Kind::MsgFlags => write_flags::<MsgFlags, W>(out, v),
+        Kind::WaitFlags => write_flags::<WaitFlags, W>(out, v),
+        Kind::FdCreateFlags => write_flags::<FdCreateFlags, W>(out, v),
+        Kind::EventfdFlags => write_flags::<EventfdFlags, W>(out, v),
+        Kind::TimerfdFlags => write_flags::<TimerfdFlags, W>(out, v),
+        Kind::SignalfdFlags => write_flags::<SignalfdFlags, W>(out, v),
+        Kind::EpollFlags => write_flags::<EpollFlags, W>(out, v),
+        Kind::InotifyFlags => write_flags::<InotifyFlags, W>(out, v),
+        Kind::MlockallFlags => write_flags::<MlockallFlags, W>(out, v),
+        Kind::RenameFlags => write_flags::<RenameFlags, W>(out, v),
+        Kind::GrndFlags => write_flags::<GrndFlags, W>(out, v),
+        Kind::MfdFlags => write_flags::<MfdFlags, W>(out, v),
+        Kind::TimerFlags => write_flags::<TimerFlags, W>(out, v),
+        Kind::FcntlCmd => write_enum::<FcntlCmd, W>(out, v),
+        Kind::FcntlArg => write_hex(out, v),
+        Kind::FutexOp => write!(out, "{}", FutexOp(v as u32)),
+        Kind::PrctlOption => write_enum::<PrctlOption, W>(out, v),
+        Kind::Madvice => write_enum::<Madvice, W>(out, v),
+        Kind::Whence => write_enum::<Whence, W>(out, v),
+        Kind::ClockId => write_enum::<ClockId, W>(out, v),
+        Kind::SigHow => write_enum::<SigHow, W>(out, v),
+        Kind::AddressFamily => write_enum::<AddressFamily, W>(out, v),
+        Kind::ShutdownHow => write_enum::<ShutdownHow, W>(out, v),
+        Kind::EpollOp => write_enum::<EpollOp, W>(out, v),
+        Kind::PrioWhich => write_enum::<PrioWhich, W>(out, v),
+        Kind::Rlimit => write_enum::<Rlimit, W>(out, v),
+        Kind::ArchPrctlCode => write_enum::<ArchPrctlCode, W>(out, v),
+        Kind::IoctlRequest => write_ioctl(out, v as u32),
+        Kind::Struct { ty, dir, len } => {
+            if v == 0 || !ctx.shows(dir) {
+                return write_ptr(out, v);
+            }
+            let count = ctx.resolve(len);
+            match write_struct(out, ctx, ty, v, count)? {
+                true => Ok(()),
+                false => write_ptr(out, v),
+            }
+        }
+        Kind::Skip => Ok(()),
+    }
+}
+
+fn write_file_mode<W: Write + ?Sized>(out: &mut W, mode: u32) -> fmt::Result {
+    let ty = mode & 0o170000;
+    let perm = u64::from(mode & 0o7777);
+    if FileType::SPEC
+        .field
+        .iter()
+        .any(|(_, v)| *v == u64::from(ty))
+    {
+        FileType::SPEC.write(out, u64::from(ty))?;
+        out.write_char('|')?;
+        write_octal(out, perm)
+    } else {
+        write_octal(out, u64::from(mode))
+    }
+}
+
+fn write_dev<W: Write + ?Sized>(out: &mut W, dev: u64) -> fmt::Result {
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    out.write_str("makedev(")?;
+    write_hex(out, major)?;
+    out.write_str(", ")?;
+    write_hex(out, minor)?;
+    out.write_char(')')
+}
+
+const IOCTLS: &[(&str, u32)] = &[
+    ("TCGETS", 0x5401),
+    ("TCSETS", 0x5402),
+    ("TCSETSW", 0x5403),
+    ("TCSETSF", 0x5404),
+    ("TIOCSCTTY", 0x540e),
+    ("TIOCGPGRP", 0x540f),
+    ("TIOCSPGRP", 0x5410),
+    ("TIOCGWINSZ", 0x5413),
+    ("TIOCSWINSZ", 0x5414),
+    ("FIONREAD", 0x541b),
+    ("TIOCNOTTY", 0x5422),
+    ("FIONBIO", 0x5421),
+    ("FIONCLEX", 0x5450),
+    ("FIOCLEX", 0x5451),
+    ("FIOASYNC", 0x5452),
+];
+
+fn write_ioctl<W: Write + ?Sized>(out: &mut W, req: u32) -> fmt::Result {
+    match IOCTLS.iter().find(|(_, v)| *v == req) {
+        Some((name, _)) => out.write_str(name),
+        None => write_hex(out, u64::from(req)),
+    }
+}
+
+/// strace's escaping of one byte, which depends on the byte after it (an octal escape is
+/// padded to three digits when a digit follows).
+fn write_escaped<W: Write + ?Sized>(out: &mut W, c: u8, next: Option<u8>) -> fmt::Result {
+    match c {
+        b'"' => out.write_str("\\\""),
+        b'\\' => out.write_str("\\\\"),
+        0x0c => out.write_str("\\f"),
+        b'\n' => out.write_str("\\n"),
+        b'\r' => out.write_str("\\r"),
+        b'\t' => out.write_str("\\t"),
+        0x0b => out.write_str("\\v"),
+        b' '..=0x7e => out.write_char(char::from(c)),
+        _ => {
+            let digit_follows = matches!(next, Some(b'0'..=b'7'));
+            if digit_follows || c >= 0o100 {
+                write!(out, "\\{:03o}", c)
+            } else if c >= 0o10 {
+                write!(out, "\\{:02o}", c)
+            } else {
+                write!(out, "\\{c:o}")
+            }
+        }
+    }
+}
+
+/// A streaming quoter: bytes go in one at a time, the escape of each is decided once the
+/// next is known.
+struct Quoter {
+    pending: Option<u8>,
+}
+
+impl Quoter {
+    fn push<W: Write + ?Sized>(&mut self, out: &mut W, c: u8) -> fmt::Result {
+        if let Some(p) = self.pending.replace(c) {
+            write_escaped(out, p, Some(c))?;
+        }
+        Ok(())
+    }
+
+    fn finish<W: Write + ?Sized>(&mut self, out: &mut W) -> fmt::Result {
+        if let Some(p) = self.pending.take() {
+            write_escaped(out, p, None)?;
+        }
+        Ok(())
+    }
+}
+
+const CHUNK: usize = 128;
+
+/// A NUL-terminated string at `addr`: quoted, up to `limit` bytes, then `...` if longer.
+/// Paths print whole up to `limit`; an unreadable address prints as the address.
+fn write_cstr<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    limit: usize,
+    _path: bool,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    if addr == 0 {
+        return out.write_str("NULL");
+    }
+    let mut chunk = [0u8; CHUNK];
+    let mut at = addr;
+    let mut shown = 0usize;
+    let mut q = Quoter { pending: None };
+    let mut started = false;
+    loop {
+        let n = match ctx.mem.read(at, &mut chunk) {
+            Ok(n) if n > 0 => n,
+            _ if !started => return write_ptr(out, addr),
+            _ => {
+                // The string runs into unreadable memory: show what was read.
+                q.finish(out)?;
+                return out.write_str("\"...");
+            }
+        };
+        if !started {
+            out.write_char('"')?;
+            started = true;
+        }
+        for &c in chunk.iter().take(n) {
+            if c == 0 {
+                q.finish(out)?;
+                return out.write_char('"');
+            }
+            if shown >= limit {
+                q.finish(out)?;
+                return out.write_str("\"...");
+            }
+            q.push(out, c)?;
+            shown = shown.saturating_add(1);
+        }
+        at = at.wrapping_add(n as u64);
+    }
+}
+
+/// A buffer of `len` bytes at `addr`: quoted, up to the string limit, then `...`.
+fn write_buf<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64, len: u64) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    if addr == 0 {
+        return out.write_str("NULL");
+    }
+    let limit = ctx.opts.string_limit as u64;
+    let show = len.min(limit);
+    let mut chunk = [0u8; CHUNK];
+    let mut q = Quoter { pending: None };
+    let mut done = 0u64;
+    let mut started = false;
+    while done < show || !started {
+        let want = usize::try_from(show.saturating_sub(done))
+            .unwrap_or(CHUNK)
+            .min(CHUNK);
+        let buf = chunk.get_mut(..want).unwrap_or(&mut []);
+        let n = if want == 0 {
+            0
+        } else {
+            match ctx.mem.read(addr.wrapping_add(done), buf) {
+                Ok(n) if n == want => n,
+                _ if !started => return write_ptr(out, addr),
+                _ => {
+                    q.finish(out)?;
+                    return out.write_str("\"...");
+                }
+            }
+        };
+        if !started {
+            out.write_char('"')?;
+            started = true;
+        }
+        for &c in buf.iter().take(n) {
+            q.push(out, c)?;
+        }
+        done = done.saturating_add(n as u64);
+        if n == 0 {
+            break;
+        }
+    }
+    q.finish(out)?;
+    out.write_char('"')?;
+    if len > limit {
+        out.write_str("...")?;
+    }
+    Ok(())
+}
+
+fn read_bytes<const N: usize, M: Memory + ?Sized>(mem: &M, addr: u64) -> Option<[u8; N]> {
+    let mut b = [0u8; N];
+    match mem.read(addr, &mut b) {
+        Ok(n) if n == N => Some(b),
+        _ => None,
+    }
+}
+
+fn read_u32<M: Memory + ?Sized>(mem: &M, addr: u64) -> Option<u32> {
+    if addr == 0 {
+        return None;
+    }
+    read_bytes::<4, M>(mem, addr).map(u32::from_ne_bytes)
+}
+
+fn read_u64<M: Memory + ?Sized>(mem: &M, addr: u64) -> Option<u64> {
+    if addr == 0 {
+        return None;
+    }
+    read_bytes::<8, M>(mem, addr).map(u64::from_ne_bytes)
+}
+
+/// A pointer-sized word of the caller's ABI.
+fn read_word<M: Memory + ?Sized>(ctx: &Ctx<'_, M>, addr: u64) -> Option<u64> {
+    if ctx.compat() {
+        read_u32(ctx.mem, addr).map(u64::from)
+    } else {
+        read_u64(ctx.mem, addr)
+    }
+}
+
+fn word_size<M: Memory + ?Sized>(ctx: &Ctx<'_, M>) -> u64 {
+    if ctx.compat() {
+        4
+    } else {
+        8
+    }
+}
+
+/// Two `long`s of a time struct (`tv_sec`, `tv_nsec`/`tv_usec`); 32-bit only for i386.
+fn read_time_pair<M: Memory + ?Sized>(ctx: &Ctx<'_, M>, addr: u64) -> Option<(i64, i64)> {
+    if ctx.abi == Abi::I386 {
+        let b = read_bytes::<8, M>(ctx.mem, addr)?;
+        let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
+        Some((
+            i64::from(i32::from_ne_bytes([a0, a1, a2, a3])),
+            i64::from(i32::from_ne_bytes([b0, b1, b2, b3])),
+        ))
+    } else {
+        let b = read_bytes::<16, M>(ctx.mem, addr)?;
+        let (s, ns) = split16(b);
+        Some((s as i64, ns as i64))
+    }
+}
+
+fn time_pair_size<M: Memory + ?Sized>(ctx: &Ctx<'_, M>) -> u64 {
+    if ctx.abi == Abi::I386 {
+        8
+    } else {
+        16
+    }
+}
+
+fn split16(b: [u8; 16]) -> (u64, u64) {
+    let [a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7] = b;
+    (
+        u64::from_ne_bytes([a0, a1, a2, a3, a4, a5, a6, a7]),
+        u64::from_ne_bytes([b0, b1, b2, b3, b4, b5, b6, b7]),
+    )
+}
+
+fn write_timespec<W: Write + ?Sized>(out: &mut W, (s, ns): (i64, i64), usec: bool) -> fmt::Result {
+    let field = if usec { "tv_usec" } else { "tv_nsec" };
+    write!(out, "{{tv_sec={s}, {field}=")?;
+    match ns {
+        0x3fff_ffff if !usec => out.write_str("UTIME_NOW")?,
+        0x3fff_fffe if !usec => out.write_str("UTIME_OMIT")?,
+        _ => write!(out, "{ns}")?,
+    }
+    out.write_char('}')
+}
+
+/// Writes a struct; `Ok(false)` when it cannot be read or is not decoded for this ABI (the
+/// caller then prints the address).
+fn write_struct<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    ty: StructType,
+    addr: u64,
+    count: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let x86_64 = ctx.abi == Abi::X86_64;
+    match ty {
+        StructType::Timespec | StructType::Timeval => {
+            let Some(tp) = read_time_pair(ctx, addr) else {
+                return Ok(false);
+            };
+            write_timespec(out, tp, ty == StructType::Timeval)?;
+        }
+        StructType::TimespecPair | StructType::TimevalPair => {
+            let size = time_pair_size(ctx);
+            let (Some(a), Some(b)) = (
+                read_time_pair(ctx, addr),
+                read_time_pair(ctx, addr.wrapping_add(size)),
+            ) else {
+                return Ok(false);
+            };
+            let usec = ty == StructType::TimevalPair;
+            out.write_char('[')?;
+            write_timespec(out, a, usec)?;
+            out.write_str(", ")?;
+            write_timespec(out, b, usec)?;
+            out.write_char(']')?;
+        }
+        StructType::Itimerspec | StructType::Itimerval => {
+            let size = time_pair_size(ctx);
+            let (Some(a), Some(b)) = (
+                read_time_pair(ctx, addr),
+                read_time_pair(ctx, addr.wrapping_add(size)),
+            ) else {
+                return Ok(false);
+            };
+            let usec = ty == StructType::Itimerval;
+            out.write_str("{it_interval=")?;
+            write_timespec(out, a, usec)?;
+            out.write_str(", it_value=")?;
+            write_timespec(out, b, usec)?;
+            out.write_char('}')?;
+        }
+        StructType::Stat if ctx.abi != Abi::I386 => {
+            let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
+                return Ok(false);
+            };
+            let word = |at: usize| {
+                let mut w = [0u8; 8];
+                if let Some(src) = b.get(at..at.saturating_add(8)) {
+                    w.copy_from_slice(src);
+                }
+                u64::from_ne_bytes(w)
+            };
+            let mode = word(24) as u32;
+            let rdev = word(40);
+            let size = word(48) as i64;
+            out.write_str("{st_mode=")?;
+            write_file_mode(out, mode)?;
+            let ty = mode & 0o170000;
+            if ty == 0o20000 || ty == 0o60000 {
+                out.write_str(", st_rdev=")?;
+                write_dev(out, rdev)?;
+            } else {
+                write!(out, ", st_size={size}")?;
+            }
+            out.write_str(", ...}")?;
+        }
+        StructType::Sigset => {
+            let bytes = count.min(8);
+            if bytes == 0 || (count > 8 && count != 0) {
+                return Ok(false);
+            }
+            let mut b = [0u8; 8];
+            let want = b.get_mut(..bytes as usize).unwrap_or(&mut []);
+            match ctx.mem.read(addr, want) {
+                Ok(n) if n as u64 == bytes => {}
+                _ => return Ok(false),
+            }
+            write_sigset(out, u64::from_ne_bytes(b), bytes.saturating_mul(8))?;
+        }
+        StructType::Sigaction if x86_64 => {
+            let Some(b) = read_bytes::<32, M>(ctx.mem, addr) else {
+                return Ok(false);
+            };
+            let w = |i: usize| {
+                let mut x = [0u8; 8];
+                if let Some(src) = b.get(i..i.saturating_add(8)) {
+                    x.copy_from_slice(src);
+                }
+                u64::from_ne_bytes(x)
+            };
+            let (handler, flags, restorer, mask) = (w(0), w(8), w(16), w(24));
+            out.write_str("{sa_handler=")?;
+            match handler {
+                0 => out.write_str("SIG_DFL")?,
+                1 => out.write_str("SIG_IGN")?,
+                h => write!(out, "{h:#x}")?,
+            }
+            out.write_str(", sa_mask=")?;
+            write_sigset(out, mask, 64)?;
+            out.write_str(", sa_flags=")?;
+            write_flags::<SaFlags, W>(out, flags)?;
+            if flags & SaFlags::SA_RESTORER.bits() != 0 {
+                out.write_str(", sa_restorer=")?;
+                write_ptr(out, restorer)?;
+            }
+            out.write_char('}')?;
+        }
+        StructType::Sockaddr => return write_sockaddr(out, ctx, addr, count),
+        StructType::Utsname => {
+            out.write_char('{')?;
+            for (n, name) in ["sysname", "nodename"].iter().enumerate() {
+                if n > 0 {
+                    out.write_str(", ")?;
+                }
+                let field = addr.wrapping_add(65u64.wrapping_mul(n as u64));
+                let Some(_) = read_bytes::<1, M>(ctx.mem, field) else {
+                    return Ok(false);
+                };
+                write!(out, "{name}=")?;
+                write_cstr(out, ctx, field, 65, false)?;
+            }
+            out.write_str(", ...}")?;
+        }
+        StructType::Rlimit if ctx.abi != Abi::I386 => {
+            let Some(b) = read_bytes::<16, M>(ctx.mem, addr) else {
+                return Ok(false);
+            };
+            let (cur, max) = split16(b);
+            out.write_str("{rlim_cur=")?;
+            write_rlim(out, cur)?;
+            out.write_str(", rlim_max=")?;
+            write_rlim(out, max)?;
+            out.write_char('}')?;
+        }
+        StructType::Pollfd => {
+            if count == 0 {
+                out.write_str("[]")?;
+                return Ok(true);
+            }
+            if read_bytes::<8, M>(ctx.mem, addr).is_none() {
+                return Ok(false);
+            }
+            out.write_char('[')?;
+            let max = count.min(ctx.opts.string_limit as u64);
+            for k in 0..max {
+                let Some(b) = read_bytes::<8, M>(ctx.mem, addr.wrapping_add(k.wrapping_mul(8)))
+                else {
+                    break;
+                };
+                let [f0, f1, f2, f3, e0, e1, _, _] = b;
+                if k > 0 {
+                    out.write_str(", ")?;
+                }
+                write!(
+                    out,
+                    "{{fd={}, events=",
+                    i32::from_ne_bytes([f0, f1, f2, f3])
+                )?;
+                write_flags::<PollEvents, W>(out, u64::from(u16::from_ne_bytes([e0, e1])))?;
+                out.write_char('}')?;
+            }
+            if count > max {
+                out.write_str(", ...")?;
+            }
+            out.write_char(']')?;
+        }
+        StructType::FdPair => {
+            let Some(b) = read_bytes::<8, M>(ctx.mem, addr) else {
+                return Ok(false);
+            };
+            let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
+            write!(
+                out,
+                "[{}, {}]",
+                i32::from_ne_bytes([a0, a1, a2, a3]),
+                i32::from_ne_bytes([b0, b1, b2, b3])
+            )?;
+        }
+        StructType::IntRef => {
+            let Some(v) = read_u32(ctx.mem, addr) else {
+                return Ok(false);
+            };
+            write!(out, "[{}]", v as i32)?;
+        }
+        StructType::OffRef => {
+            let Some(v) = read_u64(ctx.mem, addr) else {
+                return Ok(false);
+            };
+            write!(out, "[{}]", v as i64)?;
+        }
+        StructType::Iovec | StructType::RemoteIovec => {
+            return write_iovec(out, ctx, addr, count, ty == StructType::Iovec)
+        }
+        StructType::StrArray => {
+            if read_word(ctx, addr).is_none() {
+                return Ok(false);
+            }
+            out.write_char('[')?;
+            let ws = word_size(ctx);
+            let mut k = 0u64;
+            while let Some(p) = read_word(ctx, addr.wrapping_add(k.wrapping_mul(ws))) {
+                if p == 0 {
+                    break;
+                }
+                if k > 0 {
+                    out.write_str(", ")?;
+                }
+                if k >= ctx.opts.string_limit as u64 {
+                    out.write_str("...")?;
+                    break;
+                }
+                write_cstr(out, ctx, p, ctx.opts.string_limit, false)?;
+                k = k.saturating_add(1);
+            }
+            out.write_char(']')?;
+        }
+        StructType::EnvArray => {
+            let ws = word_size(ctx);
+            let mut k = 0u64;
+            while let Some(p) = read_word(ctx, addr.wrapping_add(k.wrapping_mul(ws))) {
+                if p == 0 {
+                    break;
+                }
+                k = k.saturating_add(1);
+            }
+            write!(
+                out,
+                "{addr:#x} /* {k} var{} */",
+                if k == 1 { "" } else { "s" }
+            )?;
+        }
+        StructType::EpollEvent => {
+            let n = if ctx.ret.is_some() && count > 0 {
+                count
+            } else {
+                1
+            };
+            let Some(_) = read_bytes::<12, M>(ctx.mem, addr) else {
+                return Ok(false);
+            };
+            let array = n > 1 || ctx.ret.is_some() && count > 0;
+            if array {
+                out.write_char('[')?;
+            }
+            for k in 0..n.min(ctx.opts.string_limit as u64) {
+                let Some(b) = read_bytes::<12, M>(ctx.mem, addr.wrapping_add(k.wrapping_mul(12)))
+                else {
+                    break;
+                };
+                if k > 0 {
+                    out.write_str(", ")?;
+                }
+                write_epoll_event(out, b)?;
+            }
+            if array {
+                out.write_char(']')?;
+            }
+        }
+        StructType::FdSet => {
+            let nfds = count.min(1024);
+            let words = nfds.div_ceil(64);
+            out.write_char('[')?;
+            let mut first = true;
+            for w in 0..words {
+                let Some(bits) = read_u64(ctx.mem, addr.wrapping_add(w.wrapping_mul(8))) else {
+                    if w == 0 {
+                        return Ok(false);
+                    }
+                    break;
+                };
+                for b in 0..64u64 {
+                    let fd = w.wrapping_mul(64).wrapping_add(b);
+                    if fd < nfds && bits & (1u64 << b) != 0 {
+                        if !first {
+                            out.write_char(' ')?;
+                        }
+                        write!(out, "{fd}")?;
+                        first = false;
+                    }
+                }
+            }
+            out.write_char(']')?;
+        }
+        StructType::Stat | StructType::Sigaction | StructType::Rlimit | StructType::Opaque(_) => {
+            return Ok(false)
+        }
+    }
+    Ok(true)
+}
+
+fn write_epoll_event<W: Write + ?Sized>(out: &mut W, b: [u8; 12]) -> fmt::Result {
+    let [e0, e1, e2, e3, d0, d1, d2, d3, d4, d5, d6, d7] = b;
+    let events = u32::from_ne_bytes([e0, e1, e2, e3]);
+    let data = u64::from_ne_bytes([d0, d1, d2, d3, d4, d5, d6, d7]);
+    out.write_str("{events=")?;
+    write_flags::<EpollEvents, W>(out, u64::from(events))?;
+    write!(out, ", data={{u32={}, u64={data}}}}}", data as u32)
+}
+
+fn write_rlim<W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
+    if v == u64::MAX {
+        out.write_str("RLIM64_INFINITY")
+    } else if v > 1024 && v.is_multiple_of(1024) {
+        write!(out, "{}*1024", v / 1024)
+    } else {
+        write!(out, "{v}")
+    }
+}
+
+/// `[USR1 CHLD]`, or `~[...]` of the missing ones when more than half of `nsig` are set.
+fn write_sigset<W: Write + ?Sized>(out: &mut W, set: u64, nsig: u64) -> fmt::Result {
+    let mask = if nsig >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << nsig).wrapping_sub(1)
+    };
+    let mut set = set & mask;
+    if u64::from(set.count_ones()).saturating_mul(2) > nsig {
+        out.write_char('~')?;
+        set = !set & mask;
+    }
+    out.write_char('[')?;
+    let mut first = true;
+    for bit in 0..64u32 {
+        if set & (1u64 << bit) != 0 {
+            if !first {
+                out.write_char(' ')?;
+            }
+            Signal(bit.saturating_add(1) as i32).write(out, true)?;
+            first = false;
+        }
+    }
+    out.write_char(']')
+}
+
+fn write_sockaddr<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    len: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let mut b = [0u8; 110];
+    let len = len.min(b.len() as u64) as usize;
+    if len < 2 {
+        return Ok(false);
+    }
+    let want = b.get_mut(..len).unwrap_or(&mut []);
+    match ctx.mem.read(addr, want) {
+        Ok(n) if n == len => {}
+        _ => return Ok(false),
+    }
+    let family = u16::from_ne_bytes([
+        b.first().copied().unwrap_or(0),
+        b.get(1).copied().unwrap_or(0),
+    ]);
+    out.write_str("{sa_family=")?;
+    write_enum::<AddressFamily, W>(out, u64::from(family))?;
+    let body = b.get(2..len).unwrap_or(&[]);
+    match family {
+        1 if !body.is_empty() => {
+            out.write_str(", sun_path=")?;
+            let (abstract_, path) = match body.split_first() {
+                Some((0, rest)) => (true, rest),
+                _ => (false, body),
+            };
+            if abstract_ {
+                out.write_char('@')?;
+            }
+            let end = if abstract_ {
+                path.len()
+            } else {
+                path.iter().position(|&c| c == 0).unwrap_or(path.len())
+            };
+            out.write_char('"')?;
+            let mut q = Quoter { pending: None };
+            for &c in path.iter().take(end) {
+                q.push(out, c)?;
+            }
+            q.finish(out)?;
+            out.write_char('"')?;
+        }
+        1 => {}
+        2 if len >= 8 => {
+            let port = u16::from_be_bytes([
+                body.first().copied().unwrap_or(0),
+                body.get(1).copied().unwrap_or(0),
+            ]);
+            let ip = body.get(2..6).unwrap_or(&[0, 0, 0, 0]);
+            let [a, b2, c, d] = [
+                ip.first().copied().unwrap_or(0),
+                ip.get(1).copied().unwrap_or(0),
+                ip.get(2).copied().unwrap_or(0),
+                ip.get(3).copied().unwrap_or(0),
+            ];
+            write!(
+                out,
+                ", sin_port=htons({port}), sin_addr=inet_addr(\"{a}.{b2}.{c}.{d}\")"
+            )?;
+        }
+        _ => {
+            out.write_str(", sa_data=\"")?;
+            let mut q = Quoter { pending: None };
+            for &c in body {
+                q.push(out, c)?;
+            }
+            q.finish(out)?;
+            out.write_char('"')?;
+        }
+    }
+    out.write_char('}')?;
+    Ok(true)
+}
+
+/// `[{iov_base="abc", iov_len=3}, ...]`; data shown for local iovecs (for output iovecs
+/// after the call, `ret` bytes in all), addresses for remote ones.
+fn write_iovec<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    count: u64,
+    data: bool,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let ws = word_size(ctx);
+    let entry = ws.saturating_mul(2);
+    if count > 0 && read_word(ctx, addr).is_none() {
+        return Ok(false);
+    }
+    // Bytes of data left to show: the result for output iovecs after the call.
+    let mut left = match ctx.ret {
+        Some(_) if ctx.output_ready() => ctx.ret_len(),
+        _ => u64::MAX,
+    };
+    out.write_char('[')?;
+    let max = count.min(ctx.opts.string_limit as u64);
+    for k in 0..max {
+        let at = addr.wrapping_add(k.wrapping_mul(entry));
+        let (Some(base), Some(len)) = (read_word(ctx, at), read_word(ctx, at.wrapping_add(ws)))
+        else {
+            break;
+        };
+        if k > 0 {
+            out.write_str(", ")?;
+        }
+        out.write_str("{iov_base=")?;
+        if data {
+            let n = len.min(left);
+            left = left.saturating_sub(n);
+            write_buf(out, ctx, base, n)?;
+        } else {
+            write_ptr(out, base)?;
+        }
+        write!(out, ", iov_len={len}}}")?;
+    }
+    if count > max {
+        out.write_str(", ...")?;
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// strace's decoded suffix after the result, for the calls that have one.
+fn result_suffix<W, M>(
+    out: &mut W,
+    t: &TypedArgs,
+    ret: i64,
+    abi: Abi,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let raw = |i: usize| t.raw.get(i).copied().unwrap_or(0);
+    match t.sysno {
+        Sysno::poll | Sysno::ppoll | Sysno::select | Sysno::pselect6 if ret == 0 => {
+            out.write_str(" (Timeout)")
+        }
+        Sysno::poll | Sysno::ppoll => {
+            let ctx = Ctx {
+                mem,
+                opts,
+                abi,
+                ret: Some(ret),
+                raw: t.raw,
+            };
+            let (addr, n) = (raw(0), raw(1));
+            if read_bytes::<8, M>(ctx.mem, addr).is_none() {
+                return Ok(());
+            }
+            out.write_str(" ([")?;
+            let mut first = true;
+            for k in 0..n.min(opts.string_limit as u64) {
+                let Some(b) = read_bytes::<8, M>(mem, addr.wrapping_add(k.wrapping_mul(8))) else {
+                    break;
+                };
+                let [f0, f1, f2, f3, _, _, r0, r1] = b;
+                let revents = u16::from_ne_bytes([r0, r1]);
+                if revents == 0 {
+                    continue;
+                }
+                if !first {
+                    out.write_str(", ")?;
+                }
+                write!(
+                    out,
+                    "{{fd={}, revents=",
+                    i32::from_ne_bytes([f0, f1, f2, f3])
+                )?;
+                write_flags::<PollEvents, W>(out, u64::from(revents))?;
+                out.write_char('}')?;
+                first = false;
+            }
+            out.write_str("])")
+        }
+        Sysno::fcntl => match FcntlCmd::from_raw(raw(1)) {
+            FcntlCmd::F_GETFD => {
+                write!(out, " (flags ")?;
+                write_flags::<FdFlags, W>(out, ret as u64)?;
+                out.write_char(')')
+            }
+            FcntlCmd::F_GETFL => {
+                write!(out, " (flags ")?;
+                write_flags::<OFlags, W>(out, ret as u64)?;
+                out.write_char(')')
+            }
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mem::NoMemory;
+
+    fn line(call: Syscall, ret: i64) -> ([u8; 512], usize) {
+        let mut s = [0u8; 512];
+        let mut out = FixedBuf::new(&mut s);
+        let _ = write_call_done(&mut out, &call, ret, &NoMemory, &Options::DEFAULT);
+        let _ = write_result(&mut out, &call, ret, &NoMemory, &Options::DEFAULT);
+        let n = out.len();
+        (s, n)
+    }
+
+    #[test]
+    fn unknown_syscall_is_hex_numbered() {
+        let (s, n) = line(Syscall::new(Abi::X86_64, 0x1f3, [1, 2, 3, 4, 5, 6]), 0);
+        assert_eq!(
+            core::str::from_utf8(&s[..n]).unwrap(),
+            "syscall_0x1f3(0x1, 0x2, 0x3, 0x4, 0x5, 0x6) = 0"
+        );
+    }
+
+    #[test]
+    fn escapes_like_strace() {
+        let mut s = [0u8; 64];
+        let mut out = FixedBuf::new(&mut s);
+        let mut q = Quoter { pending: None };
+        for c in b"a\0b\x001\n\xff" {
+            q.push(&mut out, *c).unwrap();
+        }
+        q.finish(&mut out).unwrap();
+        assert_eq!(out.as_str(), "a\\0b\\0001\\n\\377");
+    }
+}
