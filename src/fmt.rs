@@ -812,6 +812,8 @@ struct Ctx<'a, M: Memory + ?Sized> {
     /// `None` at the call, `Some(ret)` after it.
     ret: Option<i64>,
     raw: [u64; 6],
+    /// Time structs are 32-bit (i386 calls other than the `*_time64` ones).
+    time32: bool,
 }
 
 impl<M: Memory + ?Sized> Ctx<'_, M> {
@@ -862,6 +864,16 @@ impl<M: Memory + ?Sized> Ctx<'_, M> {
     }
 }
 
+/// Whether `call` passes 32-bit time structs: i386 calls, except the `*_time64` ones
+/// (which the i386 map renames to their x86_64 names).
+fn time32(call: &Syscall) -> bool {
+    call.abi == Abi::I386
+        && match (call.name(), call.canonical()) {
+            (Some(name), Some(c)) => !(name.ends_with("64") && name != c.name()),
+            _ => true,
+        }
+}
+
 fn write_call_at<W, M>(
     out: &mut W,
     call: &Syscall,
@@ -895,6 +907,7 @@ where
         abi: call.abi,
         ret,
         raw: t.raw,
+        time32: time32(call),
     };
     for (n, (i, show)) in layout(&t).iter().enumerate() {
         if n > 0 {
@@ -1315,7 +1328,7 @@ fn word_size<M: Memory + ?Sized>(ctx: &Ctx<'_, M>) -> u64 {
 
 /// Two `long`s of a time struct (`tv_sec`, `tv_nsec`/`tv_usec`); 32-bit only for i386.
 fn read_time_pair<M: Memory + ?Sized>(ctx: &Ctx<'_, M>, addr: u64) -> Option<(i64, i64)> {
-    if ctx.abi == Abi::I386 {
+    if ctx.time32 {
         let b = read_bytes::<8, M>(ctx.mem, addr)?;
         let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
         Some((
@@ -1330,7 +1343,7 @@ fn read_time_pair<M: Memory + ?Sized>(ctx: &Ctx<'_, M>, addr: u64) -> Option<(i6
 }
 
 fn time_pair_size<M: Memory + ?Sized>(ctx: &Ctx<'_, M>) -> u64 {
-    if ctx.abi == Abi::I386 {
+    if ctx.time32 {
         8
     } else {
         16
@@ -1859,6 +1872,7 @@ where
                 abi,
                 ret: Some(ret),
                 raw: t.raw,
+                time32: abi == Abi::I386,
             };
             let (addr, n) = (raw(0), raw(1));
             if read_bytes::<8, M>(ctx.mem, addr).is_none() {
