@@ -132,6 +132,8 @@ pub enum StructType {
     IntRef,
     /// A pointer to one 64-bit offset (`loff_t *`, `[0]`).
     OffRef,
+    /// A pointer to one address-sized value, printed in hex (`[0x7f...]`).
+    AddrRef,
     /// `struct iovec[Len]` whose buffers hold data.
     Iovec,
     /// `struct iovec[Len]` describing another process's memory (addresses only).
@@ -173,6 +175,7 @@ impl StructType {
             StructType::FdPair => "int[2]",
             StructType::IntRef => "int *",
             StructType::OffRef => "loff_t *",
+            StructType::AddrRef => "unsigned long *",
             StructType::Iovec => "struct iovec[]",
             StructType::RemoteIovec => "struct iovec[] (remote)",
             StructType::StrArray => "char *[]",
@@ -316,6 +319,8 @@ pub enum Kind {
     AddressFamily,
     /// `shutdown` how.
     ShutdownHow,
+    /// A socket protocol (`IPPROTO_*` for internet sockets; a number otherwise).
+    Protocol,
     /// `epoll_ctl` operation.
     EpollOp,
     /// `PRIO_*`.
@@ -554,6 +559,8 @@ pub enum Arg {
     AddressFamily(AddressFamily),
     /// `shutdown` how.
     ShutdownHow(ShutdownHow),
+    /// Socket protocol number.
+    Protocol(i32),
     /// `epoll_ctl` operation.
     EpollOp(EpollOp),
     /// `PRIO_*`.
@@ -774,6 +781,7 @@ fn value(kind: Kind, raw: &[u64; 6], i: u8, narrow: bool) -> Arg {
         Kind::SigHow => Arg::SigHow(SigHow::from_raw(v)),
         Kind::AddressFamily => Arg::AddressFamily(AddressFamily::from_raw(v)),
         Kind::ShutdownHow => Arg::ShutdownHow(ShutdownHow::from_raw(v)),
+        Kind::Protocol => Arg::Protocol(int),
         Kind::EpollOp => Arg::EpollOp(EpollOp::from_raw(v)),
         Kind::PrioWhich => Arg::PrioWhich(PrioWhich::from_raw(v)),
         Kind::Rlimit => Arg::Rlimit(Rlimit::from_raw(v)),
@@ -973,7 +981,7 @@ signatures! {
     setitimer(I, si(T::Itimerval), so(T::Itimerval));
     getpid();
     sendfile(FD, FD, OFFREF, SZ);
-    socket(Kind::AddressFamily, Kind::SockType, I);
+    socket(Kind::AddressFamily, Kind::SockType, Kind::Protocol);
     connect(FD, addr_in(2), U);
     accept(FD, addr_out(2), INTREF_IO);
     sendto(FD, ib(2), SZ, Kind::MsgFlags, addr_in(5), U);
@@ -985,7 +993,7 @@ signatures! {
     listen(FD, I);
     getsockname(FD, addr_out(2), INTREF_IO);
     getpeername(FD, addr_out(2), INTREF_IO);
-    socketpair(Kind::AddressFamily, Kind::SockType, I, so(T::FdPair));
+    socketpair(Kind::AddressFamily, Kind::SockType, Kind::Protocol, so(T::FdPair));
     setsockopt(FD, I, I, ib(4), U);
     getsockopt(FD, I, I, PTR, INTREF_IO);
     clone(Kind::CloneFlags, PTR, PTR, PTR, X);
@@ -1308,6 +1316,7 @@ signatures! {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
 

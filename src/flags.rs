@@ -452,7 +452,7 @@ strace_flags! {
         SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_RDM = 4, SOCK_SEQPACKET = 5,
         SOCK_DCCP = 6, SOCK_PACKET = 10,
     }
-    flags { SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000 }
+    flags { SOCK_CLOEXEC = 0o2000000, SOCK_NONBLOCK = 0o4000 }
 }
 
 strace_flags! {
@@ -465,7 +465,7 @@ strace_flags! {
     pub struct SockFlags: u32;
     zero = None;
     field(0) {}
-    flags { SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000 }
+    flags { SOCK_CLOEXEC = 0o2000000, SOCK_NONBLOCK = 0o4000 }
 }
 
 strace_flags! {
@@ -588,7 +588,7 @@ strace_flags! {
     pub struct EventfdFlags: u32;
     zero = None;
     field(0) {}
-    flags { EFD_SEMAPHORE = 1, EFD_NONBLOCK = 0o4000, EFD_CLOEXEC = 0o2000000 }
+    flags { EFD_SEMAPHORE = 1, EFD_CLOEXEC = 0o2000000, EFD_NONBLOCK = 0o4000 }
 }
 
 strace_flags! {
@@ -601,7 +601,7 @@ strace_flags! {
     pub struct TimerfdFlags: u32;
     zero = None;
     field(0) {}
-    flags { TFD_NONBLOCK = 0o4000, TFD_CLOEXEC = 0o2000000 }
+    flags { TFD_CLOEXEC = 0o2000000, TFD_NONBLOCK = 0o4000 }
 }
 
 strace_flags! {
@@ -614,7 +614,7 @@ strace_flags! {
     pub struct SignalfdFlags: u32;
     zero = None;
     field(0) {}
-    flags { SFD_NONBLOCK = 0o4000, SFD_CLOEXEC = 0o2000000 }
+    flags { SFD_CLOEXEC = 0o2000000, SFD_NONBLOCK = 0o4000 }
 }
 
 strace_flags! {
@@ -1086,6 +1086,27 @@ strace_enum! {
     pub struct ShutdownHow(u32);
     prefix = "SHUT_", decimal = false;
     { SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2 }
+}
+
+strace_enum! {
+    /// Internet protocols (`IPPROTO_*`) of `socket`.
+    ///
+    /// ```
+    /// use sigsys::flags::IpProto;
+    /// assert_eq!(IpProto::IPPROTO_TCP.0, 6);
+    /// ```
+    pub struct IpProto(u32);
+    prefix = "IPPROTO_", decimal = false;
+    {
+        IPPROTO_IP = 0, IPPROTO_ICMP = 1, IPPROTO_IGMP = 2, IPPROTO_IPIP = 4,
+        IPPROTO_TCP = 6, IPPROTO_EGP = 8, IPPROTO_PUP = 12, IPPROTO_UDP = 17,
+        IPPROTO_IDP = 22, IPPROTO_TP = 29, IPPROTO_DCCP = 33, IPPROTO_IPV6 = 41,
+        IPPROTO_RSVP = 46, IPPROTO_GRE = 47, IPPROTO_ESP = 50, IPPROTO_AH = 51,
+        IPPROTO_ICMPV6 = 58, IPPROTO_MTP = 92, IPPROTO_BEETPH = 94, IPPROTO_ENCAP = 98,
+        IPPROTO_PIM = 103, IPPROTO_COMP = 108, IPPROTO_L2TP = 115, IPPROTO_SCTP = 132,
+        IPPROTO_UDPLITE = 136, IPPROTO_MPLS = 137, IPPROTO_ETHERNET = 143,
+        IPPROTO_RAW = 255, IPPROTO_MPTCP = 262,
+    }
 }
 
 strace_enum! {

@@ -66,11 +66,11 @@ use crate::args::{typed_args, Dir, Kind, Len, Ret, StructType, TypedArgs};
 use crate::flags::{
     AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, CloneFlags,
     EpollEvents, EpollFlags, EpollOp, EventfdFlags, FcntlCmd, FdCreateFlags, FdFlags, FileType,
-    FutexCmd, FutexOp, GrndFlags, InotifyFlags, Madvice, MapFlags, MfdFlags, MlockallFlags,
-    MountFlags, MremapFlags, MsgFlags, MsyncFlags, OFlags, PollEvents, PrctlOption, PrioWhich,
-    ProtFlags, RenameFlags, Rlimit, SaFlags, ShutdownHow, SigHow, Signal, SignalfdFlags, SockFlags,
-    SockType, StraceEnum, StraceFlags, TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags,
-    WaitFlags, Whence,
+    FutexCmd, FutexOp, GrndFlags, InotifyFlags, IpProto, Madvice, MapFlags, MfdFlags,
+    MlockallFlags, MountFlags, MremapFlags, MsgFlags, MsyncFlags, OFlags, PollEvents, PrctlOption,
+    PrioWhich, ProtFlags, RenameFlags, Rlimit, SaFlags, ShutdownHow, SigHow, Signal, SignalfdFlags,
+    SockFlags, SockType, StraceEnum, StraceFlags, TimerFlags, TimerfdFlags, UmountFlags,
+    UnshareFlags, WaitFlags, Whence,
 };
 use crate::mem::Memory;
 use crate::syscall::Syscall;
@@ -370,6 +370,9 @@ where
     let Some(t) = typed else {
         return write!(out, " = {ret}");
     };
+    if let Some(done) = special_result(out, &t, ret) {
+        return done;
+    }
     match kind {
         Ret::Hex if call.abi == Abi::I386 => write!(out, " = {:#x}", ret as u32),
         Ret::Hex => write!(out, " = {:#x}", ret as u64),
@@ -674,6 +677,11 @@ fn layout(t: &TypedArgs) -> Layout {
                 l.push(2, s);
             }
         }
+        Sysno::mknod | Sysno::mknodat => {
+            let mode_at = if t.sysno == Sysno::mknodat { 2 } else { 1 };
+            let device = matches!(raw(mode_at) & 0o170000, 0o20000 | 0o60000);
+            plain(&mut l, if device { 6 } else { mode_at.saturating_add(1) });
+        }
         Sysno::mremap => {
             let fixed = raw(3) & 2 != 0;
             plain(&mut l, if fixed { 5 } else { 4 });
@@ -790,7 +798,7 @@ fn layout(t: &TypedArgs) -> Layout {
                 1,
                 Show::Kind(if get {
                     Kind::Struct {
-                        ty: StructType::Opaque("unsigned long"),
+                        ty: StructType::AddrRef,
                         dir: Dir::Out,
                         len: Len::Fixed,
                     }
@@ -1065,6 +1073,11 @@ where
         Kind::SigHow => write_enum::<SigHow, W>(out, v),
         Kind::AddressFamily => write_enum::<AddressFamily, W>(out, v),
         Kind::ShutdownHow => write_enum::<ShutdownHow, W>(out, v),
+        Kind::Protocol => match (ctx.raw(0), IpProto::SPEC.name(v)) {
+            // AF_INET, AF_INET6
+            (2 | 10, Some(name)) => out.write_str(name),
+            _ => write!(out, "{int}"),
+        },
         Kind::EpollOp => write_enum::<EpollOp, W>(out, v),
         Kind::PrioWhich => write_enum::<PrioWhich, W>(out, v),
         Kind::Rlimit => write_enum::<Rlimit, W>(out, v),
@@ -1075,7 +1088,7 @@ where
                 return write_ptr(out, v);
             }
             let count = ctx.resolve(len);
-            match write_struct(out, ctx, ty, v, count)? {
+            match write_struct(out, ctx, ty, v, count, len != Len::Fixed)? {
                 true => Ok(()),
                 false => write_ptr(out, v),
             }
@@ -1377,6 +1390,7 @@ fn write_struct<W, M>(
     ty: StructType,
     addr: u64,
     count: u64,
+    array: bool,
 ) -> Result<bool, fmt::Error>
 where
     W: Write + ?Sized,
@@ -1563,6 +1577,14 @@ where
             };
             write!(out, "[{}]", v as i32)?;
         }
+        StructType::AddrRef => {
+            let Some(v) = read_word(ctx, addr) else {
+                return Ok(false);
+            };
+            out.write_char('[')?;
+            write_hex(out, v)?;
+            out.write_char(']')?;
+        }
         StructType::OffRef => {
             let Some(v) = read_u64(ctx.mem, addr) else {
                 return Ok(false);
@@ -1610,20 +1632,9 @@ where
                 if k == 1 { "" } else { "s" }
             )?;
         }
-        StructType::EpollEvent => {
-            let n = if ctx.ret.is_some() && count > 0 {
-                count
-            } else {
-                1
-            };
-            let Some(_) = read_bytes::<12, M>(ctx.mem, addr) else {
-                return Ok(false);
-            };
-            let array = n > 1 || ctx.ret.is_some() && count > 0;
-            if array {
-                out.write_char('[')?;
-            }
-            for k in 0..n.min(ctx.opts.string_limit as u64) {
+        StructType::EpollEvent if array => {
+            out.write_char('[')?;
+            for k in 0..count.min(ctx.opts.string_limit as u64) {
                 let Some(b) = read_bytes::<12, M>(ctx.mem, addr.wrapping_add(k.wrapping_mul(12)))
                 else {
                     break;
@@ -1633,9 +1644,16 @@ where
                 }
                 write_epoll_event(out, b)?;
             }
-            if array {
-                out.write_char(']')?;
+            if count > ctx.opts.string_limit as u64 {
+                out.write_str(", ...")?;
             }
+            out.write_char(']')?;
+        }
+        StructType::EpollEvent => {
+            let Some(b) = read_bytes::<12, M>(ctx.mem, addr) else {
+                return Ok(false);
+            };
+            write_epoll_event(out, b)?;
         }
         StructType::FdSet => {
             let nfds = count.min(1024);
@@ -1903,24 +1921,41 @@ where
             }
             out.write_str("])")
         }
-        Sysno::fcntl => match FcntlCmd::from_raw(raw(1)) {
-            FcntlCmd::F_GETFD => {
-                write!(out, " (flags ")?;
-                write_flags::<FdFlags, W>(out, ret as u64)?;
-                out.write_char(')')
-            }
-            FcntlCmd::F_GETFL => {
-                write!(out, " (flags ")?;
-                write_flags::<OFlags, W>(out, ret as u64)?;
-                out.write_char(')')
-            }
-            _ => Ok(()),
-        },
         _ => Ok(()),
     }
 }
 
+/// Results strace prints in a form of their own (a successful `ret` only).
+fn special_result<W: Write + ?Sized>(out: &mut W, t: &TypedArgs, ret: i64) -> Option<fmt::Result> {
+    let raw = |i: usize| t.raw.get(i).copied().unwrap_or(0);
+    let hex_flags = |out: &mut W, spec: &crate::flags::FlagSpec| -> fmt::Result {
+        out.write_str(" = ")?;
+        write_hex(out, ret as u64)?;
+        out.write_str(" (flags ")?;
+        spec.write(out, ret as u64)?;
+        out.write_char(')')
+    };
+    match t.sysno {
+        Sysno::fcntl => match FcntlCmd::from_raw(raw(1)) {
+            FcntlCmd::F_GETFD if ret != 0 => Some(hex_flags(out, &FdFlags::SPEC)),
+            FcntlCmd::F_GETFL => Some(hex_flags(out, &OFlags::SPEC)),
+            _ => None,
+        },
+        Sysno::prctl if PrctlOption::from_raw(raw(0)) == PrctlOption::PR_GET_DUMPABLE => {
+            let name = match ret {
+                0 => "SUID_DUMP_DISABLE",
+                1 => "SUID_DUMP_USER",
+                2 => "SUID_DUMP_ROOT",
+                _ => return None,
+            };
+            Some(write!(out, " = {ret} ({name})"))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
     use crate::mem::NoMemory;

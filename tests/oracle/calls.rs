@@ -1,0 +1,612 @@
+//! The calls the oracle makes, identically under strace and under the sigsys handler.
+//!
+//! Every call is a raw `libc::syscall`, with its buffers prepared before the start marker,
+//! so that nothing but these calls happens between the markers (no allocation, no libc
+//! wrapper with calls of its own).
+
+use std::ffi::CStr;
+
+/// Start marker: `close(-1000)`.
+pub const START: i64 = -1000;
+/// End marker: `close(-1001)`.
+pub const END: i64 = -1001;
+
+fn sc(nr: libc::c_long, a: [u64; 6]) -> i64 {
+    // SAFETY: the oracle's calls are made on its own, prepared buffers; each is harmless to
+    // the process (files in the oracle's directory, its own memory, signals it ignores).
+    unsafe { libc::syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]) as i64 }
+}
+
+fn p(s: &CStr) -> u64 {
+    s.as_ptr() as u64
+}
+
+fn a<T>(x: &T) -> u64 {
+    x as *const T as u64
+}
+
+fn am<T>(x: &mut T) -> u64 {
+    x as *mut T as u64
+}
+
+#[repr(C)]
+struct Iovec {
+    base: u64,
+    len: u64,
+}
+
+#[repr(C)]
+struct KSigaction {
+    handler: u64,
+    flags: u64,
+    restorer: u64,
+    mask: u64,
+}
+
+#[repr(C, packed)]
+struct EpollEvent {
+    events: u32,
+    data: u64,
+}
+
+/// Makes the calls; returns normally (the caller then exits).
+pub fn run() {
+    // Everything the calls need, prepared before the marker.
+    let payload: &[u8] = b"hello\n\tworld\0\x01\xff\"quoted\" 7 and a tail long enough to be cut";
+    let mut big = vec![0u8; 4096];
+    let mut small = vec![0u8; 64];
+    let mut small2 = vec![0u8; 64];
+    let mut iov_a = vec![0u8; 6];
+    let mut iov_b = vec![0u8; 6];
+    let iov = [
+        Iovec {
+            base: iov_a.as_mut_ptr() as u64,
+            len: 6,
+        },
+        Iovec {
+            base: iov_b.as_mut_ptr() as u64,
+            len: 6,
+        },
+    ];
+    let wiov_data = [*b"abc", *b"def"];
+    let wiov = [
+        Iovec {
+            base: wiov_data[0].as_ptr() as u64,
+            len: 3,
+        },
+        Iovec {
+            base: wiov_data[1].as_ptr() as u64,
+            len: 2,
+        },
+    ];
+    let mut stat_buf = vec![0u8; 256];
+    let mut cwd = vec![0u8; 4096];
+    let mut uts = vec![0u8; 6 * 65];
+    let mut rlim = [0u64; 2];
+    let mut fds = [0i32; 2];
+    let mut sv = [0i32; 2];
+    let ign = KSigaction {
+        handler: 1,
+        flags: 0x0400_0000,
+        restorer: 0x1234_5678,
+        mask: 0,
+    };
+    let mut old_act = KSigaction {
+        handler: 0,
+        flags: 0,
+        restorer: 0,
+        mask: 0,
+    };
+    let usr2_alrm: u64 = (1 << (libc::SIGUSR2 - 1)) | (1 << (libc::SIGALRM - 1));
+    let mut old_mask: u64 = 0;
+    let mut pending: u64 = 0;
+    let ts_1us = [0i64, 1000];
+    let ts_zero = [0i64, 0];
+    let tv_zero = [0i64, 0];
+    let mut ts_out = [0i64; 2];
+    let its = [0i64, 0, 100, 0];
+    let mut sun = [0u8; 110];
+    sun[0] = libc::AF_UNIX as u8;
+    sun[2..6].copy_from_slice(b"sock");
+    let mut sun_out = [0u8; 110];
+    let mut sun_len: u32 = 7;
+    let sin: [u8; 16] = [2, 0, 0, 0, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    let mut pfd = [0i32; 2];
+    let ev = EpollEvent {
+        events: libc::EPOLLIN as u32,
+        data: 5,
+    };
+    let mut evs = [0u8; 12 * 4];
+    let futex_word: u32 = 0;
+    let mut name_out = [0u8; 16];
+    let dumpable_name = c"oracle-prog";
+    let mut fs_base: u64 = 0;
+    let argv = [p(c"prog"), p(c"an argument"), 0];
+    let envp = [p(c"A=1"), p(c"B=2"), 0];
+
+    use libc::*;
+    let fdcwd = AT_FDCWD as u64;
+    let sc0 = |nr: c_long| sc(nr, [0; 6]);
+
+    // Start.
+    sc(SYS_close, [START as u64, 0, 0, 0, 0, 0]);
+
+    // Files.
+    let fd = sc(
+        SYS_openat,
+        [
+            fdcwd,
+            p(c"data.txt"),
+            (O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC) as u64,
+            0o644,
+            0,
+            0,
+        ],
+    ) as u64;
+    sc(
+        SYS_write,
+        [fd, payload.as_ptr() as u64, payload.len() as u64, 0, 0, 0],
+    );
+    sc(SYS_pwrite64, [fd, p(c"XY"), 2, 100, 0, 0]);
+    sc(SYS_writev, [fd, wiov.as_ptr() as u64, 2, 0, 0, 0]);
+    sc(SYS_fsync, [fd, 0, 0, 0, 0, 0]);
+    sc(SYS_ftruncate, [fd, 64, 0, 0, 0, 0]);
+    sc(SYS_fchmod, [fd, 0o600, 0, 0, 0, 0]);
+    sc(SYS_fstat, [fd, stat_buf.as_mut_ptr() as u64, 0, 0, 0, 0]);
+    sc(SYS_close, [fd, 0, 0, 0, 0, 0]);
+    let fd = sc(
+        SYS_openat,
+        [fdcwd, p(c"data.txt"), O_RDONLY as u64, 0, 0, 0],
+    ) as u64;
+    sc(SYS_read, [fd, big.as_mut_ptr() as u64, 4096, 0, 0, 0]);
+    sc(SYS_read, [fd, big.as_mut_ptr() as u64, 4096, 0, 0, 0]);
+    sc(SYS_lseek, [fd, 0, SEEK_SET as u64, 0, 0, 0]);
+    sc(SYS_pread64, [fd, small.as_mut_ptr() as u64, 5, 0, 0, 0]);
+    sc(SYS_readv, [fd, iov.as_ptr() as u64, 2, 0, 0, 0]);
+    sc(SYS_lseek, [fd, (-4i64) as u64, SEEK_END as u64, 0, 0, 0]);
+    sc(SYS_fcntl, [fd, F_GETFD as u64, 0, 0, 0, 0]);
+    sc(SYS_fcntl, [fd, F_SETFD as u64, FD_CLOEXEC as u64, 0, 0, 0]);
+    sc(SYS_fcntl, [fd, F_GETFD as u64, 0, 0, 0, 0]);
+    sc(SYS_fcntl, [fd, F_GETFL as u64, 0, 0, 0, 0]);
+    sc(SYS_fcntl, [fd, F_SETFL as u64, O_NONBLOCK as u64, 0, 0, 0]);
+    let d1 = sc(SYS_fcntl, [fd, F_DUPFD_CLOEXEC as u64, 10, 0, 0, 0]) as u64;
+    let d2 = sc(SYS_dup, [fd, 0, 0, 0, 0, 0]) as u64;
+    sc(SYS_dup2, [d2, 20, 0, 0, 0, 0]);
+    sc(SYS_dup3, [20, 21, O_CLOEXEC as u64, 0, 0, 0]);
+    sc(SYS_ioctl, [fd, TCGETS, small.as_mut_ptr() as u64, 0, 0, 0]);
+    for f in [d1, d2, 20, 21, fd] {
+        sc(SYS_close, [f, 0, 0, 0, 0, 0]);
+    }
+    sc(SYS_close, [u64::MAX, 0, 0, 0, 0, 0]);
+    sc(
+        SYS_access,
+        [p(c"data.txt"), (R_OK | W_OK) as u64, 0, 0, 0, 0],
+    );
+    sc(SYS_access, [p(c"missing"), F_OK as u64, 0, 0, 0, 0]);
+    sc(
+        SYS_faccessat2,
+        [fdcwd, p(c"data.txt"), X_OK as u64, AT_EACCESS as u64, 0, 0],
+    );
+    sc(
+        SYS_openat,
+        [
+            fdcwd,
+            p(c"missing"),
+            (O_RDONLY | O_DIRECTORY) as u64,
+            0,
+            0,
+            0,
+        ],
+    );
+    sc(SYS_truncate, [p(c"data.txt"), 10, 0, 0, 0, 0]);
+
+    // Directories and links.
+    sc(SYS_umask, [0o027, 0, 0, 0, 0, 0]);
+    sc(SYS_umask, [0o022, 0, 0, 0, 0, 0]);
+    sc(SYS_mkdir, [p(c"sub"), 0o755, 0, 0, 0, 0]);
+    sc(SYS_mkdirat, [fdcwd, p(c"sub/inner"), 0o700, 0, 0, 0]);
+    sc(SYS_symlinkat, [p(c"data.txt"), fdcwd, p(c"link"), 0, 0, 0]);
+    sc(
+        SYS_readlinkat,
+        [fdcwd, p(c"link"), small.as_mut_ptr() as u64, 64, 0, 0],
+    );
+    sc(
+        SYS_readlink,
+        [p(c"link"), small.as_mut_ptr() as u64, 64, 0, 0, 0],
+    );
+    sc(SYS_renameat, [fdcwd, p(c"link"), fdcwd, p(c"link2"), 0, 0]);
+    sc(SYS_rename, [p(c"link2"), p(c"link3"), 0, 0, 0, 0]);
+    sc(SYS_unlink, [p(c"link3"), 0, 0, 0, 0, 0]);
+    sc(
+        SYS_newfstatat,
+        [fdcwd, p(c"data.txt"), stat_buf.as_mut_ptr() as u64, 0, 0, 0],
+    );
+    sc(
+        SYS_newfstatat,
+        [
+            fdcwd,
+            p(c"/dev/null"),
+            stat_buf.as_mut_ptr() as u64,
+            0,
+            0,
+            0,
+        ],
+    );
+    sc(SYS_chdir, [p(c"sub"), 0, 0, 0, 0, 0]);
+    sc(SYS_getcwd, [cwd.as_mut_ptr() as u64, 4096, 0, 0, 0, 0]);
+    let dfd = sc(
+        SYS_openat,
+        [fdcwd, p(c".."), (O_RDONLY | O_DIRECTORY) as u64, 0, 0, 0],
+    ) as u64;
+    sc(SYS_fchdir, [dfd, 0, 0, 0, 0, 0]);
+    sc(SYS_close, [dfd, 0, 0, 0, 0, 0]);
+    sc(
+        SYS_unlinkat,
+        [fdcwd, p(c"sub/inner"), AT_REMOVEDIR as u64, 0, 0, 0],
+    );
+    sc(SYS_rmdir, [p(c"sub"), 0, 0, 0, 0, 0]);
+    sc(SYS_chmod, [p(c"data.txt"), 0o640, 0, 0, 0, 0]);
+    sc(SYS_fchmodat, [fdcwd, p(c"data.txt"), 0o604, 0, 0, 0]);
+
+    // Memory.
+    let m = sc(
+        SYS_mmap,
+        [
+            0,
+            8192,
+            (PROT_READ | PROT_WRITE) as u64,
+            (MAP_PRIVATE | MAP_ANONYMOUS) as u64,
+            u64::MAX,
+            0,
+        ],
+    ) as u64;
+    sc(SYS_mprotect, [m, 4096, PROT_READ as u64, 0, 0, 0]);
+    sc(SYS_madvise, [m, 8192, MADV_DONTNEED as u64, 0, 0, 0]);
+    sc(SYS_msync, [m, 8192, MS_SYNC as u64, 0, 0, 0]);
+    sc(SYS_mlock, [m, 4096, 0, 0, 0, 0]);
+    sc(SYS_munlock, [m, 4096, 0, 0, 0, 0]);
+    sc(
+        SYS_mprotect,
+        [m, 4096, (PROT_READ | PROT_WRITE) as u64, 0, 0, 0],
+    );
+    sc(SYS_madvise, [m, 4096, 0x77, 0, 0, 0]);
+    let m2 = sc(SYS_mremap, [m, 8192, 16384, MREMAP_MAYMOVE as u64, 0, 0]) as u64;
+    sc(SYS_munmap, [m2, 16384, 0, 0, 0, 0]);
+    sc(
+        SYS_mprotect,
+        [0x1000, 4096, (PROT_READ | 0x40) as u64, 0, 0, 0],
+    );
+    sc(SYS_brk, [0, 0, 0, 0, 0, 0]);
+
+    // Processes.
+    sc0(SYS_getpid);
+    sc0(SYS_getppid);
+    sc0(SYS_gettid);
+    sc0(SYS_getuid);
+    sc0(SYS_geteuid);
+    sc0(SYS_getgid);
+    sc0(SYS_getegid);
+    let pid = sc0(SYS_getpid) as u64;
+    sc(SYS_wait4, [u64::MAX, 0, WNOHANG as u64, 0, 0, 0]);
+    sc(SYS_kill, [pid, 0, 0, 0, 0, 0]);
+    sc(SYS_tgkill, [pid, pid, 0, 0, 0, 0]);
+    sc(
+        SYS_prctl,
+        [PR_SET_NAME as u64, p(dumpable_name), 0, 0, 0, 0],
+    );
+    sc(
+        SYS_prctl,
+        [PR_GET_NAME as u64, name_out.as_mut_ptr() as u64, 0, 0, 0, 0],
+    );
+    sc(SYS_prctl, [PR_GET_DUMPABLE as u64, 0, 0, 0, 0, 0]);
+    sc(SYS_getpriority, [PRIO_PROCESS as u64, 0, 0, 0, 0, 0]);
+    sc0(SYS_sched_yield);
+    sc(SYS_uname, [uts.as_mut_ptr() as u64, 0, 0, 0, 0, 0]);
+    sc(
+        SYS_getrlimit,
+        [RLIMIT_NOFILE as u64, am(&mut rlim), 0, 0, 0, 0],
+    );
+    sc(
+        SYS_prlimit64,
+        [0, RLIMIT_STACK as u64, 0, am(&mut rlim), 0, 0],
+    );
+    sc(
+        SYS_futex,
+        [
+            a(&futex_word),
+            (FUTEX_WAKE | FUTEX_PRIVATE_FLAG) as u64,
+            1,
+            0,
+            0,
+            0,
+        ],
+    );
+
+    // Signals.
+    sc(SYS_rt_sigaction, [SIGUSR1 as u64, a(&ign), 0, 8, 0, 0]);
+    sc(
+        SYS_rt_sigaction,
+        [SIGUSR1 as u64, 0, am(&mut old_act), 8, 0, 0],
+    );
+    sc(
+        SYS_rt_sigprocmask,
+        [SIG_BLOCK as u64, a(&usr2_alrm), 0, 8, 0, 0],
+    );
+    sc(
+        SYS_rt_sigprocmask,
+        [SIG_SETMASK as u64, 0, am(&mut old_mask), 8, 0, 0],
+    );
+    sc(
+        SYS_rt_sigprocmask,
+        [SIG_UNBLOCK as u64, a(&usr2_alrm), 0, 8, 0, 0],
+    );
+    sc(SYS_kill, [pid, SIGUSR1 as u64, 0, 0, 0, 0]);
+    sc(SYS_rt_sigpending, [am(&mut pending), 8, 0, 0, 0, 0]);
+    sc(SYS_alarm, [0, 0, 0, 0, 0, 0]);
+    sc(SYS_kill, [pid, 99, 0, 0, 0, 0]);
+
+    // Sockets.
+    let s = sc(
+        SYS_socket,
+        [
+            AF_UNIX as u64,
+            (SOCK_STREAM | SOCK_CLOEXEC) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    ) as u64;
+    sc(SYS_bind, [s, sun.as_ptr() as u64, 7, 0, 0, 0]);
+    sc(SYS_listen, [s, 5, 0, 0, 0, 0]);
+    sc(
+        SYS_getsockname,
+        [s, sun_out.as_mut_ptr() as u64, am(&mut sun_len), 0, 0, 0],
+    );
+    sc(
+        SYS_socketpair,
+        [
+            AF_UNIX as u64,
+            SOCK_DGRAM as u64,
+            0,
+            sv.as_mut_ptr() as u64,
+            0,
+            0,
+        ],
+    );
+    let (s0, s1) = (sv[0] as u64, sv[1] as u64);
+    sc(SYS_sendto, [s0, p(c"ping"), 4, MSG_DONTWAIT as u64, 0, 0]);
+    pfd[0] = sv[1];
+    pfd[1] = POLLIN as i32;
+    sc(SYS_poll, [pfd.as_mut_ptr() as u64, 1, 0, 0, 0, 0]);
+    sc(SYS_recvfrom, [s1, small2.as_mut_ptr() as u64, 64, 0, 0, 0]);
+    sc(SYS_poll, [pfd.as_mut_ptr() as u64, 1, 0, 0, 0, 0]);
+    sc(
+        SYS_recvfrom,
+        [
+            s1,
+            small2.as_mut_ptr() as u64,
+            64,
+            MSG_DONTWAIT as u64,
+            0,
+            0,
+        ],
+    );
+    sc(SYS_shutdown, [s0, SHUT_RDWR as u64, 0, 0, 0, 0]);
+    let u = sc(SYS_socket, [AF_INET as u64, SOCK_DGRAM as u64, 0, 0, 0, 0]) as u64;
+    sc(SYS_bind, [u, sin.as_ptr() as u64, 16, 0, 0, 0]);
+    for f in [s, s0, s1, u] {
+        sc(SYS_close, [f, 0, 0, 0, 0, 0]);
+    }
+
+    // Time.
+    sc(
+        SYS_clock_getres,
+        [CLOCK_MONOTONIC as u64, am(&mut ts_out), 0, 0, 0, 0],
+    );
+    sc(SYS_nanosleep, [a(&ts_1us), 0, 0, 0, 0, 0]);
+    sc(
+        SYS_clock_nanosleep,
+        [CLOCK_MONOTONIC as u64, 0, a(&ts_1us), 0, 0, 0],
+    );
+    let t = sc(
+        SYS_timerfd_create,
+        [CLOCK_MONOTONIC as u64, TFD_CLOEXEC as u64, 0, 0, 0, 0],
+    ) as u64;
+    sc(SYS_timerfd_settime, [t, 0, a(&its), 0, 0, 0]);
+    sc(SYS_close, [t, 0, 0, 0, 0, 0]);
+
+    // Polling and event descriptors.
+    sc(
+        SYS_pipe2,
+        [fds.as_mut_ptr() as u64, O_CLOEXEC as u64, 0, 0, 0, 0],
+    );
+    let e = sc(SYS_epoll_create1, [EPOLL_CLOEXEC as u64, 0, 0, 0, 0, 0]) as u64;
+    sc(
+        SYS_epoll_ctl,
+        [e, EPOLL_CTL_ADD as u64, fds[0] as u64, a(&ev), 0, 0],
+    );
+    sc(SYS_epoll_wait, [e, evs.as_mut_ptr() as u64, 4, 0, 0, 0]);
+    sc(SYS_write, [fds[1] as u64, p(c"x"), 1, 0, 0, 0]);
+    sc(SYS_epoll_wait, [e, evs.as_mut_ptr() as u64, 4, 0, 0, 0]);
+    sc(SYS_select, [0, 0, 0, 0, a(&tv_zero), 0]);
+    sc(SYS_ppoll, [0, 0, a(&ts_zero), 0, 8, 0]);
+    let ev_fd = sc(
+        SYS_eventfd2,
+        [0, (EFD_CLOEXEC | EFD_NONBLOCK) as u64, 0, 0, 0, 0],
+    ) as u64;
+    let mfd = sc(
+        SYS_memfd_create,
+        [p(c"oracle"), MFD_CLOEXEC as u64, 0, 0, 0, 0],
+    ) as u64;
+    for f in [e, fds[0] as u64, fds[1] as u64, ev_fd, mfd] {
+        sc(SYS_close, [f, 0, 0, 0, 0, 0]);
+    }
+    sc(SYS_unlink, [p(c"data.txt"), 0, 0, 0, 0, 0]);
+    sc(SYS_unlink, [p(c"sock"), 0, 0, 0, 0, 0]);
+
+    // More flag sets, names and error paths.
+    let f2 = sc(
+        SYS_openat,
+        [
+            fdcwd,
+            p(c"f2"),
+            (O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW) as u64,
+            0o600,
+            0,
+            0,
+        ],
+    ) as u64;
+    sc(SYS_fcntl, [f2, 0x77, 1, 0, 0, 0]);
+    sc(SYS_lseek, [f2, 0, 7, 0, 0, 0]);
+    sc(SYS_linkat, [fdcwd, p(c"f2"), fdcwd, p(c"hard"), 0, 0]);
+    sc(
+        SYS_fchownat,
+        [
+            fdcwd,
+            p(c"hard"),
+            u32::MAX as u64,
+            u32::MAX as u64,
+            AT_SYMLINK_NOFOLLOW as u64,
+            0,
+        ],
+    );
+    sc(
+        SYS_mknodat,
+        [fdcwd, p(c"fifo"), (S_IFIFO | 0o644) as u64, 0, 0, 0],
+    );
+    sc(
+        SYS_mkdir,
+        [
+            p(c"a_directory_name_longer_than_thirty_two_bytes"),
+            0o755,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
+    sc(
+        SYS_rmdir,
+        [
+            p(c"a_directory_name_longer_than_thirty_two_bytes"),
+            0,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
+    sc(
+        SYS_access,
+        [p(c"."), (R_OK | W_OK | X_OK) as u64, 0, 0, 0, 0],
+    );
+    for name in [c"f2", c"hard", c"fifo"] {
+        sc(SYS_unlink, [p(name), 0, 0, 0, 0, 0]);
+    }
+    sc(SYS_close, [f2, 0, 0, 0, 0, 0]);
+    let s2 = sc(
+        SYS_socket,
+        [
+            AF_UNIX as u64,
+            (SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    ) as u64;
+    let s6 = sc(
+        SYS_socket,
+        [
+            AF_INET6 as u64,
+            SOCK_STREAM as u64,
+            IPPROTO_TCP as u64,
+            0,
+            0,
+            0,
+        ],
+    ) as u64;
+    let t2 = sc(
+        SYS_timerfd_create,
+        [
+            CLOCK_REALTIME as u64,
+            (TFD_CLOEXEC | TFD_NONBLOCK) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    ) as u64;
+    let inf = sc(
+        SYS_inotify_init1,
+        [(IN_CLOEXEC | IN_NONBLOCK) as u64, 0, 0, 0, 0, 0],
+    ) as u64;
+    let sfd = sc(
+        SYS_signalfd4,
+        [
+            u64::MAX,
+            a(&usr2_alrm),
+            8,
+            (SFD_CLOEXEC | SFD_NONBLOCK) as u64,
+            0,
+            0,
+        ],
+    ) as u64;
+    sc(
+        SYS_pipe2,
+        [
+            fds.as_mut_ptr() as u64,
+            (O_CLOEXEC | O_NONBLOCK) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
+    for f in [s2, s6, t2, inf, sfd, fds[0] as u64, fds[1] as u64] {
+        sc(SYS_close, [f, 0, 0, 0, 0, 0]);
+    }
+    sc(SYS_unshare, [0, 0, 0, 0, 0, 0]);
+    sc(
+        SYS_futex,
+        [
+            a(&futex_word),
+            (FUTEX_WAIT | FUTEX_PRIVATE_FLAG) as u64,
+            1,
+            a(&ts_1us),
+            0,
+            0,
+        ],
+    );
+    sc(
+        SYS_rt_sigtimedwait,
+        [a(&usr2_alrm), 0, a(&ts_zero), 8, 0, 0],
+    );
+    sc(SYS_getgroups, [0, 0, 0, 0, 0, 0]);
+    sc(SYS_setpriority, [PRIO_PROCESS as u64, 0, 0, 0, 0, 0]);
+    sc(
+        SYS_getrandom,
+        [small.as_mut_ptr() as u64, 0, GRND_NONBLOCK as u64, 0, 0, 0],
+    );
+    sc(SYS_arch_prctl, [0x1003, am(&mut fs_base), 0, 0, 0, 0]);
+    sc(SYS_mlockall, [MCL_CURRENT as u64, 0, 0, 0, 0, 0]);
+    sc0(SYS_munlockall);
+    sc(
+        SYS_execve,
+        [
+            p(c"/nonexistent/prog"),
+            argv.as_ptr() as u64,
+            envp.as_ptr() as u64,
+            0,
+            0,
+            0,
+        ],
+    );
+
+    // End.
+    sc(SYS_close, [END as u64, 0, 0, 0, 0, 0]);
+    drop((
+        big, small, small2, iov_a, iov_b, stat_buf, cwd, uts, evs, sun_out, name_out,
+    ));
+}
