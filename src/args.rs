@@ -640,7 +640,7 @@ impl TypedArgs {
 /// ```
 pub fn canonical_args(call: &Syscall) -> [u64; 6] {
     let a = call.args;
-    if call.abi != Abi::I386 {
+    if !joins_offsets(call) {
         return a;
     }
     let join = |lo: u64, hi: u64| (lo & 0xffff_ffff) | (hi << 32);
@@ -660,6 +660,27 @@ pub fn canonical_args(call: &Syscall) -> [u64; 6] {
         Some(Sysno::sync_file_range) => [a0, join(a1, a2), join(a3, a4), a5, 0, 0],
         _ => a,
     }
+}
+
+/// Whether `call` is an i386 call whose 64-bit offsets [`canonical_args`] joins from two
+/// registers (its offsets are then 64 bits wide, the others' 32).
+pub(crate) fn joins_offsets(call: &Syscall) -> bool {
+    call.abi == Abi::I386
+        && matches!(
+            call.canonical(),
+            Some(
+                Sysno::pread64
+                    | Sysno::pwrite64
+                    | Sysno::preadv
+                    | Sysno::pwritev
+                    | Sysno::preadv2
+                    | Sysno::pwritev2
+                    | Sysno::readahead
+                    | Sysno::fadvise64
+                    | Sysno::fallocate
+                    | Sysno::sync_file_range
+            )
+        )
 }
 
 /// The typed view of `call`, or `None` when its number has no x86_64 meaning (unknown
@@ -682,10 +703,12 @@ pub fn typed_args(call: &Syscall) -> Option<TypedArgs> {
     let signature = signature(sysno)?;
     let raw = canonical_args(call);
     let narrow = call.abi == Abi::I386;
+    let wide_offsets = joins_offsets(call);
     let mut values = [Arg::Skip(0); 6];
     let mut len = 0u8;
     for ((slot, kind), i) in values.iter_mut().zip(signature.args).zip(0u8..) {
-        *slot = value(*kind, &raw, i, narrow);
+        let offset = matches!(kind, Kind::Offset | Kind::HexOffset);
+        *slot = value(*kind, &raw, i, narrow && !(offset && wide_offsets));
         len = i.saturating_add(1);
     }
     Some(TypedArgs {

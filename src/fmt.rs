@@ -822,6 +822,8 @@ struct Ctx<'a, M: Memory + ?Sized> {
     raw: [u64; 6],
     /// Time structs are 32-bit (i386 calls other than the `*_time64` ones).
     time32: bool,
+    /// Offsets are 64-bit although the ABI is i386 (joined from two registers).
+    wide_offsets: bool,
 }
 
 impl<M: Memory + ?Sized> Ctx<'_, M> {
@@ -916,6 +918,7 @@ where
         ret,
         raw: t.raw,
         time32: time32(call),
+        wide_offsets: crate::args::joins_offsets(call),
     };
     for (n, (i, show)) in layout(&t).iter().enumerate() {
         if n > 0 {
@@ -1001,6 +1004,7 @@ where
         Kind::Fd | Kind::Pid => write!(out, "{int}"),
         Kind::DirFd if int == -100 => out.write_str("AT_FDCWD"),
         Kind::DirFd => write!(out, "{int}"),
+        Kind::Offset if ctx.wide_offsets => write!(out, "{}", v as i64),
         Kind::Offset => write!(out, "{s}"),
         Kind::Ptr => write_ptr(out, v),
         Kind::Path => write_cstr(out, ctx, v, ctx.opts.path_limit, true),
@@ -1891,6 +1895,7 @@ where
                 ret: Some(ret),
                 raw: t.raw,
                 time32: abi == Abi::I386,
+                wide_offsets: false,
             };
             let (addr, n) = (raw(0), raw(1));
             if read_bytes::<8, M>(ctx.mem, addr).is_none() {

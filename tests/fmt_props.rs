@@ -356,6 +356,12 @@ fn typed_args_are_matchable() {
     // i386 lseek: a negative offset is a 32-bit one.
     let call = Syscall::new(Abi::I386, 19, [3, 0xffff_fffc, 2, 0, 0, 0]);
     assert_eq!(typed_args(&call).unwrap().arg(1), Some(Arg::Offset(-4)));
+    // i386 pread64 (180): the offset's two halves are joined, 64 bits wide.
+    let call = Syscall::new(Abi::I386, 180, [3, 0x1000, 8, 0xffff_fffe, 1, 0]);
+    assert_eq!(
+        typed_args(&call).unwrap().arg(3),
+        Some(Arg::Offset(0x1_ffff_fffe))
+    );
     // x32 read (0): same as x86_64.
     let call = Syscall::new(Abi::X32, 0, [3, 0x1000, 10, 0, 0, 0]);
     assert_eq!(typed_args(&call).unwrap().signature.args[0], Kind::Fd);

@@ -215,7 +215,8 @@ fn between_markers(text: &str) -> Vec<String> {
         if line.starts_with(&end) {
             break;
         }
-        if inside {
+        // strace's note when the personality changes (int $0x80 calls).
+        if inside && !line.starts_with("[ Process PID=") {
             lines.push(line.to_string());
         }
     }

@@ -49,6 +49,66 @@ struct EpollEvent {
     data: u64,
 }
 
+/// An i386 system call with `int $0x80` (from this code, so the filter traps it).
+fn int80(nr: u32, args: [u32; 6]) -> i32 {
+    let ret: u32;
+    // SAFETY: saves the two registers Rust reserves, loads the six arguments from the array
+    // `r8` points to, and declares everything `int $0x80` clobbers (the kernel zeroes
+    // r8-r11 on return from it).
+    unsafe {
+        core::arch::asm!(
+            "push rbx",
+            "push rbp",
+            "mov ebx, [r8]",
+            "mov ecx, [r8 + 4]",
+            "mov edx, [r8 + 8]",
+            "mov esi, [r8 + 12]",
+            "mov edi, [r8 + 16]",
+            "mov ebp, [r8 + 20]",
+            "int 0x80",
+            "pop rbp",
+            "pop rbx",
+            inout("r8") args.as_ptr() => _,
+            inlateout("eax") nr => ret,
+            out("ecx") _,
+            out("edx") _,
+            out("esi") _,
+            out("edi") _,
+            out("r9") _,
+            out("r10") _,
+            out("r11") _,
+        );
+    }
+    ret as i32
+}
+
+/// Memory below 4 GiB for the i386 calls' pointers, filled with `parts` laid out one after
+/// the other; returns the address of each part.
+fn low_memory(parts: &[&[u8]]) -> Vec<u32> {
+    // SAFETY: a fresh anonymous mapping, written only here and by the calls.
+    let base = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT,
+            -1,
+            0,
+        )
+    };
+    assert_ne!(base, libc::MAP_FAILED);
+    let mut at = base as usize;
+    let mut addrs = Vec::new();
+    for part in parts {
+        // SAFETY: the parts fit in the page (checked by the caller's sizes).
+        unsafe { std::ptr::copy_nonoverlapping(part.as_ptr(), at as *mut u8, part.len()) };
+        addrs.push(u32::try_from(at).expect("MAP_32BIT memory is below 4 GiB"));
+        at += (part.len() + 15) & !15;
+    }
+    assert!(at - base as usize <= 4096);
+    addrs
+}
+
 /// Makes the calls; returns normally (the caller then exits).
 pub fn run() {
     // Everything the calls need, prepared before the marker.
@@ -122,6 +182,19 @@ pub fn run() {
     let dumpable_name = c"oracle-prog";
     let mut fs_base: u64 = 0;
     let argv = [p(c"prog"), p(c"an argument"), 0];
+    let ts32: Vec<u8> = [0u32, 1000].iter().flat_map(|v| v.to_ne_bytes()).collect();
+    let ts64: Vec<u8> = [0u64, 1000].iter().flat_map(|v| v.to_ne_bytes()).collect();
+    let low = low_memory(&[
+        b"i386.txt\0",
+        b"from int 0x80\n",
+        &ts32,
+        &ts64,
+        &[0u8; 64],
+        &[0u8; 8],
+    ]);
+    let [path32, text32, ts32, ts64, buf32, tv32] = low[..] else {
+        unreachable!()
+    };
     let envp = [p(c"A=1"), p(c"B=2"), 0];
 
     use libc::*;
@@ -603,6 +676,24 @@ pub fn run() {
             0,
         ],
     );
+
+    // i386 calls through `int $0x80` (numbers of the i386 table).
+    int80(20, [0; 6]); // getpid
+    int80(24, [0; 6]); // getuid (16-bit ids)
+    int80(199, [0; 6]); // getuid32
+    let f32 = int80(
+        5,
+        [path32, (O_RDWR | O_CREAT | O_TRUNC) as u32, 0o644, 0, 0, 0],
+    ) as u32; // open
+    int80(4, [f32, text32, 14, 0, 0, 0]); // write
+    int80(19, [f32, (-4i32) as u32, SEEK_CUR as u32, 0, 0, 0]); // lseek
+    int80(180, [f32, buf32, 8, 2, 0, 0]); // pread64, offset 2
+    int80(180, [f32, buf32, 8, 0, 1, 0]); // pread64, offset 1 << 32 (split over two registers)
+    int80(162, [ts32, 0, 0, 0, 0, 0]); // nanosleep, 32-bit timespec
+    int80(407, [CLOCK_MONOTONIC as u32, 0, ts64, 0, 0, 0]); // clock_nanosleep_time64
+    int80(142, [0, 0, 0, 0, tv32, 0]); // _newselect
+    int80(6, [f32, 0, 0, 0, 0, 0]); // close
+    int80(10, [path32, 0, 0, 0, 0, 0]); // unlink
 
     // End.
     sc(SYS_close, [END as u64, 0, 0, 0, 0, 0]);
