@@ -67,6 +67,11 @@ fn replay_api() {
     replay("api");
 }
 
+#[test]
+fn replay_format() {
+    replay("format");
+}
+
 /// The restart seeds reach acceptance for every instruction and each kind of refusal.
 #[test]
 fn restart_seeds_cover_acceptance_and_refusal() {
@@ -102,7 +107,10 @@ fn allow_ip_range_up_to_a_4gib_boundary() {
 
 #[test]
 fn every_target_is_replayed() {
-    assert_eq!(common::TARGETS, ["decode", "emulate", "restart", "api"]);
+    assert_eq!(
+        common::TARGETS,
+        ["decode", "emulate", "restart", "api", "format"]
+    );
 }
 
 /// The committed seeds are the ones `common::seeds` generates (written with

@@ -25,7 +25,7 @@ use syscalls::Errno;
 
 /// The fuzz targets, by name; each has a corpus directory `fuzz/corpus/<name>/` and a
 /// crash-regression directory `fuzz/regressions/<name>/`.
-pub const TARGETS: &[&str] = &["decode", "emulate", "restart", "api"];
+pub const TARGETS: &[&str] = &["decode", "emulate", "restart", "api", "format"];
 
 /// Runs the check of `target` on one input.
 pub fn run(target: &str, data: &[u8]) {
@@ -34,6 +34,7 @@ pub fn run(target: &str, data: &[u8]) {
         "emulate" => check_emulate(data),
         "restart" => drop(check_restart(data)),
         "api" => check_api(data),
+        "format" => check_format(data),
         _ => panic!("unknown fuzz target {target}"),
     }
 }
@@ -807,8 +808,18 @@ fn check_sysno(d: &[u8]) {
         write!(w, "{s}").unwrap();
         assert_eq!(w.as_str(), s.name());
         if let Some(x) = s.to_x86_64() {
-            // The documented mapping: the x86_64 call with the same name.
-            assert_eq!(x.name(), s.name(), "{abi:?} {nr} maps to another name");
+            // The documented mapping: the x86_64 call with the same name, or one of the
+            // documented i386 renames.
+            assert!(
+                documented_mapping(abi, s.name(), x.name()),
+                "{abi:?} {nr} ({}) maps to {}",
+                s.name(),
+                x.name()
+            );
+        }
+        if abi == Abi::I386 && matches!(s.name(), "select" | "mmap" | "mmap2") {
+            // Old calling conventions: one pointer to an argument block, or page offsets.
+            assert_eq!(s.to_x86_64(), None, "i386 {} must not be mapped", s.name());
         }
         if abi == Abi::X86_64 {
             assert_eq!(s.to_x86_64().map(|x| x.id() as u32), Some(nr));
@@ -818,6 +829,21 @@ fn check_sysno(d: &[u8]) {
     let call = Syscall::new(abi, nr, args);
     check_syscall_methods(&call);
     assert_eq!(call.args, args);
+}
+
+/// Whether `from` (a call of `abi`) may map to the x86_64 call `to`, as
+/// `sigsys::sysno::i386::to_x86_64` documents it.
+fn documented_mapping(abi: Abi, from: &str, to: &str) -> bool {
+    if from == to {
+        return true;
+    }
+    abi == Abi::I386
+        && (matches!(
+            (from, to),
+            ("_newselect", "select") | ("ugetrlimit", "getrlimit") | ("fcntl64", "fcntl")
+        ) || from.strip_suffix("_time64") == Some(to)
+            || (from.ends_with("time64") && from.strip_suffix("64") == Some(to))
+            || from.strip_suffix("32") == Some(to))
 }
 
 /// A classic-BPF interpreter for the instructions `allow_ip_range` may emit: returns
@@ -1083,6 +1109,197 @@ fn check_error_display(d: &[u8]) {
 }
 
 // ---------------------------------------------------------------------------------------
+// format: the strace-style formatter on arbitrary calls, memory and buffer sizes
+// ---------------------------------------------------------------------------------------
+
+/// Where the fuzzer's memory appears in the formatter's address space.
+const FUZZ_MEM_BASE: u64 = 0x7f00_0000_1000;
+const FORMAT_HEADER: usize = 88;
+
+/// A memory that serves the fuzzer's bytes at `FUZZ_MEM_BASE` (short reads at the end, as
+/// `process_vm_readv` does) and `EFAULT` elsewhere; it records the largest read asked for.
+struct FuzzMemory<'a> {
+    bytes: &'a [u8],
+    largest_read: core::cell::Cell<usize>,
+}
+
+impl Memory for FuzzMemory<'_> {
+    fn read(&self, addr: u64, buf: &mut [u8]) -> Result<usize, Errno> {
+        self.largest_read
+            .set(self.largest_read.get().max(buf.len()));
+        let off = addr.wrapping_sub(FUZZ_MEM_BASE);
+        if off >= self.bytes.len() as u64 {
+            return Err(Errno::EFAULT);
+        }
+        let src = &self.bytes[off as usize..];
+        let n = src.len().min(buf.len());
+        buf[..n].copy_from_slice(&src[..n]);
+        Ok(n)
+    }
+}
+
+/// A `Write` that never fails, to get the full output.
+struct Unbounded(String);
+
+impl fmt::Write for Unbounded {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.push_str(s);
+        Ok(())
+    }
+}
+
+/// The longest prefix of `s` of at most `n` bytes that ends on a character boundary.
+fn char_prefix(s: &str, n: usize) -> &str {
+    let mut k = n.min(s.len());
+    while !s.is_char_boundary(k) {
+        k -= 1;
+    }
+    &s[..k]
+}
+
+/// Formats an arbitrary call (any ABI, number, arguments, result, options) over arbitrary
+/// memory into a buffer of arbitrary size, with each entry point. Invariants: no panic;
+/// the output never exceeds the buffer and is valid UTF-8; it is exactly the longest
+/// character-boundary prefix of the unbounded output; the call fails exactly when the
+/// buffer was too small (`is_truncated`); the output has the documented shape; formatting
+/// is deterministic. Also checks `args::typed_args` and `args::canonical_args`.
+pub fn check_format(data: &[u8]) {
+    use sigsys::fmt::{write_call, write_call_done, write_line, write_result, FixedBuf, Options};
+    let abi = [Abi::X86_64, Abi::I386, Abi::X32][(byte(data, 0) % 3) as usize];
+    let flags = byte(data, 1);
+    let raw_nr = le_u32(data, 2);
+    let nr = if flags & 1 == 0 { raw_nr % 600 } else { raw_nr };
+    let ptr_mask = byte(data, 6);
+    let mem_bytes = data.get(FORMAT_HEADER..).unwrap_or(&[]);
+    let args: [u64; 6] = core::array::from_fn(|i| {
+        let v = le_u64(data, 8 + 8 * i);
+        if ptr_mask & (1 << i) != 0 {
+            // A pointer into (or just past) the fuzzer's memory.
+            FUZZ_MEM_BASE + v % (mem_bytes.len() as u64 + 8)
+        } else {
+            v
+        }
+    });
+    let ret = match flags >> 5 {
+        0 => -((le_u64(data, 56) % 4096) as i64),
+        1 => (le_u64(data, 56) % 4096) as i64,
+        _ => le_u64(data, 56) as i64,
+    };
+    let cap = usize::from(le_u32(data, 64) as u16 % 1200);
+    let limit = |v: u32| {
+        if v & 0x8000_0000 != 0 {
+            usize::MAX - (v & 0xff) as usize
+        } else {
+            (v % 5000) as usize
+        }
+    };
+    let opts = Options {
+        string_limit: limit(le_u32(data, 68)),
+        path_limit: limit(le_u32(data, 72)),
+    };
+    let entry = byte(data, 76) % 4;
+    let fuzz_mem = FuzzMemory {
+        bytes: mem_bytes,
+        largest_read: core::cell::Cell::new(0),
+    };
+    let call = Syscall::new(abi, nr, args);
+    check_typed_args(&call);
+
+    let format = |out: &mut dyn fmt::Write| -> fmt::Result {
+        if flags & 2 != 0 {
+            let m = &NoMemory;
+            match entry {
+                0 => write_call(out, &call, m, &opts),
+                1 => write_call_done(out, &call, ret, m, &opts),
+                2 => write_result(out, &call, ret, m, &opts),
+                _ => write_line(out, &call, ret, m, &opts),
+            }
+        } else {
+            let m = &fuzz_mem;
+            match entry {
+                0 => write_call(out, &call, m, &opts),
+                1 => write_call_done(out, &call, ret, m, &opts),
+                2 => write_result(out, &call, ret, m, &opts),
+                _ => write_line(out, &call, ret, m, &opts),
+            }
+        }
+    };
+    let mut full = Unbounded(String::new());
+    format(&mut full).expect("the formatter fails only when its output does");
+    let full = full.0;
+    let mut again = Unbounded(String::new());
+    format(&mut again).unwrap();
+    assert_eq!(full, again.0, "formatting is not deterministic");
+
+    // Shape.
+    match entry {
+        2 => assert!(full.starts_with(" = "), "{full:?}"),
+        _ => {
+            let name = call.name();
+            assert!(
+                name.is_some_and(|n| full.starts_with(n))
+                    || full.starts_with("syscall_0x")
+                    || full.starts_with(call.canonical().map_or("-", |c| c.name())),
+                "{full:?} does not start with the call's name {name:?}"
+            );
+            assert!(full.contains('('), "{full:?}");
+        }
+    }
+    if entry == 3 {
+        assert!(full.ends_with('\n') && full.contains(" = "), "{full:?}");
+    }
+
+    // Bounded.
+    let mut storage = vec![0xa5u8; cap + 16];
+    let (buf, guard) = storage.split_at_mut(cap);
+    let mut out = FixedBuf::new(buf);
+    let r = format(&mut out);
+    let want = char_prefix(&full, cap);
+    assert!(out.len() <= cap && out.len() <= out.capacity());
+    assert_eq!(out.capacity(), cap);
+    assert!(core::str::from_utf8(out.as_bytes()).is_ok());
+    assert_eq!(
+        out.as_str(),
+        want,
+        "bounded output is not a prefix of the full one"
+    );
+    assert_eq!(out.is_truncated(), full.len() > cap, "truncation flag");
+    assert_eq!(
+        r.is_err(),
+        out.is_truncated(),
+        "error without truncation, or the reverse"
+    );
+    assert_eq!(out.is_empty(), want.is_empty());
+    assert!(guard.iter().all(|&b| b == 0xa5), "wrote past the buffer");
+}
+
+fn check_typed_args(call: &Syscall) {
+    use sigsys::args::{canonical_args, typed_args};
+    let canonical = canonical_args(call);
+    if call.abi != Abi::I386 {
+        assert_eq!(canonical, call.args);
+    }
+    match typed_args(call) {
+        None => assert!(
+            call.canonical().is_none()
+                || sigsys::args::signature(call.canonical().unwrap()).is_none()
+        ),
+        Some(t) => {
+            assert_eq!(Some(t.sysno), call.canonical());
+            assert_eq!(t.raw, canonical);
+            let sig = sigsys::args::signature(t.sysno).expect("typed calls have a signature");
+            assert_eq!(t.signature, sig);
+            assert_eq!(t.args().len(), sig.args.len());
+            assert!(t.args().len() <= 6);
+            for (i, a) in t.args().iter().enumerate() {
+                assert_eq!(t.arg(i), Some(*a));
+            }
+            assert_eq!(t.arg(t.args().len()), None);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Seeds
 // ---------------------------------------------------------------------------------------
 
@@ -1223,6 +1440,47 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
             s.extend_from_slice(&0xfffu64.to_le_bytes());
             s.extend_from_slice(&0x30u64.to_le_bytes());
             v.push(s);
+            v
+        }
+        "format" => {
+            let mut v = Vec::new();
+            let path = b"/etc/passwd\0";
+            // (abi, flags, nr, pointer mask, args, entry): openat with a path, read with a
+            // buffer, write, an i386 and an unknown call, each at a few buffer sizes.
+            let calls: [(u8, u8, u32, u8, [u64; 6], u8); 6] = [
+                (
+                    0,
+                    0,
+                    257,
+                    0b10,
+                    [(-100i64) as u64, 0, 0o2000000, 0, 0, 0],
+                    3,
+                ),
+                (0, 1 << 5, 0, 0b10, [3, 0, 4096, 0, 0, 0], 1),
+                (0, 1 << 5, 1, 0b10, [1, 0, 12, 0, 0, 0], 0),
+                (1, 2 << 5, 5, 0b1, [0, 0, 0, 0, 0, 0], 3),
+                (0, 1 | (2 << 5), 0x1f3, 0, [1, 2, 3, 4, 5, 6], 3),
+                (2, 0, 2, 0b1, [0, 0o644, 0, 0, 0, 0], 2),
+            ];
+            for (i, (abi, flags, nr, mask, args, entry)) in calls.into_iter().enumerate() {
+                let mut s = vec![0u8; FORMAT_HEADER];
+                s[0] = abi;
+                s[1] = flags;
+                s[2..6].copy_from_slice(&nr.to_le_bytes());
+                s[6] = mask;
+                for (j, a) in args.iter().enumerate() {
+                    s[8 + 8 * j..16 + 8 * j].copy_from_slice(&a.to_le_bytes());
+                }
+                s[56..64].copy_from_slice(&(i as u64 * 3).to_le_bytes());
+                let cap: u32 = [512, 8, 40, 0, 1199, 100][i];
+                s[64..68].copy_from_slice(&cap.to_le_bytes());
+                s[68..72].copy_from_slice(&32u32.to_le_bytes());
+                s[72..76].copy_from_slice(&4096u32.to_le_bytes());
+                s[76] = entry;
+                s.extend_from_slice(path);
+                s.extend_from_slice("caf\u{e9} \u{1f980}\n".as_bytes());
+                v.push(s);
+            }
             v
         }
         _ => Vec::new(),

@@ -1,0 +1,397 @@
+//! Benchmarks of the SIGSYS handler hot path, in one binary (`cargo bench --bench handler`).
+//!
+//! - `in_process/*`: the crate's functions on a synthetic but valid context (no signal).
+//! - `round_trip/*`: a trapped `getppid` from user code back to user code, through the real
+//!   kernel: native, seccomp and SUD, with a bare libc-only handler (the floor) and with
+//!   sigsys handlers that emulate, pass through or restart.
+//!
+//! Kernel state only accumulates where it can be undone: SUD is armed and disarmed on the
+//! main thread of this process; the seccomp groups run in a re-exec of this binary
+//! (`SIGSYS_BENCH_CHILD=seccomp`), since a filter is irreversible. At the end the parent
+//! prints a Markdown table of medians and ratios to the floor (see `BENCHMARKS.md`).
+
+use std::arch::asm;
+use std::hint::black_box;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use sigsys::install::{self, KernelSigaction, HANDLER_FLAGS};
+use sigsys::sud::{self, Selector};
+use sigsys::{filter, gate, Abi, Syscall, Trap};
+use syscalls::x86_64::Sysno;
+
+const CHILD_ENV: &str = "SIGSYS_BENCH_CHILD";
+const GETPPID: u64 = 110;
+/// The argument tag that lets a restarted call through the seccomp filter (in R9).
+const TAG: u64 = 0x5157_5359;
+
+static SELECTOR: Selector = Selector::new();
+
+/// `syscall` bytes, so that a synthetic context's call address is just past a real
+/// instruction (restart reads them).
+#[used]
+static SYSCALL_INSN: [u8; 2] = [0x0f, 0x05];
+
+fn criterion() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(700))
+        .measurement_time(Duration::from_secs(3))
+        .without_plots()
+        .configure_from_args()
+}
+
+fn main() {
+    let mut c = criterion();
+    match std::env::var(CHILD_ENV).as_deref() {
+        Ok("seccomp") => {
+            round_trip_seccomp(&mut c);
+            c.final_summary();
+        }
+        Ok(other) => panic!("unknown {CHILD_ENV}={other}"),
+        Err(_) => {
+            in_process(&mut c);
+            round_trip_native_and_sud(&mut c);
+            c.final_summary();
+            let exe = std::env::current_exe().expect("bench binary path");
+            let status = Command::new(exe)
+                .args(std::env::args_os().skip(1))
+                .env(CHILD_ENV, "seccomp")
+                .status()
+                .expect("spawn the seccomp child");
+            assert!(status.success(), "seccomp child failed: {status:?}");
+            print_summary();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// In-process: the crate's functions on a synthetic context
+// ---------------------------------------------------------------------------------------
+
+/// A siginfo and context as the kernel delivers them for a seccomp-trapped x86_64
+/// `getppid` whose `syscall` instruction is `SYSCALL_INSN`.
+fn synthetic() -> (libc::siginfo_t, Box<libc::ucontext_t>) {
+    let call_addr = black_box(SYSCALL_INSN.as_ptr()) as u64 + 2;
+    let info = sigsys::SigsysInfo {
+        cause: sigsys::Cause::Seccomp { ret_data: 0 },
+        call_addr,
+        syscall: GETPPID as i32,
+        abi: Abi::X86_64,
+    }
+    .to_siginfo();
+    // SAFETY: ucontext_t is plain data; all zeroes is a valid value.
+    let mut ctx: Box<libc::ucontext_t> = Box::new(unsafe { std::mem::zeroed() });
+    let g = &mut ctx.uc_mcontext.gregs;
+    g[libc::REG_RAX as usize] = GETPPID as i64;
+    g[libc::REG_RIP as usize] = call_addr as i64;
+    g[libc::REG_RDI as usize] = 1;
+    g[libc::REG_RSI as usize] = 2;
+    (info, ctx)
+}
+
+fn fold(call: &Syscall) -> u64 {
+    call.args
+        .iter()
+        .fold(u64::from(call.nr) ^ call.abi as u64, |a, &x| a ^ x)
+}
+
+fn in_process(c: &mut Criterion) {
+    let (info, mut ctx) = synthetic();
+    let mut g = c.benchmark_group("in_process");
+    // Decode and consume every field of the call (folded into one word, so that nothing is
+    // optimised away and no large value goes through `black_box`).
+    g.bench_function("decode", |b| {
+        b.iter(|| {
+            let trap = Trap::new(black_box(&info), &mut ctx);
+            black_box(trap.map_or(0, |t| fold(&t.syscall())))
+        })
+    });
+    g.bench_function("decode_sysno", |b| {
+        b.iter(|| {
+            let trap = Trap::new(black_box(&info), &mut ctx);
+            black_box(trap.map_or((None, 0), |t| {
+                let call = t.syscall();
+                (call.canonical(), call.name().map_or(0, str::len))
+            }))
+        })
+    });
+    g.bench_function("decode_emulate", |b| {
+        b.iter(|| {
+            // Emulating wrote RAX: put the number back (one store).
+            ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = GETPPID as i64;
+            if let Ok(mut trap) = Trap::new(black_box(&info), &mut ctx) {
+                if trap.syscall().is(Sysno::getppid) {
+                    trap.set_return(1);
+                }
+            }
+        })
+    });
+    {
+        let (info, mut ctx) = synthetic();
+        let mut trap = Trap::new(&info, &mut ctx).expect("valid synthetic context");
+        g.bench_function("set_result", |b| {
+            b.iter(|| trap.set_result(black_box(Ok(1))))
+        });
+        let call_addr = trap.call_addr() as i64;
+        g.bench_function("restart", |b| {
+            b.iter(|| {
+                trap.ucontext_mut().uc_mcontext.gregs[libc::REG_RIP as usize] = call_addr;
+                black_box(trap.restart())
+            })
+        });
+        g.bench_function("pass_through_getppid", |b| {
+            b.iter(|| black_box(trap.pass_through()))
+        });
+    }
+    g.bench_function("gate_getppid", |b| {
+        // SAFETY: getppid has no effects.
+        b.iter(|| unsafe { gate::run(black_box(&Syscall::x86_64(Sysno::getppid, [0; 6]))) })
+    });
+    g.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// Round trips through the kernel
+// ---------------------------------------------------------------------------------------
+
+/// `getppid` with a `syscall` instruction of this binary (outside the gate), every argument
+/// register declared clobbered since a restart may rewrite them. R9 is 0: not the tag.
+#[inline(never)]
+fn getppid_raw() -> i64 {
+    let ret: i64;
+    // SAFETY: getppid has no effects; the handlers under test only emulate or re-run it.
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") GETPPID as i64 => ret,
+            inout("rdi") 0u64 => _, inout("rsi") 0u64 => _, inout("rdx") 0u64 => _,
+            inout("r10") 0u64 => _, inout("r8") 0u64 => _, inout("r9") 0u64 => _,
+            lateout("rcx") _, lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// The floor: a minimal libc-only handler that answers by writing RAX in the context.
+extern "C" fn bare_handler(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let uc = ctx.cast::<libc::ucontext_t>();
+    // SAFETY: the kernel passes a valid context to an SA_SIGINFO handler.
+    unsafe { (*uc).uc_mcontext.gregs[libc::REG_RAX as usize] = 1 };
+}
+
+/// sigsys: decode, and emulate getppid (anything else goes through the gate).
+extern "C" fn emulate_handler(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes these pointers to the handler.
+    let Ok(mut trap) = (unsafe { Trap::from_raw(info, ctx) }) else {
+        return;
+    };
+    if trap.syscall().is(Sysno::getppid) {
+        trap.set_return(1);
+    } else if trap.pass_through().is_err() {
+        trap.set_errno(syscalls::Errno::ENOSYS);
+    }
+}
+
+/// sigsys: decode and run the call for real from the gate.
+extern "C" fn pass_handler(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes these pointers to the handler.
+    let Ok(mut trap) = (unsafe { Trap::from_raw(info, ctx) }) else {
+        return;
+    };
+    if trap.pass_through().is_err() {
+        trap.set_errno(syscalls::Errno::ENOSYS);
+    }
+}
+
+/// sigsys under SUD: re-execute the call with the selector at ALLOW.
+extern "C" fn restart_sud_handler(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes these pointers to the handler.
+    let Ok(mut trap) = (unsafe { Trap::from_raw(info, ctx) }) else {
+        return;
+    };
+    if trap.restart().is_ok() {
+        SELECTOR.allow();
+    } else {
+        trap.set_errno(syscalls::Errno::ENOSYS);
+    }
+}
+
+/// sigsys under seccomp: re-execute the call with the tag the filter lets through.
+extern "C" fn restart_tag_handler(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes these pointers to the handler.
+    let Ok(mut trap) = (unsafe { Trap::from_raw(info, ctx) }) else {
+        return;
+    };
+    let mut call = trap.syscall();
+    call.args[5] = TAG;
+    if trap.restart_with(call).is_err() {
+        trap.set_errno(syscalls::Errno::ENOSYS);
+    }
+}
+
+/// Installs `handler` for SIGSYS exactly as `install::install_handler` does (same flags,
+/// the gate's restorer), so that handlers differ only in their bodies.
+fn use_handler(handler: install::Handler) {
+    let action = KernelSigaction {
+        handler: handler as usize as u64,
+        flags: HANDLER_FLAGS,
+        restorer: gate::restorer(),
+        mask: 0,
+    };
+    // SAFETY: every handler of this file is async-signal-safe.
+    unsafe { install::set_action(libc::SIGSYS, &action) }.expect("rt_sigaction");
+}
+
+fn check_answer(expected: i64) {
+    let got = getppid_raw();
+    assert_eq!(got, expected, "the trapped getppid returned {got}");
+}
+
+fn round_trip_native_and_sud(c: &mut Criterion) {
+    let ppid = i64::from(std::os::unix::process::parent_id());
+    let mut g = c.benchmark_group("round_trip");
+    g.bench_function("native_getppid", |b| b.iter(getppid_raw));
+
+    // SAFETY: SELECTOR is a static; SUD is disarmed below before anything else runs.
+    if unsafe { sud::arm(&SELECTOR) }.is_err() {
+        eprintln!("round_trip: no Syscall User Dispatch on this kernel; SUD rows skipped");
+        g.finish();
+        return;
+    }
+    g.bench_function("sud_allow_getppid", |b| b.iter(getppid_raw));
+    let blocked = |b: &mut criterion::Bencher| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            SELECTOR.block();
+            for _ in 0..iters {
+                black_box(getppid_raw());
+            }
+            SELECTOR.allow();
+            start.elapsed()
+        })
+    };
+    use_handler(bare_handler);
+    SELECTOR.block();
+    check_answer(1);
+    SELECTOR.allow();
+    g.bench_function("sud_bare_handler", blocked);
+    use_handler(emulate_handler);
+    SELECTOR.block();
+    check_answer(1);
+    SELECTOR.allow();
+    g.bench_function("sud_sigsys_emulate", blocked);
+    use_handler(restart_sud_handler);
+    SELECTOR.block();
+    check_answer(ppid);
+    SELECTOR.allow();
+    g.bench_function("sud_sigsys_restart", |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                SELECTOR.block();
+                black_box(getppid_raw());
+            }
+            SELECTOR.allow();
+            start.elapsed()
+        })
+    });
+    sud::disarm().expect("disarm SUD");
+    g.finish();
+}
+
+/// gate prefix; getppid traps unless R9 carries the tag; everything else is allowed.
+fn seccomp_filter() -> Vec<libc::sock_filter> {
+    use libc::{BPF_ABS, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_W};
+    let mut prog = filter::gate_prefix().to_vec();
+    prog.extend([
+        filter::load_nr(),
+        filter::jump(BPF_JMP | BPF_JEQ | BPF_K, GETPPID as u32, 0, 3),
+        filter::stmt(BPF_LD | BPF_W | BPF_ABS, 16 + 8 * 5), // low half of args[5]
+        filter::jump(BPF_JMP | BPF_JEQ | BPF_K, TAG as u32, 1, 0),
+        filter::ret(libc::SECCOMP_RET_TRAP),
+        filter::ret(libc::SECCOMP_RET_ALLOW),
+    ]);
+    prog
+}
+
+fn round_trip_seccomp(c: &mut Criterion) {
+    let ppid = i64::from(std::os::unix::process::parent_id());
+    use_handler(bare_handler);
+    // SAFETY: this process is the seccomp child: the filter traps only untagged getppid,
+    // which every handler below answers.
+    unsafe { filter::install(&seccomp_filter(), 0) }.expect("install the seccomp filter");
+    let mut g = c.benchmark_group("round_trip");
+    let run = |g: &mut criterion::BenchmarkGroup<'_, _>, name: &str, expect: i64| {
+        check_answer(expect);
+        g.bench_function(name, |b| b.iter(getppid_raw));
+    };
+    run(&mut g, "seccomp_bare_handler", 1);
+    use_handler(emulate_handler);
+    run(&mut g, "seccomp_sigsys_emulate", 1);
+    use_handler(pass_handler);
+    run(&mut g, "seccomp_sigsys_pass_through", ppid);
+    use_handler(restart_tag_handler);
+    run(&mut g, "seccomp_sigsys_restart_tag", ppid);
+    g.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// Summary
+// ---------------------------------------------------------------------------------------
+
+fn criterion_dir() -> std::path::PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return home.into();
+    }
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(t) => std::path::PathBuf::from(t).join("criterion"),
+        None => "target/criterion".into(),
+    }
+}
+
+/// The median point estimate (ns) of `group/name` from criterion's `estimates.json`.
+fn median_ns(group: &str, name: &str) -> Option<f64> {
+    let path = criterion_dir()
+        .join(group)
+        .join(name)
+        .join("new")
+        .join("estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let median = &text[text.find("\"median\"")?..];
+    let pe = &median[median.find("\"point_estimate\":")? + "\"point_estimate\":".len()..];
+    let end = pe.find([',', '}'])?;
+    pe[..end].trim().parse().ok()
+}
+
+fn print_summary() {
+    let floor = median_ns("round_trip", "seccomp_bare_handler");
+    println!("\n| path | ns/call (median) | ratio to floor |\n|---|---:|---:|");
+    let rows = [
+        ("in_process", "decode"),
+        ("in_process", "decode_sysno"),
+        ("in_process", "decode_emulate"),
+        ("in_process", "set_result"),
+        ("in_process", "restart"),
+        ("in_process", "pass_through_getppid"),
+        ("in_process", "gate_getppid"),
+        ("round_trip", "native_getppid"),
+        ("round_trip", "sud_allow_getppid"),
+        ("round_trip", "seccomp_bare_handler"),
+        ("round_trip", "seccomp_sigsys_emulate"),
+        ("round_trip", "seccomp_sigsys_pass_through"),
+        ("round_trip", "seccomp_sigsys_restart_tag"),
+        ("round_trip", "sud_bare_handler"),
+        ("round_trip", "sud_sigsys_emulate"),
+        ("round_trip", "sud_sigsys_restart"),
+    ];
+    for (group, name) in rows {
+        let Some(ns) = median_ns(group, name) else {
+            continue;
+        };
+        let ratio = floor.map_or(String::from("-"), |f| format!("{:.3}", ns / f));
+        println!("| {group}/{name} | {ns:.1} | {ratio} |");
+    }
+}
