@@ -43,11 +43,12 @@ use syscalls::x86_64::Sysno;
 use crate::abi::Abi;
 use crate::flags::{
     AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, CloneFlags,
-    EpollFlags, EpollOp, EventfdFlags, FcntlCmd, FdCreateFlags, FutexOp, GrndFlags, InotifyFlags,
-    Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags, MremapFlags, MsgFlags, MsyncFlags,
-    OFlags, PrctlOption, PrioWhich, ProtFlags, RenameFlags, Rlimit, ShutdownHow, SigHow, Signal,
-    SignalfdFlags, SockFlags, SockType, StraceEnum, StraceFlags, TimerFlags, TimerfdFlags,
-    UmountFlags, UnshareFlags, WaitFlags, Whence,
+    EpollFlags, EpollOp, EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, FutexOp,
+    GrndFlags, InotifyFlags, ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags,
+    MremapFlags, MsgFlags, MsyncFlags, OFlags, PrctlOption, PrioWhich, ProtFlags, RenameFlags,
+    Rlimit, RusageWho, ShutdownHow, SigHow, Signal, SignalfdFlags, SockFlags, SockLevel, SockType,
+    StraceEnum, StraceFlags, TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags,
+    Whence,
 };
 use crate::syscall::Syscall;
 
@@ -146,6 +147,20 @@ pub enum StructType {
     EpollEvent,
     /// `fd_set` for descriptors below `Len`.
     FdSet,
+    /// A `wait` status (`[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]`).
+    WaitStatus,
+    /// `struct linux_dirent[]` of `Len` bytes (`/* 5 entries */`).
+    Dirents,
+    /// `struct linux_dirent64[]` of `Len` bytes.
+    Dirents64,
+    /// `stack_t` of `sigaltstack`.
+    StackT,
+    /// A CPU mask of `Len` bytes (`[0 1]`).
+    CpuSet,
+    /// `struct msghdr`.
+    Msghdr,
+    /// A socket option value (`[1]` for an `int`); its length is `Len`.
+    SockOptVal,
     /// A struct the formatter prints by address; the C type name is given.
     Opaque(&'static str),
 }
@@ -182,6 +197,13 @@ impl StructType {
             StructType::EnvArray => "char *[] (environment)",
             StructType::EpollEvent => "struct epoll_event[]",
             StructType::FdSet => "fd_set",
+            StructType::WaitStatus => "int (wait status)",
+            StructType::Dirents => "struct linux_dirent[]",
+            StructType::Dirents64 => "struct linux_dirent64[]",
+            StructType::StackT => "stack_t",
+            StructType::CpuSet => "cpu_set_t",
+            StructType::Msghdr => "struct msghdr",
+            StructType::SockOptVal => "socket option value",
             StructType::Opaque(name) => name,
         }
     }
@@ -329,6 +351,18 @@ pub enum Kind {
     Rlimit,
     /// `ARCH_*` of `arch_prctl`.
     ArchPrctlCode,
+    /// `ITIMER_*`.
+    ItimerWhich,
+    /// `RUSAGE_*`.
+    RusageWho,
+    /// `LOCK_*` of `flock`.
+    FlockOp,
+    /// `POSIX_FADV_*`.
+    Fadvice,
+    /// `SOL_*` socket option level.
+    SockLevel,
+    /// A socket option name (`SO_*` at `SOL_SOCKET`, a number at other levels).
+    SockOptName,
     /// An `ioctl` request number.
     IoctlRequest,
     /// A struct or array by address.
@@ -569,6 +603,18 @@ pub enum Arg {
     Rlimit(Rlimit),
     /// `arch_prctl` code.
     ArchPrctlCode(ArchPrctlCode),
+    /// Interval timer.
+    ItimerWhich(ItimerWhich),
+    /// `getrusage` who.
+    RusageWho(RusageWho),
+    /// `flock` operation.
+    FlockOp(FlockOp),
+    /// `fadvise64` advice.
+    Fadvice(Fadvice),
+    /// Socket option level.
+    SockLevel(SockLevel),
+    /// Socket option name (meaning depends on the level).
+    SockOptName(u32),
     /// `ioctl` request number.
     IoctlRequest(u32),
     /// A struct or array by address.
@@ -809,6 +855,12 @@ fn value(kind: Kind, raw: &[u64; 6], i: u8, narrow: bool) -> Arg {
         Kind::PrioWhich => Arg::PrioWhich(PrioWhich::from_raw(v)),
         Kind::Rlimit => Arg::Rlimit(Rlimit::from_raw(v)),
         Kind::ArchPrctlCode => Arg::ArchPrctlCode(ArchPrctlCode::from_raw(v)),
+        Kind::ItimerWhich => Arg::ItimerWhich(ItimerWhich::from_raw(v)),
+        Kind::RusageWho => Arg::RusageWho(RusageWho::from_raw(v)),
+        Kind::FlockOp => Arg::FlockOp(FlockOp::from_raw(v)),
+        Kind::Fadvice => Arg::Fadvice(Fadvice::from_raw(v)),
+        Kind::SockLevel => Arg::SockLevel(SockLevel::from_raw(v)),
+        Kind::SockOptName => Arg::SockOptName(v as u32),
         Kind::IoctlRequest => Arg::IoctlRequest(v as u32),
         Kind::Struct { ty, dir, len } => Arg::Struct(StructArg {
             ty,
@@ -907,16 +959,6 @@ const SIGINFO_IN: Kind = oi("siginfo_t");
 const SIGINFO_OUT: Kind = oo("siginfo_t");
 const SIGEVENT: Kind = oi("struct sigevent");
 const SCHED_PARAM: Kind = oi("struct sched_param");
-const DIRENTS: Kind = st(
-    StructType::Opaque("struct linux_dirent[]"),
-    Dir::Out,
-    Len::Arg(2),
-);
-const DIRENTS64: Kind = st(
-    StructType::Opaque("struct linux_dirent64[]"),
-    Dir::Out,
-    Len::Arg(2),
-);
 const POLLFD: Kind = st(StructType::Pollfd, Dir::InOut, Len::Arg(1));
 const RLIM_IN: Kind = si(StructType::Rlimit);
 const RLIM_OUT: Kind = so(StructType::Rlimit);
@@ -999,9 +1041,9 @@ signatures! {
     dup2(FD, FD);
     pause();
     nanosleep(TS, TS_OUT);
-    getitimer(I, so(T::Itimerval));
+    getitimer(Kind::ItimerWhich, so(T::Itimerval));
     alarm(U);
-    setitimer(I, si(T::Itimerval), so(T::Itimerval));
+    setitimer(Kind::ItimerWhich, si(T::Itimerval), so(T::Itimerval));
     getpid();
     sendfile(FD, FD, OFFREF, SZ);
     socket(Kind::AddressFamily, Kind::SockType, Kind::Protocol);
@@ -1009,22 +1051,22 @@ signatures! {
     accept(FD, addr_out(2), INTREF_IO);
     sendto(FD, ib(2), SZ, Kind::MsgFlags, addr_in(5), U);
     recvfrom(FD, ob(2), SZ, Kind::MsgFlags, addr_out(5), INTREF_IO);
-    sendmsg(FD, oi("struct msghdr"), Kind::MsgFlags);
-    recvmsg(FD, oio("struct msghdr"), Kind::MsgFlags);
+    sendmsg(FD, si(T::Msghdr), Kind::MsgFlags);
+    recvmsg(FD, so(T::Msghdr), Kind::MsgFlags);
     shutdown(FD, Kind::ShutdownHow);
     bind(FD, addr_in(2), U);
     listen(FD, I);
     getsockname(FD, addr_out(2), INTREF_IO);
     getpeername(FD, addr_out(2), INTREF_IO);
     socketpair(Kind::AddressFamily, Kind::SockType, Kind::Protocol, so(T::FdPair));
-    setsockopt(FD, I, I, ib(4), U);
-    getsockopt(FD, I, I, PTR, INTREF_IO);
+    setsockopt(FD, Kind::SockLevel, Kind::SockOptName, st(T::SockOptVal, Dir::In, Len::Arg(4)), U);
+    getsockopt(FD, Kind::SockLevel, Kind::SockOptName, st(T::SockOptVal, Dir::Out, Len::ArgPtr(4)), INTREF_IO);
     clone(Kind::CloneFlags, PTR, PTR, PTR, X);
     fork();
     vfork();
     execve(P, ARGV, ENVP);
     exit(I) -> NoReturn;
-    wait4(PID, oo("int (wait status)"), Kind::WaitFlags, RUSAGE);
+    wait4(PID, so(T::WaitStatus), Kind::WaitFlags, RUSAGE);
     kill(PID, SIG);
     uname(so(T::Utsname));
     semget(X, I, X);
@@ -1036,12 +1078,12 @@ signatures! {
     msgrcv(I, oo("struct msgbuf"), SZ, I, X);
     msgctl(I, I, oio("struct msqid_ds"));
     fcntl(FD, Kind::FcntlCmd, Kind::FcntlArg);
-    flock(FD, I);
+    flock(FD, Kind::FlockOp);
     fsync(FD);
     fdatasync(FD);
     truncate(P, OFF);
     ftruncate(FD, OFF);
-    getdents(FD, DIRENTS, U);
+    getdents(FD, st(T::Dirents, Dir::Out, Len::Ret), U);
     getcwd(Kind::OutStr, SZ);
     chdir(P);
     fchdir(FD);
@@ -1061,7 +1103,7 @@ signatures! {
     umask(MODE) -> Octal;
     gettimeofday(TV_OUT, oo("struct timezone"));
     getrlimit(Kind::Rlimit, RLIM_OUT);
-    getrusage(I, RUSAGE);
+    getrusage(Kind::RusageWho, RUSAGE);
     sysinfo(oo("struct sysinfo"));
     times(oo("struct tms"));
     ptrace(I, PID, PTR, PTR);
@@ -1094,7 +1136,7 @@ signatures! {
     rt_sigtimedwait(sigset_in(3), SIGINFO_OUT, TS, SZ);
     rt_sigqueueinfo(PID, SIG, SIGINFO_IN);
     rt_sigsuspend(sigset_in(1), SZ);
-    sigaltstack(oi("stack_t"), oo("stack_t"));
+    sigaltstack(si(T::StackT), so(T::StackT));
     utime(P, oi("struct utimbuf"));
     mknod(P, Kind::FileMode, Kind::Dev);
     uselib(P);
@@ -1166,8 +1208,8 @@ signatures! {
     tkill(PID, SIG);
     time(oo("time_t"));
     futex(PTR, Kind::FutexOp, I, TS, PTR, I);
-    sched_setaffinity(PID, SZ, st(T::Opaque("cpu_set_t"), Dir::In, Len::Arg(1)));
-    sched_getaffinity(PID, SZ, st(T::Opaque("cpu_set_t"), Dir::Out, Len::Ret));
+    sched_setaffinity(PID, SZ, st(T::CpuSet, Dir::In, Len::Arg(1)));
+    sched_getaffinity(PID, SZ, st(T::CpuSet, Dir::Out, Len::Ret));
     set_thread_area(oio("struct user_desc"));
     io_setup(U, oo("aio_context_t"));
     io_destroy(X);
@@ -1180,11 +1222,11 @@ signatures! {
     epoll_ctl_old(X, X, X, X);
     epoll_wait_old(X, X, X);
     remap_file_pages(PTR, SZ, Kind::Prot, SZ, X);
-    getdents64(FD, DIRENTS64, U);
+    getdents64(FD, st(T::Dirents64, Dir::Out, Len::Ret), U);
     set_tid_address(PTR);
     restart_syscall();
     semtimedop(I, oi("struct sembuf[]"), U, TS);
-    fadvise64(FD, OFF, SZ, I);
+    fadvise64(FD, OFF, SZ, Kind::Fadvice);
     timer_create(CLK, SIGEVENT, INTREF);
     timer_settime(I, Kind::TimerFlags, ITS, ITS_OUT);
     timer_gettime(I, ITS_OUT);

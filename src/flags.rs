@@ -717,6 +717,32 @@ strace_flags! {
     flags { TIMER_ABSTIME = 1 }
 }
 
+strace_flags! {
+    /// `flock` operations.
+    ///
+    /// ```
+    /// use sigsys::flags::FlockOp;
+    /// assert_eq!((FlockOp::LOCK_EX | FlockOp::LOCK_NB).bits(), 6);
+    /// ```
+    pub struct FlockOp: u32;
+    zero = None;
+    field(0) {}
+    flags { LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8, LOCK_MAND = 32 }
+}
+
+strace_flags! {
+    /// `stack_t` flags of `sigaltstack`.
+    ///
+    /// ```
+    /// use sigsys::flags::SsFlags;
+    /// assert_eq!(SsFlags::SS_DISABLE.bits(), 2);
+    /// ```
+    pub struct SsFlags: u32;
+    zero = None;
+    field(0) {}
+    flags { SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 0x8000_0000 }
+}
+
 /// The names of an enumerated argument, and how strace prints an unknown value.
 ///
 /// # Examples
@@ -1106,6 +1132,92 @@ strace_enum! {
         IPPROTO_PIM = 103, IPPROTO_COMP = 108, IPPROTO_L2TP = 115, IPPROTO_SCTP = 132,
         IPPROTO_UDPLITE = 136, IPPROTO_MPLS = 137, IPPROTO_ETHERNET = 143,
         IPPROTO_RAW = 255, IPPROTO_MPTCP = 262,
+    }
+}
+
+strace_enum! {
+    /// Interval timers (`ITIMER_*`).
+    ///
+    /// ```
+    /// use sigsys::flags::ItimerWhich;
+    /// assert_eq!(ItimerWhich::ITIMER_PROF.0, 2);
+    /// ```
+    pub struct ItimerWhich(u32);
+    prefix = "ITIMER_", decimal = false;
+    { ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2 }
+}
+
+strace_enum! {
+    /// `getrusage` who (`RUSAGE_*`; `RUSAGE_CHILDREN` is -1).
+    ///
+    /// ```
+    /// use sigsys::flags::RusageWho;
+    /// assert_eq!(RusageWho::RUSAGE_CHILDREN.0, u32::MAX);
+    /// ```
+    pub struct RusageWho(u32);
+    prefix = "RUSAGE_", decimal = false;
+    { RUSAGE_SELF = 0, RUSAGE_CHILDREN = u32::MAX, RUSAGE_THREAD = 1 }
+}
+
+strace_enum! {
+    /// `fadvise64` advice (`POSIX_FADV_*`).
+    ///
+    /// ```
+    /// use sigsys::flags::Fadvice;
+    /// assert_eq!(Fadvice::POSIX_FADV_DONTNEED.0, 4);
+    /// ```
+    pub struct Fadvice(u32);
+    prefix = "POSIX_FADV_", decimal = false;
+    {
+        POSIX_FADV_NORMAL = 0, POSIX_FADV_RANDOM = 1, POSIX_FADV_SEQUENTIAL = 2,
+        POSIX_FADV_WILLNEED = 3, POSIX_FADV_DONTNEED = 4, POSIX_FADV_NOREUSE = 5,
+    }
+}
+
+strace_enum! {
+    /// Socket option levels (`SOL_*`).
+    ///
+    /// ```
+    /// use sigsys::flags::SockLevel;
+    /// assert_eq!(SockLevel::SOL_SOCKET.0, 1);
+    /// ```
+    pub struct SockLevel(u32);
+    prefix = "SOL_", decimal = false;
+    {
+        SOL_IP = 0, SOL_SOCKET = 1, SOL_TCP = 6, SOL_UDP = 17, SOL_IPV6 = 41,
+        SOL_ICMPV6 = 58, SOL_SCTP = 132, SOL_RAW = 255, SOL_NETLINK = 270,
+        SOL_PACKET = 263, SOL_TLS = 282, SOL_XDP = 283, SOL_MPTCP = 284,
+    }
+}
+
+strace_enum! {
+    /// `SOL_SOCKET` option names (`SO_*`).
+    ///
+    /// ```
+    /// use sigsys::flags::SockOpt;
+    /// assert_eq!(SockOpt::SO_REUSEADDR.0, 2);
+    /// ```
+    pub struct SockOpt(u32);
+    prefix = "SO_", decimal = false;
+    {
+        SO_DEBUG = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_DONTROUTE = 5,
+        SO_BROADCAST = 6, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_KEEPALIVE = 9,
+        SO_OOBINLINE = 10, SO_NO_CHECK = 11, SO_PRIORITY = 12, SO_LINGER = 13,
+        SO_BSDCOMPAT = 14, SO_REUSEPORT = 15, SO_PASSCRED = 16, SO_PEERCRED = 17,
+        SO_RCVLOWAT = 18, SO_SNDLOWAT = 19, SO_RCVTIMEO_OLD = 20, SO_SNDTIMEO_OLD = 21,
+        SO_SECURITY_AUTHENTICATION = 22, SO_SECURITY_ENCRYPTION_TRANSPORT = 23,
+        SO_SECURITY_ENCRYPTION_NETWORK = 24, SO_BINDTODEVICE = 25, SO_ATTACH_FILTER = 26,
+        SO_DETACH_FILTER = 27, SO_PEERNAME = 28, SO_TIMESTAMP_OLD = 29, SO_ACCEPTCONN = 30,
+        SO_PEERSEC = 31, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33, SO_PASSSEC = 34,
+        SO_TIMESTAMPNS_OLD = 35, SO_MARK = 36, SO_TIMESTAMPING_OLD = 37, SO_PROTOCOL = 38,
+        SO_DOMAIN = 39, SO_RXQ_OVFL = 40, SO_WIFI_STATUS = 41, SO_PEEK_OFF = 42,
+        SO_NOFCS = 43, SO_LOCK_FILTER = 44, SO_SELECT_ERR_QUEUE = 45, SO_BUSY_POLL = 46,
+        SO_MAX_PACING_RATE = 47, SO_BPF_EXTENSIONS = 48, SO_INCOMING_CPU = 49,
+        SO_ATTACH_BPF = 50, SO_ATTACH_REUSEPORT_CBPF = 51, SO_ATTACH_REUSEPORT_EBPF = 52,
+        SO_CNX_ADVICE = 53, SO_MEMINFO = 55, SO_INCOMING_NAPI_ID = 56, SO_COOKIE = 57,
+        SO_PEERGROUPS = 59, SO_ZEROCOPY = 60, SO_TXTIME = 61, SO_BINDTOIFINDEX = 62,
+        SO_TIMESTAMP_NEW = 63, SO_TIMESTAMPNS_NEW = 64, SO_TIMESTAMPING_NEW = 65,
+        SO_RCVTIMEO_NEW = 66, SO_SNDTIMEO_NEW = 67, SO_DETACH_REUSEPORT_BPF = 68,
     }
 }
 

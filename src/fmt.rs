@@ -65,12 +65,13 @@ use crate::abi::Abi;
 use crate::args::{typed_args, Dir, Kind, Len, Ret, StructType, TypedArgs};
 use crate::flags::{
     AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, CloneFlags,
-    EpollEvents, EpollFlags, EpollOp, EventfdFlags, FcntlCmd, FdCreateFlags, FdFlags, FileType,
-    FutexCmd, FutexOp, GrndFlags, InotifyFlags, IpProto, Madvice, MapFlags, MfdFlags,
-    MlockallFlags, MountFlags, MremapFlags, MsgFlags, MsyncFlags, OFlags, PollEvents, PrctlOption,
-    PrioWhich, ProtFlags, RenameFlags, Rlimit, SaFlags, ShutdownHow, SigHow, Signal, SignalfdFlags,
-    SockFlags, SockType, StraceEnum, StraceFlags, TimerFlags, TimerfdFlags, UmountFlags,
-    UnshareFlags, WaitFlags, Whence,
+    EpollEvents, EpollFlags, EpollOp, EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FdFlags,
+    FileType, FlockOp, FutexCmd, FutexOp, GrndFlags, InotifyFlags, IpProto, ItimerWhich, Madvice,
+    MapFlags, MfdFlags, MlockallFlags, MountFlags, MremapFlags, MsgFlags, MsyncFlags, OFlags,
+    PollEvents, PrctlOption, PrioWhich, ProtFlags, RenameFlags, Rlimit, RusageWho, SaFlags,
+    ShutdownHow, SigHow, Signal, SignalfdFlags, SockFlags, SockLevel, SockOpt, SockType, SsFlags,
+    StraceEnum, StraceFlags, TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags,
+    Whence,
 };
 use crate::mem::Memory;
 use crate::syscall::Syscall;
@@ -824,6 +825,8 @@ struct Ctx<'a, M: Memory + ?Sized> {
     time32: bool,
     /// Offsets are 64-bit although the ABI is i386 (joined from two registers).
     wide_offsets: bool,
+    /// The x86_64 meaning of the call.
+    sysno: Sysno,
 }
 
 impl<M: Memory + ?Sized> Ctx<'_, M> {
@@ -919,6 +922,7 @@ where
         raw: t.raw,
         time32: time32(call),
         wide_offsets: crate::args::joins_offsets(call),
+        sysno: t.sysno,
     };
     for (n, (i, show)) in layout(&t).iter().enumerate() {
         if n > 0 {
@@ -1086,13 +1090,25 @@ where
         Kind::PrioWhich => write_enum::<PrioWhich, W>(out, v),
         Kind::Rlimit => write_enum::<Rlimit, W>(out, v),
         Kind::ArchPrctlCode => write_enum::<ArchPrctlCode, W>(out, v),
+        Kind::ItimerWhich => write_enum::<ItimerWhich, W>(out, v),
+        Kind::RusageWho => match int {
+            -1 => out.write_str("RUSAGE_CHILDREN"),
+            _ => write_enum::<RusageWho, W>(out, v),
+        },
+        Kind::FlockOp => write_flags::<FlockOp, W>(out, v),
+        Kind::Fadvice => write_enum::<Fadvice, W>(out, v),
+        Kind::SockLevel => write_enum::<SockLevel, W>(out, v),
+        Kind::SockOptName => match ctx.raw(1) as u32 {
+            1 => write_enum::<SockOpt, W>(out, v),
+            _ => write!(out, "{}", v as u32),
+        },
         Kind::IoctlRequest => write_ioctl(out, v as u32),
         Kind::Struct { ty, dir, len } => {
             if v == 0 || !ctx.shows(dir) {
                 return write_ptr(out, v);
             }
             let count = ctx.resolve(len);
-            match write_struct(out, ctx, ty, v, count, len != Len::Fixed)? {
+            match write_struct(out, ctx, ty, v, count, len != Len::Fixed, dir)? {
                 true => Ok(()),
                 false => write_ptr(out, v),
             }
@@ -1367,6 +1383,52 @@ fn time_pair_size<M: Memory + ?Sized>(ctx: &Ctx<'_, M>) -> u64 {
     }
 }
 
+fn first16(b: &[u8]) -> [u8; 16] {
+    let mut x = [0u8; 16];
+    if let Some(src) = b.get(..16) {
+        x.copy_from_slice(src);
+    }
+    x
+}
+
+/// A native-endian u64 from an 8-byte slice (0 when the slice is short).
+fn read_le_u64(b: Option<&[u8]>) -> u64 {
+    let mut x = [0u8; 8];
+    if let Some(src) = b.and_then(|b| b.get(..8)) {
+        x.copy_from_slice(src);
+    }
+    u64::from_ne_bytes(x)
+}
+
+/// strace's rendering of a `wait` status.
+fn write_wait_status<W: Write + ?Sized>(out: &mut W, st: u32) -> fmt::Result {
+    let low = st & 0x7f;
+    if low == 0 {
+        write!(
+            out,
+            "[{{WIFEXITED(s) && WEXITSTATUS(s) == {}}}]",
+            (st >> 8) & 0xff
+        )
+    } else if st & 0xff == 0x7f {
+        out.write_str("[{WIFSTOPPED(s) && WSTOPSIG(s) == ")?;
+        Signal(((st >> 8) & 0xff) as i32).write(out, false)?;
+        if st >> 16 != 0 {
+            write!(out, "}} | {:#x}]", st & 0xffff_0000)
+        } else {
+            out.write_str("}]")
+        }
+    } else if st == 0xffff {
+        out.write_str("[{WIFCONTINUED(s)}]")
+    } else {
+        out.write_str("[{WIFSIGNALED(s) && WTERMSIG(s) == ")?;
+        Signal(low as i32).write(out, false)?;
+        if st & 0x80 != 0 {
+            out.write_str(" && WCOREDUMP(s)")?;
+        }
+        out.write_str("}]")
+    }
+}
+
 fn split16(b: [u8; 16]) -> (u64, u64) {
     let [a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7] = b;
     (
@@ -1395,6 +1457,7 @@ fn write_struct<W, M>(
     addr: u64,
     count: u64,
     array: bool,
+    dir: Dir,
 ) -> Result<bool, fmt::Error>
 where
     W: Write + ?Sized,
@@ -1476,18 +1539,27 @@ where
             }
             write_sigset(out, u64::from_ne_bytes(b), bytes.saturating_mul(8))?;
         }
-        StructType::Sigaction if x86_64 => {
-            let Some(b) = read_bytes::<32, M>(ctx.mem, addr) else {
-                return Ok(false);
+        StructType::Sigaction => {
+            let (handler, flags, restorer, mask) = if x86_64 {
+                let Some(b) = read_bytes::<32, M>(ctx.mem, addr) else {
+                    return Ok(false);
+                };
+                let w = |i: usize| read_le_u64(b.get(i..i.saturating_add(8)));
+                (w(0), w(8), w(16), w(24))
+            } else {
+                // compat: u32 handler, flags, restorer, then a 64-bit mask.
+                let Some(b) = read_bytes::<20, M>(ctx.mem, addr) else {
+                    return Ok(false);
+                };
+                let w = |i: usize| {
+                    let mut x = [0u8; 4];
+                    if let Some(src) = b.get(i..i.saturating_add(4)) {
+                        x.copy_from_slice(src);
+                    }
+                    u64::from(u32::from_ne_bytes(x))
+                };
+                (w(0), w(4), w(8), w(12) | (w(16) << 32))
             };
-            let w = |i: usize| {
-                let mut x = [0u8; 8];
-                if let Some(src) = b.get(i..i.saturating_add(8)) {
-                    x.copy_from_slice(src);
-                }
-                u64::from_ne_bytes(x)
-            };
-            let (handler, flags, restorer, mask) = (w(0), w(8), w(16), w(24));
             out.write_str("{sa_handler=")?;
             match handler {
                 0 => out.write_str("SIG_DFL")?,
@@ -1520,15 +1592,39 @@ where
             }
             out.write_str(", ...}")?;
         }
-        StructType::Rlimit if ctx.abi != Abi::I386 => {
-            let Some(b) = read_bytes::<16, M>(ctx.mem, addr) else {
-                return Ok(false);
+        StructType::Rlimit => {
+            let compat = ctx.abi == Abi::I386 && ctx.sysno != Sysno::prlimit64;
+            let (cur, max) = if compat {
+                let Some(b) = read_bytes::<8, M>(ctx.mem, addr) else {
+                    return Ok(false);
+                };
+                let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
+                let widen = |v: u32| {
+                    if v == u32::MAX {
+                        u64::MAX
+                    } else {
+                        u64::from(v)
+                    }
+                };
+                (
+                    widen(u32::from_ne_bytes([a0, a1, a2, a3])),
+                    widen(u32::from_ne_bytes([b0, b1, b2, b3])),
+                )
+            } else {
+                let Some(b) = read_bytes::<16, M>(ctx.mem, addr) else {
+                    return Ok(false);
+                };
+                split16(b)
             };
-            let (cur, max) = split16(b);
+            let inf = if compat {
+                "RLIM_INFINITY"
+            } else {
+                "RLIM64_INFINITY"
+            };
             out.write_str("{rlim_cur=")?;
-            write_rlim(out, cur)?;
+            write_rlim(out, cur, inf)?;
             out.write_str(", rlim_max=")?;
-            write_rlim(out, max)?;
+            write_rlim(out, max, inf)?;
             out.write_char('}')?;
         }
         StructType::Pollfd => {
@@ -1596,7 +1692,7 @@ where
             write!(out, "[{}]", v as i64)?;
         }
         StructType::Iovec | StructType::RemoteIovec => {
-            return write_iovec(out, ctx, addr, count, ty == StructType::Iovec)
+            return write_iovec(out, ctx, addr, count, ty == StructType::Iovec, dir);
         }
         StructType::StrArray => {
             if read_word(ctx, addr).is_none() {
@@ -1684,9 +1780,121 @@ where
             }
             out.write_char(']')?;
         }
-        StructType::Stat | StructType::Sigaction | StructType::Rlimit | StructType::Opaque(_) => {
-            return Ok(false)
+        StructType::WaitStatus => {
+            if ctx.ret_len() == 0 {
+                return Ok(false);
+            }
+            let Some(st) = read_u32(ctx.mem, addr) else {
+                return Ok(false);
+            };
+            write_wait_status(out, st)?;
         }
+        StructType::Dirents | StructType::Dirents64 => {
+            // Entries in the `count` bytes the call filled: `d_reclen` is at offset 16
+            // (64-bit and dirent64 layouts) or 8 (compat linux_dirent).
+            let reclen_at = if ty == StructType::Dirents && ctx.compat() {
+                8
+            } else {
+                16
+            };
+            let mut entries = 0u64;
+            let mut off = 0u64;
+            while off < count && entries < 65536 {
+                let at = addr.wrapping_add(off).wrapping_add(reclen_at);
+                let Some(b) = read_bytes::<2, M>(ctx.mem, at) else {
+                    break;
+                };
+                let reclen = u64::from(u16::from_ne_bytes(b));
+                if reclen == 0 {
+                    break;
+                }
+                entries = entries.saturating_add(1);
+                off = off.saturating_add(reclen);
+            }
+            write!(out, "{addr:#x} /* {entries} entries */")?;
+        }
+        StructType::StackT => {
+            let (sp, flags, size) = if ctx.compat() {
+                let Some(b) = read_bytes::<12, M>(ctx.mem, addr) else {
+                    return Ok(false);
+                };
+                let [a0, a1, a2, a3, f0, f1, f2, f3, s0, s1, s2, s3] = b;
+                (
+                    u64::from(u32::from_ne_bytes([a0, a1, a2, a3])),
+                    u32::from_ne_bytes([f0, f1, f2, f3]),
+                    u64::from(u32::from_ne_bytes([s0, s1, s2, s3])),
+                )
+            } else {
+                let Some(b) = read_bytes::<24, M>(ctx.mem, addr) else {
+                    return Ok(false);
+                };
+                let (sp, rest) = split16(first16(&b));
+                (sp, rest as u32, read_le_u64(b.get(16..24)))
+            };
+            out.write_str("{ss_sp=")?;
+            write_ptr(out, sp)?;
+            out.write_str(", ss_flags=")?;
+            write_flags::<SsFlags, W>(out, u64::from(flags))?;
+            write!(out, ", ss_size={size}}}")?;
+        }
+        StructType::CpuSet => {
+            let bytes = count.min(1024);
+            if bytes == 0 || read_bytes::<1, M>(ctx.mem, addr).is_none() {
+                return Ok(false);
+            }
+            out.write_char('[')?;
+            let mut first = true;
+            for byte in 0..bytes {
+                let Some([b]) = read_bytes::<1, M>(ctx.mem, addr.wrapping_add(byte)) else {
+                    break;
+                };
+                for bit in 0..8u64 {
+                    if b & (1u8 << bit) != 0 {
+                        if !first {
+                            out.write_char(' ')?;
+                        }
+                        write!(out, "{}", byte.saturating_mul(8).saturating_add(bit))?;
+                        first = false;
+                    }
+                }
+            }
+            out.write_char(']')?;
+        }
+        StructType::Msghdr if x86_64 => {
+            let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
+                return Ok(false);
+            };
+            let w = |i: usize| read_le_u64(b.get(i..i.saturating_add(8)));
+            let (name, namelen, iov, iovlen) = (w(0), w(8) as u32, w(16), w(24));
+            let (control, controllen, flags) = (w(32), w(40), w(48) as u32);
+            out.write_str("{msg_name=")?;
+            if name == 0 || namelen == 0 || !write_sockaddr(out, ctx, name, u64::from(namelen))? {
+                write_ptr(out, name)?;
+            }
+            write!(out, ", msg_namelen={namelen}, msg_iov=")?;
+            if iov == 0 || !write_iovec(out, ctx, iov, iovlen, true, dir)? {
+                write_ptr(out, iov)?;
+            }
+            write!(out, ", msg_iovlen={iovlen}")?;
+            if control != 0 && controllen != 0 {
+                out.write_str(", msg_control=")?;
+                write_ptr(out, control)?;
+            }
+            write!(out, ", msg_controllen={controllen}, msg_flags=")?;
+            write_flags::<MsgFlags, W>(out, u64::from(flags))?;
+            out.write_char('}')?;
+        }
+        StructType::SockOptVal => {
+            if count == 4 {
+                let Some(v) = read_u32(ctx.mem, addr) else {
+                    return Ok(false);
+                };
+                write!(out, "[{}]", v as i32)?;
+            } else {
+                write_buf(out, ctx, addr, count)?;
+            }
+        }
+        StructType::Stat | StructType::Msghdr | StructType::Opaque(_) => return Ok(false),
     }
     Ok(true)
 }
@@ -1700,9 +1908,9 @@ fn write_epoll_event<W: Write + ?Sized>(out: &mut W, b: [u8; 12]) -> fmt::Result
     write!(out, ", data={{u32={}, u64={data}}}}}", data as u32)
 }
 
-fn write_rlim<W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
+fn write_rlim<W: Write + ?Sized>(out: &mut W, v: u64, infinity: &str) -> fmt::Result {
     if v == u64::MAX {
-        out.write_str("RLIM64_INFINITY")
+        out.write_str(infinity)
     } else if v > 1024 && v.is_multiple_of(1024) {
         write!(out, "{}*1024", v / 1024)
     } else {
@@ -1826,6 +2034,7 @@ fn write_iovec<W, M>(
     addr: u64,
     count: u64,
     data: bool,
+    dir: Dir,
 ) -> Result<bool, fmt::Error>
 where
     W: Write + ?Sized,
@@ -1837,8 +2046,8 @@ where
         return Ok(false);
     }
     // Bytes of data left to show: the result for output iovecs after the call.
-    let mut left = match ctx.ret {
-        Some(_) if ctx.output_ready() => ctx.ret_len(),
+    let mut left = match dir {
+        Dir::Out if ctx.output_ready() => ctx.ret_len(),
         _ => u64::MAX,
     };
     out.write_char('[')?;
@@ -1896,6 +2105,7 @@ where
                 raw: t.raw,
                 time32: abi == Abi::I386,
                 wide_offsets: false,
+                sysno: t.sysno,
             };
             let (addr, n) = (raw(0), raw(1));
             if read_bytes::<8, M>(ctx.mem, addr).is_none() {
@@ -1946,6 +2156,13 @@ fn special_result<W: Write + ?Sized>(out: &mut W, t: &TypedArgs, ret: i64) -> Op
             FcntlCmd::F_GETFL => Some(hex_flags(out, &OFlags::SPEC)),
             _ => None,
         },
+        Sysno::rt_sigtimedwait if ret > 0 => {
+            let r = write!(out, " = {ret} (").and_then(|()| {
+                Signal(ret as i32).write(out, false)?;
+                out.write_char(')')
+            });
+            Some(r)
+        }
         Sysno::prctl if PrctlOption::from_raw(raw(0)) == PrctlOption::PR_GET_DUMPABLE => {
             let name = match ret {
                 0 => "SUID_DUMP_DISABLE",

@@ -18,8 +18,9 @@
 //! - addresses differ from run to run: every hex number of 5 digits or more
 //!   (`0x[0-9a-f]{5,}`, that is 0x10000 and up: user-space addresses, never the small hex
 //!   values flags and results print) becomes `0xADDR`;
-//! - the process id (the result of the first `getpid()`) becomes `PID` and the parent's
-//!   (the result of `getppid()`) `PPID` wherever they appear as whole numbers.
+//! - the process id (the result of the first `getpid()`) becomes `PID`, the parent's (the
+//!   result of `getppid()`) `PPID` and the forked child's (the result of `clone(`)
+//!   `CHILD`, wherever they appear as whole numbers.
 //!
 //! The intentional differences are listed in [`KNOWN_DIFFERENCES`], each with its reason;
 //! a line that differs and is not listed fails the test, and so does a listed difference
@@ -33,6 +34,7 @@ use std::fs;
 use std::os::fd::IntoRawFd;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use sigsys::fmt::{write_call, write_line, FixedBuf, Options};
 use sigsys::mem::SelfMemory;
@@ -61,11 +63,23 @@ fn main() {
 // ---------------------------------------------------------------------------------------
 // The traced program.
 
+/// The traced process's pid: a forked child passes its calls through but prints nothing
+/// (strace, run without `-f`, does not follow it either).
+static MAIN_PID: AtomicI64 = AtomicI64::new(0);
+
 extern "C" fn on_sigsys(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes these pointers to an SA_SIGINFO handler.
     let Ok(mut trap) = (unsafe { Trap::from_raw(info, ctx) }) else {
         return;
     };
+    // SAFETY: getpid from the gate.
+    let me = unsafe { sigsys::gate::syscall(libc::SYS_getpid as u64, [0; 6]) };
+    if me != MAIN_PID.load(Ordering::Relaxed) {
+        if trap.pass_through().is_err() {
+            trap.set_errno(syscalls::Errno::ENOSYS);
+        }
+        return;
+    }
     let call = trap.syscall();
     let mut storage = [0u8; 2048];
     let mut out = FixedBuf::new(&mut storage);
@@ -85,6 +99,11 @@ extern "C" fn on_sigsys(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c
             -(libc::ENOSYS as i64)
         }
     };
+    // A fork-like clone returns twice, here too: only the parent prints.
+    // SAFETY: getpid from the gate.
+    if unsafe { sigsys::gate::syscall(libc::SYS_getpid as u64, [0; 6]) } != me {
+        return;
+    }
     let _ = write_line(&mut out, &call, ret, &SelfMemory, &opts);
     emit(&out);
 }
@@ -125,6 +144,7 @@ fn child(trapped: bool) {
         let stack: &'static mut [u8] = Box::leak(vec![0u8; 1 << 20].into_boxed_slice());
         // SAFETY: the leaked memory is ours for the life of the process.
         unsafe { install::set_altstack(stack.as_mut_ptr(), stack.len()) }.expect("altstack");
+        MAIN_PID.store(i64::from(std::process::id()), Ordering::Relaxed);
         // SAFETY: the handler only uses the gate, the stack and SelfMemory.
         unsafe { install::install_handler(on_sigsys) }.expect("install handler");
         let mut prog = [filter::ret(libc::SECCOMP_RET_TRAP); filter::GATE_PREFIX_LEN + 1];
@@ -307,6 +327,7 @@ fn normalise(lines: &[String]) -> Vec<String> {
         .collect();
     let pid = result_of(&lines, "getpid()");
     let ppid = result_of(&lines, "getppid()");
+    let child = result_of(&lines, "clone(");
     lines
         .into_iter()
         .map(|mut l| {
@@ -315,6 +336,9 @@ fn normalise(lines: &[String]) -> Vec<String> {
             }
             if let Some(p) = &ppid {
                 l = replace_word(&l, p, "PPID");
+            }
+            if let Some(p) = &child {
+                l = replace_word(&l, p, "CHILD");
             }
             l
         })

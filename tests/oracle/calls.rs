@@ -191,10 +191,33 @@ pub fn run() {
         &ts64,
         &[0u8; 64],
         &[0u8; 8],
+        &[0u8; 32],
+        &[0u8; 16],
     ]);
-    let [path32, text32, ts32, ts64, buf32, tv32] = low[..] else {
+    let [path32, text32, ts32, ts64, buf32, tv32, act32, rlim32] = low[..] else {
         unreachable!()
     };
+    let mut dents = vec![0u8; 4096];
+    let mut cpus = [0u8; 128];
+    let one: i32 = 1;
+    let mut optval: i32 = -1;
+    let mut optlen: u32 = 4;
+    let mut status: i32 = 0;
+    let msg_data = *b"msg";
+    let mut msg_in = [0u8; 8];
+    let msg_iov = [Iovec {
+        base: msg_data.as_ptr() as u64,
+        len: 3,
+    }];
+    let msg_iov_in = [Iovec {
+        base: msg_in.as_mut_ptr() as u64,
+        len: 8,
+    }];
+    let msg = [0u64, 0, msg_iov.as_ptr() as u64, 1, 0, 0, 0];
+    let mut msg_r = [0u64, 0, msg_iov_in.as_ptr() as u64, 1, 0, 0, 0];
+    let usr2: u64 = 1 << (libc::SIGUSR2 - 1);
+    let zero_itv = [0i64; 4];
+    let mut itv = [-1i64; 4];
     let envp = [p(c"A=1"), p(c"B=2"), 0];
 
     use libc::*;
@@ -677,6 +700,92 @@ pub fn run() {
         ],
     );
 
+    // Decoded structs, options and results.
+    let dfd = sc(
+        SYS_openat,
+        [fdcwd, p(c"."), (O_RDONLY | O_DIRECTORY) as u64, 0, 0, 0],
+    ) as u64;
+    sc(
+        SYS_getdents64,
+        [dfd, dents.as_mut_ptr() as u64, 4096, 0, 0, 0],
+    );
+    sc(
+        SYS_getdents64,
+        [dfd, dents.as_mut_ptr() as u64, 4096, 0, 0, 0],
+    );
+    sc(SYS_flock, [dfd, (LOCK_EX | LOCK_NB) as u64, 0, 0, 0, 0]);
+    sc(SYS_flock, [dfd, LOCK_UN as u64, 0, 0, 0, 0]);
+    sc(SYS_close, [dfd, 0, 0, 0, 0, 0]);
+    let f3 = sc(
+        SYS_openat,
+        [fdcwd, p(c"f3"), (O_RDWR | O_CREAT) as u64, 0o600, 0, 0],
+    ) as u64;
+    sc(
+        SYS_fadvise64,
+        [f3, 0, 0, POSIX_FADV_SEQUENTIAL as u64, 0, 0],
+    );
+    sc(SYS_close, [f3, 0, 0, 0, 0, 0]);
+    sc(SYS_unlink, [p(c"f3"), 0, 0, 0, 0, 0]);
+    sc(
+        SYS_sched_getaffinity,
+        [0, 128, cpus.as_mut_ptr() as u64, 0, 0, 0],
+    );
+    sc(
+        SYS_getitimer,
+        [ITIMER_VIRTUAL as u64, am(&mut itv), 0, 0, 0, 0],
+    );
+    sc(
+        SYS_setitimer,
+        [ITIMER_PROF as u64, a(&zero_itv), 0, 0, 0, 0],
+    );
+    sc(
+        SYS_getrlimit,
+        [RLIMIT_STACK as u64, am(&mut rlim), 0, 0, 0, 0],
+    );
+    sc(
+        SYS_socketpair,
+        [
+            AF_UNIX as u64,
+            SOCK_DGRAM as u64,
+            0,
+            sv.as_mut_ptr() as u64,
+            0,
+            0,
+        ],
+    );
+    let (s0, s1) = (sv[0] as u64, sv[1] as u64);
+    sc(
+        SYS_setsockopt,
+        [s0, SOL_SOCKET as u64, SO_PASSCRED as u64, a(&one), 4, 0],
+    );
+    sc(
+        SYS_getsockopt,
+        [
+            s0,
+            SOL_SOCKET as u64,
+            SO_ERROR as u64,
+            am(&mut optval),
+            am(&mut optlen),
+            0,
+        ],
+    );
+    sc(SYS_sendmsg, [s0, a(&msg), 0, 0, 0, 0]);
+    sc(SYS_recvmsg, [s1, am(&mut msg_r), 0, 0, 0, 0]);
+    sc(SYS_close, [s0, 0, 0, 0, 0, 0]);
+    sc(SYS_close, [s1, 0, 0, 0, 0, 0]);
+    sc(SYS_rt_sigprocmask, [SIG_BLOCK as u64, a(&usr2), 0, 8, 0, 0]);
+    sc(SYS_kill, [pid, SIGUSR2 as u64, 0, 0, 0, 0]);
+    sc(SYS_rt_sigtimedwait, [a(&usr2), 0, a(&ts_zero), 8, 0, 0]);
+    sc(
+        SYS_rt_sigprocmask,
+        [SIG_UNBLOCK as u64, a(&usr2), 0, 8, 0, 0],
+    );
+    let child = sc(SYS_clone, [SIGCHLD as u64, 0, 0, 0, 0, 0]);
+    if child == 0 {
+        sc(SYS_exit_group, [7, 0, 0, 0, 0, 0]);
+    }
+    sc(SYS_wait4, [child as u64, am(&mut status), 0, 0, 0, 0]);
+
     // i386 calls through `int $0x80` (numbers of the i386 table).
     int80(20, [0; 6]); // getpid
     int80(24, [0; 6]); // getuid (16-bit ids)
@@ -694,6 +803,8 @@ pub fn run() {
     int80(142, [0, 0, 0, 0, tv32, 0]); // _newselect
     int80(6, [f32, 0, 0, 0, 0, 0]); // close
     int80(10, [path32, 0, 0, 0, 0, 0]); // unlink
+    int80(174, [SIGUSR1 as u32, 0, act32, 8, 0, 0]); // rt_sigaction
+    int80(191, [RLIMIT_STACK, rlim32, 0, 0, 0, 0]); // ugetrlimit
 
     // End.
     sc(SYS_close, [END as u64, 0, 0, 0, 0, 0]);
