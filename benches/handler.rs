@@ -16,7 +16,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
+use sigsys::fmt::{write_line, FixedBuf, Options};
 use sigsys::install::{self, KernelSigaction, HANDLER_FLAGS};
+use sigsys::mem::{Memory, NoMemory, SelfMemory};
 use sigsys::sud::{self, Selector};
 use sigsys::{filter, gate, Abi, Syscall, Trap};
 use syscalls::x86_64::Sysno;
@@ -91,6 +93,15 @@ fn synthetic() -> (libc::siginfo_t, Box<libc::ucontext_t>) {
     (info, ctx)
 }
 
+/// One strace line into a 512-byte stack buffer; returns its length.
+fn format_line(call: &Syscall, ret: i64, mem: &impl Memory) -> usize {
+    let mut storage = [0u8; 512];
+    let mut out = FixedBuf::new(&mut storage);
+    let _ = write_line(&mut out, call, ret, mem, &Options::DEFAULT);
+    black_box(out.as_bytes());
+    out.len()
+}
+
 fn fold(call: &Syscall) -> u64 {
     call.args
         .iter()
@@ -145,6 +156,24 @@ fn in_process(c: &mut Criterion) {
             b.iter(|| black_box(trap.pass_through()))
         });
     }
+    // Formatting a strace line into a 512-byte stack buffer: openat with its path read
+    // through the kernel (SelfMemory: one process_vm_readv per string), and the same with
+    // NoMemory (pointers printed as addresses: the pure formatting cost).
+    let path = b"/etc/ld.so.cache\0";
+    let openat = Syscall::x86_64(
+        Sysno::openat,
+        [(-100i64) as u64, path.as_ptr() as u64, 0o2000000, 0, 0, 0],
+    );
+    g.bench_function("format_line_openat_selfmem", |b| {
+        b.iter(|| format_line(black_box(&openat), 3, &SelfMemory))
+    });
+    g.bench_function("format_line_openat_nomem", |b| {
+        b.iter(|| format_line(black_box(&openat), 3, &NoMemory))
+    });
+    let getppid = Syscall::x86_64(Sysno::getppid, [0; 6]);
+    g.bench_function("format_line_getppid", |b| {
+        b.iter(|| format_line(black_box(&getppid), 1, &NoMemory))
+    });
     g.bench_function("gate_getppid", |b| {
         // SAFETY: getppid has no effects.
         b.iter(|| unsafe { gate::run(black_box(&Syscall::x86_64(Sysno::getppid, [0; 6]))) })
@@ -193,6 +222,16 @@ extern "C" fn emulate_handler(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut l
     } else if trap.pass_through().is_err() {
         trap.set_errno(syscalls::Errno::ENOSYS);
     }
+}
+
+/// sigsys: decode, format the strace line into a 512-byte stack buffer, emulate.
+extern "C" fn format_handler(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes these pointers to the handler.
+    let Ok(mut trap) = (unsafe { Trap::from_raw(info, ctx) }) else {
+        return;
+    };
+    black_box(format_line(&trap.syscall(), 1, &SelfMemory));
+    trap.set_return(1);
 }
 
 /// sigsys: decode and run the call for real from the gate.
@@ -298,8 +337,17 @@ fn round_trip_native_and_sud(c: &mut Criterion) {
             start.elapsed()
         })
     });
-    sud::disarm().expect("disarm SUD");
     g.finish();
+    paired(
+        "SUD",
+        &[
+            ("bare handler (floor)", bare_handler),
+            ("sigsys decode + emulate", emulate_handler),
+            ("sigsys decode + format + emulate", format_handler),
+        ],
+        true,
+    );
+    sud::disarm().expect("disarm SUD");
 }
 
 /// gate prefix; getppid traps unless R9 carries the tag; everything else is allowed.
@@ -331,11 +379,81 @@ fn round_trip_seccomp(c: &mut Criterion) {
     run(&mut g, "seccomp_bare_handler", 1);
     use_handler(emulate_handler);
     run(&mut g, "seccomp_sigsys_emulate", 1);
+    use_handler(format_handler);
+    run(&mut g, "seccomp_sigsys_format_emulate", 1);
     use_handler(pass_handler);
     run(&mut g, "seccomp_sigsys_pass_through", ppid);
     use_handler(restart_tag_handler);
     run(&mut g, "seccomp_sigsys_restart_tag", ppid);
     g.finish();
+    paired(
+        "seccomp",
+        &[
+            ("bare handler (floor)", bare_handler),
+            ("sigsys decode + emulate", emulate_handler),
+            ("sigsys decode + format + emulate", format_handler),
+            ("sigsys pass-through", pass_handler),
+            ("sigsys restart (tag)", restart_tag_handler),
+        ],
+        false,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Paired A/B rounds: ratios that survive background load
+// ---------------------------------------------------------------------------------------
+
+const PAIRED_ROUNDS: usize = 101;
+const PAIRED_CALLS: u32 = 2000;
+
+/// Whether this run measures (not `--test`, not `--list`).
+fn measuring() -> bool {
+    !std::env::args().any(|a| a == "--test" || a == "--list")
+}
+
+/// Alternates the handlers in short rounds (the first is the reference) and prints, for
+/// each, the median ns/call and the median of its per-round ratio to the reference: drift
+/// from other load on the machine hits both sides of each ratio alike.
+fn paired(config: &str, handlers: &[(&str, install::Handler)], block_each: bool) {
+    if !measuring() {
+        return;
+    }
+    let mut ns: Vec<Vec<f64>> = vec![Vec::new(); handlers.len()];
+    for _ in 0..PAIRED_ROUNDS {
+        for (i, (_, h)) in handlers.iter().enumerate() {
+            use_handler(*h);
+            for _ in 0..50 {
+                if block_each {
+                    SELECTOR.block();
+                }
+                black_box(getppid_raw());
+            }
+            let start = Instant::now();
+            for _ in 0..PAIRED_CALLS {
+                if block_each {
+                    SELECTOR.block();
+                }
+                black_box(getppid_raw());
+            }
+            SELECTOR.allow();
+            ns[i].push(start.elapsed().as_nanos() as f64 / f64::from(PAIRED_CALLS));
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let reference = ns[0].clone();
+    for (i, (name, _)) in handlers.iter().enumerate() {
+        let mut ratios: Vec<f64> = ns[i].iter().zip(&reference).map(|(a, b)| a / b).collect();
+        let r = median(&mut ratios);
+        let m = median(&mut ns[i]);
+        println!(
+            "PAIRED | {config} | {name} | {m:.0} | {r:.3} | (median of {PAIRED_ROUNDS} rounds \
+             of {PAIRED_CALLS} calls; ratio to {})",
+            handlers[0].0
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -376,11 +494,15 @@ fn print_summary() {
         ("in_process", "set_result"),
         ("in_process", "restart"),
         ("in_process", "pass_through_getppid"),
+        ("in_process", "format_line_getppid"),
+        ("in_process", "format_line_openat_nomem"),
+        ("in_process", "format_line_openat_selfmem"),
         ("in_process", "gate_getppid"),
         ("round_trip", "native_getppid"),
         ("round_trip", "sud_allow_getppid"),
         ("round_trip", "seccomp_bare_handler"),
         ("round_trip", "seccomp_sigsys_emulate"),
+        ("round_trip", "seccomp_sigsys_format_emulate"),
         ("round_trip", "seccomp_sigsys_pass_through"),
         ("round_trip", "seccomp_sigsys_restart_tag"),
         ("round_trip", "sud_bare_handler"),
