@@ -16,6 +16,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
+use sigsys::args::typed_args;
 use sigsys::fmt::{write_line, FixedBuf, Options};
 use sigsys::install::{self, KernelSigaction, HANDLER_FLAGS};
 use sigsys::mem::{Memory, NoMemory, SelfMemory};
@@ -108,6 +109,25 @@ fn fold(call: &Syscall) -> u64 {
         .fold(u64::from(call.nr) ^ call.abi as u64, |a, &x| a ^ x)
 }
 
+/// As [`synthetic`], for `openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC)`.
+fn synthetic_openat() -> (libc::siginfo_t, Box<libc::ucontext_t>) {
+    let (_, mut ctx) = synthetic();
+    let call_addr = ctx.uc_mcontext.gregs[libc::REG_RIP as usize] as u64;
+    let info = sigsys::SigsysInfo {
+        cause: sigsys::Cause::Seccomp { ret_data: 0 },
+        call_addr,
+        syscall: Sysno::openat as i32,
+        abi: Abi::X86_64,
+    }
+    .to_siginfo();
+    let g = &mut ctx.uc_mcontext.gregs;
+    g[libc::REG_RAX as usize] = Sysno::openat as i64;
+    g[libc::REG_RDI as usize] = -100;
+    g[libc::REG_RSI as usize] = c"/etc/ld.so.cache".as_ptr() as i64;
+    g[libc::REG_RDX as usize] = 0o2000000;
+    (info, ctx)
+}
+
 fn in_process(c: &mut Criterion) {
     let (info, mut ctx) = synthetic();
     let mut g = c.benchmark_group("in_process");
@@ -126,6 +146,18 @@ fn in_process(c: &mut Criterion) {
                 let call = t.syscall();
                 (call.canonical(), call.name().map_or(0, str::len))
             }))
+        })
+    });
+    // Typed decode: the x86_64-meaning signature and typed values of the arguments.
+    let (oinfo, mut octx) = synthetic_openat();
+    g.bench_function("decode_typed_openat", |b| {
+        b.iter(|| {
+            let trap = Trap::new(black_box(&oinfo), &mut octx);
+            black_box(
+                trap.ok()
+                    .and_then(|t| typed_args(&t.syscall()))
+                    .map(|t| t.args().len()),
+            )
         })
     });
     g.bench_function("decode_emulate", |b| {
@@ -490,6 +522,7 @@ fn print_summary() {
     let rows = [
         ("in_process", "decode"),
         ("in_process", "decode_sysno"),
+        ("in_process", "decode_typed_openat"),
         ("in_process", "decode_emulate"),
         ("in_process", "set_result"),
         ("in_process", "restart"),
