@@ -5,13 +5,13 @@
 //! returns through the gate's restorer (installed with `SA_RESTORER`), so its own
 //! `rt_sigreturn` is let through as well and the selector never changes.
 
-use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use sigsys::install::KernelSigaction;
-use sigsys::{Abi, Cause, Trap};
+use sigsys::{Abi, Cause, PassError, Trap};
 use syscalls::x86_64::Sysno;
 
-use crate::line::{self, Line};
+use crate::line::{self, Line, Style};
 use crate::state::{self, sys, OUT_FD, PROG_SIGSYS, SIGSYS_BLOCKED};
 
 const SIGSYS_BIT: u64 = 1 << (libc::SIGSYS - 1);
@@ -39,10 +39,13 @@ pub unsafe extern "C" fn on_sigsys(
 fn dispatch(trap: &mut Trap<'_>) {
     let call = trap.syscall();
     let full = state::FULL.load(Ordering::Relaxed);
-    let mut line = Line::new(b'L');
-    if full {
-        line::write_call(&mut line, &call);
-    }
+    let style = if state::RAW.load(Ordering::Relaxed) {
+        Style::Raw
+    } else {
+        Style::Decoded
+    };
+    // The header now: after a fork or an exec the ids are another process's.
+    let mut line = if full { Line::new(b'L') } else { Line::empty() };
     let sysno = if call.abi == Abi::X86_64 {
         call.canonical()
     } else {
@@ -51,7 +54,8 @@ fn dispatch(trap: &mut Trap<'_>) {
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
             if full {
-                line.push(" = ?");
+                line::write_call(&mut line, &call, style);
+                line::write_result(&mut line, &call, 0, style);
                 line.send();
             }
             let _ = trap.pass_through();
@@ -60,13 +64,13 @@ fn dispatch(trap: &mut Trap<'_>) {
         Some(Sysno::execve | Sysno::execveat) => {
             if full {
                 let mut pending = Line::new(b'E');
-                line::write_call(&mut pending, &call);
+                line::write_call(&mut pending, &call, style);
                 pending.send();
             }
             let ret = pass(trap);
             if full {
                 let mut done = Line::new(b'R');
-                line::write_result(&mut done, ret);
+                line::write_result(&mut done, &call, ret, style);
                 done.send();
             }
             return;
@@ -74,8 +78,11 @@ fn dispatch(trap: &mut Trap<'_>) {
         Some(Sysno::rt_sigreturn) => {
             if full {
                 match sigreturn_rax(trap) {
-                    Some(rax) => line::write_result(&mut line, rax as i64),
-                    None => line.push(" = ?"),
+                    Some(rax) => line::write_done(&mut line, &call, rax as i64, style),
+                    None => {
+                        line::write_call(&mut line, &call, style);
+                        line.push(" = ?");
+                    }
                 }
                 line.send();
             }
@@ -97,17 +104,16 @@ fn dispatch(trap: &mut Trap<'_>) {
             trap.set_return(r);
             r
         }
-        Some(Sysno::rt_sigprocmask) => {
-            let blocked = SIGSYS_BLOCKED.try_with(|c| c.get()).unwrap_or(false);
-            if blocked {
-                set_frame_mask(trap, frame_mask(trap) | SIGSYS_BIT);
-            }
-            let r = pass(trap);
-            let mask = frame_mask(trap);
-            let _ = SIGSYS_BLOCKED.try_with(|c| c.set(mask & SIGSYS_BIT != 0));
-            set_frame_mask(trap, mask & !SIGSYS_BIT);
+        Some(Sysno::rt_sigaction) => {
+            let r = sigaction_without_sigsys(call.args);
+            trap.set_return(r);
             r
         }
+        Some(Sysno::rt_sigsuspend) => pass_mask_arg(trap, 0, false),
+        Some(Sysno::ppoll) => pass_mask_arg(trap, 3, false),
+        Some(Sysno::epoll_pwait | Sysno::epoll_pwait2) => pass_mask_arg(trap, 4, false),
+        Some(Sysno::pselect6) => pass_mask_arg(trap, 5, true),
+        Some(Sysno::rt_sigprocmask) => sigprocmask(trap, call.args),
         Some(Sysno::prctl)
             if call.args[0] == sigsys::consts::PR_SET_SYSCALL_USER_DISPATCH as u64 =>
         {
@@ -155,21 +161,71 @@ fn dispatch(trap: &mut Trap<'_>) {
         _ => pass(trap),
     };
     if full {
-        line::write_result(&mut line, ret);
+        line::write_done(&mut line, &call, ret, style);
         line.send();
     }
 }
 
-/// Passes the call through; the few it refuses that reach here get ENOSYS.
+/// Passes the call through. What `pass_through` refuses and reaches here:
+/// - `HandlerStack` (`munmap`/`mprotect`/`madvise`/`mremap` of the stack the handler runs
+///   on, e.g. a thread unmapping its alternate stack at exit while SIGSYS runs there):
+///   success is emulated and the mapping stays;
+/// - `AltStackInUse` (`sigaltstack` while the handler runs on an alternate stack the kernel
+///   would not let it change): `EPERM`, what the kernel says to a change made on the
+///   alternate stack;
+/// - anything else: `ENOSYS`.
 fn pass(trap: &mut Trap<'_>) -> i64 {
     match trap.pass_through() {
         Ok(r) => r,
-        Err(_) => {
-            let r = -(libc::ENOSYS as i64);
+        Err(e) => {
+            let r = match e {
+                PassError::HandlerStack => 0,
+                PassError::AltStackInUse => -(libc::EPERM as i64),
+                _ => -(libc::ENOSYS as i64),
+            };
             trap.set_return(r);
             r
         }
     }
+}
+
+/// `rt_sigprocmask`: run on the frame by `pass_through`, which never lets SIGSYS be blocked
+/// (a trap while it is blocked kills the process). The tracer remembers whether the program
+/// believes it blocked SIGSYS in this thread and shows it that in `oldset`.
+fn sigprocmask(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
+    let [how, set, oldset, size, ..] = args;
+    let believed = SIGSYS_BLOCKED.try_with(|c| c.get()).unwrap_or(false);
+    let mem = sigsys::mem::SelfMemory;
+    // SAFETY: a u64 accepts any bit pattern.
+    let given = (set != 0 && size == 8)
+        .then(|| unsafe { sigsys::mem::read_pod::<u64>(&mem, set) }.ok())
+        .flatten();
+    let r = pass(trap);
+    if r != 0 {
+        return r;
+    }
+    if believed && oldset != 0 {
+        // SAFETY: the kernel (the frame emulation) just wrote the old set there.
+        if let Ok(old) = unsafe { sigsys::mem::read_pod::<u64>(&mem, oldset) } {
+            let _ = sigsys::mem::write(oldset, &(old | SIGSYS_BIT).to_ne_bytes());
+        }
+    }
+    if let Some(given) = given {
+        let has = given & SIGSYS_BIT != 0;
+        let now = match how as i32 {
+            libc::SIG_BLOCK => believed || has,
+            libc::SIG_UNBLOCK => believed && !has,
+            libc::SIG_SETMASK => has,
+            _ => believed,
+        };
+        let _ = SIGSYS_BLOCKED.try_with(|c| c.set(now));
+    }
+    // Belt and braces: never leave SIGSYS blocked in the frame.
+    let mask = frame_mask(trap);
+    if mask & SIGSYS_BIT != 0 {
+        set_frame_mask(trap, mask & !SIGSYS_BIT);
+    }
+    r
 }
 
 /// The RAX the program's `rt_sigreturn` will restore: its frame's `uc_mcontext.gregs[RAX]`,
@@ -233,6 +289,104 @@ fn virtual_sigaction(args: [u64; 6]) -> i64 {
         }
     }
     0
+}
+
+/// Signals whose handler mask the program gave with SIGSYS in it (bit `sig - 1`).
+static MASK_HAD_SIGSYS: AtomicU64 = AtomicU64::new(0);
+
+/// `rt_sigaction(sig, act, oldact, 8)` for signals other than SIGSYS: SIGSYS is taken out
+/// of the handler's mask (a program handler running with SIGSYS blocked would be killed at
+/// its first system call) and put back in what `oldact` reports.
+fn sigaction_without_sigsys(args: [u64; 6]) -> i64 {
+    let [sig, act, oldact, size, ..] = args;
+    let bit = 1u64.checked_shl((sig as u32).wrapping_sub(1)).unwrap_or(0);
+    let mut local = None;
+    if act != 0 && size == 8 && bit != 0 {
+        // SAFETY: KernelSigaction is four u64s; any bit pattern is valid.
+        match unsafe { sigsys::mem::read_pod::<KernelSigaction>(&sigsys::mem::SelfMemory, act) } {
+            Ok(a) => local = Some(a),
+            Err(_) => return -(libc::EFAULT as i64),
+        }
+    }
+    let had = MASK_HAD_SIGSYS.load(Ordering::Relaxed) & bit != 0;
+    let mut strip = false;
+    let act_ptr = match &mut local {
+        Some(a) => {
+            strip = a.mask & SIGSYS_BIT != 0;
+            a.mask &= !SIGSYS_BIT;
+            core::ptr::from_ref(a) as u64
+        }
+        None => act,
+    };
+    let r = sys(Sysno::rt_sigaction, [sig, act_ptr, oldact, size, 0, 0]);
+    if r == 0 {
+        if had && oldact != 0 {
+            // SAFETY: the kernel just wrote a KernelSigaction there.
+            if let Ok(mut old) = unsafe {
+                sigsys::mem::read_pod::<KernelSigaction>(&sigsys::mem::SelfMemory, oldact)
+            } {
+                old.mask |= SIGSYS_BIT;
+                // SAFETY: four u64s without padding.
+                let bytes = unsafe {
+                    core::slice::from_raw_parts(core::ptr::from_ref(&old).cast::<u8>(), 32)
+                };
+                let _ = sigsys::mem::write(oldact, bytes);
+            }
+        }
+        if local.is_some() {
+            if strip {
+                MASK_HAD_SIGSYS.fetch_or(bit, Ordering::Relaxed);
+            } else {
+                MASK_HAD_SIGSYS.fetch_and(!bit, Ordering::Relaxed);
+            }
+        }
+    }
+    r
+}
+
+/// Runs a call that takes a temporary signal mask (argument `idx`; for `pselect6` a
+/// pointer to `{mask pointer, size}`) with SIGSYS taken out of that mask: a program
+/// handler run during the call gets that mask, and must not have SIGSYS blocked.
+fn pass_mask_arg(trap: &mut Trap<'_>, idx: usize, indirect: bool) -> i64 {
+    let mut call = trap.syscall();
+    let Some(&arg) = call.args.get(idx) else {
+        return pass(trap);
+    };
+    let mem = sigsys::mem::SelfMemory;
+    let (mask_ptr, mut pair) = if indirect {
+        if arg == 0 {
+            return pass(trap);
+        }
+        // SAFETY: two u64s.
+        match unsafe { sigsys::mem::read_pod::<[u64; 2]>(&mem, arg) } {
+            Ok(p) => (p[0], p),
+            Err(_) => return pass(trap),
+        }
+    } else {
+        (arg, [0; 2])
+    };
+    if mask_ptr == 0 {
+        return pass(trap);
+    }
+    // SAFETY: a u64 accepts any bit pattern.
+    let mask = match unsafe { sigsys::mem::read_pod::<u64>(&mem, mask_ptr) } {
+        Ok(m) if m & SIGSYS_BIT != 0 => m & !SIGSYS_BIT,
+        _ => return pass(trap),
+    };
+    let local_mask = mask;
+    if indirect {
+        pair[0] = core::ptr::from_ref(&local_mask) as u64;
+        if let Some(a) = call.args.get_mut(idx) {
+            *a = core::ptr::from_ref(&pair) as u64;
+        }
+    } else if let Some(a) = call.args.get_mut(idx) {
+        *a = core::ptr::from_ref(&local_mask) as u64;
+    }
+    // SAFETY: the program's own call, with one pointer replaced by a live local copy of
+    // what it pointed to.
+    let r = unsafe { sigsys::gate::run(&call) };
+    trap.set_return(r);
+    r
 }
 
 /// `close_range(first, last, flags)` around the tracer's socket.

@@ -40,6 +40,9 @@ fn real() -> Option<CreateFn> {
 struct Start {
     start: StartFn,
     arg: *mut libc::c_void,
+    /// The new thread's alternate stack, mapped by the creating thread (so that all the
+    /// tracer's mappings are made in program order, not in thread-scheduling order).
+    altstack: u64,
 }
 
 /// The thread's tracer-owned alternate stack, unmapped when the thread exits.
@@ -91,23 +94,41 @@ pub unsafe extern "C" fn pthread_create(
         // SAFETY: forwarded.
         return unsafe { real(thread, attr, start, arg) };
     }
-    let boxed = untraced(|| Box::into_raw(Box::new(Start { start, arg })));
+    let altstack = state::map_altstack().unwrap_or(0);
+    let boxed = untraced(|| {
+        Box::into_raw(Box::new(Start {
+            start,
+            arg,
+            altstack,
+        }))
+    });
     // SAFETY: forwarded, with our trampoline and its heap argument.
     let r = unsafe { real(thread, attr, trampoline, boxed.cast()) };
     if r != 0 {
         // SAFETY: the thread was not created; the box is still ours.
         untraced(|| drop(unsafe { Box::from_raw(boxed) }));
+        if altstack != 0 {
+            state::unmap_altstack(altstack);
+        }
     }
     r
 }
 
 extern "C" fn trampoline(p: *mut libc::c_void) -> *mut libc::c_void {
     // SAFETY: `p` is the box made by `pthread_create` above, handed over to this thread.
-    let Start { start, arg } = *untraced(|| unsafe { Box::from_raw(p.cast::<Start>()) });
-    if let Some(base) = state::new_altstack() {
-        untraced(|| {
-            let _ = ALTSTACK.try_with(|a| a.0.set(base));
-        });
+    let Start {
+        start,
+        arg,
+        altstack,
+    } = *untraced(|| unsafe { Box::from_raw(p.cast::<Start>()) });
+    if altstack != 0 {
+        // SAFETY: a fresh mapping of ALTSTACK_SIZE bytes, this thread's alone.
+        match unsafe { sigsys::install::set_altstack(altstack as *mut u8, state::ALTSTACK_SIZE) } {
+            Ok(()) => untraced(|| {
+                let _ = ALTSTACK.try_with(|a| a.0.set(altstack));
+            }),
+            Err(_) => state::unmap_altstack(altstack),
+        }
     }
     start(arg)
 }

@@ -25,7 +25,9 @@ use state::{sys, OUT_FD};
 
 /// Environment variable naming the launcher's abstract socket.
 pub const ENV_SOCK: &str = "SIGSYS_TRACE_SOCK";
-/// Environment variable selecting the mode: `bare` passes calls through without printing.
+/// Environment variable selecting the mode: `text` (decoded lines), `hexa` (raw lines, as
+/// `strace -e raw=all`), `bare` (pass every call through, print nothing: the benchmark
+/// floor). Same length each, so the traced program's stack layout does not depend on it.
 pub const ENV_MODE: &str = "SIGSYS_TRACE_MODE";
 
 #[used]
@@ -43,9 +45,16 @@ extern "C" fn init() {
     let sock = unsafe { CStr::from_ptr(sock) }.to_bytes();
     // SAFETY: as above.
     let mode = unsafe { libc::getenv(c"SIGSYS_TRACE_MODE".as_ptr()) };
-    // SAFETY: as above.
-    if !mode.is_null() && unsafe { CStr::from_ptr(mode) }.to_bytes() == b"bare" {
-        state::FULL.store(false, Ordering::Relaxed);
+    let mode = if mode.is_null() {
+        &b""[..]
+    } else {
+        // SAFETY: as above.
+        unsafe { CStr::from_ptr(mode) }.to_bytes()
+    };
+    match mode {
+        b"bare" => state::FULL.store(false, Ordering::Relaxed),
+        b"hexa" => state::RAW.store(true, Ordering::Relaxed),
+        _ => {}
     }
     connect(sock);
     interpose::resolve();

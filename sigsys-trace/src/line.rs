@@ -9,6 +9,7 @@
 use core::fmt::{self, Write};
 use core::sync::atomic::Ordering;
 
+use sigsys::mem::SelfMemory;
 use sigsys::Syscall;
 use syscalls::x86_64::Sysno;
 
@@ -35,7 +36,12 @@ impl Write for Line {
             dst.copy_from_slice(src);
             self.len += n;
         }
-        Ok(())
+        // Full: make the formatter stop early.
+        if n < s.len() {
+            Err(fmt::Error)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -48,6 +54,14 @@ impl Line {
         };
         let _ = write!(line, "{} {} {} ", state::pid(), state::tid(), kind as char);
         line
+    }
+
+    /// A line that is never sent (bare mode): no header, no system call.
+    pub fn empty() -> Line {
+        Line {
+            buf: [0; LINE_MAX],
+            len: 0,
+        }
     }
 
     /// Appends text.
@@ -98,20 +112,63 @@ pub fn send_bytes(mut bytes: &[u8]) {
     }
 }
 
-/// Writes `name(arg, ...)` for `call`: the one place that decides how a call looks.
-///
-/// Minimal formatter until `sigsys::fmt` lands: the name (or `syscall_0x..`) and all six
-/// arguments as raw hexadecimal, exactly as `strace -e raw=all` prints them (`0` for
-/// zero, `0x..` otherwise), so the tests can compare with strace argument by argument.
-pub fn write_call(line: &mut Line, call: &Syscall) {
+/// How calls are written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// strace's default view, by `sigsys::fmt` (strings, flags, structs decoded).
+    Decoded,
+    /// `strace -e raw=all`: every argument and the result as raw hexadecimal.
+    Raw,
+}
+
+const OPTS: sigsys::fmt::Options = sigsys::fmt::Options::DEFAULT;
+
+/// Writes `name(args...)` as known before the call runs (for calls printed before they
+/// finish: `execve`, `exit`).
+pub fn write_call(line: &mut Line, call: &Syscall, style: Style) {
+    match style {
+        Style::Decoded => {
+            let _ = sigsys::fmt::write_call(line, call, &SelfMemory, &OPTS);
+        }
+        Style::Raw => write_raw_call(line, call),
+    }
+}
+
+/// Writes `name(args...) = result` once the call returned `ret`.
+pub fn write_done(line: &mut Line, call: &Syscall, ret: i64, style: Style) {
+    match style {
+        Style::Decoded => {
+            let _ = sigsys::fmt::write_call_done(line, call, ret, &SelfMemory, &OPTS);
+            let _ = sigsys::fmt::write_result(line, call, ret, &SelfMemory, &OPTS);
+        }
+        Style::Raw => {
+            write_raw_call(line, call);
+            write_result(line, call, ret, style);
+        }
+    }
+}
+
+/// Writes ` = result` alone.
+pub fn write_result(line: &mut Line, call: &Syscall, ret: i64, style: Style) {
+    match style {
+        Style::Decoded => {
+            let _ = sigsys::fmt::write_result(line, call, ret, &SelfMemory, &OPTS);
+        }
+        Style::Raw => write_raw_result(line, call, ret),
+    }
+}
+
+/// `strace -e raw=all`: the name and the call's own number of arguments in hex.
+fn write_raw_call(line: &mut Line, call: &Syscall) {
     match call.name() {
         Some(name) => line.push(name),
         None => {
             let _ = write!(line, "syscall_{:#x}", call.nr);
         }
     }
+    let nargs = sigsys::args::typed_args(call).map_or(6, |t| t.signature.args.len());
     line.push("(");
-    for (i, arg) in call.args.iter().enumerate() {
+    for (i, arg) in call.args.iter().take(nargs).enumerate() {
         if i > 0 {
             line.push(", ");
         }
@@ -120,9 +177,13 @@ pub fn write_call(line: &mut Line, call: &Syscall) {
     line.push(")");
 }
 
-/// Writes ` = RESULT` as `strace -e raw=all` does: `-1 ENAME (description)` for errors,
-/// raw hex otherwise.
-pub fn write_result(line: &mut Line, ret: i64) {
+fn write_raw_result(line: &mut Line, call: &Syscall, ret: i64) {
+    let no_return = sigsys::args::typed_args(call)
+        .is_some_and(|t| t.signature.ret == sigsys::args::Ret::NoReturn);
+    if no_return {
+        line.push(" = ?");
+        return;
+    }
     line.push(" = ");
     if (-4095..0).contains(&ret) {
         let errno = syscalls::Errno::new(-ret as i32);

@@ -34,7 +34,7 @@ const EXIT_NOEXEC: i32 = 127;
 const LIB_NAME: &str = "libsigsys_trace.so";
 
 fn usage() -> ! {
-    eprintln!("usage: sigsys-trace [-o FILE] [--] PROGRAM [ARGS...]");
+    eprintln!("usage: sigsys-trace [-o FILE] [--raw] [--] PROGRAM [ARGS...]");
     std::process::exit(EXIT_REFUSED);
 }
 
@@ -46,6 +46,7 @@ fn refuse(msg: impl std::fmt::Display) -> ! {
 struct Options {
     output: Option<PathBuf>,
     bare: bool,
+    raw: bool,
     program: Vec<OsString>,
 }
 
@@ -54,6 +55,7 @@ fn parse_args() -> Options {
     let mut opts = Options {
         output: None,
         bare: false,
+        raw: false,
         program: Vec::new(),
     };
     while let Some(a) = args.next() {
@@ -64,8 +66,10 @@ fn parse_args() -> Options {
             },
             // Benchmark floor: pass every call through without formatting or printing.
             b"--bare" => opts.bare = true,
+            // Raw hexadecimal arguments and results, as `strace -e raw=all`.
+            b"--raw" => opts.raw = true,
             b"-h" | b"--help" => {
-                eprintln!("usage: sigsys-trace [-o FILE] [--] PROGRAM [ARGS...]");
+                eprintln!("usage: sigsys-trace [-o FILE] [--raw] [--] PROGRAM [ARGS...]");
                 std::process::exit(0);
             }
             b"--" => {
@@ -208,7 +212,9 @@ impl Printer {
         if self.tids.insert(tid) && self.tids.len() > 1 {
             self.multi = true;
         }
-        if self.multi {
+        if !self.to_stderr {
+            format!("{tid:<5} ")
+        } else if self.multi {
             format!("[pid {tid:>5}] ")
         } else {
             String::new()
@@ -345,7 +351,9 @@ fn main() {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    let name = format!("sigsys-trace.{}.{nanos}", std::process::id());
+    // Fixed length: the program's environment (and so its stack layout) does not depend on
+    // the launcher's pid, nor on the mode (`full`/`bare`), which the tests rely on.
+    let name = format!("sigsys-trace.{:010}.{nanos:09}", std::process::id());
     let listener = listen(&name).unwrap_or_else(|e| refuse(format!("listen: {e}")));
     listener
         .set_nonblocking(true)
@@ -384,9 +392,14 @@ fn main() {
         .args(&opts.program[1..])
         .env("LD_PRELOAD", preload)
         .env("SIGSYS_TRACE_SOCK", &name);
-    if opts.bare {
-        cmd.env("SIGSYS_TRACE_MODE", "bare");
-    }
+    cmd.env(
+        "SIGSYS_TRACE_MODE",
+        match (opts.bare, opts.raw) {
+            (true, _) => "bare",
+            (false, true) => "hexa",
+            (false, false) => "text",
+        },
+    );
     use std::os::unix::process::CommandExt;
     let mut child = match cmd.spawn() {
         Ok(c) => c,

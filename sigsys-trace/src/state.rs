@@ -12,6 +12,8 @@ use syscalls::x86_64::Sysno;
 pub static OUT_FD: AtomicI32 = AtomicI32::new(-1);
 /// Whether lines are formatted and sent (`false`: the "bare" benchmark floor).
 pub static FULL: AtomicBool = AtomicBool::new(true);
+/// Lines in raw hex (`strace -e raw=all`) instead of decoded.
+pub static RAW: AtomicBool = AtomicBool::new(false);
 /// The tracer is armed in this image.
 pub static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Cached process id (updated in fork children).
@@ -113,6 +115,25 @@ pub const ALTSTACK_SIZE: usize = 64 * 1024;
 
 /// Maps an alternate stack from the gate and makes it the thread's; returns its base.
 pub fn new_altstack() -> Option<u64> {
+    let base = map_altstack()?;
+    // SAFETY: a fresh private mapping of ALTSTACK_SIZE bytes, used only as this thread's
+    // alternate stack.
+    match unsafe { sigsys::install::set_altstack(base as *mut u8, ALTSTACK_SIZE) } {
+        Ok(()) => Some(base),
+        Err(_) => {
+            unmap_altstack(base);
+            None
+        }
+    }
+}
+
+/// Unmaps an alternate stack made by [`map_altstack`].
+pub fn unmap_altstack(base: u64) {
+    sys(Sysno::munmap, [base, ALTSTACK_SIZE as u64, 0, 0, 0, 0]);
+}
+
+/// Maps (from the gate) memory for an alternate stack; returns its base.
+pub fn map_altstack() -> Option<u64> {
     let base = sys(
         Sysno::mmap,
         [
@@ -127,18 +148,7 @@ pub fn new_altstack() -> Option<u64> {
     if (-4095..0).contains(&base) {
         return None;
     }
-    // SAFETY: a fresh private mapping of ALTSTACK_SIZE bytes, used only as this thread's
-    // alternate stack.
-    match unsafe { sigsys::install::set_altstack(base as *mut u8, ALTSTACK_SIZE) } {
-        Ok(()) => Some(base as u64),
-        Err(_) => {
-            sys(
-                Sysno::munmap,
-                [base as u64, ALTSTACK_SIZE as u64, 0, 0, 0, 0],
-            );
-            None
-        }
-    }
+    Some(base as u64)
 }
 
 /// Disables the thread's alternate stack if it is `base` (the tracer's) and not in use,
