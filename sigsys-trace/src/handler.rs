@@ -114,6 +114,11 @@ fn dispatch(trap: &mut Trap<'_>) {
         Some(Sysno::epoll_pwait | Sysno::epoll_pwait2) => pass_mask_arg(trap, 4, false),
         Some(Sysno::pselect6) => pass_mask_arg(trap, 5, true),
         Some(Sysno::rt_sigprocmask) => sigprocmask(trap, call.args),
+        Some(Sysno::sigaltstack) => {
+            let r = virtual_sigaltstack(trap, call.args);
+            trap.set_return(r);
+            r
+        }
         Some(Sysno::prctl)
             if call.args[0] == sigsys::consts::PR_SET_SYSCALL_USER_DISPATCH as u64 =>
         {
@@ -287,6 +292,74 @@ fn virtual_sigaction(args: [u64; 6]) -> i64 {
         {
             slot.store(v, Ordering::Relaxed);
         }
+    }
+    0
+}
+
+/// `sigaltstack(ss, old_ss)`, virtualised per thread.
+///
+/// The program sees the alternate stack it set (initially none), with the kernel's checks
+/// against its own stack pointer. The real one stays the tracer's (64 KiB, `SS_AUTODISARM`)
+/// whenever the thread has one: the handler needs more than programs give their alternate
+/// stacks (Rust's runtime sets 8 KiB, `MINSIGSTKSZ` is 2 KiB), must keep a stack when the
+/// program disables its own, and the kernel does not apply a `uc_stack` change while the
+/// handler runs on an alternate stack without `SS_AUTODISARM` (observed; `pass_through`
+/// reports it as `AltStackInUse`). So a program handler with `SA_ONSTACK` runs on the
+/// tracer's alternate stack, not on the program's. A thread without a tracer stack (made
+/// by a raw `clone`) gets the program's, with `SS_AUTODISARM` added.
+fn virtual_sigaltstack(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
+    const MINSIGSTKSZ: u64 = 2048;
+    let auto = sigsys::install::SS_AUTODISARM;
+    let [ss, old_ss, ..] = args;
+    let mem = sigsys::mem::SelfMemory;
+    let (sp, size, flags) = state::prog_altstack();
+    let rsp = trap.sp();
+    let on = flags & auto == 0 && size != 0 && rsp.wrapping_sub(sp) < size;
+    let mode = match (size, on) {
+        (0, _) => libc::SS_DISABLE,
+        (_, true) => libc::SS_ONSTACK,
+        _ => 0,
+    };
+    let mut new = None;
+    if ss != 0 {
+        // SAFETY: a stack_t is three integers and padding; any bit pattern is valid.
+        let n = match unsafe { sigsys::mem::read_pod::<[u64; 3]>(&mem, ss) } {
+            Ok(n) => n,
+            Err(_) => return -(libc::EFAULT as i64),
+        };
+        if on {
+            return -(libc::EPERM as i64);
+        }
+        let nflags = n[1] as u32 as i32;
+        new = Some(match nflags & !auto {
+            libc::SS_DISABLE => (0, 0, libc::SS_DISABLE),
+            0 | libc::SS_ONSTACK if n[2] < MINSIGSTKSZ => return -(libc::ENOMEM as i64),
+            0 | libc::SS_ONSTACK => (n[0], n[2], nflags & auto),
+            _ => return -(libc::EINVAL as i64),
+        });
+    }
+    if old_ss != 0 {
+        let old = [sp, u64::from((mode | (flags & auto)) as u32), size];
+        // SAFETY: three u64s, no padding.
+        let bytes = unsafe { core::slice::from_raw_parts(old.as_ptr().cast::<u8>(), 24) };
+        if sigsys::mem::write(old_ss, bytes) != Ok(24) {
+            return -(libc::EFAULT as i64);
+        }
+    }
+    if let Some((nsp, nsize, nflags)) = new {
+        state::set_prog_altstack(nsp, nsize, nflags);
+        if state::tracer_altstack() != 0 {
+            return 0;
+        }
+        let (rsp_, rsize, rflags) = if nsize != 0 {
+            (nsp, nsize, nflags | auto)
+        } else {
+            (0, 0, libc::SS_DISABLE)
+        };
+        let st = &mut trap.ucontext_mut().uc_stack;
+        st.ss_sp = rsp_ as *mut libc::c_void;
+        st.ss_size = rsize as usize;
+        st.ss_flags = rflags;
     }
     0
 }

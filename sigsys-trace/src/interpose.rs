@@ -6,7 +6,7 @@
 //! `clone`, glibc-internal helpers) are traced too, with the handler on their own stack.
 
 use core::cell::Cell;
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::state;
 
@@ -51,10 +51,50 @@ struct AltStack(Cell<u64>);
 impl Drop for AltStack {
     fn drop(&mut self) {
         let base = self.0.get();
-        if base != 0 {
+        if base != 0 && !retire(base) {
             state::drop_altstack(base);
         }
     }
+}
+
+/// Alternate stacks of exiting threads, for reuse by new threads: `(base >> 12) << 22 | tid`
+/// (pids fit in 22 bits). The exiting thread keeps its alternate stack until it is gone (its
+/// last system calls, `madvise` and `exit`, still trap), so a stack is only reused once
+/// `tgkill(tid, 0)` says the thread no longer exists.
+static RETIRED: [AtomicU64; 64] = [const { AtomicU64::new(0) }; 64];
+
+fn retire(base: u64) -> bool {
+    let tid = state::tid() as u64;
+    if tid >= 1 << 22 || base & 0xfff != 0 {
+        return false;
+    }
+    let packed = (base >> 12) << 22 | tid;
+    RETIRED.iter().any(|slot| {
+        slot.compare_exchange(0, packed, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+    })
+}
+
+/// An alternate stack whose thread has exited, or a new one.
+fn altstack_for_new_thread() -> Option<u64> {
+    let pid = state::pid() as u64;
+    for slot in &RETIRED {
+        let packed = slot.load(Ordering::Acquire);
+        if packed == 0 {
+            continue;
+        }
+        let tid = packed & ((1 << 22) - 1);
+        let gone = state::sys(syscalls::x86_64::Sysno::tgkill, [pid, tid, 0, 0, 0, 0])
+            == -(libc::ESRCH as i64);
+        if gone
+            && slot
+                .compare_exchange(packed, 0, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+        {
+            return Some((packed >> 22) << 12);
+        }
+    }
+    state::map_altstack()
 }
 
 thread_local! {
@@ -94,7 +134,7 @@ pub unsafe extern "C" fn pthread_create(
         // SAFETY: forwarded.
         return unsafe { real(thread, attr, start, arg) };
     }
-    let altstack = state::map_altstack().unwrap_or(0);
+    let altstack = altstack_for_new_thread().unwrap_or(0);
     let boxed = untraced(|| {
         Box::into_raw(Box::new(Start {
             start,
@@ -122,12 +162,12 @@ extern "C" fn trampoline(p: *mut libc::c_void) -> *mut libc::c_void {
         altstack,
     } = *untraced(|| unsafe { Box::from_raw(p.cast::<Start>()) });
     if altstack != 0 {
-        // SAFETY: a fresh mapping of ALTSTACK_SIZE bytes, this thread's alone.
-        match unsafe { sigsys::install::set_altstack(altstack as *mut u8, state::ALTSTACK_SIZE) } {
-            Ok(()) => untraced(|| {
+        if state::use_altstack(altstack) {
+            untraced(|| {
                 let _ = ALTSTACK.try_with(|a| a.0.set(altstack));
-            }),
-            Err(_) => state::unmap_altstack(altstack),
+            });
+        } else {
+            state::unmap_altstack(altstack);
         }
     }
     start(arg)

@@ -36,6 +36,38 @@ thread_local! {
     /// The program asked to block SIGSYS in this thread: the tracer keeps it unblocked
     /// (blocked, the next trap would kill the process) and shows the program its wish.
     pub static SIGSYS_BLOCKED: Cell<bool> = const { Cell::new(false) };
+    /// The alternate stack the program believes this thread has: sp, size, flags.
+    static PROG_ALT: Cell<(u64, u64, i32)> = const { Cell::new((0, 0, libc::SS_DISABLE)) };
+    /// The tracer's own alternate stack of this thread (0: none).
+    static TRACER_ALT: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The program's view of this thread's alternate stack.
+pub fn prog_altstack() -> (u64, u64, i32) {
+    PROG_ALT
+        .try_with(Cell::get)
+        .unwrap_or((0, 0, libc::SS_DISABLE))
+}
+
+/// Records the program's alternate stack (size 0: disabled).
+pub fn set_prog_altstack(sp: u64, size: u64, flags: i32) {
+    let _ = PROG_ALT.try_with(|c| c.set((sp, size, flags)));
+}
+
+/// The tracer's alternate stack of this thread, or 0.
+pub fn tracer_altstack() -> u64 {
+    TRACER_ALT.try_with(Cell::get).unwrap_or(0)
+}
+
+/// Makes `base` (mapped by [`map_altstack`]) this thread's alternate stack, with
+/// `SS_AUTODISARM`, and remembers it as the tracer's.
+pub fn use_altstack(base: u64) -> bool {
+    // SAFETY: a private mapping of ALTSTACK_SIZE bytes, this thread's alone.
+    let ok = unsafe { sigsys::install::set_altstack(base as *mut u8, ALTSTACK_SIZE) }.is_ok();
+    if ok {
+        let _ = TRACER_ALT.try_with(|c| c.set(base));
+    }
+    ok
 }
 
 /// A 64-bit system call from the gate (never traced, never touches errno).
@@ -116,14 +148,11 @@ pub const ALTSTACK_SIZE: usize = 64 * 1024;
 /// Maps an alternate stack from the gate and makes it the thread's; returns its base.
 pub fn new_altstack() -> Option<u64> {
     let base = map_altstack()?;
-    // SAFETY: a fresh private mapping of ALTSTACK_SIZE bytes, used only as this thread's
-    // alternate stack.
-    match unsafe { sigsys::install::set_altstack(base as *mut u8, ALTSTACK_SIZE) } {
-        Ok(()) => Some(base),
-        Err(_) => {
-            unmap_altstack(base);
-            None
-        }
+    if use_altstack(base) {
+        Some(base)
+    } else {
+        unmap_altstack(base);
+        None
     }
 }
 
