@@ -34,6 +34,8 @@
 
 use core::fmt::{self, Write};
 
+use crate::fmt::{emit, Hex};
+
 /// The names of one flag type, in strace's printing order.
 ///
 /// A value is printed as: the name of its *field* (the bits under `field_mask`, an
@@ -104,7 +106,7 @@ impl FlagSpec {
             if !first {
                 out.write_char('|')?;
             }
-            write!(out, "{rest:#x}")?;
+            emit!(out, Hex(rest))?;
             first = false;
         }
         if first {
@@ -791,8 +793,8 @@ impl EnumSpec {
     pub fn write<W: Write + ?Sized>(&self, out: &mut W, value: u64) -> fmt::Result {
         match self.name(value) {
             Some(name) => out.write_str(name),
-            None if self.decimal => write!(out, "{value} /* {}??? */", self.unknown_prefix),
-            None => write!(out, "{value:#x} /* {}??? */", self.unknown_prefix),
+            None if self.decimal => emit!(out, value, " /* ", self.unknown_prefix, "??? */"),
+            None => emit!(out, Hex(value), " /* ", self.unknown_prefix, "??? */"),
         }
     }
 
@@ -962,8 +964,20 @@ impl FutexOp {
     }
 }
 
-impl fmt::Display for FutexOp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FutexOp {
+    /// Writes the operation as strace does (what `Display` prints).
+    ///
+    /// # Errors
+    ///
+    /// Those of `out`.
+    ///
+    /// ```
+    /// let mut buf = [0u8; 64];
+    /// let mut out = sigsys::fmt::FixedBuf::new(&mut buf);
+    /// sigsys::flags::FutexOp(0x7f).write(&mut out).unwrap();
+    /// assert_eq!(out.as_str(), "0x7f /* FUTEX_??? */");
+    /// ```
+    pub fn write<W: Write + ?Sized>(self, f: &mut W) -> fmt::Result {
         let cmd = self.cmd();
         match cmd.name() {
             Some(name) => {
@@ -976,8 +990,14 @@ impl fmt::Display for FutexOp {
                 }
                 Ok(())
             }
-            None => write!(f, "{:#x} /* FUTEX_??? */", self.0),
+            None => emit!(f, Hex(u64::from(self.0)), " /* FUTEX_??? */"),
         }
+    }
+}
+
+impl fmt::Display for FutexOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f)
     }
 }
 
@@ -1364,9 +1384,9 @@ impl Signal {
             (None, 34) => out.write_str(strip("SIGRTMIN")),
             (None, n @ 35..=64) => {
                 out.write_str(strip("SIGRT_"))?;
-                write!(out, "{}", n.wrapping_sub(34))
+                emit!(out, n.wrapping_sub(34))
             }
-            (None, n) => write!(out, "{n}"),
+            (None, n) => emit!(out, n),
         }
     }
 }

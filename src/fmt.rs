@@ -76,6 +76,114 @@ use crate::flags::{
 use crate::mem::Memory;
 use crate::syscall::Syscall;
 
+// ---------------------------------------------------------------------------------------
+// Panic-free number and text output.
+//
+// `core::fmt`'s `write!` machinery and integer formatting keep panic paths the optimiser
+// cannot remove, so the formatter writes everything itself through `write_str` only; a
+// link-time check (fat LTO) proves the whole path free of panics.
+
+/// A piece of output: text, a character, a decimal integer, or a [`Hex`]/[`Oct`] number.
+pub(crate) trait Part {
+    fn put<W: Write + ?Sized>(self, out: &mut W) -> fmt::Result;
+}
+
+/// `0x`-prefixed lowercase hex (Rust's `{:#x}`).
+pub(crate) struct Hex(pub u64);
+
+/// Octal digits, zero-padded to a width (Rust's `{:0w$o}`).
+pub(crate) struct Oct(pub u64, pub usize);
+
+/// Writes `parts` one after the other; evaluates to `Ok(())`, returns early on an error.
+macro_rules! emit {
+    ($out:expr, $($part:expr),+ $(,)?) => {{
+        $( $crate::fmt::Part::put($part, &mut *$out)?; )+
+        ::core::result::Result::<(), ::core::fmt::Error>::Ok(())
+    }};
+}
+pub(crate) use emit;
+
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Writes `v` in base `1 << shift` (or 10 when `shift` is 0), at least `width` digits.
+fn put_digits<W: Write + ?Sized>(out: &mut W, v: u64, shift: u32, width: usize) -> fmt::Result {
+    let mut buf = [b'0'; 64];
+    let mut i = buf.len();
+    let mut v = v;
+    loop {
+        let d = match shift {
+            0 => v % 10,
+            _ => v & ((1u64 << shift.min(4)).wrapping_sub(1)),
+        };
+        i = i.saturating_sub(1);
+        if let (Some(slot), Some(&c)) = (buf.get_mut(i), DIGITS.get(d as usize)) {
+            *slot = c;
+        }
+        v = match shift {
+            0 => v / 10,
+            _ => v.checked_shr(shift.min(4)).unwrap_or(0),
+        };
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    let start = i.min(buf.len().saturating_sub(width));
+    let digits = buf.get(start..).unwrap_or(&[]);
+    // SAFETY: `buf` holds only ASCII digits (its initial b'0's and bytes of DIGITS).
+    // (`from_utf8` would do, but its validation loop keeps a panic path.)
+    out.write_str(unsafe { core::str::from_utf8_unchecked(digits) })
+}
+
+impl Part for &str {
+    fn put<W: Write + ?Sized>(self, out: &mut W) -> fmt::Result {
+        out.write_str(self)
+    }
+}
+
+impl Part for char {
+    fn put<W: Write + ?Sized>(self, out: &mut W) -> fmt::Result {
+        out.write_char(self)
+    }
+}
+
+impl Part for Hex {
+    fn put<W: Write + ?Sized>(self, out: &mut W) -> fmt::Result {
+        out.write_str("0x")?;
+        put_digits(out, self.0, 4, 0)
+    }
+}
+
+impl Part for Oct {
+    fn put<W: Write + ?Sized>(self, out: &mut W) -> fmt::Result {
+        put_digits(out, self.0, 3, self.1)
+    }
+}
+
+macro_rules! unsigned_part {
+    ($($t:ty),*) => {$(
+        impl Part for $t {
+            fn put<W: Write + ?Sized>(self, out: &mut W) -> fmt::Result {
+                put_digits(out, self as u64, 0, 0)
+            }
+        }
+    )*};
+}
+unsigned_part!(u8, u16, u32, u64, usize);
+
+macro_rules! signed_part {
+    ($($t:ty),*) => {$(
+        impl Part for $t {
+            fn put<W: Write + ?Sized>(self, out: &mut W) -> fmt::Result {
+                if self < 0 {
+                    out.write_char('-')?;
+                }
+                put_digits(out, self.unsigned_abs() as u64, 0, 0)
+            }
+        }
+    )*};
+}
+signed_part!(i8, i16, i32, i64);
+
 /// A `core::fmt::Write` sink over a caller-provided byte slice.
 ///
 /// Never allocates, never panics. When a write does not fit, the longest prefix of it that
@@ -212,11 +320,11 @@ impl Write for FixedBuf<'_> {
         while take > 0 && !s.is_char_boundary(take) {
             take = take.saturating_sub(1);
         }
-        let end = self.len.saturating_add(take);
-        if let (Some(dst), Some(src)) = (self.buf.get_mut(self.len..end), s.as_bytes().get(..take))
-        {
+        // Both sides are exactly `take` long (as the optimiser can see: no panic path).
+        let dst = self.buf.get_mut(self.len..).and_then(|d| d.get_mut(..take));
+        if let (Some(dst), Some(src)) = (dst, s.as_bytes().get(..take)) {
             dst.copy_from_slice(src);
-            self.len = end;
+            self.len = self.len.saturating_add(take);
         }
         if take < s.len() {
             self.truncated = true;
@@ -369,20 +477,20 @@ where
         return write_errno(out, ret.unsigned_abs() as i32);
     }
     let Some(t) = typed else {
-        return write!(out, " = {ret}");
+        return emit!(out, " = ", ret);
     };
     if let Some(done) = special_result(out, &t, ret) {
         return done;
     }
     match kind {
-        Ret::Hex if call.abi == Abi::I386 => write!(out, " = {:#x}", ret as u32),
-        Ret::Hex => write!(out, " = {:#x}", ret as u64),
+        Ret::Hex if call.abi == Abi::I386 => emit!(out, " = ", Hex(u64::from(ret as u32))),
+        Ret::Hex => emit!(out, " = ", Hex(ret as u64)),
         Ret::Octal => {
             out.write_str(" = ")?;
             write_octal(out, ret as u64)
         }
         Ret::Int | Ret::NoReturn => {
-            write!(out, " = {ret}")?;
+            emit!(out, " = ", ret)?;
             result_suffix(out, &t, ret, call.abi, mem, opts)
         }
     }
@@ -572,7 +680,7 @@ fn write_errno<W: Write + ?Sized>(out: &mut W, code: i32) -> fmt::Result {
         _ => None,
     };
     if let Some((name, text)) = restart {
-        return write!(out, " = ? {name} ({text})");
+        return emit!(out, " = ? ", name, " (", text, ")");
     }
     let e = Errno::new(code);
     let text = usize::try_from(code)
@@ -580,8 +688,8 @@ fn write_errno<W: Write + ?Sized>(out: &mut W, code: i32) -> fmt::Result {
         .and_then(|i| ERRNO_TEXT.get(i).copied())
         .or(e.description());
     match (e.name(), text) {
-        (Some(name), Some(text)) => write!(out, " = -1 {name} ({text})"),
-        _ => write!(out, " = -1 ERRNO_{code} (Unknown error {code})"),
+        (Some(name), Some(text)) => emit!(out, " = -1 ", name, " (", text, ")"),
+        _ => emit!(out, " = -1 ERRNO_", code, " (Unknown error ", code, ")"),
     }
 }
 
@@ -901,7 +1009,7 @@ where
     let Some(t) = typed_args(call) else {
         match call.name() {
             Some(name) => out.write_str(name)?,
-            None => write!(out, "syscall_{:#x}", call.nr)?,
+            None => emit!(out, "syscall_", Hex(call.nr as u64))?,
         }
         out.write_char('(')?;
         for (i, a) in call.args.iter().enumerate() {
@@ -941,14 +1049,14 @@ where
     let v = ctx.raw(i);
     match show {
         Show::Kind(k) => write_arg(out, ctx, i, k),
-        Show::U32 => write!(out, "{}", v as u32),
+        Show::U32 => emit!(out, v as u32),
         Show::Bitset if v as u32 == u32::MAX => out.write_str("FUTEX_BITSET_MATCH_ANY"),
         Show::Bitset => write_hex(out, u64::from(v as u32)),
         Show::Dumpable => match v {
             0 => out.write_str("SUID_DUMP_DISABLE"),
             1 => out.write_str("SUID_DUMP_USER"),
             2 => out.write_str("SUID_DUMP_ROOT"),
-            _ => write!(out, "{v:#x} /* SUID_DUMP_??? */"),
+            _ => emit!(out, Hex(v), " /* SUID_DUMP_??? */"),
         },
         Show::FdFlags => FdFlags::SPEC.write(out, v),
         Show::Named(name, k) => {
@@ -963,7 +1071,7 @@ fn write_ptr<W: Write + ?Sized>(out: &mut W, addr: u64) -> fmt::Result {
     if addr == 0 {
         out.write_str("NULL")
     } else {
-        write!(out, "{addr:#x}")
+        emit!(out, Hex(addr))
     }
 }
 
@@ -972,16 +1080,16 @@ fn write_hex<W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
     if v == 0 {
         out.write_char('0')
     } else {
-        write!(out, "{v:#x}")
+        emit!(out, Hex(v))
     }
 }
 
 /// C's `%#03o`: `000`, `022`, `0644`.
 fn write_octal<W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
     if v < 0o10 {
-        write!(out, "00{v:o}")
+        emit!(out, "00", Oct(v, 0))
     } else {
-        write!(out, "0{v:o}")
+        emit!(out, "0", Oct(v, 0))
     }
 }
 
@@ -1002,14 +1110,14 @@ where
     let s = ctx.signed(i);
     let int = v as u32 as i32;
     match kind {
-        Kind::Int => write!(out, "{s}"),
-        Kind::Uint | Kind::Size => write!(out, "{v}"),
+        Kind::Int => emit!(out, s),
+        Kind::Uint | Kind::Size => emit!(out, v),
         Kind::Hex | Kind::HexOffset => write_hex(out, v),
-        Kind::Fd | Kind::Pid => write!(out, "{int}"),
+        Kind::Fd | Kind::Pid => emit!(out, int),
         Kind::DirFd if int == -100 => out.write_str("AT_FDCWD"),
-        Kind::DirFd => write!(out, "{int}"),
-        Kind::Offset if ctx.wide_offsets => write!(out, "{}", v as i64),
-        Kind::Offset => write!(out, "{s}"),
+        Kind::DirFd => emit!(out, int),
+        Kind::Offset if ctx.wide_offsets => emit!(out, v as i64),
+        Kind::Offset => emit!(out, s),
         Kind::Ptr => write_ptr(out, v),
         Kind::Path => write_cstr(out, ctx, v, ctx.opts.path_limit, true),
         Kind::Str => write_cstr(out, ctx, v, ctx.opts.string_limit, false),
@@ -1029,7 +1137,7 @@ where
         Kind::FileMode => write_file_mode(out, v as u32),
         Kind::Dev => write_dev(out, v),
         Kind::Uid | Kind::Gid if v as u32 == u32::MAX => out.write_str("-1"),
-        Kind::Uid | Kind::Gid => write!(out, "{}", v as u32),
+        Kind::Uid | Kind::Gid => emit!(out, v as u32),
         Kind::Signal => Signal(int).write(out, false),
         Kind::OpenFlags => write_flags::<OFlags, W>(out, v),
         Kind::AtFlags => write_flags::<AtFlags, W>(out, v),
@@ -1073,7 +1181,7 @@ where
         Kind::TimerFlags => write_flags::<TimerFlags, W>(out, v),
         Kind::FcntlCmd => write_enum::<FcntlCmd, W>(out, v),
         Kind::FcntlArg => write_hex(out, v),
-        Kind::FutexOp => write!(out, "{}", FutexOp(v as u32)),
+        Kind::FutexOp => FutexOp(v as u32).write(out),
         Kind::PrctlOption => write_enum::<PrctlOption, W>(out, v),
         Kind::Madvice => write_enum::<Madvice, W>(out, v),
         Kind::Whence => write_enum::<Whence, W>(out, v),
@@ -1084,7 +1192,7 @@ where
         Kind::Protocol => match (ctx.raw(0), IpProto::SPEC.name(v)) {
             // AF_INET, AF_INET6
             (2 | 10, Some(name)) => out.write_str(name),
-            _ => write!(out, "{int}"),
+            _ => emit!(out, int),
         },
         Kind::EpollOp => write_enum::<EpollOp, W>(out, v),
         Kind::PrioWhich => write_enum::<PrioWhich, W>(out, v),
@@ -1100,7 +1208,7 @@ where
         Kind::SockLevel => write_enum::<SockLevel, W>(out, v),
         Kind::SockOptName => match ctx.raw(1) as u32 {
             1 => write_enum::<SockOpt, W>(out, v),
-            _ => write!(out, "{}", v as u32),
+            _ => emit!(out, v as u32),
         },
         Kind::IoctlRequest => write_ioctl(out, v as u32),
         Kind::Struct { ty, dir, len } => {
@@ -1183,11 +1291,11 @@ fn write_escaped<W: Write + ?Sized>(out: &mut W, c: u8, next: Option<u8>) -> fmt
         _ => {
             let digit_follows = matches!(next, Some(b'0'..=b'7'));
             if digit_follows || c >= 0o100 {
-                write!(out, "\\{:03o}", c)
+                emit!(out, "\\", Oct(c as u64, 3))
             } else if c >= 0o10 {
-                write!(out, "\\{:02o}", c)
+                emit!(out, "\\", Oct(c as u64, 2))
             } else {
-                write!(out, "\\{c:o}")
+                emit!(out, "\\", Oct(c as u64, 0))
             }
         }
     }
@@ -1383,37 +1491,35 @@ fn time_pair_size<M: Memory + ?Sized>(ctx: &Ctx<'_, M>) -> u64 {
     }
 }
 
-fn first16(b: &[u8]) -> [u8; 16] {
-    let mut x = [0u8; 16];
-    if let Some(src) = b.get(..16) {
-        x.copy_from_slice(src);
-    }
-    x
+/// The native-endian `u64` at byte `at` of `b` (0 past the end).
+fn ne_u64(b: &[u8], at: usize) -> u64 {
+    b.get(at..)
+        .and_then(|s| s.first_chunk::<8>())
+        .map_or(0, |c| u64::from_ne_bytes(*c))
 }
 
-/// A native-endian u64 from an 8-byte slice (0 when the slice is short).
-fn read_le_u64(b: Option<&[u8]>) -> u64 {
-    let mut x = [0u8; 8];
-    if let Some(src) = b.and_then(|b| b.get(..8)) {
-        x.copy_from_slice(src);
-    }
-    u64::from_ne_bytes(x)
+/// The native-endian `u32` at byte `at` of `b` (0 past the end).
+fn ne_u32(b: &[u8], at: usize) -> u32 {
+    b.get(at..)
+        .and_then(|s| s.first_chunk::<4>())
+        .map_or(0, |c| u32::from_ne_bytes(*c))
 }
 
 /// strace's rendering of a `wait` status.
 fn write_wait_status<W: Write + ?Sized>(out: &mut W, st: u32) -> fmt::Result {
     let low = st & 0x7f;
     if low == 0 {
-        write!(
+        emit!(
             out,
-            "[{{WIFEXITED(s) && WEXITSTATUS(s) == {}}}]",
-            (st >> 8) & 0xff
+            "[{WIFEXITED(s) && WEXITSTATUS(s) == ",
+            (st >> 8) & 0xff,
+            "}]"
         )
     } else if st & 0xff == 0x7f {
         out.write_str("[{WIFSTOPPED(s) && WSTOPSIG(s) == ")?;
         Signal(((st >> 8) & 0xff) as i32).write(out, false)?;
         if st >> 16 != 0 {
-            write!(out, "}} | {:#x}]", st & 0xffff_0000)
+            emit!(out, "} | ", Hex((st & 0xffff_0000) as u64), "]")
         } else {
             out.write_str("}]")
         }
@@ -1439,11 +1545,11 @@ fn split16(b: [u8; 16]) -> (u64, u64) {
 
 fn write_timespec<W: Write + ?Sized>(out: &mut W, (s, ns): (i64, i64), usec: bool) -> fmt::Result {
     let field = if usec { "tv_usec" } else { "tv_nsec" };
-    write!(out, "{{tv_sec={s}, {field}=")?;
+    emit!(out, "{tv_sec=", s, ", ", field, "=")?;
     match ns {
         0x3fff_ffff if !usec => out.write_str("UTIME_NOW")?,
         0x3fff_fffe if !usec => out.write_str("UTIME_OMIT")?,
-        _ => write!(out, "{ns}")?,
+        _ => emit!(out, ns)?,
     }
     out.write_char('}')
 }
@@ -1505,13 +1611,7 @@ where
             let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
                 return Ok(false);
             };
-            let word = |at: usize| {
-                let mut w = [0u8; 8];
-                if let Some(src) = b.get(at..at.saturating_add(8)) {
-                    w.copy_from_slice(src);
-                }
-                u64::from_ne_bytes(w)
-            };
+            let word = |at: usize| ne_u64(&b, at);
             let mode = word(24) as u32;
             let rdev = word(40);
             let size = word(48) as i64;
@@ -1522,7 +1622,7 @@ where
                 out.write_str(", st_rdev=")?;
                 write_dev(out, rdev)?;
             } else {
-                write!(out, ", st_size={size}")?;
+                emit!(out, ", st_size=", size)?;
             }
             out.write_str(", ...}")?;
         }
@@ -1544,27 +1644,21 @@ where
                 let Some(b) = read_bytes::<32, M>(ctx.mem, addr) else {
                     return Ok(false);
                 };
-                let w = |i: usize| read_le_u64(b.get(i..i.saturating_add(8)));
+                let w = |i: usize| ne_u64(&b, i);
                 (w(0), w(8), w(16), w(24))
             } else {
                 // compat: u32 handler, flags, restorer, then a 64-bit mask.
                 let Some(b) = read_bytes::<20, M>(ctx.mem, addr) else {
                     return Ok(false);
                 };
-                let w = |i: usize| {
-                    let mut x = [0u8; 4];
-                    if let Some(src) = b.get(i..i.saturating_add(4)) {
-                        x.copy_from_slice(src);
-                    }
-                    u64::from(u32::from_ne_bytes(x))
-                };
+                let w = |i: usize| u64::from(ne_u32(&b, i));
                 (w(0), w(4), w(8), w(12) | (w(16) << 32))
             };
             out.write_str("{sa_handler=")?;
             match handler {
                 0 => out.write_str("SIG_DFL")?,
                 1 => out.write_str("SIG_IGN")?,
-                h => write!(out, "{h:#x}")?,
+                h => emit!(out, Hex(h))?,
             }
             out.write_str(", sa_mask=")?;
             write_sigset(out, mask, 64)?;
@@ -1587,7 +1681,7 @@ where
                 let Some(_) = read_bytes::<1, M>(ctx.mem, field) else {
                     return Ok(false);
                 };
-                write!(out, "{name}=")?;
+                emit!(out, *name, "=")?;
                 write_cstr(out, ctx, field, 65, false)?;
             }
             out.write_str(", ...}")?;
@@ -1646,10 +1740,11 @@ where
                 if k > 0 {
                     out.write_str(", ")?;
                 }
-                write!(
+                emit!(
                     out,
-                    "{{fd={}, events=",
-                    i32::from_ne_bytes([f0, f1, f2, f3])
+                    "{fd=",
+                    i32::from_ne_bytes([f0, f1, f2, f3]),
+                    ", events="
                 )?;
                 write_flags::<PollEvents, W>(out, u64::from(u16::from_ne_bytes([e0, e1])))?;
                 out.write_char('}')?;
@@ -1664,18 +1759,20 @@ where
                 return Ok(false);
             };
             let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
-            write!(
+            emit!(
                 out,
-                "[{}, {}]",
+                "[",
                 i32::from_ne_bytes([a0, a1, a2, a3]),
-                i32::from_ne_bytes([b0, b1, b2, b3])
+                ", ",
+                i32::from_ne_bytes([b0, b1, b2, b3]),
+                "]"
             )?;
         }
         StructType::IntRef => {
             let Some(v) = read_u32(ctx.mem, addr) else {
                 return Ok(false);
             };
-            write!(out, "[{}]", v as i32)?;
+            emit!(out, "[", v as i32, "]")?;
         }
         StructType::AddrRef => {
             let Some(v) = read_word(ctx, addr) else {
@@ -1689,7 +1786,7 @@ where
             let Some(v) = read_u64(ctx.mem, addr) else {
                 return Ok(false);
             };
-            write!(out, "[{}]", v as i64)?;
+            emit!(out, "[", v as i64, "]")?;
         }
         StructType::Iovec | StructType::RemoteIovec => {
             return write_iovec(out, ctx, addr, count, ty == StructType::Iovec, dir);
@@ -1726,10 +1823,14 @@ where
                 }
                 k = k.saturating_add(1);
             }
-            write!(
+            emit!(
                 out,
-                "{addr:#x} /* {k} var{} */",
-                if k == 1 { "" } else { "s" }
+                Hex(addr),
+                " /* ",
+                k,
+                " var",
+                if k == 1 { "" } else { "s" },
+                " */"
             )?;
         }
         StructType::EpollEvent if array => {
@@ -1773,7 +1874,7 @@ where
                         if !first {
                             out.write_char(' ')?;
                         }
-                        write!(out, "{fd}")?;
+                        emit!(out, fd)?;
                         first = false;
                     }
                 }
@@ -1811,7 +1912,7 @@ where
                 entries = entries.saturating_add(1);
                 off = off.saturating_add(reclen);
             }
-            write!(out, "{addr:#x} /* {entries} entries */")?;
+            emit!(out, Hex(addr), " /* ", entries, " entries */")?;
         }
         StructType::StackT => {
             let (sp, flags, size) = if ctx.compat() {
@@ -1828,14 +1929,13 @@ where
                 let Some(b) = read_bytes::<24, M>(ctx.mem, addr) else {
                     return Ok(false);
                 };
-                let (sp, rest) = split16(first16(&b));
-                (sp, rest as u32, read_le_u64(b.get(16..24)))
+                (ne_u64(&b, 0), ne_u32(&b, 8), ne_u64(&b, 16))
             };
             out.write_str("{ss_sp=")?;
             write_ptr(out, sp)?;
             out.write_str(", ss_flags=")?;
             write_flags::<SsFlags, W>(out, u64::from(flags))?;
-            write!(out, ", ss_size={size}}}")?;
+            emit!(out, ", ss_size=", size, "}")?;
         }
         StructType::CpuSet => {
             let bytes = count.min(1024);
@@ -1853,7 +1953,7 @@ where
                         if !first {
                             out.write_char(' ')?;
                         }
-                        write!(out, "{}", byte.saturating_mul(8).saturating_add(bit))?;
+                        emit!(out, byte.saturating_mul(8).saturating_add(bit))?;
                         first = false;
                     }
                 }
@@ -1864,23 +1964,23 @@ where
             let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
                 return Ok(false);
             };
-            let w = |i: usize| read_le_u64(b.get(i..i.saturating_add(8)));
+            let w = |i: usize| ne_u64(&b, i);
             let (name, namelen, iov, iovlen) = (w(0), w(8) as u32, w(16), w(24));
             let (control, controllen, flags) = (w(32), w(40), w(48) as u32);
             out.write_str("{msg_name=")?;
             if name == 0 || namelen == 0 || !write_sockaddr(out, ctx, name, u64::from(namelen))? {
                 write_ptr(out, name)?;
             }
-            write!(out, ", msg_namelen={namelen}, msg_iov=")?;
+            emit!(out, ", msg_namelen=", namelen, ", msg_iov=")?;
             if iov == 0 || !write_iovec(out, ctx, iov, iovlen, true, dir)? {
                 write_ptr(out, iov)?;
             }
-            write!(out, ", msg_iovlen={iovlen}")?;
+            emit!(out, ", msg_iovlen=", iovlen)?;
             if control != 0 && controllen != 0 {
                 out.write_str(", msg_control=")?;
                 write_ptr(out, control)?;
             }
-            write!(out, ", msg_controllen={controllen}, msg_flags=")?;
+            emit!(out, ", msg_controllen=", controllen, ", msg_flags=")?;
             write_flags::<MsgFlags, W>(out, u64::from(flags))?;
             out.write_char('}')?;
         }
@@ -1889,7 +1989,7 @@ where
                 let Some(v) = read_u32(ctx.mem, addr) else {
                     return Ok(false);
                 };
-                write!(out, "[{}]", v as i32)?;
+                emit!(out, "[", v as i32, "]")?;
             } else {
                 write_buf(out, ctx, addr, count)?;
             }
@@ -1905,16 +2005,16 @@ fn write_epoll_event<W: Write + ?Sized>(out: &mut W, b: [u8; 12]) -> fmt::Result
     let data = u64::from_ne_bytes([d0, d1, d2, d3, d4, d5, d6, d7]);
     out.write_str("{events=")?;
     write_flags::<EpollEvents, W>(out, u64::from(events))?;
-    write!(out, ", data={{u32={}, u64={data}}}}}", data as u32)
+    emit!(out, ", data={u32=", data as u32, ", u64=", data, "}}")
 }
 
 fn write_rlim<W: Write + ?Sized>(out: &mut W, v: u64, infinity: &str) -> fmt::Result {
     if v == u64::MAX {
         out.write_str(infinity)
     } else if v > 1024 && v.is_multiple_of(1024) {
-        write!(out, "{}*1024", v / 1024)
+        emit!(out, v / 1024, "*1024")
     } else {
-        write!(out, "{v}")
+        emit!(out, v)
     }
 }
 
@@ -2007,9 +2107,19 @@ where
                 ip.get(2).copied().unwrap_or(0),
                 ip.get(3).copied().unwrap_or(0),
             ];
-            write!(
+            emit!(
                 out,
-                ", sin_port=htons({port}), sin_addr=inet_addr(\"{a}.{b2}.{c}.{d}\")"
+                ", sin_port=htons(",
+                port,
+                "), sin_addr=inet_addr(\"",
+                a,
+                ".",
+                b2,
+                ".",
+                c,
+                ".",
+                d,
+                "\")"
             )?;
         }
         _ => {
@@ -2069,7 +2179,7 @@ where
         } else {
             write_ptr(out, base)?;
         }
-        write!(out, ", iov_len={len}}}")?;
+        emit!(out, ", iov_len=", len, "}")?;
     }
     if count > max {
         out.write_str(", ...")?;
@@ -2125,10 +2235,11 @@ where
                 if !first {
                     out.write_str(", ")?;
                 }
-                write!(
+                emit!(
                     out,
-                    "{{fd={}, revents=",
-                    i32::from_ne_bytes([f0, f1, f2, f3])
+                    "{fd=",
+                    i32::from_ne_bytes([f0, f1, f2, f3]),
+                    ", revents="
                 )?;
                 write_flags::<PollEvents, W>(out, u64::from(revents))?;
                 out.write_char('}')?;
@@ -2157,10 +2268,11 @@ fn special_result<W: Write + ?Sized>(out: &mut W, t: &TypedArgs, ret: i64) -> Op
             _ => None,
         },
         Sysno::rt_sigtimedwait if ret > 0 => {
-            let r = write!(out, " = {ret} (").and_then(|()| {
+            let r = (|| {
+                emit!(out, " = ", ret, " (")?;
                 Signal(ret as i32).write(out, false)?;
                 out.write_char(')')
-            });
+            })();
             Some(r)
         }
         Sysno::prctl if PrctlOption::from_raw(raw(0)) == PrctlOption::PR_GET_DUMPABLE => {
@@ -2170,7 +2282,7 @@ fn special_result<W: Write + ?Sized>(out: &mut W, t: &TypedArgs, ret: i64) -> Op
                 2 => "SUID_DUMP_ROOT",
                 _ => return None,
             };
-            Some(write!(out, " = {ret} ({name})"))
+            Some((|| emit!(out, " = ", ret, " (", name, ")"))())
         }
         _ => None,
     }
@@ -2197,6 +2309,43 @@ mod tests {
         assert_eq!(
             core::str::from_utf8(&s[..n]).unwrap(),
             "syscall_0x1f3(0x1, 0x2, 0x3, 0x4, 0x5, 0x6) = 0"
+        );
+    }
+
+    #[test]
+    fn numbers_without_core_fmt() {
+        let mut s = [0u8; 128];
+        let mut out = FixedBuf::new(&mut s);
+        let r: fmt::Result = (|| {
+            emit!(
+                &mut out,
+                0u64,
+                " ",
+                u64::MAX,
+                " ",
+                i64::MIN,
+                " ",
+                -7i32,
+                " "
+            )?;
+            emit!(
+                &mut out,
+                Hex(0),
+                " ",
+                Hex(0xdead_beef),
+                " ",
+                Oct(0, 3),
+                " ",
+                Oct(7, 2),
+                " "
+            )?;
+            emit!(&mut out, Oct(0o644, 0), " ", Oct(u64::MAX, 0))
+        })();
+        r.unwrap();
+        assert_eq!(
+            out.as_str(),
+            "0 18446744073709551615 -9223372036854775808 -7 0x0 0xdeadbeef 000 07 644 \
+             1777777777777777777777"
         );
     }
 
