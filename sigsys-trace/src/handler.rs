@@ -53,6 +53,9 @@ fn dispatch(trap: &mut Trap<'_>) {
     };
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
+            if sysno == Some(Sysno::exit) {
+                crate::interpose::thread_exit();
+            }
             if full {
                 line::write_call(&mut line, &call, style);
                 line::write_result(&mut line, &call, 0, style);

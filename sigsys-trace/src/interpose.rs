@@ -5,7 +5,6 @@
 //! (`clone.rs`) from its first instruction. Threads made without `pthread_create` (raw
 //! `clone`, glibc-internal helpers) are traced too, with the handler on their own stack.
 
-use core::cell::Cell;
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::state;
@@ -37,23 +36,18 @@ fn real() -> Option<CreateFn> {
     (p != 0).then(|| unsafe { core::mem::transmute::<usize, CreateFn>(p) })
 }
 
-struct Start {
-    start: StartFn,
-    arg: *mut libc::c_void,
-    /// The new thread's alternate stack, mapped by the creating thread (so that all the
-    /// tracer's mappings are made in program order, not in thread-scheduling order).
-    altstack: u64,
-}
+/// Hand-over slots from `pthread_create` to the new thread: start routine, argument and
+/// alternate stack. No heap: a `free` (or `malloc`) in the new thread would make glibc
+/// create a malloc arena for it, a mapping the program would not have made, at a
+/// scheduling-dependent moment.
+static SLOTS: [[AtomicU64; 3]; 256] = [const { [const { AtomicU64::new(0) }; 3] }; 256];
 
-/// The thread's tracer-owned alternate stack, unmapped when the thread exits.
-struct AltStack(Cell<u64>);
-
-impl Drop for AltStack {
-    fn drop(&mut self) {
-        let base = self.0.get();
-        if base != 0 && !retire(base) {
-            state::drop_altstack(base);
-        }
+/// Called by the handler when a thread makes its final `exit` (on the alternate stack, which
+/// stays in use until the thread is gone): keep the stack for a later thread.
+pub fn thread_exit() {
+    let base = state::tracer_altstack();
+    if base != 0 && retire(base) {
+        state::forget_tracer_altstack();
     }
 }
 
@@ -61,7 +55,7 @@ impl Drop for AltStack {
 /// (pids fit in 22 bits). The exiting thread keeps its alternate stack until it is gone (its
 /// last system calls, `madvise` and `exit`, still trap), so a stack is only reused once
 /// `tgkill(tid, 0)` says the thread no longer exists.
-static RETIRED: [AtomicU64; 64] = [const { AtomicU64::new(0) }; 64];
+static RETIRED: [AtomicU64; 256] = [const { AtomicU64::new(0) }; 256];
 
 fn retire(base: u64) -> bool {
     let tid = state::tid() as u64;
@@ -97,25 +91,15 @@ fn altstack_for_new_thread() -> Option<u64> {
     state::map_altstack()
 }
 
-thread_local! {
-    static ALTSTACK: AltStack = const { AltStack(Cell::new(0)) };
+/// Gives a thread's alternate stack back when `pthread_create` failed.
+fn give_back(base: u64) {
+    if base != 0 && !retire(base) {
+        state::unmap_altstack(base);
+    }
 }
 
-/// Runs `f` with the thread's selector at ALLOW, so that the tracer's own libc calls
-/// (malloc, TLS destructor registration) are not traced.
-fn untraced<T>(f: impl FnOnce() -> T) -> T {
-    let was = state::is_blocking();
-    if was {
-        state::set_allow(true);
-    }
-    let r = f();
-    if was {
-        state::set_allow(false);
-    }
-    r
-}
-
-/// The interposed `pthread_create`.
+/// The interposed `pthread_create`: the new thread starts in [`trampoline`], which sets
+/// its alternate stack before the program's start routine runs.
 ///
 /// # Safety
 ///
@@ -134,41 +118,39 @@ pub unsafe extern "C" fn pthread_create(
         // SAFETY: forwarded.
         return unsafe { real(thread, attr, start, arg) };
     }
+    let start_word = start as usize as u64;
+    let Some((index, slot)) = SLOTS.iter().enumerate().find(|(_, s)| {
+        s[0].compare_exchange(0, start_word, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+    }) else {
+        // No free slot: the thread is still traced (armed at its clone), on its own stack.
+        // SAFETY: forwarded.
+        return unsafe { real(thread, attr, start, arg) };
+    };
     let altstack = altstack_for_new_thread().unwrap_or(0);
-    let boxed = untraced(|| {
-        Box::into_raw(Box::new(Start {
-            start,
-            arg,
-            altstack,
-        }))
-    });
-    // SAFETY: forwarded, with our trampoline and its heap argument.
-    let r = unsafe { real(thread, attr, trampoline, boxed.cast()) };
+    slot[1].store(arg as u64, Ordering::Relaxed);
+    slot[2].store(altstack, Ordering::Release);
+    // SAFETY: forwarded, with our trampoline and the slot number (plus one) as argument.
+    let r = unsafe { real(thread, attr, trampoline, (index + 1) as *mut libc::c_void) };
     if r != 0 {
-        // SAFETY: the thread was not created; the box is still ours.
-        untraced(|| drop(unsafe { Box::from_raw(boxed) }));
-        if altstack != 0 {
-            state::unmap_altstack(altstack);
-        }
+        slot[0].store(0, Ordering::Release);
+        give_back(altstack);
     }
     r
 }
 
 extern "C" fn trampoline(p: *mut libc::c_void) -> *mut libc::c_void {
-    // SAFETY: `p` is the box made by `pthread_create` above, handed over to this thread.
-    let Start {
-        start,
-        arg,
-        altstack,
-    } = *untraced(|| unsafe { Box::from_raw(p.cast::<Start>()) });
-    if altstack != 0 {
-        if state::use_altstack(altstack) {
-            untraced(|| {
-                let _ = ALTSTACK.try_with(|a| a.0.set(altstack));
-            });
-        } else {
-            state::unmap_altstack(altstack);
-        }
+    let Some(slot) = (p as usize).checked_sub(1).and_then(|i| SLOTS.get(i)) else {
+        return core::ptr::null_mut();
+    };
+    let altstack = slot[2].load(Ordering::Acquire);
+    let arg = slot[1].load(Ordering::Relaxed) as *mut libc::c_void;
+    let start = slot[0].load(Ordering::Relaxed);
+    slot[0].store(0, Ordering::Release);
+    // SAFETY: the word was stored from a `StartFn` by `pthread_create` above.
+    let start: StartFn = unsafe { core::mem::transmute::<usize, StartFn>(start as usize) };
+    if altstack != 0 && !state::use_altstack(altstack) {
+        give_back(altstack);
     }
     start(arg)
 }

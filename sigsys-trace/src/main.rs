@@ -160,10 +160,14 @@ fn untraceable(path: &Path, depth: u32) -> Option<String> {
 fn find_library() -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_else(|e| refuse(format!("current_exe: {e}")));
     let dir = exe.parent().unwrap_or(Path::new("."));
-    for cand in [dir.join(LIB_NAME), dir.join("..").join(LIB_NAME)] {
-        if cand.is_file() {
-            return cand.canonicalize().unwrap_or(cand);
-        }
+    // Next to the launcher (cargo build/run); cargo test refreshes only deps/, so the newest
+    // of the two wins.
+    let newest = [dir.join(LIB_NAME), dir.join("deps").join(LIB_NAME)]
+        .into_iter()
+        .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))
+        .max_by_key(|(t, _)| *t);
+    if let Some((_, p)) = newest {
+        return p.canonicalize().unwrap_or(p);
     }
     refuse(format!(
         "{LIB_NAME} not found next to {} (build the whole package: cargo build -p sigsys-trace)",

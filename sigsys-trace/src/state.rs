@@ -59,6 +59,11 @@ pub fn tracer_altstack() -> u64 {
     TRACER_ALT.try_with(Cell::get).unwrap_or(0)
 }
 
+/// Forgets this thread's tracer alternate stack (handed over for reuse).
+pub fn forget_tracer_altstack() {
+    let _ = TRACER_ALT.try_with(|c| c.set(0));
+}
+
 /// Makes `base` (mapped by [`map_altstack`]) this thread's alternate stack, with
 /// `SS_AUTODISARM`, and remembers it as the tracer's.
 pub fn use_altstack(base: u64) -> bool {
@@ -131,17 +136,6 @@ pub fn arm_thread() -> Result<(), syscalls::Errno> {
         .unwrap_or(Err(syscalls::Errno::EINVAL))
 }
 
-/// Sets this thread's selector to ALLOW (`true`) or BLOCK (`false`); used around the
-/// tracer's own libc calls outside the handler.
-pub fn set_allow(allow: bool) {
-    let _ = SELECTOR.try_with(|s| if allow { s.allow() } else { s.block() });
-}
-
-/// Whether the calling thread's selector says BLOCK.
-pub fn is_blocking() -> bool {
-    SELECTOR.try_with(Selector::is_blocking).unwrap_or(false)
-}
-
 /// Size of each alternate signal stack the tracer allocates.
 pub const ALTSTACK_SIZE: usize = 64 * 1024;
 
@@ -178,33 +172,4 @@ pub fn map_altstack() -> Option<u64> {
         return None;
     }
     Some(base as u64)
-}
-
-/// Disables the thread's alternate stack if it is `base` (the tracer's) and not in use,
-/// then unmaps `base`.
-pub fn drop_altstack(base: u64) {
-    let mut cur = libc::stack_t {
-        ss_sp: core::ptr::null_mut(),
-        ss_flags: 0,
-        ss_size: 0,
-    };
-    let r = sys(
-        Sysno::sigaltstack,
-        [0, core::ptr::from_mut(&mut cur) as u64, 0, 0, 0, 0],
-    );
-    if r != 0 || cur.ss_flags & libc::SS_ONSTACK != 0 {
-        return; // running on it (cannot happen outside a handler): keep it
-    }
-    if cur.ss_sp as u64 == base {
-        let off = libc::stack_t {
-            ss_sp: core::ptr::null_mut(),
-            ss_flags: libc::SS_DISABLE,
-            ss_size: 0,
-        };
-        sys(
-            Sysno::sigaltstack,
-            [core::ptr::from_ref(&off) as u64, 0, 0, 0, 0, 0],
-        );
-    }
-    sys(Sysno::munmap, [base, ALTSTACK_SIZE as u64, 0, 0, 0, 0]);
 }
