@@ -7,7 +7,9 @@
 
 use core::ops::Range;
 
-use libc::{sock_filter, BPF_ABS, BPF_JEQ, BPF_JGE, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W};
+use libc::{
+    sock_filter, BPF_ABS, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W,
+};
 use syscalls::x86_64::Sysno;
 use syscalls::Errno;
 
@@ -95,8 +97,9 @@ pub const fn ret(action: u32) -> sock_filter {
 /// Six instructions that return `SECCOMP_RET_ALLOW` when the instruction pointer lies in
 /// `range` (both 32-bit halves compared) and fall through to the next instruction otherwise.
 ///
-/// `range` must not cross a 4 GiB boundary (the gate never does). The accumulator is
-/// clobbered: the instructions after it must load what they test.
+/// `range` must not cross a 4 GiB boundary (it may end on one; the gate never crosses
+/// one). An empty range lets nothing through. The accumulator is clobbered: the
+/// instructions after it must load what they test.
 ///
 /// # Examples
 ///
@@ -107,17 +110,23 @@ pub const fn ret(action: u32) -> sock_filter {
 /// ```
 pub fn allow_ip_range(range: Range<u64>) -> [sock_filter; GATE_PREFIX_LEN] {
     let high = (range.start >> 32) as u32;
-    let low_start = range.start as u32;
-    let low_end = range.end as u32;
+    // Compare with the last byte, not the end: a range may end exactly on a 4 GiB
+    // boundary, where the end's low half is 0. An empty range gets bounds no low half meets.
+    let (low_start, low_last) = if range.start < range.end {
+        (range.start as u32, (range.end - 1) as u32)
+    } else {
+        (1, 0)
+    };
     let ld = BPF_LD | BPF_W | BPF_ABS;
     let jeq = BPF_JMP | BPF_JEQ | BPF_K;
     let jge = BPF_JMP | BPF_JGE | BPF_K;
+    let jgt = BPF_JMP | BPF_JGT | BPF_K;
     [
         stmt(ld, IP_HIGH_OFFSET),
         jump(jeq, high, 0, 4), // other 4 GiB: out (to 6)
         stmt(ld, IP_LOW_OFFSET),
         jump(jge, low_start, 0, 2), // below the start: out (to 6)
-        jump(jge, low_end, 1, 0),   // at or past the end: out (to 6)
+        jump(jgt, low_last, 1, 0),  // past the last byte: out (to 6)
         ret(libc::SECCOMP_RET_ALLOW),
     ]
 }

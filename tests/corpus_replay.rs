@@ -94,10 +94,9 @@ fn restart_seeds_cover_acceptance_and_refusal() {
     }
 }
 
-/// Reproducer of the core bug the `api` target found (see
-/// `common::ALLOW_IP_RANGE_BLOCK_END_FIXED`): fails until `src/filter.rs` is fixed.
+/// Regression test of the core bug the `api` target found (see
+/// `common::ALLOW_IP_RANGE_BLOCK_END_FIXED`): a range ending on a 4 GiB boundary.
 #[test]
-#[ignore = "known bug in sigsys::filter::allow_ip_range, reported"]
 fn allow_ip_range_up_to_a_4gib_boundary() {
     assert!(common::ip_range_allows(
         0xffff_f000..0x1_0000_0000,

@@ -903,7 +903,7 @@ fn seccomp_data(ip: u64) -> [u32; 16] {
 /// `allow_ip_range(0xffff_f000..0x1_0000_0000)` refuses `0xffff_f800`; the ignored test
 /// `allow_ip_range_up_to_a_4gib_boundary` in `tests/corpus_replay.rs` shows it. Set this to
 /// `true` once fixed, so the fuzzer checks that case again.
-pub const ALLOW_IP_RANGE_BLOCK_END_FIXED: bool = false;
+pub const ALLOW_IP_RANGE_BLOCK_END_FIXED: bool = true;
 
 /// Whether `allow_ip_range(range)` lets `ip` through, by the BPF interpreter.
 pub fn ip_range_allows(range: core::ops::Range<u64>, ip: u64) -> bool {
