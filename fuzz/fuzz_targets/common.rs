@@ -895,14 +895,11 @@ fn seccomp_data(ip: u64) -> [u32; 16] {
     d
 }
 
-/// Known core bug found by this target (reported, not fixed here since `src/filter.rs` is
-/// not ours): `allow_ip_range(start..end)` with `end` exactly on a 4 GiB boundary (the
-/// range's last byte is `0x..._ffff_ffff`, so it does not cross one) compares the low half
-/// with `end as u32 == 0` and refuses every address. Fail-closed (the call falls through to
-/// the rest of the filter), and the gate never ends on such a boundary. Reproducer:
-/// `allow_ip_range(0xffff_f000..0x1_0000_0000)` refuses `0xffff_f800`; the ignored test
-/// `allow_ip_range_up_to_a_4gib_boundary` in `tests/corpus_replay.rs` shows it. Set this to
-/// `true` once fixed, so the fuzzer checks that case again.
+/// A core bug this target found, now fixed in `src/filter.rs`: `allow_ip_range(start..end)`
+/// with `end` exactly on a 4 GiB boundary compared the low half with `end as u32 == 0` and
+/// refused every address (fail-closed). The regression test
+/// `allow_ip_range_up_to_a_4gib_boundary` in `tests/corpus_replay.rs` keeps it fixed; with
+/// this `true` the fuzzer checks that case too.
 pub const ALLOW_IP_RANGE_BLOCK_END_FIXED: bool = true;
 
 /// Whether `allow_ip_range(range)` lets `ip` through, by the BPF interpreter.
