@@ -1,0 +1,260 @@
+//! What the launcher promises: the program's exit status, refusal of what cannot be
+//! traced, the program's signal handling left working, strace's text.
+
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, Output, Stdio};
+
+fn tracer() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sigsys-trace"))
+}
+
+fn run(args: &[&str]) -> Output {
+    tracer()
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run sigsys-trace")
+}
+
+fn sud() -> bool {
+    let ok = sigsys::sud::is_supported();
+    if !ok {
+        if std::env::var_os("SIGSYS_TRACE_REQUIRE").is_some() {
+            panic!("this kernel has no Syscall User Dispatch");
+        }
+        eprintln!("SKIPPED: no Syscall User Dispatch");
+    }
+    ok
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn exit_status_is_the_programs() {
+    if !sud() {
+        return;
+    }
+    let o = run(&["sh", "-c", "exit 7"]);
+    assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
+    assert!(stderr(&o).contains("exit_group(7) = ?"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("+++ exited with 7 +++"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn killed_by_a_signal_like_the_program() {
+    if !sud() {
+        return;
+    }
+    let o = run(&["sh", "-c", "kill -TERM $$"]);
+    assert_eq!(o.status.signal(), Some(libc::SIGTERM), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("+++ killed by SIGTERM +++"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn trace_to_a_file_and_program_output_untouched() {
+    if !sud() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("sigsys-trace-beh-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("trace.txt");
+    let o = run(&["-o", file.to_str().unwrap(), "cat", "/etc/hostname"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(o.stdout, std::fs::read("/etc/hostname").unwrap());
+    assert!(
+        stderr(&o).is_empty(),
+        "nothing on stderr with -o: {}",
+        stderr(&o)
+    );
+    let trace = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        trace.contains(r#"openat(AT_FDCWD, "/etc/hostname", O_RDONLY) = 3"#),
+        "{trace}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unknown_program_is_127() {
+    let o = run(&["/nonexistent/program"]);
+    assert_eq!(o.status.code(), Some(127), "{}", stderr(&o));
+}
+
+/// A statically linked program cannot load the preload library: one clear message, exit
+/// 125, and the program is not run.
+#[test]
+fn static_program_is_refused() {
+    let candidates = ["/sbin/ldconfig", "/usr/sbin/ldconfig", "/bin/busybox"];
+    let Some(prog) = candidates.iter().find(|p| {
+        Command::new("file")
+            .arg("-L")
+            .arg(p)
+            .output()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout).contains("statically linked")
+                    || String::from_utf8_lossy(&o.stdout).contains("static-pie linked")
+            })
+            .unwrap_or(false)
+    }) else {
+        eprintln!("SKIPPED: no statically linked program found");
+        return;
+    };
+    let o = run(&[prog, "--version"]);
+    assert_eq!(o.status.code(), Some(125), "{}", stderr(&o));
+    assert!(stderr(&o).contains("statically linked"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "the program must not run");
+}
+
+/// The program blocks every signal, installs its own SIGSYS handler and reads it back,
+/// uses, replaces and disables an alternate stack, runs handlers with a full mask, sends
+/// itself SIGSYS with kill, and calls ppoll with a full mask: all as without the tracer
+/// (the test program checks each step and exits 1 on the first difference), and traced.
+#[test]
+fn program_signal_handling_keeps_working() {
+    if !sud() {
+        return;
+    }
+    let plain = Command::new(env!("CARGO_BIN_EXE_sigsys-trace-testprog"))
+        .arg("signals")
+        .output()
+        .unwrap();
+    assert!(plain.status.success());
+    let o = run(&[env!("CARGO_BIN_EXE_sigsys-trace-testprog"), "signals"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(o.stdout, plain.stdout);
+    let err = stderr(&o);
+    for needle in [
+        "rt_sigprocmask(SIG_BLOCK, NULL, ~[KILL STOP",
+        "kill(",
+        "SIGSYS) = 0",
+        "sigaltstack({ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}, NULL) = 0",
+        "ppoll(",
+        "write(1, \"signals ok\\n\", 11) = 11",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in\n{err}");
+    }
+}
+
+/// With the decoded formatter (`sigsys::fmt`), the lines are strace's own text. Compared
+/// for `cat` after the tracer is armed, against strace of the same program (see
+/// compare.rs for the method). Tolerated: the bytes `getrandom` returns (random), the
+/// tracer's own calls that strace sees (memory reads, `rt_sigreturn`), and strace's
+/// column padding before ` = `.
+#[test]
+fn decoded_lines_are_strace_text() {
+    if !sud() {
+        return;
+    }
+    let have = |p: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {p}")])
+            .stdout(Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    };
+    if !have("strace") || !have("setarch") {
+        assert!(
+            std::env::var_os("SIGSYS_TRACE_REQUIRE").is_none(),
+            "strace and setarch needed"
+        );
+        eprintln!("SKIPPED: strace or setarch missing");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("sigsys-trace-dec-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("b")).unwrap();
+    let a = dir.join("A.txt");
+    let st = Command::new("setarch")
+        .args(["x86_64", "-R", env!("CARGO_BIN_EXE_sigsys-trace"), "-o"])
+        .arg(&a)
+        .args(["cat", "/etc/passwd"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    // Same environment size as A: `--bare` sets SIGSYS_TRACE_MODE=bare, A has =text.
+    let st = Command::new("setarch")
+        .args([
+            "x86_64",
+            "-R",
+            "strace",
+            "-ff",
+            "-qq",
+            "-e",
+            "signal=none",
+            "-o",
+        ])
+        .arg(dir.join("b").join("B"))
+        .args([
+            env!("CARGO_BIN_EXE_sigsys-trace"),
+            "--bare",
+            "cat",
+            "/etc/passwd",
+        ])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let b_file = std::fs::read_dir(dir.join("b"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            std::fs::read_to_string(p)
+                .map(|t| t.contains("bin/cat\", [\"cat\""))
+                .unwrap_or(false)
+        })
+        .expect("strace output of cat");
+    let b_text = std::fs::read_to_string(&b_file).unwrap();
+    let norm = |l: &str| -> String {
+        let l = l.trim_start();
+        let l = match l.find(") ") {
+            Some(i) if l[i + 1..].trim_start().starts_with("= ") => {
+                format!("{}) {}", &l[..i], l[i + 1..].trim_start())
+            }
+            _ => l.to_string(),
+        };
+        if l.starts_with("getrandom(") {
+            // Random bytes.
+            return l
+                .split_once(", ")
+                .map_or(l.clone(), |(_, r)| format!("getrandom(<bytes>, {r}"));
+        }
+        l
+    };
+    let b_lines: Vec<String> = b_text
+        .lines()
+        .skip_while(|l| !l.starts_with("prctl(PR_SET_SYSCALL_USER_DISPATCH"))
+        .skip(1)
+        .filter(|l| {
+            !l.starts_with("rt_sigreturn(")
+                && !l.starts_with("getpid()")
+                && !l.starts_with("process_vm_")
+        })
+        .map(norm)
+        .collect();
+    let a_text = std::fs::read_to_string(&a).unwrap();
+    let a_lines: Vec<String> = a_text
+        .lines()
+        .filter(|l| !l.starts_with("+++"))
+        .map(|l| norm(l.split_once(' ').map_or(l, |(_, r)| r)))
+        .collect();
+    assert!(a_lines.len() > 20, "{a_text}");
+    for (i, (x, y)) in a_lines.iter().zip(&b_lines).enumerate() {
+        assert_eq!(x, y, "line {i} differs (sigsys-trace, then strace)");
+    }
+    assert_eq!(a_lines.len(), b_lines.len(), "A:\n{a_text}\nB:\n{b_text}");
+    if std::env::var_os("SIGSYS_TRACE_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
