@@ -50,6 +50,7 @@ use crate::flags::{
     StraceEnum, StraceFlags, TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags,
     Whence,
 };
+use crate::flags::{InotifyMask, SyncFileRangeFlags};
 use crate::syscall::Syscall;
 
 /// Which way data behind a pointer flows.
@@ -359,6 +360,10 @@ pub enum Kind {
     FlockOp,
     /// `POSIX_FADV_*`.
     Fadvice,
+    /// `SYNC_FILE_RANGE_*`.
+    SyncFileRangeFlags,
+    /// `IN_*` event mask of `inotify_add_watch`.
+    InotifyMask,
     /// `SOL_*` socket option level.
     SockLevel,
     /// A socket option name (`SO_*` at `SOL_SOCKET`, a number at other levels).
@@ -611,6 +616,10 @@ pub enum Arg {
     FlockOp(FlockOp),
     /// `fadvise64` advice.
     Fadvice(Fadvice),
+    /// `sync_file_range` flags.
+    SyncFileRangeFlags(SyncFileRangeFlags),
+    /// `inotify_add_watch` mask.
+    InotifyMask(InotifyMask),
     /// Socket option level.
     SockLevel(SockLevel),
     /// Socket option name (meaning depends on the level).
@@ -859,6 +868,8 @@ fn value(kind: Kind, raw: &[u64; 6], i: u8, narrow: bool) -> Arg {
         Kind::RusageWho => Arg::RusageWho(RusageWho::from_raw(v)),
         Kind::FlockOp => Arg::FlockOp(FlockOp::from_raw(v)),
         Kind::Fadvice => Arg::Fadvice(Fadvice::from_raw(v)),
+        Kind::SyncFileRangeFlags => Arg::SyncFileRangeFlags(SyncFileRangeFlags::from_raw(v)),
+        Kind::InotifyMask => Arg::InotifyMask(InotifyMask::from_raw(v)),
         Kind::SockLevel => Arg::SockLevel(SockLevel::from_raw(v)),
         Kind::SockOptName => Arg::SockOptName(v as u32),
         Kind::IoctlRequest => Arg::IoctlRequest(v as u32),
@@ -1259,7 +1270,7 @@ signatures! {
     ioprio_set(I, I, X);
     ioprio_get(I, I);
     inotify_init();
-    inotify_add_watch(FD, P, X);
+    inotify_add_watch(FD, P, Kind::InotifyMask);
     inotify_rm_watch(FD, I);
     migrate_pages(PID, U, PTR, PTR);
     openat(DFD, P, Kind::OpenFlags, Kind::OpenMode);
@@ -1282,7 +1293,7 @@ signatures! {
     get_robust_list(PID, oo("struct robust_list_head *"), oo("size_t"));
     splice(FD, OFFREF, FD, OFFREF, SZ, X);
     tee(FD, FD, SZ, X);
-    sync_file_range(FD, OFF, OFF, X);
+    sync_file_range(FD, OFF, OFF, Kind::SyncFileRangeFlags);
     vmsplice(FD, iov_in(2), U, X);
     move_pages(PID, U, PTR, PTR, PTR, X);
     utimensat(DFD, P, si(T::TimespecPair), ATF);

@@ -745,6 +745,43 @@ strace_flags! {
     flags { SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 0x8000_0000 }
 }
 
+strace_flags! {
+    /// `sync_file_range` flags.
+    ///
+    /// ```
+    /// use sigsys::flags::SyncFileRangeFlags;
+    /// assert_eq!(SyncFileRangeFlags::SYNC_FILE_RANGE_WRITE.bits(), 2);
+    /// ```
+    pub struct SyncFileRangeFlags: u32;
+    zero = None;
+    field(0) {}
+    flags {
+        SYNC_FILE_RANGE_WAIT_BEFORE = 1, SYNC_FILE_RANGE_WRITE = 2,
+        SYNC_FILE_RANGE_WAIT_AFTER = 4,
+    }
+}
+
+strace_flags! {
+    /// `inotify` event mask (`IN_*`).
+    ///
+    /// ```
+    /// use sigsys::flags::InotifyMask;
+    /// assert_eq!(InotifyMask::IN_CREATE.bits(), 0x100);
+    /// ```
+    pub struct InotifyMask: u32;
+    zero = None;
+    field(0) {}
+    flags {
+        IN_ACCESS = 1, IN_MODIFY = 2, IN_ATTRIB = 4, IN_CLOSE_WRITE = 8,
+        IN_CLOSE_NOWRITE = 0x10, IN_OPEN = 0x20, IN_MOVED_FROM = 0x40, IN_MOVED_TO = 0x80,
+        IN_CREATE = 0x100, IN_DELETE = 0x200, IN_DELETE_SELF = 0x400, IN_MOVE_SELF = 0x800,
+        IN_UNMOUNT = 0x2000, IN_Q_OVERFLOW = 0x4000, IN_IGNORED = 0x8000,
+        IN_ONLYDIR = 0x0100_0000, IN_DONT_FOLLOW = 0x0200_0000, IN_EXCL_UNLINK = 0x0400_0000,
+        IN_MASK_CREATE = 0x1000_0000, IN_MASK_ADD = 0x2000_0000, IN_ISDIR = 0x4000_0000,
+        IN_ONESHOT = 0x8000_0000,
+    }
+}
+
 /// The names of an enumerated argument, and how strace prints an unknown value.
 ///
 /// # Examples

@@ -73,6 +73,7 @@ use crate::flags::{
     StraceEnum, StraceFlags, TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags,
     Whence,
 };
+use crate::flags::{InotifyMask, SyncFileRangeFlags};
 use crate::mem::Memory;
 use crate::syscall::Syscall;
 
@@ -1205,6 +1206,8 @@ where
         },
         Kind::FlockOp => write_flags::<FlockOp, W>(out, v),
         Kind::Fadvice => write_enum::<Fadvice, W>(out, v),
+        Kind::SyncFileRangeFlags => write_flags::<SyncFileRangeFlags, W>(out, v),
+        Kind::InotifyMask => write_flags::<InotifyMask, W>(out, v),
         Kind::SockLevel => write_enum::<SockLevel, W>(out, v),
         Kind::SockOptName => match ctx.raw(1) as u32 {
             1 => write_enum::<SockOpt, W>(out, v),
@@ -1554,6 +1557,75 @@ fn write_timespec<W: Write + ?Sized>(out: &mut W, (s, ns): (i64, i64), usec: boo
     out.write_char('}')
 }
 
+/// A file time of `utimensat`/`utimes`: `UTIME_NOW`, `UTIME_OMIT`, or the time with its
+/// date in a comment (`{tv_sec=0, tv_nsec=0} /* 1970-01-01T00:00:00+0000 */`, in UTC).
+fn write_file_time<W: Write + ?Sized>(out: &mut W, (s, ns): (i64, i64), usec: bool) -> fmt::Result {
+    match ns {
+        0x3fff_ffff if !usec => return out.write_str("UTIME_NOW"),
+        0x3fff_fffe if !usec => return out.write_str("UTIME_OMIT"),
+        _ => {}
+    }
+    write_timespec(out, (s, ns), usec)?;
+    out.write_str(" /* ")?;
+    write_utc(out, s)?;
+    if ns != 0 {
+        out.write_char('.')?;
+        put_padded_dec(out, ns.unsigned_abs(), if usec { 6 } else { 9 })?;
+    }
+    out.write_str("+0000 */")
+}
+
+/// `v` in decimal, zero-padded to `width` digits.
+fn put_padded_dec<W: Write + ?Sized>(out: &mut W, v: u64, width: usize) -> fmt::Result {
+    put_digits(out, v, 0, width)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` of a Unix time, in UTC (proleptic Gregorian calendar).
+fn write_utc<W: Write + ?Sized>(out: &mut W, t: i64) -> fmt::Result {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days.saturating_add(719_468);
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = doe
+        .saturating_sub(doe / 1460)
+        .saturating_add(doe / 36_524)
+        .saturating_sub(doe / 146_096)
+        / 365;
+    let doy = doe.saturating_sub(
+        yoe.saturating_mul(365)
+            .saturating_add(yoe / 4)
+            .saturating_sub(yoe / 100),
+    );
+    let mp = doy.saturating_mul(5).saturating_add(2) / 153;
+    let day = doy
+        .saturating_sub(mp.saturating_mul(153).saturating_add(2) / 5)
+        .saturating_add(1);
+    let month = if mp < 10 {
+        mp.saturating_add(3)
+    } else {
+        mp.saturating_sub(9)
+    };
+    let year = yoe
+        .saturating_add(era.saturating_mul(400))
+        .saturating_add(i64::from(month <= 2));
+    if year < 0 {
+        out.write_char('-')?;
+    }
+    put_padded_dec(out, year.unsigned_abs(), 4)?;
+    out.write_char('-')?;
+    put_padded_dec(out, month.unsigned_abs(), 2)?;
+    out.write_char('-')?;
+    put_padded_dec(out, day.unsigned_abs(), 2)?;
+    out.write_char('T')?;
+    put_padded_dec(out, (secs / 3600).unsigned_abs(), 2)?;
+    out.write_char(':')?;
+    put_padded_dec(out, (secs % 3600 / 60).unsigned_abs(), 2)?;
+    out.write_char(':')?;
+    put_padded_dec(out, (secs % 60).unsigned_abs(), 2)
+}
+
 /// Writes a struct; `Ok(false)` when it cannot be read or is not decoded for this ABI (the
 /// caller then prints the address).
 fn write_struct<W, M>(
@@ -1587,9 +1659,9 @@ where
             };
             let usec = ty == StructType::TimevalPair;
             out.write_char('[')?;
-            write_timespec(out, a, usec)?;
+            write_file_time(out, a, usec)?;
             out.write_str(", ")?;
-            write_timespec(out, b, usec)?;
+            write_file_time(out, b, usec)?;
             out.write_char(']')?;
         }
         StructType::Itimerspec | StructType::Itimerval => {

@@ -261,6 +261,7 @@ flag_props! {
     WaitFlags: 32, FdCreateFlags: 32, PollEvents: 16, MlockallFlags: 32, FileType: 32,
     EventfdFlags: 32, TimerfdFlags: 32, SignalfdFlags: 32, EpollFlags: 32, InotifyFlags: 32,
     EpollEvents: 32, RenameFlags: 32, GrndFlags: 32, MfdFlags: 32, TimerFlags: 32,
+    FlockOp: 32, SsFlags: 32, SyncFileRangeFlags: 32, InotifyMask: 32,
 }
 
 macro_rules! enum_props {
@@ -291,6 +292,7 @@ enum_props! {
     FcntlCmd: 32, FutexCmd: 32, PrctlOption: 32, Madvice: 32, Whence: 32, ClockId: 32,
     SigHow: 32, AddressFamily: 32, ShutdownHow: 32, EpollOp: 32, PrioWhich: 32, Rlimit: 32,
     ArchPrctlCode: 32, IpProto: 32,
+    ItimerWhich: 32, RusageWho: 32, Fadvice: 32, SockLevel: 32, SockOpt: 32,
 }
 
 #[test]

@@ -194,6 +194,8 @@ fn driver() -> i32 {
         .arg(&exe)
         .env(MODE, "strace")
         .env(DIR, &work)
+        // strace dates file times in local time; sigsys::fmt in UTC.
+        .env("TZ", "UTC")
         .status()
         .expect("run strace");
     assert!(st.success(), "the program under strace failed: {st}");

@@ -217,6 +217,9 @@ pub fn run() {
     let mut msg_r = [0u64, 0, msg_iov_in.as_ptr() as u64, 1, 0, 0, 0];
     let usr2: u64 = 1 << (libc::SIGUSR2 - 1);
     let zero_itv = [0i64; 4];
+    let utimes = [0i64, (1 << 30) - 1, 1_000_000_000, (1 << 30) - 2];
+    let times = [1_000_000_000i64, 0, 1_700_000_000, 123_456_789];
+    let tv_times = [86_399i64, 5, 951_782_400, 0];
     let mut itv = [-1i64; 4];
     let envp = [p(c"A=1"), p(c"B=2"), 0];
 
@@ -785,6 +788,45 @@ pub fn run() {
         sc(SYS_exit_group, [7, 0, 0, 0, 0, 0]);
     }
     sc(SYS_wait4, [child as u64, am(&mut status), 0, 0, 0, 0]);
+
+    // More file calls.
+    let f4 = sc(
+        SYS_openat,
+        [
+            fdcwd,
+            p(c"f4"),
+            (O_RDWR | O_CREAT | O_TRUNC) as u64,
+            0o600,
+            0,
+            0,
+        ],
+    ) as u64;
+    sc(SYS_fallocate, [f4, 0, 0, 4096, 0, 0]);
+    sc(SYS_readahead, [f4, 0, 4096, 0, 0, 0]);
+    sc(SYS_sync_file_range, [f4, 0, 4096, 2, 0, 0]);
+    sc(SYS_fdatasync, [f4, 0, 0, 0, 0, 0]);
+    sc(SYS_utimensat, [fdcwd, p(c"f4"), a(&utimes), 0, 0, 0]);
+    sc(SYS_utimensat, [f4, 0, 0, 0, 0, 0]);
+    sc(SYS_utimensat, [fdcwd, p(c"f4"), a(&times), 0, 0, 0]);
+    sc(SYS_utimes, [p(c"f4"), a(&tv_times), 0, 0, 0, 0]);
+    let f5 = sc(SYS_openat, [fdcwd, p(c"f4"), O_RDONLY as u64, 0, 0, 0]) as u64;
+    sc(SYS_sendfile, [f4, f5, 0, 16, 0, 0]);
+    sc(SYS_copy_file_range, [f5, 0, f4, 0, 16, 0]);
+    sc(SYS_lseek, [f5, 0, SEEK_DATA as u64, 0, 0, 0]);
+    sc(SYS_fchown, [f5, u32::MAX as u64, 0, 0, 0, 0]);
+    sc(SYS_syncfs, [f5, 0, 0, 0, 0, 0]);
+    sc(SYS_close, [f5, 0, 0, 0, 0, 0]);
+    sc(SYS_close, [f4, 0, 0, 0, 0, 0]);
+    sc(
+        SYS_renameat2,
+        [fdcwd, p(c"f4"), fdcwd, p(c"f5"), RENAME_NOREPLACE as u64, 0],
+    );
+    sc(SYS_unlinkat, [fdcwd, p(c"f5"), 0, 0, 0, 0]);
+    sc(SYS_getcwd, [cwd.as_mut_ptr() as u64, 2, 0, 0, 0, 0]);
+    sc(SYS_inotify_add_watch, [u64::MAX, p(c"."), 0x100, 0, 0, 0]);
+    sc(SYS_setns, [u64::MAX, CLONE_NEWNET as u64, 0, 0, 0, 0]);
+    sc(SYS_pidfd_open, [pid, 0, 0, 0, 0, 0]);
+    sc(SYS_close_range, [1000, 1010, 0, 0, 0, 0]);
 
     // i386 calls through `int $0x80` (numbers of the i386 table).
     int80(20, [0; 6]); // getpid
