@@ -35,6 +35,9 @@
 //!   ` = 0x7f...` for addresses, ` = 0 (Timeout)`, ` = ?` for calls that do not return.
 //!
 //! [`write_line`] is `write_call_done` + `write_result` + `\n`, strace's default line.
+//! Value-result arguments (socket address lengths, file offsets) change during the call;
+//! strace shows both values (`[110 => 16]`). To get that, take a [`Before`] snapshot
+//! before the call runs and use [`write_call_done_with`] / [`write_line_with`].
 //!
 //! All of them take any [`core::fmt::Write`] (typically a [`FixedBuf`] over a stack
 //! array), any [`Memory`] ([`crate::mem::SelfMemory`] in a handler,
@@ -416,7 +419,7 @@ where
     W: Write + ?Sized,
     M: Memory + ?Sized,
 {
-    write_call_at(out, call, None, mem, opts)
+    write_call_at(out, call, None, &Before::NONE, mem, opts)
 }
 
 /// Writes `name(args...)` once the call returned `ret` (the raw result: a value, or
@@ -451,7 +454,108 @@ where
     W: Write + ?Sized,
     M: Memory + ?Sized,
 {
-    write_call_at(out, call, Some(ret), mem, opts)
+    write_call_at(out, call, Some(ret), &Before::NONE, mem, opts)
+}
+
+/// [`write_call_done`] with the value-result arguments as they were before the call
+/// (taken with [`Before::capture`]): a length or offset the kernel changed prints as
+/// strace prints it, `[110 => 16]` for lengths and `[0] => [5]` for offsets.
+///
+/// # Errors
+///
+/// Only those of `out`.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::fmt::{write_call_done_with, Before, FixedBuf, Options};
+/// use sigsys::mem::SelfMemory;
+/// use syscalls::x86_64::Sysno;
+/// let mut off: i64 = 0;
+/// let call = sigsys::Syscall::x86_64(Sysno::sendfile, [4, 3, &mut off as *mut i64 as u64, 5, 0, 0]);
+/// let before = Before::capture(&call, &SelfMemory);
+/// off = 5; // what the kernel does
+/// let mut s = [0u8; 64];
+/// let mut out = FixedBuf::new(&mut s);
+/// write_call_done_with(&mut out, &call, 5, &before, &SelfMemory, &Options::DEFAULT).unwrap();
+/// assert_eq!(out.as_str(), "sendfile(4, 3, [0] => [5], 5)");
+/// # let _ = off;
+/// ```
+pub fn write_call_done_with<W, M>(
+    out: &mut W,
+    call: &Syscall,
+    ret: i64,
+    before: &Before,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    write_call_at(out, call, Some(ret), before, mem, opts)
+}
+
+/// The value-result arguments of a call (socket address lengths, file offsets) read before
+/// it runs, so that [`write_call_done_with`] can show how the call changed them.
+///
+/// Small and `Copy`: take it in the handler before passing the call through.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::fmt::Before;
+/// use sigsys::mem::NoMemory;
+/// use syscalls::x86_64::Sysno;
+/// let call = sigsys::Syscall::x86_64(Sysno::getpid, [0; 6]);
+/// assert_eq!(Before::capture(&call, &NoMemory), Before::NONE);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Before {
+    values: [Option<i64>; 6],
+}
+
+impl Before {
+    /// Nothing known from before the call.
+    pub const NONE: Before = Before { values: [None; 6] };
+
+    /// Reads the call's value-result arguments (`int *` lengths and `loff_t *` offsets
+    /// that the kernel reads and writes) from `mem`.
+    ///
+    /// ```
+    /// use sigsys::fmt::Before;
+    /// use sigsys::mem::SelfMemory;
+    /// use syscalls::x86_64::Sysno;
+    /// let len: u32 = 110;
+    /// let call = sigsys::Syscall::x86_64(Sysno::accept, [3, 0x1000, &len as *const u32 as u64, 0, 0, 0]);
+    /// assert_ne!(Before::capture(&call, &SelfMemory), Before::NONE);
+    /// ```
+    pub fn capture<M: Memory + ?Sized>(call: &Syscall, mem: &M) -> Before {
+        let mut before = Before::NONE;
+        let Some(t) = typed_args(call) else {
+            return before;
+        };
+        for ((slot, kind), raw) in before.values.iter_mut().zip(t.signature.args).zip(t.raw) {
+            *slot = match kind {
+                Kind::Struct {
+                    ty: StructType::IntRef,
+                    dir: Dir::InOut,
+                    ..
+                } => read_u32(mem, raw).map(|v| i64::from(v as i32)),
+                Kind::Struct {
+                    ty: StructType::OffRef,
+                    dir: Dir::InOut,
+                    ..
+                } => read_u64(mem, raw).map(|v| v as i64),
+                _ => None,
+            };
+        }
+        before
+    }
+
+    fn at(&self, i: u8) -> Option<i64> {
+        self.values.get(usize::from(i)).copied().flatten()
+    }
 }
 
 /// Writes ` = ...` for the result `ret` of `call`: ` = 3`, ` = 0x7f12a000` for calls that
@@ -548,6 +652,42 @@ where
     M: Memory + ?Sized,
 {
     write_call_done(out, call, ret, mem, opts)?;
+    write_result(out, call, ret, mem, opts)?;
+    out.write_char('\n')
+}
+
+/// [`write_line`] with the value-result arguments from before the call (see
+/// [`write_call_done_with`]).
+///
+/// # Errors
+///
+/// Only those of `out`.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::fmt::{write_line_with, Before, FixedBuf, Options};
+/// use sigsys::mem::NoMemory;
+/// use syscalls::x86_64::Sysno;
+/// let call = sigsys::Syscall::x86_64(Sysno::getppid, [0; 6]);
+/// let mut s = [0u8; 64];
+/// let mut out = FixedBuf::new(&mut s);
+/// write_line_with(&mut out, &call, 1, &Before::NONE, &NoMemory, &Options::DEFAULT).unwrap();
+/// assert_eq!(out.as_str(), "getppid() = 1\n");
+/// ```
+pub fn write_line_with<W, M>(
+    out: &mut W,
+    call: &Syscall,
+    ret: i64,
+    before: &Before,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    write_call_done_with(out, call, ret, before, mem, opts)?;
     write_result(out, call, ret, mem, opts)?;
     out.write_char('\n')
 }
@@ -957,6 +1097,8 @@ struct Ctx<'a, M: Memory + ?Sized> {
     wide_offsets: bool,
     /// The x86_64 meaning of the call.
     sysno: Sysno,
+    /// Value-result arguments as they were before the call.
+    before: Before,
 }
 
 impl<M: Memory + ?Sized> Ctx<'_, M> {
@@ -1021,6 +1163,7 @@ fn write_call_at<W, M>(
     out: &mut W,
     call: &Syscall,
     ret: Option<i64>,
+    before: &Before,
     mem: &M,
     opts: &Options,
 ) -> fmt::Result
@@ -1053,6 +1196,7 @@ where
         time32: time32(call),
         wide_offsets: crate::args::joins_offsets(call),
         sysno: t.sysno,
+        before: *before,
     };
     for (n, (i, show)) in layout(&t).iter().enumerate() {
         if n > 0 {
@@ -1238,6 +1382,20 @@ where
         Kind::Struct { ty, dir, len } => {
             if v == 0 || !ctx.shows(dir) {
                 return write_ptr(out, v);
+            }
+            if let (Some(old), Some(_)) = (ctx.before.at(i), ctx.ret) {
+                let now = match ty {
+                    StructType::OffRef => read_u64(ctx.mem, v).map(|x| x as i64),
+                    _ => read_u32(ctx.mem, v).map(|x| i64::from(x as i32)),
+                };
+                match (ty, now) {
+                    (_, Some(now)) if now == old => return emit!(out, "[", now, "]"),
+                    (StructType::OffRef, Some(now)) => {
+                        return emit!(out, "[", old, "] => [", now, "]")
+                    }
+                    (_, Some(now)) => return emit!(out, "[", old, " => ", now, "]"),
+                    (_, None) => return write_ptr(out, v),
+                }
             }
             let count = ctx.resolve(len);
             match write_struct(out, ctx, ty, v, count, len != Len::Fixed, dir)? {
@@ -2309,6 +2467,7 @@ where
                 time32: abi == Abi::I386,
                 wide_offsets: false,
                 sysno: t.sysno,
+                before: Before::NONE,
             };
             let (addr, n) = (raw(0), raw(1));
             if read_bytes::<8, M>(ctx.mem, addr).is_none() {

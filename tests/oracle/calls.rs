@@ -220,6 +220,7 @@ pub fn run() {
     let utimes = [0i64, (1 << 30) - 1, 1_000_000_000, (1 << 30) - 2];
     let times = [1_000_000_000i64, 0, 1_700_000_000, 123_456_789];
     let tv_times = [86_399i64, 5, 951_782_400, 0];
+    let mut off_in: i64 = 2;
     let mut itv = [-1i64; 4];
     let envp = [p(c"A=1"), p(c"B=2"), 0];
 
@@ -462,7 +463,7 @@ pub fn run() {
         SYS_getsockname,
         [s, sun_out.as_mut_ptr() as u64, am(&mut sun_len), 0, 0, 0],
     );
-    // Known difference: a length the call changes (strace: `[110 => 7]`).
+    // A length the call changes (strace: `[110 => 7]`).
     sun_len = 110;
     sc(
         SYS_getsockname,
@@ -819,6 +820,8 @@ pub fn run() {
     sc(SYS_utimes, [p(c"f4"), a(&tv_times), 0, 0, 0, 0]);
     let f5 = sc(SYS_openat, [fdcwd, p(c"f4"), O_RDONLY as u64, 0, 0, 0]) as u64;
     sc(SYS_sendfile, [f4, f5, 0, 16, 0, 0]);
+    sc(SYS_lseek, [f5, 0, SEEK_SET as u64, 0, 0, 0]);
+    sc(SYS_sendfile, [f4, f5, am(&mut off_in), 4, 0, 0]);
     sc(SYS_copy_file_range, [f5, 0, f4, 0, 16, 0]);
     sc(SYS_lseek, [f5, 0, SEEK_DATA as u64, 0, 0, 0]);
     sc(SYS_fchown, [f5, u32::MAX as u64, 0, 0, 0, 0]);
