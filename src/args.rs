@@ -116,6 +116,8 @@ pub enum StructType {
     Itimerval,
     /// `struct stat` (`{st_mode=S_IFREG|0644, st_size=10, ...}`).
     Stat,
+    /// The i386 `struct stat64`.
+    Stat64,
     /// A signal set of `Len` bytes (`[USR1 CHLD]`).
     Sigset,
     /// `struct sigaction` (kernel layout).
@@ -182,6 +184,7 @@ impl StructType {
             StructType::Itimerspec => "struct itimerspec",
             StructType::Itimerval => "struct itimerval",
             StructType::Stat => "struct stat",
+            StructType::Stat64 => "struct stat64",
             StructType::Sigset => "sigset_t",
             StructType::Sigaction => "struct sigaction",
             StructType::Sockaddr => "struct sockaddr",
@@ -694,25 +697,31 @@ impl TypedArgs {
 /// assert_eq!(sigsys::args::canonical_args(&call), [3, 0x1000, 16, 0x1_0000_0010, 0, 0]);
 /// ```
 pub fn canonical_args(call: &Syscall) -> [u64; 6] {
+    use syscalls::x86::Sysno as X;
     let a = call.args;
-    if !joins_offsets(call) {
+    let Some(crate::sysno::Sysno::I386(s)) = call.sysno() else {
         return a;
-    }
+    };
     let join = |lo: u64, hi: u64| (lo & 0xffff_ffff) | (hi << 32);
     let [a0, a1, a2, a3, a4, a5] = a;
-    match call.canonical() {
+    match s {
         // (fd, buf/iov, count, lo, hi[, flags])
-        Some(Sysno::pread64 | Sysno::pwrite64) => [a0, a1, a2, join(a3, a4), 0, 0],
-        Some(Sysno::preadv | Sysno::pwritev) => [a0, a1, a2, join(a3, a4), 0, 0],
-        Some(Sysno::preadv2 | Sysno::pwritev2) => [a0, a1, a2, join(a3, a4), 0, a5],
+        X::pread64 | X::pwrite64 | X::preadv | X::pwritev => [a0, a1, a2, join(a3, a4), 0, 0],
+        X::preadv2 | X::pwritev2 => [a0, a1, a2, join(a3, a4), 0, a5],
         // readahead(fd, lo, hi, count)
-        Some(Sysno::readahead) => [a0, join(a1, a2), a3, 0, 0, 0],
+        X::readahead => [a0, join(a1, a2), a3, 0, 0, 0],
         // fadvise64(fd, lo, hi, len, advice)
-        Some(Sysno::fadvise64) => [a0, join(a1, a2), a3, a4, 0, 0],
+        X::fadvise64 => [a0, join(a1, a2), a3, a4, 0, 0],
         // fallocate(fd, mode, off lo, off hi, len lo, len hi)
-        Some(Sysno::fallocate) => [a0, a1, join(a2, a3), join(a4, a5), 0, 0],
+        X::fallocate => [a0, a1, join(a2, a3), join(a4, a5), 0, 0],
         // sync_file_range(fd, off lo, off hi, n lo, n hi, flags)
-        Some(Sysno::sync_file_range) => [a0, join(a1, a2), join(a3, a4), a5, 0, 0],
+        X::sync_file_range => [a0, join(a1, a2), join(a3, a4), a5, 0, 0],
+        // i386-only: truncate64(path, lo, hi), ftruncate64(fd, lo, hi)
+        X::truncate64 | X::ftruncate64 => [a0, join(a1, a2), 0, 0, 0, 0],
+        // fadvise64_64(fd, off lo, off hi, len lo, len hi, advice)
+        X::fadvise64_64 => [a0, join(a1, a2), 0, join(a3, a4), 0, a5],
+        // _llseek(fd, hi, lo, result, whence)
+        X::_llseek => [a0, join(a2, a1), 0, a3, a4, 0],
         _ => a,
     }
 }
@@ -720,22 +729,56 @@ pub fn canonical_args(call: &Syscall) -> [u64; 6] {
 /// Whether `call` is an i386 call whose 64-bit offsets [`canonical_args`] joins from two
 /// registers (its offsets are then 64 bits wide, the others' 32).
 pub(crate) fn joins_offsets(call: &Syscall) -> bool {
-    call.abi == Abi::I386
-        && matches!(
-            call.canonical(),
-            Some(
-                Sysno::pread64
-                    | Sysno::pwrite64
-                    | Sysno::preadv
-                    | Sysno::pwritev
-                    | Sysno::preadv2
-                    | Sysno::pwritev2
-                    | Sysno::readahead
-                    | Sysno::fadvise64
-                    | Sysno::fallocate
-                    | Sysno::sync_file_range
-            )
-        )
+    use syscalls::x86::Sysno as X;
+    matches!(
+        call.sysno(),
+        Some(crate::sysno::Sysno::I386(
+            X::pread64
+                | X::pwrite64
+                | X::preadv
+                | X::pwritev
+                | X::preadv2
+                | X::pwritev2
+                | X::readahead
+                | X::fadvise64
+                | X::fallocate
+                | X::sync_file_range
+                | X::truncate64
+                | X::ftruncate64
+                | X::fadvise64_64
+                | X::_llseek
+        ))
+    )
+}
+
+/// A call as the formatter sees it: its x86_64 meaning if it has one, the signature from
+/// [`signature`] or, for i386-only calls, [`i386_only_signature`], and its arguments in
+/// that signature's terms.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Described {
+    pub(crate) sysno: Option<Sysno>,
+    pub(crate) signature: Signature,
+    pub(crate) raw: [u64; 6],
+}
+
+/// Describes `call`, or `None` when no table knows it.
+pub(crate) fn describe(call: &Syscall) -> Option<Described> {
+    let raw = canonical_args(call);
+    if let Some(sysno) = call.canonical() {
+        return signature(sysno).map(|signature| Described {
+            sysno: Some(sysno),
+            signature,
+            raw,
+        });
+    }
+    match call.sysno() {
+        Some(crate::sysno::Sysno::I386(s)) => i386_only_signature(s).map(|signature| Described {
+            sysno: None,
+            signature,
+            raw,
+        }),
+        _ => None,
+    }
 }
 
 /// The typed view of `call`, or `None` when its number has no x86_64 meaning (unknown
@@ -1389,6 +1432,64 @@ signatures! {
     lsm_get_self_attr(U, oo("struct lsm_ctx"), INTREF_IO, X);
     lsm_set_self_attr(U, oi("struct lsm_ctx"), U, X);
     lsm_list_modules(oo("u64[]"), INTREF_IO, X);
+}
+
+/// Declares the table of i386-only calls: one line per call, as [`signatures!`] does.
+macro_rules! i386_signatures {
+    ($($name:ident($($k:expr),* $(,)?) $(-> $ret:ident)?;)*) => {
+        /// The signature of an i386 call that has no x86_64 counterpart (so no
+        /// [`typed_args`] view): `mmap2`, `_llseek`, `stat64`, `socketcall`, ...; offsets
+        /// split over two registers are taken as joined by [`canonical_args`].
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use sigsys::args::{i386_only_signature, Kind, Ret};
+        /// let sig = i386_only_signature(syscalls::x86::Sysno::mmap2).unwrap();
+        /// assert_eq!((sig.args[2], sig.ret), (Kind::Prot, Ret::Hex));
+        /// assert_eq!(i386_only_signature(syscalls::x86::Sysno::open), None);
+        /// ```
+        #[rustfmt::skip]
+        pub fn i386_only_signature(sysno: syscalls::x86::Sysno) -> Option<Signature> {
+            use syscalls::x86::Sysno as X;
+            match sysno {
+                $(X::$name => {
+                    const ARGS: &[Kind] = &[$($k),*];
+                    Some(Signature { args: ARGS, ret: signatures!(@ret $($ret)?) })
+                })*
+                _ => None,
+            }
+        }
+    };
+}
+
+i386_signatures! {
+    waitpid(PID, so(T::WaitStatus), Kind::WaitFlags);
+    umount(P);
+    nice(I);
+    signal(SIG, PTR);
+    sgetmask();
+    ssetmask(X);
+    sigaction(SIG, oi("struct old_sigaction"), oo("struct old_sigaction"));
+    sigsuspend(I, I, X);
+    sigpending(oo("old_sigset_t"));
+    sigprocmask(Kind::SigHow, oi("old_sigset_t"), oo("old_sigset_t"));
+    sigreturn();
+    _llseek(FD, OFF, Kind::Skip, so(T::OffRef), Kind::Whence);
+    mmap2(PTR, SZ, Kind::Prot, Kind::MapFlags, FD, X) -> Hex;
+    truncate64(P, OFF);
+    ftruncate64(FD, OFF);
+    stat64(P, so(T::Stat64));
+    lstat64(P, so(T::Stat64));
+    fstat64(FD, so(T::Stat64));
+    fstatat64(DFD, P, so(T::Stat64), ATF);
+    sendfile64(FD, FD, OFFREF, SZ);
+    fadvise64_64(FD, OFF, Kind::Skip, OFF, Kind::Skip, Kind::Fadvice);
+    statfs64(P, SZ, oo("struct statfs64"));
+    fstatfs64(FD, SZ, oo("struct statfs64"));
+    socketcall(I, PTR);
+    ipc(I, I, I, I, PTR, I);
+    olduname(oo("struct oldold_utsname"));
 }
 
 #[cfg(test)]

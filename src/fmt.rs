@@ -86,7 +86,7 @@ use syscalls::x86_64::Sysno;
 use syscalls::Errno;
 
 use crate::abi::Abi;
-use crate::args::{typed_args, Dir, Kind, Len, Ret, StructType, TypedArgs};
+use crate::args::{describe, Described, Dir, Kind, Len, Ret, StructType};
 use crate::flags::{
     AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, CloneFlags,
     EpollEvents, EpollFlags, EpollOp, EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FdFlags,
@@ -532,7 +532,7 @@ impl Before {
     /// ```
     pub fn capture<M: Memory + ?Sized>(call: &Syscall, mem: &M) -> Before {
         let mut before = Before::NONE;
-        let Some(t) = typed_args(call) else {
+        let Some(t) = describe(call) else {
             return before;
         };
         for ((slot, kind), raw) in before.values.iter_mut().zip(t.signature.args).zip(t.raw) {
@@ -594,7 +594,7 @@ where
         Abi::I386 => i64::from(ret as i32),
         Abi::X86_64 | Abi::X32 => ret,
     };
-    let typed = typed_args(call);
+    let typed = describe(call);
     let kind = typed.map_or(Ret::Int, |t| t.signature.ret);
     if kind == Ret::NoReturn {
         return out.write_str(" = ?");
@@ -900,7 +900,7 @@ impl Layout {
 
 /// The arguments strace shows for this call, in order, applying the call-specific rules
 /// (optional mode of `open`, `fcntl` argument by command, `futex` by operation, ...).
-fn layout(t: &TypedArgs) -> Layout {
+fn layout(t: &Described) -> Layout {
     let mut l = Layout::new();
     let raw = |i: usize| t.raw.get(i).copied().unwrap_or(0);
     let plain = |l: &mut Layout, upto: usize| {
@@ -910,9 +910,13 @@ fn layout(t: &TypedArgs) -> Layout {
             }
         }
     };
-    match t.sysno {
+    let Some(sysno) = t.sysno else {
+        plain(&mut l, 6);
+        return l;
+    };
+    match sysno {
         Sysno::open | Sysno::openat | Sysno::mq_open => {
-            let flags_at = if t.sysno == Sysno::openat { 2 } else { 1 };
+            let flags_at = if sysno == Sysno::openat { 2 } else { 1 };
             let creat = raw(flags_at) & (0o100 | 0o20000000) != 0;
             plain(&mut l, if creat { 6 } else { flags_at.saturating_add(1) });
         }
@@ -949,7 +953,7 @@ fn layout(t: &TypedArgs) -> Layout {
             }
         }
         Sysno::mknod | Sysno::mknodat => {
-            let mode_at = if t.sysno == Sysno::mknodat { 2 } else { 1 };
+            let mode_at = if sysno == Sysno::mknodat { 2 } else { 1 };
             let device = matches!(raw(mode_at) & 0o170000, 0o20000 | 0o60000);
             plain(&mut l, if device { 6 } else { mode_at.saturating_add(1) });
         }
@@ -1095,8 +1099,8 @@ struct Ctx<'a, M: Memory + ?Sized> {
     time32: bool,
     /// Offsets are 64-bit although the ABI is i386 (joined from two registers).
     wide_offsets: bool,
-    /// The x86_64 meaning of the call.
-    sysno: Sysno,
+    /// The x86_64 meaning of the call, if it has one.
+    sysno: Option<Sysno>,
     /// Value-result arguments as they were before the call.
     before: Before,
 }
@@ -1130,6 +1134,11 @@ impl<M: Memory + ?Sized> Ctx<'_, M> {
     /// 32-bit pointers and `long`s inside structs (i386 and x32 callers).
     fn compat(&self) -> bool {
         self.abi != Abi::X86_64
+    }
+
+    /// The i386 ABI (32-bit `long` everywhere, unlike x32's 64-bit kernel structs).
+    fn compat32(&self) -> bool {
+        self.abi == Abi::I386
     }
 
     fn ret_len(&self) -> u64 {
@@ -1171,7 +1180,7 @@ where
     W: Write + ?Sized,
     M: Memory + ?Sized,
 {
-    let Some(t) = typed_args(call) else {
+    let Some(t) = describe(call) else {
         match call.name() {
             Some(name) => out.write_str(name)?,
             None => emit!(out, "syscall_", Hex(call.nr as u64))?,
@@ -1185,7 +1194,7 @@ where
         }
         return out.write_char(')');
     };
-    out.write_str(call.name().unwrap_or(t.sysno.name()))?;
+    out.write_str(call.name().or(t.sysno.map(|s| s.name())).unwrap_or("?"))?;
     out.write_char('(')?;
     let ctx = Ctx {
         mem,
@@ -1858,18 +1867,23 @@ where
             write_timespec(out, b, usec)?;
             out.write_char('}')?;
         }
-        StructType::Stat if ctx.abi != Abi::I386 => {
-            let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
-                return Ok(false);
+        StructType::Stat | StructType::Stat64 if ty == StructType::Stat64 || !ctx.compat32() => {
+            // (mode, rdev, size) offsets: x86_64 (and x32) `struct stat`, i386 `stat64`.
+            let (mode, rdev, size) = if ty == StructType::Stat64 {
+                let Some(b) = read_bytes::<52, M>(ctx.mem, addr) else {
+                    return Ok(false);
+                };
+                (ne_u32(&b, 16), ne_u64(&b, 32), ne_u64(&b, 44) as i64)
+            } else {
+                let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
+                    return Ok(false);
+                };
+                (ne_u64(&b, 24) as u32, ne_u64(&b, 40), ne_u64(&b, 48) as i64)
             };
-            let word = |at: usize| ne_u64(&b, at);
-            let mode = word(24) as u32;
-            let rdev = word(40);
-            let size = word(48) as i64;
             out.write_str("{st_mode=")?;
             write_file_mode(out, mode)?;
-            let ty = mode & 0o170000;
-            if ty == 0o20000 || ty == 0o60000 {
+            let kind = mode & 0o170000;
+            if kind == 0o20000 || kind == 0o60000 {
                 out.write_str(", st_rdev=")?;
                 write_dev(out, rdev)?;
             } else {
@@ -1938,7 +1952,7 @@ where
             out.write_str(", ...}")?;
         }
         StructType::Rlimit => {
-            let compat = ctx.abi == Abi::I386 && ctx.sysno != Sysno::prlimit64;
+            let compat = ctx.abi == Abi::I386 && ctx.sysno != Some(Sysno::prlimit64);
             let (cur, max) = if compat {
                 let Some(b) = read_bytes::<8, M>(ctx.mem, addr) else {
                     return Ok(false);
@@ -2245,7 +2259,9 @@ where
                 write_buf(out, ctx, addr, count)?;
             }
         }
-        StructType::Stat | StructType::Msghdr | StructType::Opaque(_) => return Ok(false),
+        StructType::Stat | StructType::Stat64 | StructType::Msghdr | StructType::Opaque(_) => {
+            return Ok(false)
+        }
     }
     Ok(true)
 }
@@ -2442,7 +2458,7 @@ where
 /// strace's decoded suffix after the result, for the calls that have one.
 fn result_suffix<W, M>(
     out: &mut W,
-    t: &TypedArgs,
+    t: &Described,
     ret: i64,
     abi: Abi,
     mem: &M,
@@ -2453,7 +2469,10 @@ where
     M: Memory + ?Sized,
 {
     let raw = |i: usize| t.raw.get(i).copied().unwrap_or(0);
-    match t.sysno {
+    let Some(sysno) = t.sysno else {
+        return Ok(());
+    };
+    match sysno {
         Sysno::poll | Sysno::ppoll | Sysno::select | Sysno::pselect6 if ret == 0 => {
             out.write_str(" (Timeout)")
         }
@@ -2504,7 +2523,7 @@ where
 }
 
 /// Results strace prints in a form of their own (a successful `ret` only).
-fn special_result<W: Write + ?Sized>(out: &mut W, t: &TypedArgs, ret: i64) -> Option<fmt::Result> {
+fn special_result<W: Write + ?Sized>(out: &mut W, t: &Described, ret: i64) -> Option<fmt::Result> {
     let raw = |i: usize| t.raw.get(i).copied().unwrap_or(0);
     let hex_flags = |out: &mut W, spec: &crate::flags::FlagSpec| -> fmt::Result {
         out.write_str(" = ")?;
@@ -2513,7 +2532,8 @@ fn special_result<W: Write + ?Sized>(out: &mut W, t: &TypedArgs, ret: i64) -> Op
         spec.write(out, ret as u64)?;
         out.write_char(')')
     };
-    match t.sysno {
+    let sysno = t.sysno?;
+    match sysno {
         Sysno::fcntl => match FcntlCmd::from_raw(raw(1)) {
             FcntlCmd::F_GETFD if ret != 0 => Some(hex_flags(out, &FdFlags::SPEC)),
             FcntlCmd::F_GETFL => Some(hex_flags(out, &OFlags::SPEC)),

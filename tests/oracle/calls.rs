@@ -184,6 +184,10 @@ pub fn run() {
     let argv = [p(c"prog"), p(c"an argument"), 0];
     let ts32: Vec<u8> = [0u32, 1000].iter().flat_map(|v| v.to_ne_bytes()).collect();
     let ts64: Vec<u8> = [0u64, 1000].iter().flat_map(|v| v.to_ne_bytes()).collect();
+    let sockargs: Vec<u8> = [AF_UNIX as u32, SOCK_DGRAM as u32, 0]
+        .iter()
+        .flat_map(|v| v.to_ne_bytes())
+        .collect();
     let low = low_memory(&[
         b"i386.txt\0",
         b"from int 0x80\n",
@@ -193,8 +197,11 @@ pub fn run() {
         &[0u8; 8],
         &[0u8; 32],
         &[0u8; 16],
+        &[0u8; 96],
+        &sockargs,
     ]);
-    let [path32, text32, ts32, ts64, buf32, tv32, act32, rlim32] = low[..] else {
+    let [path32, text32, ts32, ts64, buf32, tv32, act32, rlim32, stat32, sockargs32] = low[..]
+    else {
         unreachable!()
     };
     let mut dents = vec![0u8; 4096];
@@ -858,7 +865,7 @@ pub fn run() {
     int80(10, [path32, 0, 0, 0, 0, 0]); // unlink
     int80(174, [SIGUSR1 as u32, 0, act32, 8, 0, 0]); // rt_sigaction
     int80(191, [RLIMIT_STACK, rlim32, 0, 0, 0, 0]); // ugetrlimit
-                                                    // Known difference: i386-only calls have no typed signature.
+                                                    // i386-only calls (their own signature table).
     let m32 = int80(
         192,
         [
@@ -871,6 +878,32 @@ pub fn run() {
         ],
     ); // mmap2
     int80(91, [m32 as u32, 4096, 0, 0, 0, 0]); // munmap
+    let g32 = int80(
+        5,
+        [path32, (O_RDWR | O_CREAT | O_TRUNC) as u32, 0o600, 0, 0, 0],
+    ) as u32; // open
+    int80(194, [g32, 100, 1, 0, 0, 0]); // ftruncate64 to 4 GiB + 100
+    int80(193, [path32, 10, 0, 0, 0, 0]); // truncate64
+    int80(140, [g32, 1, 4, stat32, SEEK_SET as u32, 0]); // _llseek to 4 GiB + 4
+    int80(197, [g32, stat32, 0, 0, 0, 0]); // fstat64
+    int80(195, [path32, stat32, 0, 0, 0, 0]); // stat64
+    int80(
+        300,
+        [
+            AT_FDCWD as u32,
+            path32,
+            stat32,
+            AT_SYMLINK_NOFOLLOW as u32,
+            0,
+            0,
+        ],
+    ); // fstatat64
+    int80(272, [g32, 0, 0, 10, 0, POSIX_FADV_RANDOM as u32]); // fadvise64_64
+    int80(7, [u32::MAX, 0, WNOHANG as u32, 0, 0, 0]); // waitpid
+    int80(6, [g32, 0, 0, 0, 0, 0]); // close
+    int80(10, [path32, 0, 0, 0, 0, 0]); // unlink
+                                        // Known difference: socketcall is printed as itself.
+    int80(102, [1, sockargs32, 0, 0, 0, 0]); // socketcall(SYS_SOCKET, [AF_UNIX, SOCK_DGRAM, 0])
 
     // End.
     sc(SYS_close, [END as u64, 0, 0, 0, 0, 0]);
