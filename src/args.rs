@@ -26,6 +26,9 @@
 //! bits), and the i386 calls that split a 64-bit offset over two registers (`pread64`,
 //! `pwrite64`, `readahead`, `fadvise64`, `fallocate`, `sync_file_range`, `preadv`,
 //! `pwritev`, `preadv2`, `pwritev2`) have the halves joined first ([`canonical_args`]).
+//! i386 calls with no x86_64 counterpart (`mmap2`, `_llseek`, `stat64`, `truncate64`,
+//! `socketcall`, ...) are described by a second, separate table, [`i386_only_signature`],
+//! which the formatter uses; [`typed_args`] covers the calls with an x86_64 meaning only.
 //! Struct layouts still differ between ABIs: the formatter decodes the struct contents of
 //! 64-bit calls (and the compat `iovec`, `timespec` of the others) and prints the other
 //! structs of 32-bit callers by address.

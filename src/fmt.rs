@@ -49,8 +49,9 @@
 //! Pointers print as strace prints them: `NULL`, or `0x7ffd...` in hex, which is also what a
 //! string or struct that cannot be read prints as. Arguments are decoded from the
 //! x86_64-meaning signature ([`crate::args`]); unknown calls print as `syscall_0x1f3(...)`
-//! with six hex arguments, and so do i386-only calls (`mmap2`, `socketcall`, ...) under
-//! their names.
+//! with six hex arguments. i386-only calls (`mmap2`, `_llseek`, `stat64`, ...) are
+//! decoded from their own small table ([`crate::args::i386_only_signature`]); those it
+//! does not list print under their names with six hex arguments.
 //!
 //! # ABIs
 //!

@@ -387,6 +387,25 @@ fn i386_map_exceptions() {
 }
 
 #[test]
+fn i386_only_table_covers_only_unmapped_calls() {
+    let mut described = 0;
+    for nr in 0..=1024 {
+        let Some(s) = syscalls::x86::Sysno::new(nr) else {
+            continue;
+        };
+        if args::i386_only_signature(s).is_some() {
+            described += 1;
+            assert_eq!(
+                sigsys::sysno::i386::to_x86_64(s),
+                None,
+                "{s} has an x86_64 meaning"
+            );
+        }
+    }
+    assert!(described >= 20, "{described}");
+}
+
+#[test]
 fn i386_time64_reads_64_bit_timespecs() {
     // clock_nanosleep_time64 (407) with a 64-bit timespec; clock_nanosleep (267) 32-bit.
     let mut bytes = Vec::new();
