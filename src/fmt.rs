@@ -610,8 +610,14 @@ where
         return done;
     }
     match kind {
-        Ret::Hex if call.abi == Abi::I386 => emit!(out, " = ", Hex(u64::from(ret as u32))),
-        Ret::Hex => emit!(out, " = ", Hex(ret as u64)),
+        Ret::Hex if call.abi == Abi::I386 => {
+            out.write_str(" = ")?;
+            write_hex(out, u64::from(ret as u32))
+        }
+        Ret::Hex => {
+            out.write_str(" = ")?;
+            write_hex(out, ret as u64)
+        }
         Ret::Octal => {
             out.write_str(" = ")?;
             write_octal(out, ret as u64)
@@ -868,6 +874,8 @@ enum Show {
     Dumpable,
     /// `FD_CLOEXEC` or 0.
     FdFlags,
+    /// A pointer to an `int` signal number written by the call (`[SIGKILL]`).
+    SigRef,
     /// `name=` prefix then the kind (clone).
     Named(&'static str, Kind),
 }
@@ -1027,6 +1035,7 @@ fn layout(t: &Described) -> Layout {
                 PrctlOption::PR_SET_NAME => l.push(1, Show::Kind(Kind::Str)),
                 PrctlOption::PR_GET_NAME => l.push(1, Show::Kind(Kind::OutStr)),
                 PrctlOption::PR_SET_PDEATHSIG => l.push(1, Show::Kind(Kind::Signal)),
+                PrctlOption::PR_GET_PDEATHSIG => l.push(1, Show::SigRef),
                 PrctlOption::PR_SET_DUMPABLE => l.push(1, Show::Dumpable),
                 PrctlOption::PR_SET_KEEPCAPS | PrctlOption::PR_SET_TIMERSLACK => {
                     l.push(1, Show::Kind(Kind::Uint))
@@ -1235,6 +1244,14 @@ where
             _ => emit!(out, Hex(v), " /* SUID_DUMP_??? */"),
         },
         Show::FdFlags => FdFlags::SPEC.write(out, v),
+        Show::SigRef => match read_u32(ctx.mem, v) {
+            Some(sig) if ctx.output_ready() => {
+                out.write_char('[')?;
+                Signal(sig as i32).write(out, false)?;
+                out.write_char(']')
+            }
+            _ => write_ptr(out, v),
+        },
         Show::Named(name, k) => {
             out.write_str(name)?;
             write_arg(out, ctx, i, k)
@@ -2363,6 +2380,36 @@ where
             out.write_char('"')?;
         }
         1 => {}
+        10 if len >= 24 => {
+            let port = u16::from_be_bytes([
+                body.first().copied().unwrap_or(0),
+                body.get(1).copied().unwrap_or(0),
+            ]);
+            let flow = u32::from_be_bytes(
+                body.get(2..6)
+                    .and_then(|b| b.first_chunk::<4>())
+                    .copied()
+                    .unwrap_or([0; 4]),
+            );
+            let addr6 = body
+                .get(6..22)
+                .and_then(|b| b.first_chunk::<16>())
+                .copied()
+                .unwrap_or([0; 16]);
+            emit!(
+                out,
+                ", sin6_port=htons(",
+                port,
+                "), sin6_flowinfo=htonl(",
+                flow,
+                "), inet_pton(AF_INET6, \""
+            )?;
+            write_ipv6(out, addr6)?;
+            out.write_str("\", &sin6_addr)")?;
+            if len >= 28 {
+                emit!(out, ", sin6_scope_id=", ne_u32(body, 22))?;
+            }
+        }
         2 if len >= 8 => {
             let port = u16::from_be_bytes([
                 body.first().copied().unwrap_or(0),
@@ -2402,6 +2449,64 @@ where
     }
     out.write_char('}')?;
     Ok(true)
+}
+
+/// An IPv6 address as `inet_ntop` writes it: the longest run of two or more zero groups
+/// (the first of equal ones) as `::`, IPv4-mapped and -compatible addresses with a dotted
+/// quad (`::ffff:a.b.c.d`, `::a.b.c.d`).
+fn write_ipv6<W: Write + ?Sized>(out: &mut W, a: [u8; 16]) -> fmt::Result {
+    let mut g = [0u16; 8];
+    for (i, slot) in g.iter_mut().enumerate() {
+        let hi = a.get(i.saturating_mul(2)).copied().unwrap_or(0);
+        let lo = a
+            .get(i.saturating_mul(2).saturating_add(1))
+            .copied()
+            .unwrap_or(0);
+        *slot = u16::from_be_bytes([hi, lo]);
+    }
+    let [g0, g1, g2, g3, g4, g5, ..] = g;
+    let [.., g6, _] = g;
+    let [.., w, x, y, z] = a;
+    if [g0, g1, g2, g3, g4] == [0; 5] && g5 == 0xffff {
+        return emit!(out, "::ffff:", w, ".", x, ".", y, ".", z);
+    }
+    // glibc also writes IPv4-compatible addresses (::a.b.c.d) with the dotted quad.
+    if [g0, g1, g2, g3, g4, g5] == [0; 6] && g6 != 0 {
+        return emit!(out, "::", w, ".", x, ".", y, ".", z);
+    }
+    // Longest run of zero groups (length >= 2).
+    let (mut best_at, mut best_len) = (8usize, 0usize);
+    let mut i = 0usize;
+    while i < 8 {
+        if g.get(i) == Some(&0) {
+            let run = g.iter().skip(i).take_while(|&&x| x == 0).count();
+            if run > best_len {
+                (best_at, best_len) = (i, run);
+            }
+            i = i.saturating_add(run);
+        } else {
+            i = i.saturating_add(1);
+        }
+    }
+    if best_len < 2 {
+        best_at = 8;
+    }
+    let best_end = best_at.saturating_add(best_len);
+    let mut i = 0usize;
+    while i < 8 {
+        if i == best_at {
+            out.write_str("::")?;
+            i = best_end;
+            continue;
+        }
+        if i > 0 && i != best_end {
+            out.write_char(':')?;
+        }
+        let v = g.get(i).copied().unwrap_or(0);
+        put_digits(out, u64::from(v), 4, 0)?;
+        i = i.saturating_add(1);
+    }
+    Ok(())
 }
 
 /// `[{iov_base="abc", iov_len=3}, ...]`; data shown for local iovecs (for output iovecs

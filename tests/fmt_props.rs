@@ -474,3 +474,42 @@ fn strings_and_buffers() {
         "syscall_0x1f3(0x1, 0, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)\n"
     );
 }
+
+#[test]
+fn ipv6_addresses_print_as_inet_ntop() {
+    fn prop(groups: Vec<u16>, zeros: u8) -> bool {
+        // Mostly-zero addresses, so that runs of zeros are common.
+        let mut g = [0u16; 8];
+        for (i, v) in groups.iter().take(8).enumerate() {
+            if (zeros >> i) & 1 == 0 {
+                g[i] = *v;
+            }
+        }
+        let ip = std::net::Ipv6Addr::from(g);
+        // glibc's inet_ntop (what strace uses) and Rust agree but for IPv4-compatible
+        // addresses, which glibc writes with a dotted quad.
+        let text_ip = if g[..6] == [0; 6] && g[6] != 0 {
+            let [.., a, b, c, d] = ip.octets();
+            format!("::{a}.{b}.{c}.{d}")
+        } else {
+            ip.to_string()
+        };
+        let mut sa = vec![10u8, 0, 0x1f, 0x90, 0, 0, 0, 0];
+        sa.extend_from_slice(&ip.octets());
+        sa.extend_from_slice(&[0, 0, 0, 0]);
+        let mem = FakeMemory { bytes: sa };
+        let call = Syscall::x86_64(syscalls::x86_64::Sysno::bind, [3, BASE, 28, 0, 0, 0]);
+        let text = format_into(&call, 0, &mem, &Options::DEFAULT, 512, 0);
+        let want = format!(
+            "bind(3, {{sa_family=AF_INET6, sin6_port=htons(8080), sin6_flowinfo=htonl(0), \
+             inet_pton(AF_INET6, \"{text_ip}\", &sin6_addr), sin6_scope_id=0}}, 28)"
+        );
+        if text != want {
+            eprintln!("{text}\n{want}");
+        }
+        text == want
+    }
+    QuickCheck::new()
+        .tests(2000)
+        .quickcheck(prop as fn(Vec<u16>, u8) -> bool);
+}

@@ -19,7 +19,7 @@
 //!   (`0x[0-9a-f]{5,}`, that is 0x10000 and up: user-space addresses, never the small hex
 //!   values flags and results print) becomes `0xADDR`;
 //! - the process id (the result of the first `getpid()`) becomes `PID`, the parent's (the
-//!   result of `getppid()`) `PPID` and the forked child's (the result of `clone(`)
+//!   result of `getppid()`) `PPID` and the forked children's (the results of `clone(`)
 //!   `CHILD`, wherever they appear as whole numbers.
 //!
 //! The intentional differences are listed in [`KNOWN_DIFFERENCES`], each with its reason;
@@ -362,7 +362,11 @@ fn normalise(lines: &[String]) -> Vec<String> {
         .collect();
     let pid = result_of(&lines, "getpid()");
     let ppid = result_of(&lines, "getppid()");
-    let child = result_of(&lines, "clone(");
+    let children: Vec<String> = lines
+        .iter()
+        .filter(|l| l.starts_with("clone("))
+        .filter_map(|l| l.rsplit(" = ").next().map(str::to_string))
+        .collect();
     lines
         .into_iter()
         .map(|mut l| {
@@ -372,7 +376,7 @@ fn normalise(lines: &[String]) -> Vec<String> {
             if let Some(p) = &ppid {
                 l = replace_word(&l, p, "PPID");
             }
-            if let Some(p) = &child {
+            for p in &children {
                 l = replace_word(&l, p, "CHILD");
             }
             l

@@ -228,6 +228,16 @@ pub fn run() {
     let times = [1_000_000_000i64, 0, 1_700_000_000, 123_456_789];
     let tv_times = [86_399i64, 5, 951_782_400, 0];
     let mut off_in: i64 = 2;
+    let mut child_tid: i32 = 0;
+    let mut abstract_addr = [0u8; 6];
+    abstract_addr[0] = libc::AF_UNIX as u8;
+    abstract_addr[3..6].copy_from_slice(b"abs");
+    let mut nope_addr = [0u8; 7];
+    nope_addr[0] = libc::AF_UNIX as u8;
+    nope_addr[2..6].copy_from_slice(b"nope");
+    let mut sin6 = [0u8; 28];
+    sin6[0] = libc::AF_INET6 as u8;
+    sin6[23] = 1; // ::1
     let mut itv = [-1i64; 4];
     let envp = [p(c"A=1"), p(c"B=2"), 0];
 
@@ -845,6 +855,182 @@ pub fn run() {
     sc(SYS_setns, [u64::MAX, CLONE_NEWNET as u64, 0, 0, 0, 0]);
     sc(SYS_pidfd_open, [pid, 0, 0, 0, 0, 0]);
     sc(SYS_close_range, [1000, 1010, 0, 0, 0, 0]);
+
+    // More flags, as strace orders them.
+    let tmp = sc(
+        SYS_openat,
+        [fdcwd, p(c"."), (O_RDWR | O_TMPFILE) as u64, 0o600, 0, 0],
+    ) as u64;
+    sc(SYS_close, [tmp, 0, 0, 0, 0, 0]);
+    let syn = sc(
+        SYS_openat,
+        [
+            fdcwd,
+            p(c"syncfile"),
+            (O_WRONLY | O_CREAT | O_SYNC) as u64,
+            0o644,
+            0,
+            0,
+        ],
+    ) as u64;
+    sc(SYS_close, [syn, 0, 0, 0, 0, 0]);
+    let syn = sc(
+        SYS_openat,
+        [
+            fdcwd,
+            p(c"syncfile"),
+            (O_RDONLY | O_DSYNC | O_NOATIME | O_NOCTTY) as u64,
+            0,
+            0,
+            0,
+        ],
+    ) as u64;
+    sc(SYS_close, [syn, 0, 0, 0, 0, 0]);
+    let pth = sc(
+        SYS_openat,
+        [
+            fdcwd,
+            p(c"syncfile"),
+            (O_PATH | O_NOFOLLOW | O_CLOEXEC) as u64,
+            0,
+            0,
+            0,
+        ],
+    ) as u64;
+    sc(SYS_close, [pth, 0, 0, 0, 0, 0]);
+    sc(SYS_unlink, [p(c"syncfile"), 0, 0, 0, 0, 0]);
+    let mm = sc(
+        SYS_mmap,
+        [
+            0,
+            8192,
+            (PROT_READ | PROT_WRITE) as u64,
+            (MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE | MAP_POPULATE) as u64,
+            u64::MAX,
+            0,
+        ],
+    ) as u64;
+    sc(
+        SYS_msync,
+        [mm, 8192, (MS_ASYNC | MS_INVALIDATE) as u64, 0, 0, 0],
+    );
+    sc(SYS_madvise, [mm, 8192, MADV_WILLNEED as u64, 0, 0, 0]);
+    sc(SYS_munmap, [mm, 8192, 0, 0, 0, 0]);
+    sc(
+        SYS_mmap,
+        [
+            0,
+            4096,
+            PROT_NONE as u64,
+            (MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE) as u64,
+            u64::MAX,
+            0,
+        ],
+    );
+    sc(
+        SYS_mount,
+        [
+            p(c"none"),
+            p(c"."),
+            p(c"sigsys-no-such-fs"),
+            MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME,
+            0,
+            0,
+        ],
+    );
+    sc(
+        SYS_umount2,
+        [
+            p(c"/nonexistent-sigsys"),
+            (MNT_DETACH | UMOUNT_NOFOLLOW) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
+    sc(
+        SYS_unshare,
+        [(CLONE_NEWUTS | CLONE_NEWIPC) as u64, 0, 0, 0, 0, 0],
+    );
+    sc(
+        SYS_prctl,
+        [PR_SET_PDEATHSIG as u64, SIGKILL as u64, 0, 0, 0, 0],
+    );
+    sc(
+        SYS_prctl,
+        [PR_GET_PDEATHSIG as u64, am(&mut optval), 0, 0, 0, 0],
+    );
+    sc(SYS_prctl, [PR_SET_PDEATHSIG as u64, 0, 0, 0, 0, 0]);
+    sc(SYS_prctl, [PR_SET_DUMPABLE as u64, 1, 0, 0, 0, 0]);
+    sc(SYS_prctl, [PR_GET_KEEPCAPS as u64, 0, 0, 0, 0, 0]);
+    sc(SYS_prctl, [PR_GET_TIMERSLACK as u64, 0, 0, 0, 0, 0]);
+    sc(
+        SYS_futex,
+        [
+            a(&futex_word),
+            (FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME) as u64,
+            1,
+            a(&ts_1us),
+            0,
+            u32::MAX as u64,
+        ],
+    );
+    sc(
+        SYS_futex,
+        [a(&futex_word), FUTEX_WAKE as u64, i32::MAX as u64, 0, 0, 0],
+    );
+    let ls = sc(
+        SYS_socket,
+        [
+            AF_UNIX as u64,
+            (SOCK_STREAM | SOCK_NONBLOCK) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    ) as u64;
+    sc(SYS_bind, [ls, abstract_addr.as_ptr() as u64, 6, 0, 0, 0]);
+    sc(SYS_listen, [ls, 1, 0, 0, 0, 0]);
+    sc(
+        SYS_accept4,
+        [ls, 0, 0, (SOCK_CLOEXEC | SOCK_NONBLOCK) as u64, 0, 0],
+    );
+    let cs = sc(SYS_socket, [AF_UNIX as u64, SOCK_STREAM as u64, 0, 0, 0, 0]) as u64;
+    sc(SYS_connect, [cs, nope_addr.as_ptr() as u64, 7, 0, 0, 0]);
+    sc(
+        SYS_sendto,
+        [
+            cs,
+            p(c"x"),
+            1,
+            (MSG_NOSIGNAL | MSG_DONTWAIT | MSG_MORE) as u64,
+            0,
+            0,
+        ],
+    );
+    for f in [ls, cs] {
+        sc(SYS_close, [f, 0, 0, 0, 0, 0]);
+    }
+    let s6b = sc(SYS_socket, [AF_INET6 as u64, SOCK_DGRAM as u64, 0, 0, 0, 0]) as u64;
+    sc(SYS_bind, [s6b, sin6.as_ptr() as u64, 28, 0, 0, 0]);
+    sc(SYS_close, [s6b, 0, 0, 0, 0, 0]);
+    let tid_child = sc(
+        SYS_clone,
+        [
+            (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD) as u64,
+            0,
+            0,
+            am(&mut child_tid),
+            0,
+            0,
+        ],
+    );
+    if tid_child == 0 {
+        sc(SYS_exit_group, [0, 0, 0, 0, 0, 0]);
+    }
+    sc(SYS_wait4, [tid_child as u64, 0, 0, 0, 0, 0]);
 
     // i386 calls through `int $0x80` (numbers of the i386 table).
     int80(20, [0; 6]); // getpid
