@@ -916,10 +916,10 @@ pub fn run() {
     );
     sc(SYS_madvise, [mm, 8192, MADV_WILLNEED as u64, 0, 0, 0]);
     sc(SYS_munmap, [mm, 8192, 0, 0, 0, 0]);
-    sc(
+    let fixed = sc(
         SYS_mmap,
         [
-            0,
+            0x7e00_0000_0000,
             4096,
             PROT_NONE as u64,
             (MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE) as u64,
@@ -927,6 +927,7 @@ pub fn run() {
             0,
         ],
     );
+    sc(SYS_munmap, [fixed as u64, 4096, 0, 0, 0, 0]);
     sc(
         SYS_mount,
         [
