@@ -51,6 +51,9 @@ fn dispatch(trap: &mut Trap<'_>) {
     } else {
         None
     };
+    if may_block_or_end(sysno, &call) {
+        line::flush();
+    }
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
             if sysno == Some(Sysno::exit) {
@@ -170,7 +173,28 @@ fn dispatch(trap: &mut Trap<'_>) {
     };
     if full {
         line::write_done(&mut line, &call, ret, style);
-        line.send();
+        line.queue();
+        line::flush_if_old();
+    }
+}
+
+/// Calls before which the thread's batch is sent: those that end or replace the process or
+/// make a new one (a child must not inherit waiting lines), and those that commonly wait
+/// for long (so that what led up to the wait is visible during it).
+fn may_block_or_end(sysno: Option<Sysno>, call: &sigsys::Syscall) -> bool {
+    use Sysno::*;
+    match sysno {
+        Some(
+            exit | exit_group | execve | execveat | fork | vfork | clone | clone3 | kill | tgkill
+            | tkill | rt_sigqueueinfo | rt_tgsigqueueinfo | wait4 | waitid | poll | ppoll | select
+            | pselect6 | epoll_wait | epoll_pwait | epoll_pwait2 | nanosleep | clock_nanosleep
+            | pause | rt_sigsuspend | rt_sigtimedwait | accept | accept4 | msgrcv | semop
+            | semtimedop | io_getevents | io_pgetevents | io_uring_enter | flock | sched_yield,
+        ) => true,
+        // FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_LOCK_PI, ... (not the wakes).
+        Some(futex) => !matches!(call.args[1] & 0x7f, 1 | 5 | 7 | 10 | 11),
+        None => true,
+        Some(_) => false,
     }
 }
 

@@ -423,15 +423,8 @@ fn main() {
     let mut status: Option<ExitStatus> = None;
     let mut grace = 0;
     let mut chunk = vec![0u8; 1 << 16];
+    let mut last_wait = std::time::Instant::now();
     loop {
-        // Accept every waiting connection.
-        while let Ok((s, _)) = listener.accept() {
-            let _ = s.set_nonblocking(true);
-            conns.push(Conn {
-                stream: s,
-                buf: Vec::new(),
-            });
-        }
         let mut fds: Vec<libc::pollfd> = std::iter::once(listener.as_raw_fd())
             .chain(conns.iter().map(|c| c.stream.as_raw_fd()))
             .map(|fd| libc::pollfd {
@@ -472,6 +465,15 @@ fn main() {
                     }
                 }
             }
+            if fds[0].revents != 0 {
+                while let Ok((s, _)) = listener.accept() {
+                    let _ = s.set_nonblocking(true);
+                    conns.push(Conn {
+                        stream: s,
+                        buf: Vec::new(),
+                    });
+                }
+            }
         }
         for i in closed.into_iter().rev() {
             conns.swap_remove(i);
@@ -479,7 +481,8 @@ fn main() {
         if to_stderr {
             let _ = printer.out.flush();
         }
-        if status.is_none() {
+        if status.is_none() && (n <= 0 || last_wait.elapsed() >= Duration::from_millis(50)) {
+            last_wait = std::time::Instant::now();
             if let Ok(Some(s)) = child.try_wait() {
                 status = Some(s);
             }
@@ -496,8 +499,11 @@ fn main() {
             } else {
                 grace = 0;
             }
+        } else if n > 0 {
+            // Let lines accumulate: one read then takes many, and the program's sends do
+            // not have to wake the launcher for each line (2 ms of delay at most).
+            std::thread::sleep(Duration::from_millis(2));
         }
-        let _ = Duration::ZERO;
     }
     let status = status.unwrap_or_else(|| child.wait().unwrap_or_else(|_| ExitStatus::from_raw(0)));
     printer.finish(status);

@@ -67,8 +67,10 @@ pub fn forget_tracer_altstack() {
 /// Makes `base` (mapped by [`map_altstack`]) this thread's alternate stack, with
 /// `SS_AUTODISARM`, and remembers it as the tracer's.
 pub fn use_altstack(base: u64) -> bool {
-    // SAFETY: a private mapping of ALTSTACK_SIZE bytes, this thread's alone.
-    let ok = unsafe { sigsys::install::set_altstack(base as *mut u8, ALTSTACK_SIZE) }.is_ok();
+    // SAFETY: a private mapping of ALTSTACK_SIZE bytes, this thread's alone; its top
+    // BATCH_SIZE bytes are the thread's line batch, not part of the signal stack.
+    let ok = unsafe { sigsys::install::set_altstack(base as *mut u8, ALTSTACK_SIZE - BATCH_SIZE) }
+        .is_ok();
     if ok {
         let _ = TRACER_ALT.try_with(|c| c.set(base));
     }
@@ -136,8 +138,38 @@ pub fn arm_thread() -> Result<(), syscalls::Errno> {
         .unwrap_or(Err(syscalls::Errno::EINVAL))
 }
 
-/// Size of each alternate signal stack the tracer allocates.
+/// Size of each alternate signal stack mapping the tracer allocates (the signal stack
+/// proper, then the thread's line batch).
 pub const ALTSTACK_SIZE: usize = 64 * 1024;
+/// The line batch at the top of a tracer alternate stack mapping.
+pub const BATCH_SIZE: usize = 8 * 1024;
+
+/// Lines of one thread waiting to be sent together: at the top of the thread's tracer
+/// alternate stack mapping (so not in TLS, whose size would count against every thread's
+/// stack; and only for threads that have one).
+#[repr(C)]
+pub struct Batch {
+    /// Bytes used in `data`.
+    pub len: u32,
+    _pad: u32,
+    /// Time stamp counter when the first waiting line was added.
+    pub first_tsc: u64,
+    /// The lines.
+    pub data: [u8; BATCH_SIZE - 16],
+}
+
+/// This thread's batch, if it has a tracer alternate stack.
+pub fn batch() -> Option<&'static mut Batch> {
+    let base = tracer_altstack();
+    if base == 0 {
+        return None;
+    }
+    let addr = base + (ALTSTACK_SIZE - BATCH_SIZE) as u64;
+    // SAFETY: the top BATCH_SIZE bytes of this thread's own mapping, used only from this
+    // thread's handler (never nested: the handler does not trap), zero-initialised by mmap
+    // and always left consistent.
+    Some(unsafe { &mut *(addr as *mut Batch) })
+}
 
 /// Maps an alternate stack from the gate and makes it the thread's; returns its base.
 pub fn new_altstack() -> Option<u64> {

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Benchmark of sigsys-trace against strace and the bare SIGSYS floor (not run in CI).
+#
+#   sigsys-trace/bench.sh            # builds the release binaries, prints a markdown table
+#
+# For each workload: untraced; `strace -f -o FILE`; `sigsys-trace -o FILE` (decoded lines
+# sent to the launcher, written to FILE); `sigsys-trace --bare` (the floor: every call trapped
+# by SUD and passed through by the same handler, nothing formatted or written). Wall-clock
+# seconds, best of $RUNS runs (default 3; strace: $STRACE_RUNS, default 1). Ratios: strace / sigsys-trace, sigsys-trace / floor.
+set -eu
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+STRACE_RUNS=${STRACE_RUNS:-1} # strace of dd takes most of a minute
+PY=$(command -v /usr/bin/python3 || command -v python3)
+TARGET=${CARGO_TARGET_DIR:-target}
+cargo build --release -p sigsys-trace >/dev/null 2>&1
+T="$TARGET/release/sigsys-trace"
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+best() { # best wall time of "$@" over $1 runs, stdout/stderr discarded
+    n=$1
+    shift
+    b=""
+    i=0
+    while [ $i -lt "$n" ]; do
+        s=$(date +%s.%N)
+        "$@" >/dev/null 2>&1 || true
+        e=$(date +%s.%N)
+        t=$(echo "$e - $s" | bc -l)
+        if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
+        i=$((i + 1))
+    done
+    printf '%.3f' "$b"
+}
+
+row() { # name, command...
+    name=$1
+    shift
+    plain=$(best "$RUNS" "$@")
+    st=$(best "$STRACE_RUNS" strace -f -o "$OUT/strace.txt" "$@")
+    calls=$(wc -l <"$OUT/strace.txt")
+    sg=$(best "$RUNS" "$T" -o "$OUT/sigsys.txt" "$@")
+    floor=$(best "$RUNS" "$T" --bare "$@")
+    r1=$(echo "$st / $sg" | bc -l)
+    r2=$(echo "$sg / $floor" | bc -l)
+    printf '| %s | %s | %s | %s | %s | %s | %.1fx | %.2fx |\n' \
+        "$name" "$calls" "$plain" "$st" "$sg" "$floor" "$r1" "$r2"
+}
+
+echo "| workload | calls (strace lines) | untraced s | strace -f -o s | sigsys-trace -o s | floor (bare) s | strace / sigsys-trace | sigsys-trace / floor |"
+echo "|---|---|---|---|---|---|---|---|"
+row "dd bs=1 count=200000" dd if=/dev/zero of=/dev/null bs=1 count=200000
+row "find /usr/lib -name '*.so*'" find /usr/lib -name '*.so*'
+row "python3 -c (listdir x200, stat x20000)" "$PY" -c 'import json,os
+for i in range(200): json.dumps(os.listdir("/usr/lib"))
+for i in range(20000): os.stat("/")'
