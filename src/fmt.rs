@@ -2141,28 +2141,8 @@ where
         }
         StructType::FdSet => {
             let nfds = count.min(1024);
-            let words = nfds.div_ceil(64);
-            out.write_char('[')?;
-            let mut first = true;
-            for w in 0..words {
-                let Some(bits) = read_u64(ctx.mem, addr.wrapping_add(w.wrapping_mul(8))) else {
-                    if w == 0 {
-                        return Ok(false);
-                    }
-                    break;
-                };
-                for b in 0..64u64 {
-                    let fd = w.wrapping_mul(64).wrapping_add(b);
-                    if fd < nfds && bits & (1u64 << b) != 0 {
-                        if !first {
-                            out.write_char(' ')?;
-                        }
-                        emit!(out, fd)?;
-                        first = false;
-                    }
-                }
-            }
-            out.write_char(']')?;
+            let bytes = nfds.div_ceil(64).saturating_mul(8);
+            return write_bit_list(out, ctx, addr, bytes, nfds);
         }
         StructType::WaitStatus => {
             if ctx.ret_len() == 0 {
@@ -2222,26 +2202,7 @@ where
         }
         StructType::CpuSet => {
             let bytes = count.min(1024);
-            if bytes == 0 || read_bytes::<1, M>(ctx.mem, addr).is_none() {
-                return Ok(false);
-            }
-            out.write_char('[')?;
-            let mut first = true;
-            for byte in 0..bytes {
-                let Some([b]) = read_bytes::<1, M>(ctx.mem, addr.wrapping_add(byte)) else {
-                    break;
-                };
-                for bit in 0..8u64 {
-                    if b & (1u8 << bit) != 0 {
-                        if !first {
-                            out.write_char(' ')?;
-                        }
-                        emit!(out, byte.saturating_mul(8).saturating_add(bit))?;
-                        first = false;
-                    }
-                }
-            }
-            out.write_char(']')?;
+            return write_bit_list(out, ctx, addr, bytes, bytes.saturating_mul(8));
         }
         StructType::Msghdr if x86_64 => {
             let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
@@ -2281,6 +2242,59 @@ where
             return Ok(false)
         }
     }
+    Ok(true)
+}
+
+/// The set bits of `bytes` bytes at `addr`, below `nbits`, as `[0 1 5]` (fd sets, CPU
+/// masks); read in chunks, so a 128-byte mask costs one read. `Ok(false)` when unreadable.
+fn write_bit_list<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    bytes: u64,
+    nbits: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    if bytes == 0 {
+        return Ok(false);
+    }
+    let mut chunk = [0u8; CHUNK];
+    let mut done = 0u64;
+    let mut first = true;
+    while done < bytes {
+        let want = usize::try_from(bytes.saturating_sub(done))
+            .unwrap_or(CHUNK)
+            .min(CHUNK);
+        let buf = chunk.get_mut(..want).unwrap_or(&mut []);
+        let n = match ctx.mem.read(addr.wrapping_add(done), buf) {
+            Ok(n) if n > 0 => n,
+            _ if done == 0 => return Ok(false),
+            _ => break,
+        };
+        if done == 0 {
+            out.write_char('[')?;
+        }
+        for (k, &b) in buf.iter().take(n).enumerate() {
+            for bit in 0..8u64 {
+                let index = done
+                    .saturating_add(k as u64)
+                    .saturating_mul(8)
+                    .saturating_add(bit);
+                if index < nbits && b & (1u8 << bit) != 0 {
+                    if !first {
+                        out.write_char(' ')?;
+                    }
+                    emit!(out, index)?;
+                    first = false;
+                }
+            }
+        }
+        done = done.saturating_add(n as u64);
+    }
+    out.write_char(']')?;
     Ok(true)
 }
 

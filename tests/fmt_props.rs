@@ -513,3 +513,26 @@ fn ipv6_addresses_print_as_inet_ntop() {
         .tests(2000)
         .quickcheck(prop as fn(Vec<u16>, u8) -> bool);
 }
+
+#[test]
+fn bit_lists() {
+    let mut bytes = vec![0u8; 256];
+    bytes[0] = 0b0001_1000; // fds 3 and 4
+    bytes[1] = 0b0000_0001; // fd 8, beyond nfds = 5
+    bytes[128] = 0b11; // CPUs 0 and 1
+    bytes[255] = 0x80; // CPU 1023
+    let mem = FakeMemory { bytes };
+    let select = Syscall::x86_64(syscalls::x86_64::Sysno::select, [5, BASE, 0, 0, 0, 0]);
+    assert_eq!(
+        format_into(&select, 0, &mem, &Options::DEFAULT, 256, 0),
+        "select(5, [3 4], NULL, NULL, NULL)"
+    );
+    let affinity = Syscall::x86_64(
+        syscalls::x86_64::Sysno::sched_getaffinity,
+        [0, 128, BASE + 128, 0, 0, 0],
+    );
+    assert_eq!(
+        format_into(&affinity, 128, &mem, &Options::DEFAULT, 256, 1),
+        "sched_getaffinity(0, 128, [0 1 1023])"
+    );
+}

@@ -35,6 +35,8 @@
 //!   `clone_args`, `open_how`, `io_uring_params`, `bpf_attr`, `perf_event_attr`, `flock`,
 //!   `termios` and other `ioctl` arguments, `mmsghdr`, the control data of `msghdr`;
 //! - 32-bit layouts of `stat`, `msghdr` (i386 and x32 callers) print by address;
+//! - the fd sets of `select`/`pselect6` show their contents when formatted (after the call,
+//!   what the kernel left), and their result has no `(in [...], left {...})` suffix;
 //! - `[in => out]` of value-result lengths and offsets needs a [`Before`] snapshot taken
 //!   before the call (the handler here takes one); without it the value after is shown;
 //! - option names at socket levels other than `SOL_SOCKET`, option values other than
