@@ -260,7 +260,8 @@ pub enum Kind {
     Ptr,
     /// A permission mode, printed in octal (`0644`).
     Mode,
-    /// The mode of `open`/`openat`/`mq_open`: printed only when the flags ask for it.
+    /// The mode of `open`/`openat`/`mq_open`: the formatter prints it only when the flags
+    /// hold `O_CREAT` or `O_TMPFILE`; the typed view always carries it ([`Arg::Mode`]).
     OpenMode,
     /// A file type and mode (`S_IFIFO|0644`), as `mknod` takes.
     FileMode,
