@@ -1,6 +1,7 @@
 //! Link-time proof that the handler path cannot panic.
 //!
-//! `probe` runs decode, emulate, restart and pass-through, holding a guard whose `Drop`
+//! `probe` runs decode, typed arguments, formatting into a 512-byte buffer, emulate,
+//! restart and pass-through, holding a guard whose `Drop`
 //! calls a function that exists nowhere. The guard is only dropped on unwinding (a panic),
 //! so the optimiser keeps that call, and the link fails, exactly when something on the path
 //! can panic. Build it in release (fat LTO, one codegen unit, so that no-unwind facts
@@ -12,6 +13,8 @@
 //!
 //! A successful build is the proof; running it prints one line.
 
+use sigsys::fmt::{write_call, write_line_with, Before, FixedBuf, Options};
+use sigsys::mem::SelfMemory;
 use sigsys::Trap;
 
 struct PanicGuard;
@@ -34,15 +37,28 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
     if let Ok(mut trap) = unsafe { Trap::from_raw(info, ctx) } {
         let call = trap.syscall();
         let _ = call.canonical();
-        match call.args[5] % 3 {
-            0 => trap.set_return(call.args[0] as i64),
+        let typed = sigsys::args::typed_args(&call);
+        let before = Before::capture(&call, &SelfMemory);
+        let ret = match call.args[5] % 3 {
+            0 => {
+                trap.set_return(call.args[0] as i64);
+                call.args[0] as i64
+            }
             1 => {
                 let _ = trap.restart_with(call);
+                0
             }
-            _ => {
-                let _ = trap.pass_through();
-            }
-        }
+            _ => trap.pass_through().unwrap_or(-38),
+        };
+        let mut storage = [0u8; 512];
+        let mut out = FixedBuf::new(&mut storage);
+        let opts = Options::DEFAULT;
+        let _ = write_line_with(&mut out, &call, ret, &before, &SelfMemory, &opts);
+        let _ = write_call(&mut out, &call, &SelfMemory, &opts);
+        let line = out.as_str();
+        // SAFETY: writes the formatted line to stderr from the gate.
+        unsafe { sigsys::gate::syscall(1, [2, line.as_ptr() as u64, line.len() as u64, 0, 0, 0]) };
+        core::hint::black_box(typed);
     }
     core::mem::forget(guard);
 }
