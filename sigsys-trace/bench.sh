@@ -55,3 +55,24 @@ row "find /usr/lib -name '*.so*'" find /usr/lib -name '*.so*'
 row "python3 -c (listdir x200, stat x20000)" "$PY" -c 'import json,os
 for i in range(200): json.dumps(os.listdir("/usr/lib"))
 for i in range(20000): os.stat("/")'
+
+# strace's cost depends on where the scheduler puts it and its tracee; sigsys-trace runs in
+# the tracee. The same dd with explicit placement (one run each; needs 2 CPUs).
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+    DD="dd if=/dev/zero of=/dev/null bs=1 count=200000"
+    echo
+    echo "| dd bs=1 count=200000, placement | strace -f -o s | sigsys-trace -o s | floor (bare) s | strace / sigsys-trace | sigsys-trace / floor |"
+    echo "|---|---|---|---|---|---|"
+    # shellcheck disable=SC2086
+    st=$(best 1 taskset -c 0 strace -f -o "$OUT/strace.txt" $DD)
+    sg=$(best "$RUNS" taskset -c 0 "$T" -o "$OUT/sigsys.txt" $DD)
+    floor=$(best "$RUNS" taskset -c 0 "$T" --bare $DD)
+    printf '| all on one CPU | %s | %s | %s | %.1fx | %.2fx |\n' "$st" "$sg" "$floor" \
+        "$(echo "$st / $sg" | bc -l)" "$(echo "$sg / $floor" | bc -l)"
+    # shellcheck disable=SC2086
+    st=$(best 1 taskset -c 0 strace -f -o "$OUT/strace.txt" taskset -c 1 $DD)
+    sg=$(best "$RUNS" taskset -c 0 "$T" -o "$OUT/sigsys.txt" taskset -c 1 $DD)
+    floor=$(best "$RUNS" taskset -c 0 "$T" --bare taskset -c 1 $DD)
+    printf '| tracer on CPU 0, dd on CPU 1 | %s | %s | %s | %.1fx | %.2fx |\n' "$st" "$sg" \
+        "$floor" "$(echo "$st / $sg" | bc -l)" "$(echo "$sg / $floor" | bc -l)"
+fi

@@ -56,6 +56,12 @@ extern "C" fn init() {
         b"hexa" => state::RAW.store(true, Ordering::Relaxed),
         _ => {}
     }
+    // SAFETY: as above.
+    let flush = unsafe { libc::getenv(c"SIGSYS_TRACE_FLUSH".as_ptr()) };
+    // SAFETY: as above.
+    if !flush.is_null() && unsafe { CStr::from_ptr(flush) }.to_bytes() == b"line" {
+        state::EAGER.store(true, Ordering::Relaxed);
+    }
     connect(sock);
     interpose::resolve();
     state::refresh_pid();

@@ -82,7 +82,12 @@ impl Line {
     pub fn queue(mut self) {
         self.terminate();
         let bytes = self.buf.get(..self.len).unwrap_or(&[]);
-        let Some(b) = state::batch() else {
+        let batch = if state::EAGER.load(Ordering::Relaxed) {
+            None
+        } else {
+            state::batch()
+        };
+        let Some(b) = batch else {
             send_bytes(bytes);
             return;
         };

@@ -396,6 +396,16 @@ fn main() {
         .args(&opts.program[1..])
         .env("LD_PRELOAD", preload)
         .env("SIGSYS_TRACE_SOCK", &name);
+    // On stderr (usually a terminal) each line is sent at once; to a file, lines are
+    // batched per thread (same length either way: see SIGSYS_TRACE_MODE).
+    cmd.env(
+        "SIGSYS_TRACE_FLUSH",
+        if opts.output.is_none() {
+            "line"
+        } else {
+            "auto"
+        },
+    );
     cmd.env(
         "SIGSYS_TRACE_MODE",
         match (opts.bare, opts.raw) {

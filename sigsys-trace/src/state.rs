@@ -12,6 +12,8 @@ use syscalls::x86_64::Sysno;
 pub static OUT_FD: AtomicI32 = AtomicI32::new(-1);
 /// Whether lines are formatted and sent (`false`: the "bare" benchmark floor).
 pub static FULL: AtomicBool = AtomicBool::new(true);
+/// Send every line at once (trace on the launcher's stderr) instead of batching.
+pub static EAGER: AtomicBool = AtomicBool::new(false);
 /// Lines in raw hex (`strace -e raw=all`) instead of decoded.
 pub static RAW: AtomicBool = AtomicBool::new(false);
 /// The tracer is armed in this image.

@@ -65,7 +65,8 @@ fn trace_to_a_file_and_program_output_untouched() {
     if !sud() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("sigsys-trace-beh-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("sigsys-trace-beh-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("trace.txt");
     let o = run(&["-o", file.to_str().unwrap(), "cat", "/etc/hostname"]);
@@ -171,7 +172,8 @@ fn decoded_lines_are_strace_text() {
         eprintln!("SKIPPED: strace or setarch missing");
         return;
     }
-    let dir = std::env::temp_dir().join(format!("sigsys-trace-dec-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("sigsys-trace-dec-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("b")).unwrap();
     let a = dir.join("A.txt");

@@ -357,8 +357,14 @@ fn usable() -> bool {
     false
 }
 
+/// One comparison at a time: the two runs of a program must see the same system (a test
+/// creating its directory meanwhile would change, say, the column widths of `ls -la /`).
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn run_both(name: &str, argv: &[&str], env: &[(&str, &str)]) -> (Tasks, i64, Tasks, i64) {
-    let dir = std::env::temp_dir().join(format!("sigsys-trace-cmp-{name}-{}", std::process::id()));
+    let _one_at_a_time = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("sigsys-trace-cmp-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("b")).unwrap();
     let a_out = dir.join("A.txt");
