@@ -73,7 +73,7 @@ fn dispatch(trap: &mut Trap<'_>) {
                 line::write_call(&mut pending, &call, style);
                 pending.send();
             }
-            let ret = pass(trap);
+            let ret = exec(trap, sysno == Some(Sysno::execveat));
             if full {
                 let mut done = Line::new(b'R');
                 line::write_result(&mut done, &call, ret, style);
@@ -196,6 +196,40 @@ fn may_block_or_end(sysno: Option<Sysno>, call: &sigsys::Syscall) -> bool {
         None => true,
         Some(_) => false,
     }
+}
+
+/// `execve`/`execveat`, with the tracer's variables put back into the environment if the
+/// program left them out (see `env.rs`).
+fn exec(trap: &mut Trap<'_>, at: bool) -> i64 {
+    let mut call = trap.syscall();
+    let idx = if at { 3 } else { 2 };
+    let Some((envp, base, len)) = call.args.get(idx).and_then(|&e| crate::env::with_tracer(e))
+    else {
+        return pass(trap);
+    };
+    if let Some(a) = call.args.get_mut(idx) {
+        *a = envp;
+    }
+    // As `pass_through` does for exec: the new image gets the program's mask, not the
+    // handler's.
+    let mask = frame_mask(trap);
+    sys(
+        Sysno::rt_sigprocmask,
+        [
+            libc::SIG_SETMASK as u64,
+            core::ptr::from_ref(&mask) as u64,
+            0,
+            8,
+            0,
+            0,
+        ],
+    );
+    // SAFETY: the program's own exec, with its environment array replaced by a copy that
+    // has the tracer's variables.
+    let ret = unsafe { sigsys::gate::run(&call) };
+    sys(Sysno::munmap, [base, len, 0, 0, 0, 0]);
+    trap.set_return(ret);
+    ret
 }
 
 /// Passes the call through. What `pass_through` refuses and reaches here:

@@ -10,6 +10,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod clone;
+mod env;
 mod handler;
 mod interpose;
 mod line;
@@ -64,6 +65,7 @@ extern "C" fn init() {
     }
     connect(sock);
     interpose::resolve();
+    env::save();
     state::refresh_pid();
     state::refresh_tid();
     if state::new_altstack().is_none() {

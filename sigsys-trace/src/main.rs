@@ -486,7 +486,7 @@ fn main() {
             }
         }
         for i in closed.into_iter().rev() {
-            conns.swap_remove(i);
+            conns.remove(i); // keep connection order: older images first
         }
         if to_stderr {
             let _ = printer.out.flush();

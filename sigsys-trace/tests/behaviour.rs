@@ -260,3 +260,22 @@ fn decoded_lines_are_strace_text() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// A program that executes another with an empty environment (`env -i`) does not lose
+/// the tracer: the new image is traced (its `execve` line completes with `= 0`, which the
+/// launcher prints when the new image reports in), and nothing is reported as untraced.
+#[test]
+fn exec_with_an_empty_environment_stays_traced() {
+    if !sud() {
+        return;
+    }
+    let o = run(&["sh", "-c", "env -i /bin/sh -c 'exit 0'"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(r#"execve("/bin/sh", ["/bin/sh", "-c", "exit 0"], "#)
+            && err.contains("/* 0 vars */) = 0"),
+        "{err}"
+    );
+    assert!(!err.contains("not traced"), "{err}");
+}

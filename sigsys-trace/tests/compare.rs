@@ -22,7 +22,8 @@
 //! 2. The tracer's own calls that B shows after arming: mapping, setting and unmapping its
 //!    64 KiB alternate stacks (`mmap(0, 0x10000, RW, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK)`,
 //!    `sigaltstack`, `munmap` of those addresses), its fault-proof reads and writes of the
-//!    program's memory (`getpid()` + `process_vm_readv`/`process_vm_writev` on that pid),
+//!    program's memory (`process_vm_readv`/`process_vm_writev` on the program's own pid,
+//!    with or without a `getpid()` before; at `execve` the tracer reads the environment),
 //!    `tgkill(pid, tid, 0)` probes for reusable alternate stacks.
 //! 3. Calls the tracer answers on the signal frame, which the kernel never runs (so B
 //!    cannot show them): `rt_sigprocmask`, `sigaltstack`, `rt_sigaction(SIGSYS, ...)`.
@@ -149,7 +150,7 @@ fn filter_a(es: &[Entry]) -> Vec<Entry> {
         .collect()
 }
 
-fn filter_b(es: &[Entry], tracer_stacks: &[String]) -> Vec<Entry> {
+fn filter_b(es: &[Entry], tracer_stacks: &[String], pids: &[String]) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut armed = false;
     for (i, e) in es.iter().enumerate() {
@@ -157,7 +158,9 @@ fn filter_b(es: &[Entry], tracer_stacks: &[String]) -> Vec<Entry> {
             armed = is_arming(e);
             continue;
         }
-        if tracer_memory_access(es, i) {
+        let own_vm = matches!(e.name.as_str(), "process_vm_readv" | "process_vm_writev")
+            && e.args.first().is_some_and(|p| pids.contains(p));
+        if tracer_memory_access(es, i) || own_vm {
             continue;
         }
         let probe = e.name == "tgkill" && e.args.get(2).map(String::as_str) == Some("0");
@@ -237,13 +240,20 @@ fn compare(a: &Tasks, a_root: i64, b: &Tasks, b_root: i64) -> Result<usize, Stri
         })
         .map(|e| e.result.clone())
         .collect();
+    // The program's process ids, as strace prints them (raw hex): the tracer reads the
+    // program's memory with process_vm_readv on its own pid.
+    let pids: Vec<String> = b.keys().map(|t| format!("{t:#x}")).collect();
     let mut ids_a = HashMap::from([(a_root, 0usize)]);
     let mut ids_b = HashMap::from([(b_root, 0usize)]);
     let mut queue = VecDeque::from([(a_root, b_root)]);
     let mut compared = 0;
     while let Some((ta, tb)) = queue.pop_front() {
         let ea = filter_a(a.get(&ta).map(Vec::as_slice).unwrap_or(&[]));
-        let eb = filter_b(b.get(&tb).map(Vec::as_slice).unwrap_or(&[]), &tracer_stacks);
+        let eb = filter_b(
+            b.get(&tb).map(Vec::as_slice).unwrap_or(&[]),
+            &tracer_stacks,
+            &pids,
+        );
         let k = ids_a[&ta];
         for (i, (x, y)) in ea.iter().zip(&eb).enumerate() {
             let ctx = || {
@@ -315,7 +325,7 @@ fn compare(a: &Tasks, a_root: i64, b: &Tasks, b_root: i64) -> Result<usize, Stri
         }
     }
     for (t, es) in b {
-        if !ids_b.contains_key(t) && !filter_b(es, &tracer_stacks).is_empty() {
+        if !ids_b.contains_key(t) && !filter_b(es, &tracer_stacks, &pids).is_empty() {
             return Err(format!(
                 "B task {t} was never matched: {:?}",
                 &es[..es.len().min(5)]
