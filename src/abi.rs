@@ -93,24 +93,6 @@ impl Abi {
         }
     }
 
-    /// The value the caller of this ABI sees in RAX for the result `ret`.
-    ///
-    /// An i386 caller reads EAX only: the result is truncated to 32 bits and sign-extended,
-    /// which is what the kernel leaves in RAX after `int $0x80`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(sigsys::Abi::I386.result_rax(-1), u64::MAX);
-    /// assert_eq!(sigsys::Abi::I386.result_rax(0x1_0000_0002), 2);
-    /// ```
-    pub const fn result_rax(self, ret: i64) -> u64 {
-        match self {
-            Abi::I386 => ret as i32 as i64 as u64,
-            Abi::X86_64 | Abi::X32 => ret as u64,
-        }
-    }
-
     /// Reads an argument register as the ABI defines it: 32-bit ABIs zero-extend.
     const fn arg_value(self, raw: i64) -> u64 {
         match self {
@@ -190,10 +172,16 @@ pub(crate) fn args(g: &Gregs, abi: Abi) -> [u64; 6] {
     abi.arg_regs().map(|r| abi.arg_value(get(g, r) as i64))
 }
 
-/// Writes six arguments into `abi`'s registers (32-bit ABIs: low halves, zero-extended).
+/// Writes six arguments into `abi`'s registers. i386 arguments go into the low halves
+/// only: the kernel leaves the upper halves of RBX..RBP alone across `int $0x80`, and 64-bit
+/// code that uses it (RBP as a frame pointer, say) relies on that.
 pub(crate) fn set_args(g: &mut Gregs, abi: Abi, args: [u64; 6]) {
     for (reg, value) in abi.arg_regs().into_iter().zip(args) {
-        set(g, reg, abi.arg_value(value as i64));
+        let merged = match abi {
+            Abi::I386 => (get(g, reg) & !0xffff_ffff) | (value & 0xffff_ffff),
+            Abi::X86_64 | Abi::X32 => value,
+        };
+        set(g, reg, merged);
     }
 }
 
@@ -232,8 +220,8 @@ mod tests {
         assert_eq!(args(&g, Abi::X86_64), [1, 2, 3, 4, 5, 6]);
         set(&mut g, Reg::Rbx, 0xdead_beef_0000_0007);
         assert_eq!(args(&g, Abi::I386)[0], 7);
-        assert_eq!(Abi::I386.result_rax(-2), (-2i64) as u64);
-        assert_eq!(Abi::I386.result_rax(0x1_0000_0005), 5);
+        set_args(&mut g, Abi::I386, [0x1_0000_0009, 0, 0, 0, 0, 0]);
+        assert_eq!(get(&g, Reg::Rbx), 0xdead_beef_0000_0009, "upper half kept");
     }
 
     #[test]

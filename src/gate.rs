@@ -17,16 +17,23 @@ use crate::syscall::Syscall;
 
 // Page-aligned and well under 4 KiB, so the block never straddles a 4 GiB boundary: the BPF
 // prefix can then compare the upper half of the instruction pointer with one value.
+//
+// Symbols carry the crate's major version (`v0_1`), so that two semver-incompatible copies
+// of sigsys can link into one program; `.hidden` keeps them out of the dynamic symbol
+// table. The gadgets have call-frame information, so a profiler or debugger that stops in
+// one (a blocking call passed through) can unwind past it.
 core::arch::global_asm!(
     ".pushsection .text.sigsys_gate,\"ax\",@progbits",
     ".p2align 12",
-    ".globl sigsys_gate_start",
-    ".hidden sigsys_gate_start",
-    "sigsys_gate_start:",
-    // i64 sigsys_gate_syscall(u64 nr /* rdi */, const u64 args[6] /* rsi */)
-    ".globl sigsys_gate_syscall",
-    ".hidden sigsys_gate_syscall",
-    "sigsys_gate_syscall:",
+    ".globl sigsys_v0_1_gate_start",
+    ".hidden sigsys_v0_1_gate_start",
+    "sigsys_v0_1_gate_start:",
+    // i64 sigsys_v0_1_gate_syscall(u64 rax /* rdi */, const u64 args[6] /* rsi */)
+    ".globl sigsys_v0_1_gate_syscall",
+    ".hidden sigsys_v0_1_gate_syscall",
+    ".type sigsys_v0_1_gate_syscall, @function",
+    "sigsys_v0_1_gate_syscall:",
+    ".cfi_startproc",
     "mov rax, rdi",
     "mov rdi, [rsi]",
     "mov rdx, [rsi + 16]",
@@ -36,12 +43,22 @@ core::arch::global_asm!(
     "mov rsi, [rsi + 8]",
     "syscall",
     "ret",
-    // i32 sigsys_gate_int80(u32 nr /* edi */, const u32 args[6] /* rsi */)
-    ".globl sigsys_gate_int80",
-    ".hidden sigsys_gate_int80",
-    "sigsys_gate_int80:",
+    ".cfi_endproc",
+    ".size sigsys_v0_1_gate_syscall, . - sigsys_v0_1_gate_syscall",
+    // i64 sigsys_v0_1_gate_int80(u32 nr /* edi */, const u32 args[6] /* rsi */): returns all
+    // of RAX, as the kernel leaves it (a compat call's result is a long: addresses above
+    // 2 GiB come back zero-extended, errors sign-extended).
+    ".globl sigsys_v0_1_gate_int80",
+    ".hidden sigsys_v0_1_gate_int80",
+    ".type sigsys_v0_1_gate_int80, @function",
+    "sigsys_v0_1_gate_int80:",
+    ".cfi_startproc",
     "push rbx",
+    ".cfi_adjust_cfa_offset 8",
+    ".cfi_rel_offset rbx, 0",
     "push rbp",
+    ".cfi_adjust_cfa_offset 8",
+    ".cfi_rel_offset rbp, 0",
     "mov eax, edi",
     "mov ebx, [rsi]",
     "mov ecx, [rsi + 4]",
@@ -51,28 +68,39 @@ core::arch::global_asm!(
     "mov esi, [rsi + 12]",
     "int 0x80",
     "pop rbp",
+    ".cfi_adjust_cfa_offset -8",
+    ".cfi_restore rbp",
     "pop rbx",
+    ".cfi_adjust_cfa_offset -8",
+    ".cfi_restore rbx",
     "ret",
+    ".cfi_endproc",
+    ".size sigsys_v0_1_gate_int80, . - sigsys_v0_1_gate_int80",
     // The restorer: `mov $15, %rax; syscall` exactly as libgcc's and gdb's unwinders expect.
     "nop",
-    ".globl sigsys_gate_restorer",
-    ".hidden sigsys_gate_restorer",
-    "sigsys_gate_restorer:",
+    ".globl sigsys_v0_1_gate_restorer",
+    ".hidden sigsys_v0_1_gate_restorer",
+    "sigsys_v0_1_gate_restorer:",
     ".byte 0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00",
     "syscall",
     "ud2",
-    ".globl sigsys_gate_end",
-    ".hidden sigsys_gate_end",
-    "sigsys_gate_end:",
+    ".globl sigsys_v0_1_gate_end",
+    ".hidden sigsys_v0_1_gate_end",
+    "sigsys_v0_1_gate_end:",
     ".popsection",
 );
 
 extern "C" {
-    static sigsys_gate_start: u8;
-    static sigsys_gate_end: u8;
-    fn sigsys_gate_syscall(nr: u64, args: *const [u64; 6]) -> i64;
-    fn sigsys_gate_int80(nr: u32, args: *const [u32; 6]) -> i32;
-    fn sigsys_gate_restorer();
+    #[link_name = "sigsys_v0_1_gate_start"]
+    static GATE_START: u8;
+    #[link_name = "sigsys_v0_1_gate_end"]
+    static GATE_END: u8;
+    #[link_name = "sigsys_v0_1_gate_syscall"]
+    fn gate_syscall(rax: u64, args: *const [u64; 6]) -> i64;
+    #[link_name = "sigsys_v0_1_gate_int80"]
+    fn gate_int80(nr: u32, args: *const [u32; 6]) -> i64;
+    #[link_name = "sigsys_v0_1_gate_restorer"]
+    fn gate_restorer();
 }
 
 /// The address range of the gate's code, `start..end`.
@@ -86,8 +114,8 @@ extern "C" {
 /// ```
 pub fn range() -> Range<u64> {
     // Only the addresses of the two labels are taken; nothing is read.
-    let start = core::ptr::addr_of!(sigsys_gate_start) as u64;
-    let end = core::ptr::addr_of!(sigsys_gate_end) as u64;
+    let start = core::ptr::addr_of!(GATE_START) as u64;
+    let end = core::ptr::addr_of!(GATE_END) as u64;
     start..end
 }
 
@@ -111,7 +139,7 @@ pub fn contains(ip: u64) -> bool {
 /// assert_ne!(sigsys::gate::restorer(), 0);
 /// ```
 pub fn restorer() -> u64 {
-    sigsys_gate_restorer as unsafe extern "C" fn() as usize as u64
+    gate_restorer as unsafe extern "C" fn() as usize as u64
 }
 
 /// Issues a 64-bit system call (`rax` is loaded as given, so x32 numbers work) from the gate
@@ -132,10 +160,12 @@ pub fn restorer() -> u64 {
 pub unsafe fn syscall(rax: u64, args: [u64; 6]) -> i64 {
     // SAFETY: the gadget reads six u64s from a valid array and issues the call; the caller
     // answers for the call itself.
-    unsafe { sigsys_gate_syscall(rax, &args) }
+    unsafe { gate_syscall(rax, &args) }
 }
 
-/// Issues an i386 system call with `int $0x80` from the gate and returns EAX.
+/// Issues an i386 system call with `int $0x80` from the gate and returns RAX as the kernel
+/// leaves it: a compat call's result is a `long`, so errors come back sign-extended and
+/// addresses above 2 GiB zero-extended (a 32-bit caller reads EAX only).
 ///
 /// # Safety
 ///
@@ -144,19 +174,19 @@ pub unsafe fn syscall(rax: u64, args: [u64; 6]) -> i64 {
 /// # Examples
 ///
 /// ```
-/// // i386 getpid is 20.
+/// // i386 getpid is 20; i386 close(-1) fails with EBADF.
 /// let pid = unsafe { sigsys::gate::int80(20, [0; 6]) };
-/// assert_eq!(pid, std::process::id() as i32);
+/// assert_eq!(pid, std::process::id() as i64);
+/// assert_eq!(unsafe { sigsys::gate::int80(6, [u32::MAX, 0, 0, 0, 0, 0]) }, -9);
 /// ```
 #[inline]
-pub unsafe fn int80(nr: u32, args: [u32; 6]) -> i32 {
+pub unsafe fn int80(nr: u32, args: [u32; 6]) -> i64 {
     // SAFETY: as in `syscall`; the gadget saves and restores RBX and RBP, which it uses for
     // arguments 1 and 6.
-    unsafe { sigsys_gate_int80(nr, &args) }
+    unsafe { gate_int80(nr, &args) }
 }
 
-/// Issues `call` with its own ABI from the gate and returns the result as its caller would
-/// see it in RAX (i386: EAX sign-extended).
+/// Issues `call` with its own ABI from the gate and returns RAX as the kernel leaves it.
 ///
 /// # Safety
 ///
@@ -175,7 +205,7 @@ pub unsafe fn run(call: &Syscall) -> i64 {
         Abi::I386 => {
             let a = call.args.map(|v| v as u32);
             // SAFETY: forwarded contract.
-            i64::from(unsafe { int80(call.nr, a) })
+            unsafe { int80(call.nr, a) }
         }
         // SAFETY: forwarded contract.
         Abi::X86_64 | Abi::X32 => unsafe { syscall(call.rax(), call.args) },

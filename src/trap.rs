@@ -264,7 +264,9 @@ impl<'a> Trap<'a> {
     }
 
     /// Makes the call return `value` to its caller without running it (`-4095..=-1` are
-    /// errors). An i386 caller sees the low 32 bits, sign-extended.
+    /// errors): RAX = `value`. An i386 caller reads EAX, the low 32 bits; give errors as
+    /// `-errno` and 32-bit addresses as their positive value, which is what the kernel
+    /// leaves in RAX for them too.
     ///
     /// RIP is put at the call address, so this also undoes a kernel rewind
     /// ([`Site::Rewound`]); for vsyscall calls only RAX changes.
@@ -284,7 +286,7 @@ impl<'a> Trap<'a> {
     /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], 4242);
     /// ```
     pub fn set_return(&mut self, value: i64) {
-        let rax = self.info.abi.result_rax(value);
+        let rax = value as u64;
         let site = self.site;
         let call_addr = self.info.call_addr;
         let gregs = self.gregs_mut();

@@ -7,7 +7,8 @@ mod common;
 use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, AtomicUsize, Ordering::SeqCst};
 
 use common::{
-    filter_trap_all, filter_trapping, install, install_filter, int80, run_in_child, syscall6, trap,
+    filter_trap_all, filter_trapping, install, install_filter, int80, int80_wide, run_in_child,
+    syscall6, trap,
 };
 use sigsys::sud::Selector;
 use sigsys::{Abi, Cause, DecodeError, RestartError, Site, Sysno};
@@ -129,13 +130,13 @@ fn int80_six_args_and_result() {
             0x6666_6666,
         ];
         // i386 number 333 is not getpid: emulated as -ENOENT.
-        assert_eq!(int80(333, args), -libc::ENOENT);
+        assert_eq!(int80(333, args), -(libc::ENOENT as i64));
         assert_eq!(I386_ABI_OK.load(SeqCst), 1);
         assert_eq!(I386_NR.load(SeqCst), 333);
         let seen: Vec<u64> = I386_ARGS.iter().map(|a| a.load(SeqCst)).collect();
         assert_eq!(seen, args.map(u64::from));
         // i386 getpid through the gate's int $0x80 gadget.
-        assert_eq!(int80(20, [0; 6]), std::process::id() as i32);
+        assert_eq!(int80(20, [0; 6]), std::process::id() as i64);
     });
 }
 
@@ -169,9 +170,11 @@ fn x32_number() {
         install_filter(&filter_trapping(&[(x32_getpid, TRAP)], false));
         assert_eq!(syscall6(u64::from(x32_getpid), [0; 6]), 777);
         assert_eq!(X32_SEEN.load(SeqCst), 39 | (1 << 32));
-        let direct = syscall6(u64::from(x32_getpid), [1, 0, 0, 0, 0, 0]);
+        let trapped = syscall6(u64::from(x32_getpid), [1, 0, 0, 0, 0, 0]);
         let passed = X32_PASSED.load(SeqCst);
-        assert_eq!(direct, passed);
+        // What the kernel answers when nothing traps: the same call from the gate.
+        let direct = unsafe { sigsys::gate::syscall(u64::from(x32_getpid), [1, 0, 0, 0, 0, 0]) };
+        assert_eq!((trapped, passed), (direct, direct));
         assert!(passed == -(libc::ENOSYS as i64) || passed == std::process::id() as i64);
     });
 }
@@ -840,7 +843,7 @@ fn pass_through_under_sud() {
         let pid32 = int80(20, [0; 6]);
         SELECTOR.allow();
         sigsys::sud::disarm().unwrap();
-        assert_eq!((got_pid, wrote, read, i64::from(pid32)), (pid, 4, 4, pid));
+        assert_eq!((got_pid, wrote, read, pid32), (pid, 4, 4, pid));
         assert_eq!(&buf[..4], b"sud!");
         assert_eq!(SUD_PASSED.load(SeqCst), 4);
     });
@@ -932,5 +935,66 @@ fn unmapping_the_handler_stack_is_refused() {
             syscall6(libc::SYS_munmap as u64, [other as u64, page, 0, 0, 0, 0]),
             0
         );
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// int $0x80: restart and full results
+
+const WIDE: [u64; 6] = [
+    0xdead_beef_0000_0001,
+    0xdead_beef_0000_0002,
+    0xdead_beef_0000_0003,
+    0xdead_beef_0000_0004,
+    0xdead_beef_0000_0005,
+    0xdead_beef_0000_0006,
+];
+
+extern "C" fn restart_i386(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    if t.abi() == Abi::I386 && t.restart().is_ok() {
+        RESTARTS.fetch_add(1, SeqCst);
+        SELECTOR.allow();
+    } else {
+        let _ = t.pass_through();
+    }
+}
+
+/// Restarting an `int $0x80` call (under SUD) rewrites only the low halves of the six
+/// argument registers: the upper halves, which the kernel keeps across `int $0x80`, are
+/// still there afterwards, and the restarted i386 getpid returns the pid.
+#[test]
+fn int80_restart_keeps_upper_halves() {
+    run_in_child("int80_restart_keeps_upper_halves", || {
+        install(restart_i386);
+        let (_, untrapped) = int80_wide(20, WIDE);
+        assert_eq!(untrapped, WIDE, "the kernel keeps all six registers");
+        unsafe { sigsys::sud::arm(&SELECTOR) }.unwrap();
+        SELECTOR.block();
+        let (ret, after) = int80_wide(20, WIDE);
+        SELECTOR.allow();
+        sigsys::sud::disarm().unwrap();
+        assert_eq!(RESTARTS.load(SeqCst), 1);
+        assert_eq!(ret, std::process::id() as i64);
+        assert_eq!(after, WIDE);
+    });
+}
+
+/// An i386 call passed through returns all of RAX as the kernel leaves it: i386 `brk(0)` in
+/// a 64-bit process answers the 64-bit program break, which EAX alone would cut.
+#[test]
+fn int80_pass_through_returns_full_rax() {
+    run_in_child("int80_pass_through_returns_full_rax", || {
+        install(pass_everything);
+        let direct = unsafe { sigsys::gate::int80(45, [0; 6]) };
+        install_filter(&filter_trapping(&[], true));
+        let before = PASSED.load(SeqCst);
+        let passed = int80(45, [0; 6]);
+        assert_eq!(
+            PASSED.load(SeqCst),
+            before + 1,
+            "trapped and passed through"
+        );
+        assert_eq!(passed, direct);
     });
 }

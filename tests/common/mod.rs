@@ -60,32 +60,41 @@ pub fn syscall6(nr: u64, a: [u64; 6]) -> i64 {
 }
 
 /// An `int $0x80` from 64-bit code with all six i386 argument registers loaded
-/// (EBX ECX EDX ESI EDI EBP). RBX and RBP are saved in scratch registers, not on the stack,
-/// so the red zone of this function is left alone.
+/// (EBX ECX EDX ESI EDI EBP); returns RAX as the kernel left it.
+pub fn int80(nr: u32, a: [u32; 6]) -> i64 {
+    int80_wide(nr, a.map(u64::from)).0
+}
+
+/// `int $0x80` with the six argument registers loaded with full 64-bit values; returns RAX
+/// and the six registers as they are afterwards (the kernel keeps them). RBX and RBP are
+/// saved in scratch registers, not on the stack, so this function's red zone is left alone.
 #[inline(never)]
-pub fn int80(nr: u32, a: [u32; 6]) -> i32 {
-    let ret: i32;
+pub fn int80_wide(nr: u32, a: [u64; 6]) -> (i64, [u64; 6]) {
+    let ret: i64;
+    let [mut b, mut c, mut d, mut si, mut di, mut p] = a;
     // SAFETY: as for `syscall6`; RBX and RBP are restored before the block ends.
     unsafe {
         asm!(
             "mov {save_b}, rbx",
             "mov {save_p}, rbp",
-            "mov ebx, {a1:e}",
-            "mov ebp, {a6:e}",
+            "mov rbx, {b}",
+            "mov rbp, {p}",
             "int 0x80",
+            "mov {b}, rbx",
+            "mov {p}, rbp",
             "mov rbx, {save_b}",
             "mov rbp, {save_p}",
             save_b = out(reg) _,
             save_p = out(reg) _,
-            a1 = in(reg) a[0],
-            a6 = in(reg) a[5],
-            inlateout("eax") nr => ret,
-            in("ecx") a[1], in("edx") a[2], in("esi") a[3], in("edi") a[4],
+            b = inout(reg) b,
+            p = inout(reg) p,
+            inlateout("rax") u64::from(nr) => ret,
+            inout("rcx") c, inout("rdx") d, inout("rsi") si, inout("rdi") di,
             out("r8") _, out("r9") _, out("r10") _, out("r11") _,
             options(nostack),
         );
     }
-    ret
+    (ret, [b, c, d, si, di, p])
 }
 
 /// A filter: calls from the gate are allowed; then `rules` (each: number, action); anything
