@@ -164,6 +164,11 @@ pub enum PassError {
     /// (success, leaving the mapping, is usually right: Rust's runtime unmaps a thread's
     /// alternate stack at exit, the very stack a handler with `SA_ONSTACK` runs on).
     HandlerStack,
+    /// `rt_sigaction` (or i386 `sigaction`) installing a new action for SIGSYS: run for
+    /// real, it would replace the handler that is running, and with it the supervision.
+    /// Emulate it (record the program's handler and forward SIGSYS it should see), or run
+    /// it through [`crate::gate::run`] on purpose.
+    SigsysHandler,
 }
 
 impl fmt::Display for PassError {
@@ -171,6 +176,9 @@ impl fmt::Display for PassError {
         match self {
             PassError::Unsafe => {
                 f.write_str("this call cannot run inside a signal handler; restart or emulate it")
+            }
+            PassError::SigsysHandler => {
+                f.write_str("this call would replace the SIGSYS handler that is running")
             }
             PassError::HandlerStack => {
                 f.write_str("this call would unmap or change the stack the handler runs on")

@@ -4,6 +4,11 @@
 //! through and falls through to the rest of the filter otherwise. A filter that traps
 //! everything after it then makes the SIGSYS handler the only way out of the process: the
 //! supervisor from the original thread.
+//!
+//! The gate is trusted by position, not by caller: any code in the process can jump into
+//! it and make any system call. A gate-prefixed filter is therefore the supervision of
+//! cooperative code (a tracer, an emulator, a compatibility layer), not a security boundary
+//! against code that knows the gate's address.
 
 use core::ops::Range;
 
@@ -163,8 +168,12 @@ pub fn gate_prefix() -> [sock_filter; GATE_PREFIX_LEN] {
 ///
 /// # Errors
 ///
-/// What `prctl` or `seccomp` returned; with TSYNC, a positive thread id is reported as
-/// `ESRCH`.
+/// What `prctl` or `seccomp` returned. With `SECCOMP_FILTER_FLAG_TSYNC` (and without
+/// `SECCOMP_FILTER_FLAG_NEW_LISTENER`), a thread that could not be synchronised makes the
+/// kernel return its id: that is reported as `ESRCH`.
+///
+/// On success, the kernel's value: 0, or the notification fd with
+/// `SECCOMP_FILTER_FLAG_NEW_LISTENER` (the caller owns it).
 ///
 /// # Examples
 ///
@@ -181,7 +190,7 @@ pub fn gate_prefix() -> [sock_filter; GATE_PREFIX_LEN] {
 /// unsafe { libc::waitpid(pid, &mut status, 0) };
 /// assert_eq!(status, 0);
 /// ```
-pub unsafe fn install(prog: &[sock_filter], flags: u64) -> Result<(), Errno> {
+pub unsafe fn install(prog: &[sock_filter], flags: u64) -> Result<u64, Errno> {
     let fprog = libc::sock_fprog {
         len: u16::try_from(prog.len()).map_err(|_| Errno::EINVAL)?,
         filter: prog.as_ptr().cast_mut(),
@@ -208,8 +217,10 @@ pub unsafe fn install(prog: &[sock_filter], flags: u64) -> Result<(), Errno> {
             ],
         )
     }?;
-    match ret {
-        0 => Ok(()),
-        _ => Err(Errno::ESRCH),
+    let tsync = libc::SECCOMP_FILTER_FLAG_TSYNC;
+    let listener = libc::SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    if flags & tsync != 0 && flags & listener == 0 && ret != 0 {
+        return Err(Errno::ESRCH);
     }
+    Ok(ret)
 }

@@ -43,6 +43,8 @@ use crate::trap::Trap;
 /// How a call is passed through.
 enum Route {
     Refuse,
+    Sigreturn,
+    SigsysAction,
     FrameMask { old_style: bool },
     FrameAltStack,
     Exec,
@@ -52,23 +54,45 @@ enum Route {
 
 fn route(call: &Syscall) -> Route {
     let sysno = call.sysno();
+    let replaces_sigsys = call.args[0] == libc::SIGSYS as u64 && call.args[1] != 0;
     if let Some(Sysno::I386(s)) = sysno {
         match s {
             syscalls::x86::Sysno::sigreturn => return Route::Refuse,
             syscalls::x86::Sysno::sigprocmask => return Route::FrameMask { old_style: true },
+            syscalls::x86::Sysno::sigaction if replaces_sigsys => return Route::SigsysAction,
+            syscalls::x86::Sysno::mmap2 if maps_fixed(call.args) => return Route::Remap,
             _ => {}
         }
     }
     match sysno.and_then(Sysno::to_x86_64) {
+        Some(S::rt_sigreturn) if call.abi == crate::Abi::X86_64 => Route::Sigreturn,
         Some(S::rt_sigreturn | S::vfork | S::clone3) => Route::Refuse,
+        Some(S::rt_sigaction) if replaces_sigsys => Route::SigsysAction,
         Some(S::clone) if clone_shares_stack(call.args) => Route::Refuse,
         Some(S::rt_sigprocmask) => Route::FrameMask { old_style: false },
         Some(S::sigaltstack) => Route::FrameAltStack,
         Some(S::execve | S::execveat) => Route::Exec,
         Some(S::munmap | S::mremap | S::mprotect | S::madvise) => Route::Remap,
-        Some(S::mmap) if call.args[3] & libc::MAP_FIXED as u64 != 0 => Route::Remap,
+        Some(S::mmap) if maps_fixed(call.args) => Route::Remap,
         _ => Route::Direct,
     }
+}
+
+/// `mmap(addr, len, prot, flags, ...)` with `MAP_FIXED`: it replaces what is at `addr`.
+fn maps_fixed(args: [u64; 6]) -> bool {
+    args[3] & libc::MAP_FIXED as u64 != 0
+}
+
+/// The address ranges a memory call changes: `[args[0], +args[1])`, and for `mremap` with
+/// `MREMAP_FIXED` also its target `[args[4], +args[2])`.
+fn changed_ranges(call: &Syscall) -> [(u64, u64); 2] {
+    let [addr, len, new_len, flags, new_addr, _] = call.args;
+    let target = if call.is(S::mremap) && flags & libc::MREMAP_FIXED as u64 != 0 {
+        (new_addr, new_len)
+    } else {
+        (0, 0)
+    };
+    [(addr, len), target]
 }
 
 /// Whether `[addr, addr + len)` touches the memory the handler is running on: the saved
@@ -110,17 +134,25 @@ impl Trap<'_> {
     /// - `sigaltstack` changes the alternate stack saved in the frame, which
     ///   `rt_sigreturn` restores;
     /// - `execve` and `execveat` first install the frame's mask on the thread, so the new
-    ///   image does not start with the handler's mask.
+    ///   image does not start with the handler's mask;
+    /// - an x86_64 `rt_sigreturn` (libc's restorer returning from one of the program's own
+    ///   signal handlers, which traps like any call outside the gate) is redirected to the
+    ///   gate's restorer: the handler returns into it with the program's stack pointer, and
+    ///   it performs the `rt_sigreturn` from the gate. Nothing is written to RAX and
+    ///   `Ok(0)` is returned (the call does not return to its caller).
     ///
     /// # Errors
     ///
     /// The context is left untouched, and the caller decides (emulate, or restart):
     ///
     /// - [`PassError::Unsafe`]: `clone` with a new stack, `CLONE_VM` or `CLONE_VFORK`,
-    ///   `clone3`, `vfork`, `rt_sigreturn`, i386 `sigreturn`: they would start a child in,
-    ///   or unwind, the handler's own frame;
-    /// - [`PassError::HandlerStack`]: `munmap`, `mremap`, `mprotect`, `madvise` or
-    ///   `mmap(MAP_FIXED)` over the stack the handler runs on;
+    ///   `clone3`, `vfork`, i386 and x32 `rt_sigreturn`, i386 `sigreturn`: they would start
+    ///   a child in, or unwind, the handler's own frame;
+    /// - [`PassError::HandlerStack`]: `munmap`, `mremap` (its source, and its target with
+    ///   `MREMAP_FIXED`), `mprotect`, `madvise`, `mmap`/i386 `mmap2` with `MAP_FIXED` over
+    ///   the stack the handler runs on;
+    /// - [`PassError::SigsysHandler`]: `rt_sigaction` installing an action for SIGSYS,
+    ///   which would replace the running handler;
     /// - [`PassError::AltStackInUse`]: `sigaltstack` while the handler runs on an
     ///   alternate stack without `SS_AUTODISARM` (the kernel would drop the change).
     ///
@@ -142,10 +174,17 @@ impl Trap<'_> {
         let call = self.syscall();
         let ret = match route(&call) {
             Route::Refuse => return Err(PassError::Unsafe),
+            Route::SigsysAction => return Err(PassError::SigsysHandler),
+            Route::Sigreturn => {
+                self.redirect_to_gate_restorer();
+                return Ok(0);
+            }
             Route::FrameMask { old_style } => errno_ret(self.frame_sigprocmask(&call, old_style)),
             Route::FrameAltStack => errno_ret(self.frame_sigaltstack(&call)?),
             Route::Remap
-                if touches_handler_stack(&self.ucontext().uc_stack, call.args[0], call.args[1]) =>
+                if changed_ranges(&call).iter().any(|&(addr, len)| {
+                    touches_handler_stack(&self.ucontext().uc_stack, addr, len)
+                }) =>
             {
                 return Err(PassError::HandlerStack)
             }
@@ -161,6 +200,15 @@ impl Trap<'_> {
         };
         self.set_return(ret);
         Ok(ret)
+    }
+
+    /// Lets an `rt_sigreturn` made outside the gate (by libc's restorer, returning from one
+    /// of the program's own signal handlers) happen from the gate: the handler returns into
+    /// the gate's restorer, which issues `rt_sigreturn` with the same stack pointer, so the
+    /// kernel finds the program's signal frame where it left it. RAX is reloaded by the
+    /// restorer itself.
+    fn redirect_to_gate_restorer(&mut self) {
+        crate::abi::set(self.gregs_mut(), Reg::Rip, gate::restorer());
     }
 
     fn frame_mask(&self) -> u64 {
@@ -291,10 +339,12 @@ impl Trap<'_> {
                 0 | libc::SS_ONSTACK => new,
                 _ => return Err(Errno::EINVAL),
             };
+            // The kernel applies the new stack, then copies the old one out: a bad `old_ss`
+            // is EFAULT with the change made.
+            stored.to_frame(&mut self.ucontext_mut().uc_stack);
             if old_ss != 0 {
                 old.write(old_ss, compat)?;
             }
-            stored.to_frame(&mut self.ucontext_mut().uc_stack);
         } else if old_ss != 0 {
             old.write(old_ss, compat)?;
         }
@@ -332,8 +382,10 @@ struct Stack32 {
 }
 
 impl AltStack {
+    /// The kernel's `__on_sig_stack`: `base < sp <= base + size` (the stack grows down, so
+    /// a stack pointer at the very top is on it, one at the base is not).
     fn contains(&self, sp: u64) -> bool {
-        self.size != 0 && sp.wrapping_sub(self.sp) < self.size
+        sp > self.sp && sp - self.sp <= self.size
     }
 
     fn from_frame(s: &libc::stack_t) -> AltStack {

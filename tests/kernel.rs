@@ -998,3 +998,70 @@ fn int80_pass_through_returns_full_rax() {
         assert_eq!(passed, direct);
     });
 }
+
+// ---------------------------------------------------------------------------------------
+// The program's own signal handlers
+
+static PROGRAM_HANDLER_RAN: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn program_handler(_: i32) {
+    // A call from inside the program's handler traps too.
+    let _ = syscall6(libc::SYS_getppid as u64, [0; 6]);
+    PROGRAM_HANDLER_RAN.fetch_add(1, SeqCst);
+}
+
+/// Installs a handler the way a program does (libc's `signal`, so libc's restorer outside
+/// the gate), raises the signal twice and checks the handler ran and the program went on
+/// with its registers intact.
+fn program_with_a_signal_handler() {
+    // SAFETY: plain libc calls; the handler only uses atomics and a raw syscall.
+    let handler: extern "C" fn(i32) = program_handler;
+    unsafe { libc::signal(libc::SIGUSR1, handler as usize) };
+    let marker = std::hint::black_box(0x5157_5157_u64);
+    for _ in 0..2 {
+        assert_eq!(unsafe { libc::raise(libc::SIGUSR1) }, 0);
+    }
+    assert_eq!(std::hint::black_box(marker), 0x5157_5157);
+    assert_eq!(PROGRAM_HANDLER_RAN.load(SeqCst), 2);
+}
+
+/// Under the supervisor filter, a program's own signal handler returns through libc's
+/// restorer, whose rt_sigreturn traps: pass_through redirects it to the gate's restorer.
+/// A program that tries to install its own SIGSYS handler is refused (SigsysHandler; the
+/// test handler answers ENOSYS) and the supervision goes on.
+#[test]
+fn program_signal_handlers_under_seccomp() {
+    run_in_child("program_signal_handlers_under_seccomp", || {
+        install(pass_everything);
+        install_filter(&filter_trap_all());
+        program_with_a_signal_handler();
+        let refused = REFUSED.load(SeqCst);
+        let act = sigsys::install::KernelSigaction::default(); // SIG_DFL
+        let ret = syscall6(
+            libc::SYS_rt_sigaction as u64,
+            [libc::SIGSYS as u64, (&raw const act) as u64, 0, 8, 0, 0],
+        );
+        assert_eq!(ret, -(libc::ENOSYS as i64));
+        assert_eq!(REFUSED.load(SeqCst), refused + 1);
+        let passed = PASSED.load(SeqCst);
+        let _ = syscall6(libc::SYS_getpid as u64, [0; 6]);
+        assert_eq!(PASSED.load(SeqCst), passed + 1, "still supervised");
+    });
+}
+
+/// The same under SUD with the selector at BLOCK throughout.
+#[test]
+fn program_signal_handlers_under_sud() {
+    run_in_child("program_signal_handlers_under_sud", || {
+        install(pass_under_sud);
+        unsafe { sigsys::sud::arm(&SELECTOR) }.unwrap();
+        SELECTOR.block();
+        program_with_a_signal_handler();
+        SELECTOR.allow();
+        sigsys::sud::disarm().unwrap();
+        assert!(
+            SUD_PASSED.load(SeqCst) >= 6,
+            "raise, getppid and rt_sigreturn passed"
+        );
+    });
+}
