@@ -45,6 +45,12 @@ pub struct KernelSigaction {
 /// Installs `handler` for SIGSYS with [`HANDLER_FLAGS`], the gate's restorer and an empty
 /// mask; returns the action it replaced.
 ///
+/// The action is process-wide, but alternate stacks are per thread: give every thread that
+/// may trap its own with [`set_altstack`]. Without one, the handler runs on the thread's
+/// stack (below the red zone); with Rust's runtime it runs on the small per-thread stack
+/// Rust installs for overflow reports, which a debug build of a formatting handler can
+/// overflow.
+///
 /// # Safety
 ///
 /// `handler` must be async-signal-safe; it will run on any thread at any trapped call.

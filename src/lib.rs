@@ -6,8 +6,10 @@
 //! the call does. `sigsys` is the part of that handler every sandbox, tracer and emulator
 //! needs, written once and tested against the real kernel:
 //!
-//! - [`Trap::from_raw`] checks that the signal really is a trap (not `kill`, not a forged
-//!   `rt_tgsigqueueinfo`, not foreign) and decodes it: cause and `SECCOMP_RET_DATA`
+//! - [`Trap::from_raw`] checks that the signal is plausibly a trap (not `kill` or `tgkill`,
+//!   not foreign, registers that agree with the siginfo, which catches a careless forgery
+//!   with `rt_tgsigqueueinfo`; a forgery that matches RAX and RIP exactly cannot be told
+//!   apart) and decodes it: cause and `SECCOMP_RET_DATA`
 //!   ([`Cause`]), ABI ([`Abi`]: x86_64, `int $0x80`, x32), number ([`Sysno`]) and
 //!   arguments ([`Syscall`]);
 //! - [`Trap::set_return`] / [`Trap::set_errno`] emulate a result;
