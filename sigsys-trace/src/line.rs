@@ -208,55 +208,6 @@ impl sigsys::mem::Memory for ProcMemory {
     }
 }
 
-/// The buffer of a successful `read`/`write`/`pread64`/`pwrite64` is read directly: the
-/// kernel has just copied those `ret` bytes to or from it, so the pages are there and
-/// readable. Everything else goes through [`ProcMemory`] (`process_vm_readv`, which turns a
-/// bad pointer into `EFAULT`). The one way the direct read could fault is another thread
-/// of the program unmapping or protecting the buffer while the call is still in progress,
-/// a race the program has already lost without the tracer. This halves the cost of the
-/// most frequent lines (see the benchmark in the README).
-pub struct CheckedMemory {
-    lo: u64,
-    hi: u64,
-}
-
-impl CheckedMemory {
-    fn for_call(call: &Syscall, ret: i64) -> CheckedMemory {
-        let none = CheckedMemory { lo: 0, hi: 0 };
-        if call.abi != sigsys::Abi::X86_64 || ret <= 0 {
-            return none;
-        }
-        match call.canonical() {
-            Some(Sysno::read | Sysno::write | Sysno::pread64 | Sysno::pwrite64) => {
-                let lo = call.args[1];
-                match lo.checked_add(ret as u64) {
-                    Some(hi) if ret as u64 <= call.args[2] => CheckedMemory { lo, hi },
-                    _ => none,
-                }
-            }
-            _ => none,
-        }
-    }
-}
-
-impl sigsys::mem::Memory for CheckedMemory {
-    fn read(&self, addr: u64, buf: &mut [u8]) -> Result<usize, syscalls::Errno> {
-        let inside = addr >= self.lo
-            && addr
-                .checked_add(buf.len() as u64)
-                .is_some_and(|end| end <= self.hi);
-        if inside && self.hi != 0 {
-            // SAFETY: `addr..addr + len` lies in a buffer the kernel has just copied to or
-            // from for this very call (see the type's docs); `buf` is ours.
-            unsafe {
-                core::ptr::copy_nonoverlapping(addr as *const u8, buf.as_mut_ptr(), buf.len())
-            };
-            return Ok(buf.len());
-        }
-        ProcMemory.read(addr, buf)
-    }
-}
-
 /// How calls are written.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -283,9 +234,10 @@ pub fn write_call(line: &mut Line, call: &Syscall, style: Style) {
 pub fn write_done(line: &mut Line, call: &Syscall, ret: i64, style: Style) {
     match style {
         Style::Decoded => {
-            let mem = CheckedMemory::for_call(call, ret);
-            let _ = sigsys::fmt::write_call_done(line, call, ret, &mem, &OPTS);
-            let _ = sigsys::fmt::write_result(line, call, ret, &mem, &OPTS);
+            // Every read of the program's memory is fault-proof, buffers just copied by the
+            // kernel included: another thread may unmap them meanwhile.
+            let _ = sigsys::fmt::write_call_done(line, call, ret, &ProcMemory, &OPTS);
+            let _ = sigsys::fmt::write_result(line, call, ret, &ProcMemory, &OPTS);
         }
         Style::Raw => {
             write_raw_call(line, call);
