@@ -25,6 +25,7 @@ const NR_OFFSET: u32 = 0;
 const ARCH_OFFSET: u32 = 4;
 const IP_LOW_OFFSET: u32 = 8;
 const IP_HIGH_OFFSET: u32 = 12;
+const ARGS_OFFSET: u32 = 16;
 
 /// Number of instructions in [`gate_prefix`].
 pub const GATE_PREFIX_LEN: usize = 6;
@@ -132,6 +133,41 @@ pub fn allow_ip_range(range: Range<u64>) -> [sock_filter; GATE_PREFIX_LEN] {
         stmt(ld, IP_LOW_OFFSET),
         jump(jge, low_start, 0, 2), // below the start: out (to 6)
         jump(jgt, low_last, 1, 0),  // past the last byte: out (to 6)
+        ret(libc::SECCOMP_RET_ALLOW),
+    ]
+}
+
+/// Number of instructions in [`allow_tagged`].
+pub const ALLOW_TAGGED_LEN: usize = 5;
+
+/// Five instructions that return `SECCOMP_RET_ALLOW` for system call `nr` when the low 32
+/// bits of argument `index` (0 to 5) equal `tag`, and fall through otherwise.
+///
+/// This is how a handler restarts a call under seccomp: the re-executed call has the same
+/// instruction pointer as the trapped one, so the filter tells them apart by a tag the
+/// handler wrote ([`crate::Trap::restart_with`]) into an argument the call ignores (for
+/// example `clone`'s 6th on x86_64, `write`'s 4th). Code that knows the tag can use it too:
+/// choose one per process, and only for calls whose unsupervised run is acceptable.
+/// Only the number is compared, not the architecture: put an architecture check first if
+/// the filter also sees i386 calls.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::filter;
+/// let mut prog = filter::gate_prefix().to_vec();
+/// prog.extend(filter::allow_tagged(libc::SYS_clone as u32, 5, 0x5157_0001));
+/// prog.push(filter::ret(libc::SECCOMP_RET_TRAP));
+/// assert_eq!(prog.len(), filter::GATE_PREFIX_LEN + filter::ALLOW_TAGGED_LEN + 1);
+/// ```
+pub fn allow_tagged(nr: u32, index: u8, tag: u32) -> [sock_filter; ALLOW_TAGGED_LEN] {
+    let jeq = BPF_JMP | BPF_JEQ | BPF_K;
+    let arg_low = ARGS_OFFSET + 8 * u32::from(index.min(5));
+    [
+        load_nr(),
+        jump(jeq, nr, 0, 3), // another call: out (to 5)
+        stmt(BPF_LD | BPF_W | BPF_ABS, arg_low),
+        jump(jeq, tag, 0, 1), // untagged: out (to 5)
         ret(libc::SECCOMP_RET_ALLOW),
     ]
 }

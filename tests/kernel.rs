@@ -320,21 +320,17 @@ extern "C" fn restart_write_seccomp(_: i32, info: *mut libc::siginfo_t, ctx: *mu
 #[test]
 fn restart_under_seccomp_with_new_args() {
     run_in_child("restart_under_seccomp_with_new_args", || {
-        use libc::{BPF_ABS, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_W};
-        use sigsys::filter::{jump, load_nr, ret, stmt};
         install(restart_write_seccomp);
         let (r, w) = pipe();
         PIPE_FD.store(w as u64, SeqCst);
+        // Tagged writes (the restarted ones) go through; other writes trap.
         let mut prog = sigsys::filter::gate_prefix().to_vec();
-        prog.extend([
-            load_nr(),
-            jump(BPF_JMP | BPF_JEQ | BPF_K, libc::SYS_write as u32, 0, 4), // not write: ALLOW
-            stmt(BPF_LD | BPF_W | BPF_ABS, 16 + 3 * 8),                    // low half of args[3]
-            jump(BPF_JMP | BPF_JEQ | BPF_K, TAG as u32, 0, 1),
-            ret(libc::SECCOMP_RET_ALLOW),
-            ret(TRAP),
-            ret(libc::SECCOMP_RET_ALLOW),
-        ]);
+        prog.extend(sigsys::filter::allow_tagged(
+            libc::SYS_write as u32,
+            3,
+            TAG as u32,
+        ));
+        prog.extend(filter_trapping(&[(libc::SYS_write as u32, TRAP)], false));
         install_filter(&prog);
         let ret = syscall6(
             libc::SYS_write as u64,
@@ -908,18 +904,14 @@ extern "C" fn supervisor_with_threads(_: i32, info: *mut libc::siginfo_t, ctx: *
 #[test]
 fn supervisor_creates_threads_by_tagged_restart() {
     run_in_child("supervisor_creates_threads_by_tagged_restart", || {
-        use libc::{BPF_ABS, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_W};
-        use sigsys::filter::{jump, load_nr, ret, stmt};
         install(supervisor_with_threads);
         let mut prog = sigsys::filter::gate_prefix().to_vec();
-        prog.extend([
-            load_nr(),
-            jump(BPF_JMP | BPF_JEQ | BPF_K, libc::SYS_clone as u32, 0, 3),
-            stmt(BPF_LD | BPF_W | BPF_ABS, 16 + 5 * 8), // low half of args[5]
-            jump(BPF_JMP | BPF_JEQ | BPF_K, CLONE_TAG as u32, 0, 1),
-            ret(libc::SECCOMP_RET_ALLOW),
-            ret(TRAP),
-        ]);
+        prog.extend(sigsys::filter::allow_tagged(
+            libc::SYS_clone as u32,
+            5,
+            CLONE_TAG as u32,
+        ));
+        prog.push(sigsys::filter::ret(TRAP));
         install_filter(&prog);
         let child = std::thread::spawn(|| {
             common::big_altstack();
