@@ -33,14 +33,6 @@
 //! 64-bit calls (and the compat `iovec`, `timespec` of the others) and prints the other
 //! structs of 32-bit callers by address.
 
-#![deny(
-    clippy::indexing_slicing,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
-
 use syscalls::x86_64::Sysno;
 
 use crate::abi::Abi;

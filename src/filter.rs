@@ -119,7 +119,7 @@ pub fn allow_ip_range(range: Range<u64>) -> [sock_filter; GATE_PREFIX_LEN] {
     // Compare with the last byte, not the end: a range may end exactly on a 4 GiB
     // boundary, where the end's low half is 0. An empty range gets bounds no low half meets.
     let (low_start, low_last) = if range.start < range.end {
-        (range.start as u32, (range.end - 1) as u32)
+        (range.start as u32, range.end.wrapping_sub(1) as u32)
     } else {
         (1, 0)
     };
@@ -162,7 +162,7 @@ pub const ALLOW_TAGGED_LEN: usize = 5;
 /// ```
 pub fn allow_tagged(nr: u32, index: u8, tag: u32) -> [sock_filter; ALLOW_TAGGED_LEN] {
     let jeq = BPF_JMP | BPF_JEQ | BPF_K;
-    let arg_low = ARGS_OFFSET + 8 * u32::from(index.min(5));
+    let arg_low = ARGS_OFFSET.wrapping_add(u32::from(index.min(5)).wrapping_mul(8));
     [
         load_nr(),
         jump(jeq, nr, 0, 3), // another call: out (to 5)

@@ -24,14 +24,6 @@
 //! assert_eq!(OFlags::SPEC.parse("O_RDONLY|O_CLOEXEC|0x40000000"), Some(f.bits().into()));
 //! ```
 
-#![deny(
-    clippy::indexing_slicing,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
-
 use core::fmt::{self, Write};
 
 use crate::fmt::{emit, Hex};

@@ -73,14 +73,6 @@
 //! Dates of file times (`utimensat`, `utimes`) are printed in UTC, as strace does with
 //! `TZ=UTC`.
 
-#![deny(
-    clippy::indexing_slicing,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::arithmetic_side_effects
-)]
-
 use core::fmt::{self, Write};
 
 use syscalls::x86_64::Sysno;

@@ -64,6 +64,18 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
+// Nothing in the crate may panic: it runs inside signal handlers (unit tests are exempt).
+// `checks/no_panic` proves the same at link time.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::arithmetic_side_effects
+    )
+)]
 
 #[cfg(feature = "std")]
 extern crate std;

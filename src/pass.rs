@@ -385,7 +385,7 @@ impl AltStack {
     /// The kernel's `__on_sig_stack`: `base < sp <= base + size` (the stack grows down, so
     /// a stack pointer at the very top is on it, one at the base is not).
     fn contains(&self, sp: u64) -> bool {
-        sp > self.sp && sp - self.sp <= self.size
+        sp > self.sp && sp.wrapping_sub(self.sp) <= self.size
     }
 
     fn from_frame(s: &libc::stack_t) -> AltStack {
@@ -450,12 +450,12 @@ fn handler_sp() -> u64 {
 }
 
 fn sigbit(sig: i32) -> u64 {
-    1u64 << ((sig - 1) as u32 & 63)
+    1u64 << (sig.wrapping_sub(1) as u32 & 63)
 }
 
 fn errno_ret(r: Result<u64, Errno>) -> i64 {
     match r {
         Ok(v) => v as i64,
-        Err(e) => -i64::from(e.into_raw()),
+        Err(e) => i64::from(e.into_raw()).wrapping_neg(),
     }
 }

@@ -99,7 +99,7 @@ pub unsafe fn arm(selector: &Selector) -> Result<(), Errno> {
         prctl_dispatch(
             PR_SYS_DISPATCH_ON,
             gate.start,
-            gate.end - gate.start,
+            gate.end.wrapping_sub(gate.start),
             selector.as_ptr() as u64,
         )
     }

@@ -313,7 +313,7 @@ impl<'a> Trap<'a> {
     /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], -1);
     /// ```
     pub fn set_errno(&mut self, errno: Errno) {
-        self.set_return(-i64::from(errno.into_raw()));
+        self.set_return(i64::from(errno.into_raw()).wrapping_neg());
     }
 
     /// [`Trap::set_return`] or [`Trap::set_errno`], from a `Result`.
