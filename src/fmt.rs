@@ -1684,6 +1684,16 @@ fn read_time_pair<M: Memory + ?Sized>(ctx: &Ctx<'_, M>, addr: u64) -> Option<(i6
     }
 }
 
+/// Two consecutive time pairs (`timespec[2]`, `itimerspec`, ...).
+fn read_two_time_pairs<M: Memory + ?Sized>(
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+) -> Option<((i64, i64), (i64, i64))> {
+    let first = read_time_pair(ctx, addr)?;
+    let second = read_time_pair(ctx, addr.wrapping_add(time_pair_size(ctx)))?;
+    Some((first, second))
+}
+
 fn time_pair_size<M: Memory + ?Sized>(ctx: &Ctx<'_, M>) -> u64 {
     if ctx.time32 {
         8
@@ -1848,11 +1858,7 @@ where
             write_timespec(out, tp, ty == StructType::Timeval)?;
         }
         StructType::TimespecPair | StructType::TimevalPair => {
-            let size = time_pair_size(ctx);
-            let (Some(a), Some(b)) = (
-                read_time_pair(ctx, addr),
-                read_time_pair(ctx, addr.wrapping_add(size)),
-            ) else {
+            let Some((a, b)) = read_two_time_pairs(ctx, addr) else {
                 return Ok(false);
             };
             let usec = ty == StructType::TimevalPair;
@@ -1863,11 +1869,7 @@ where
             out.write_char(']')?;
         }
         StructType::Itimerspec | StructType::Itimerval => {
-            let size = time_pair_size(ctx);
-            let (Some(a), Some(b)) = (
-                read_time_pair(ctx, addr),
-                read_time_pair(ctx, addr.wrapping_add(size)),
-            ) else {
+            let Some((a, b)) = read_two_time_pairs(ctx, addr) else {
                 return Ok(false);
             };
             let usec = ty == StructType::Itimerval;
