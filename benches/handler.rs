@@ -131,6 +131,10 @@ fn synthetic_openat() -> (libc::siginfo_t, Box<libc::ucontext_t>) {
 fn in_process(c: &mut Criterion) {
     let (info, mut ctx) = synthetic();
     let mut g = c.benchmark_group("in_process");
+    // Validation alone: siginfo checks and the register cross-checks.
+    g.bench_function("decode_validate", |b| {
+        b.iter(|| black_box(Trap::new(black_box(&info), &mut ctx).is_ok()))
+    });
     // Decode and consume every field of the call (folded into one word, so that nothing is
     // optimised away and no large value goes through `black_box`).
     g.bench_function("decode", |b| {
@@ -520,6 +524,7 @@ fn print_summary() {
     let floor = median_ns("round_trip", "seccomp_bare_handler");
     println!("\n| path | ns/call (median) | ratio to floor |\n|---|---:|---:|");
     let rows = [
+        ("in_process", "decode_validate"),
         ("in_process", "decode"),
         ("in_process", "decode_sysno"),
         ("in_process", "decode_typed_openat"),

@@ -936,6 +936,13 @@ fn check_ip_range(d: &[u8]) {
         "unexpected action {verdict:?}"
     );
     let allowed = verdict.is_some();
+    // An empty or reversed range lets nothing through.
+    if start >= end {
+        assert!(
+            !allowed,
+            "allow_ip_range({start:#x}..{end:#x}) (empty) lets {ip:#x} through"
+        );
+    }
     // Sound: never lets through an address outside a (non-reversed) range.
     if start <= end && allowed {
         assert!(
