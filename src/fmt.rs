@@ -65,10 +65,12 @@
 //!
 //! The formatter does not use `core::fmt`'s formatting machinery (which keeps panic paths):
 //! it writes through [`Write::write_str`] only, and a fat-LTO link probe of
-//! [`write_call`]/[`write_line`] with [`crate::mem::SelfMemory`] finds no panic path. Its
-//! deepest use of the stack measured here, signal frame and a 1 KiB output buffer
-//! included, is about 6 KiB in release builds and 17 KiB unoptimised: give a handler that
-//! formats an alternate stack of at least 32 KiB (Rust's own is 8 KiB).
+//! [`write_call`]/[`write_line`] with [`crate::mem::SelfMemory`] finds no panic path. On
+//! the deepest route `tests/stack_budget.rs` measures, a SIGSYS handler that decodes,
+//! passes the call through and formats it into a 512-byte stack buffer uses about 1.7 KiB
+//! of stack in release builds and 11 KiB unoptimised, plus the kernel's signal frame
+//! (about 2.9 KiB with its xsave area): give a handler that formats an alternate stack of
+//! at least 32 KiB (Rust's own is 8 KiB).
 //!
 //! Dates of file times (`utimensat`, `utimes`) are printed in UTC, as strace does with
 //! `TZ=UTC`.
@@ -124,6 +126,10 @@ pub(crate) use emit;
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Writes `v` in base `1 << shift` (or 10 when `shift` is 0), at least `width` digits.
+///
+/// Out of line: its 64-byte digit buffer is then in its own frame only, not in the frames
+/// of the many callers (which hold it under their deeper calls; handler stack).
+#[inline(never)]
 fn put_digits<W: Write + ?Sized>(out: &mut W, v: u64, shift: u32, width: usize) -> fmt::Result {
     let mut buf = [b'0'; 64];
     let mut i = buf.len();
@@ -572,6 +578,9 @@ impl Before {
 /// write_result(&mut out, &call, -2, &NoMemory, &Options::DEFAULT).unwrap();
 /// assert_eq!(out.as_str(), " = -1 ENOENT (No such file or directory)");
 /// ```
+// Out of line: `write_line`'s frame, which the arguments' deep paths pass under, then
+// does not hold this function's locals.
+#[inline(never)]
 pub fn write_result<W, M>(
     out: &mut W,
     call: &Syscall,
@@ -855,9 +864,12 @@ fn write_errno<W: Write + ?Sized>(out: &mut W, code: i32) -> fmt::Result {
 }
 
 /// What one shown argument is printed as: a table kind, or a few call-specific forms.
+///
+/// Kinds are held by `'static` reference (the signature tables, or promoted constants):
+/// a [`Kind`] is 32 bytes, a `Show` 16, which keeps [`Layout`] small on the handler's stack.
 #[derive(Clone, Copy, Debug)]
 enum Show {
-    Kind(Kind),
+    Kind(&'static Kind),
     /// An `unsigned int` argument (futex values).
     U32,
     /// A 32-bit hex value (futex bitsets).
@@ -869,45 +881,52 @@ enum Show {
     /// A pointer to an `int` signal number written by the call (`[SIGKILL]`).
     SigRef,
     /// `name=` prefix then the kind (clone).
-    Named(&'static str, Kind),
+    Named(&'static (&'static str, Kind)),
 }
 
 /// Up to six (argument index, form) pairs.
 #[derive(Clone, Copy)]
 struct Layout {
-    items: [(u8, Show); 6],
-    len: usize,
+    shows: [Show; 6],
+    at: [u8; 6],
+    len: u8,
 }
 
 impl Layout {
     fn new() -> Layout {
         Layout {
-            items: [(0, Show::Kind(Kind::Skip)); 6],
+            shows: [Show::Kind(&Kind::Skip); 6],
+            at: [0; 6],
             len: 0,
         }
     }
 
     fn push(&mut self, i: u8, show: Show) {
-        if let Some(slot) = self.items.get_mut(self.len) {
-            *slot = (i, show);
+        let n = usize::from(self.len);
+        if let (Some(slot), Some(at)) = (self.shows.get_mut(n), self.at.get_mut(n)) {
+            *slot = show;
+            *at = i;
             self.len = self.len.saturating_add(1);
         }
     }
 
-    fn iter(&self) -> impl Iterator<Item = &(u8, Show)> {
-        self.items.iter().take(self.len)
+    /// The `n`th pair (indexed, not iterated: a zipped iterator is 64 bytes of frame).
+    fn get(&self, n: u8) -> Option<(u8, Show)> {
+        let n = usize::from(n);
+        Some((*self.at.get(n)?, *self.shows.get(n)?))
     }
 }
 
 /// The arguments strace shows for this call, in order, applying the call-specific rules
 /// (optional mode of `open`, `fcntl` argument by command, `futex` by operation, ...).
+#[inline(never)]
 fn layout(t: &Described) -> Layout {
     let mut l = Layout::new();
     let raw = |i: usize| t.raw.get(i).copied().unwrap_or(0);
     let plain = |l: &mut Layout, upto: usize| {
         for (i, k) in (0u8..).zip(t.signature.args.iter().take(upto)) {
             if *k != Kind::Skip {
-                l.push(i, Show::Kind(*k));
+                l.push(i, Show::Kind(k));
             }
         }
     };
@@ -933,21 +952,21 @@ fn layout(t: &Described) -> Layout {
                 | FcntlCmd::F_GETPIPE_SZ
                 | FcntlCmd::F_GET_SEALS => None,
                 FcntlCmd::F_SETFD => Some(Show::FdFlags),
-                FcntlCmd::F_SETFL => Some(Show::Kind(Kind::OpenFlags)),
+                FcntlCmd::F_SETFL => Some(Show::Kind(&Kind::OpenFlags)),
                 FcntlCmd::F_DUPFD
                 | FcntlCmd::F_DUPFD_CLOEXEC
                 | FcntlCmd::F_SETOWN
                 | FcntlCmd::F_SETPIPE_SZ
                 | FcntlCmd::F_SETLEASE
-                | FcntlCmd::F_NOTIFY => Some(Show::Kind(Kind::Int)),
-                FcntlCmd::F_SETSIG => Some(Show::Kind(Kind::Signal)),
+                | FcntlCmd::F_NOTIFY => Some(Show::Kind(&Kind::Int)),
+                FcntlCmd::F_SETSIG => Some(Show::Kind(&Kind::Signal)),
                 FcntlCmd::F_GETLK
                 | FcntlCmd::F_SETLK
                 | FcntlCmd::F_SETLKW
                 | FcntlCmd::F_OFD_GETLK
                 | FcntlCmd::F_OFD_SETLK
-                | FcntlCmd::F_OFD_SETLKW => Some(Show::Kind(Kind::Ptr)),
-                _ => Some(Show::Kind(Kind::Hex)),
+                | FcntlCmd::F_OFD_SETLKW => Some(Show::Kind(&Kind::Ptr)),
+                _ => Some(Show::Kind(&Kind::Hex)),
             };
             if let Some(s) = arg {
                 l.push(2, s);
@@ -963,14 +982,14 @@ fn layout(t: &Described) -> Layout {
             plain(&mut l, if fixed { 5 } else { 4 });
         }
         Sysno::futex => {
-            l.push(0, Show::Kind(Kind::Ptr));
-            l.push(1, Show::Kind(Kind::FutexOp));
-            let ts = Show::Kind(Kind::Struct {
+            l.push(0, Show::Kind(&Kind::Ptr));
+            l.push(1, Show::Kind(&Kind::FutexOp));
+            let ts = Show::Kind(&Kind::Struct {
                 ty: StructType::Timespec,
                 dir: Dir::In,
                 len: Len::Fixed,
             });
-            let ptr = Show::Kind(Kind::Ptr);
+            let ptr = Show::Kind(&Kind::Ptr);
             match FutexOp(raw(1) as u32).cmd() {
                 FutexCmd::FUTEX_WAIT => {
                     l.push(2, Show::U32);
@@ -1006,15 +1025,15 @@ fn layout(t: &Described) -> Layout {
                 FutexCmd::FUTEX_UNLOCK_PI | FutexCmd::FUTEX_TRYLOCK_PI => {}
                 _ => {
                     l.push(2, Show::U32);
-                    l.push(3, Show::Kind(Kind::Hex));
+                    l.push(3, Show::Kind(&Kind::Hex));
                     l.push(4, ptr);
                     l.push(5, Show::Bitset);
                 }
             }
         }
         Sysno::prctl => {
-            l.push(0, Show::Kind(Kind::PrctlOption));
-            let hex = Show::Kind(Kind::Hex);
+            l.push(0, Show::Kind(&Kind::PrctlOption));
+            let hex = Show::Kind(&Kind::Hex);
             match PrctlOption::from_raw(raw(0)) {
                 PrctlOption::PR_GET_DUMPABLE
                 | PrctlOption::PR_GET_KEEPCAPS
@@ -1024,13 +1043,13 @@ fn layout(t: &Described) -> Layout {
                 | PrctlOption::PR_GET_SECUREBITS
                 | PrctlOption::PR_TASK_PERF_EVENTS_DISABLE
                 | PrctlOption::PR_TASK_PERF_EVENTS_ENABLE => {}
-                PrctlOption::PR_SET_NAME => l.push(1, Show::Kind(Kind::Str)),
-                PrctlOption::PR_GET_NAME => l.push(1, Show::Kind(Kind::OutStr)),
-                PrctlOption::PR_SET_PDEATHSIG => l.push(1, Show::Kind(Kind::Signal)),
+                PrctlOption::PR_SET_NAME => l.push(1, Show::Kind(&Kind::Str)),
+                PrctlOption::PR_GET_NAME => l.push(1, Show::Kind(&Kind::OutStr)),
+                PrctlOption::PR_SET_PDEATHSIG => l.push(1, Show::Kind(&Kind::Signal)),
                 PrctlOption::PR_GET_PDEATHSIG => l.push(1, Show::SigRef),
                 PrctlOption::PR_SET_DUMPABLE => l.push(1, Show::Dumpable),
                 PrctlOption::PR_SET_KEEPCAPS | PrctlOption::PR_SET_TIMERSLACK => {
-                    l.push(1, Show::Kind(Kind::Uint))
+                    l.push(1, Show::Kind(&Kind::Uint))
                 }
                 PrctlOption::PR_GET_NO_NEW_PRIVS | PrctlOption::PR_GET_THP_DISABLE => {
                     for i in 1..5 {
@@ -1038,7 +1057,7 @@ fn layout(t: &Described) -> Layout {
                     }
                 }
                 PrctlOption::PR_SET_NO_NEW_PRIVS | PrctlOption::PR_SET_THP_DISABLE => {
-                    l.push(1, Show::Kind(Kind::Uint));
+                    l.push(1, Show::Kind(&Kind::Uint));
                     for i in 2..5 {
                         l.push(i, hex);
                     }
@@ -1052,17 +1071,17 @@ fn layout(t: &Described) -> Layout {
         }
         Sysno::clone => {
             let flags = raw(0);
-            l.push(1, Show::Named("child_stack=", Kind::Ptr));
-            l.push(0, Show::Named("flags=", Kind::CloneFlags));
+            l.push(1, Show::Named(&("child_stack=", Kind::Ptr)));
+            l.push(0, Show::Named(&("flags=", Kind::CloneFlags)));
             let f = CloneFlags::from_raw(flags);
             if f.intersects(CloneFlags::CLONE_PARENT_SETTID | CloneFlags::CLONE_PIDFD) {
-                l.push(2, Show::Named("parent_tid=", Kind::Ptr));
+                l.push(2, Show::Named(&("parent_tid=", Kind::Ptr)));
             }
             if f.contains(CloneFlags::CLONE_SETTLS) {
-                l.push(4, Show::Named("tls=", Kind::Ptr));
+                l.push(4, Show::Named(&("tls=", Kind::Ptr)));
             }
             if f.intersects(CloneFlags::CLONE_CHILD_SETTID | CloneFlags::CLONE_CHILD_CLEARTID) {
-                l.push(3, Show::Named("child_tidptr=", Kind::Ptr));
+                l.push(3, Show::Named(&("child_tidptr=", Kind::Ptr)));
             }
         }
         Sysno::arch_prctl => {
@@ -1070,17 +1089,17 @@ fn layout(t: &Described) -> Layout {
                 ArchPrctlCode::from_raw(raw(0)),
                 ArchPrctlCode::ARCH_GET_FS | ArchPrctlCode::ARCH_GET_GS
             );
-            l.push(0, Show::Kind(Kind::ArchPrctlCode));
+            l.push(0, Show::Kind(&Kind::ArchPrctlCode));
             l.push(
                 1,
                 Show::Kind(if get {
-                    Kind::Struct {
+                    &Kind::Struct {
                         ty: StructType::AddrRef,
                         dir: Dir::Out,
                         len: Len::Fixed,
                     }
                 } else {
-                    Kind::Hex
+                    &Kind::Hex
                 }),
             );
         }
@@ -1096,7 +1115,7 @@ struct Ctx<'a, M: Memory + ?Sized> {
     abi: Abi,
     /// `None` at the call, `Some(ret)` after it.
     ret: Option<i64>,
-    raw: [u64; 6],
+    raw: &'a [u64; 6],
     /// Time structs are 32-bit (i386 calls other than the `*_time64` ones).
     time32: bool,
     /// Offsets are 64-bit although the ABI is i386 (joined from two registers).
@@ -1104,7 +1123,7 @@ struct Ctx<'a, M: Memory + ?Sized> {
     /// The x86_64 meaning of the call, if it has one.
     sysno: Option<Sysno>,
     /// Value-result arguments as they were before the call.
-    before: Before,
+    before: &'a Before,
 }
 
 impl<M: Memory + ?Sized> Ctx<'_, M> {
@@ -1170,6 +1189,9 @@ fn time32(call: &Syscall) -> bool {
         }
 }
 
+// Out of line: its locals (the described call, the layout, the context) then live only
+// while the arguments are written, not under `write_result` too (handler stack).
+#[inline(never)]
 fn write_call_at<W, M>(
     out: &mut W,
     call: &Syscall,
@@ -1182,7 +1204,9 @@ where
     W: Write + ?Sized,
     M: Memory + ?Sized,
 {
-    let Some(t) = describe(call) else {
+    // Borrowed in place: moving it out of the `Option` would copy it into the frame.
+    let described = describe(call);
+    let Some(t) = described.as_ref() else {
         match call.name() {
             Some(name) => out.write_str(name)?,
             None => emit!(out, "syscall_", Hex(call.nr as u64))?,
@@ -1203,21 +1227,26 @@ where
         opts,
         abi: call.abi,
         ret,
-        raw: t.raw,
+        raw: &t.raw,
         time32: time32(call),
         wide_offsets: crate::args::joins_offsets(call),
         sysno: t.sysno,
-        before: *before,
+        before,
     };
-    for (n, (i, show)) in layout(&t).iter().enumerate() {
+    let l = layout(t);
+    for n in 0..l.len {
+        let Some((i, show)) = l.get(n) else {
+            break;
+        };
         if n > 0 {
             out.write_str(", ")?;
         }
-        write_shown(out, &ctx, *i, *show)?;
+        write_shown(out, &ctx, i, show)?;
     }
     out.write_char(')')
 }
 
+#[inline(never)]
 fn write_shown<W, M>(out: &mut W, ctx: &Ctx<'_, M>, i: u8, show: Show) -> fmt::Result
 where
     W: Write + ?Sized,
@@ -1244,7 +1273,7 @@ where
             }
             _ => write_ptr(out, v),
         },
-        Show::Named(name, k) => {
+        Show::Named((name, k)) => {
             out.write_str(name)?;
             write_arg(out, ctx, i, k)
         }
@@ -1286,7 +1315,7 @@ fn write_enum<T: StraceEnum, W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Res
     T::SPEC.write(out, T::from_raw(v).raw())
 }
 
-fn write_arg<W, M>(out: &mut W, ctx: &Ctx<'_, M>, i: u8, kind: Kind) -> fmt::Result
+fn write_arg<W, M>(out: &mut W, ctx: &Ctx<'_, M>, i: u8, kind: &Kind) -> fmt::Result
 where
     W: Write + ?Sized,
     M: Memory + ?Sized,
@@ -1294,7 +1323,7 @@ where
     let v = ctx.raw(i);
     let s = ctx.signed(i);
     let int = v as u32 as i32;
-    match kind {
+    match *kind {
         Kind::Int => emit!(out, s),
         Kind::Uint | Kind::Size => emit!(out, v),
         Kind::Hex | Kind::HexOffset => write_hex(out, v),
@@ -2596,11 +2625,11 @@ where
                 opts,
                 abi,
                 ret: Some(ret),
-                raw: t.raw,
+                raw: &t.raw,
                 time32: abi == Abi::I386,
                 wide_offsets: false,
                 sysno: t.sysno,
-                before: Before::NONE,
+                before: &Before::NONE,
             };
             let (addr, n) = (raw(0), raw(1));
             if read_bytes::<8, M>(ctx.mem, addr).is_none() {
