@@ -67,7 +67,7 @@
 //! it writes through [`Write::write_str`] only, and a fat-LTO link probe of
 //! [`write_call`]/[`write_line`] with [`crate::mem::SelfMemory`] finds no panic path. On
 //! the deepest route `tests/stack_budget.rs` measures, a SIGSYS handler that decodes,
-//! passes the call through and formats it into a 512-byte stack buffer uses about 1.7 KiB
+//! passes the call through and formats it into a 512-byte stack buffer uses about 1.6 KiB
 //! of stack in release builds and 11 KiB unoptimised, plus the kernel's signal frame
 //! (about 2.9 KiB with its xsave area): give a handler that formats an alternate stack of
 //! at least 32 KiB (Rust's own is 8 KiB).
@@ -1977,21 +1977,7 @@ where
             out.write_char('}')?;
         }
         StructType::Sockaddr => return write_sockaddr(out, ctx, addr, count),
-        StructType::Utsname => {
-            out.write_char('{')?;
-            for (n, name) in ["sysname", "nodename"].iter().enumerate() {
-                if n > 0 {
-                    out.write_str(", ")?;
-                }
-                let field = addr.wrapping_add(65u64.wrapping_mul(n as u64));
-                let Some(_) = read_bytes::<1, M>(ctx.mem, field) else {
-                    return Ok(false);
-                };
-                emit!(out, *name, "=")?;
-                write_cstr(out, ctx, field, 65, false)?;
-            }
-            out.write_str(", ...}")?;
-        }
+        StructType::Utsname => return write_utsname(out, ctx, addr),
         StructType::Rlimit => {
             let compat = ctx.abi == Abi::I386 && ctx.sysno != Some(Sysno::prlimit64);
             let (cur, max) = if compat {
@@ -2097,29 +2083,7 @@ where
         StructType::Iovec | StructType::RemoteIovec => {
             return write_iovec(out, ctx, addr, count, ty == StructType::Iovec, dir);
         }
-        StructType::StrArray => {
-            if read_word(ctx, addr).is_none() {
-                return Ok(false);
-            }
-            out.write_char('[')?;
-            let ws = word_size(ctx);
-            let mut k = 0u64;
-            while let Some(p) = read_word(ctx, addr.wrapping_add(k.wrapping_mul(ws))) {
-                if p == 0 {
-                    break;
-                }
-                if k > 0 {
-                    out.write_str(", ")?;
-                }
-                if k >= ctx.opts.string_limit as u64 {
-                    out.write_str("...")?;
-                    break;
-                }
-                write_cstr(out, ctx, p, ctx.opts.string_limit, false)?;
-                k = k.saturating_add(1);
-            }
-            out.write_char(']')?;
-        }
+        StructType::StrArray => return write_str_array(out, ctx, addr),
         StructType::EnvArray => {
             let ws = word_size(ctx);
             let mut k = 0u64;
@@ -2227,44 +2191,128 @@ where
             let bytes = count.min(1024);
             return write_bit_list(out, ctx, addr, bytes, bytes.saturating_mul(8));
         }
-        StructType::Msghdr if x86_64 => {
-            let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
+        StructType::Msghdr if x86_64 => return write_msghdr(out, ctx, addr, dir),
+        StructType::SockOptVal if count == 4 => {
+            let Some(v) = read_u32(ctx.mem, addr) else {
                 return Ok(false);
             };
-            let w = |i: usize| ne_u64(&b, i);
-            let (name, namelen, iov, iovlen) = (w(0), w(8) as u32, w(16), w(24));
-            let (control, controllen, flags) = (w(32), w(40), w(48) as u32);
-            out.write_str("{msg_name=")?;
-            if name == 0 || namelen == 0 || !write_sockaddr(out, ctx, name, u64::from(namelen))? {
-                write_ptr(out, name)?;
-            }
-            emit!(out, ", msg_namelen=", namelen, ", msg_iov=")?;
-            if iov == 0 || !write_iovec(out, ctx, iov, iovlen, true, dir)? {
-                write_ptr(out, iov)?;
-            }
-            emit!(out, ", msg_iovlen=", iovlen)?;
-            if control != 0 && controllen != 0 {
-                out.write_str(", msg_control=")?;
-                write_ptr(out, control)?;
-            }
-            emit!(out, ", msg_controllen=", controllen, ", msg_flags=")?;
-            write_flags::<MsgFlags, W>(out, u64::from(flags))?;
-            out.write_char('}')?;
+            emit!(out, "[", v as i32, "]")?;
         }
-        StructType::SockOptVal => {
-            if count == 4 {
-                let Some(v) = read_u32(ctx.mem, addr) else {
-                    return Ok(false);
-                };
-                emit!(out, "[", v as i32, "]")?;
-            } else {
-                write_buf(out, ctx, addr, count)?;
-            }
-        }
+        StructType::SockOptVal => return write_struct_buf(out, ctx, addr, count),
         StructType::Stat | StructType::Stat64 | StructType::Msghdr | StructType::Opaque(_) => {
             return Ok(false)
         }
     }
+    Ok(true)
+}
+
+// The structs below are written out of line, so that `write_struct`'s frame is not under
+// their deep calls (it tail-calls them): strings, buffers and iovecs read in chunks.
+
+/// `struct utsname` (`{sysname="Linux", nodename="box", ...}`).
+#[inline(never)]
+fn write_utsname<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    out.write_char('{')?;
+    for (n, name) in ["sysname", "nodename"].iter().enumerate() {
+        if n > 0 {
+            out.write_str(", ")?;
+        }
+        let field = addr.wrapping_add(65u64.wrapping_mul(n as u64));
+        let Some(_) = read_bytes::<1, M>(ctx.mem, field) else {
+            return Ok(false);
+        };
+        emit!(out, *name, "=")?;
+        write_cstr(out, ctx, field, 65, false)?;
+    }
+    out.write_str(", ...}")?;
+    Ok(true)
+}
+
+/// A NULL-terminated array of string pointers (`argv`).
+#[inline(never)]
+fn write_str_array<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    if read_word(ctx, addr).is_none() {
+        return Ok(false);
+    }
+    out.write_char('[')?;
+    let ws = word_size(ctx);
+    let mut k = 0u64;
+    while let Some(p) = read_word(ctx, addr.wrapping_add(k.wrapping_mul(ws))) {
+        if p == 0 {
+            break;
+        }
+        if k > 0 {
+            out.write_str(", ")?;
+        }
+        if k >= ctx.opts.string_limit as u64 {
+            out.write_str("...")?;
+            break;
+        }
+        write_cstr(out, ctx, p, ctx.opts.string_limit, false)?;
+        k = k.saturating_add(1);
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// The x86_64 `struct msghdr`.
+#[inline(never)]
+fn write_msghdr<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    dir: Dir,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    let w = |i: usize| ne_u64(&b, i);
+    let (name, namelen, iov, iovlen) = (w(0), w(8) as u32, w(16), w(24));
+    let (control, controllen, flags) = (w(32), w(40), w(48) as u32);
+    out.write_str("{msg_name=")?;
+    if name == 0 || namelen == 0 || !write_sockaddr(out, ctx, name, u64::from(namelen))? {
+        write_ptr(out, name)?;
+    }
+    emit!(out, ", msg_namelen=", namelen, ", msg_iov=")?;
+    if iov == 0 || !write_iovec(out, ctx, iov, iovlen, true, dir)? {
+        write_ptr(out, iov)?;
+    }
+    emit!(out, ", msg_iovlen=", iovlen)?;
+    if control != 0 && controllen != 0 {
+        out.write_str(", msg_control=")?;
+        write_ptr(out, control)?;
+    }
+    emit!(out, ", msg_controllen=", controllen, ", msg_flags=")?;
+    write_flags::<MsgFlags, W>(out, u64::from(flags))?;
+    out.write_char('}')?;
+    Ok(true)
+}
+
+/// A socket option value of `len` bytes other than an `int`, as a buffer.
+#[inline(never)]
+fn write_struct_buf<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    len: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    write_buf(out, ctx, addr, len)?;
     Ok(true)
 }
 
