@@ -67,7 +67,7 @@
 //! it writes through [`Write::write_str`] only, and a fat-LTO link probe of
 //! [`write_call`]/[`write_line`] with [`crate::mem::SelfMemory`] finds no panic path. On
 //! the deepest route `tests/stack_budget.rs` measures, a SIGSYS handler that decodes,
-//! passes the call through and formats it into a 512-byte stack buffer uses about 1.6 KiB
+//! passes the call through and formats it into a 512-byte stack buffer uses about 1.5 KiB
 //! of stack in release builds and 11 KiB unoptimised, plus the kernel's signal frame
 //! (about 2.9 KiB with its xsave area): give a handler that formats an alternate stack of
 //! at least 32 KiB (Rust's own is 8 KiB).
@@ -866,7 +866,7 @@ fn write_errno<W: Write + ?Sized>(out: &mut W, code: i32) -> fmt::Result {
 /// What one shown argument is printed as: a table kind, or a few call-specific forms.
 ///
 /// Kinds are held by `'static` reference (the signature tables, or promoted constants):
-/// a [`Kind`] is 32 bytes, a `Show` 16, which keeps [`Layout`] small on the handler's stack.
+/// a [`Kind`] is 32 bytes, a `Show` 16 (less to copy and keep on the handler's stack).
 #[derive(Clone, Copy, Debug)]
 enum Show {
     Kind(&'static Kind),
@@ -884,46 +884,41 @@ enum Show {
     Named(&'static (&'static str, Kind)),
 }
 
-/// Up to six (argument index, form) pairs.
-#[derive(Clone, Copy)]
-struct Layout {
-    shows: [Show; 6],
-    at: [u8; 6],
+/// Where [`layout`] sends the shown arguments: up to six (argument index, form) pairs,
+/// each written as soon as it is known, so that no list of them is kept on the stack under
+/// the argument printers. Writing stops at the first error, which is kept.
+struct Layout<F> {
+    write: F,
     len: u8,
+    result: fmt::Result,
 }
 
-impl Layout {
-    fn new() -> Layout {
+impl<F: FnMut(u8, u8, Show) -> fmt::Result> Layout<F> {
+    /// `write(n, i, show)` writes the `n`th shown argument, argument `i` as `show`.
+    fn new(write: F) -> Layout<F> {
         Layout {
-            shows: [Show::Kind(&Kind::Skip); 6],
-            at: [0; 6],
+            write,
             len: 0,
+            result: Ok(()),
         }
     }
 
     fn push(&mut self, i: u8, show: Show) {
-        let n = usize::from(self.len);
-        if let (Some(slot), Some(at)) = (self.shows.get_mut(n), self.at.get_mut(n)) {
-            *slot = show;
-            *at = i;
+        if self.len < 6 && self.result.is_ok() {
+            self.result = (self.write)(self.len, i, show);
             self.len = self.len.saturating_add(1);
         }
-    }
-
-    /// The `n`th pair (indexed, not iterated: a zipped iterator is 64 bytes of frame).
-    fn get(&self, n: u8) -> Option<(u8, Show)> {
-        let n = usize::from(n);
-        Some((*self.at.get(n)?, *self.shows.get(n)?))
     }
 }
 
 /// The arguments strace shows for this call, in order, applying the call-specific rules
 /// (optional mode of `open`, `fcntl` argument by command, `futex` by operation, ...).
-#[inline(never)]
-fn layout(t: &Described) -> Layout {
-    let mut l = Layout::new();
+fn layout<F>(t: &Described, l: &mut Layout<F>)
+where
+    F: FnMut(u8, u8, Show) -> fmt::Result,
+{
     let raw = |i: usize| t.raw.get(i).copied().unwrap_or(0);
-    let plain = |l: &mut Layout, upto: usize| {
+    let plain = |l: &mut Layout<F>, upto: usize| {
         for (i, k) in (0u8..).zip(t.signature.args.iter().take(upto)) {
             if *k != Kind::Skip {
                 l.push(i, Show::Kind(k));
@@ -931,17 +926,17 @@ fn layout(t: &Described) -> Layout {
         }
     };
     let Some(sysno) = t.sysno else {
-        plain(&mut l, 6);
-        return l;
+        plain(l, 6);
+        return;
     };
     match sysno {
         Sysno::open | Sysno::openat | Sysno::mq_open => {
             let flags_at = if sysno == Sysno::openat { 2 } else { 1 };
             let creat = raw(flags_at) & (0o100 | 0o20000000) != 0;
-            plain(&mut l, if creat { 6 } else { flags_at.saturating_add(1) });
+            plain(l, if creat { 6 } else { flags_at.saturating_add(1) });
         }
         Sysno::fcntl => {
-            plain(&mut l, 2);
+            plain(l, 2);
             let cmd = FcntlCmd::from_raw(raw(1));
             let arg = match cmd {
                 FcntlCmd::F_GETFD
@@ -975,11 +970,11 @@ fn layout(t: &Described) -> Layout {
         Sysno::mknod | Sysno::mknodat => {
             let mode_at = if sysno == Sysno::mknodat { 2 } else { 1 };
             let device = matches!(raw(mode_at) & 0o170000, 0o20000 | 0o60000);
-            plain(&mut l, if device { 6 } else { mode_at.saturating_add(1) });
+            plain(l, if device { 6 } else { mode_at.saturating_add(1) });
         }
         Sysno::mremap => {
             let fixed = raw(3) & 2 != 0;
-            plain(&mut l, if fixed { 5 } else { 4 });
+            plain(l, if fixed { 5 } else { 4 });
         }
         Sysno::futex => {
             l.push(0, Show::Kind(&Kind::Ptr));
@@ -1103,9 +1098,8 @@ fn layout(t: &Described) -> Layout {
                 }),
             );
         }
-        _ => plain(&mut l, 6),
+        _ => plain(l, 6),
     }
-    l
 }
 
 /// The state the argument printers share.
@@ -1233,16 +1227,14 @@ where
         sysno: t.sysno,
         before,
     };
-    let l = layout(t);
-    for n in 0..l.len {
-        let Some((i, show)) = l.get(n) else {
-            break;
-        };
+    let mut l = Layout::new(|n, i, show| {
         if n > 0 {
             out.write_str(", ")?;
         }
-        write_shown(out, &ctx, i, show)?;
-    }
+        write_shown(out, &ctx, i, show)
+    });
+    layout(t, &mut l);
+    l.result?;
     out.write_char(')')
 }
 
@@ -1909,28 +1901,7 @@ where
             out.write_char('}')?;
         }
         StructType::Stat | StructType::Stat64 if ty == StructType::Stat64 || !ctx.compat32() => {
-            // (mode, rdev, size) offsets: x86_64 (and x32) `struct stat`, i386 `stat64`.
-            let (mode, rdev, size) = if ty == StructType::Stat64 {
-                let Some(b) = read_bytes::<52, M>(ctx.mem, addr) else {
-                    return Ok(false);
-                };
-                (ne_u32(&b, 16), ne_u64(&b, 32), ne_u64(&b, 44) as i64)
-            } else {
-                let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
-                    return Ok(false);
-                };
-                (ne_u64(&b, 24) as u32, ne_u64(&b, 40), ne_u64(&b, 48) as i64)
-            };
-            out.write_str("{st_mode=")?;
-            write_file_mode(out, mode)?;
-            let kind = mode & 0o170000;
-            if kind == 0o20000 || kind == 0o60000 {
-                out.write_str(", st_rdev=")?;
-                write_dev(out, rdev)?;
-            } else {
-                emit!(out, ", st_size=", size)?;
-            }
-            out.write_str(", ...}")?;
+            return write_stat(out, ctx, addr, ty == StructType::Stat64);
         }
         StructType::Sigset => {
             let bytes = count.min(8);
@@ -1945,37 +1916,7 @@ where
             }
             write_sigset(out, u64::from_ne_bytes(b), bytes.saturating_mul(8))?;
         }
-        StructType::Sigaction => {
-            let (handler, flags, restorer, mask) = if x86_64 {
-                let Some(b) = read_bytes::<32, M>(ctx.mem, addr) else {
-                    return Ok(false);
-                };
-                let w = |i: usize| ne_u64(&b, i);
-                (w(0), w(8), w(16), w(24))
-            } else {
-                // compat: u32 handler, flags, restorer, then a 64-bit mask.
-                let Some(b) = read_bytes::<20, M>(ctx.mem, addr) else {
-                    return Ok(false);
-                };
-                let w = |i: usize| u64::from(ne_u32(&b, i));
-                (w(0), w(4), w(8), w(12) | (w(16) << 32))
-            };
-            out.write_str("{sa_handler=")?;
-            match handler {
-                0 => out.write_str("SIG_DFL")?,
-                1 => out.write_str("SIG_IGN")?,
-                h => emit!(out, Hex(h))?,
-            }
-            out.write_str(", sa_mask=")?;
-            write_sigset(out, mask, 64)?;
-            out.write_str(", sa_flags=")?;
-            write_flags::<SaFlags, W>(out, flags)?;
-            if flags & SaFlags::SA_RESTORER.bits() != 0 {
-                out.write_str(", sa_restorer=")?;
-                write_ptr(out, restorer)?;
-            }
-            out.write_char('}')?;
-        }
+        StructType::Sigaction => return write_sigaction(out, ctx, addr),
         StructType::Sockaddr => return write_sockaddr(out, ctx, addr, count),
         StructType::Utsname => return write_utsname(out, ctx, addr),
         StructType::Rlimit => {
@@ -2203,6 +2144,82 @@ where
             return Ok(false)
         }
     }
+    Ok(true)
+}
+
+/// `struct stat` (x86_64 and x32), or the i386 `struct stat64`.
+#[inline(never)]
+fn write_stat<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    stat64: bool,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    // (mode, rdev, size) offsets: x86_64 (and x32) `struct stat`, i386 `stat64`.
+    let (mode, rdev, size) = if stat64 {
+        let Some(b) = read_bytes::<52, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        (ne_u32(&b, 16), ne_u64(&b, 32), ne_u64(&b, 44) as i64)
+    } else {
+        let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        (ne_u64(&b, 24) as u32, ne_u64(&b, 40), ne_u64(&b, 48) as i64)
+    };
+    out.write_str("{st_mode=")?;
+    write_file_mode(out, mode)?;
+    let kind = mode & 0o170000;
+    if kind == 0o20000 || kind == 0o60000 {
+        out.write_str(", st_rdev=")?;
+        write_dev(out, rdev)?;
+    } else {
+        emit!(out, ", st_size=", size)?;
+    }
+    out.write_str(", ...}")?;
+    Ok(true)
+}
+
+/// `struct sigaction` (kernel layout; compat for i386 and x32).
+#[inline(never)]
+fn write_sigaction<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let (handler, flags, restorer, mask) = if ctx.abi == Abi::X86_64 {
+        let Some(b) = read_bytes::<32, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        let w = |i: usize| ne_u64(&b, i);
+        (w(0), w(8), w(16), w(24))
+    } else {
+        // compat: u32 handler, flags, restorer, then a 64-bit mask.
+        let Some(b) = read_bytes::<20, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        let w = |i: usize| u64::from(ne_u32(&b, i));
+        (w(0), w(4), w(8), w(12) | (w(16) << 32))
+    };
+    out.write_str("{sa_handler=")?;
+    match handler {
+        0 => out.write_str("SIG_DFL")?,
+        1 => out.write_str("SIG_IGN")?,
+        h => emit!(out, Hex(h))?,
+    }
+    out.write_str(", sa_mask=")?;
+    write_sigset(out, mask, 64)?;
+    out.write_str(", sa_flags=")?;
+    write_flags::<SaFlags, W>(out, flags)?;
+    if flags & SaFlags::SA_RESTORER.bits() != 0 {
+        out.write_str(", sa_restorer=")?;
+        write_ptr(out, restorer)?;
+    }
+    out.write_char('}')?;
     Ok(true)
 }
 
