@@ -59,10 +59,10 @@
 //!
 //! Measured on a painted alternate stack (`tests/stack_budget.rs`, release build): decode,
 //! emulate, restart and pass-through use at most 560 bytes; formatting the strace line into
-//! a 512-byte buffer brings the handler to 2.3 KiB. The kernel's own frame (siginfo,
+//! a 512-byte buffer brings the handler to 1.5 KiB. The kernel's own frame (siginfo,
 //! ucontext, XSAVE state) adds 2.9 KiB on an AVX-512 machine. A 16 KiB alternate stack
 //! ([`install::set_altstack`]) leaves a wide margin in release builds; give debug builds
-//! 64 KiB (the formatter's unoptimised frames reach 11.7 KiB). `BENCHMARKS.md` has the
+//! 64 KiB (the formatter's unoptimised frames reach 10.9 KiB). `BENCHMARKS.md` has the
 //! figures per route and the costs of each path.
 
 #![no_std]

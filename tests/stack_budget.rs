@@ -28,8 +28,8 @@ use syscalls::x86_64::Sysno;
 const CHILD_ENV: &str = "SIGSYS_STACK_BUDGET_CHILD";
 const ALT_LEN: usize = 64 * 1024;
 const PAINT: u8 = 0xa5;
-/// Generous bounds for the handler's own use (measured: about 13.6 KiB in debug, where the
-/// formatter's unoptimised frames dominate, and 2.4 KiB in release; see BENCHMARKS.md).
+/// Generous bounds for the handler's own use (measured: about 10.9 KiB in debug, where the
+/// formatter's unoptimised frames dominate, and 1.5 KiB in release; see BENCHMARKS.md).
 const BOUND: usize = if cfg!(debug_assertions) {
     32 * 1024
 } else {
