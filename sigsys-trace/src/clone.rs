@@ -20,6 +20,11 @@
 //! `vfork` and `clone(CLONE_VM)` without a new stack (a child sharing the caller's stack)
 //! are run as a plain `fork` (flags without `CLONE_VM | CLONE_VFORK`): POSIX allows vfork
 //! to be fork, and a child sharing the parent's stack would overwrite the handler's frame.
+//!
+//! A child that does not share the parent's memory inherits the parent's alternate stack
+//! disarmed (`SS_AUTODISARM`: the clone is made from the handler running on it); a
+//! record-started one never returns through the handler's `rt_sigreturn` that would arm it
+//! again, so [`child_setup`] sets the frame's alternate stack (`uc_stack`) itself.
 
 use sigsys::Trap;
 use syscalls::x86_64::Sysno;
@@ -41,7 +46,9 @@ struct ChildRecord {
     flags: u64,
     /// 16: the parent thread's "program blocked SIGSYS" flag.
     sigsys_blocked: u64,
-    _pad: [u64; 5],
+    /// 24: the frame's alternate stack (`uc_stack`): sp, flags, size.
+    alt: [u64; 3],
+    _pad: [u64; 2],
     /// 64: the frame's general registers, glibc order (R8 .. RIP, EFL at 64 + 17 * 8).
     gregs: [u64; 23],
     _pad2: u64,
@@ -109,6 +116,19 @@ extern "C" fn child_setup(rec: *const ChildRecord) {
         state::sys(
             Sysno::sigaltstack,
             [core::ptr::from_ref(&off) as u64, 0, 0, 0, 0, 0],
+        );
+    }
+    if rec.flags & CLONE_VM == 0 && rec.alt[1] as i32 & libc::SS_DISABLE == 0 && rec.alt[2] != 0 {
+        // Our own copy of the stack the handler ran on (disarmed while it ran): armed again,
+        // as the handler's `rt_sigreturn` would have done.
+        let alt = libc::stack_t {
+            ss_sp: rec.alt[0] as *mut libc::c_void,
+            ss_flags: rec.alt[1] as i32,
+            ss_size: rec.alt[2] as usize,
+        };
+        state::sys(
+            Sysno::sigaltstack,
+            [core::ptr::from_ref(&alt) as u64, 0, 0, 0, 0, 0],
         );
     }
     // A vfork child shares the parent's TLS and globals: the parent restores its own cached
@@ -234,7 +254,12 @@ fn write_record(trap: &Trap<'_>, flags: u64, top: u64) -> Option<u64> {
         entry: sigsys_trace_child_entry as unsafe extern "C" fn() as usize as u64,
         flags,
         sigsys_blocked: u64::from(state::SIGSYS_BLOCKED.try_with(|c| c.get()).unwrap_or(false)),
-        _pad: [0; 5],
+        alt: [
+            uc.uc_stack.ss_sp as u64,
+            uc.uc_stack.ss_flags as u32 as u64,
+            uc.uc_stack.ss_size as u64,
+        ],
+        _pad: [0; 2],
         gregs: uc.uc_mcontext.gregs.map(|r| r as u64),
         _pad2: 0,
         fx: [0; 512],
