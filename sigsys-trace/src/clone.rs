@@ -18,8 +18,10 @@
 //! nothing.
 //!
 //! `vfork` and `clone(CLONE_VM)` without a new stack (a child sharing the caller's stack)
-//! are run as a plain `fork` (flags without `CLONE_VM | CLONE_VFORK`): POSIX allows vfork
-//! to be fork, and a child sharing the parent's stack would overwrite the handler's frame.
+//! are run without `CLONE_VM` (`vfork` as `clone(CLONE_VFORK | SIGCHLD)`): the child gets
+//! its own copy of memory, so it cannot overwrite the handler's frame, and returns 0 inside
+//! the handler as a fork child does, while `CLONE_VFORK` keeps the parent suspended until
+//! the child execs or exits, as with a real vfork.
 //!
 //! A child that does not share the parent's memory inherits the parent's alternate stack
 //! disarmed (`SS_AUTODISARM`: the clone is made from the handler running on it); a
@@ -166,7 +168,8 @@ pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
             Err(_) => errno(libc::ENOSYS as i64),
         },
         Sysno::vfork => {
-            let flags = libc::SIGCHLD as u64;
+            // Own memory (returns 0 in the handler like fork), parent suspended as by vfork.
+            let flags = (libc::CLONE_VFORK | libc::SIGCHLD) as u64;
             state::sys(Sysno::clone, [flags, 0, 0, 0, 0, 0])
         }
         Sysno::clone => clone(trap, args),
@@ -189,8 +192,8 @@ fn clone(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     let [flags, newsp, ptid, ctid, tls, _] = args;
     if newsp == 0 {
         if flags & CLONE_VM != 0 {
-            // vfork-like: as fork.
-            let f = flags & !(CLONE_VM | CLONE_VFORK);
+            // vfork-like: in a copy of the memory (CLONE_VFORK kept).
+            let f = flags & !CLONE_VM;
             return state::sys(Sysno::clone, [f, 0, ptid, ctid, tls, 0]);
         }
         return state::sys(Sysno::clone, args);
@@ -231,7 +234,7 @@ fn clone3(trap: &mut Trap<'_>, uargs: u64, size: u64) -> i64 {
     let (stack, stack_size) = (buf[5], buf[6]);
     if stack == 0 {
         if flags & CLONE_VM != 0 {
-            buf[0] = flags & !(CLONE_VM | CLONE_VFORK);
+            buf[0] = flags & !CLONE_VM;
         }
     } else {
         let top = stack.wrapping_add(stack_size);
