@@ -360,22 +360,29 @@ fn virtual_sigaction(args: [u64; 6]) -> i64 {
 /// `sigaltstack(ss, old_ss)`, virtualised per thread.
 ///
 /// The program sees the alternate stack it set (initially none), with the kernel's checks
-/// against its own stack pointer. The real one stays the tracer's (64 KiB, `SS_AUTODISARM`)
-/// whenever the thread has one: the handler needs more than programs give their alternate
-/// stacks (Rust's runtime sets 8 KiB, `MINSIGSTKSZ` is 2 KiB), must keep a stack when the
-/// program disables its own, and the kernel does not apply a `uc_stack` change while the
-/// handler runs on an alternate stack without `SS_AUTODISARM` (observed; `pass_through`
-/// reports it as `AltStackInUse`). So a program handler with `SA_ONSTACK` runs on the
-/// tracer's alternate stack, not on the program's. A thread without a tracer stack (made
-/// by a raw `clone`) gets the program's, with `SS_AUTODISARM` added.
+/// against its own stack pointer. The real one is always installed with `SS_AUTODISARM`
+/// (the kernel does not apply a `uc_stack` change while the handler runs on an alternate
+/// stack without it: observed; `pass_through` reports it as `AltStackInUse`):
+///
+/// - the program's own once it sets one of at least [`state::PROG_STACK_MIN`] bytes (or
+///   any size in a thread without a tracer stack, made by a raw `clone`): the program's
+///   `SA_ONSTACK` handlers run where it put them, with the room it gave them;
+/// - otherwise the tracer's (56 KiB): the handler needs more than
+///   programs give small alternate stacks (Rust's runtime sets 8 KiB, `MINSIGSTKSZ` is
+///   2 KiB), and must keep a stack when the program has none. A program handler with
+///   `SA_ONSTACK` then runs on the tracer's stack.
+///
+/// The change is made in the frame (`uc_stack`), which the handler's `rt_sigreturn`
+/// applies.
 fn virtual_sigaltstack(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     const MINSIGSTKSZ: u64 = 2048;
     let auto = sigsys::install::SS_AUTODISARM;
     let [ss, old_ss, ..] = args;
     let mem = sigsys::mem::SelfMemory;
     let (sp, size, flags) = state::prog_altstack();
+    let tracer = state::tracer_altstack();
     let rsp = trap.sp();
-    let on = flags & auto == 0 && size != 0 && rsp.wrapping_sub(sp) < size;
+    let on = flags & auto == 0 && size != 0 && state::on_stack(rsp, sp, size);
     let mode = match (size, on) {
         (0, _) => libc::SS_DISABLE,
         (_, true) => libc::SS_ONSTACK,
@@ -409,11 +416,11 @@ fn virtual_sigaltstack(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     }
     if let Some((nsp, nsize, nflags)) = new {
         state::set_prog_altstack(nsp, nsize, nflags);
-        if state::tracer_altstack() != 0 {
-            return 0;
-        }
-        let (rsp_, rsize, rflags) = if nsize != 0 {
-            (nsp, nsize, nflags | auto)
+        let (rsp_, rsize, rflags) = if nsize != 0 && (nsize >= state::PROG_STACK_MIN || tracer == 0)
+        {
+            (nsp, nsize, (nflags & !libc::SS_ONSTACK) | auto)
+        } else if tracer != 0 {
+            (tracer, state::SIGNAL_STACK_SIZE as u64, auto)
         } else {
             (0, 0, libc::SS_DISABLE)
         };

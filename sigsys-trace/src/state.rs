@@ -71,8 +71,7 @@ pub fn forget_tracer_altstack() {
 pub fn use_altstack(base: u64) -> bool {
     // SAFETY: a private mapping of ALTSTACK_SIZE bytes, this thread's alone; its top
     // BATCH_SIZE bytes are the thread's line batch, not part of the signal stack.
-    let ok = unsafe { sigsys::install::set_altstack(base as *mut u8, ALTSTACK_SIZE - BATCH_SIZE) }
-        .is_ok();
+    let ok = unsafe { sigsys::install::set_altstack(base as *mut u8, SIGNAL_STACK_SIZE) }.is_ok();
     if ok {
         let _ = TRACER_ALT.try_with(|c| c.set(base));
     }
@@ -145,6 +144,19 @@ pub fn arm_thread() -> Result<(), syscalls::Errno> {
 pub const ALTSTACK_SIZE: usize = 64 * 1024;
 /// The line batch at the top of a tracer alternate stack mapping.
 pub const BATCH_SIZE: usize = 8 * 1024;
+/// The signal stack proper of a tracer alternate stack mapping (below the batch).
+pub const SIGNAL_STACK_SIZE: usize = ALTSTACK_SIZE - BATCH_SIZE;
+/// A program alternate stack at least this large becomes the thread's real one (with
+/// `SS_AUTODISARM`), the tracer's handler included: the program's `SA_ONSTACK` handlers
+/// then run where the program put them, with the room it gave them. Smaller ones are
+/// stood in for by the tracer's (larger) signal stack, since the handler itself needs a
+/// few KiB (and much more in debug builds) besides what the program's handlers need.
+pub const PROG_STACK_MIN: u64 = SIGNAL_STACK_SIZE as u64;
+
+/// The kernel's `on_sig_stack` test: `base < sp <= base + size`.
+pub fn on_stack(sp: u64, base: u64, size: u64) -> bool {
+    sp > base && sp.wrapping_sub(base) <= size
+}
 
 /// Lines of one thread waiting to be sent together: at the top of the thread's tracer
 /// alternate stack mapping (so not in TLS, whose size would count against every thread's
