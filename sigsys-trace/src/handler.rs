@@ -370,7 +370,9 @@ fn virtual_sigaction(args: [u64; 6]) -> i64 {
 /// - otherwise the tracer's (56 KiB): the handler needs more than
 ///   programs give small alternate stacks (Rust's runtime sets 8 KiB, `MINSIGSTKSZ` is
 ///   2 KiB), and must keep a stack when the program has none. A program handler with
-///   `SA_ONSTACK` then runs on the tracer's stack.
+///   `SA_ONSTACK` then runs on the tracer's stack, which stands in for the program's: on
+///   it, `sigaltstack` reports `SS_ONSTACK` (and refuses a change with `EPERM`) as the
+///   kernel would on the program's.
 ///
 /// The change is made in the frame (`uc_stack`), which the handler's `rt_sigreturn`
 /// applies.
@@ -382,7 +384,10 @@ fn virtual_sigaltstack(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     let (sp, size, flags) = state::prog_altstack();
     let tracer = state::tracer_altstack();
     let rsp = trap.sp();
-    let on = flags & auto == 0 && size != 0 && state::on_stack(rsp, sp, size);
+    let on = flags & auto == 0
+        && size != 0
+        && (state::on_stack(rsp, sp, size)
+            || (tracer != 0 && state::on_stack(rsp, tracer, state::SIGNAL_STACK_SIZE as u64)));
     let mode = match (size, on) {
         (0, _) => libc::SS_DISABLE,
         (_, true) => libc::SS_ONSTACK,

@@ -107,6 +107,26 @@ fn big_alternate_stack_is_the_programs() {
     assert!(out.ends_with("bad=0\n"), "{out}");
 }
 
+/// Inside an `SA_ONSTACK` handler, `sigaltstack` says `SS_ONSTACK` (and refuses a change
+/// with `EPERM`) as the kernel does, also when the tracer's stack stands in for a small
+/// alternate stack of the program.
+#[test]
+fn sigaltstack_inside_the_handler_says_onstack() {
+    if !sud() {
+        return;
+    }
+    let (out, _) = same(&["altstack-small"], None);
+    assert!(
+        out.contains("usr1: on_alt=? flags=1 change_errno=1\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("trap: on_alt=? flags=1 change_errno=1\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("bad=0\n"), "{out}");
+}
+
 /// A raw `clone(SIGCHLD)` child on an 8 KiB stack: the child's handler runs on its copy of
 /// the tracer's alternate stack, not on the 8 KiB.
 #[test]
