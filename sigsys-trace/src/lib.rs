@@ -153,11 +153,7 @@ fn connect(name: &[u8]) {
         sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
         return;
     }
-    let high = high_fd_floor();
-    let moved = sys(
-        Sysno::fcntl,
-        [fd as u64, libc::F_DUPFD_CLOEXEC as u64, high, 0, 0, 0],
-    );
+    let moved = move_high(fd as u64);
     if moved >= 0 {
         sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
         OUT_FD.store(moved as i32, Ordering::Relaxed);
@@ -166,9 +162,50 @@ fn connect(name: &[u8]) {
     }
 }
 
-/// Three quarters of the soft descriptor limit (at least 3): far above what programs use.
-fn high_fd_floor() -> u64 {
-    let mut lim = libc::rlimit {
+/// Duplicates `fd` (close-on-exec) to a number the program does not use.
+///
+/// With a soft `RLIMIT_NOFILE` below the hard one: at the soft limit itself, the lowest
+/// number the program cannot get (the soft limit is raised by one for the `F_DUPFD` and
+/// put back; a descriptor above the limit stays valid). The program's descriptors and its
+/// `EMFILE` are then exactly as without the tracer. Not at the hard limit: the kernel's
+/// descriptor table grows to the highest open descriptor and every fork copies it (a hard
+/// limit of 2^20 would cost megabytes per process).
+///
+/// With soft = hard (no room above the limit): three quarters of the limit, far above what
+/// programs use; a program that fills its whole descriptor space gets `EMFILE` one early.
+fn move_high(fd: u64) -> i64 {
+    let dup = |floor: u64| {
+        sys(
+            Sysno::fcntl,
+            [fd, libc::F_DUPFD_CLOEXEC as u64, floor, 0, 0, 0],
+        )
+    };
+    let Some(lim) = nofile(None) else {
+        return dup(3);
+    };
+    let (soft, hard) = (lim.rlim_cur, lim.rlim_max);
+    if soft < hard && soft < 1 << 20 {
+        let raised = libc::rlimit {
+            rlim_cur: soft + 1,
+            rlim_max: hard,
+        };
+        if nofile(Some(&raised)).is_some() {
+            let moved = dup(soft);
+            let _ = nofile(Some(&lim));
+            if moved >= 0 {
+                return moved;
+            }
+        }
+    }
+    if soft < 8 {
+        return dup(3);
+    }
+    dup((soft.min(1 << 20) / 4 * 3).max(3))
+}
+
+/// `prlimit64(0, RLIMIT_NOFILE, new, &old)`: the limit before the call.
+fn nofile(new: Option<&libc::rlimit>) -> Option<libc::rlimit> {
+    let mut old = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
     };
@@ -177,14 +214,11 @@ fn high_fd_floor() -> u64 {
         [
             0,
             libc::RLIMIT_NOFILE as u64,
-            0,
-            core::ptr::from_mut(&mut lim) as u64,
+            new.map_or(0, |n| core::ptr::from_ref(n) as u64),
+            core::ptr::from_mut(&mut old) as u64,
             0,
             0,
         ],
     );
-    if r < 0 || lim.rlim_cur < 8 {
-        return 3;
-    }
-    (lim.rlim_cur.min(1 << 20) / 4 * 3).max(3)
+    (r == 0).then_some(old)
 }

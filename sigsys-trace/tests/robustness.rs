@@ -161,3 +161,25 @@ fn vfork_parent_waits_for_the_child() {
     assert_eq!(out, "parent-first=0\n");
     assert!(trace.contains("vfork() = "), "{trace}");
 }
+
+/// With a soft descriptor limit below the hard one, the program gets every descriptor up
+/// to its limit, as without the tracer, and sees its own limit.
+#[test]
+fn descriptor_space_is_the_programs() {
+    if !sud() {
+        return;
+    }
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: writes the limit.
+    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) };
+    if lim.rlim_max <= 256 {
+        eprintln!("SKIPPED: hard descriptor limit {} too low", lim.rlim_max);
+        return;
+    }
+    let (out, _) = same(&["fdlimit"], Some(256));
+    assert!(out.contains("soft=256 "), "{out}");
+    assert!(out.contains("last=255 errno=24"), "{out}");
+}
