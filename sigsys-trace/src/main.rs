@@ -329,6 +329,46 @@ fn signal_name(sig: i32) -> String {
     abbrev.to_string()
 }
 
+/// The program's pid while it runs (0 once reaped), for [`on_stop_signal`].
+static CHILD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// SIGTERM, SIGHUP, SIGINT or SIGQUIT sent to the launcher: passed on to the program, as
+/// strace does for the process it started; the launcher keeps collecting lines and exits
+/// with the program's status. The same signal from the terminal (`^C`, `^\`, a hang-up:
+/// `si_code` `SI_KERNEL`) already reached the program, which is in the launcher's process
+/// group: not sent twice.
+extern "C" fn on_stop_signal(sig: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo to an SA_SIGINFO handler.
+    let code = unsafe { (*info).si_code };
+    let pid = CHILD.load(std::sync::atomic::Ordering::SeqCst);
+    if code <= 0 && pid > 0 {
+        // SAFETY: kill is async-signal-safe; errno is saved and restored.
+        unsafe {
+            let errno = *libc::__errno_location();
+            libc::kill(pid, sig);
+            *libc::__errno_location() = errno;
+        }
+    }
+}
+
+/// Installs [`on_stop_signal`] for the signals that would end the launcher before the
+/// program (leaving it running untraced-for and its trace unwritten).
+fn forward_signals(child: i32) {
+    CHILD.store(child, std::sync::atomic::Ordering::SeqCst);
+    for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT] {
+        // SAFETY: a zeroed sigaction is valid; the handler is async-signal-safe.
+        unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = on_stop_signal
+                as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void)
+                as libc::sighandler_t;
+            sa.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(sig, &sa, std::ptr::null_mut());
+        }
+    }
+}
+
 struct Conn {
     stream: UnixStream,
     buf: Vec<u8>,
@@ -422,12 +462,7 @@ fn main() {
             std::process::exit(EXIT_NOEXEC);
         }
     };
-    // Like a shell waiting for a foreground job: the terminal's ^C / ^\ are the program's.
-    // SAFETY: setting dispositions of the launcher only (the child has been started).
-    unsafe {
-        libc::signal(libc::SIGINT, libc::SIG_IGN);
-        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
-    }
+    forward_signals(child.id() as i32);
 
     let mut conns: Vec<Conn> = Vec::new();
     let mut status: Option<ExitStatus> = None;
@@ -494,6 +529,8 @@ fn main() {
         if status.is_none() && (n <= 0 || last_wait.elapsed() >= Duration::from_millis(50)) {
             last_wait = std::time::Instant::now();
             if let Ok(Some(s)) = child.try_wait() {
+                // Reaped: its pid may be reused, signals are no longer forwarded.
+                CHILD.store(0, std::sync::atomic::Ordering::SeqCst);
                 status = Some(s);
             }
         }

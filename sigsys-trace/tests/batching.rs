@@ -1,0 +1,89 @@
+//! `-o FILE` batching: every line written exactly once, whatever interrupts the tracer
+//! (program signal handlers nested on it), however a task ends (killed, or quiet while its
+//! process exits), and whatever signal the launcher itself receives.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn sud() -> bool {
+    let ok = sigsys::sud::is_supported();
+    if !ok {
+        if std::env::var_os("SIGSYS_TRACE_REQUIRE").is_some() {
+            panic!("this kernel has no Syscall User Dispatch");
+        }
+        eprintln!("SKIPPED: no Syscall User Dispatch");
+    }
+    ok
+}
+
+fn out_file(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("sigsys-trace-batching-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+const PROG: &str = env!("CARGO_BIN_EXE_sigsys-trace-batchprog");
+
+/// Runs `sigsys-trace -o FILE PROG args`; returns (status, program stdout, trace).
+#[allow(dead_code)] // used by the tests of the next commits
+fn trace(name: &str, args: &[&str]) -> (std::process::ExitStatus, String, String) {
+    let file = out_file(name);
+    let o = Command::new(env!("CARGO_BIN_EXE_sigsys-trace"))
+        .arg("-o")
+        .arg(&file)
+        .arg(PROG)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run sigsys-trace");
+    let trace = std::fs::read_to_string(&file).unwrap_or_default();
+    (
+        o.status,
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        trace,
+    )
+}
+
+fn markers(trace: &str) -> Vec<u64> {
+    trace
+        .lines()
+        .filter_map(|l| {
+            let i = l.find("batchprog-marker-")? + "batchprog-marker-".len();
+            let digits: String = l[i..].chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+/// dies of the program's signal.
+#[test]
+fn sigterm_to_the_launcher_is_forwarded() {
+    if !sud() {
+        return;
+    }
+    let file = out_file("term.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigsys-trace"))
+        .arg("-o")
+        .arg(&file)
+        .arg(PROG)
+        .arg("term")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run sigsys-trace");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "ready\n");
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(libc::SIGTERM));
+    let trace = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(markers(&trace), vec![0], "{trace}");
+    assert!(trace.contains("+++ killed by SIGTERM +++"), "{trace}");
+}
