@@ -7,7 +7,7 @@
 //! `W` (a warning for the user).
 
 use core::fmt::{self, Write};
-use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use sigsys::Syscall;
 use syscalls::x86_64::Sysno;
@@ -79,33 +79,42 @@ impl Line {
     /// Adds the line to the thread's batch (sent when full, older than about a
     /// millisecond, or before a call that may block, end or replace the process), or sends
     /// it at once if the thread has no batch.
+    ///
+    /// Reentrancy: a program signal handler may run nested on top of this handler at any
+    /// instruction (an asynchronous signal), and its own calls queue lines too. While a
+    /// line is being copied into the batch the thread is marked busy; a nested handler
+    /// that finds it busy sends what the batch already holds, then its own line, and
+    /// leaves the batch empty (so the program handler's lines come after the thread's
+    /// earlier lines and before the interrupted call's, as they happened). The copy is
+    /// published with a compare-and-swap of the length; if a nested handler emptied the
+    /// batch meanwhile, the copy is redone at the new end. [`flush`] runs with signals
+    /// blocked, so nothing nests inside it.
     pub fn queue(mut self) {
         self.terminate();
         let bytes = self.buf.get(..self.len).unwrap_or(&[]);
         let batch = if state::EAGER.load(Ordering::Relaxed) {
             None
         } else {
-            state::batch()
+            state::batch().map(core::ptr::from_mut)
         };
         let Some(b) = batch else {
             send_bytes(bytes);
             return;
         };
-        let used = b.len as usize;
-        if used + bytes.len() > b.data.len() {
+        let Ok(busy) = BUSY.try_with(|busy| busy.swap(true, Ordering::SeqCst)) else {
+            send_bytes(bytes);
+            return;
+        };
+        if busy {
+            // Nested inside another line's copy: see above.
             flush();
+            send_bytes(bytes);
+            return;
         }
-        let used = b.len as usize;
-        match b.data.get_mut(used..used + bytes.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(bytes);
-                if used == 0 {
-                    b.first_tsc = tsc();
-                }
-                b.len = (used + bytes.len()) as u32;
-            }
-            None => send_bytes(bytes),
+        if !append(b, bytes) {
+            send_bytes(bytes);
         }
+        let _ = BUSY.try_with(|busy| busy.store(false, Ordering::SeqCst));
     }
 
     fn terminate(&mut self) {
@@ -125,23 +134,122 @@ fn tsc() -> u64 {
 /// About a millisecond or more of TSC ticks (1 ms at 4 GHz, 4 ms at 1 GHz).
 const BATCH_AGE: u64 = 4_000_000;
 
+thread_local! {
+    /// A line is being copied into this thread's batch (see [`Line::queue`]).
+    static BUSY: AtomicBool = const { AtomicBool::new(false) };
+}
+
+/// Copies `bytes` at the end of the batch and publishes them; false if they do not fit
+/// even in an empty batch.
+fn append(b: *mut state::Batch, bytes: &[u8]) -> bool {
+    // SAFETY: the batch is this thread's; `len` is a u32 the handler only touches through
+    // this atomic view.
+    let len = unsafe { batch_len(b) };
+    for _ in 0..64 {
+        let mut used = len.load(Ordering::SeqCst) as usize;
+        if used + bytes.len() > BATCH_DATA {
+            flush();
+            used = len.load(Ordering::SeqCst) as usize;
+            if used + bytes.len() > BATCH_DATA {
+                return false;
+            }
+        }
+        // SAFETY: `data` is BATCH_DATA bytes inside the thread's batch and
+        // `used + bytes.len() <= BATCH_DATA`. A nested handler never writes into the
+        // batch while this copy is under way (it finds BUSY set), it may only empty it.
+        unsafe {
+            let data = core::ptr::addr_of_mut!((*b).data).cast::<u8>();
+            core::ptr::copy_nonoverlapping(bytes.as_ptr(), data.add(used), bytes.len());
+            if used == 0 {
+                core::ptr::addr_of_mut!((*b).first_tsc).write_volatile(tsc());
+            }
+        }
+        let new = (used + bytes.len()) as u32;
+        if len
+            .compare_exchange(used as u32, new, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Bytes of lines a batch holds.
+const BATCH_DATA: usize = state::BATCH_SIZE - 16;
+
+/// The batch's `len` as an atomic (program handlers nest on the tracer's: see
+/// [`Line::queue`]).
+///
+/// # Safety
+///
+/// `b` is this thread's batch (see [`state::batch`]).
+unsafe fn batch_len<'a>(b: *mut state::Batch) -> &'a AtomicU32 {
+    // SAFETY: `len` is an aligned u32 in a mapping that lives as long as the thread.
+    unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*b).len)) }
+}
+
 /// Sends the thread's batch if its oldest line waited long enough.
 pub fn flush_if_old() {
-    if let Some(b) = state::batch() {
-        if b.len != 0 && tsc().wrapping_sub(b.first_tsc) > BATCH_AGE {
+    if let Some(b) = state::batch().map(core::ptr::from_mut) {
+        // SAFETY: this thread's batch.
+        let used = unsafe { batch_len(b) }.load(Ordering::Acquire);
+        // SAFETY: as above; a torn read of the time only flushes early or late.
+        let first = unsafe { core::ptr::addr_of!((*b).first_tsc).read_volatile() };
+        if used != 0 && tsc().wrapping_sub(first) > BATCH_AGE {
             flush();
         }
     }
 }
 
-/// Sends the thread's batch now.
+/// Sends the thread's batch now, with every signal blocked: a program handler must not
+/// run (and queue into the batch) while it is being sent, nor between the send and the
+/// reset of its length (the same lines would be sent twice).
 pub fn flush() {
-    if let Some(b) = state::batch() {
-        let used = b.len as usize;
-        if used != 0 {
-            b.len = 0;
-            send_bytes(b.data.get(..used).unwrap_or(&[]));
-        }
+    let Some(b) = state::batch().map(core::ptr::from_mut) else {
+        return;
+    };
+    // SAFETY: this thread's batch.
+    let len = unsafe { batch_len(b) };
+    if len.load(Ordering::Acquire) == 0 {
+        return;
+    }
+    let all: u64 = !0;
+    let mut old: u64 = 0;
+    let blocked = state::sys(
+        Sysno::rt_sigprocmask,
+        [
+            libc::SIG_BLOCK as u64,
+            core::ptr::from_ref(&all) as u64,
+            core::ptr::from_mut(&mut old) as u64,
+            8,
+            0,
+            0,
+        ],
+    ) == 0;
+    let used = len.load(Ordering::Acquire) as usize;
+    // SAFETY: `used <= BATCH_DATA` bytes of the batch's data, written by this thread; no
+    // handler can nest while signals are blocked.
+    let data = unsafe {
+        core::slice::from_raw_parts(
+            core::ptr::addr_of!((*b).data).cast::<u8>(),
+            used.min(BATCH_DATA),
+        )
+    };
+    send_bytes(data);
+    len.store(0, Ordering::Release);
+    if blocked {
+        state::sys(
+            Sysno::rt_sigprocmask,
+            [
+                libc::SIG_SETMASK as u64,
+                core::ptr::from_ref(&old) as u64,
+                0,
+                8,
+                0,
+                0,
+            ],
+        );
     }
 }
 

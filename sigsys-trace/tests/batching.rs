@@ -28,7 +28,7 @@ fn out_file(name: &str) -> PathBuf {
 const PROG: &str = env!("CARGO_BIN_EXE_sigsys-trace-batchprog");
 
 /// Runs `sigsys-trace -o FILE PROG args`; returns (status, program stdout, trace).
-#[allow(dead_code)] // used by the tests of the next commits
+#[allow(dead_code)] // used by the tests of the next commit
 fn trace(name: &str, args: &[&str]) -> (std::process::ExitStatus, String, String) {
     let file = out_file(name);
     let o = Command::new(env!("CARGO_BIN_EXE_sigsys-trace"))
@@ -56,6 +56,51 @@ fn markers(trace: &str) -> Vec<u64> {
             digits.parse().ok()
         })
         .collect()
+}
+
+/// decoder, e.g. `sigsys::args::i386_only_signature`, take several KiB each).
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "nested handlers overflow the alternate stack of a debug preload"
+)]
+fn nested_handler_lines_exactly_once() {
+    if !sud() {
+        return;
+    }
+    let (status, stdout, trace) = trace("race.txt", &["race", "3000"]);
+    assert!(status.success(), "{stdout}");
+    let nums = |key: &str| -> u64 {
+        let i = stdout.find(key).unwrap() + key.len();
+        stdout[i..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let (hits, closes) = (nums("hits="), nums("closes="));
+    assert!(hits >= 3000, "{stdout}");
+    let getppid = trace
+        .lines()
+        .filter(|l| l.contains(" getppid() = "))
+        .count() as u64;
+    let close = trace
+        .lines()
+        .filter(|l| l.contains(" close(-") && l.ends_with("= -1 EBADF (Bad file descriptor)"))
+        .count() as u64;
+    assert_eq!(getppid, hits, "getppid lines (from the handler)");
+    assert_eq!(close, closes, "close lines (from the main loop)");
+    // No line twice in a row from the same thread (duplicated batch parts would).
+    let mut dup = 0;
+    let mut last_close = None;
+    for l in trace.lines().filter(|l| l.contains(" close(-")) {
+        if last_close == Some(l) {
+            dup += 1;
+        }
+        last_close = Some(l);
+    }
+    assert_eq!(dup, 0, "duplicated close lines");
 }
 
 /// dies of the program's signal.
