@@ -54,6 +54,9 @@ fn dispatch(trap: &mut Trap<'_>) {
     if may_block_or_end(sysno, &call) {
         line::flush();
     }
+    if state::alt_pending() {
+        apply_altstack(trap, false);
+    }
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
             if sysno == Some(Sysno::exit) {
@@ -421,20 +424,41 @@ fn virtual_sigaltstack(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     }
     if let Some((nsp, nsize, nflags)) = new {
         state::set_prog_altstack(nsp, nsize, nflags);
-        let (rsp_, rsize, rflags) = if nsize != 0 && (nsize >= state::PROG_STACK_MIN || tracer == 0)
-        {
-            (nsp, nsize, (nflags & !libc::SS_ONSTACK) | auto)
-        } else if tracer != 0 {
-            (tracer, state::SIGNAL_STACK_SIZE as u64, auto)
-        } else {
-            (0, 0, libc::SS_DISABLE)
-        };
-        let st = &mut trap.ucontext_mut().uc_stack;
-        st.ss_sp = rsp_ as *mut libc::c_void;
-        st.ss_size = rsize as usize;
-        st.ss_flags = rflags;
+        // In a thread without a tracer stack the real one is the program's: none so far?
+        apply_altstack(trap, tracer == 0 && size == 0);
     }
     0
+}
+
+/// Makes the real alternate stack the one the thread should have (see
+/// [`virtual_sigaltstack`]), through the frame's `uc_stack`, which the handler's
+/// `rt_sigreturn` applies.
+///
+/// Only when the frame's alternate stack is armed, or none was set (`none_set`): disarmed
+/// there means a handler up the chain runs on the real one (`SS_AUTODISARM`), and arming
+/// a stack now (it is applied while that handler still runs) would let the next signal
+/// land on that handler's frames. Then the switch waits for a later trap whose frame has
+/// it armed (the handlers up the chain have returned, re-arming the old one).
+fn apply_altstack(trap: &mut Trap<'_>, none_set: bool) {
+    let auto = sigsys::install::SS_AUTODISARM;
+    let (psp, psize, pflags) = state::prog_altstack();
+    let tracer = state::tracer_altstack();
+    let (sp, size, flags) = if psize != 0 && (psize >= state::PROG_STACK_MIN || tracer == 0) {
+        (psp, psize, (pflags & !libc::SS_ONSTACK) | auto)
+    } else if tracer != 0 {
+        (tracer, state::SIGNAL_STACK_SIZE as u64, auto)
+    } else {
+        (0, 0, libc::SS_DISABLE)
+    };
+    let st = &mut trap.ucontext_mut().uc_stack;
+    if st.ss_flags & libc::SS_DISABLE != 0 && !none_set {
+        state::set_alt_pending(true);
+        return;
+    }
+    st.ss_sp = sp as *mut libc::c_void;
+    st.ss_size = size as usize;
+    st.ss_flags = flags;
+    state::set_alt_pending(false);
 }
 
 /// Signals whose handler mask the program gave with SIGSYS in it (bit `sig - 1`).

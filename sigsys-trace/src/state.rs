@@ -42,6 +42,19 @@ thread_local! {
     static PROG_ALT: Cell<(u64, u64, i32)> = const { Cell::new((0, 0, libc::SS_DISABLE)) };
     /// The tracer's own alternate stack of this thread (0: none).
     static TRACER_ALT: Cell<u64> = const { Cell::new(0) };
+    /// The program changed its alternate stack while a handler ran on the real one: the
+    /// real one is switched at a later trap (see `handler::apply_altstack`).
+    static ALT_PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a switch of the real alternate stack is waiting.
+pub fn alt_pending() -> bool {
+    ALT_PENDING.try_with(Cell::get).unwrap_or(false)
+}
+
+/// Records whether a switch of the real alternate stack is waiting.
+pub fn set_alt_pending(p: bool) {
+    let _ = ALT_PENDING.try_with(|c| c.set(p));
 }
 
 /// The program's view of this thread's alternate stack.

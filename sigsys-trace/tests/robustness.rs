@@ -107,6 +107,22 @@ fn big_alternate_stack_is_the_programs() {
     assert!(out.ends_with("bad=0\n"), "{out}");
 }
 
+/// `SA_ONSTACK` handlers without a program alternate stack (so on the tracer's, the
+/// one from a `raise` nested in the tracer's handler), changing the alternate stack from
+/// inside: as untraced.
+#[test]
+fn no_alternate_stack_and_changes_inside_handlers() {
+    if !sud() {
+        return;
+    }
+    let (out, _) = same(&["altstack-none"], None);
+    assert!(
+        out.contains("usr1: on_alt=? flags=2 change_errno=0\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("bad=0\n"), "{out}");
+}
+
 /// Inside an `SA_ONSTACK` handler, `sigaltstack` says `SS_ONSTACK` (and refuses a change
 /// with `EPERM`) as the kernel does, also when the tracer's stack stands in for a small
 /// alternate stack of the program.

@@ -8,6 +8,11 @@
 //!   1 MiB zeroed mapping checked afterwards;
 //! - `altstack-small`: a 16 KiB alternate stack, handlers that ask `sigaltstack` where
 //!   they run and try to change it;
+//! - `altstack-none`: no alternate stack (the runtime's disabled), `SA_ONSTACK` handlers
+//!   that ask and change `sigaltstack` (traced, they run on the tracer's stack);
+//!   `altstack-none-guard`: the same, then whether a `PROT_NONE` mapping lies right below
+//!   the stack the handler ran on; `altstack-none-big`: with handlers using 100 KiB (more
+//!   than the tracer's stack: traced, that must end in a crash, never in corruption);
 //! - `clone SIZE EXEC`: a raw `clone(SIGCHLD)` child on a SIZE-byte stack (guard page
 //!   below), which makes two calls and returns, or (`EXEC` = 1) execs `/bin/true`;
 //! - `vfork`: 20 `vfork` children that write to a pipe before `_exit` (after a short
@@ -17,6 +22,8 @@
 use std::hint::black_box;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
+/// Where the last handler's stack buffer was.
+static HANDLER_SP: AtomicU64 = AtomicU64::new(0);
 static ALT_LO: AtomicU64 = AtomicU64::new(0);
 static ALT_HI: AtomicU64 = AtomicU64::new(0);
 /// Per signal (USR1, TRAP): whether the handler ran on the program's alternate stack.
@@ -32,6 +39,7 @@ fn slot(sig: libc::c_int) -> usize {
 
 fn where_am_i(sig: libc::c_int, here: u64) {
     let s = slot(sig);
+    HANDLER_SP.store(here, Ordering::SeqCst);
     let lo = ALT_LO.load(Ordering::SeqCst);
     let hi = ALT_HI.load(Ordering::SeqCst);
     ON_ALT[s].store(i64::from(here > lo && here <= hi), Ordering::SeqCst);
@@ -90,21 +98,34 @@ fn map(len: usize) -> *mut u8 {
 
 /// `show_where`: print whether the handlers ran on the program's alternate stack (with a
 /// small one, the tracer's own may stand in for it).
-fn altstack(size: usize, handler: usize, show_where: bool) {
+/// `show_guard`: print whether a `PROT_NONE` mapping lies right below the stack the last
+/// handler ran on.
+fn altstack(size: usize, handler: usize, show_where: bool, show_guard: bool) {
     let region_len = 1 << 20;
     let region = map(region_len);
     // SAFETY: the mapping is region_len bytes.
     unsafe { std::ptr::write_bytes(region, 0, region_len) };
-    let alt = map(size);
-    ALT_LO.store(alt as u64, Ordering::SeqCst);
-    ALT_HI.store(alt as u64 + size as u64, Ordering::SeqCst);
-    let ss = libc::stack_t {
-        ss_sp: alt.cast(),
-        ss_flags: 0,
-        ss_size: size,
-    };
-    // SAFETY: the stack is mapped for the life of the program.
-    assert_eq!(unsafe { libc::sigaltstack(&ss, std::ptr::null_mut()) }, 0);
+    if size == 0 {
+        // No alternate stack (not even the one Rust's runtime sets for the main thread).
+        let off = libc::stack_t {
+            ss_sp: std::ptr::null_mut(),
+            ss_flags: libc::SS_DISABLE,
+            ss_size: 0,
+        };
+        // SAFETY: disabling; the runtime's stack stays mapped, unused.
+        assert_eq!(unsafe { libc::sigaltstack(&off, std::ptr::null_mut()) }, 0);
+    } else {
+        let alt = map(size);
+        ALT_LO.store(alt as u64, Ordering::SeqCst);
+        ALT_HI.store(alt as u64 + size as u64, Ordering::SeqCst);
+        let ss = libc::stack_t {
+            ss_sp: alt.cast(),
+            ss_flags: 0,
+            ss_size: size,
+        };
+        // SAFETY: the stack is mapped for the life of the program.
+        assert_eq!(unsafe { libc::sigaltstack(&ss, std::ptr::null_mut()) }, 0);
+    }
     for sig in [libc::SIGUSR1, libc::SIGTRAP] {
         // SAFETY: sigaction is plain data.
         let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
@@ -139,6 +160,34 @@ fn altstack(size: usize, handler: usize, show_where: bool) {
         );
     }
     println!("bad={bad}");
+    if show_guard {
+        println!(
+            "guard_below={}",
+            guard_below(HANDLER_SP.load(Ordering::SeqCst))
+        );
+    }
+}
+
+/// Whether the mapping that holds `addr` has a `PROT_NONE` mapping right below it.
+fn guard_below(addr: u64) -> bool {
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
+    let ranges: Vec<(u64, u64, bool)> = maps
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            let (lo, hi) = f.next()?.split_once('-')?;
+            let none = f.next()?.starts_with("---");
+            Some((
+                u64::from_str_radix(lo, 16).ok()?,
+                u64::from_str_radix(hi, 16).ok()?,
+                none,
+            ))
+        })
+        .collect();
+    let Some(&(lo, _, _)) = ranges.iter().find(|r| r.0 <= addr && addr < r.1) else {
+        return false;
+    };
+    ranges.iter().any(|r| r.1 == lo && r.2)
 }
 
 struct CloneArg {
@@ -260,8 +309,11 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
     match arg(1) {
-        "altstack-big" => altstack(512 * 1024, big_handler as *const () as usize, true),
-        "altstack-small" => altstack(16 * 1024, small_handler as *const () as usize, false),
+        "altstack-big" => altstack(512 * 1024, big_handler as *const () as usize, true, false),
+        "altstack-none" => altstack(0, small_handler as *const () as usize, false, false),
+        "altstack-none-guard" => altstack(0, small_handler as *const () as usize, false, true),
+        "altstack-none-big" => altstack(0, big_handler as *const () as usize, false, false),
+        "altstack-small" => altstack(16 * 1024, small_handler as *const () as usize, false, false),
         "clone" => clone(arg(2).parse().expect("stack size"), arg(3) == "1"),
         "vfork" => vfork(),
         "fdlimit" => fdlimit(),
