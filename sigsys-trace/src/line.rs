@@ -47,6 +47,7 @@ impl Write for Line {
 impl Line {
     /// An empty line with the `PID TID KIND ` header.
     pub fn new(kind: u8) -> Line {
+        shm::prepare();
         let mut line = Line {
             buf: [0; LINE_MAX],
             len: 0,
@@ -57,6 +58,7 @@ impl Line {
 
     /// A line that is never sent (bare mode): no header, no system call.
     pub fn empty() -> Line {
+        shm::prepare();
         Line {
             buf: [0; LINE_MAX],
             len: 0,
@@ -95,7 +97,7 @@ impl Line {
         let batch = if state::EAGER.load(Ordering::Relaxed) {
             None
         } else {
-            state::batch().map(core::ptr::from_mut)
+            shm::batch(true)
         };
         let Some(b) = batch else {
             send_bytes(bytes);
@@ -183,7 +185,7 @@ const BATCH_DATA: usize = state::BATCH_SIZE - 16;
 ///
 /// # Safety
 ///
-/// `b` is this thread's batch (see [`state::batch`]).
+/// `b` is this thread's batch (see [`shm::batch`]).
 unsafe fn batch_len<'a>(b: *mut state::Batch) -> &'a AtomicU32 {
     // SAFETY: `len` is an aligned u32 in a mapping that lives as long as the thread.
     unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*b).len)) }
@@ -191,7 +193,7 @@ unsafe fn batch_len<'a>(b: *mut state::Batch) -> &'a AtomicU32 {
 
 /// Sends the thread's batch if its oldest line waited long enough.
 pub fn flush_if_old() {
-    if let Some(b) = state::batch().map(core::ptr::from_mut) {
+    if let Some(b) = shm::batch(false) {
         // SAFETY: this thread's batch.
         let used = unsafe { batch_len(b) }.load(Ordering::Acquire);
         // SAFETY: as above; a torn read of the time only flushes early or late.
@@ -206,7 +208,7 @@ pub fn flush_if_old() {
 /// run (and queue into the batch) while it is being sent, nor between the send and the
 /// reset of its length (the same lines would be sent twice).
 pub fn flush() {
-    let Some(b) = state::batch().map(core::ptr::from_mut) else {
+    let Some(b) = shm::batch(false) else {
         return;
     };
     // SAFETY: this thread's batch.
@@ -250,6 +252,231 @@ pub fn flush() {
                 0,
             ],
         );
+    }
+}
+
+/// Where the batches live: shared memory the launcher can read after the process is gone.
+///
+/// Each image creates one memfd of [`shm::SIZE`] bytes (at its first line, in every mode,
+/// so that the program's memory map is the same with and without lines), maps it shared
+/// and passes it to the launcher over its socket (`SCM_RIGHTS`, with a `PID TID M`
+/// message). The memfd has [`shm::SLOTS`] slots of [`state::BATCH_SIZE`] bytes after a
+/// header page of owner thread ids; a thread claims a free slot (or one whose owner is gone
+/// and left it empty) at its first line and keeps it. Fork children inherit the mapping,
+/// shared, and the same socket: each of their threads claims a slot of its own in it. A
+/// slot is a [`state::Batch`]: `len` is only ever raised once a line is completely written
+/// and reset to 0 after the batch was sent, so when the connection closes the launcher
+/// prints what every slot still holds: the lines of a task killed by a signal, or quiet
+/// when its process ended, are not lost. (A process killed between a batch's send and the
+/// reset of its length would have that batch printed twice: a few instructions, signals
+/// blocked.) Threads beyond [`shm::SLOTS`] send each line at once; if the memfd cannot be
+/// made, the batch at the top of the thread's alternate stack is used (lost if the task
+/// dies).
+pub mod shm {
+    use core::cell::Cell;
+    use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering};
+
+    use syscalls::x86_64::Sysno;
+
+    use crate::state::{self, sys, Batch, BATCH_SIZE};
+
+    /// Slots per image.
+    pub const SLOTS: usize = 32;
+    /// Header page: `SLOTS` owner tids (i32).
+    pub const HEADER: usize = 4096;
+    /// Size of the memfd.
+    pub const SIZE: usize = HEADER + SLOTS * BATCH_SIZE;
+
+    /// Where the memfd is mapped if the address is free: far below the area the program's
+    /// own mappings are taken from (top down), so that theirs do not move.
+    const REGION_HINT: u64 = 0x5f00_0001_0000;
+
+    /// The image's mapping: 0 none yet, 1 being made, 2 failed, else its address.
+    static REGION: AtomicU64 = AtomicU64::new(0);
+
+    thread_local! {
+        /// The mapping this thread's slot is in (0: none) and the slot's index + 1 (0: no
+        /// slot free in that mapping).
+        static MINE: Cell<(u64, usize)> = const { Cell::new((0, 0)) };
+    }
+
+    /// Makes the image's memfd and the thread's slot if they do not exist yet. Called
+    /// for every line, sent or not, in every mode (`--bare`, on stderr), so that the
+    /// program's memory map (`/proc/self/maps`) is the same in all of them.
+    pub fn prepare() {
+        let _ = batch(true);
+    }
+
+    fn owner(base: u64, i: usize) -> &'static AtomicI32 {
+        // SAFETY: the header page holds SLOTS aligned i32s; the mapping is never unmapped.
+        unsafe { AtomicI32::from_ptr((base as *mut i32).wrapping_add(i)) }
+    }
+
+    fn slot(base: u64, i: usize) -> *mut Batch {
+        (base + (HEADER + i * BATCH_SIZE) as u64) as *mut Batch
+    }
+
+    /// This thread's batch; with `make`, the image's memfd and the thread's slot are
+    /// made if they do not exist yet.
+    pub fn batch(make: bool) -> Option<*mut Batch> {
+        let mut base = REGION.load(Ordering::Acquire);
+        if base == 0
+            && make
+            && REGION
+                .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+        {
+            base = new_region().unwrap_or(2);
+            REGION.store(base, Ordering::Release);
+        }
+        if base == 2 {
+            return state::batch().map(core::ptr::from_mut);
+        }
+        if base < 2 {
+            return None;
+        }
+        let (mbase, idx) = MINE.try_with(Cell::get).ok()?;
+        let tid = state::tid();
+        if mbase == base {
+            match idx {
+                0 => return None,
+                i if owner(base, i - 1).load(Ordering::Relaxed) == tid => {
+                    return Some(slot(base, i - 1));
+                }
+                // The slot of the thread this one is a fork (or vfork) child of.
+                _ => {}
+            }
+        }
+        if !make {
+            return None;
+        }
+        let idx = claim(base, tid).map_or(0, |i| i + 1);
+        let _ = MINE.try_with(|c| c.set((base, idx)));
+        idx.checked_sub(1).map(|i| slot(base, i))
+    }
+
+    /// Claims a slot of the mapping at `base` for thread `tid`.
+    fn claim(base: u64, tid: i32) -> Option<usize> {
+        for i in 0..SLOTS {
+            let o = owner(base, i);
+            if o.load(Ordering::Acquire) == tid
+                || o.compare_exchange(0, tid, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            {
+                return Some(i);
+            }
+        }
+        // Slots of threads that are gone (in any process sharing the mapping) and left
+        // nothing unsent.
+        for i in 0..SLOTS {
+            let o = owner(base, i);
+            let t = o.load(Ordering::Acquire);
+            // SAFETY: the slot's `len`, an aligned u32 at its start.
+            let len = unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*slot(base, i)).len)) };
+            let gone = sys(Sysno::tkill, [t as u64, 0, 0, 0, 0, 0]) == -(libc::ESRCH as i64);
+            if gone
+                && len.load(Ordering::Acquire) == 0
+                && o.compare_exchange(t, tid, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// Makes the image's memfd, maps it and hands it to the launcher.
+    fn new_region() -> Option<u64> {
+        let fd = sys(
+            Sysno::memfd_create,
+            [
+                c"sigsys-trace".as_ptr() as u64,
+                libc::MFD_CLOEXEC as u64,
+                0,
+                0,
+                0,
+                0,
+            ],
+        );
+        if fd < 0 {
+            return None;
+        }
+        let close = || sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+        if sys(Sysno::ftruncate, [fd as u64, SIZE as u64, 0, 0, 0, 0]) != 0 {
+            close();
+            return None;
+        }
+        let a = sys(
+            Sysno::mmap,
+            [
+                REGION_HINT,
+                SIZE as u64,
+                (libc::PROT_READ | libc::PROT_WRITE) as u64,
+                libc::MAP_SHARED as u64,
+                fd as u64,
+                0,
+            ],
+        );
+        if (-4095..0).contains(&a) {
+            close();
+            return None;
+        }
+        let sent = send_fd(fd as i32);
+        close();
+        if !sent {
+            sys(Sysno::munmap, [a as u64, SIZE as u64, 0, 0, 0, 0]);
+            return None;
+        }
+        Some(a as u64)
+    }
+
+    /// Sends `PID TID M\n` with `fd` attached.
+    fn send_fd(fd: i32) -> bool {
+        let out = state::OUT_FD.load(Ordering::Relaxed);
+        if out < 0 {
+            return false;
+        }
+        let mut line = super::Line::new(b'M');
+        line.terminate();
+        let bytes = line.buf.get(..line.len).unwrap_or(&[]);
+        let mut iov = libc::iovec {
+            iov_base: bytes.as_ptr() as *mut libc::c_void,
+            iov_len: bytes.len(),
+        };
+        // cmsghdr (16 bytes) + one int, padded to 8: 24 bytes.
+        let mut cbuf = [0u64; 3];
+        let cmsg = cbuf.as_mut_ptr().cast::<libc::cmsghdr>();
+        // SAFETY: `cbuf` is large and aligned enough for one cmsghdr and an int.
+        unsafe {
+            (*cmsg).cmsg_len = 20;
+            (*cmsg).cmsg_level = libc::SOL_SOCKET;
+            (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+            cmsg.cast::<u8>().add(16).cast::<i32>().write_unaligned(fd);
+        }
+        // SAFETY: msghdr is plain data; zero is valid.
+        let mut msg: libc::msghdr = unsafe { core::mem::zeroed() };
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = cbuf.as_mut_ptr().cast();
+        msg.msg_controllen = 24;
+        for _ in 0..100 {
+            let r = sys(
+                Sysno::sendmsg,
+                [
+                    out as u64,
+                    core::ptr::from_ref(&msg) as u64,
+                    libc::MSG_NOSIGNAL as u64,
+                    0,
+                    0,
+                    0,
+                ],
+            );
+            if r == -(libc::EINTR as i64) || r == -(libc::EAGAIN as i64) {
+                continue;
+            }
+            return r == bytes.len() as i64;
+        }
+        false
     }
 }
 

@@ -372,6 +372,80 @@ fn forward_signals(child: i32) {
 struct Conn {
     stream: UnixStream,
     buf: Vec<u8>,
+    /// Memfds of line batches the images on this connection passed (see
+    /// `line::shm` in the preload): read when the connection closes.
+    batches: Vec<OwnedFd>,
+}
+
+/// Layout of a batch memfd (the preload's `line::shm`): a header page, then `SLOTS` slots
+/// of `SLOT_SIZE` bytes, each a `u32` length of the lines not sent yet, 12 more bytes,
+/// and the lines.
+const SHM_HEADER: usize = 4096;
+const SHM_SLOTS: usize = 32;
+const SHM_SLOT_SIZE: usize = 8 * 1024;
+
+impl Conn {
+    /// Reads what is available into `chunk` (`recvmsg`, keeping any descriptors passed).
+    fn recv(&mut self, chunk: &mut [u8]) -> io::Result<usize> {
+        let mut iov = libc::iovec {
+            iov_base: chunk.as_mut_ptr().cast(),
+            iov_len: chunk.len(),
+        };
+        let mut cbuf = [0u64; 64];
+        // SAFETY: msghdr is plain data; zero is valid.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = cbuf.as_mut_ptr().cast();
+        msg.msg_controllen = std::mem::size_of_val(&cbuf);
+        // SAFETY: a live msghdr with live buffers.
+        let r = unsafe {
+            libc::recvmsg(
+                self.stream.as_raw_fd(),
+                &mut msg,
+                libc::MSG_CMSG_CLOEXEC | libc::MSG_DONTWAIT,
+            )
+        };
+        if r < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: walking the control messages the kernel wrote, with libc's macros.
+        unsafe {
+            let mut c = libc::CMSG_FIRSTHDR(&msg);
+            while !c.is_null() {
+                if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_RIGHTS {
+                    let data = libc::CMSG_DATA(c).cast::<i32>();
+                    let n = ((*c).cmsg_len as usize - libc::CMSG_LEN(0) as usize) / 4;
+                    for i in 0..n {
+                        let fd = data.add(i).read_unaligned();
+                        self.batches.push(OwnedFd::from_raw_fd(fd));
+                    }
+                }
+                c = libc::CMSG_NXTHDR(&msg, c);
+            }
+        }
+        Ok(r as usize)
+    }
+
+    /// The lines left in the batches of the images on this connection (those of tasks
+    /// killed, or quiet when their process ended), slot by slot.
+    fn drain(&mut self, printer: &mut Printer) {
+        for fd in self.batches.drain(..) {
+            let f = File::from(fd);
+            let mut mem = vec![0u8; SHM_HEADER + SHM_SLOTS * SHM_SLOT_SIZE];
+            use std::os::unix::fs::FileExt;
+            if f.read_exact_at(&mut mem, 0).is_err() {
+                continue;
+            }
+            for slot in mem[SHM_HEADER..].chunks(SHM_SLOT_SIZE) {
+                let len = u32::from_ne_bytes([slot[0], slot[1], slot[2], slot[3]]) as usize;
+                let data = &slot[16..(16 + len).min(slot.len())];
+                for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                    printer.message(line);
+                }
+            }
+        }
+    }
 }
 
 fn main() {
@@ -488,7 +562,7 @@ fn main() {
                     continue;
                 }
                 loop {
-                    match c.stream.read(&mut chunk) {
+                    match c.recv(&mut chunk) {
                         Ok(0) => {
                             closed.push(i);
                             break;
@@ -506,7 +580,11 @@ fn main() {
                             }
                         }
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(_) => break,
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                        Err(_) => {
+                            closed.push(i);
+                            break;
+                        }
                     }
                 }
             }
@@ -516,12 +594,15 @@ fn main() {
                     conns.push(Conn {
                         stream: s,
                         buf: Vec::new(),
+                        batches: Vec::new(),
                     });
                 }
             }
         }
         for i in closed.into_iter().rev() {
-            conns.remove(i); // keep connection order: older images first
+            // keep connection order: older images first
+            let mut c = conns.remove(i);
+            c.drain(&mut printer);
         }
         if to_stderr {
             let _ = printer.out.flush();

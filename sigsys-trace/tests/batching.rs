@@ -28,7 +28,6 @@ fn out_file(name: &str) -> PathBuf {
 const PROG: &str = env!("CARGO_BIN_EXE_sigsys-trace-batchprog");
 
 /// Runs `sigsys-trace -o FILE PROG args`; returns (status, program stdout, trace).
-#[allow(dead_code)] // used by the tests of the next commit
 fn trace(name: &str, args: &[&str]) -> (std::process::ExitStatus, String, String) {
     let file = out_file(name);
     let o = Command::new(env!("CARGO_BIN_EXE_sigsys-trace"))
@@ -58,6 +57,11 @@ fn markers(trace: &str) -> Vec<u64> {
         .collect()
 }
 
+/// A program handler (itimer, 50 us) making a call while the tracer is interrupted at any
+/// point of its batch update: every call appears exactly once.
+///
+/// Release builds only (`cargo test --release`): in a debug build of the preload a program
+/// handler nested on the tracer's overflows the 56 KiB alternate stack (debug frames of the
 /// decoder, e.g. `sigsys::args::i386_only_signature`, take several KiB each).
 #[test]
 #[cfg_attr(
@@ -103,6 +107,52 @@ fn nested_handler_lines_exactly_once() {
     assert_eq!(dup, 0, "duplicated close lines");
 }
 
+/// A process killed by SIGPIPE right after K calls (no system call flushes them): all K
+/// lines are in the trace.
+#[test]
+fn lines_of_a_killed_process_are_kept() {
+    if !sud() {
+        return;
+    }
+    let (status, stdout, trace) = trace("pipe.txt", &["pipe", "20"]);
+    assert_eq!(status.signal(), Some(libc::SIGPIPE), "{stdout}\n{trace}");
+    assert_eq!(markers(&trace), (0..20).collect::<Vec<_>>(), "{trace}");
+    assert!(trace.contains("+++ killed by SIGPIPE +++"), "{trace}");
+}
+
+/// The same through a shell pipeline, the reproducer's `yes | head -1` shape: the killed
+/// image's lines are there.
+#[test]
+fn lines_of_a_killed_pipeline_member_are_kept() {
+    if !sud() {
+        return;
+    }
+    let file = out_file("sh-pipe.txt");
+    let o = Command::new(env!("CARGO_BIN_EXE_sigsys-trace"))
+        .arg("-o")
+        .arg(&file)
+        .args(["sh", "-c", &format!("{PROG} pipe 15 | head -1; echo done")])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run sigsys-trace");
+    assert!(o.status.success());
+    let trace = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(markers(&trace), (0..15).collect::<Vec<_>>(), "{trace}");
+}
+
+/// A thread that makes K calls and then spins without system calls while main exits:
+/// its K lines are in the trace.
+#[test]
+fn lines_of_a_quiet_thread_are_kept() {
+    if !sud() {
+        return;
+    }
+    let (status, stdout, trace) = trace("quiet.txt", &["quiet", "25"]);
+    assert!(status.success(), "{stdout}");
+    assert_eq!(markers(&trace), (0..25).collect::<Vec<_>>(), "{trace}");
+}
+
+/// SIGTERM to the launcher: passed on to the program, the trace written, the launcher
 /// dies of the program's signal.
 #[test]
 fn sigterm_to_the_launcher_is_forwarded() {
