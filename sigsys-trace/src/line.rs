@@ -300,11 +300,13 @@ pub mod shm {
         static MINE: Cell<(u64, usize)> = const { Cell::new((0, 0)) };
     }
 
-    /// Makes the image's memfd and the thread's slot if they do not exist yet. Called
+    /// Makes the image's memfd (and the thread's slot) if it does not exist yet. Called
     /// for every line, sent or not, in every mode (`--bare`, on stderr), so that the
     /// program's memory map (`/proc/self/maps`) is the same in all of them.
     pub fn prepare() {
-        let _ = batch(true);
+        if REGION.load(Ordering::Relaxed) == 0 {
+            let _ = batch(true);
+        }
     }
 
     fn owner(base: u64, i: usize) -> &'static AtomicI32 {
