@@ -153,12 +153,23 @@ pub fn arm_thread() -> Result<(), syscalls::Errno> {
 }
 
 /// Size of each alternate signal stack mapping the tracer allocates (the signal stack
-/// proper, then the thread's line batch).
-pub const ALTSTACK_SIZE: usize = 64 * 1024;
+/// proper, then the thread's line batch). Debug builds get 256 KiB: the unoptimised
+/// decoder and formatter take ~11 KiB a level, and program handlers nest on top of the
+/// tracer's.
+pub const ALTSTACK_SIZE: usize = if cfg!(debug_assertions) {
+    256 * 1024
+} else {
+    64 * 1024
+};
 /// The line batch at the top of a tracer alternate stack mapping.
 pub const BATCH_SIZE: usize = 8 * 1024;
 /// The signal stack proper of a tracer alternate stack mapping (below the batch).
 pub const SIGNAL_STACK_SIZE: usize = ALTSTACK_SIZE - BATCH_SIZE;
+/// `PROT_NONE` pages below every tracer alternate stack (outside `ALTSTACK_SIZE`; address
+/// space only): a program handler that runs there and needs more stack crashes instead of
+/// writing over whatever the program mapped below. 64 KiB rather than one page, so that a
+/// large frame written without stack probes still meets it.
+pub const GUARD_SIZE: usize = 64 * 1024;
 /// A program alternate stack at least this large becomes the thread's real one (with
 /// `SS_AUTODISARM`), the tracer's handler included: the program's `SA_ONSTACK` handlers
 /// then run where the program put them, with the room it gave them. Smaller ones are
@@ -209,26 +220,47 @@ pub fn new_altstack() -> Option<u64> {
     }
 }
 
-/// Unmaps an alternate stack made by [`map_altstack`].
+/// Unmaps an alternate stack made by [`map_altstack`] (its guard page included).
 pub fn unmap_altstack(base: u64) {
-    sys(Sysno::munmap, [base, ALTSTACK_SIZE as u64, 0, 0, 0, 0]);
+    sys(
+        Sysno::munmap,
+        [
+            base.wrapping_sub(GUARD_SIZE as u64),
+            (GUARD_SIZE + ALTSTACK_SIZE) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
 }
 
-/// Maps (from the gate) memory for an alternate stack; returns its base.
+/// Maps (from the gate) memory for an alternate stack, with a guard page below it;
+/// returns its base (above the guard page).
 pub fn map_altstack() -> Option<u64> {
-    let base = sys(
+    let len = (GUARD_SIZE + ALTSTACK_SIZE) as u64;
+    let map = sys(
         Sysno::mmap,
         [
             0,
-            ALTSTACK_SIZE as u64,
+            len,
             (libc::PROT_READ | libc::PROT_WRITE) as u64,
             (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK) as u64,
             u64::MAX,
             0,
         ],
     );
-    if (-4095..0).contains(&base) {
+    if (-4095..0).contains(&map) {
         return None;
     }
-    Some(base as u64)
+    let map = map as u64;
+    let r = sys(
+        Sysno::mprotect,
+        [map, GUARD_SIZE as u64, libc::PROT_NONE as u64, 0, 0, 0],
+    );
+    if r != 0 {
+        sys(Sysno::munmap, [map, len, 0, 0, 0, 0]);
+        return None;
+    }
+    Some(map.wrapping_add(GUARD_SIZE as u64))
 }

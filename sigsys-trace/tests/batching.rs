@@ -64,10 +64,6 @@ fn markers(trace: &str) -> Vec<u64> {
 /// handler nested on the tracer's overflows the 56 KiB alternate stack (debug frames of the
 /// decoder, e.g. `sigsys::args::i386_only_signature`, take several KiB each).
 #[test]
-#[cfg_attr(
-    debug_assertions,
-    ignore = "nested handlers overflow the alternate stack of a debug preload"
-)]
 fn nested_handler_lines_exactly_once() {
     if !sud() {
         return;

@@ -20,7 +20,8 @@
 //!    image of every task: ld.so start-up, the tracer's constructor, the tracer's set-up
 //!    of a new thread or child (A starts there).
 //! 2. The tracer's own calls that B shows after arming: mapping, setting and unmapping its
-//!    64 KiB alternate stacks (`mmap(0, 0x10000, RW, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK)`,
+//!    64 KiB alternate stacks and their 64 KiB guard (`mmap(0, 0x20000, RW,
+//!    MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK)`, `mprotect(addr, 0x10000, PROT_NONE)`,
 //!    `sigaltstack`, `munmap` of those addresses), its fault-proof reads and writes of the
 //!    program's memory (`process_vm_readv`/`process_vm_writev` on the program's own pid,
 //!    with or without a `getpid()` before; at `execve` the tracer reads the environment),
@@ -165,11 +166,13 @@ fn filter_b(es: &[Entry], tracer_stacks: &[String], pids: &[String]) -> Vec<Entr
         }
         let probe = e.name == "tgkill" && e.args.get(2).map(String::as_str) == Some("0");
         let tracer_stack = probe
-            || (e.name == "mmap"
-                && e.args.get(1).map(String::as_str) == Some("0x10000")
-                && e.args.get(3).map(String::as_str) == Some("0x20022"))
+            || is_tracer_stack_map(e)
+            || (e.name == "mprotect"
+                && e.args.get(1).map(String::as_str) == Some(TRACER_GUARD)
+                && e.args.get(2).map(String::as_str) == Some("0")
+                && tracer_stacks.contains(&e.args[0]))
             || (e.name == "munmap"
-                && e.args.get(1).map(String::as_str) == Some("0x10000")
+                && e.args.get(1).map(String::as_str) == Some(TRACER_MAP)
                 && tracer_stacks.contains(&e.args[0]));
         if tracer_stack || frame_answered(e) || timing_dependent(e) {
             continue;
@@ -181,6 +184,24 @@ fn filter_b(es: &[Entry], tracer_stacks: &[String], pids: &[String]) -> Vec<Entr
         }
     }
     out
+}
+
+/// A tracer alternate stack mapping: 64 KiB guard + 64 KiB stack and batch, mapped
+/// `RW, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK`; its guard is then `mprotect(addr, 64 KiB,
+/// PROT_NONE)` and it is unmapped whole.
+/// (Debug builds of the tracer use 256 KiB stacks: 0x50000 with the guard.)
+const TRACER_MAP: &str = if cfg!(debug_assertions) {
+    "0x50000"
+} else {
+    "0x20000"
+};
+const TRACER_GUARD: &str = "0x10000";
+
+fn is_tracer_stack_map(e: &Entry) -> bool {
+    e.name == "mmap"
+        && e.args.get(1).map(String::as_str) == Some(TRACER_MAP)
+        && e.args.get(2).map(String::as_str) == Some("0x3")
+        && e.args.get(3).map(String::as_str) == Some("0x20022")
 }
 
 /// The tracer's fault-proof accesses to the program's memory (`sigsys::mem`):
@@ -233,11 +254,7 @@ fn compare(a: &Tasks, a_root: i64, b: &Tasks, b_root: i64) -> Result<usize, Stri
     let tracer_stacks: Vec<String> = b
         .values()
         .flatten()
-        .filter(|e| {
-            e.name == "mmap"
-                && e.args.get(1).map(String::as_str) == Some("0x10000")
-                && e.args.get(3).map(String::as_str) == Some("0x20022")
-        })
+        .filter(|e| is_tracer_stack_map(e))
         .map(|e| e.result.clone())
         .collect();
     // The program's process ids, as strace prints them (raw hex): the tracer reads the

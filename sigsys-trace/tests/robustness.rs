@@ -107,6 +107,35 @@ fn big_alternate_stack_is_the_programs() {
     assert!(out.ends_with("bad=0\n"), "{out}");
 }
 
+/// A program handler that runs on the tracer's stack (`SA_ONSTACK` without an alternate
+/// stack of the program's; untraced it runs on the main stack) finds a guard mapping below
+/// that stack; one that needs more than the stack has meets it: a crash, never a write
+/// into the program's memory.
+#[test]
+fn tracer_stack_has_a_guard_below() {
+    if !sud() {
+        return;
+    }
+    let traced = |mode: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sigsys-trace"));
+        cmd.arg("-o").arg(trace_file(mode)).arg(PROG).arg(mode);
+        let o = run(cmd, None);
+        (String::from_utf8_lossy(&o.stdout).into_owned(), o)
+    };
+    let (out, o) = traced("altstack-none-guard");
+    assert!(o.status.success(), "{}", describe(&o));
+    assert!(
+        out.contains("bad=0\nguard_below=true\n"),
+        "{}",
+        describe(&o)
+    );
+    let (out, o) = traced("altstack-none-big");
+    if o.status.signal() != Some(libc::SIGSEGV) {
+        assert!(o.status.success(), "{}", describe(&o));
+        assert!(out.contains("bad=0\n"), "{}", describe(&o));
+    }
+}
+
 /// `SA_ONSTACK` handlers without a program alternate stack (so on the tracer's, the
 /// one from a `raise` nested in the tracer's handler), changing the alternate stack from
 /// inside: as untraced.
