@@ -2,21 +2,13 @@
 //! (program signal handlers nested on it), however a task ends (killed, or quiet while its
 //! process exits), and whatever signal the launcher itself receives.
 
+mod common;
+
+use common::sud;
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-
-fn sud() -> bool {
-    let ok = sigsys::sud::is_supported();
-    if !ok {
-        if std::env::var_os("SIGSYS_TRACE_REQUIRE").is_some() {
-            panic!("this kernel has no Syscall User Dispatch");
-        }
-        eprintln!("SKIPPED: no Syscall User Dispatch");
-    }
-    ok
-}
 
 fn out_file(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))

@@ -1,6 +1,9 @@
 //! What the launcher promises: the program's exit status, refusal of what cannot be
 //! traced, the program's signal handling left working, strace's text.
 
+mod common;
+
+use common::sud;
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Output, Stdio};
 
@@ -14,17 +17,6 @@ fn run(args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("run sigsys-trace")
-}
-
-fn sud() -> bool {
-    let ok = sigsys::sud::is_supported();
-    if !ok {
-        if std::env::var_os("SIGSYS_TRACE_REQUIRE").is_some() {
-            panic!("this kernel has no Syscall User Dispatch");
-        }
-        eprintln!("SKIPPED: no Syscall User Dispatch");
-    }
-    ok
 }
 
 fn stderr(o: &Output) -> String {

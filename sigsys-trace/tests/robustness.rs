@@ -3,21 +3,13 @@
 //! signal handlers run, the order of a vfork, its descriptor space) and exit with a
 //! status; both must be equal with and without the tracer.
 
+mod common;
+
+use common::sud;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Output, Stdio};
 
 const PROG: &str = env!("CARGO_BIN_EXE_robustprog");
-
-fn sud() -> bool {
-    let ok = sigsys::sud::is_supported();
-    if !ok {
-        if std::env::var_os("SIGSYS_TRACE_REQUIRE").is_some() {
-            panic!("this kernel has no Syscall User Dispatch");
-        }
-        eprintln!("SKIPPED: no Syscall User Dispatch");
-    }
-    ok
-}
 
 fn trace_file(tag: &str) -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
