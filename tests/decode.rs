@@ -8,6 +8,15 @@ use sigsys::{Abi, Cause, DecodeError, RestartError, SigsysInfo, Site, Syscall, T
 
 const RAX: usize = libc::REG_RAX as usize;
 const RIP: usize = libc::REG_RIP as usize;
+/// The x86_64 argument registers, in order.
+const X86_64_ARG_REGS: [i32; 6] = [
+    libc::REG_RDI,
+    libc::REG_RSI,
+    libc::REG_RDX,
+    libc::REG_R10,
+    libc::REG_R8,
+    libc::REG_R9,
+];
 
 /// A `syscall` and an `int $0x80` instruction in readable memory, to restart onto.
 static CODE: [u8; 6] = [0x0f, 0x05, 0xcd, 0x80, 0x90, 0x90];
@@ -54,18 +63,7 @@ fn decodes_x86_64_arguments_from_their_registers() {
     let g = |r: i32| 0x1000 + r as u64;
     assert_eq!(t.syscall().abi, Abi::X86_64);
     assert_eq!(t.syscall().name(), Some("openat"));
-    assert_eq!(
-        t.syscall().args,
-        [
-            libc::REG_RDI,
-            libc::REG_RSI,
-            libc::REG_RDX,
-            libc::REG_R10,
-            libc::REG_R8,
-            libc::REG_R9
-        ]
-        .map(g)
-    );
+    assert_eq!(t.syscall().args, X86_64_ARG_REGS.map(g));
     assert_eq!(t.cause(), Cause::Seccomp { ret_data: 7 });
     assert_eq!(t.site(), Site::Instruction);
 }
@@ -160,18 +158,7 @@ fn restart_rewinds_and_reloads() {
     let g = ctx.uc_mcontext.gregs;
     assert_eq!(g[RIP] as u64, CODE.as_ptr() as u64);
     assert_eq!(g[RAX], 0x4000_0027, "x32 bit kept");
-    assert_eq!(
-        [
-            libc::REG_RDI,
-            libc::REG_RSI,
-            libc::REG_RDX,
-            libc::REG_R10,
-            libc::REG_R8,
-            libc::REG_R9
-        ]
-        .map(|r| g[r as usize]),
-        [1, 2, 3, 4, 5, 6]
-    );
+    assert_eq!(X86_64_ARG_REGS.map(|r| g[r as usize]), [1, 2, 3, 4, 5, 6]);
 }
 
 #[test]

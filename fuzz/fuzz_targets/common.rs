@@ -118,6 +118,25 @@ fn le_u64(data: &[u8], at: usize) -> u64 {
 }
 
 impl InfoBytes {
+    /// Makes signal number, code and arch plausible as the control bits ask, so that most
+    /// inputs get past the header checks.
+    fn fix_header(&mut self, ctl: u32) {
+        if ctl & FIX_SIGNO != 0 {
+            self.set_i32(0, libc::SIGSYS);
+        }
+        if ctl & FIX_CODE != 0 {
+            self.set_i32(8, if ctl & CODE_SUD != 0 { 2 } else { 1 });
+        }
+        if ctl & FIX_ARCH != 0 {
+            let arch = if ctl & ARCH_I386 != 0 {
+                AUDIT_ARCH_I386
+            } else {
+                AUDIT_ARCH_X86_64
+            };
+            self.set_i32(28, arch as i32);
+        }
+    }
+
     fn get_i32(&self, off: usize) -> i32 {
         i32::from_ne_bytes(self.0[off..off + 4].try_into().unwrap())
     }
@@ -192,20 +211,7 @@ impl Case {
     fn fix_up(&mut self) {
         let ctl = self.ctl;
         let info = &mut self.info;
-        if ctl & FIX_SIGNO != 0 {
-            info.set_i32(0, libc::SIGSYS);
-        }
-        if ctl & FIX_CODE != 0 {
-            info.set_i32(8, if ctl & CODE_SUD != 0 { 2 } else { 1 });
-        }
-        if ctl & FIX_ARCH != 0 {
-            let arch = if ctl & ARCH_I386 != 0 {
-                AUDIT_ARCH_I386
-            } else {
-                AUDIT_ARCH_X86_64
-            };
-            info.set_i32(28, arch as i32);
-        }
+        info.fix_header(ctl);
         if ctl & FORCE_X32 != 0 {
             let nr = (info.syscall() as u32 | X32_SYSCALL_BIT) & !0x8000_0000;
             info.set_i32(24, nr as i32);
@@ -978,20 +984,7 @@ fn check_ip_range(d: &[u8]) {
 fn check_siginfo(d: &[u8]) {
     let ctl = le_u32(d, 0);
     let mut info = InfoBytes(core::array::from_fn(|i| byte(d, 4 + i)));
-    if ctl & FIX_SIGNO != 0 {
-        info.set_i32(0, libc::SIGSYS);
-    }
-    if ctl & FIX_CODE != 0 {
-        info.set_i32(8, if ctl & CODE_SUD != 0 { 2 } else { 1 });
-    }
-    if ctl & FIX_ARCH != 0 {
-        let arch = if ctl & ARCH_I386 != 0 {
-            AUDIT_ARCH_I386
-        } else {
-            AUDIT_ARCH_X86_64
-        };
-        info.set_i32(28, arch as i32);
-    }
+    info.fix_header(ctl);
     let got = SigsysInfo::from_siginfo(info.as_siginfo());
     let want = model_siginfo(&info).map(|(cause, abi)| SigsysInfo {
         cause,
