@@ -21,7 +21,8 @@ use sigsys::fmt::{write_line, FixedBuf, Options};
 use sigsys::install::{self, KernelSigaction, HANDLER_FLAGS};
 use sigsys::mem::{Memory, NoMemory, SelfMemory};
 use sigsys::sud::{self, Selector};
-use sigsys::{filter, gate, Abi, Syscall, Trap};
+use sigsys::testing::Frame;
+use sigsys::{filter, gate, Syscall, Trap};
 use syscalls::x86_64::Sysno;
 
 const CHILD_ENV: &str = "SIGSYS_BENCH_CHILD";
@@ -30,11 +31,6 @@ const GETPPID: u64 = 110;
 const TAG: u64 = 0x5157_5359;
 
 static SELECTOR: Selector = Selector::new();
-
-/// `syscall` bytes, so that a synthetic context's call address is just past a real
-/// instruction (restart reads them).
-#[used]
-static SYSCALL_INSN: [u8; 2] = [0x0f, 0x05];
 
 fn criterion() -> Criterion {
     Criterion::default()
@@ -73,25 +69,13 @@ fn main() {
 // In-process: the crate's functions on a synthetic context
 // ---------------------------------------------------------------------------------------
 
-/// A siginfo and context as the kernel delivers them for a seccomp-trapped x86_64
-/// `getppid` whose `syscall` instruction is `SYSCALL_INSN`.
-fn synthetic() -> (libc::siginfo_t, Box<libc::ucontext_t>) {
-    let call_addr = black_box(SYSCALL_INSN.as_ptr()) as u64 + 2;
-    let info = sigsys::SigsysInfo {
-        cause: sigsys::Cause::Seccomp { ret_data: 0 },
-        call_addr,
-        syscall: GETPPID as i32,
-        abi: Abi::X86_64,
-    }
-    .to_siginfo();
-    // SAFETY: ucontext_t is plain data; all zeroes is a valid value.
-    let mut ctx: Box<libc::ucontext_t> = Box::new(unsafe { std::mem::zeroed() });
-    let g = &mut ctx.uc_mcontext.gregs;
-    g[libc::REG_RAX as usize] = GETPPID as i64;
-    g[libc::REG_RIP as usize] = call_addr as i64;
-    g[libc::REG_RDI as usize] = 1;
-    g[libc::REG_RSI as usize] = 2;
-    (info, ctx)
+/// A frame as the kernel delivers it for a seccomp-trapped x86_64 `getppid(1, 2)`, boxed
+/// so that its call address (just past its own `syscall` bytes) stays put.
+fn synthetic() -> Box<Frame> {
+    Box::new(Frame::seccomp(Syscall::x86_64(
+        Sysno::getppid,
+        [1, 2, 0, 0, 0, 0],
+    )))
 }
 
 /// One strace line into a 512-byte stack buffer; returns its length.
@@ -110,42 +94,39 @@ fn fold(call: &Syscall) -> u64 {
 }
 
 /// As [`synthetic`], for `openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC)`.
-fn synthetic_openat() -> (libc::siginfo_t, Box<libc::ucontext_t>) {
-    let (_, mut ctx) = synthetic();
-    let call_addr = ctx.uc_mcontext.gregs[libc::REG_RIP as usize] as u64;
-    let info = sigsys::SigsysInfo {
-        cause: sigsys::Cause::Seccomp { ret_data: 0 },
-        call_addr,
-        syscall: Sysno::openat as i32,
-        abi: Abi::X86_64,
-    }
-    .to_siginfo();
-    let g = &mut ctx.uc_mcontext.gregs;
-    g[libc::REG_RAX as usize] = Sysno::openat as i64;
-    g[libc::REG_RDI as usize] = -100;
-    g[libc::REG_RSI as usize] = c"/etc/ld.so.cache".as_ptr() as i64;
-    g[libc::REG_RDX as usize] = 0o2000000;
-    (info, ctx)
+fn synthetic_openat() -> Box<Frame> {
+    Box::new(Frame::seccomp(Syscall::x86_64(
+        Sysno::openat,
+        [
+            -100i64 as u64,
+            c"/etc/ld.so.cache".as_ptr() as u64,
+            0o2000000,
+            0,
+            0,
+            0,
+        ],
+    )))
 }
 
 fn in_process(c: &mut Criterion) {
-    let (info, mut ctx) = synthetic();
+    let mut frame = synthetic();
+    let (info, ctx) = frame.parts();
     let mut g = c.benchmark_group("in_process");
     // Validation alone: siginfo checks and the register cross-checks.
     g.bench_function("decode_validate", |b| {
-        b.iter(|| black_box(Trap::new(black_box(&info), &mut ctx).is_ok()))
+        b.iter(|| black_box(Trap::new(black_box(&info), ctx).is_ok()))
     });
     // Decode and consume every field of the call (folded into one word, so that nothing is
     // optimised away and no large value goes through `black_box`).
     g.bench_function("decode", |b| {
         b.iter(|| {
-            let trap = Trap::new(black_box(&info), &mut ctx);
+            let trap = Trap::new(black_box(&info), ctx);
             black_box(trap.map_or(0, |t| fold(&t.syscall())))
         })
     });
     g.bench_function("decode_sysno", |b| {
         b.iter(|| {
-            let trap = Trap::new(black_box(&info), &mut ctx);
+            let trap = Trap::new(black_box(&info), ctx);
             black_box(trap.map_or((None, 0), |t| {
                 let call = t.syscall();
                 (call.canonical(), call.name().map_or(0, str::len))
@@ -153,10 +134,11 @@ fn in_process(c: &mut Criterion) {
         })
     });
     // Typed decode: the x86_64-meaning signature and typed values of the arguments.
-    let (oinfo, mut octx) = synthetic_openat();
+    let mut oframe = synthetic_openat();
+    let (oinfo, octx) = oframe.parts();
     g.bench_function("decode_typed_openat", |b| {
         b.iter(|| {
-            let trap = Trap::new(black_box(&oinfo), &mut octx);
+            let trap = Trap::new(black_box(&oinfo), octx);
             black_box(
                 trap.ok()
                     .and_then(|t| typed_args(&t.syscall()))
@@ -167,8 +149,8 @@ fn in_process(c: &mut Criterion) {
     g.bench_function("decode_emulate", |b| {
         b.iter(|| {
             // Emulating wrote RAX: put the number back (one store).
-            ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = GETPPID as i64;
-            if let Ok(mut trap) = Trap::new(black_box(&info), &mut ctx) {
+            ctx.mcontext.rax = GETPPID;
+            if let Ok(mut trap) = Trap::new(black_box(&info), ctx) {
                 if trap.syscall().is(Sysno::getppid) {
                     trap.set_return(1);
                 }
@@ -176,15 +158,17 @@ fn in_process(c: &mut Criterion) {
         })
     });
     {
-        let (info, mut ctx) = synthetic();
-        let mut trap = Trap::new(&info, &mut ctx).expect("valid synthetic context");
+        let mut frame = synthetic();
+        // SAFETY: the frame's call is getppid, which has no effect.
+        let mut trap = unsafe { frame.trap_live() }.expect("valid synthetic context");
         g.bench_function("set_result", |b| {
             b.iter(|| trap.set_result(black_box(Ok(1))))
         });
-        let call_addr = trap.call_addr() as i64;
+        let call_addr = trap.call_addr();
         g.bench_function("restart", |b| {
             b.iter(|| {
-                trap.ucontext_mut().uc_mcontext.gregs[libc::REG_RIP as usize] = call_addr;
+                // SAFETY: a test frame's RIP, put back where the kernel left it.
+                unsafe { trap.ucontext_mut() }.mcontext.rip = call_addr;
                 black_box(trap.restart())
             })
         });

@@ -1,10 +1,10 @@
 //! The three x86 system call ABIs and where each keeps its number, arguments and result.
 //!
-//! Whatever instruction trapped, the kernel saves a 64-bit frame (`ucontext_t` with glibc's
-//! `gregs` order). This module is the only place that touches those registers by name; the
+//! Whatever instruction trapped, the kernel saves a 64-bit frame ([`crate::frame::Sigcontext`]). This module is the only place that touches those registers by name; the
 //! rest of the crate asks it for "the number", "argument 3" or "the result".
 
 use crate::consts::{AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT};
+use crate::frame::Sigcontext;
 
 /// The ABI of a trapped system call.
 ///
@@ -127,44 +127,44 @@ pub(crate) enum Reg {
     Rip,
 }
 
-/// The saved general-purpose registers of the interrupted code.
-///
-/// Layout is glibc's `gregset_t`: R8 R9 R10 R11 R12 R13 R14 R15 RDI RSI RBP RBX RDX RAX RCX
-/// RSP RIP EFL CSGSFS ERR TRAPNO OLDMASK CR2 (a unit test checks it against `libc::REG_*`).
-/// Registers are reached by destructuring, so no access can index out of bounds.
-pub(crate) type Gregs = [libc::greg_t; 23];
-
-/// Picks the field of `reg` out of a borrowed register array (shared or mutable), by
-/// destructuring: the same code serves reads and writes, and nothing is indexed.
-macro_rules! pick {
-    ($gregs:expr, $reg:expr) => {{
-        let [r8, r9, r10, _r11, _r12, _r13, _r14, _r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, ..] =
-            $gregs;
-        match $reg {
-            Reg::R8 => r8,
-            Reg::R9 => r9,
-            Reg::R10 => r10,
-            Reg::Rdi => rdi,
-            Reg::Rsi => rsi,
-            Reg::Rbp => rbp,
-            Reg::Rbx => rbx,
-            Reg::Rdx => rdx,
-            Reg::Rax => rax,
-            Reg::Rcx => rcx,
-            Reg::Rsp => rsp,
-            Reg::Rip => rip,
-        }
-    }};
-}
+/// The saved general-purpose registers of the interrupted code: the kernel's sigcontext.
+pub(crate) type Gregs = Sigcontext;
 
 /// Reads one register.
 pub(crate) fn get(g: &Gregs, reg: Reg) -> u64 {
-    *pick!(g, reg) as u64
+    match reg {
+        Reg::R8 => g.r8,
+        Reg::R9 => g.r9,
+        Reg::R10 => g.r10,
+        Reg::Rdi => g.rdi,
+        Reg::Rsi => g.rsi,
+        Reg::Rbp => g.rbp,
+        Reg::Rbx => g.rbx,
+        Reg::Rdx => g.rdx,
+        Reg::Rax => g.rax,
+        Reg::Rcx => g.rcx,
+        Reg::Rsp => g.rsp,
+        Reg::Rip => g.rip,
+    }
 }
 
 /// Writes one register.
 pub(crate) fn set(g: &mut Gregs, reg: Reg, value: u64) {
-    *pick!(g, reg) = value as libc::greg_t;
+    let field = match reg {
+        Reg::R8 => &mut g.r8,
+        Reg::R9 => &mut g.r9,
+        Reg::R10 => &mut g.r10,
+        Reg::Rdi => &mut g.rdi,
+        Reg::Rsi => &mut g.rsi,
+        Reg::Rbp => &mut g.rbp,
+        Reg::Rbx => &mut g.rbx,
+        Reg::Rdx => &mut g.rdx,
+        Reg::Rax => &mut g.rax,
+        Reg::Rcx => &mut g.rcx,
+        Reg::Rsp => &mut g.rsp,
+        Reg::Rip => &mut g.rip,
+    };
+    *field = value;
 }
 
 /// The six arguments of `abi` as the kernel would read them.
@@ -190,32 +190,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn register_order_matches_libc() {
-        let mut g: Gregs = [0; 23];
-        for (i, v) in g.iter_mut().enumerate() {
-            *v = i as i64;
+    fn get_and_set_name_the_same_field() {
+        let all = [
+            Reg::R8,
+            Reg::R9,
+            Reg::R10,
+            Reg::Rdi,
+            Reg::Rsi,
+            Reg::Rbp,
+            Reg::Rbx,
+            Reg::Rdx,
+            Reg::Rax,
+            Reg::Rcx,
+            Reg::Rsp,
+            Reg::Rip,
+        ];
+        let mut g = Gregs::default();
+        for (i, r) in all.into_iter().enumerate() {
+            set(&mut g, r, i as u64 + 100);
         }
-        for (reg, idx) in [
-            (Reg::R8, libc::REG_R8),
-            (Reg::R9, libc::REG_R9),
-            (Reg::R10, libc::REG_R10),
-            (Reg::Rdi, libc::REG_RDI),
-            (Reg::Rsi, libc::REG_RSI),
-            (Reg::Rbp, libc::REG_RBP),
-            (Reg::Rbx, libc::REG_RBX),
-            (Reg::Rdx, libc::REG_RDX),
-            (Reg::Rax, libc::REG_RAX),
-            (Reg::Rcx, libc::REG_RCX),
-            (Reg::Rsp, libc::REG_RSP),
-            (Reg::Rip, libc::REG_RIP),
-        ] {
-            assert_eq!(get(&g, reg), idx as u64, "{reg:?}");
+        for (i, r) in all.into_iter().enumerate() {
+            assert_eq!(get(&g, r), i as u64 + 100, "{r:?}");
         }
+        assert_eq!((g.r8, g.rdi, g.rax, g.rip), (100, 103, 108, 111));
     }
 
     #[test]
     fn i386_args_are_low_halves() {
-        let mut g: Gregs = [-1; 23];
+        let mut g = Gregs {
+            rbx: !0,
+            rcx: !0,
+            rdx: !0,
+            rsi: !0,
+            rdi: !0,
+            rbp: !0,
+            ..Gregs::default()
+        };
         set_args(&mut g, Abi::X86_64, [1, 2, 3, 4, 5, 6]);
         assert_eq!(args(&g, Abi::X86_64), [1, 2, 3, 4, 5, 6]);
         set(&mut g, Reg::Rbx, 0xdead_beef_0000_0007);

@@ -58,6 +58,23 @@ pub enum DecodeError {
         /// RIP in the saved context.
         rip: u64,
     },
+    /// `si_errno` is not what the kernel puts there: seccomp's `SECCOMP_RET_DATA` is 16 bits
+    /// (0..=65535), and Syscall User Dispatch always leaves 0.
+    UnexpectedErrno {
+        /// `si_code` as received.
+        code: i32,
+        /// `si_errno` as received.
+        errno: i32,
+    },
+    /// A call "from the vsyscall page" the kernel cannot report: it emulates only
+    /// `gettimeofday`, `time` and `getcpu`, each at its own entry address, from 64-bit code,
+    /// and only seccomp sees them (Syscall User Dispatch never does).
+    BadVsyscall {
+        /// `si_call_addr` as received.
+        call_addr: u64,
+        /// `si_syscall` as received.
+        si_syscall: i32,
+    },
 }
 
 impl fmt::Display for DecodeError {
@@ -80,6 +97,16 @@ impl fmt::Display for DecodeError {
             DecodeError::IpMismatch { call_addr, rip } => {
                 write!(f, "si_call_addr {call_addr:#x} disagrees with RIP {rip:#x}")
             }
+            DecodeError::UnexpectedErrno { code, errno } => {
+                write!(f, "si_errno {errno} is impossible with si_code {code}")
+            }
+            DecodeError::BadVsyscall {
+                call_addr,
+                si_syscall,
+            } => write!(
+                f,
+                "no vsyscall trap has si_call_addr {call_addr:#x} with si_syscall {si_syscall}"
+            ),
         }
     }
 }
@@ -169,6 +196,20 @@ pub enum PassError {
     /// Emulate it (record the program's handler and forward SIGSYS it should see), or run
     /// it through [`crate::gate::run`] on purpose.
     SigsysHandler,
+    /// `execve` or `execveat`: the new image keeps the seccomp filter but not the handler
+    /// (its first trapped call kills it), and Syscall User Dispatch ends at exec. Call
+    /// [`crate::Trap::pass_through_exec`] when the new image will handle its own traps (a
+    /// preload or loader that installs a handler first, as `sigsys-trace` does) or when the
+    /// end of supervision is wanted; otherwise emulate it (`EPERM`, say).
+    Exec,
+    /// The trap was built from references with [`crate::Trap::new`]: it can be inspected,
+    /// emulated and restarted, but making its call for real needs [`crate::Trap::new_live`]
+    /// (`unsafe`), or the kernel's own frame through [`crate::Trap::from_raw`].
+    NotLive,
+    /// A signal mask given by pointer had to be copied without SIGSYS, and no scratch
+    /// memory the call's ABI can address was found (an i386 call whose handler and stack
+    /// both live above 4 GiB). Emulate the call, or give the handler a stack below 4 GiB.
+    NoScratch,
 }
 
 impl fmt::Display for PassError {
@@ -186,6 +227,15 @@ impl fmt::Display for PassError {
             PassError::AltStackInUse => f.write_str(
                 "sigaltstack cannot take effect: the handler runs on an alternate stack without SS_AUTODISARM",
             ),
+            PassError::Exec => f.write_str(
+                "exec would leave the new image without the handler; use pass_through_exec to run it anyway",
+            ),
+            PassError::NotLive => {
+                f.write_str("this trap was built from references and cannot make its call")
+            }
+            PassError::NoScratch => {
+                f.write_str("no memory below 4 GiB to copy the call's signal mask into")
+            }
         }
     }
 }

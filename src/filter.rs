@@ -191,6 +191,85 @@ pub fn gate_prefix() -> [sock_filter; GATE_PREFIX_LEN] {
     allow_ip_range(gate::range())
 }
 
+/// Writes into `out` a prefix that lets through, from the gate, only the calls numbered in
+/// `allowed`, answers every other call from the gate with `deny` (a `SECCOMP_RET_*` action,
+/// e.g. `SECCOMP_RET_ERRNO | EPERM` or `SECCOMP_RET_KILL_PROCESS`), and falls through to the
+/// next instruction for calls from anywhere else; returns the part of `out` written
+/// (`allowed.len() + 8` instructions), or `None` if `out` is too small or `allowed` has more
+/// than 240 numbers (BPF jumps are 8 bits). Jumps are computed here, not by hand.
+///
+/// See the gate's docs ([`crate::gate`], "What the gate protects against") for when to
+/// narrow it. Numbers are compared as `seccomp_data.nr`: an i386 call from the gate's
+/// `int $0x80` gadget has its i386 number, so check the architecture after this prefix.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::filter;
+/// let own = [libc::SYS_rt_sigreturn, libc::SYS_getpid, libc::SYS_process_vm_readv, libc::SYS_write];
+/// let mut buf = [filter::ret(0); 32];
+/// let prefix = filter::gate_prefix_allowing(
+///     &own.map(|n| n as u32),
+///     libc::SECCOMP_RET_ERRNO | libc::EPERM as u32,
+///     &mut buf,
+/// )
+/// .unwrap();
+/// let mut prog = prefix.to_vec();
+/// prog.push(filter::ret(libc::SECCOMP_RET_TRAP)); // every call from elsewhere traps
+/// assert_eq!(prog.len(), own.len() + 8 + 1);
+/// ```
+pub fn gate_prefix_allowing<'a>(
+    allowed: &[u32],
+    deny: u32,
+    out: &'a mut [sock_filter],
+) -> Option<&'a [sock_filter]> {
+    if allowed.len() > 240 {
+        return None;
+    }
+    let n = allowed.len() as u8;
+    let len = allowed.len().checked_add(8)?;
+    let out = out.get_mut(..len)?;
+    // The IP check (5 instructions), whose "out" jumps must land past everything here:
+    // rebuilt from `allow_ip_range` with its targets moved from 6 to `len`.
+    let [ld_high, jeq_high, ld_low, jge_low, jgt_low, _allow] = gate_prefix();
+    let more = n.wrapping_add(2); // instructions inserted before the old target
+    let prefix = [
+        ld_high,
+        jump(
+            u32::from(jeq_high.code),
+            jeq_high.k,
+            0,
+            jeq_high.jf.wrapping_add(more),
+        ),
+        ld_low,
+        jump(
+            u32::from(jge_low.code),
+            jge_low.k,
+            0,
+            jge_low.jf.wrapping_add(more),
+        ),
+        jump(
+            u32::from(jgt_low.code),
+            jgt_low.k,
+            jgt_low.jt.wrapping_add(more),
+            0,
+        ),
+        load_nr(),
+    ];
+    let (head, rest) = out.split_at_mut(prefix.len());
+    head.copy_from_slice(&prefix);
+    let jeq = BPF_JMP | BPF_JEQ | BPF_K;
+    for ((slot, &nr), i) in rest.iter_mut().zip(allowed).zip(0u8..) {
+        // Past the remaining checks and the deny, to the allow.
+        *slot = jump(jeq, nr, n.wrapping_sub(i), 0);
+    }
+    if let [.., deny_slot, allow_slot] = rest {
+        *deny_slot = ret(deny);
+        *allow_slot = ret(libc::SECCOMP_RET_ALLOW);
+    }
+    Some(out)
+}
+
 /// Installs `prog` as a seccomp filter (after setting `no_new_privs`), from the gate.
 ///
 /// `flags` are `SECCOMP_FILTER_FLAG_*`, for example `SECCOMP_FILTER_FLAG_TSYNC` to apply it
@@ -259,4 +338,65 @@ pub unsafe fn install(prog: &[sock_filter], flags: u64) -> Result<u64, Errno> {
         return Err(Errno::ESRCH);
     }
     Ok(ret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A classic-BPF interpreter for the instructions the crate writes.
+    fn run(prog: &[sock_filter], nr: u32, ip: u64) -> u32 {
+        let mut pc = 0usize;
+        let mut acc = 0u32;
+        loop {
+            let i = prog[pc];
+            let code = u32::from(i.code);
+            if code == BPF_RET | BPF_K {
+                return i.k;
+            }
+            if code == BPF_LD | BPF_W | BPF_ABS {
+                acc = match i.k {
+                    NR_OFFSET => nr,
+                    IP_LOW_OFFSET => ip as u32,
+                    IP_HIGH_OFFSET => (ip >> 32) as u32,
+                    _ => 0,
+                };
+                pc += 1;
+                continue;
+            }
+            let taken = match code & 0xf0 {
+                c if c == BPF_JEQ => acc == i.k,
+                c if c == BPF_JGE => acc >= i.k,
+                c if c == BPF_JGT => acc > i.k,
+                _ => panic!("unexpected instruction {code:#x}"),
+            };
+            pc += 1 + usize::from(if taken { i.jt } else { i.jf });
+        }
+    }
+
+    #[test]
+    fn gate_prefix_allowing_lets_through_only_the_listed_calls_from_the_gate() {
+        let gate = crate::gate::range();
+        let deny = libc::SECCOMP_RET_ERRNO | 1;
+        for n in [0usize, 1, 3, 240] {
+            let allowed: std::vec::Vec<u32> = (0..n as u32).map(|i| 1000 + i).collect();
+            let mut buf = std::vec![ret(0); n + 8];
+            let mut prog = gate_prefix_allowing(&allowed, deny, &mut buf)
+                .unwrap()
+                .to_vec();
+            prog.push(ret(libc::SECCOMP_RET_TRAP));
+            for &nr in &allowed {
+                assert_eq!(run(&prog, nr, gate.start + 1), libc::SECCOMP_RET_ALLOW);
+                assert_eq!(run(&prog, nr, gate.end + 4096), libc::SECCOMP_RET_TRAP);
+            }
+            assert_eq!(run(&prog, 39, gate.start), deny);
+            assert_eq!(run(&prog, 39, gate.start - 1), libc::SECCOMP_RET_TRAP);
+            assert_eq!(
+                run(&prog, 39, gate.start ^ (1 << 40)),
+                libc::SECCOMP_RET_TRAP
+            );
+        }
+        assert!(gate_prefix_allowing(&[0; 241], deny, &mut [ret(0); 300]).is_none());
+        assert!(gate_prefix_allowing(&[1, 2], deny, &mut [ret(0); 9]).is_none());
+    }
 }

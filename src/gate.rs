@@ -9,6 +9,31 @@
 //!
 //! The restorer is byte-for-byte the one unwinders recognise (`mov $15, %rax; syscall`), so
 //! debuggers can still walk back through a SIGSYS frame.
+//!
+//! # What the gate protects against, and what it does not
+//!
+//! The gate is trusted **by position, not by caller**. Any code in the process can jump
+//! into it (its address is in `/proc/self/maps` and the crate's symbols) and make any
+//! system call unsupervised, including `prctl(PR_SET_SYSCALL_USER_DISPATCH, OFF)`, or
+//! `seccomp` of a filter of its own.
+//!
+//! - It **does** keep supervision intact against accidents and against third-party code
+//!   that does not look for it: libraries that make raw `syscall`s, JIT-compiled code,
+//!   static binaries, a program's own signal handlers and their `rt_sigreturn`.
+//! - It does **not** stand against code that searches memory for it, or that already runs
+//!   with the process's privileges: that code can also read the selector, call the handler
+//!   directly or forge a SIGSYS. A gate-prefixed filter supervises cooperative code (a
+//!   tracer, an emulator, a compatibility layer); it is not a security boundary. For one,
+//!   put the untrusted code in a separate process under a filter without any IP
+//!   exemption (`SECCOMP_RET_ERRNO`, `SECCOMP_RET_USER_NOTIF`).
+//!
+//! **Narrowing it.** A handler that emulates (rather than passing the program's calls
+//! through) issues only a few calls of its own from the gate: `rt_sigreturn` from the
+//! restorer, `getpid` and `process_vm_readv` for memory reads, whatever it logs with.
+//! [`crate::filter::gate_prefix_allowing`] lets through from the gate only those and
+//! answers the rest with an action of your choice, so that a jump into the gate gains
+//! little. (A pass-through supervisor cannot narrow it: what it passes through is whatever
+//! the program calls.)
 
 use core::ops::Range;
 

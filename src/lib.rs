@@ -83,7 +83,7 @@
     )
 )]
 
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", test))]
 extern crate std;
 
 pub mod abi;
@@ -93,6 +93,7 @@ pub mod error;
 pub mod filter;
 pub mod flags;
 pub mod fmt;
+pub mod frame;
 pub mod gate;
 pub mod install;
 pub mod mem;
@@ -101,10 +102,13 @@ pub mod siginfo;
 pub mod sud;
 pub mod syscall;
 pub mod sysno;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod trap;
 
 pub use abi::Abi;
 pub use error::{DecodeError, PassError, RestartError};
+pub use frame::Ucontext;
 pub use siginfo::{Cause, SigsysInfo};
 pub use syscall::Syscall;
 pub use sysno::Sysno;

@@ -81,17 +81,29 @@ impl Memory for NoMemory {
     }
 }
 
-/// Copies `data` to `addr` in the own process; `EFAULT` if the target is not writable.
+/// Copies `data` to `addr` in the own process; `EFAULT` if the target is not writable
+/// (the copy never faults: `process_vm_writev` through the gate). Returns the bytes
+/// written, which can be fewer than `data.len()` when the range runs into unmapped memory.
+///
+/// # Safety
+///
+/// The write bypasses Rust's view of memory: `addr..addr + data.len()` must not hold
+/// anything Rust code relies on being unchanged (a value behind a live shared reference,
+/// a vtable, the handler's own frame), exactly as for a raw-pointer write. Writing where the
+/// interrupted code asked the kernel to write (a trapped call's output buffer) is sound in
+/// a handler: the kernel would have written there too.
 ///
 /// # Examples
 ///
 /// ```
 /// let mut target = [0u8; 3];
-/// assert_eq!(sigsys::mem::write(target.as_mut_ptr() as u64, b"abc"), Ok(3));
+/// // SAFETY: `target` is ours and no reference to it is alive across the call.
+/// assert_eq!(unsafe { sigsys::mem::write(target.as_mut_ptr() as u64, b"abc") }, Ok(3));
 /// assert_eq!(&target, b"abc");
-/// assert!(sigsys::mem::write(8, b"x").is_err());
+/// // SAFETY: page 0 is never mapped; nothing is written.
+/// assert!(unsafe { sigsys::mem::write(8, b"x") }.is_err());
 /// ```
-pub fn write(addr: u64, data: &[u8]) -> Result<usize, Errno> {
+pub unsafe fn write(addr: u64, data: &[u8]) -> Result<usize, Errno> {
     vm_rw(
         Sysno::process_vm_writev,
         addr,
@@ -115,6 +127,48 @@ pub fn read_array<const N: usize>(mem: &impl Memory, addr: u64) -> Result<[u8; N
         n if n == N => Ok(buf),
         _ => Err(Errno::EFAULT),
     }
+}
+
+/// Reads the NUL-terminated string at `addr` into `buf` and returns its length (without
+/// the NUL), reading no further than the string and `buf`: a string that ends just before
+/// unmapped memory is read whole.
+///
+/// # Errors
+///
+/// `EFAULT` when the string runs into memory that cannot be read before its NUL;
+/// `ENAMETOOLONG` when no NUL is found within `buf.len()` bytes (`buf` then holds them).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::mem::{read_cstr, SelfMemory};
+/// let path = c"/etc/passwd";
+/// let mut buf = [0u8; 64];
+/// assert_eq!(read_cstr(&SelfMemory, path.as_ptr() as u64, &mut buf), Ok(11));
+/// assert_eq!(&buf[..11], b"/etc/passwd");
+/// assert_eq!(read_cstr(&SelfMemory, path.as_ptr() as u64, &mut buf[..4]), Err(syscalls::Errno::ENAMETOOLONG));
+/// assert_eq!(read_cstr(&SelfMemory, 8, &mut buf), Err(syscalls::Errno::EFAULT));
+/// ```
+pub fn read_cstr(mem: &impl Memory, addr: u64, buf: &mut [u8]) -> Result<usize, Errno> {
+    const PAGE: u64 = 4096;
+    let mut done = 0usize;
+    while done < buf.len() {
+        let at = addr.wrapping_add(done as u64);
+        // Read up to the end of the page, so a string near unmapped memory is read whole.
+        let to_page_end = PAGE.wrapping_sub(at & (PAGE - 1)) as usize;
+        let rest = buf.get_mut(done..).unwrap_or_default();
+        let want = rest.len().min(to_page_end);
+        let chunk = rest.get_mut(..want).unwrap_or_default();
+        let n = mem.read(at, chunk)?;
+        if let Some(nul) = chunk.get(..n).and_then(|c| c.iter().position(|&b| b == 0)) {
+            return Ok(done.wrapping_add(nul));
+        }
+        if n < want {
+            return Err(Errno::EFAULT);
+        }
+        done = done.wrapping_add(n);
+    }
+    Err(Errno::ENAMETOOLONG)
 }
 
 /// Reads a `T` from `addr` (an exact read, or `EFAULT`).
@@ -147,7 +201,11 @@ pub unsafe fn read_pod<T: Copy>(mem: &impl Memory, addr: u64) -> Result<T, Errno
 ///
 /// `T` should have no padding bytes (they would be copied uninitialised); the crate only
 /// writes integers and `repr(C)` structs with explicit padding fields.
-pub(crate) fn write_pod<T: Copy>(addr: u64, value: &T) -> Result<(), Errno> {
+///
+/// # Safety
+///
+/// As [`write`].
+pub(crate) unsafe fn write_pod<T: Copy>(addr: u64, value: &T) -> Result<(), Errno> {
     // SAFETY: `value` is a live T; its bytes are read only by the kernel's copy.
     let bytes = unsafe {
         core::slice::from_raw_parts(
@@ -155,7 +213,8 @@ pub(crate) fn write_pod<T: Copy>(addr: u64, value: &T) -> Result<(), Errno> {
             core::mem::size_of::<T>(),
         )
     };
-    match write(addr, bytes)? {
+    // SAFETY: the caller answers for the target, as `write` requires.
+    match unsafe { write(addr, bytes) }? {
         n if n == bytes.len() => Ok(()),
         _ => Err(Errno::EFAULT),
     }

@@ -58,12 +58,15 @@ impl SigsysInfo {
             });
         }
         let code = info.si_code;
+        let errno = info.si_errno;
         let cause = match code {
-            SYS_SECCOMP => Cause::Seccomp {
-                // SECCOMP_RET_DATA is 16 bits wide; si_errno carries exactly those.
-                ret_data: info.si_errno as u16,
+            // SECCOMP_RET_DATA is 16 bits wide; si_errno carries exactly those.
+            SYS_SECCOMP => match u16::try_from(errno) {
+                Ok(ret_data) => Cause::Seccomp { ret_data },
+                Err(_) => return Err(DecodeError::UnexpectedErrno { code, errno }),
             },
-            SYS_USER_DISPATCH => Cause::UserDispatch,
+            SYS_USER_DISPATCH if errno == 0 => Cause::UserDispatch,
+            SYS_USER_DISPATCH => return Err(DecodeError::UnexpectedErrno { code, errno }),
             c if c <= 0 => return Err(DecodeError::SentByProcess { code: c }),
             c => return Err(DecodeError::UnknownCode { code: c }),
         };
@@ -94,19 +97,14 @@ impl SigsysInfo {
             Cause::Seccomp { ret_data } => (SYS_SECCOMP, i32::from(ret_data)),
             Cause::UserDispatch => (SYS_USER_DISPATCH, 0),
         };
-        let raw = RawSigsys {
-            signo: libc::SIGSYS,
+        raw_siginfo(
+            libc::SIGSYS,
             errno,
             code,
-            pad: 0,
-            call_addr: self.call_addr,
-            syscall: self.syscall,
-            arch: self.audit_arch(),
-            rest: [0; 96],
-        };
-        // SAFETY: both types are 128 bytes of plain data (checked below at compile time),
-        // and RawSigsys has the kernel's `_sigsys` layout.
-        unsafe { core::mem::transmute::<RawSigsys, libc::siginfo_t>(raw) }
+            self.call_addr,
+            self.syscall,
+            self.audit_arch(),
+        )
     }
 
     /// The audit architecture the kernel reported (`AUDIT_ARCH_X86_64` or `AUDIT_ARCH_I386`).
@@ -132,6 +130,30 @@ struct RawSigsys {
 }
 
 const _: () = assert!(core::mem::size_of::<RawSigsys>() == core::mem::size_of::<libc::siginfo_t>());
+
+/// A siginfo with the kernel's SIGSYS layout and any field values (forged ones included).
+pub(crate) fn raw_siginfo(
+    signo: i32,
+    errno: i32,
+    code: i32,
+    call_addr: u64,
+    syscall: i32,
+    arch: u32,
+) -> libc::siginfo_t {
+    let raw = RawSigsys {
+        signo,
+        errno,
+        code,
+        pad: 0,
+        call_addr,
+        syscall,
+        arch,
+        rest: [0; 96],
+    };
+    // SAFETY: both types are 128 bytes of plain data (checked above at compile time), and
+    // RawSigsys has the kernel's `_sigsys` layout.
+    unsafe { core::mem::transmute::<RawSigsys, libc::siginfo_t>(raw) }
+}
 
 /// Reads `si_call_addr` (offset 16), `si_syscall` (24) and `si_arch` (28); the unit tests
 /// build siginfos byte by byte at those offsets, which checks libc's layout against
@@ -213,5 +235,21 @@ mod tests {
             e(info(31, 1, 0, 0, 0, 0xC00000B7)),
             DecodeError::UnknownArch { arch: 0xC00000B7 }
         );
+        assert_eq!(
+            e(info(31, 1, 0x1_0000, 0, 0, AUDIT_ARCH_X86_64)),
+            DecodeError::UnexpectedErrno {
+                code: 1,
+                errno: 0x1_0000
+            }
+        );
+        assert_eq!(
+            e(info(31, 1, -1, 0, 0, AUDIT_ARCH_X86_64)),
+            DecodeError::UnexpectedErrno { code: 1, errno: -1 }
+        );
+        assert_eq!(
+            e(info(31, 2, 5, 0, 0, AUDIT_ARCH_X86_64)),
+            DecodeError::UnexpectedErrno { code: 2, errno: 5 }
+        );
+        assert!(SigsysInfo::from_siginfo(&info(31, 1, 0xffff, 0, 0, AUDIT_ARCH_X86_64)).is_ok());
     }
 }

@@ -68,6 +68,23 @@ impl Syscall {
         self.canonical() == Some(sysno)
     }
 
+    /// Argument `n` (0-based) read as the kernel reads an `int` parameter: the low 32 bits,
+    /// as a signed value. A signal number, descriptor, `how` or command is an `int`: compare
+    /// it through this, never as the full register, or `(1 << 32) | 31` passes for
+    /// something other than SIGSYS. `n` past 5 reads 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sigsys::{Abi, Syscall};
+    /// let call = Syscall::new(Abi::X86_64, 13, [(1 << 32) | 31, 0, 0, 0, 0, 0]);
+    /// assert_eq!(call.arg_int(0), libc::SIGSYS);
+    /// assert_eq!(Syscall::new(Abi::X86_64, 3, [u64::MAX, 0, 0, 0, 0, 0]).arg_int(0), -1);
+    /// ```
+    pub fn arg_int(&self, n: usize) -> i32 {
+        self.args.get(n).map_or(0, |&v| v as u32 as i32)
+    }
+
     /// The value RAX must hold to issue this call.
     ///
     /// # Examples

@@ -6,9 +6,12 @@
 use crate::abi::{self, Abi, Gregs, Reg};
 use crate::consts::{
     ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK, INSN_INT80, INSN_SYSCALL,
-    INSN_SYSENTER, VSYSCALL_END, VSYSCALL_START,
+    VSYSCALL_END, VSYSCALL_START,
 };
+#[allow(unused_imports)] // named by the docs
+use crate::error::PassError;
 use crate::error::{DecodeError, RestartError};
+use crate::frame::{SigSet, SigStack, Sigcontext, Ucontext};
 use crate::mem::{self, SelfMemory};
 use crate::siginfo::{Cause, SigsysInfo};
 use crate::syscall::Syscall;
@@ -34,6 +37,12 @@ pub enum Site {
 /// ([`Trap::restart`]) or run it through the gate ([`Trap::pass_through`]). All of these
 /// are allocation-free, panic-free and async-signal-safe.
 ///
+/// A `Trap` built from references ([`Trap::new`], as tests and fuzzers do) can be read,
+/// emulated and restarted, which only writes the context it borrows; it cannot be passed
+/// through (that makes the call for real) unless it was built with the `unsafe`
+/// [`Trap::new_live`]. `sigsys::testing::Frame` (feature `testing`) builds such contexts for
+/// tests.
+///
 /// # Examples
 ///
 /// A complete handler that answers every trapped call with `ENOSYS`:
@@ -53,74 +62,112 @@ pub enum Site {
 #[derive(Debug)]
 pub struct Trap<'a> {
     info: SigsysInfo,
-    ctx: &'a mut libc::ucontext_t,
+    ctx: &'a mut Ucontext,
     call: Syscall,
     site: Site,
+    /// Built from the kernel's own frame (or vouched for by the caller): may act for real.
+    live: bool,
 }
 
 impl<'a> Trap<'a> {
     /// Decodes the raw arguments of an `SA_SIGINFO` SIGSYS handler.
     ///
+    /// The context pointer is read as the kernel's own [`Ucontext`] (304 bytes), never as
+    /// glibc's larger `ucontext_t`, which would overlap the siginfo that follows it in the
+    /// frame.
+    ///
     /// # Safety
     ///
-    /// `info` and `ctx` must each be null or point to a valid `siginfo_t` and `ucontext_t`
-    /// (as the kernel passes them to a handler), and nothing else may access the context
-    /// while the returned `Trap` lives.
+    /// `info` and `ctx` must each be null or be the pointers the kernel passed to the
+    /// running SIGSYS handler (or point to a valid `siginfo_t` and [`Ucontext`] of a frame
+    /// the caller answers for, with the same consequences: [`Trap::pass_through`] makes
+    /// the decoded call for real); nothing else may access the context while the returned
+    /// `Trap` lives.
     ///
     /// # Errors
     ///
-    /// A [`DecodeError`] for each way the signal can be untrustworthy; see
-    /// [`Trap::new`].
+    /// [`DecodeError::NullSiginfo`] and [`DecodeError::NullContext`] for null pointers, and
+    /// each error of [`Trap::new`].
     pub unsafe fn from_raw(
         info: *const libc::siginfo_t,
         ctx: *mut libc::c_void,
     ) -> Result<Trap<'a>, DecodeError> {
         // SAFETY: the caller promises `info` is null or valid for reads.
         let info = unsafe { info.as_ref() }.ok_or(DecodeError::NullSiginfo)?;
-        // SAFETY: the caller promises `ctx` is null or a valid, exclusively ours ucontext_t.
-        let ctx =
-            unsafe { ctx.cast::<libc::ucontext_t>().as_mut() }.ok_or(DecodeError::NullContext)?;
-        Trap::new(info, ctx)
+        // SAFETY: the caller promises `ctx` is null or the kernel's ucontext, exclusively
+        // ours; `Ucontext` is its exact layout, so the reference ends where the siginfo
+        // begins.
+        let ctx = unsafe { ctx.cast::<Ucontext>().as_mut() }.ok_or(DecodeError::NullContext)?;
+        // SAFETY: the caller vouches for the frame, as `new_live` requires.
+        unsafe { Trap::new_live(info, ctx) }
     }
 
-    /// Decodes a siginfo and a context given as references (tests, fuzzers, or a handler
-    /// that already checked the pointers).
+    /// Decodes a siginfo and a context given as references, for inspection, emulation and
+    /// restart (tests, fuzzers, a policy checked offline). [`Trap::pass_through`] on the
+    /// result returns [`PassError::NotLive`]: see [`Trap::new_live`].
     ///
     /// # Errors
     ///
     /// - the siginfo errors of [`SigsysInfo::from_siginfo`];
-    /// - [`DecodeError::NumberMismatch`] when the low 32 bits of RAX are not `si_syscall`
-    ///   (the one exception: a number equal to `-ERESTART*` that the kernel replaced by
-    ///   `-EINTR`);
-    /// - [`DecodeError::IpMismatch`] when RIP is not `si_call_addr`, unless the call came
-    ///   from the vsyscall page or the kernel already rewound a `-ERESTART*` number.
+    /// - [`DecodeError::NumberMismatch`] when RAX does not hold the number the way the
+    ///   kernel leaves it (the low 32 bits equal to `si_syscall`, or `-EINTR` or the number
+    ///   itself where the kernel's restart fix-up acted on a number equal to `-ERESTART*`);
+    /// - [`DecodeError::IpMismatch`] when RIP is not `si_call_addr`, unless the kernel
+    ///   rewound a `-ERESTARTSYS`/`-ERESTARTNOINTR` number;
+    /// - [`DecodeError::BadVsyscall`] for a vsyscall-page trap the kernel cannot produce.
     ///
     /// # Examples
     ///
     /// ```
-    /// use sigsys::{DecodeError, Trap};
-    /// let mut info: libc::siginfo_t = unsafe { core::mem::zeroed() };
-    /// info.si_signo = libc::SIGSYS;
-    /// info.si_code = -6; // SI_TKILL: somebody called tgkill
-    /// let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
-    /// assert_eq!(Trap::new(&info, &mut ctx).unwrap_err(), DecodeError::SentByProcess { code: -6 });
+    /// use sigsys::{testing::Frame, DecodeError, Syscall};
+    /// // Somebody called tgkill(SIGSYS): si_code is SI_TKILL.
+    /// let mut frame = Frame::sud(Syscall::x86_64(syscalls::x86_64::Sysno::getpid, [0; 6])).with_code(-6);
+    /// assert_eq!(frame.trap().unwrap_err(), DecodeError::SentByProcess { code: -6 });
     /// ```
-    pub fn new(
-        info: &libc::siginfo_t,
-        ctx: &'a mut libc::ucontext_t,
-    ) -> Result<Trap<'a>, DecodeError> {
+    pub fn new(info: &libc::siginfo_t, ctx: &'a mut Ucontext) -> Result<Trap<'a>, DecodeError> {
         let info = SigsysInfo::from_siginfo(info)?;
-        let gregs = &ctx.uc_mcontext.gregs;
-        check_number(&info, abi::get(gregs, Reg::Rax))?;
-        let site = classify_site(&info, abi::get(gregs, Reg::Rip))?;
+        let regs = &ctx.mcontext;
+        let site = classify(&info, abi::get(regs, Reg::Rax), abi::get(regs, Reg::Rip))?;
         let nr = info.abi.table_number(info.syscall);
-        let call = Syscall::new(info.abi, nr, abi::args(gregs, info.abi));
+        let call = Syscall::new(info.abi, nr, abi::args(regs, info.abi));
         Ok(Trap {
             info,
             ctx,
             call,
             site,
+            live: false,
         })
+    }
+
+    /// [`Trap::new`] for a frame that may act for real: [`Trap::pass_through`] then makes
+    /// the decoded call.
+    ///
+    /// # Safety
+    ///
+    /// `pass_through` will make the call the context describes, with its arguments as
+    /// given (pointers included: the kernel writes where they point), from the calling
+    /// thread. The caller must answer for that as if the code the context describes had
+    /// made the call: in a SIGSYS handler with the kernel's frame this is so by
+    /// construction; for a made-up context the caller must make sure the call is sound.
+    /// Also, writes to the context ([`Trap::set_return`], a restart) take effect on the
+    /// interrupted code when the handler returns, when the context is a live frame.
+    ///
+    /// # Errors
+    ///
+    /// As [`Trap::new`].
+    pub unsafe fn new_live(
+        info: &libc::siginfo_t,
+        ctx: &'a mut Ucontext,
+    ) -> Result<Trap<'a>, DecodeError> {
+        let mut trap = Trap::new(info, ctx)?;
+        trap.live = true;
+        Ok(trap)
+    }
+
+    /// Whether [`Trap::pass_through`] may act (the trap was built with [`Trap::from_raw`] or
+    /// [`Trap::new_live`]).
+    pub fn is_live(&self) -> bool {
+        self.live
     }
 
     /// The decoded call: ABI, number, arguments.
@@ -128,14 +175,12 @@ impl<'a> Trap<'a> {
     /// # Examples
     ///
     /// ```
-    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
-    /// # let site = code.as_ptr() as u64 + 2;
-    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
-    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
-    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
-    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// use sigsys::testing::{Frame, Outcome};
+    /// use sigsys::Syscall;
+    /// use syscalls::x86_64::Sysno;
+    /// // A trapped getpid(3), built by the test kit (`sigsys::testing`).
+    /// let mut frame = Frame::sud(Syscall::x86_64(Sysno::getpid, [3, 0, 0, 0, 0, 0]));
+    /// let mut trap = frame.trap().unwrap();
     /// let call = trap.syscall();
     /// assert_eq!((call.abi, call.name(), call.args[0]), (sigsys::Abi::X86_64, Some("getpid"), 3));
     /// ```
@@ -153,14 +198,12 @@ impl<'a> Trap<'a> {
     /// # Examples
     ///
     /// ```
-    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
-    /// # let site = code.as_ptr() as u64 + 2;
-    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
-    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
-    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
-    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// use sigsys::testing::{Frame, Outcome};
+    /// use sigsys::Syscall;
+    /// use syscalls::x86_64::Sysno;
+    /// // A trapped getpid(3), built by the test kit (`sigsys::testing`).
+    /// let mut frame = Frame::sud(Syscall::x86_64(Sysno::getpid, [3, 0, 0, 0, 0, 0]));
+    /// let mut trap = frame.trap().unwrap();
     /// assert_eq!(trap.cause(), sigsys::Cause::UserDispatch);
     /// assert_eq!(trap.ret_data(), None);
     /// ```
@@ -201,14 +244,12 @@ impl<'a> Trap<'a> {
     /// # Examples
     ///
     /// ```
-    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
-    /// # let site = code.as_ptr() as u64 + 2;
-    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
-    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
-    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
-    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// use sigsys::testing::{Frame, Outcome};
+    /// use sigsys::Syscall;
+    /// use syscalls::x86_64::Sysno;
+    /// // A trapped getpid(3), built by the test kit (`sigsys::testing`).
+    /// let mut frame = Frame::sud(Syscall::x86_64(Sysno::getpid, [3, 0, 0, 0, 0, 0]));
+    /// let mut trap = frame.trap().unwrap();
     /// assert_eq!(trap.site(), sigsys::Site::Instruction);
     /// assert!(!trap.is_vsyscall() && !trap.is_rewound());
     /// assert_eq!(trap.ip(), trap.call_addr());
@@ -227,14 +268,25 @@ impl<'a> Trap<'a> {
         self.site == Site::Rewound
     }
 
-    /// The saved context, read-only.
-    pub fn ucontext(&self) -> &libc::ucontext_t {
+    /// The saved context (the kernel's layout), read-only.
+    pub fn ucontext(&self) -> &Ucontext {
         self.ctx
     }
 
-    /// The saved context, for what this type does not cover (FPU state, other registers).
-    /// Changes take effect when the handler returns.
-    pub fn ucontext_mut(&mut self) -> &mut libc::ucontext_t {
+    /// The saved registers, read-only.
+    pub fn regs(&self) -> &Sigcontext {
+        &self.ctx.mcontext
+    }
+
+    /// The saved context, for what this type does not cover (other registers, the FPU
+    /// state's pointer). Changes take effect when the handler returns.
+    ///
+    /// # Safety
+    ///
+    /// For a live trap, what is written here becomes the interrupted code's state at
+    /// `rt_sigreturn`: the caller must leave it a state the code can go on from (an
+    /// instruction pointer, a stack pointer and an `fpstate` pointer it may use).
+    pub unsafe fn ucontext_mut(&mut self) -> &mut Ucontext {
         self.ctx
     }
 
@@ -243,24 +295,25 @@ impl<'a> Trap<'a> {
     /// # Examples
     ///
     /// ```
-    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
-    /// # let site = code.as_ptr() as u64 + 2;
-    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
-    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
-    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
-    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
-    /// let blocked = unsafe { libc::sigismember(trap.sigmask(), libc::SIGUSR1) };
-    /// assert_eq!(blocked, 0);
+    /// # use sigsys::{testing::Frame, Syscall};
+    /// # let mut frame = Frame::sud(Syscall::x86_64(syscalls::x86_64::Sysno::getpid, [0; 6]));
+    /// let mut trap = frame.trap().unwrap();
+    /// assert!(!trap.sigmask().contains(libc::SIGUSR1));
     /// ```
-    pub fn sigmask(&self) -> &libc::sigset_t {
-        &self.ctx.uc_sigmask
+    pub fn sigmask(&self) -> SigSet {
+        self.ctx.sigmask
     }
 
-    /// Mutable access to the mask restored at return; see [`Trap::sigmask`].
-    pub fn sigmask_mut(&mut self) -> &mut libc::sigset_t {
-        &mut self.ctx.uc_sigmask
+    /// Sets the mask restored at return; see [`Trap::sigmask`]. The kernel never blocks
+    /// `SIGKILL` or `SIGSTOP`; blocking SIGSYS makes the next trap kill the process.
+    pub fn set_sigmask(&mut self, mask: SigSet) {
+        self.ctx.sigmask = mask;
+    }
+
+    /// The alternate stack `rt_sigreturn` restores (`uc_stack`), as it was when the signal
+    /// arrived unless changed.
+    pub fn altstack(&self) -> SigStack {
+        self.ctx.stack
     }
 
     /// Makes the call return `value` to its caller without running it (`-4095..=-1` are
@@ -274,16 +327,14 @@ impl<'a> Trap<'a> {
     /// # Examples
     ///
     /// ```
-    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
-    /// # let site = code.as_ptr() as u64 + 2;
-    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
-    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
-    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
-    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// use sigsys::testing::{Frame, Outcome};
+    /// use sigsys::Syscall;
+    /// use syscalls::x86_64::Sysno;
+    /// // A trapped getpid(3), built by the test kit (`sigsys::testing`).
+    /// let mut frame = Frame::sud(Syscall::x86_64(Sysno::getpid, [3, 0, 0, 0, 0, 0]));
+    /// let mut trap = frame.trap().unwrap();
     /// trap.set_return(4242);
-    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], 4242);
+    /// assert_eq!(frame.outcome(), Outcome::Returned(4242));
     /// ```
     pub fn set_return(&mut self, value: i64) {
         let rax = value as u64;
@@ -301,16 +352,14 @@ impl<'a> Trap<'a> {
     /// # Examples
     ///
     /// ```
-    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
-    /// # let site = code.as_ptr() as u64 + 2;
-    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
-    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
-    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
-    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// use sigsys::testing::{Frame, Outcome};
+    /// use sigsys::Syscall;
+    /// use syscalls::x86_64::Sysno;
+    /// // A trapped getpid(3), built by the test kit (`sigsys::testing`).
+    /// let mut frame = Frame::sud(Syscall::x86_64(Sysno::getpid, [3, 0, 0, 0, 0, 0]));
+    /// let mut trap = frame.trap().unwrap();
     /// trap.set_errno(syscalls::Errno::EPERM);
-    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], -1);
+    /// assert_eq!(frame.outcome().errno(), Some(syscalls::Errno::EPERM));
     /// ```
     pub fn set_errno(&mut self, errno: Errno) {
         self.set_return(i64::from(errno.into_raw()).wrapping_neg());
@@ -321,16 +370,14 @@ impl<'a> Trap<'a> {
     /// # Examples
     ///
     /// ```
-    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
-    /// # let site = code.as_ptr() as u64 + 2;
-    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
-    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
-    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
-    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// use sigsys::testing::{Frame, Outcome};
+    /// use sigsys::Syscall;
+    /// use syscalls::x86_64::Sysno;
+    /// // A trapped getpid(3), built by the test kit (`sigsys::testing`).
+    /// let mut frame = Frame::sud(Syscall::x86_64(Sysno::getpid, [3, 0, 0, 0, 0, 0]));
+    /// let mut trap = frame.trap().unwrap();
     /// trap.set_result(Err(syscalls::Errno::ENOENT));
-    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], -2);
+    /// assert_eq!(frame.outcome(), Outcome::Returned(-2));
     /// ```
     pub fn set_result(&mut self, result: Result<u64, Errno>) {
         match result {
@@ -355,17 +402,14 @@ impl<'a> Trap<'a> {
     /// # Examples
     ///
     /// ```
-    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
-    /// # let site = code.as_ptr() as u64 + 2;
-    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
-    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
-    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
-    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// use sigsys::testing::{Frame, Outcome};
+    /// use sigsys::Syscall;
+    /// use syscalls::x86_64::Sysno;
+    /// // A trapped getpid(3), built by the test kit (`sigsys::testing`).
+    /// let mut frame = Frame::sud(Syscall::x86_64(Sysno::getpid, [3, 0, 0, 0, 0, 0]));
+    /// let mut trap = frame.trap().unwrap();
     /// trap.restart().unwrap();
-    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RIP as usize] as u64, site - 2);
-    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], 39);
+    /// assert_eq!(frame.outcome(), Outcome::Restarted(Syscall::x86_64(Sysno::getpid, [3, 0, 0, 0, 0, 0])));
     /// ```
     pub fn restart(&mut self) -> Result<(), RestartError> {
         let call = self.call;
@@ -385,21 +429,18 @@ impl<'a> Trap<'a> {
     /// # Examples
     ///
     /// ```
-    /// # let code = [0x0fu8, 0x05]; // a `syscall` instruction for the trap to point after
-    /// # let site = code.as_ptr() as u64 + 2;
-    /// # let info = sigsys::SigsysInfo { cause: sigsys::Cause::UserDispatch, call_addr: site, syscall: 39, abi: sigsys::Abi::X86_64 }.to_siginfo();
-    /// # let mut ctx: libc::ucontext_t = unsafe { core::mem::zeroed() };
-    /// # ctx.uc_mcontext.gregs[libc::REG_RAX as usize] = 39;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RIP as usize] = site as i64;
-    /// # ctx.uc_mcontext.gregs[libc::REG_RDI as usize] = 3;
-    /// let mut trap = sigsys::Trap::new(&info, &mut ctx).unwrap();
+    /// use sigsys::testing::{Frame, Outcome};
+    /// use sigsys::Syscall;
+    /// use syscalls::x86_64::Sysno;
+    /// // A trapped getpid(3), built by the test kit (`sigsys::testing`).
+    /// let mut frame = Frame::sud(Syscall::x86_64(Sysno::getpid, [3, 0, 0, 0, 0, 0]));
+    /// let mut trap = frame.trap().unwrap();
     /// // Run getppid (110) instead, with no arguments.
     /// let mut call = trap.syscall();
     /// call.nr = 110;
     /// call.args = [0; 6];
     /// trap.restart_with(call).unwrap();
-    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RAX as usize], 110);
-    /// assert_eq!(ctx.uc_mcontext.gregs[libc::REG_RDI as usize], 0);
+    /// assert_eq!(frame.outcome(), Outcome::Restarted(Syscall::x86_64(Sysno::getppid, [0; 6])));
     /// ```
     pub fn restart_with(&mut self, call: Syscall) -> Result<(), RestartError> {
         let insn_addr = self.check_rewindable()?;
@@ -432,53 +473,106 @@ impl<'a> Trap<'a> {
     }
 
     pub(crate) fn gregs(&self) -> &Gregs {
-        &self.ctx.uc_mcontext.gregs
+        &self.ctx.mcontext
     }
 
     pub(crate) fn gregs_mut(&mut self) -> &mut Gregs {
-        &mut self.ctx.uc_mcontext.gregs
+        &mut self.ctx.mcontext
+    }
+
+    /// The alternate stack saved in the frame, for the pass-through routes that act on it.
+    pub(crate) fn altstack_mut(&mut self) -> &mut SigStack {
+        &mut self.ctx.stack
     }
 }
 
-/// Whether `-nr` is one of the kernel's restart codes, which its signal-delivery fix-up acts
-/// on when it finds them in RAX.
-fn collides_with_restart(si_syscall: i32) -> bool {
-    matches!(
-        si_syscall.checked_neg(),
-        Some(ERESTARTSYS | ERESTARTNOINTR | ERESTARTNOHAND | ERESTART_RESTARTBLOCK)
-    )
-}
-
-fn check_number(info: &SigsysInfo, rax: u64) -> Result<(), DecodeError> {
-    let eintr = (-libc::EINTR) as u32;
-    let low = rax as u32;
-    if low == info.syscall as u32 || (collides_with_restart(info.syscall) && low == eintr) {
-        Ok(())
-    } else {
-        Err(DecodeError::NumberMismatch {
-            si_syscall: info.syscall,
-            rax,
-        })
+/// The kernel's restart code `-nr` is, if the number equals one (`-ERESTART*`): its
+/// signal-delivery fix-up acts on such a number, left in RAX by the rollback.
+fn restart_code(si_syscall: i32) -> Option<i32> {
+    match si_syscall.checked_neg() {
+        Some(c @ (ERESTARTSYS | ERESTARTNOINTR | ERESTARTNOHAND | ERESTART_RESTARTBLOCK)) => {
+            Some(c)
+        }
+        _ => None,
     }
 }
 
-fn classify_site(info: &SigsysInfo, rip: u64) -> Result<Site, DecodeError> {
+/// The vsyscall entries the kernel emulates (`addr_to_vsyscall_nr`), with the number it
+/// reports for each: gettimeofday, time, getcpu.
+const VSYSCALL_ENTRIES: [(u64, i32); 3] = [
+    (VSYSCALL_START, 96),
+    (VSYSCALL_START + 0x400, 201),
+    (VSYSCALL_START + 0x800, 309),
+];
+
+/// Decides where the interrupted code stands, checking RAX and RIP against what the kernel
+/// leaves for this siginfo, case by case (`arch/x86/kernel/signal.c`, `handle_signal`, and
+/// `arch/x86/entry/vsyscall/vsyscall_64.c`).
+fn classify(info: &SigsysInfo, rax: u64, rip: u64) -> Result<Site, DecodeError> {
     let call_addr = info.call_addr;
-    if (VSYSCALL_START..VSYSCALL_END).contains(&call_addr) && info.abi == Abi::X86_64 {
-        Ok(Site::Vsyscall)
-    } else if rip == call_addr {
-        Ok(Site::Instruction)
-    } else if collides_with_restart(info.syscall) && rip == call_addr.wrapping_sub(2) {
-        Ok(Site::Rewound)
-    } else {
-        Err(DecodeError::IpMismatch { call_addr, rip })
+    let nr = info.syscall;
+    let mismatch = Err(DecodeError::NumberMismatch {
+        si_syscall: nr,
+        rax,
+    });
+    if (VSYSCALL_START..VSYSCALL_END).contains(&call_addr) {
+        // Only seccomp sees vsyscall calls, only from 64-bit code, only at the three entries
+        // with their own numbers; RAX is the number, RIP the caller's return address.
+        let known = VSYSCALL_ENTRIES.contains(&(call_addr, nr));
+        let seccomp = matches!(info.cause, Cause::Seccomp { .. });
+        if !(known && seccomp && info.abi == Abi::X86_64) {
+            return Err(DecodeError::BadVsyscall {
+                call_addr,
+                si_syscall: nr,
+            });
+        }
+        return if rax == nr as u64 {
+            Ok(Site::Vsyscall)
+        } else {
+            mismatch
+        };
+    }
+    // Whether RAX holds the number as the kernel's fix-up compares it: all 64 bits for a
+    // 64-bit call, the low 32 sign-extended for an i386 one (`syscall_get_error`).
+    let is_number = rax as u32 == nr as u32;
+    let fix_up_saw_it = match info.abi {
+        Abi::I386 => is_number,
+        Abi::X86_64 | Abi::X32 => rax == nr as i64 as u64,
+    };
+    let eintr = i64::from(libc::EINTR).wrapping_neg() as u64;
+    match restart_code(nr) {
+        None if !is_number => mismatch,
+        None if rip == call_addr => Ok(Site::Instruction),
+        None => Err(DecodeError::IpMismatch { call_addr, rip }),
+        // The fix-up did not see a restart code (a 64-bit RAX whose high half is not the
+        // sign extension): the call stands as trapped.
+        Some(_) if rip == call_addr && is_number && !fix_up_saw_it => Ok(Site::Instruction),
+        // -ERESTARTSYS without SA_RESTART, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK: -EINTR.
+        Some(ERESTARTSYS | ERESTARTNOHAND | ERESTART_RESTARTBLOCK)
+            if rip == call_addr && rax == eintr =>
+        {
+            Ok(Site::Instruction)
+        }
+        // -ERESTARTSYS with SA_RESTART, -ERESTARTNOINTR: RAX = the number, RIP back by 2.
+        Some(ERESTARTSYS | ERESTARTNOINTR) if rip == call_addr.wrapping_sub(2) => {
+            if fix_up_saw_it {
+                Ok(Site::Rewound)
+            } else {
+                mismatch
+            }
+        }
+        Some(_) if rip == call_addr => mismatch,
+        Some(_) => Err(DecodeError::IpMismatch { call_addr, rip }),
     }
 }
 
 /// Whether the two instruction bytes can issue a call of `abi`.
+///
+/// `sysenter` never qualifies: the kernel reports a `sysenter` call at the `int $0x80` of the
+/// vDSO's landing pad, and a call re-run from the `sysenter` itself would lose RIP and RSP.
 fn instruction_serves(bytes: [u8; 2], abi: Abi) -> bool {
     match abi {
         Abi::X86_64 | Abi::X32 => bytes == INSN_SYSCALL,
-        Abi::I386 => bytes == INSN_INT80 || bytes == INSN_SYSENTER,
+        Abi::I386 => bytes == INSN_INT80,
     }
 }

@@ -1,133 +1,210 @@
-//! Decoding, emulation and restart on synthetic contexts: every typed error, every
-//! register the crate may write, and nothing else. (Real traps are in `kernel.rs`.)
+//! Decoding, emulation and restart on test-kit frames (`sigsys::testing`): every typed
+//! error, every register the crate may write, and nothing else; and each state the kernel
+//! never produces, forged and refused. (Real traps are in `kernel.rs`.)
 
-use sigsys::consts::{
-    AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, SYS_SECCOMP, SYS_USER_DISPATCH, VSYSCALL_START,
-};
-use sigsys::{Abi, Cause, DecodeError, RestartError, SigsysInfo, Site, Syscall, Trap};
+use sigsys::consts::{AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, VSYSCALL_START};
+use sigsys::frame::Sigcontext;
+use sigsys::testing::{Frame, Outcome};
+use sigsys::{Abi, Cause, DecodeError, PassError, RestartError, Site, Syscall, Trap};
+use syscalls::x86_64::Sysno;
+use syscalls::Errno;
 
-const RAX: usize = libc::REG_RAX as usize;
-const RIP: usize = libc::REG_RIP as usize;
-/// The x86_64 argument registers, in order.
-const X86_64_ARG_REGS: [i32; 6] = [
-    libc::REG_RDI,
-    libc::REG_RSI,
-    libc::REG_RDX,
-    libc::REG_R10,
-    libc::REG_R8,
-    libc::REG_R9,
-];
-
-/// A `syscall` and an `int $0x80` instruction in readable memory, to restart onto.
-static CODE: [u8; 6] = [0x0f, 0x05, 0xcd, 0x80, 0x90, 0x90];
-
-fn siginfo(code: i32, nr: i32, call_addr: u64, arch: u32) -> libc::siginfo_t {
-    let cause = match code {
-        SYS_SECCOMP => Cause::Seccomp { ret_data: 7 },
-        _ => Cause::UserDispatch,
-    };
-    let abi = Abi::from_audit_arch(arch, nr).unwrap();
-    SigsysInfo {
-        cause,
-        call_addr,
-        syscall: nr,
-        abi,
+/// Every register with a distinct value, so a write to any of them shows.
+fn painted(frame: Frame) -> Frame {
+    let mut frame = frame;
+    let r = &mut frame.ucontext_mut().mcontext;
+    for (i, reg) in [
+        &mut r.r11,
+        &mut r.r12,
+        &mut r.r13,
+        &mut r.r14,
+        &mut r.r15,
+        &mut r.rcx,
+        &mut r.rsp,
+        &mut r.eflags,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        *reg = 0x1000 + i as u64;
     }
-    .to_siginfo()
+    frame
 }
 
-fn context(rax: u64, rip: u64) -> libc::ucontext_t {
-    // SAFETY: ucontext_t is plain data; all-zero is valid.
-    let mut ctx: libc::ucontext_t = unsafe { std::mem::zeroed() };
-    for (i, g) in ctx.uc_mcontext.gregs.iter_mut().enumerate() {
-        *g = 0x1000 + i as i64;
-    }
-    ctx.uc_mcontext.gregs[RAX] = rax as i64;
-    ctx.uc_mcontext.gregs[RIP] = rip as i64;
-    ctx
-}
-
-fn syscall_site() -> u64 {
-    CODE.as_ptr() as u64 + 2
-}
-
-fn int80_site() -> u64 {
-    CODE.as_ptr() as u64 + 4
-}
+const ARGS: [u64; 6] = [11, 22, 33, 44, 55, 66];
 
 #[test]
 fn decodes_x86_64_arguments_from_their_registers() {
-    let info = siginfo(SYS_SECCOMP, 257, syscall_site(), AUDIT_ARCH_X86_64);
-    let mut ctx = context(257, syscall_site());
-    let t = Trap::new(&info, &mut ctx).unwrap();
-    let g = |r: i32| 0x1000 + r as u64;
+    let mut frame = Frame::seccomp_data(Syscall::x86_64(Sysno::openat, ARGS), 7);
+    let r = frame.ucontext().mcontext;
+    assert_eq!([r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9], ARGS);
+    let t = frame.trap().unwrap();
     assert_eq!(t.syscall().abi, Abi::X86_64);
     assert_eq!(t.syscall().name(), Some("openat"));
-    assert_eq!(t.syscall().args, X86_64_ARG_REGS.map(g));
+    assert_eq!(t.syscall().args, ARGS);
     assert_eq!(t.cause(), Cause::Seccomp { ret_data: 7 });
     assert_eq!(t.site(), Site::Instruction);
+    assert!(!t.is_live());
 }
 
 #[test]
 fn decodes_i386_arguments_as_low_halves() {
-    let info = siginfo(SYS_USER_DISPATCH, 5, int80_site(), AUDIT_ARCH_I386);
-    let mut ctx = context(5, int80_site());
-    ctx.uc_mcontext.gregs[libc::REG_RBX as usize] = 0x7777_0000_0000_0001;
-    let t = Trap::new(&info, &mut ctx).unwrap();
+    let mut frame = Frame::sud(Syscall::new(Abi::I386, 5, ARGS));
+    frame.ucontext_mut().mcontext.rbx = 0x7777_0000_0000_0001;
+    let r = frame.ucontext().mcontext;
+    assert_eq!([r.rcx, r.rdx, r.rsi, r.rdi, r.rbp], [22, 33, 44, 55, 66]);
+    let t = frame.trap().unwrap();
     let call = t.syscall();
     assert_eq!((call.abi, call.name()), (Abi::I386, Some("open")));
-    assert_eq!(call.args[0], 1);
-    assert_eq!(call.args[1], 0x1000 + libc::REG_RCX as u64);
-    assert_eq!(call.args[5], 0x1000 + libc::REG_RBP as u64);
+    assert_eq!(call.args, [1, 22, 33, 44, 55, 66]);
     assert_eq!(t.cause(), Cause::UserDispatch);
 }
 
+fn getpid() -> Syscall {
+    Syscall::x86_64(Sysno::getpid, [0; 6])
+}
+
 #[test]
-fn each_disagreement_is_its_own_error() {
-    let site = syscall_site();
-    let info = siginfo(SYS_SECCOMP, 39, site, AUDIT_ARCH_X86_64);
-    let err = Trap::new(&info, &mut context(40, site)).unwrap_err();
+fn each_forgery_is_its_own_error() {
+    let e = |mut f: Frame| f.trap().unwrap_err();
     assert_eq!(
-        err,
+        e(Frame::sud(getpid()).with_signo(11)),
+        DecodeError::NotSigsys { signo: 11 }
+    );
+    assert_eq!(
+        e(Frame::sud(getpid()).with_code(-6)),
+        DecodeError::SentByProcess { code: -6 }
+    );
+    assert_eq!(
+        e(Frame::sud(getpid()).with_code(3)),
+        DecodeError::UnknownCode { code: 3 }
+    );
+    assert_eq!(
+        e(Frame::sud(getpid()).with_arch(0xC000_00B7)),
+        DecodeError::UnknownArch { arch: 0xC000_00B7 }
+    );
+    assert_eq!(
+        e(Frame::sud(getpid()).with_rax(40)),
         DecodeError::NumberMismatch {
             si_syscall: 39,
             rax: 40
         }
     );
-    let err = Trap::new(&info, &mut context(39, site + 8)).unwrap_err();
-    assert_eq!(
-        err,
-        DecodeError::IpMismatch {
-            call_addr: site,
-            rip: site + 8
-        }
-    );
+    let f = Frame::sud(getpid()).with_ip(8);
+    assert!(matches!(e(f), DecodeError::IpMismatch { rip: 8, .. }));
     // High bits of RAX are ignored by the kernel, and so here.
-    assert!(Trap::new(&info, &mut context(0xffff_0000_0000_0027, site)).is_ok());
+    assert!(Frame::sud(getpid())
+        .with_rax(0xffff_0000_0000_0027)
+        .trap()
+        .is_ok());
+    // Null pointers through the raw entry.
+    let mut frame = Frame::sud(getpid());
+    let (info, ctx) = frame.parts();
+    // SAFETY: one pointer is null, the other valid; nothing acts on the result.
     let null = unsafe { Trap::from_raw(&info, std::ptr::null_mut()) }.unwrap_err();
     assert_eq!(null, DecodeError::NullContext);
-    let mut ctx = context(39, site);
-    let null = unsafe { Trap::from_raw(std::ptr::null(), (&raw mut ctx).cast()) }.unwrap_err();
+    // SAFETY: as above.
+    let null = unsafe { Trap::from_raw(std::ptr::null(), (ctx as *mut sigsys::Ucontext).cast()) }
+        .unwrap_err();
     assert_eq!(null, DecodeError::NullSiginfo);
+}
+
+/// Issue 16, point 7: states the kernel never produces are refused, each with its error.
+#[test]
+fn impossible_kernel_states_are_refused() {
+    let e = |mut f: Frame| f.trap().unwrap_err();
+    // si_errno: 16 bits of SECCOMP_RET_DATA, and 0 under SUD.
+    assert_eq!(
+        e(Frame::seccomp(getpid()).with_errno(0x1_0000)),
+        DecodeError::UnexpectedErrno {
+            code: 1,
+            errno: 0x1_0000
+        }
+    );
+    assert_eq!(
+        e(Frame::sud(getpid()).with_errno(5)),
+        DecodeError::UnexpectedErrno { code: 2, errno: 5 }
+    );
+    assert!(Frame::seccomp(getpid()).with_errno(0xffff).trap().is_ok());
+    // vsyscall: seccomp only, the three entries with their own numbers.
+    let time = Syscall::x86_64(Sysno::time, [0; 6]);
+    assert!(Frame::vsyscall(time, 0x40_1000).unwrap().trap().is_ok());
+    let sud_vsyscall = Frame::sud(time)
+        .with_call_addr(VSYSCALL_START + 0x400)
+        .with_ip(0x40_1000);
+    assert_eq!(
+        e(sud_vsyscall),
+        DecodeError::BadVsyscall {
+            call_addr: VSYSCALL_START + 0x400,
+            si_syscall: 201
+        }
+    );
+    let wrong_entry = Frame::seccomp(time).with_call_addr(VSYSCALL_START + 9);
+    assert!(matches!(e(wrong_entry), DecodeError::BadVsyscall { .. }));
+    let any_number = Frame::seccomp(Syscall::x86_64(Sysno::openat, [0; 6]))
+        .with_call_addr(VSYSCALL_START)
+        .with_ip(0x40_1000);
+    assert!(matches!(e(any_number), DecodeError::BadVsyscall { .. }));
+    let i386 = Frame::seccomp(Syscall::new(Abi::I386, 96, [0; 6])).with_call_addr(VSYSCALL_START);
+    assert!(matches!(e(i386), DecodeError::BadVsyscall { .. }));
+    // Restart codes, as `handle_signal` treats them with a handler installed.
+    let nr = |n: i32| Syscall::new(Abi::X86_64, n as u32, [0; 6]);
+    let eintr = (-(libc::EINTR as i64)) as u64;
+    for n in [-512, -514, -516] {
+        let t = Frame::seccomp(nr(n))
+            .with_rax(eintr)
+            .trap()
+            .map(|t| t.site());
+        assert_eq!(t, Ok(Site::Instruction), "-EINTR for {n}");
+    }
+    assert!(matches!(
+        e(Frame::seccomp(nr(-513)).with_rax(eintr)),
+        DecodeError::NumberMismatch { .. }
+    ));
+    for n in [-512, -513] {
+        let t = Frame::seccomp(nr(n)).rewound().trap().map(|t| t.site());
+        assert_eq!(t, Ok(Site::Rewound), "rewound {n}");
+    }
+    for n in [-514, -516] {
+        assert!(matches!(
+            e(Frame::seccomp(nr(n)).rewound()),
+            DecodeError::IpMismatch { .. }
+        ));
+    }
+    // A restart code the fix-up would have acted on cannot stand at the call address...
+    assert!(matches!(
+        e(Frame::seccomp(nr(-512))),
+        DecodeError::NumberMismatch { .. }
+    ));
+    // ...unless RAX's high half hides it from the fix-up (64-bit calls only).
+    let mut hidden = Frame::seccomp(nr(-512)).with_rax(0xffff_fe00);
+    assert_eq!(hidden.trap().map(|t| t.site()), Ok(Site::Instruction));
+    let i386 = Frame::seccomp(Syscall::new(Abi::I386, -512i32 as u32, [0; 6]));
+    assert!(matches!(e(i386), DecodeError::NumberMismatch { .. }));
 }
 
 #[test]
 fn emulation_writes_rax_and_rip_only() {
-    let info = siginfo(SYS_SECCOMP, -512, syscall_site(), AUDIT_ARCH_X86_64);
+    let call = Syscall::new(Abi::X86_64, -512i32 as u32, [0; 6]);
     // Kernel-rewound -ERESTARTSYS: RIP two bytes back, RAX the number.
-    let mut ctx = context(-512i64 as u64, syscall_site() - 2);
-    let before = ctx.uc_mcontext.gregs;
-    let mut t = Trap::new(&info, &mut ctx).unwrap();
+    let mut frame = painted(Frame::seccomp(call).rewound());
+    let mut t = frame.trap().unwrap();
     assert!(t.is_rewound());
-    t.set_errno(syscalls::Errno::EPERM);
-    let after = ctx.uc_mcontext.gregs;
-    for i in 0..after.len() {
-        match i {
-            RAX => assert_eq!(after[i], -1),
-            RIP => assert_eq!(after[i] as u64, syscall_site(), "RIP forward again"),
-            _ => assert_eq!(after[i], before[i], "register {i} untouched"),
-        }
-    }
+    let before: Sigcontext = *t.regs();
+    let call_addr = t.call_addr();
+    t.set_errno(Errno::EPERM);
+    let after = frame.ucontext().mcontext;
+    assert_eq!(frame.outcome(), Outcome::Returned(-1));
+    assert_eq!(after.rip, call_addr, "RIP forward again");
+    assert_eq!(
+        Sigcontext {
+            rax: before.rax,
+            rip: before.rip,
+            ..after
+        },
+        before,
+        "no other register written"
+    );
 }
 
 /// An emulated i386 result is written as the kernel writes a compat call's result: errors
@@ -135,92 +212,133 @@ fn emulation_writes_rax_and_rip_only() {
 /// caller reads either way.
 #[test]
 fn i386_results_are_written_as_the_kernel_writes_them() {
-    let info = siginfo(SYS_SECCOMP, 20, int80_site(), AUDIT_ARCH_I386);
-    let mut ctx = context(20, int80_site());
-    let mut t = Trap::new(&info, &mut ctx).unwrap();
-    t.set_errno(syscalls::Errno::ENOENT);
-    assert_eq!(ctx.uc_mcontext.gregs[RAX], -2);
-    let mut ctx = context(20, int80_site());
-    let mut t = Trap::new(&info, &mut ctx).unwrap();
-    t.set_return(0xf7f4_5000);
-    assert_eq!(ctx.uc_mcontext.gregs[RAX], 0xf7f4_5000);
+    let call = Syscall::new(Abi::I386, 20, [0; 6]);
+    let mut frame = Frame::seccomp(call);
+    frame.trap().unwrap().set_errno(Errno::ENOENT);
+    assert_eq!(frame.ucontext().mcontext.rax, -2i64 as u64);
+    assert_eq!(frame.outcome().errno(), Some(Errno::ENOENT));
+    let mut frame = Frame::seccomp(call);
+    frame.trap().unwrap().set_return(0xf7f4_5000);
+    assert_eq!(frame.ucontext().mcontext.rax, 0xf7f4_5000);
 }
 
 #[test]
 fn restart_rewinds_and_reloads() {
-    let info = siginfo(SYS_SECCOMP, 0x4000_0027, syscall_site(), AUDIT_ARCH_X86_64);
-    let mut ctx = context(0x4000_0027, syscall_site());
-    let mut t = Trap::new(&info, &mut ctx).unwrap();
+    let x32 = Syscall::new(Abi::X32, 39, [0; 6]);
+    let mut frame = painted(Frame::seccomp(x32));
+    assert_eq!(frame.ucontext().mcontext.rax, 0x4000_0027);
+    let mut t = frame.trap().unwrap();
     assert_eq!(t.abi(), Abi::X32);
+    let insn = t.call_addr() - 2;
     let mut call = t.syscall();
     call.args = [1, 2, 3, 4, 5, 6];
     t.restart_with(call).unwrap();
-    let g = ctx.uc_mcontext.gregs;
-    assert_eq!(g[RIP] as u64, CODE.as_ptr() as u64);
-    assert_eq!(g[RAX], 0x4000_0027, "x32 bit kept");
-    assert_eq!(X86_64_ARG_REGS.map(|r| g[r as usize]), [1, 2, 3, 4, 5, 6]);
+    let r = frame.ucontext().mcontext;
+    assert_eq!(r.rip, insn);
+    assert_eq!(r.rax, 0x4000_0027, "x32 bit kept");
+    assert_eq!(frame.outcome(), Outcome::Restarted(call));
 }
 
 #[test]
 fn restart_refusals() {
-    // Not a system call instruction before the call address.
-    let nop_site = CODE.as_ptr() as u64 + 6;
-    let info = siginfo(SYS_SECCOMP, 39, nop_site, AUDIT_ARCH_X86_64);
-    let mut ctx = context(39, nop_site);
-    let mut t = Trap::new(&info, &mut ctx).unwrap();
+    let e = |mut f: Frame| f.trap().unwrap().restart().unwrap_err();
+    let nops = Frame::seccomp(getpid()).with_instruction([0x90, 0x90]);
     assert_eq!(
-        t.restart(),
-        Err(RestartError::NotASyscallInstruction {
+        e(nops),
+        RestartError::NotASyscallInstruction {
             bytes: [0x90, 0x90]
-        })
+        }
     );
     // An i386 call cannot be restarted on a `syscall` instruction, nor x86_64 on int 0x80.
-    let info = siginfo(SYS_SECCOMP, 20, syscall_site(), AUDIT_ARCH_I386);
-    let mut ctx = context(20, syscall_site());
-    let mut t = Trap::new(&info, &mut ctx).unwrap();
+    let i386 = Syscall::new(Abi::I386, 20, [0; 6]);
+    let on_syscall = Frame::seccomp(i386).with_instruction([0x0f, 0x05]);
     assert_eq!(
-        t.restart(),
-        Err(RestartError::NotASyscallInstruction {
+        e(on_syscall),
+        RestartError::NotASyscallInstruction {
             bytes: [0x0f, 0x05]
-        })
+        }
     );
-    let mut x64 = t.syscall();
-    x64.abi = Abi::X86_64;
-    let info = siginfo(SYS_SECCOMP, 20, int80_site(), AUDIT_ARCH_I386);
-    let mut ctx = context(20, int80_site());
-    let mut t = Trap::new(&info, &mut ctx).unwrap();
+    // Nor on sysenter: the kernel never reports that site (issue 16, point 7).
+    let on_sysenter = Frame::seccomp(i386).with_instruction([0x0f, 0x34]);
+    assert_eq!(
+        e(on_sysenter),
+        RestartError::NotASyscallInstruction {
+            bytes: [0x0f, 0x34]
+        }
+    );
+    let mut frame = Frame::seccomp(i386);
+    let mut t = frame.trap().unwrap();
+    let x64 = Syscall {
+        abi: Abi::X86_64,
+        ..t.syscall()
+    };
     assert_eq!(
         t.restart_with(x64),
         Err(RestartError::NotASyscallInstruction {
             bytes: [0xcd, 0x80]
         })
     );
-    assert_eq!(t.restart_with(Syscall::new(Abi::I386, 20, [0; 6])), Ok(()));
+    assert_eq!(t.restart_with(i386), Ok(()));
     // Unreadable: the page at 0 is never mapped.
-    let info = siginfo(SYS_SECCOMP, 39, 2, AUDIT_ARCH_X86_64);
-    let mut ctx = context(39, 2);
-    let mut t = Trap::new(&info, &mut ctx).unwrap();
+    let unreadable = Frame::seccomp(getpid()).with_call_addr(2);
     assert_eq!(
-        t.restart(),
-        Err(RestartError::Unreadable {
+        e(unreadable),
+        RestartError::Unreadable {
             errno: libc::EFAULT
-        })
+        }
     );
     // vsyscall: RIP is a return address.
-    let info = siginfo(SYS_SECCOMP, 96, VSYSCALL_START + 9, AUDIT_ARCH_X86_64);
-    let mut ctx = context(96, 0x5555_0000);
-    let mut t = Trap::new(&info, &mut ctx).unwrap();
+    let time = Syscall::x86_64(Sysno::time, [0; 6]);
+    let mut frame = Frame::vsyscall(time, 0x5555_0000).unwrap();
+    let mut t = frame.trap().unwrap();
     assert_eq!(t.site(), Site::Vsyscall);
     assert_eq!(t.restart(), Err(RestartError::Vsyscall));
     t.set_return(0);
-    assert_eq!(
-        ctx.uc_mcontext.gregs[RIP], 0x5555_0000,
-        "vsyscall: RIP untouched"
-    );
+    assert_eq!(frame.ucontext().mcontext.rip, 0x5555_0000, "RIP untouched");
+    assert_eq!(frame.outcome(), Outcome::Returned(0));
     // RIP moved by the handler after decoding.
-    let info = siginfo(SYS_SECCOMP, 39, syscall_site(), AUDIT_ARCH_X86_64);
-    let mut ctx = context(39, syscall_site());
-    let mut t = Trap::new(&info, &mut ctx).unwrap();
-    t.ucontext_mut().uc_mcontext.gregs[RIP] += 4;
+    let mut frame = Frame::seccomp(getpid());
+    let mut t = frame.trap().unwrap();
+    // SAFETY: a test frame; nothing runs on it.
+    unsafe { t.ucontext_mut() }.mcontext.rip += 4;
     assert!(matches!(t.restart(), Err(RestartError::IpMoved { .. })));
+}
+
+/// Issue 16, point 2: a trap built from references cannot make its call.
+#[test]
+fn made_up_frames_cannot_pass_through() {
+    // mprotect of a live heap page to PROT_NONE: it must not happen from safe code.
+    let page = vec![7u8; 8192];
+    let addr = (page.as_ptr() as u64 + 4095) & !4095;
+    let call = Syscall::x86_64(Sysno::mprotect, [addr, 4096, 0, 0, 0, 0]);
+    let mut frame = Frame::seccomp(call);
+    let (info, ctx) = frame.parts();
+    let mut t = Trap::new(&info, ctx).unwrap();
+    assert_eq!(t.pass_through(), Err(PassError::NotLive));
+    assert_eq!(t.pass_through_exec(), Err(PassError::NotLive));
+    assert_eq!(frame.outcome(), Outcome::Untouched);
+    assert_eq!(page.iter().map(|&b| b as usize).sum::<usize>(), 7 * 8192);
+}
+
+/// Issue 16, point 8: exec is refused by `pass_through` and named in the error.
+#[test]
+fn exec_needs_its_own_call() {
+    let call = Syscall::x86_64(Sysno::execve, [0, 0, 0, 0, 0, 0]);
+    let mut frame = Frame::seccomp(call);
+    // SAFETY: execve(NULL, ...) fails with EFAULT and changes nothing.
+    let mut t = unsafe { frame.trap_live() }.unwrap();
+    assert_eq!(t.pass_through(), Err(PassError::Exec));
+    assert_eq!(t.pass_through_exec(), Ok(-(libc::EFAULT as i64)));
+    assert_eq!(frame.outcome().errno(), Some(Errno::EFAULT));
+}
+
+#[test]
+fn siginfo_round_trips_and_arch() {
+    let mut frame = Frame::seccomp(Syscall::new(Abi::I386, 20, [0; 6]));
+    let info = frame.siginfo();
+    let s = sigsys::SigsysInfo::from_siginfo(&info).unwrap();
+    assert_eq!((s.abi, s.audit_arch()), (Abi::I386, AUDIT_ARCH_I386));
+    assert_eq!(frame.trap().unwrap().info().audit_arch(), AUDIT_ARCH_I386);
+    let s = sigsys::SigsysInfo::from_siginfo(&Frame::sud(getpid()).siginfo()).unwrap();
+    assert_eq!(s.audit_arch(), AUDIT_ARCH_X86_64);
 }

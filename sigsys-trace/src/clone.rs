@@ -158,6 +158,7 @@ fn errno(e: i64) -> i64 {
 
 /// Handles `clone`, `clone3`, `fork` and `vfork` (x86_64 ABI); returns the result the
 /// caller sees, already written into the frame.
+#[inline(never)]
 pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
     let args = trap.syscall().args;
     // A vfork child runs in our memory and caches its own ids there: put ours back.
@@ -204,32 +205,60 @@ fn clone(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     state::sys(Sysno::clone, [flags, rec, ptid, ctid, tls, 0])
 }
 
-/// The kernel's `struct clone_args` as far as we need it (`CLONE_ARGS_SIZE_VER2` = 88);
-/// larger structs are copied whole up to 256 bytes.
-const CLONE3_MAX: usize = 256;
+/// The kernel's `struct clone_args` as the tracer knows it (`CLONE_ARGS_SIZE_VER2`: up to
+/// `cgroup`).
+const CLONE3_KNOWN: usize = 88;
+
+/// `clone3`'s `copy_clone_args_from_user` and `copy_struct_from_user`, step by step: a
+/// size above a page is `E2BIG` and below `CLONE_ARGS_SIZE_VER0` `EINVAL` (before any
+/// read); bytes past the known struct must be zero (`check_zeroed_user`: read in order,
+/// the first non-zero one is `E2BIG`, a fault before it `EFAULT`); then the known part is
+/// copied (`EFAULT`). Fills `buf` (zero past `size`) and returns the size to pass on.
+fn read_clone_args(uargs: u64, size: u64, buf: &mut [u64; CLONE3_KNOWN / 8]) -> Result<u64, i64> {
+    if size > 4096 {
+        return Err(errno(libc::E2BIG as i64));
+    }
+    if size < 64 {
+        return Err(errno(libc::EINVAL as i64));
+    }
+    let mem = sigsys::mem::SelfMemory;
+    let known = (size as usize).min(CLONE3_KNOWN);
+    let mut at = CLONE3_KNOWN as u64;
+    while at < size {
+        let mut chunk = [0u8; 256];
+        // Never across a page: a read stops at the first unmapped page.
+        let page_left = 4096 - (uargs.wrapping_add(at) % 4096) as usize;
+        let want = ((size - at) as usize).min(chunk.len()).min(page_left);
+        let Some(dst) = chunk.get_mut(..want) else {
+            return Err(errno(libc::EFAULT as i64));
+        };
+        let got = sigsys::mem::Memory::read(&mem, uargs.wrapping_add(at), dst).unwrap_or(0);
+        if dst.iter().take(got).any(|&b| b != 0) {
+            return Err(errno(libc::E2BIG as i64));
+        }
+        if got < want {
+            return Err(errno(libc::EFAULT as i64));
+        }
+        at += want as u64;
+    }
+    // SAFETY: the buffer is plain u64s, CLONE3_KNOWN bytes.
+    let bytes =
+        unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), CLONE3_KNOWN) };
+    let Some(dst) = bytes.get_mut(..known) else {
+        return Err(errno(libc::EFAULT as i64));
+    };
+    match sigsys::mem::Memory::read(&mem, uargs, dst) {
+        Ok(n) if n == known => Ok(known as u64),
+        _ => Err(errno(libc::EFAULT as i64)),
+    }
+}
 
 fn clone3(trap: &mut Trap<'_>, uargs: u64, size: u64) -> i64 {
-    let mut buf = [0u64; CLONE3_MAX / 8];
-    let len = size as usize;
-    if !(64..=CLONE3_MAX).contains(&len) {
-        // Too small is the kernel's EINVAL; too large for us: glibc falls back to clone.
-        return errno(if len < 64 {
-            libc::EINVAL as i64
-        } else {
-            libc::ENOSYS as i64
-        });
-    }
-    // SAFETY: the buffer is plain u64s; `len` <= its size.
-    let bytes =
-        unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), CLONE3_MAX) };
-    let Some(dst) = bytes.get_mut(..len) else {
-        return errno(libc::EINVAL as i64);
+    let mut buf = [0u64; CLONE3_KNOWN / 8];
+    let size = match read_clone_args(uargs, size, &mut buf) {
+        Ok(s) => s,
+        Err(e) => return e,
     };
-    match sigsys::mem::Memory::read(&sigsys::mem::SelfMemory, uargs, dst) {
-        Ok(n) if n == len => {}
-        Ok(_) => return errno(libc::EFAULT as i64),
-        Err(e) => return errno(i64::from(e.into_raw())),
-    }
     let flags = buf[0];
     let (stack, stack_size) = (buf[5], buf[6]);
     if stack == 0 {
@@ -257,13 +286,11 @@ fn write_record(trap: &Trap<'_>, flags: u64, top: u64) -> Option<u64> {
         entry: sigsys_trace_child_entry as unsafe extern "C" fn() as usize as u64,
         flags,
         sigsys_blocked: u64::from(state::SIGSYS_BLOCKED.try_with(|c| c.get()).unwrap_or(false)),
-        alt: [
-            uc.uc_stack.ss_sp as u64,
-            uc.uc_stack.ss_flags as u32 as u64,
-            uc.uc_stack.ss_size as u64,
-        ],
+        alt: [uc.stack.sp, uc.stack.flags as u32 as u64, uc.stack.size],
         _pad: [0; 2],
-        gregs: uc.uc_mcontext.gregs.map(|r| r as u64),
+        // SAFETY: the kernel's sigcontext starts with the 23 u64 words of glibc's `gregs`
+        // (r8 .. cr2, the selectors packed into one word), and is larger and aligned.
+        gregs: unsafe { core::ptr::from_ref(&uc.mcontext).cast::<[u64; 23]>().read() },
         _pad2: 0,
         fx: [0; 512],
     };
@@ -275,7 +302,7 @@ fn write_record(trap: &Trap<'_>, flags: u64, top: u64) -> Option<u64> {
     unsafe {
         core::arch::asm!("fxsave64 [{}]", in(reg) rec.fx.as_mut_ptr(), options(nostack));
     }
-    let fp = uc.uc_mcontext.fpregs;
+    let fp = uc.mcontext.fpstate as *const u8;
     if !fp.is_null() {
         // SAFETY: the kernel's frame holds the interrupted code's FXSAVE-format state (at
         // least 512 bytes) where `fpregs` points.
@@ -286,7 +313,9 @@ fn write_record(trap: &Trap<'_>, flags: u64, top: u64) -> Option<u64> {
     let bytes = unsafe {
         core::slice::from_raw_parts(core::ptr::from_ref(&rec).cast::<u8>(), RECORD_SIZE as usize)
     };
-    match sigsys::mem::write(addr, bytes) {
+    // SAFETY: `addr` is below the red zone of the new thread's stack, which the program
+    // handed to clone for the child: nothing of ours lives there.
+    match unsafe { sigsys::mem::write(addr, bytes) } {
         Ok(n) if n == bytes.len() => Some(addr),
         _ => None,
     }

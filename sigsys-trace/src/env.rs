@@ -121,13 +121,17 @@ fn starts_with(addr: u64, prefix: &[u8]) -> bool {
 /// as it is). Returns (new envp, mapping base, mapping length).
 pub fn with_tracer(envp: u64) -> Option<(u64, u64, u64)> {
     let lib = VARS[0].get();
-    if lib.is_empty() || envp == 0 {
+    if lib.is_empty() {
         return None;
     }
-    // Pass 1: count entries, find ours.
+    // Pass 1: count entries, find ours. A null `envp` is an empty environment to the
+    // kernel (`execveat(..., NULL, ...)`): the copy then has only the tracer's variables.
     let mut n = 0u64;
     let mut found = [None::<u64>; 4];
     loop {
+        if envp == 0 {
+            break;
+        }
         let mut p = [0u8; 8];
         if read_some(envp + 8 * n, &mut p) != 8 {
             return None;

@@ -57,6 +57,18 @@ fn dispatch(trap: &mut Trap<'_>) {
     if state::alt_pending() {
         apply_altstack(trap, false);
     }
+    if names_tracer_fd(&call) {
+        // The program does not know this descriptor: for it, it is not open. So no
+        // `close`, `fcntl(F_SETFL, O_NONBLOCK)`, `shutdown`, `setsockopt`, `ioctl(FIONBIO)`
+        // or write can take the trace away or inject into it, in any ABI.
+        let r = -(libc::EBADF as i64);
+        trap.set_return(r);
+        if full {
+            line::write_done(&mut line, &call, r, style);
+            line.queue();
+        }
+        return;
+    }
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
             if sysno == Some(Sysno::exit) {
@@ -71,17 +83,7 @@ fn dispatch(trap: &mut Trap<'_>) {
             return; // not reached unless the call failed
         }
         Some(Sysno::execve | Sysno::execveat) => {
-            if full {
-                let mut pending = Line::new(b'E');
-                line::write_call(&mut pending, &call, style);
-                pending.send();
-            }
-            let ret = exec(trap, sysno == Some(Sysno::execveat));
-            if full {
-                let mut done = Line::new(b'R');
-                line::write_result(&mut done, &call, ret, style);
-                done.send();
-            }
+            exec_lines(trap, &call, sysno == Some(Sysno::execveat), full, style);
             return;
         }
         Some(Sysno::rt_sigreturn) => {
@@ -97,8 +99,9 @@ fn dispatch(trap: &mut Trap<'_>) {
             }
             // Let the program's own rt_sigreturn run from the gate: return into the gate's
             // restorer (`mov $15, %rax; syscall`) with the program's stack pointer.
-            let gregs = &mut trap.ucontext_mut().uc_mcontext.gregs;
-            gregs[libc::REG_RIP as usize] = sigsys::gate::restorer() as i64;
+            // SAFETY: the gate's restorer runs `rt_sigreturn` on the program's own frame at
+            // the stack pointer left as it is.
+            unsafe { trap.ucontext_mut() }.mcontext.rip = sigsys::gate::restorer();
             return;
         }
         Some(s @ (Sysno::clone | Sysno::clone3 | Sysno::fork | Sysno::vfork)) => {
@@ -108,7 +111,7 @@ fn dispatch(trap: &mut Trap<'_>) {
             }
             ret
         }
-        Some(Sysno::rt_sigaction) if call.args[0] == libc::SIGSYS as u64 => {
+        Some(Sysno::rt_sigaction) if call.arg_int(0) == libc::SIGSYS => {
             let r = virtual_sigaction(call.args);
             trap.set_return(r);
             r
@@ -128,17 +131,17 @@ fn dispatch(trap: &mut Trap<'_>) {
             trap.set_return(r);
             r
         }
-        Some(Sysno::prctl)
-            if call.args[0] == sigsys::consts::PR_SET_SYSCALL_USER_DISPATCH as u64 =>
-        {
-            // Syscall User Dispatch is the tracer's: to the program the kernel lacks it.
-            let r = -(libc::EINVAL as i64);
-            trap.set_return(r);
+        Some(Sysno::prctl) if call.arg_int(0) == libc::PR_SET_TSC => {
+            // The tracer reads the TSC for batch ages: not once it faults.
+            let r = pass(trap);
+            if r == 0 {
+                line::tsc_mode_set(call.args[1]);
+            }
             r
         }
-        Some(Sysno::close) if call.args[0] as i64 == i64::from(OUT_FD.load(Ordering::Relaxed)) => {
-            // The program does not know this descriptor: for it, it is not open.
-            let r = -(libc::EBADF as i64);
+        Some(Sysno::prctl) if call.arg_int(0) == sigsys::consts::PR_SET_SYSCALL_USER_DISPATCH => {
+            // Syscall User Dispatch is the tracer's: to the program the kernel lacks it.
+            let r = -(libc::EINVAL as i64);
             trap.set_return(r);
             r
         }
@@ -147,9 +150,7 @@ fn dispatch(trap: &mut Trap<'_>) {
             trap.set_return(r);
             r
         }
-        Some(Sysno::dup2 | Sysno::dup3)
-            if call.args[1] as i64 == i64::from(OUT_FD.load(Ordering::Relaxed)) =>
-        {
+        Some(Sysno::dup2 | Sysno::dup3) if call.arg_int(1) == OUT_FD.load(Ordering::Relaxed) => {
             // The program wants this number: move the tracer's socket out of the way first.
             let old = OUT_FD.load(Ordering::Relaxed);
             let moved = sys(
@@ -181,6 +182,47 @@ fn dispatch(trap: &mut Trap<'_>) {
     }
 }
 
+/// `execve`/`execveat` with its two messages (the call now, the result from the new image
+/// or below). Out of line: its two lines would otherwise sit in every call's frame.
+#[inline(never)]
+fn exec_lines(trap: &mut Trap<'_>, call: &sigsys::Syscall, at: bool, full: bool, style: Style) {
+    if full {
+        let mut pending = Line::new(b'E');
+        line::write_call(&mut pending, call, style);
+        pending.send();
+    }
+    let ret = exec(trap, at);
+    if full {
+        let mut done = Line::new(b'R');
+        line::write_result(&mut done, call, ret, style);
+        done.send();
+    }
+}
+
+/// Whether `call` (any ABI) names the tracer's socket as a descriptor argument (read at
+/// the kernel's width, the low 32 bits: `close((1 << 32) | fd)` is `close(fd)`). Not
+/// counted: the target of `dup2`/`dup3` (the socket is moved out of the way instead),
+/// directory descriptors (ignored by the kernel with an absolute path) and `mmap`'s (ignored
+/// with `MAP_ANONYMOUS`; a socket cannot be mapped anyway).
+fn names_tracer_fd(call: &sigsys::Syscall) -> bool {
+    let out = OUT_FD.load(Ordering::Relaxed);
+    if out < 0 {
+        return false;
+    }
+    let Some(t) = sigsys::args::typed_args(call) else {
+        return false;
+    };
+    let skip = match t.sysno {
+        Sysno::dup2 | Sysno::dup3 => Some(1),
+        Sysno::mmap => Some(4),
+        _ => None,
+    };
+    t.args()
+        .iter()
+        .enumerate()
+        .any(|(i, a)| Some(i) != skip && *a == sigsys::args::Arg::Fd(out))
+}
+
 /// Calls before which the thread's batch is sent: those that end or replace the process or
 /// make a new one (a child must not inherit waiting lines), and those that commonly wait
 /// for long (so that what led up to the wait is visible during it).
@@ -194,8 +236,9 @@ fn may_block_or_end(sysno: Option<Sysno>, call: &sigsys::Syscall) -> bool {
             | pause | rt_sigsuspend | rt_sigtimedwait | accept | accept4 | msgrcv | semop
             | semtimedop | io_getevents | io_pgetevents | io_uring_enter | flock | sched_yield,
         ) => true,
-        // FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_LOCK_PI, ... (not the wakes).
-        Some(futex) => !matches!(call.args[1] & 0x7f, 1 | 5 | 7 | 10 | 11),
+        // FUTEX_WAIT (0), FUTEX_LOCK_PI (6), FUTEX_WAIT_BITSET (9), FUTEX_WAIT_REQUEUE_PI
+        // (11), FUTEX_LOCK_PI2 (13), ...: not the wakes, requeues and the try-lock.
+        Some(futex) => !matches!(call.args[1] & 0x7f, 1 | 3 | 4 | 5 | 7 | 8 | 10 | 12),
         None => true,
         Some(_) => false,
     }
@@ -203,6 +246,7 @@ fn may_block_or_end(sysno: Option<Sysno>, call: &sigsys::Syscall) -> bool {
 
 /// `execve`/`execveat`, with the tracer's variables put back into the environment if the
 /// program left them out (see `env.rs`).
+#[inline(never)]
 fn exec(trap: &mut Trap<'_>, at: bool) -> i64 {
     let mut call = trap.syscall();
     let idx = if at { 3 } else { 2 };
@@ -238,13 +282,16 @@ fn exec(trap: &mut Trap<'_>, at: bool) -> i64 {
 /// Passes the call through. What `pass_through` refuses and reaches here:
 /// - `HandlerStack` (`munmap`/`mprotect`/`madvise`/`mremap` of the stack the handler runs
 ///   on, e.g. a thread unmapping its alternate stack at exit while SIGSYS runs there):
-///   success is emulated and the mapping stays;
+///   success is emulated and the mapping stays (the crate refuses only calls whose
+///   arguments the kernel accepts: the others get the kernel's own error);
 /// - `AltStackInUse` (`sigaltstack` while the handler runs on an alternate stack the kernel
 ///   would not let it change): `EPERM`, what the kernel says to a change made on the
 ///   alternate stack;
 /// - anything else: `ENOSYS`.
 fn pass(trap: &mut Trap<'_>) -> i64 {
-    match trap.pass_through() {
+    // Exec included: every image the program starts loads the preload, which handles its
+    // traps from the constructor on.
+    match trap.pass_through_exec() {
         Ok(r) => r,
         Err(e) => {
             let r = match e {
@@ -261,6 +308,7 @@ fn pass(trap: &mut Trap<'_>) -> i64 {
 /// `rt_sigprocmask`: run on the frame by `pass_through`, which never lets SIGSYS be blocked
 /// (a trap while it is blocked kills the process). The tracer remembers whether the program
 /// believes it blocked SIGSYS in this thread and shows it that in `oldset`.
+#[inline(never)]
 fn sigprocmask(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     let [how, set, oldset, size, ..] = args;
     let believed = SIGSYS_BLOCKED.try_with(|c| c.get()).unwrap_or(false);
@@ -276,7 +324,8 @@ fn sigprocmask(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     if believed && oldset != 0 {
         // SAFETY: the kernel (the frame emulation) just wrote the old set there.
         if let Ok(old) = unsafe { sigsys::mem::read_pod::<u64>(&mem, oldset) } {
-            let _ = sigsys::mem::write(oldset, &(old | SIGSYS_BIT).to_ne_bytes());
+            // SAFETY: the program's `oldset`, where the kernel writes.
+            let _ = unsafe { sigsys::mem::write(oldset, &(old | SIGSYS_BIT).to_ne_bytes()) };
         }
     }
     if let Some(given) = given {
@@ -300,28 +349,23 @@ fn sigprocmask(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
 /// The RAX the program's `rt_sigreturn` will restore: its frame's `uc_mcontext.gregs[RAX]`,
 /// read fault-free at the program's stack pointer (the restorer's `ret` left RSP at `uc`).
 fn sigreturn_rax(trap: &Trap<'_>) -> Option<u64> {
-    let off = core::mem::offset_of!(libc::ucontext_t, uc_mcontext)
-        + libc::REG_RAX as usize * core::mem::size_of::<libc::greg_t>();
+    let off = core::mem::offset_of!(sigsys::Ucontext, mcontext)
+        + core::mem::offset_of!(sigsys::frame::Sigcontext, rax);
     let addr = trap.sp().checked_add(off as u64)?;
     // SAFETY: a u64 accepts every bit pattern.
     unsafe { sigsys::mem::read_pod::<u64>(&sigsys::mem::SelfMemory, addr) }.ok()
 }
 
 fn frame_mask(trap: &Trap<'_>) -> u64 {
-    // SAFETY: the kernel sigset (8 bytes) starts `uc_sigmask`, which is larger and aligned.
-    unsafe { core::ptr::from_ref(trap.sigmask()).cast::<u64>().read() }
+    trap.sigmask().bits()
 }
 
 fn set_frame_mask(trap: &mut Trap<'_>, mask: u64) {
-    // SAFETY: as in `frame_mask`.
-    unsafe {
-        core::ptr::from_mut(trap.sigmask_mut())
-            .cast::<u64>()
-            .write(mask)
-    }
+    trap.set_sigmask(sigsys::frame::SigSet(mask));
 }
 
 /// `rt_sigaction(SIGSYS, act, oldact, 8)`: recorded, never installed; ours stays.
+#[inline(never)]
 fn virtual_sigaction(args: [u64; 6]) -> i64 {
     let [_, act, oldact, size, ..] = args;
     if size != 8 {
@@ -345,7 +389,8 @@ fn virtual_sigaction(args: [u64; 6]) -> i64 {
         // SAFETY: KernelSigaction is four u64s without padding.
         let bytes =
             unsafe { core::slice::from_raw_parts(core::ptr::from_ref(&cur).cast::<u8>(), 32) };
-        if sigsys::mem::write(oldact, bytes) != Ok(32) {
+        // SAFETY: the program's `oldact`, where the kernel writes.
+        if unsafe { sigsys::mem::write(oldact, bytes) } != Ok(32) {
             return -(libc::EFAULT as i64);
         }
     }
@@ -367,18 +412,20 @@ fn virtual_sigaction(args: [u64; 6]) -> i64 {
 /// (the kernel does not apply a `uc_stack` change while the handler runs on an alternate
 /// stack without it: observed; `pass_through` reports it as `AltStackInUse`):
 ///
-/// - the program's own once it sets one of at least [`state::PROG_STACK_MIN`] bytes (or
+/// - the program's own once it sets one of at least [`state::prog_stack_min`] bytes (or
 ///   any size in a thread without a tracer stack, made by a raw `clone`): the program's
 ///   `SA_ONSTACK` handlers run where it put them, with the room it gave them;
-/// - otherwise the tracer's (56 KiB): the handler needs more than
-///   programs give small alternate stacks (Rust's runtime sets 8 KiB, `MINSIGSTKSZ` is
-///   2 KiB), and must keep a stack when the program has none. A program handler with
+/// - otherwise the tracer's (56 KiB): the handler needs more than programs give small
+///   alternate stacks (Rust's runtime sets 8 KiB, `MINSIGSTKSZ` is 2 KiB), and must keep a
+///   stack when the program has none. A program handler with
 ///   `SA_ONSTACK` then runs on the tracer's stack, which stands in for the program's: on
-///   it, `sigaltstack` reports `SS_ONSTACK` (and refuses a change with `EPERM`) as the
+///   it, `sigaltstack` reports that stack (its address and size: the stack pointer lies in
+///   it, which Go checks) with `SS_ONSTACK`, and refuses a change with `EPERM`, as the
 ///   kernel would on the program's.
 ///
 /// The change is made in the frame (`uc_stack`), which the handler's `rt_sigreturn`
 /// applies.
+#[inline(never)]
 fn virtual_sigaltstack(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     const MINSIGSTKSZ: u64 = 2048;
     let auto = sigsys::install::SS_AUTODISARM;
@@ -387,10 +434,17 @@ fn virtual_sigaltstack(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     let (sp, size, flags) = state::prog_altstack();
     let tracer = state::tracer_altstack();
     let rsp = trap.sp();
-    let on = flags & auto == 0
-        && size != 0
-        && (state::on_stack(rsp, sp, size)
-            || (tracer != 0 && state::on_stack(rsp, tracer, state::SIGNAL_STACK_SIZE as u64)));
+    let on_prog = state::on_stack(rsp, sp, size);
+    let on_tracer = tracer != 0 && state::on_stack(rsp, tracer, state::SIGNAL_STACK_SIZE as u64);
+    let on = flags & auto == 0 && size != 0 && (on_prog || on_tracer);
+    // A handler running on the tracer's stack standing in for the program's is told where
+    // it really runs: programs check that the stack pointer lies in the stack reported
+    // (Go's `adjustSignalStack` dies otherwise).
+    let (sp, size) = if on && !on_prog {
+        (tracer, state::SIGNAL_STACK_SIZE as u64)
+    } else {
+        (sp, size)
+    };
     let mode = match (size, on) {
         (0, _) => libc::SS_DISABLE,
         (_, true) => libc::SS_ONSTACK,
@@ -418,7 +472,8 @@ fn virtual_sigaltstack(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
         let old = [sp, u64::from((mode | (flags & auto)) as u32), size];
         // SAFETY: three u64s, no padding.
         let bytes = unsafe { core::slice::from_raw_parts(old.as_ptr().cast::<u8>(), 24) };
-        if sigsys::mem::write(old_ss, bytes) != Ok(24) {
+        // SAFETY: the program's `old_ss`, where the kernel writes.
+        if unsafe { sigsys::mem::write(old_ss, bytes) } != Ok(24) {
             return -(libc::EFAULT as i64);
         }
     }
@@ -443,21 +498,23 @@ fn apply_altstack(trap: &mut Trap<'_>, none_set: bool) {
     let auto = sigsys::install::SS_AUTODISARM;
     let (psp, psize, pflags) = state::prog_altstack();
     let tracer = state::tracer_altstack();
-    let (sp, size, flags) = if psize != 0 && (psize >= state::PROG_STACK_MIN || tracer == 0) {
+    let (sp, size, flags) = if psize != 0 && (psize >= state::prog_stack_min() || tracer == 0) {
         (psp, psize, (pflags & !libc::SS_ONSTACK) | auto)
     } else if tracer != 0 {
         (tracer, state::SIGNAL_STACK_SIZE as u64, auto)
     } else {
         (0, 0, libc::SS_DISABLE)
     };
-    let st = &mut trap.ucontext_mut().uc_stack;
-    if st.ss_flags & libc::SS_DISABLE != 0 && !none_set {
+    // SAFETY: the frame's alternate stack, which `rt_sigreturn` applies: a stack of the
+    // program's or the tracer's own, both mapped for this thread.
+    let st = &mut unsafe { trap.ucontext_mut() }.stack;
+    if st.flags & libc::SS_DISABLE != 0 && !none_set {
         state::set_alt_pending(true);
         return;
     }
-    st.ss_sp = sp as *mut libc::c_void;
-    st.ss_size = size as usize;
-    st.ss_flags = flags;
+    st.sp = sp;
+    st.size = size;
+    st.flags = flags;
     state::set_alt_pending(false);
 }
 
@@ -467,6 +524,7 @@ static MASK_HAD_SIGSYS: AtomicU64 = AtomicU64::new(0);
 /// `rt_sigaction(sig, act, oldact, 8)` for signals other than SIGSYS: SIGSYS is taken out
 /// of the handler's mask (a program handler running with SIGSYS blocked would be killed at
 /// its first system call) and put back in what `oldact` reports.
+#[inline(never)]
 fn sigaction_without_sigsys(args: [u64; 6]) -> i64 {
     let [sig, act, oldact, size, ..] = args;
     let bit = 1u64.checked_shl((sig as u32).wrapping_sub(1)).unwrap_or(0);
@@ -500,7 +558,8 @@ fn sigaction_without_sigsys(args: [u64; 6]) -> i64 {
                 let bytes = unsafe {
                     core::slice::from_raw_parts(core::ptr::from_ref(&old).cast::<u8>(), 32)
                 };
-                let _ = sigsys::mem::write(oldact, bytes);
+                // SAFETY: the program's `oldact`, where the kernel writes.
+                let _ = unsafe { sigsys::mem::write(oldact, bytes) };
             }
         }
         if local.is_some() {
@@ -517,6 +576,7 @@ fn sigaction_without_sigsys(args: [u64; 6]) -> i64 {
 /// Runs a call that takes a temporary signal mask (argument `idx`; for `pselect6` a
 /// pointer to `{mask pointer, size}`) with SIGSYS taken out of that mask: a program
 /// handler run during the call gets that mask, and must not have SIGSYS blocked.
+#[inline(never)]
 fn pass_mask_arg(trap: &mut Trap<'_>, idx: usize, indirect: bool) -> i64 {
     let mut call = trap.syscall();
     let Some(&arg) = call.args.get(idx) else {
@@ -583,6 +643,7 @@ fn close_range(args: [u64; 6]) -> i64 {
 /// # Safety
 ///
 /// Handler arguments from the kernel.
+#[inline(never)]
 unsafe fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     let handler = PROG_SIGSYS[0].load(Ordering::Relaxed);
     let flags = PROG_SIGSYS[1].load(Ordering::Relaxed);
@@ -606,16 +667,50 @@ unsafe fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::
                 ],
             );
         }
-        h if flags & libc::SA_SIGINFO as u64 != 0 => {
-            // SAFETY: the program installed this as an SA_SIGINFO handler.
-            let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
-                unsafe { core::mem::transmute(h as usize) };
-            f(sig, info, ctx);
-        }
         h => {
-            // SAFETY: the program installed this as a plain handler.
-            let f: extern "C" fn(libc::c_int) = unsafe { core::mem::transmute(h as usize) };
-            f(sig);
+            // As the kernel delivers: SA_RESETHAND puts SIG_DFL back first, and the handler
+            // runs with its sa_mask blocked (SIGSYS itself never: a trap while it is blocked
+            // would kill the process; the tracer's handler has SA_NODEFER).
+            if flags & libc::SA_RESETHAND as u64 != 0 {
+                PROG_SIGSYS[0].store(libc::SIG_DFL as u64, Ordering::Relaxed);
+            }
+            let mask = PROG_SIGSYS[3].load(Ordering::Relaxed) & !SIGSYS_BIT;
+            let mut old: u64 = 0;
+            let blocked = mask != 0
+                && sys(
+                    Sysno::rt_sigprocmask,
+                    [
+                        libc::SIG_BLOCK as u64,
+                        core::ptr::from_ref(&mask) as u64,
+                        core::ptr::from_mut(&mut old) as u64,
+                        8,
+                        0,
+                        0,
+                    ],
+                ) == 0;
+            if flags & libc::SA_SIGINFO as u64 != 0 {
+                // SAFETY: the program installed this as an SA_SIGINFO handler.
+                let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+                    unsafe { core::mem::transmute(h as usize) };
+                f(sig, info, ctx);
+            } else {
+                // SAFETY: the program installed this as a plain handler.
+                let f: extern "C" fn(libc::c_int) = unsafe { core::mem::transmute(h as usize) };
+                f(sig);
+            }
+            if blocked {
+                sys(
+                    Sysno::rt_sigprocmask,
+                    [
+                        libc::SIG_SETMASK as u64,
+                        core::ptr::from_ref(&old) as u64,
+                        0,
+                        8,
+                        0,
+                        0,
+                    ],
+                );
+            }
         }
     }
 }
@@ -638,5 +733,28 @@ pub fn unblock_sigsys_at_start() {
     );
     if r == 0 && old & SIGSYS_BIT != 0 {
         let _ = SIGSYS_BLOCKED.try_with(|c| c.set(true));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn futex(op: u64) -> bool {
+        let nr = Sysno::futex.id() as u32;
+        let call = sigsys::Syscall::new(Abi::X86_64, nr, [0, op, 0, 0, 0, 0]);
+        may_block_or_end(Some(Sysno::futex), &call)
+    }
+
+    /// The batch is sent before a futex wait, not before a wake.
+    #[test]
+    fn futex_waits_flush_wakes_do_not() {
+        let private = 128;
+        for op in [0, 6, 9, 11, 13] {
+            assert!(futex(op) && futex(op | private), "op {op} waits");
+        }
+        for op in [1, 3, 4, 5, 7, 8, 10, 12] {
+            assert!(!futex(op) && !futex(op | private), "op {op} does not wait");
+        }
     }
 }

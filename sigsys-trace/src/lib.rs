@@ -68,6 +68,8 @@ extern "C" fn init() {
     env::save();
     state::refresh_pid();
     state::refresh_tid();
+    state::init_prog_stack_min();
+    line::tsc_mode_at_start();
     if state::new_altstack().is_none() {
         warn("cannot map an alternate signal stack; the handler uses the program's stack");
     }

@@ -75,7 +75,17 @@ impl Line {
     pub fn send(mut self) {
         flush();
         self.terminate();
-        send_bytes(self.buf.get(..self.len).unwrap_or(&[]));
+        let bytes = self.buf.get(..self.len).unwrap_or(&[]);
+        let rest = try_send(bytes);
+        if rest.is_empty() {
+            return;
+        }
+        // Not delivered at all (the connection is broken): kept in the batch, behind the
+        // lines the failed flush left there, for the launcher to print at the end.
+        if rest.len() == bytes.len() && keep(bytes) {
+            return;
+        }
+        shm::count_lost(lines_in(rest));
     }
 
     /// Adds the line to the thread's batch (sent when full, older than about a
@@ -127,14 +137,84 @@ impl Line {
     }
 }
 
-/// Time stamp counter (no system call).
+/// Appends a line that could not be sent to the thread's batch, if it has one and the
+/// line fits (see [`Line::queue`] for the `BUSY` protocol).
+fn keep(bytes: &[u8]) -> bool {
+    let Some(b) = shm::batch(true) else {
+        return false;
+    };
+    let Ok(false) = BUSY.try_with(|busy| busy.swap(true, Ordering::SeqCst)) else {
+        return false;
+    };
+    let kept = append(b, bytes);
+    let _ = BUSY.try_with(|busy| busy.store(false, Ordering::SeqCst));
+    kept
+}
+
+/// Some thread of the program made `rdtsc` fault (`prctl(PR_SET_TSC, PR_TSC_SIGSEGV)`, or
+/// the image started so): batch ages are then taken from `clock_gettime` (a system call
+/// from the gate; the vDSO's clock reads the TSC too). Never cleared: the mode is per
+/// thread and inherited, so once set anywhere it is assumed everywhere.
+pub static TSC_FAULTS: AtomicBool = AtomicBool::new(false);
+
+/// A time stamp for batch ages: the time stamp counter (no system call), or, once the
+/// program made it fault ([`TSC_FAULTS`]), nanoseconds of `CLOCK_MONOTONIC` scaled to
+/// about the same unit (x4: 4 ticks a nanosecond at 4 GHz).
 fn tsc() -> u64 {
-    // SAFETY: RDTSC has no memory effects; x86_64 always has it.
+    if TSC_FAULTS.load(Ordering::Relaxed) {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        state::sys(
+            Sysno::clock_gettime,
+            [
+                libc::CLOCK_MONOTONIC as u64,
+                core::ptr::from_mut(&mut ts) as u64,
+                0,
+                0,
+                0,
+                0,
+            ],
+        );
+        let ns = (ts.tv_sec as u64)
+            .wrapping_mul(1_000_000_000)
+            .wrapping_add(ts.tv_nsec as u64);
+        return ns.wrapping_mul(4);
+    }
+    // SAFETY: RDTSC has no memory effects; x86_64 always has it, and the program has not
+    // made it fault (checked above).
     unsafe { core::arch::x86_64::_rdtsc() }
 }
 
 /// About a millisecond or more of TSC ticks (1 ms at 4 GHz, 4 ms at 1 GHz).
 const BATCH_AGE: u64 = 4_000_000;
+
+/// `prctl(PR_SET_TSC, mode)` succeeded: remember whether `rdtsc` now faults.
+pub fn tsc_mode_set(mode: u64) {
+    if mode as u32 as i32 == libc::PR_TSC_SIGSEGV {
+        TSC_FAULTS.store(true, Ordering::Relaxed);
+    }
+}
+
+/// At start-up: an image started with `rdtsc` faulting (the mode survives exec).
+pub fn tsc_mode_at_start() {
+    let mut mode: i32 = 0;
+    let r = state::sys(
+        Sysno::prctl,
+        [
+            libc::PR_GET_TSC as u64,
+            core::ptr::from_mut(&mut mode) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
+    if r == 0 && mode == libc::PR_TSC_SIGSEGV {
+        TSC_FAULTS.store(true, Ordering::Relaxed);
+    }
+}
 
 thread_local! {
     /// A line is being copied into this thread's batch (see [`Line::queue`]).
@@ -238,8 +318,17 @@ pub fn flush() {
             used.min(BATCH_DATA),
         )
     };
-    send_bytes(data);
-    len.store(0, Ordering::Release);
+    let rest = try_send(data);
+    if rest.len() == data.len() {
+        // Nothing could be sent (the connection is broken): the lines stay in the batch,
+        // which the launcher prints when the connection closes; later lines find it full
+        // and are counted as lost if they cannot be sent either.
+    } else {
+        if !rest.is_empty() {
+            shm::count_lost(lines_in(rest));
+        }
+        len.store(0, Ordering::Release);
+    }
     if blocked {
         state::sys(
             Sysno::rt_sigprocmask,
@@ -298,6 +387,46 @@ pub mod shm {
         /// The mapping this thread's slot is in (0: none) and the slot's index + 1 (0: no
         /// slot free in that mapping).
         static MINE: Cell<(u64, usize)> = const { Cell::new((0, 0)) };
+    }
+
+    /// Where the header page counts undelivered lines: `LOST_ENTRIES` pairs of (pid, lines),
+    /// i32 each, after the owner tids.
+    pub const LOST_AT: usize = 2048;
+    /// Pairs in the lost-lines table.
+    pub const LOST_ENTRIES: usize = 64;
+
+    /// Lines lost while no memfd could hold the count (never reported).
+    static LOST_UNCOUNTED: AtomicU32 = AtomicU32::new(0);
+
+    /// Counts `n` lines of this process that could not be delivered, in the image's memfd
+    /// (shared by its fork children), which the launcher reads at the end.
+    pub fn count_lost(n: u32) {
+        let base = REGION.load(Ordering::Acquire);
+        if base <= 2 || n == 0 {
+            LOST_UNCOUNTED.fetch_add(n, Ordering::Relaxed);
+            return;
+        }
+        let pid = state::pid();
+        for i in 0..LOST_ENTRIES {
+            let at = base + (LOST_AT + 8 * i) as u64;
+            // SAFETY: two aligned i32s in the header page, which is never unmapped.
+            let (p, c) = unsafe {
+                (
+                    AtomicI32::from_ptr(at as *mut i32),
+                    AtomicU32::from_ptr((at + 4) as *mut u32),
+                )
+            };
+            let cur = p.load(Ordering::Acquire);
+            if cur == pid
+                || (cur == 0
+                    && p.compare_exchange(0, pid, Ordering::AcqRel, Ordering::Acquire)
+                        .map_or_else(|now| now == pid, |_| true))
+            {
+                c.fetch_add(n, Ordering::AcqRel);
+                return;
+            }
+        }
+        LOST_UNCOUNTED.fetch_add(n, Ordering::Relaxed);
     }
 
     /// Makes the image's memfd (and the thread's slot) if it does not exist yet. Called
@@ -484,11 +613,11 @@ pub mod shm {
 
 /// One or more `sendto(MSG_NOSIGNAL)` from the gate until `bytes` are all sent (a short
 /// send only happens when a signal interrupts a blocked send). No SIGPIPE, ever: a launcher
-/// that went away costs the line, not the program.
-pub fn send_bytes(mut bytes: &[u8]) {
+/// that went away costs the line, not the program. Returns the bytes not sent.
+fn try_send(mut bytes: &[u8]) -> &[u8] {
     let fd = OUT_FD.load(Ordering::Relaxed);
     if fd < 0 {
-        return;
+        return bytes;
     }
     let mut tries = 0;
     while !bytes.is_empty() && tries < 1000 {
@@ -508,10 +637,27 @@ pub fn send_bytes(mut bytes: &[u8]) {
             continue;
         }
         if r <= 0 {
-            return;
+            return bytes;
         }
         bytes = bytes.get(r as usize..).unwrap_or(&[]);
     }
+    bytes
+}
+
+/// Sends `bytes` (whole lines); lines that cannot be delivered are counted in the image's
+/// memfd header ([`shm::count_lost`]), which the launcher reports at the end.
+pub fn send_bytes(bytes: &[u8]) {
+    let rest = try_send(bytes);
+    if !rest.is_empty() {
+        shm::count_lost(lines_in(rest));
+    }
+}
+
+/// Lines in `bytes`, a cut last one included.
+fn lines_in(bytes: &[u8]) -> u32 {
+    let n = bytes.iter().filter(|&&b| b == b'\n').count();
+    let cut = u32::from(bytes.last().is_some_and(|&b| b != b'\n'));
+    (n as u32).saturating_add(cut)
 }
 
 /// The program's memory, read fault-free with `process_vm_readv` on the cached pid (the

@@ -10,7 +10,8 @@
 //! program's images send it to stderr or FILE. It exits with the program's status.
 //!
 //! Exit status 125: sigsys-trace itself could not run the program traced (usage error,
-//! no SUD, statically linked or set-id program, preload library missing); nothing was run.
+//! no SUD, statically linked, set-id or file-capability program, preload library missing);
+//! nothing was run.
 //! 127: the program could not be started. Otherwise the program's own status (a program
 //! killed by a signal makes the launcher die of the same signal, as strace does).
 
@@ -122,6 +123,9 @@ fn untraceable(path: &Path, depth: u32) -> Option<String> {
             path.display()
         ));
     }
+    if let Some(why) = file_capabilities(path) {
+        return Some(why);
+    }
     let mut head = vec![0u8; 4096];
     let n = File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
     head.truncate(n);
@@ -155,6 +159,32 @@ fn untraceable(path: &Path, depth: u32) -> Option<String> {
         ));
     }
     None
+}
+
+/// A program with file capabilities (`setcap`, the `security.capability` extended
+/// attribute) runs with `AT_SECURE` when it gives capabilities to a caller that is not
+/// root (the kernel's `cap_bprm_creds_from_file`), and the loader then ignores
+/// `LD_PRELOAD`: the trace would be empty. Root (real uid 0) keeps `LD_PRELOAD` for it.
+fn file_capabilities(path: &Path) -> Option<String> {
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: a NUL-terminated path and name; a null buffer of size 0 asks for the size.
+    let n = unsafe {
+        libc::getxattr(
+            c.as_ptr(),
+            c"security.capability".as_ptr(),
+            std::ptr::null_mut(),
+            0,
+        )
+    };
+    // SAFETY: a plain getter.
+    if n <= 0 || unsafe { libc::getuid() } == 0 {
+        return None;
+    }
+    Some(format!(
+        "{} has file capabilities (setcap): it runs in secure-execution mode (AT_SECURE), \
+         where the dynamic loader ignores LD_PRELOAD, so it cannot be traced in-process",
+        path.display()
+    ))
 }
 
 fn find_library() -> PathBuf {
@@ -209,6 +239,8 @@ struct Printer {
     pending_exec: HashMap<i32, (i32, String)>,
     armed: u64,
     warnings: Vec<String>,
+    /// pid -> lines its images counted as undeliverable (the memfd header).
+    lost: HashMap<i32, u64>,
 }
 
 impl Printer {
@@ -274,11 +306,20 @@ impl Printer {
         let pending: Vec<_> = self.pending_exec.drain().collect();
         for (pid, (tid, call)) in pending {
             let p = self.prefix(tid);
-            let _ = writeln!(self.out, "{p}{call} = ? <the new image of process {pid} was not traced: statically linked or set-ID?>");
+            let _ = writeln!(self.out, "{p}{call} = ? <the new image of process {pid} was not traced: statically linked, set-ID or with file capabilities?>");
             let w = format!(
                 "sigsys-trace: process {pid} executed a program that did not load the tracer \
-                 (statically linked or set-ID?); its calls are not traced"
+                 (statically linked, set-ID or with file capabilities?); its calls are not traced"
             );
+            self.warnings.push(w);
+        }
+        let mut lost: Vec<_> = self.lost.iter().map(|(&p, &n)| (p, n)).collect();
+        lost.sort_unstable();
+        for (pid, n) in lost {
+            let w = format!("sigsys-trace: {n} lines of pid {pid} could not be delivered");
+            if self.to_stderr {
+                let _ = writeln!(self.out, "{w}");
+            }
             self.warnings.push(w);
         }
         let end = match (status.code(), status.signal()) {
@@ -331,6 +372,8 @@ fn signal_name(sig: i32) -> String {
 
 /// The program's pid while it runs (0 once reaped), for [`on_stop_signal`].
 static CHILD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+/// A stop signal that arrived while the program was being started, forwarded once it runs.
+static PENDING: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 
 /// SIGTERM, SIGHUP, SIGINT or SIGQUIT sent to the launcher: passed on to the program, as
 /// strace does for the process it started; the launcher keeps collecting lines and exits
@@ -341,7 +384,9 @@ extern "C" fn on_stop_signal(sig: libc::c_int, info: *mut libc::siginfo_t, _: *m
     // SAFETY: the kernel passes a valid siginfo to an SA_SIGINFO handler.
     let code = unsafe { (*info).si_code };
     let pid = CHILD.load(std::sync::atomic::Ordering::SeqCst);
-    if code <= 0 && pid > 0 {
+    if code <= 0 && pid == 0 {
+        PENDING.store(sig, std::sync::atomic::Ordering::SeqCst);
+    } else if code <= 0 && pid > 0 {
         // SAFETY: kill is async-signal-safe; errno is saved and restored.
         unsafe {
             let errno = *libc::__errno_location();
@@ -351,10 +396,21 @@ extern "C" fn on_stop_signal(sig: libc::c_int, info: *mut libc::siginfo_t, _: *m
     }
 }
 
-/// Installs [`on_stop_signal`] for the signals that would end the launcher before the
-/// program (leaving it running untraced-for and its trace unwritten).
+/// Forwards the stop signals to `child` from now on, and the one that arrived while it was
+/// being started, if any.
 fn forward_signals(child: i32) {
     CHILD.store(child, std::sync::atomic::Ordering::SeqCst);
+    let early = PENDING.swap(0, std::sync::atomic::Ordering::SeqCst);
+    if early != 0 {
+        // SAFETY: kill has no memory effects.
+        unsafe { libc::kill(child, early) };
+    }
+}
+
+/// Installs [`on_stop_signal`] for the signals that would end the launcher before the
+/// program (leaving it running untraced-for and its trace unwritten), before the program is
+/// started: a signal sent as soon as the program runs must not find the default action.
+fn install_forwarding() {
     for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT] {
         // SAFETY: a zeroed sigaction is valid; the handler is async-signal-safe.
         unsafe {
@@ -383,6 +439,9 @@ struct Conn {
 const SHM_HEADER: usize = 4096;
 const SHM_SLOTS: usize = 32;
 const SHM_SLOT_SIZE: usize = 8 * 1024;
+/// In the header page: a table of (pid, lines it could not deliver), i32 each.
+const SHM_LOST_AT: usize = 2048;
+const SHM_LOST_ENTRIES: usize = 64;
 
 impl Conn {
     /// Reads what is available into `chunk` (`recvmsg`, keeping any descriptors passed).
@@ -436,6 +495,13 @@ impl Conn {
             use std::os::unix::fs::FileExt;
             if f.read_exact_at(&mut mem, 0).is_err() {
                 continue;
+            }
+            for e in mem[SHM_LOST_AT..SHM_LOST_AT + 8 * SHM_LOST_ENTRIES].chunks(8) {
+                let pid = i32::from_ne_bytes([e[0], e[1], e[2], e[3]]);
+                let n = u32::from_ne_bytes([e[4], e[5], e[6], e[7]]);
+                if pid != 0 && n != 0 {
+                    *printer.lost.entry(pid).or_insert(0) += u64::from(n);
+                }
             }
             for slot in mem[SHM_HEADER..].chunks(SHM_SLOT_SIZE) {
                 let len = u32::from_ne_bytes([slot[0], slot[1], slot[2], slot[3]]) as usize;
@@ -498,6 +564,7 @@ fn main() {
         pending_exec: HashMap::new(),
         armed: 0,
         warnings: Vec::new(),
+        lost: HashMap::new(),
     };
 
     let mut preload = OsString::from(lib.as_os_str());
@@ -529,6 +596,7 @@ fn main() {
         },
     );
     use std::os::unix::process::CommandExt;
+    install_forwarding();
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {

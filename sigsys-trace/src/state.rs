@@ -170,12 +170,53 @@ pub const SIGNAL_STACK_SIZE: usize = ALTSTACK_SIZE - BATCH_SIZE;
 /// writing over whatever the program mapped below. 64 KiB rather than one page, so that a
 /// large frame written without stack probes still meets it.
 pub const GUARD_SIZE: usize = 64 * 1024;
+/// Stack the tracer's handler needs at one level, the kernel's signal frame not included.
+/// Measured (`tests/hardening.rs`, `handler_stack_need_is_measured`: a painted alternate
+/// stack): 6.5 KiB in release builds, 18.6 KiB in debug builds, plus the frame.
+pub const HANDLER_STACK: u64 = if cfg!(debug_assertions) {
+    24 * 1024
+} else {
+    8 * 1024
+};
+
+/// Room left to the program's own handler frames on its alternate stack, on top of what
+/// the tracer takes there, for it to count as big enough.
+const PROG_ROOM: u64 = 4 * 1024;
+
+/// The smallest program alternate stack that becomes the thread's real one (0: not
+/// computed yet; see [`prog_stack_min`]).
+static PROG_STACK_MIN: AtomicU64 = AtomicU64::new(0);
+
 /// A program alternate stack at least this large becomes the thread's real one (with
 /// `SS_AUTODISARM`), the tracer's handler included: the program's `SA_ONSTACK` handlers
-/// then run where the program put them, with the room it gave them. Smaller ones are
-/// stood in for by the tracer's (larger) signal stack, since the handler itself needs a
-/// few KiB (and much more in debug builds) besides what the program's handlers need.
-pub const PROG_STACK_MIN: u64 = SIGNAL_STACK_SIZE as u64;
+/// then run where the program put them. Big enough means: two levels of the tracer (its
+/// handler interrupted in a system call by a program signal, whose handler makes a call of
+/// its own), each [`HANDLER_STACK`] plus the kernel's signal frame (`AT_MINSIGSTKSZ`, which
+/// counts the XSAVE area of this CPU), and [`PROG_ROOM`] for the program's handler. In
+/// release builds on this project's machines (frame 1776 bytes): 23.5 KiB, so Go's 32 KiB
+/// signal stacks are used; in debug builds 55.5 KiB. Smaller ones are stood in for by the
+/// tracer's signal stack, which `sigaltstack` then reports while a handler runs on it.
+pub fn prog_stack_min() -> u64 {
+    match PROG_STACK_MIN.load(Ordering::Relaxed) {
+        0 => stack_min_for_frame(4096),
+        m => m,
+    }
+}
+
+fn stack_min_for_frame(frame: u64) -> u64 {
+    2 * (HANDLER_STACK + frame) + PROG_ROOM
+}
+
+/// Computes [`prog_stack_min`] from this CPU's signal frame size (constructor: getauxval
+/// is libc).
+pub fn init_prog_stack_min() {
+    // SAFETY: getauxval only reads the auxiliary vector.
+    let frame = match unsafe { libc::getauxval(libc::AT_MINSIGSTKSZ) } {
+        0 => 4096,
+        f => f.min(64 * 1024),
+    };
+    PROG_STACK_MIN.store(stack_min_for_frame(frame), Ordering::Relaxed);
+}
 
 /// The kernel's `on_sig_stack` test: `base < sp <= base + size`.
 pub fn on_stack(sp: u64, base: u64, size: u64) -> bool {

@@ -48,8 +48,12 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
                 let _ = trap.restart_with(call);
                 0
             }
+            _ if call.args[4] & 1 != 0 => trap.pass_through_exec().unwrap_or(-38),
             _ => trap.pass_through().unwrap_or(-38),
         };
+        let mut path = [0u8; 64];
+        let _ = sigsys::mem::read_cstr(&SelfMemory, call.args[1], &mut path);
+        core::hint::black_box(&path);
         let mut storage = [0u8; 512];
         let mut out = FixedBuf::new(&mut storage);
         let opts = Options::DEFAULT;

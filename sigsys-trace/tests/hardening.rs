@@ -1,0 +1,352 @@
+//! Issue 16's points about the tracer (10-15): each probe (`src/bin/probe.rs`, a Go
+//! program, system programs) behaves the same traced and untraced: same exit status, same
+//! output, nothing on the launcher's stderr.
+
+mod common;
+
+use common::sud;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const PROBE: &str = env!("CARGO_BIN_EXE_probe");
+const TRACER: &str = env!("CARGO_BIN_EXE_sigsys-trace");
+
+fn tmp_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("sigsys-trace-hardening-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn trace_file(tag: &str) -> PathBuf {
+    let tag: String = tag
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    tmp_dir().join(format!("{tag}.txt"))
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.stdin(Stdio::null()).output().expect("run")
+}
+
+fn describe(o: &Output) -> String {
+    format!(
+        "status {:?} signal {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        o.status.signal(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Runs `prog args` untraced and traced (`-o FILE`): equal exit status and stdout, an
+/// empty launcher stderr. Returns (stdout, trace).
+fn same(prog: &str, args: &[&str]) -> (String, String) {
+    let plain = run(Command::new(prog).args(args));
+    let file = trace_file(&format!(
+        "{}-{}",
+        prog.rsplit('/').next().unwrap_or(""),
+        args.join("-")
+    ));
+    let traced = run(Command::new(TRACER)
+        .arg("-o")
+        .arg(&file)
+        .arg(prog)
+        .args(args));
+    let trace = std::fs::read_to_string(&file).unwrap_or_default();
+    assert_eq!(
+        (plain.status.code(), plain.status.signal()),
+        (traced.status.code(), traced.status.signal()),
+        "untraced: {}\ntraced: {}\ntrace (tail):\n{}",
+        describe(&plain),
+        describe(&traced),
+        tail(&trace)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&plain.stdout),
+        String::from_utf8_lossy(&traced.stdout),
+        "traced: {}\ntrace (tail):\n{}",
+        describe(&traced),
+        tail(&trace)
+    );
+    assert!(
+        traced.stderr.is_empty(),
+        "launcher stderr: {}",
+        describe(&traced)
+    );
+    (String::from_utf8_lossy(&plain.stdout).into_owned(), trace)
+}
+
+fn tail(s: &str) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+/// What the tracer's handler takes on an alternate stack at one level is within
+/// `HANDLER_STACK` plus the kernel's frame (`state.rs`; the threshold from which a
+/// program's alternate stack is used is computed from it).
+#[test]
+fn handler_stack_need_is_measured() {
+    if !sud() {
+        return;
+    }
+    let o = run(Command::new(PROBE).arg("stack-depth"));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "used=0\n");
+    let o = run(Command::new(TRACER)
+        .arg("-o")
+        .arg(trace_file("depth"))
+        .arg(PROBE)
+        .arg("stack-depth"));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let used: u64 = out
+        .trim()
+        .strip_prefix("used=")
+        .and_then(|u| u.parse().ok())
+        .unwrap_or_else(|| panic!("{}", describe(&o)));
+    // SAFETY: reads the auxiliary vector.
+    let frame = unsafe { libc::getauxval(libc::AT_MINSIGSTKSZ) }.max(1024);
+    let need: u64 = if cfg!(debug_assertions) { 24 } else { 8 } * 1024;
+    eprintln!("handler + frame: {used} bytes (kernel frame {frame})");
+    assert!(
+        used > 0 && used <= need + frame,
+        "used {used}, frame {frame}"
+    );
+}
+
+/// Go's check (point 10): inside an `SA_ONSTACK` handler the stack `sigaltstack` reports
+/// contains the stack pointer, for stacks below, around and above the size from which the
+/// program's own stack is used.
+#[test]
+fn sigaltstack_report_contains_the_handlers_sp() {
+    if !sud() {
+        return;
+    }
+    for size in ["8192", "16384", "32768", "131072"] {
+        let (out, _) = same(PROBE, &["altstack-check", size]);
+        assert_eq!(out, "enough=true bad=0\n", "size {size}");
+    }
+}
+
+/// A real Go program (cgo, so dynamically linked) with busy goroutines, preempted by
+/// SIGURG within milliseconds: runs to its end traced as untraced.
+#[test]
+fn go_program_with_preemption() {
+    if !sud() {
+        return;
+    }
+    if Command::new("go").arg("version").output().is_err() {
+        assert!(
+            std::env::var_os("SIGSYS_TRACE_REQUIRE").is_none(),
+            "go is not installed (apt-get install golang-go)"
+        );
+        eprintln!("SKIPPED: go is not installed (apt-get install golang-go)");
+        return;
+    }
+    let dir = tmp_dir().join("go");
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/preempt.go");
+    let bin = dir.join("preempt");
+    let o = run(Command::new("go")
+        .arg("build")
+        .arg("-o")
+        .arg(&bin)
+        .arg(&src)
+        .env("GOCACHE", dir.join("cache"))
+        .env("GOPATH", dir.join("gopath"))
+        .env("GO111MODULE", "off")
+        .env("CGO_ENABLED", "1"));
+    assert!(o.status.success(), "go build: {}", describe(&o));
+    for _ in 0..3 {
+        let (out, trace) = same(bin.to_str().unwrap(), &[]);
+        assert!(out.starts_with("sum="), "{out}");
+        assert!(trace.contains("sigaltstack("), "{}", tail(&trace));
+    }
+}
+
+/// Runs `cmd` as `nobody` (the tests run as root).
+fn as_nobody(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setgroups(0, std::ptr::null()) != 0
+                || libc::setgid(65534) != 0
+                || libc::setuid(65534) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Point 13: a program with file capabilities runs with AT_SECURE for a user that is not
+/// root, so the loader ignores LD_PRELOAD: refused with 125 (directly and as a `#!`
+/// interpreter), like set-ID programs; root is traced as usual.
+#[test]
+fn file_capabilities_are_refused() {
+    if !sud() {
+        return;
+    }
+    // SAFETY: a plain getter.
+    if unsafe { libc::geteuid() } != 0 || Command::new("setcap").arg("-v").output().is_err() {
+        assert!(
+            std::env::var_os("SIGSYS_TRACE_REQUIRE").is_none(),
+            "needs root and setcap (apt-get install libcap2-bin)"
+        );
+        eprintln!("SKIPPED: needs root and setcap");
+        return;
+    }
+    let dir = tmp_dir().join("caps");
+    std::fs::create_dir_all(&dir).unwrap();
+    let prog = dir.join("captrue");
+    std::fs::copy("/bin/true", &prog).unwrap();
+    let o = run(Command::new("setcap").arg("cap_net_raw+ep").arg(&prog));
+    assert!(o.status.success(), "setcap: {}", describe(&o));
+    let script = dir.join("script");
+    std::fs::write(&script, format!("#!{} -x\n", prog.display())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for p in [&prog, &script] {
+        let plain = run(as_nobody(&mut Command::new(p)));
+        assert!(plain.status.success(), "untraced: {}", describe(&plain));
+        let traced = run(as_nobody(Command::new(TRACER).arg(p)));
+        assert_eq!(traced.status.code(), Some(125), "{}", describe(&traced));
+        let err = String::from_utf8_lossy(&traced.stderr);
+        assert!(err.contains("has file capabilities"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        // Root keeps LD_PRELOAD for it: traced.
+        let root = run(Command::new(TRACER).arg(p));
+        assert!(root.status.success(), "{}", describe(&root));
+        let err = String::from_utf8_lossy(&root.stderr);
+        assert!(err.contains("exit_group(0) = ?"), "{err}");
+    }
+}
+
+/// Point 15, from strace's test programs: `prctl(PR_SET_TSC, PR_TSC_SIGSEGV)` (the tracer
+/// read the TSC for batch ages: SIGSEGV), in both output modes.
+#[test]
+fn tsc_made_to_fault() {
+    if !sud() {
+        return;
+    }
+    let (out, trace) = same(PROBE, &["tsc"]);
+    assert_eq!(out, "set: ok(0)\nget: ok(0) mode=2 calls>0=true\n");
+    assert!(trace.contains("prctl("), "{}", tail(&trace));
+    let o = run(Command::new(TRACER).arg(PROBE).arg("tsc"));
+    assert!(o.status.success(), "{}", describe(&o));
+}
+
+/// Point 15: `clone3` sizes and placements against a guard page give the kernel's errors
+/// (`E2BIG` for a non-zero byte past the known struct before the guard page).
+#[test]
+fn clone3_struct_checks_as_the_kernel() {
+    if !sud() {
+        return;
+    }
+    let (out, _) = same(PROBE, &["clone3"]);
+    assert!(out.contains("nonzero tail then guard: E2BIG\n"), "{out}");
+    assert!(out.contains("size 4097: E2BIG\n"), "{out}");
+}
+
+/// Point 15: calls over ranges that cover the tracer's stack get the kernel's argument
+/// errors, not an emulated success.
+#[test]
+fn memory_calls_over_the_handler_stack_keep_kernel_errors() {
+    if !sud() {
+        return;
+    }
+    let (out, _) = same(PROBE, &["madvise"]);
+    assert!(
+        out.starts_with("madvise(NULL, 18446744073709550286, SEQUENTIAL): EINVAL\n"),
+        "{out}"
+    );
+}
+
+/// Point 15: `execveat` with a null `envp` (an empty environment): the new image is
+/// traced, without a warning.
+#[test]
+fn execveat_with_null_envp_is_traced() {
+    if !sud() {
+        return;
+    }
+    let (out, trace) = same(PROBE, &["execveat-null-env"]);
+    assert_eq!(out, "child\n");
+    assert!(trace.contains("exit_group(3)"), "{}", tail(&trace));
+    assert!(!trace.contains("not traced"), "{}", tail(&trace));
+}
+
+/// Point 14: a SIGSYS the tracer forwards to the program's handler honours `SA_RESETHAND`
+/// (the next one kills) and the handler's `sa_mask`.
+#[test]
+fn forwarded_sigsys_resethand_and_mask() {
+    if !sud() {
+        return;
+    }
+    let (out, _) = same(PROBE, &["sigsys-resethand"]);
+    assert_eq!(
+        out,
+        "usr1 blocked in handler: 1; handler now default: true\n"
+    );
+}
+
+/// Point 12: nothing the program does to descriptors it does not know (the tracer's
+/// socket) loses the trace: `fcntl(O_NONBLOCK)`, `ioctl(FIONBIO)`, `setsockopt`,
+/// `shutdown`, a `close` with bit 32 set, an i386 `close`.
+#[test]
+fn tracer_socket_survives_the_program() {
+    if !sud() {
+        return;
+    }
+    let (out, trace) = same(PROBE, &["hostile-fds"]);
+    assert_eq!(out, "done\n");
+    for i in 0..5 {
+        let marker = format!("getpriority(PRIO_PROCESS, {}) = -1 ESRCH", 1_000_000 + i);
+        assert!(trace.contains(&marker), "{marker}\n{}", tail(&trace));
+    }
+    let o = run(Command::new(TRACER).arg(PROBE).arg("hostile-fds"));
+    assert!(o.status.success(), "{}", describe(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("getpriority(PRIO_PROCESS, 1000004)"),
+        "{}",
+        describe(&o)
+    );
+}
+
+/// Point 12: lines that cannot be delivered are never lost in silence: with `-o` they stay
+/// in the batch the launcher reads at the end; sent one by one (trace on stderr), they are
+/// counted and reported.
+#[test]
+fn undeliverable_lines_are_kept_or_reported() {
+    if !sud() {
+        return;
+    }
+    let (out, trace) = same(PROBE, &["deny-sendto"]);
+    assert_eq!(out, "done\n");
+    assert!(
+        trace.contains("getpriority(PRIO_PROCESS, 1000004) = -1 ESRCH"),
+        "{}",
+        tail(&trace)
+    );
+    let o = run(Command::new(TRACER).arg(PROBE).arg("deny-sendto"));
+    assert!(o.status.success(), "{}", describe(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("sigsys-trace: ") && l.ends_with("could not be delivered")),
+        "{err}"
+    );
+}
+
+/// Issue 16 point 4 in the tracer: `rt_sigaction`'s signal number is read as the kernel
+/// reads it (an int), so `(1 << 32) | SIGSYS` cannot remove the tracer's handler.
+#[test]
+fn sigsys_action_read_at_kernel_width() {
+    if !sud() {
+        return;
+    }
+    let (out, _) = same(PROBE, &["sigaction-wide"]);
+    assert_eq!(out, "rt_sigaction: ok(0)\nalive\n");
+}
