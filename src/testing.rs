@@ -404,15 +404,17 @@ impl Frame {
         } else {
             call_addr
         };
+        // The caller is what the siginfo says it is; a restart re-runs the instruction there.
+        let caller = Abi::from_audit_arch(self.arch, self.si_syscall).unwrap_or(self.abi);
         if rip == returned_to {
-            return Outcome::Returned(match self.abi {
+            return Outcome::Returned(match caller {
                 Abi::I386 => i64::from(rax as u32 as i32),
                 Abi::X86_64 | Abi::X32 => rax as i64,
             });
         }
         if rip == call_addr.wrapping_sub(2) && !vsyscall {
-            let abi = match self.abi {
-                Abi::I386 => Abi::I386,
+            let abi = match self.insn {
+                INSN_INT80 => Abi::I386,
                 _ if rax as u32 & X32_SYSCALL_BIT != 0 && (rax as u32 as i32) >= 0 => Abi::X32,
                 _ => Abi::X86_64,
             };

@@ -127,7 +127,9 @@ extern "C" fn on_sigsys(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c
         return;
     }
     let before = Before::capture(&call, &SelfMemory);
-    let ret = match trap.pass_through() {
+    // Exec included: the program's only exec fails (its path does not exist), as under
+    // strace.
+    let ret = match trap.pass_through_exec() {
         Ok(r) => r,
         Err(_) => {
             trap.set_errno(syscalls::Errno::ENOSYS);

@@ -1117,7 +1117,7 @@ pub fn check_policy((mut frame, op, value, new_call): PolicyInput) {
 /// forged with `with_arch(AUDIT_ARCH_I386)` decodes as i386, its caller reads EAX, yet
 /// `set_return(0x4747_4747_9838_9898)` gives `Returned(0x4747_4747_9838_9898)` instead of
 /// `Returned(-1740597096)`. With this `false`, either reading is accepted.
-pub const OUTCOME_ABI_FIXED: bool = false;
+pub const OUTCOME_ABI_FIXED: bool = true;
 
 /// The context after `set_return(value)`: RAX = value, RIP = the call address (the
 /// caller's return address, untouched, for vsyscall calls).
