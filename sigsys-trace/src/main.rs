@@ -28,11 +28,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
+#[allow(dead_code)] // the loader uses all of it, the launcher a part
+mod protocol;
+mod run_dir;
+
 /// Exit status when the tracer refuses or cannot start.
 const EXIT_REFUSED: i32 = 125;
 /// Exit status when the program cannot be executed.
 const EXIT_NOEXEC: i32 = 127;
-const LIB_NAME: &str = "libsigsys_trace.so";
 
 fn usage() -> ! {
     eprintln!("usage: sigsys-trace [-o FILE] [--raw] [--] PROGRAM [ARGS...]");
@@ -109,7 +112,7 @@ fn resolve(prog: &Path) -> Option<PathBuf> {
         })
 }
 
-/// Why a program cannot be traced through `LD_PRELOAD`, if it cannot.
+/// Why a program cannot be traced (the kernel grants its privileges only to its own exec).
 fn untraceable(path: &Path, depth: u32) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     let mode = meta.permissions().mode();
@@ -118,8 +121,8 @@ fn untraceable(path: &Path, depth: u32) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     if (mode & 0o4000 != 0 && meta.uid() != euid) || (mode & 0o2000 != 0 && meta.gid() != egid) {
         return Some(format!(
-            "{} is set-user/group-ID: the dynamic loader ignores LD_PRELOAD for it, so it \
-             cannot be traced in-process",
+            "{} is set-user/group-ID: the kernel grants its privileges only when it executes \
+             it itself, so it cannot be traced in-process",
             path.display()
         ));
     }
@@ -135,28 +138,6 @@ fn untraceable(path: &Path, depth: u32) -> Option<String> {
             .split(|&b| b == b' ' || b == b'\t')
             .find(|w| !w.is_empty())?;
         return untraceable(Path::new(std::ffi::OsStr::from_bytes(interp)), depth + 1);
-    }
-    if !head.starts_with(b"\x7fELF") || head.len() < 64 || head[4] != 2 {
-        return None; // not a 64-bit ELF: let exec decide
-    }
-    let u16at = |o: usize| u16::from_le_bytes([head[o], head[o + 1]]) as u64;
-    let u32at = |o: usize| u32::from_le_bytes(head[o..o + 4].try_into().unwrap_or([0; 4]));
-    let u64at = |o: usize| u64::from_le_bytes(head[o..o + 8].try_into().unwrap_or([0; 8]));
-    let (phoff, phentsize, phnum) = (u64at(32), u16at(54), u16at(56));
-    let mut phdrs = vec![0u8; (phentsize * phnum) as usize];
-    let f = File::open(path).ok()?;
-    use std::os::unix::fs::FileExt;
-    f.read_exact_at(&mut phdrs, phoff).ok()?;
-    let has_interp = phdrs
-        .chunks(phentsize.max(1) as usize)
-        .any(|ph| ph.len() >= 4 && u32::from_le_bytes([ph[0], ph[1], ph[2], ph[3]]) == 3);
-    let _ = u32at;
-    if !has_interp {
-        return Some(format!(
-            "{} is statically linked (no PT_INTERP): the preload library cannot be loaded \
-             into it, so it cannot be traced in-process; use strace",
-            path.display()
-        ));
     }
     None
 }
@@ -184,24 +165,6 @@ fn file_capabilities(path: &Path) -> Option<String> {
         "{} has file capabilities (setcap): it runs in secure-execution mode (AT_SECURE), \
          where the dynamic loader ignores LD_PRELOAD, so it cannot be traced in-process",
         path.display()
-    ))
-}
-
-fn find_library() -> PathBuf {
-    let exe = std::env::current_exe().unwrap_or_else(|e| refuse(format!("current_exe: {e}")));
-    let dir = exe.parent().unwrap_or(Path::new("."));
-    // Next to the launcher (cargo build/run); cargo test refreshes only deps/, so the newest
-    // of the two wins.
-    let newest = [dir.join(LIB_NAME), dir.join("deps").join(LIB_NAME)]
-        .into_iter()
-        .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))
-        .max_by_key(|(t, _)| *t);
-    if let Some((_, p)) = newest {
-        return p.canonicalize().unwrap_or(p);
-    }
-    refuse(format!(
-        "{LIB_NAME} not found next to {} (build the whole package: cargo build -p sigsys-trace)",
-        exe.display()
     ))
 }
 
@@ -285,10 +248,16 @@ impl Printer {
                 }
             }
             "A" => {
+                // A new image is armed. After the program's own execve, that call (sent by
+                // the old image) succeeded; the first image sends its execve itself, as
+                // the loader saw it.
                 self.armed += 1;
                 if let Some((t, call)) = self.pending_exec.remove(&pid) {
                     let p = self.prefix(t);
                     let _ = writeln!(self.out, "{p}{call} = 0");
+                } else if rest.starts_with("execve(") {
+                    let p = self.prefix(tid);
+                    let _ = writeln!(self.out, "{p}{rest} = 0");
                 }
             }
             "W" => {
@@ -530,7 +499,6 @@ fn main() {
     if let Some(why) = untraceable(&path, 0) {
         refuse(why);
     }
-    let lib = find_library();
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -567,34 +535,28 @@ fn main() {
         lost: HashMap::new(),
     };
 
-    let mut preload = OsString::from(lib.as_os_str());
-    if let Some(old) = std::env::var_os("LD_PRELOAD").filter(|o| !o.is_empty()) {
-        preload.push(":");
-        preload.push(old);
-    }
-    let mut cmd = Command::new(&path);
-    cmd.arg0(&opts.program[0])
-        .args(&opts.program[1..])
-        .env("LD_PRELOAD", preload)
-        .env("SIGSYS_TRACE_SOCK", &name);
-    // On stderr (usually a terminal) each line is sent at once; to a file, lines are
-    // batched per thread (same length either way: see SIGSYS_TRACE_MODE).
-    cmd.env(
-        "SIGSYS_TRACE_FLUSH",
-        if opts.output.is_none() {
-            "line"
-        } else {
-            "auto"
-        },
-    );
-    cmd.env(
-        "SIGSYS_TRACE_MODE",
+    let run = run_dir::RunDir::new(
         match (opts.bare, opts.raw) {
-            (true, _) => "bare",
-            (false, true) => "hexa",
-            (false, false) => "text",
+            (true, _) => protocol::MODE_BARE,
+            (false, true) => protocol::MODE_HEXA,
+            (false, false) => protocol::MODE_TEXT,
         },
-    );
+        // On stderr (usually a terminal) each line is sent at once; to a file, lines are
+        // batched per thread.
+        if opts.output.is_none() {
+            protocol::FLAG_EAGER
+        } else {
+            0
+        },
+        &name,
+    )
+    .unwrap_or_else(|e| refuse(format!("cannot make the run directory: {e}")));
+    let mut cmd = Command::new(run.loader());
+    cmd.arg0(&opts.program[0]).args(&opts.program[1..]);
+    run.prepare(&mut cmd, &path).unwrap_or_else(|e| {
+        eprintln!("sigsys-trace: {}: {e}", path.display());
+        std::process::exit(EXIT_NOEXEC);
+    });
     use std::os::unix::process::CommandExt;
     install_forwarding();
     let mut child = match cmd.spawn() {
@@ -605,6 +567,7 @@ fn main() {
         }
     };
     forward_signals(child.id() as i32);
+    run.started();
 
     let mut conns: Vec<Conn> = Vec::new();
     let mut status: Option<ExitStatus> = None;
@@ -703,6 +666,7 @@ fn main() {
     }
     let status = status.unwrap_or_else(|| child.wait().unwrap_or_else(|_| ExitStatus::from_raw(0)));
     printer.finish(status);
+    drop(run);
     if let Some(code) = status.code() {
         std::process::exit(code);
     }

@@ -4,8 +4,8 @@
 //!
 //! - **A**: `sigsys-trace --raw -o A.txt PROGRAM` (in-process trace, raw hex arguments);
 //! - **B**: `strace -ff -e raw=all -e signal=none -o B sigsys-trace --bare PROGRAM`: strace
-//!   traces the same program, loaded the same way (same preload library, same environment
-//!   size, hence the same memory layout), its calls passed through by the bare handler
+//!   traces the same program, loaded the same way (through the same loader, same
+//!   environment, hence the same memory layout), its calls passed through by the bare handler
 //!   without printing. strace sees every system call the kernel executes, including the
 //!   tracer's own (which A never shows) and the ld.so start-up (before A is armed).
 //!
@@ -18,7 +18,8 @@
 //! Tolerances, each because it must differ:
 //! 1. B lines before the task is armed (`prctl(PR_SET_SYSCALL_USER_DISPATCH)`), in every
 //!    image of every task: ld.so start-up, the tracer's constructor, the tracer's set-up
-//!    of a new thread or child (A starts there).
+//!    of a new thread or child (A starts there). A's first line, the first image's
+//!    `execve` as the loader saw it, is what B shows before arming.
 //! 2. The tracer's own calls that B shows after arming: mapping, setting and unmapping its
 //!    64 KiB alternate stacks and their 64 KiB guard (`mmap(0, 0x20000, RW,
 //!    MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK)`, `mprotect(addr, 0x10000, PROT_NONE)`,
@@ -38,6 +39,9 @@
 //!    contended); `wait4(-1, ...)` may reap any of the children first (its result must be
 //!    one of the program's tasks on both sides); B's `? ERESTART*` entries and `restart_syscall` are the kernel's restart
 //!    of a call interrupted by a signal, which A sees as one call.
+//! 8. The tracer's checks before it executes the loader in the program's place (the
+//!    kernel's own checks of the file, `EXEC_CHECKS`), and that `execve`'s path: the
+//!    loader's.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -144,11 +148,38 @@ fn frame_answered(e: &Entry) -> bool {
     ) || (e.name == "rt_sigaction" && e.args.first().map(String::as_str) == Some("0x1f"))
 }
 
-fn filter_a(es: &[Entry]) -> Vec<Entry> {
+fn filter_a(es: &[Entry], root: bool) -> Vec<Entry> {
+    // The root's first line is its execve as the loader saw it, which B shows before
+    // arming (tolerance 1).
+    let skip = usize::from(root && es.first().is_some_and(|e| e.name == "execve"));
     es.iter()
+        .skip(skip)
         .filter(|e| !frame_answered(e) && !timing_dependent(e))
         .cloned()
         .collect()
+}
+
+/// What the tracer's exec (`loader/src/exec.rs`) runs before it executes the loader in the
+/// program's place, in order (tolerance 8).
+const EXEC_CHECKS: [&str; 9] = [
+    "faccessat2",
+    "openat",
+    "fstat",
+    "fstatfs",
+    "geteuid",
+    "getegid",
+    "fgetxattr",
+    "pread64",
+    "rt_sigprocmask",
+];
+
+/// Takes the tracer's exec checks off the end of `out` (an execve follows).
+fn drop_exec_checks(out: &mut Vec<Entry>) {
+    for name in EXEC_CHECKS.iter().rev() {
+        if out.last().is_some_and(|e| e.name == *name) {
+            out.pop();
+        }
+    }
 }
 
 fn filter_b(es: &[Entry], tracer_stacks: &[String], pids: &[String]) -> Vec<Entry> {
@@ -178,6 +209,9 @@ fn filter_b(es: &[Entry], tracer_stacks: &[String], pids: &[String]) -> Vec<Entr
             continue;
         }
         let exec_ok = matches!(e.name.as_str(), "execve" | "execveat") && e.result == "0";
+        if e.name == "execve" {
+            drop_exec_checks(&mut out);
+        }
         out.push(e.clone());
         if exec_ok {
             armed = false; // the new image arms again
@@ -189,12 +223,8 @@ fn filter_b(es: &[Entry], tracer_stacks: &[String], pids: &[String]) -> Vec<Entr
 /// A tracer alternate stack mapping: 64 KiB guard + 64 KiB stack and batch, mapped
 /// `RW, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK`; its guard is then `mprotect(addr, 64 KiB,
 /// PROT_NONE)` and it is unmapped whole.
-/// (Debug builds of the tracer use 256 KiB stacks: 0x50000 with the guard.)
-const TRACER_MAP: &str = if cfg!(debug_assertions) {
-    "0x50000"
-} else {
-    "0x20000"
-};
+/// (The loader is always a release build.)
+const TRACER_MAP: &str = "0x20000";
 const TRACER_GUARD: &str = "0x10000";
 
 fn is_tracer_stack_map(e: &Entry) -> bool {
@@ -232,6 +262,7 @@ fn replaced_arg(name: &str, idx: usize) -> bool {
             | ("rt_sigsuspend", 0)
             | ("clone3", 0)
             | ("clone", 1)
+            | ("execve", 0)
     )
 }
 
@@ -265,7 +296,7 @@ fn compare(a: &Tasks, a_root: i64, b: &Tasks, b_root: i64) -> Result<usize, Stri
     let mut queue = VecDeque::from([(a_root, b_root)]);
     let mut compared = 0;
     while let Some((ta, tb)) = queue.pop_front() {
-        let ea = filter_a(a.get(&ta).map(Vec::as_slice).unwrap_or(&[]));
+        let ea = filter_a(a.get(&ta).map(Vec::as_slice).unwrap_or(&[]), ta == a_root);
         let eb = filter_b(
             b.get(&tb).map(Vec::as_slice).unwrap_or(&[]),
             &tracer_stacks,
@@ -341,7 +372,7 @@ fn compare(a: &Tasks, a_root: i64, b: &Tasks, b_root: i64) -> Result<usize, Stri
         }
     }
     for (t, es) in a {
-        if !ids_a.contains_key(t) && !filter_a(es).is_empty() {
+        if !ids_a.contains_key(t) && !filter_a(es, false).is_empty() {
             return Err(format!(
                 "A task {t} was never matched (no clone result names it)"
             ));

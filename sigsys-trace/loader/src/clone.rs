@@ -28,6 +28,8 @@
 //! record-started one never returns through the handler's `rt_sigreturn` that would arm it
 //! again, so [`child_setup`] sets the frame's alternate stack (`uc_stack`) itself.
 
+use core::sync::atomic::Ordering;
+
 use sigsys::Trap;
 use syscalls::x86_64::Sysno;
 
@@ -36,7 +38,6 @@ use crate::state;
 const CLONE_VM: u64 = libc::CLONE_VM as u64;
 const CLONE_VFORK: u64 = libc::CLONE_VFORK as u64;
 const CLONE_THREAD: u64 = libc::CLONE_THREAD as u64;
-const CLONE_SETTLS: u64 = libc::CLONE_SETTLS as u64;
 
 /// What the child finds at its stack pointer. Offsets are used by the assembly below.
 #[repr(C, align(64))]
@@ -50,7 +51,9 @@ struct ChildRecord {
     sigsys_blocked: u64,
     /// 24: the frame's alternate stack (`uc_stack`): sp, flags, size.
     alt: [u64; 3],
-    _pad: [u64; 2],
+    /// 48: the thread that made the clone.
+    parent_tid: u64,
+    _pad: u64,
     /// 64: the frame's general registers, glibc order (R8 .. RIP, EFL at 64 + 17 * 8).
     gregs: [u64; 23],
     _pad2: u64,
@@ -133,22 +136,31 @@ extern "C" fn child_setup(rec: *const ChildRecord) {
             [core::ptr::from_ref(&alt) as u64, 0, 0, 0, 0, 0],
         );
     }
-    // A vfork child shares the parent's TLS and globals: the parent restores its own cached
-    // ids after the child has exec'd or exited (it is suspended until then).
-    state::refresh_tid();
+    // A vfork child shares the parent's globals: the parent restores its own cached pid
+    // after the child has exec'd or exited (it is suspended until then).
     if rec.flags & CLONE_THREAD == 0 {
         state::refresh_pid();
     }
-    if rec.flags & CLONE_SETTLS != 0 || rec.flags & CLONE_VM == 0 {
-        let _ = state::SIGSYS_BLOCKED.try_with(|c| c.set(rec.sigsys_blocked != 0));
+    if rec.flags & CLONE_VM == 0 {
+        // A copy of the parent's memory: only this thread's entry is live in it.
+        state::fork_child_threads(rec.parent_tid as i32);
+    } else {
+        state::new_thread();
+        if rec.flags & CLONE_VFORK == 0 {
+            // A thread: the kernel gave it no alternate stack.
+            state::altstack_for_new_thread();
+        }
     }
+    state::me()
+        .sigsys_blocked
+        .store(rec.sigsys_blocked != 0, Ordering::Relaxed);
     let _ = state::arm_thread();
 }
 
 /// Runs in a fork child that returned 0 inside the handler.
-fn fork_child() {
+fn fork_child(parent_tid: i32) {
     state::refresh_pid();
-    state::refresh_tid();
+    state::fork_child_threads(parent_tid);
     let _ = state::arm_thread();
 }
 
@@ -161,7 +173,7 @@ fn errno(e: i64) -> i64 {
 #[inline(never)]
 pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
     let args = trap.syscall().args;
-    // A vfork child runs in our memory and caches its own ids there: put ours back.
+    // A vfork child runs in our memory and caches its own pid there: put ours back.
     let (pid, tid) = (state::pid(), state::tid());
     let ret = match sysno {
         Sysno::fork => match trap.pass_through() {
@@ -180,10 +192,9 @@ pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
     if ret == 0 {
         // Only fork-like children return into the handler (record-started ones jump
         // straight back to the program).
-        fork_child();
+        fork_child(tid);
     } else {
         state::set_pid(pid);
-        state::set_tid(tid);
     }
     trap.set_return(ret);
     ret
@@ -285,9 +296,10 @@ fn write_record(trap: &Trap<'_>, flags: u64, top: u64) -> Option<u64> {
     let mut rec = ChildRecord {
         entry: sigsys_trace_child_entry as unsafe extern "C" fn() as usize as u64,
         flags,
-        sigsys_blocked: u64::from(state::SIGSYS_BLOCKED.try_with(|c| c.get()).unwrap_or(false)),
+        sigsys_blocked: u64::from(state::me().sigsys_blocked.load(Ordering::Relaxed)),
         alt: [uc.stack.sp, uc.stack.flags as u32 as u64, uc.stack.size],
-        _pad: [0; 2],
+        parent_tid: state::tid() as u32 as u64,
+        _pad: 0,
         // SAFETY: the kernel's sigcontext starts with the 23 u64 words of glibc's `gregs`
         // (r8 .. cr2, the selectors packed into one word), and is larger and aligned.
         gregs: unsafe { core::ptr::from_ref(&uc.mcontext).cast::<[u64; 23]>().read() },

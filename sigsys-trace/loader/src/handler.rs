@@ -12,9 +12,11 @@ use sigsys::{Abi, Cause, PassError, Trap};
 use syscalls::x86_64::Sysno;
 
 use crate::line::{self, Line, Style};
-use crate::state::{self, sys, OUT_FD, PROG_SIGSYS, SIGSYS_BLOCKED};
+use crate::state::{self, sys, OUT_FD, PROG_SIGSYS};
 
 const SIGSYS_BIT: u64 = 1 << (libc::SIGSYS - 1);
+const ARCH_SET_GS: i32 = 0x1001;
+const ARCH_GET_GS: i32 = 0x1004;
 
 /// The SIGSYS handler installed by the constructor.
 ///
@@ -72,7 +74,7 @@ fn dispatch(trap: &mut Trap<'_>) {
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
             if sysno == Some(Sysno::exit) {
-                crate::interpose::thread_exit();
+                state::forget_me();
             }
             if full {
                 line::write_call(&mut line, &call, style);
@@ -118,6 +120,33 @@ fn dispatch(trap: &mut Trap<'_>) {
         }
         Some(Sysno::rt_sigaction) => {
             let r = sigaction_without_sigsys(call.args);
+            trap.set_return(r);
+            r
+        }
+        Some(s @ (Sysno::readlink | Sysno::readlinkat))
+            if crate::exec::readlink(&call, s == Sysno::readlinkat).is_some() =>
+        {
+            let r = crate::exec::readlink(&call, s == Sysno::readlinkat).unwrap_or(0);
+            trap.set_return(r);
+            r
+        }
+        Some(s @ (Sysno::open | Sysno::openat)) if is_open_self_exe(&call, s) => {
+            let r = crate::exec::open(&call, s == Sysno::openat).unwrap_or(0);
+            trap.set_return(r);
+            r
+        }
+        Some(Sysno::arch_prctl) if call.arg_int(0) == ARCH_SET_GS => {
+            // `%gs` becomes the program's: the tracer finds threads by id from now on.
+            state::gs_taken();
+            pass(trap)
+        }
+        Some(Sysno::arch_prctl) if call.arg_int(0) == ARCH_GET_GS && state::gs_is_tracers() => {
+            // The program never set `%gs`: for it, the base is 0.
+            // SAFETY: the program's `unsigned long *` for the answer.
+            let r = match unsafe { sigsys::mem::write(call.args[1], &0u64.to_ne_bytes()) } {
+                Ok(8) => 0,
+                _ => -(libc::EFAULT as i64),
+            };
             trap.set_return(r);
             r
         }
@@ -244,37 +273,40 @@ fn may_block_or_end(sysno: Option<Sysno>, call: &sigsys::Syscall) -> bool {
     }
 }
 
-/// `execve`/`execveat`, with the tracer's variables put back into the environment if the
-/// program left them out (see `env.rs`).
+/// Whether `call` opens `/proc/self/exe`.
+fn is_open_self_exe(call: &sigsys::Syscall, s: Sysno) -> bool {
+    let path = if s == Sysno::openat {
+        call.args[1]
+    } else {
+        call.args[0]
+    };
+    let mut name = [0u8; 64];
+    match sigsys::mem::read_cstr(&sigsys::mem::SelfMemory, path, &mut name) {
+        Ok(n) => crate::exec::is_self_exe(name.get(..n).unwrap_or(&[])),
+        Err(_) => false,
+    }
+}
+
+/// `execve`/`execveat` through the loader (see `exec.rs`).
 #[inline(never)]
 fn exec(trap: &mut Trap<'_>, at: bool) -> i64 {
-    let mut call = trap.syscall();
-    let idx = if at { 3 } else { 2 };
-    let Some((envp, base, len)) = call.args.get(idx).and_then(|&e| crate::env::with_tracer(e))
-    else {
-        return pass(trap);
-    };
-    if let Some(a) = call.args.get_mut(idx) {
-        *a = envp;
-    }
     // As `pass_through` does for exec: the new image gets the program's mask, not the
     // handler's.
     let mask = frame_mask(trap);
-    sys(
-        Sysno::rt_sigprocmask,
-        [
-            libc::SIG_SETMASK as u64,
-            core::ptr::from_ref(&mask) as u64,
-            0,
-            8,
-            0,
-            0,
-        ],
-    );
-    // SAFETY: the program's own exec, with its environment array replaced by a copy that
-    // has the tracer's variables.
-    let ret = unsafe { sigsys::gate::run(&call) };
-    sys(Sysno::munmap, [base, len, 0, 0, 0, 0]);
+    let set_mask = || {
+        sys(
+            Sysno::rt_sigprocmask,
+            [
+                libc::SIG_SETMASK as u64,
+                core::ptr::from_ref(&mask) as u64,
+                0,
+                8,
+                0,
+                0,
+            ],
+        );
+    };
+    let ret = crate::exec::exec(trap, at, set_mask);
     trap.set_return(ret);
     ret
 }
@@ -311,7 +343,7 @@ fn pass(trap: &mut Trap<'_>) -> i64 {
 #[inline(never)]
 fn sigprocmask(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     let [how, set, oldset, size, ..] = args;
-    let believed = SIGSYS_BLOCKED.try_with(|c| c.get()).unwrap_or(false);
+    let believed = state::me().sigsys_blocked.load(Ordering::Relaxed);
     let mem = sigsys::mem::SelfMemory;
     // SAFETY: a u64 accepts any bit pattern.
     let given = (set != 0 && size == 8)
@@ -336,7 +368,7 @@ fn sigprocmask(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
             libc::SIG_SETMASK => has,
             _ => believed,
         };
-        let _ = SIGSYS_BLOCKED.try_with(|c| c.set(now));
+        state::me().sigsys_blocked.store(now, Ordering::Relaxed);
     }
     // Belt and braces: never leave SIGSYS blocked in the frame.
     let mask = frame_mask(trap);
@@ -732,7 +764,7 @@ pub fn unblock_sigsys_at_start() {
         ],
     );
     if r == 0 && old & SIGSYS_BIT != 0 {
-        let _ = SIGSYS_BLOCKED.try_with(|c| c.set(true));
+        state::me().sigsys_blocked.store(true, Ordering::Relaxed);
     }
 }
 

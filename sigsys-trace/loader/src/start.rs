@@ -1,74 +1,34 @@
-//! The `sigsys-trace` preload library (`libsigsys_trace.so`).
-//!
-//! Loaded into the traced program with `LD_PRELOAD` by the `sigsys-trace` launcher, it arms
-//! Syscall User Dispatch for every thread, with the `sigsys` gate as the allowed region, and
-//! prints each system call from a SIGSYS handler: decode, format, pass through, format the
-//! result, send one line to the launcher. See `README.md` for the design and its limits.
-//!
-//! Without `SIGSYS_TRACE_SOCK` in the environment the library does nothing.
+//! Arming the tracer in a new image, before the program's first instruction: connect to
+//! the launcher, install the SIGSYS handler and an alternate stack, arm Syscall User
+//! Dispatch for the thread.
 
-#![deny(unsafe_op_in_unsafe_fn)]
-
-mod clone;
-mod env;
-mod handler;
-mod interpose;
-mod line;
-mod state;
-
-use core::ffi::CStr;
 use core::sync::atomic::Ordering;
 
 use syscalls::x86_64::Sysno;
 
-use line::Line;
-use state::{sys, OUT_FD};
+use crate::handler;
+use crate::line::{self, Line};
+use crate::protocol::{self, Header};
+use crate::state::{self, sys, OUT_FD};
 
-/// Environment variable naming the launcher's abstract socket.
-pub const ENV_SOCK: &str = "SIGSYS_TRACE_SOCK";
-/// Environment variable selecting the mode: `text` (decoded lines), `hexa` (raw lines, as
-/// `strace -e raw=all`), `bare` (pass every call through, print nothing: the benchmark
-/// floor). Same length each, so the traced program's stack layout does not depend on it.
-pub const ENV_MODE: &str = "SIGSYS_TRACE_MODE";
-
-#[used]
-#[link_section = ".init_array"]
-static INIT: extern "C" fn() = init;
-
-/// The constructor: runs in every image that loads the library, before `main`.
-extern "C" fn init() {
-    // SAFETY: getenv in a constructor, before the program's threads exist.
-    let sock = unsafe { libc::getenv(c"SIGSYS_TRACE_SOCK".as_ptr()) };
-    if sock.is_null() {
-        return;
-    }
-    // SAFETY: getenv returned a NUL-terminated string.
-    let sock = unsafe { CStr::from_ptr(sock) }.to_bytes();
-    // SAFETY: as above.
-    let mode = unsafe { libc::getenv(c"SIGSYS_TRACE_MODE".as_ptr()) };
-    let mode = if mode.is_null() {
-        &b""[..]
-    } else {
-        // SAFETY: as above.
-        unsafe { CStr::from_ptr(mode) }.to_bytes()
-    };
-    match mode {
-        b"bare" => state::FULL.store(false, Ordering::Relaxed),
-        b"hexa" => state::RAW.store(true, Ordering::Relaxed),
+/// Arms the tracer as `header` says. `minsigstksz` is the kernel's `AT_MINSIGSTKSZ`.
+///
+/// `execve` is the program's exec as the kernel ran it (name, argv, envp), for the first
+/// line of the image.
+pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
+    state::init_thread_lookup(hwcap2);
+    match header.mode {
+        protocol::MODE_BARE => state::FULL.store(false, Ordering::Relaxed),
+        protocol::MODE_HEXA => state::RAW.store(true, Ordering::Relaxed),
         _ => {}
     }
-    // SAFETY: as above.
-    let flush = unsafe { libc::getenv(c"SIGSYS_TRACE_FLUSH".as_ptr()) };
-    // SAFETY: as above.
-    if !flush.is_null() && unsafe { CStr::from_ptr(flush) }.to_bytes() == b"line" {
+    if header.flags & protocol::FLAG_EAGER != 0 {
         state::EAGER.store(true, Ordering::Relaxed);
     }
-    connect(sock);
-    interpose::resolve();
-    env::save();
+    let n = (header.sock_len as usize).min(header.sock.len());
+    connect(header.sock.get(..n).unwrap_or(&[]));
     state::refresh_pid();
-    state::refresh_tid();
-    state::init_prog_stack_min();
+    state::init_prog_stack_min(minsigstksz);
     line::tsc_mode_at_start();
     if state::new_altstack().is_none() {
         warn("cannot map an alternate signal stack; the handler uses the program's stack");
@@ -93,7 +53,18 @@ extern "C" fn init() {
     }
     handler::unblock_sigsys_at_start();
     let mut hello = Line::new(b'A');
-    hello.push("armed");
+    if state::FULL.load(Ordering::Relaxed) {
+        let call =
+            sigsys::Syscall::x86_64(Sysno::execve, [execve[0], execve[1], execve[2], 0, 0, 0]);
+        let style = if state::RAW.load(Ordering::Relaxed) {
+            line::Style::Raw
+        } else {
+            line::Style::Decoded
+        };
+        line::write_call(&mut hello, &call, style);
+    } else {
+        hello.push("armed");
+    }
     hello.send();
     match state::arm_thread() {
         Ok(()) => state::ACTIVE.store(true, Ordering::Relaxed),

@@ -113,10 +113,7 @@ impl Line {
             send_bytes(bytes);
             return;
         };
-        let Ok(busy) = BUSY.try_with(|busy| busy.swap(true, Ordering::SeqCst)) else {
-            send_bytes(bytes);
-            return;
-        };
+        let busy = state::me().busy.swap(true, Ordering::SeqCst);
         if busy {
             // Nested inside another line's copy: see above.
             flush();
@@ -126,7 +123,7 @@ impl Line {
         if !append(b, bytes) {
             send_bytes(bytes);
         }
-        let _ = BUSY.try_with(|busy| busy.store(false, Ordering::SeqCst));
+        state::me().busy.store(false, Ordering::SeqCst);
     }
 
     fn terminate(&mut self) {
@@ -143,11 +140,11 @@ fn keep(bytes: &[u8]) -> bool {
     let Some(b) = shm::batch(true) else {
         return false;
     };
-    let Ok(false) = BUSY.try_with(|busy| busy.swap(true, Ordering::SeqCst)) else {
+    if state::me().busy.swap(true, Ordering::SeqCst) {
         return false;
-    };
+    }
     let kept = append(b, bytes);
-    let _ = BUSY.try_with(|busy| busy.store(false, Ordering::SeqCst));
+    state::me().busy.store(false, Ordering::SeqCst);
     kept
 }
 
@@ -214,11 +211,6 @@ pub fn tsc_mode_at_start() {
     if r == 0 && mode == libc::PR_TSC_SIGSEGV {
         TSC_FAULTS.store(true, Ordering::Relaxed);
     }
-}
-
-thread_local! {
-    /// A line is being copied into this thread's batch (see [`Line::queue`]).
-    static BUSY: AtomicBool = const { AtomicBool::new(false) };
 }
 
 /// Copies `bytes` at the end of the batch and publishes them; false if they do not fit
@@ -362,7 +354,6 @@ pub fn flush() {
 /// made, the batch at the top of the thread's alternate stack is used (lost if the task
 /// dies).
 pub mod shm {
-    use core::cell::Cell;
     use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering};
 
     use syscalls::x86_64::Sysno;
@@ -382,12 +373,6 @@ pub mod shm {
 
     /// The image's mapping: 0 none yet, 1 being made, 2 failed, else its address.
     static REGION: AtomicU64 = AtomicU64::new(0);
-
-    thread_local! {
-        /// The mapping this thread's slot is in (0: none) and the slot's index + 1 (0: no
-        /// slot free in that mapping).
-        static MINE: Cell<(u64, usize)> = const { Cell::new((0, 0)) };
-    }
 
     /// Where the header page counts undelivered lines: `LOST_ENTRIES` pairs of (pid, lines),
     /// i32 each, after the owner tids.
@@ -466,7 +451,11 @@ pub mod shm {
         if base < 2 {
             return None;
         }
-        let (mbase, idx) = MINE.try_with(Cell::get).ok()?;
+        let m = &state::me().mine;
+        let (mbase, idx) = (
+            m[0].load(Ordering::Relaxed),
+            m[1].load(Ordering::Relaxed) as usize,
+        );
         let tid = state::tid();
         if mbase == base {
             match idx {
@@ -482,7 +471,8 @@ pub mod shm {
             return None;
         }
         let idx = claim(base, tid).map_or(0, |i| i + 1);
-        let _ = MINE.try_with(|c| c.set((base, idx)));
+        m[0].store(base, Ordering::Relaxed);
+        m[1].store(idx as u64, Ordering::Relaxed);
         idx.checked_sub(1).map(|i| slot(base, i))
     }
 

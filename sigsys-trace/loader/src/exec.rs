@@ -1,0 +1,432 @@
+//! The program's `execve`/`execveat` through the loader, and `/proc/self/exe` as the
+//! program would see it without the loader.
+//!
+//! An `execve` of the program becomes an `execve` of the loader with the program's own
+//! `argv` and environment; the loader then maps the file the program named. So the
+//! kernel's answers that depend on the file (`ENOENT`, `EACCES`, `ENOEXEC`, `ELOOP`, ...)
+//! are found here first, with the same checks in the same order as the kernel's
+//! `do_open_execat` and `search_binary_handler`, because once the loader runs, the old
+//! image is gone and cannot be told.
+//!
+//! Files the loader cannot run as the kernel would are executed directly, untraced, with
+//! a warning: set-user-ID, set-group-ID and file-capability programs (the kernel grants
+//! their privileges only to its own exec), files the program may execute but not read, and
+//! programs that are not x86_64 ELF files (i386, x32).
+
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use sigsys::mem::{self, SelfMemory};
+use sigsys::Trap;
+use syscalls::x86_64::Sysno;
+
+use crate::line::Line;
+use crate::protocol;
+use crate::state::sys;
+
+/// The run's shared mapping (0: none).
+pub static SHM: AtomicU64 = AtomicU64::new(0);
+
+/// A NUL-terminated path in a static buffer, written once before the program runs.
+pub struct PathBuf {
+    bytes: core::cell::UnsafeCell<[u8; protocol::NAME_MAX + 1]>,
+    len: core::sync::atomic::AtomicUsize,
+}
+
+// SAFETY: written only by the loader before the program (and so any other thread) runs,
+// read-only afterwards.
+unsafe impl Sync for PathBuf {}
+
+impl PathBuf {
+    const fn new() -> PathBuf {
+        PathBuf {
+            bytes: core::cell::UnsafeCell::new([0; protocol::NAME_MAX + 1]),
+            len: core::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Sets the path (truncated to `NAME_MAX` bytes).
+    ///
+    /// # Safety
+    ///
+    /// Only before the program runs (no other thread, no handler).
+    pub unsafe fn set(&self, path: &[u8]) {
+        // SAFETY: the caller's guarantee: nobody else looks at it now.
+        let b = unsafe { &mut *self.bytes.get() };
+        let n = path.len().min(protocol::NAME_MAX);
+        if let (Some(d), Some(s)) = (b.get_mut(..n), path.get(..n)) {
+            d.copy_from_slice(s);
+        }
+        if let Some(z) = b.get_mut(n) {
+            *z = 0;
+        }
+        self.len.store(n, Ordering::Release);
+    }
+
+    /// The path, without its NUL.
+    pub fn get(&self) -> &[u8] {
+        let n = self.len.load(Ordering::Acquire);
+        // SAFETY: no longer written once set (see `set`).
+        let b = unsafe { &*self.bytes.get() };
+        b.get(..n).unwrap_or(&[])
+    }
+
+    /// The address of the NUL-terminated path.
+    pub fn as_ptr(&self) -> u64 {
+        self.bytes.get() as u64
+    }
+}
+
+/// The loader's own path as executed (in the run directory).
+pub static LOADER: PathBuf = PathBuf::new();
+/// The file this image runs (what `/proc/self/exe` names without the loader).
+pub static EXE: PathBuf = PathBuf::new();
+
+const AT_FDCWD: u64 = libc::AT_FDCWD as i64 as u64;
+
+fn err(e: i32) -> i64 {
+    -(e as i64)
+}
+
+/// Whether `path` is this process's `/proc/self/exe` (also `/proc/thread-self/exe` and
+/// `/proc/PID/exe` with our pid).
+pub fn is_self_exe(path: &[u8]) -> bool {
+    let Some(rest) = path.strip_prefix(b"/proc/") else {
+        return false;
+    };
+    let Some(who) = rest.strip_suffix(b"/exe") else {
+        return false;
+    };
+    if who == b"self" || who == b"thread-self" {
+        return true;
+    }
+    let mut pid = 0i64;
+    for &c in who {
+        if !c.is_ascii_digit() || pid > i32::MAX as i64 {
+            return false;
+        }
+        pid = pid * 10 + (c - b'0') as i64;
+    }
+    !who.is_empty() && pid == crate::state::pid() as i64
+}
+
+/// Reads the path argument at `addr` into `buf`; its length.
+fn read_path(addr: u64, buf: &mut [u8]) -> Result<usize, i64> {
+    match mem::read_cstr(&SelfMemory, addr, buf) {
+        Ok(n) if n < buf.len() => Ok(n),
+        Ok(_) => Err(err(libc::ENAMETOOLONG)),
+        Err(_) => Err(err(libc::EFAULT)),
+    }
+}
+
+/// `readlink`/`readlinkat` of `/proc/self/exe`: the program's file. `None`: another path.
+pub fn readlink(call: &sigsys::Syscall, at: bool) -> Option<i64> {
+    let (path, buf) = if at {
+        (call.args[1], call.args[2])
+    } else {
+        (call.args[0], call.args[1])
+    };
+    let mut name = [0u8; 64];
+    let n = mem::read_cstr(&SelfMemory, path, &mut name).ok()?;
+    if !is_self_exe(name.get(..n)?) {
+        return None;
+    }
+    let exe = EXE.get();
+    if exe.is_empty() {
+        return None;
+    }
+    let size = call.arg_int(if at { 3 } else { 2 });
+    if size <= 0 {
+        return Some(err(libc::EINVAL));
+    }
+    let n = exe.len().min(size as usize);
+    // SAFETY: the program's buffer for readlink's answer, at most the size it gave.
+    match unsafe { mem::write(buf, exe.get(..n).unwrap_or(&[])) } {
+        Ok(w) => Some(w as i64),
+        Err(_) => Some(err(libc::EFAULT)),
+    }
+}
+
+/// `open`/`openat` of `/proc/self/exe`: opens the program's file instead. `None`: another
+/// path.
+pub fn open(call: &sigsys::Syscall, at: bool) -> Option<i64> {
+    let (path, flags, mode) = if at {
+        (call.args[1], call.args[2], call.args[3])
+    } else {
+        (call.args[0], call.args[1], call.args[2])
+    };
+    let mut name = [0u8; 64];
+    let n = mem::read_cstr(&SelfMemory, path, &mut name).ok()?;
+    if !is_self_exe(name.get(..n)?) || EXE.get().is_empty() {
+        return None;
+    }
+    Some(sys(
+        Sysno::openat,
+        [AT_FDCWD, EXE.as_ptr(), flags, mode, 0, 0],
+    ))
+}
+
+/// What an exec of the program's file will do.
+enum Plan {
+    /// Run it through the loader: the open file, not close-on-exec.
+    Loader(i32),
+    /// Run it directly (untraced), for this reason.
+    Direct(&'static str),
+}
+
+/// The kernel's checks of the file to execute, in its order; the plan or the errno.
+fn check(dirfd: u64, path: &[u8], flags: u64) -> Result<Plan, i64> {
+    let empty = flags & libc::AT_EMPTY_PATH as u64 != 0 && path.len() <= 1;
+    let nofollow = flags & libc::AT_SYMLINK_NOFOLLOW as u64 != 0;
+    if flags & !((libc::AT_EMPTY_PATH | libc::AT_SYMLINK_NOFOLLOW) as u64) != 0 {
+        return Err(err(libc::EINVAL));
+    }
+    if path.len() <= 1 && !empty {
+        return Err(err(libc::ENOENT));
+    }
+    // Execute permission, as the kernel asks it (effective ids); also ENOENT, ENOTDIR,
+    // ELOOP and a path through a directory without search permission.
+    let access_flags = libc::AT_EACCESS as u64
+        | if empty { libc::AT_EMPTY_PATH as u64 } else { 0 }
+        | if nofollow {
+            libc::AT_SYMLINK_NOFOLLOW as u64
+        } else {
+            0
+        };
+    let r = sys(
+        Sysno::faccessat2,
+        [
+            dirfd,
+            path.as_ptr() as u64,
+            libc::X_OK as u64,
+            access_flags,
+            0,
+            0,
+        ],
+    );
+    if r < 0 {
+        return Err(r);
+    }
+    let oflags = libc::O_RDONLY as u64 | if nofollow { libc::O_NOFOLLOW as u64 } else { 0 };
+    let fd = if empty {
+        let mut p = *b"/proc/self/fd/0000000000\0";
+        let len = fmt_fd(&mut p[14..24], dirfd as i32);
+        if let Some(z) = p.get_mut(14 + len) {
+            *z = 0;
+        }
+        sys(Sysno::open, [p.as_ptr() as u64, oflags, 0, 0, 0, 0])
+    } else {
+        sys(
+            Sysno::openat,
+            [dirfd, path.as_ptr() as u64, oflags, 0, 0, 0],
+        )
+    };
+    if fd == err(libc::EACCES) {
+        return Ok(Plan::Direct(
+            "an executable the program may run but not read",
+        ));
+    }
+    if fd < 0 {
+        return Err(fd);
+    }
+    let fd = fd as i32;
+    match inspect(fd) {
+        Ok(Plan::Loader(_)) => Ok(Plan::Loader(fd)),
+        other => {
+            sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+            other
+        }
+    }
+}
+
+/// What kind of file `fd` is, as `do_open_execat` and the binary handlers see it.
+fn inspect(fd: i32) -> Result<Plan, i64> {
+    // SAFETY: plain data; all-zero is valid.
+    let mut st: libc::stat = unsafe { core::mem::zeroed() };
+    let r = sys(
+        Sysno::fstat,
+        [fd as u64, core::ptr::from_mut(&mut st) as u64, 0, 0, 0, 0],
+    );
+    if r < 0 {
+        return Err(r);
+    }
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG {
+        return Err(err(libc::EACCES));
+    }
+    // The kernel's `struct statfs` on x86_64: eleven 64-bit fields (`f_flags` last), four
+    // spare.
+    let mut fs = [0u64; 15];
+    let mount_flags = if sys(
+        Sysno::fstatfs,
+        [fd as u64, fs.as_mut_ptr() as u64, 0, 0, 0, 0],
+    ) == 0
+    {
+        fs[10]
+    } else {
+        0
+    };
+    if mount_flags & libc::ST_NOEXEC != 0 {
+        return Err(err(libc::EACCES));
+    }
+    let nosuid = mount_flags & libc::ST_NOSUID != 0;
+    let euid = sys(Sysno::geteuid, [0; 6]) as u32;
+    let egid = sys(Sysno::getegid, [0; 6]) as u32;
+    if !nosuid
+        && ((st.st_mode & libc::S_ISUID != 0 && st.st_uid != euid)
+            || (st.st_mode & libc::S_ISGID != 0
+                && st.st_mode & libc::S_IXGRP != 0
+                && st.st_gid != egid))
+    {
+        return Ok(Plan::Direct("a set-user-ID or set-group-ID program"));
+    }
+    let r = sys(
+        Sysno::fgetxattr,
+        [
+            fd as u64,
+            c"security.capability".as_ptr() as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
+    if r > 0 && !nosuid {
+        return Ok(Plan::Direct("a program with file capabilities"));
+    }
+    let mut head = [0u8; 20];
+    let n = sys(
+        Sysno::pread64,
+        [fd as u64, head.as_mut_ptr() as u64, 20, 0, 0, 0],
+    );
+    if n < 0 {
+        return Err(n);
+    }
+    if head.starts_with(b"#!") {
+        return Ok(Plan::Loader(fd));
+    }
+    if n < 20 || !head.starts_with(b"\x7fELF") {
+        return Err(err(libc::ENOEXEC));
+    }
+    let machine = u16::from_le_bytes([head[18], head[19]]);
+    if head[4] != 2 || machine != 62 {
+        return Ok(Plan::Direct("not an x86_64 program"));
+    }
+    Ok(Plan::Loader(fd))
+}
+
+fn fmt_fd(out: &mut [u8], fd: i32) -> usize {
+    let mut digits = [0u8; 10];
+    let mut n = 0;
+    let mut v = fd.unsigned_abs();
+    loop {
+        if let Some(d) = digits.get_mut(n) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        n += 1;
+        v /= 10;
+        if v == 0 || n >= digits.len() {
+            break;
+        }
+    }
+    for i in 0..n {
+        if let (Some(o), Some(d)) = (out.get_mut(i), digits.get(n - 1 - i)) {
+            *o = *d;
+        }
+    }
+    n
+}
+
+/// The program's `execve` (`at`: `execveat`), run through the loader. Returns what the
+/// program sees (only on failure: on success, this image is gone).
+pub fn exec(trap: &mut Trap<'_>, at: bool, set_mask: impl Fn()) -> i64 {
+    let call = trap.syscall();
+    let (dirfd, path, argv, envp, flags) = if at {
+        (
+            call.arg_int(0) as i64 as u64,
+            call.args[1],
+            call.args[2],
+            call.args[3],
+            call.arg_int(4) as u32 as u64,
+        )
+    } else {
+        (AT_FDCWD, call.args[0], call.args[1], call.args[2], 0)
+    };
+    let mut name = [0u8; protocol::NAME_MAX];
+    let n = match read_path(path, &mut name) {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    // `/proc/self/exe` is the program's file, not the loader.
+    let self_exe = is_self_exe(name.get(..n).unwrap_or(&[]));
+    let shm = SHM.load(Ordering::Relaxed);
+    let loader = LOADER.get();
+    if shm == 0 || loader.is_empty() {
+        return direct(trap, "the run directory is gone");
+    }
+    let target: &[u8] = if self_exe {
+        EXE.get()
+    } else {
+        name.get(..n).unwrap_or(&[])
+    };
+    let mut tbuf = [0u8; protocol::NAME_MAX + 1];
+    let tn = target.len().min(protocol::NAME_MAX);
+    tbuf[..tn].copy_from_slice(&target[..tn]);
+    let plan = match check(if self_exe { AT_FDCWD } else { dirfd }, &tbuf[..=tn], flags) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    let fd = match plan {
+        Plan::Loader(fd) => fd,
+        Plan::Direct(why) => return direct(trap, why),
+    };
+    // The name the kernel would give the new image (`bprm->filename`): the path, or
+    // `/dev/fd/N` and `/dev/fd/N/path` for a descriptor-relative execveat.
+    let mut shown = [0u8; protocol::NAME_MAX];
+    let shown_len = if at && !self_exe && dirfd != AT_FDCWD && name.first() != Some(&b'/') {
+        let mut k = 0;
+        for &c in b"/dev/fd/" {
+            shown[k] = c;
+            k += 1;
+        }
+        k += fmt_fd(&mut shown[k..], dirfd as i32);
+        if n > 0 {
+            if let Some(s) = shown.get_mut(k) {
+                *s = b'/';
+            }
+            k += 1;
+            let room = shown.len().saturating_sub(k).min(n);
+            shown[k..k + room].copy_from_slice(&name[..room]);
+            k += room;
+        }
+        k
+    } else {
+        shown[..n].copy_from_slice(&name[..n]);
+        n
+    };
+    let pid = crate::state::pid();
+    // SAFETY: SHM is the live shared mapping of the run.
+    let Some(slot) = (unsafe { protocol::publish(shm, pid, fd, &shown[..shown_len]) }) else {
+        sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+        return direct(trap, "too many images starting at once");
+    };
+    set_mask();
+    let r = sys(Sysno::execve, [LOADER.as_ptr(), argv, envp, 0, 0, 0]);
+    // Still here: the kernel refused the loader with the program's arguments (E2BIG,
+    // EFAULT, ENOMEM, ...), which it would have refused for the program too.
+    // SAFETY: as above.
+    unsafe { protocol::free(shm, slot) };
+    sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+    r
+}
+
+/// Executes the program's call as it is, untraced from then on; says why.
+fn direct(trap: &mut Trap<'_>, why: &str) -> i64 {
+    let mut l = Line::new(b'W');
+    l.push("executed without the tracer (");
+    l.push(why);
+    l.push(")");
+    l.send();
+    match trap.pass_through_exec() {
+        Ok(r) => r,
+        Err(_) => err(libc::ENOSYS),
+    }
+}

@@ -1,0 +1,532 @@
+//! Process-wide and per-thread state of the tracer. Everything here is touched from the
+//! SIGSYS handler: atomics, and `thread_local!`s with `const` initialisers and no `Drop`
+//! (no lazy initialisation, no destructor registration, so no allocation and no lock).
+
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+
+use sigsys::sud::Selector;
+use syscalls::x86_64::Sysno;
+
+/// The socket to the launcher (close-on-exec, moved high), or -1 for no output.
+pub static OUT_FD: AtomicI32 = AtomicI32::new(-1);
+/// Whether lines are formatted and sent (`false`: the "bare" benchmark floor).
+pub static FULL: AtomicBool = AtomicBool::new(true);
+/// Send every line at once (trace on the launcher's stderr) instead of batching.
+pub static EAGER: AtomicBool = AtomicBool::new(false);
+/// Lines in raw hex (`strace -e raw=all`) instead of decoded.
+pub static RAW: AtomicBool = AtomicBool::new(false);
+/// The tracer is armed in this image.
+pub static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Cached process id (updated in fork children).
+static PID: AtomicI32 = AtomicI32::new(0);
+
+/// The SIGSYS action the program believes it installed (kernel `struct sigaction`:
+/// handler, flags, restorer, mask). Starts as what was installed before us.
+pub static PROG_SIGSYS: [AtomicU64; 4] = [
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+];
+
+/// Threads the tracer can keep state for at once (more are run untraced, with a warning).
+pub const MAX_THREADS: usize = 4096;
+
+/// What the tracer keeps for one thread. Not in thread-local storage: the loader has
+/// none of its own once the program runs (`%fs` is the program's), so threads are found
+/// by their id in [`THREADS`].
+pub struct Thread {
+    /// The thread id this entry is for (0: free).
+    tid: AtomicI32,
+    /// This thread's SUD selector.
+    pub selector: Selector,
+    /// The program asked to block SIGSYS in this thread: the tracer keeps it unblocked
+    /// (blocked, the next trap would kill the process) and shows the program its wish.
+    pub sigsys_blocked: AtomicBool,
+    /// The program changed its alternate stack while a handler ran on the real one: the
+    /// real one is switched at a later trap (see `handler::apply_altstack`).
+    alt_pending: AtomicBool,
+    /// A line is being added to this thread's batch (see `line::Line::queue`).
+    pub busy: AtomicBool,
+    /// The alternate stack the program believes this thread has: sp, size, flags.
+    prog_alt: [AtomicU64; 3],
+    /// The tracer's own alternate stack of this thread (0: none).
+    tracer_alt: AtomicU64,
+    /// The line memfd this thread's slot is in (0: none) and the slot's index + 1.
+    pub mine: [AtomicU64; 2],
+}
+
+impl Thread {
+    const fn new() -> Thread {
+        Thread {
+            tid: AtomicI32::new(0),
+            selector: Selector::new(),
+            sigsys_blocked: AtomicBool::new(false),
+            alt_pending: AtomicBool::new(false),
+            busy: AtomicBool::new(false),
+            prog_alt: [
+                AtomicU64::new(0),
+                AtomicU64::new(0),
+                AtomicU64::new(SS_DISABLE),
+            ],
+            tracer_alt: AtomicU64::new(0),
+            mine: [AtomicU64::new(0), AtomicU64::new(0)],
+        }
+    }
+
+    fn reset(&self) {
+        self.sigsys_blocked.store(false, Ordering::Relaxed);
+        self.alt_pending.store(false, Ordering::Relaxed);
+        self.busy.store(false, Ordering::Relaxed);
+        self.prog_alt[0].store(0, Ordering::Relaxed);
+        self.prog_alt[1].store(0, Ordering::Relaxed);
+        self.prog_alt[2].store(SS_DISABLE, Ordering::Relaxed);
+        self.tracer_alt.store(0, Ordering::Relaxed);
+        self.mine[0].store(0, Ordering::Relaxed);
+        self.mine[1].store(0, Ordering::Relaxed);
+    }
+
+    /// Copies what a fork child inherits from the thread that forked.
+    fn inherit(&self, from: &Thread) {
+        for (d, s) in [
+            (&self.sigsys_blocked, &from.sigsys_blocked),
+            (&self.alt_pending, &from.alt_pending),
+        ] {
+            d.store(s.load(Ordering::Relaxed), Ordering::Relaxed);
+        }
+        for (d, s) in self.prog_alt.iter().zip(&from.prog_alt) {
+            d.store(s.load(Ordering::Relaxed), Ordering::Relaxed);
+        }
+        self.tracer_alt
+            .store(from.tracer_alt.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+}
+
+const SS_DISABLE: u64 = libc::SS_DISABLE as u64;
+
+/// Every thread's entry, found by thread id (open addressing from `tid % MAX_THREADS`).
+static THREADS: [Thread; MAX_THREADS] = [const { Thread::new() }; MAX_THREADS];
+
+/// Used when the table is full: never armed, so its fields are only a sink.
+static NOBODY: Thread = Thread::new();
+
+fn slot_of(tid: i32) -> Option<&'static Thread> {
+    let start = tid.unsigned_abs() as usize % MAX_THREADS;
+    (0..MAX_THREADS)
+        .filter_map(|k| THREADS.get(start.wrapping_add(k) % MAX_THREADS))
+        .find(|t| t.tid.load(Ordering::Acquire) == tid)
+}
+
+/// The CPU and kernel let user code read and write the `%gs` base (`HWCAP2_FSGSBASE`).
+static FSGSBASE: AtomicBool = AtomicBool::new(false);
+/// The program set a `%gs` base of its own (`arch_prctl(ARCH_SET_GS)`): threads are found
+/// by thread id from then on.
+static GS_TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// Notes what the CPU offers (`AT_HWCAP2`), before the program runs.
+pub fn init_thread_lookup(hwcap2: u64) {
+    FSGSBASE.store(hwcap2 & 2 != 0, Ordering::Relaxed);
+}
+
+/// Whether the tracer keeps each thread's entry in `%gs` (its base register, which no
+/// x86_64 Linux runtime uses: glibc, musl and Go use `%fs`).
+fn gs_usable() -> bool {
+    FSGSBASE.load(Ordering::Relaxed) && !GS_TAKEN.load(Ordering::Relaxed)
+}
+
+/// The program's `arch_prctl(ARCH_SET_GS)`: `%gs` is the program's from now on.
+pub fn gs_taken() {
+    GS_TAKEN.store(true, Ordering::Relaxed);
+}
+
+/// Whether `%gs` is still the tracer's.
+pub fn gs_is_tracers() -> bool {
+    !GS_TAKEN.load(Ordering::Relaxed)
+}
+
+fn read_gs() -> u64 {
+    let v: u64;
+    // SAFETY: FSGSBASE is enabled (checked by the caller); reading a register.
+    unsafe {
+        core::arch::asm!("rdgsbase {}", out(reg) v, options(nomem, nostack, preserves_flags))
+    };
+    v
+}
+
+fn write_gs(v: u64) {
+    // SAFETY: FSGSBASE is enabled (checked by the caller); `%gs` is not used by the
+    // program (GS_TAKEN is false).
+    unsafe { core::arch::asm!("wrgsbase {}", in(reg) v, options(nomem, nostack, preserves_flags)) };
+}
+
+/// The entry `%gs` points at, if it points at one.
+fn from_gs() -> Option<&'static Thread> {
+    let g = read_gs();
+    let first = THREADS.as_ptr() as u64;
+    let size = core::mem::size_of::<Thread>() as u64;
+    let off = g.checked_sub(first)?;
+    if off % size != 0 {
+        return None;
+    }
+    THREADS.get((off / size) as usize)
+}
+
+/// This thread's entry, made if it has none.
+pub fn me() -> &'static Thread {
+    if gs_usable() {
+        if let Some(t) = from_gs() {
+            return t;
+        }
+    }
+    claim(raw_tid())
+}
+
+/// The entry for thread `tid` (found or made); remembered in `%gs` where it can be.
+fn claim(tid: i32) -> &'static Thread {
+    let t = slot_of(tid).or_else(|| {
+        let start = tid.unsigned_abs() as usize % MAX_THREADS;
+        (0..MAX_THREADS)
+            .filter_map(|k| THREADS.get(start.wrapping_add(k) % MAX_THREADS))
+            .find(|t| {
+                t.tid
+                    .compare_exchange(0, tid, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            })
+            .inspect(|t| t.reset())
+    });
+    let Some(t) = t else {
+        return &NOBODY;
+    };
+    if gs_usable() {
+        let g = read_gs();
+        if g == 0 || from_gs().is_some() {
+            write_gs(core::ptr::from_ref(t) as u64);
+        }
+    }
+    t
+}
+
+/// A new thread (its `%gs` is its creator's): its own entry.
+pub fn new_thread() {
+    let _ = claim(raw_tid());
+}
+
+/// Frees this thread's entry (its last system call, `exit`, is under way) and keeps its
+/// alternate stack for a later thread.
+pub fn forget_me() {
+    let t = me();
+    if core::ptr::eq(t, &NOBODY) {
+        return;
+    }
+    let base = t.tracer_alt.load(Ordering::Relaxed);
+    if base != 0 {
+        retire(base, t.tid.load(Ordering::Relaxed));
+    }
+    t.tid.store(0, Ordering::Release);
+}
+
+/// Alternate stacks of exiting threads, for reuse by new threads: `(base >> 12) << 22 | tid`
+/// (pids fit in 22 bits). The exiting thread keeps its alternate stack until it is gone (its
+/// last system calls, `madvise` and `exit`, still trap), so a stack is only reused once
+/// `tgkill(tid, 0)` says the thread no longer exists.
+static RETIRED: [AtomicU64; 256] = [const { AtomicU64::new(0) }; 256];
+
+fn retire(base: u64, tid: i32) -> bool {
+    let tid = tid as u64;
+    if tid >= 1 << 22 || base & 0xfff != 0 {
+        return false;
+    }
+    let packed = (base >> 12) << 22 | tid;
+    RETIRED.iter().any(|slot| {
+        slot.compare_exchange(0, packed, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+    })
+}
+
+/// Gives a new thread (running its first instructions, in `clone::child_setup`) an
+/// alternate stack of the tracer's: one whose thread has exited, or a new one.
+pub fn altstack_for_new_thread() {
+    let pid = pid() as u64;
+    let reused = RETIRED.iter().find_map(|slot| {
+        let packed = slot.load(Ordering::Acquire);
+        if packed == 0 {
+            return None;
+        }
+        let tid = packed & ((1 << 22) - 1);
+        let gone = sys(Sysno::tgkill, [pid, tid, 0, 0, 0, 0]) == -(libc::ESRCH as i64);
+        (gone
+            && slot
+                .compare_exchange(packed, 0, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok())
+        .then_some((packed >> 22) << 12)
+    });
+    let Some(base) = reused.or_else(map_altstack) else {
+        return;
+    };
+    if !use_altstack(base) && !retire(base, 0) {
+        unmap_altstack(base);
+    }
+}
+
+/// In a fork child (one thread, a copy of the parent's memory): what the thread that
+/// forked (`parent_tid`) had becomes this thread's, every other entry is freed.
+pub fn fork_child_threads(parent_tid: i32) {
+    let from = slot_of(parent_tid).unwrap_or(&NOBODY);
+    let kept = Thread::new();
+    kept.inherit(from);
+    for t in &THREADS {
+        t.tid.store(0, Ordering::Relaxed);
+    }
+    claim(raw_tid()).inherit(&kept);
+}
+
+/// Whether a switch of the real alternate stack is waiting.
+pub fn alt_pending() -> bool {
+    me().alt_pending.load(Ordering::Relaxed)
+}
+
+/// Records whether a switch of the real alternate stack is waiting.
+pub fn set_alt_pending(p: bool) {
+    me().alt_pending.store(p, Ordering::Relaxed);
+}
+
+/// The program's view of this thread's alternate stack.
+pub fn prog_altstack() -> (u64, u64, i32) {
+    let a = &me().prog_alt;
+    (
+        a[0].load(Ordering::Relaxed),
+        a[1].load(Ordering::Relaxed),
+        a[2].load(Ordering::Relaxed) as i32,
+    )
+}
+
+/// Records the program's alternate stack (size 0: disabled).
+pub fn set_prog_altstack(sp: u64, size: u64, flags: i32) {
+    let a = &me().prog_alt;
+    a[0].store(sp, Ordering::Relaxed);
+    a[1].store(size, Ordering::Relaxed);
+    a[2].store(flags as u32 as u64, Ordering::Relaxed);
+}
+
+/// The tracer's alternate stack of this thread, or 0.
+pub fn tracer_altstack() -> u64 {
+    me().tracer_alt.load(Ordering::Relaxed)
+}
+
+/// Makes `base` (mapped by [`map_altstack`]) this thread's alternate stack, with
+/// `SS_AUTODISARM`, and remembers it as the tracer's.
+pub fn use_altstack(base: u64) -> bool {
+    // SAFETY: a private mapping of ALTSTACK_SIZE bytes, this thread's alone; its top
+    // BATCH_SIZE bytes are the thread's line batch, not part of the signal stack.
+    let ok = unsafe { sigsys::install::set_altstack(base as *mut u8, SIGNAL_STACK_SIZE) }.is_ok();
+    if ok {
+        me().tracer_alt.store(base, Ordering::Relaxed);
+    }
+    ok
+}
+
+/// A 64-bit system call from the gate (never traced, never touches errno).
+pub fn sys(nr: Sysno, args: [u64; 6]) -> i64 {
+    // SAFETY: callers pass arguments valid for `nr`; the gate issues exactly that call.
+    unsafe { sigsys::gate::syscall(nr.id() as u64, args) }
+}
+
+/// The process id (cached).
+pub fn pid() -> i32 {
+    match PID.load(Ordering::Relaxed) {
+        0 => refresh_pid(),
+        p => p,
+    }
+}
+
+/// Re-reads the process id (after fork).
+pub fn refresh_pid() -> i32 {
+    let p = sys(Sysno::getpid, [0; 6]) as i32;
+    PID.store(p, Ordering::Relaxed);
+    p
+}
+
+/// Sets the cached pid (vfork parent restoring its own after the child ran in its memory).
+pub fn set_pid(p: i32) {
+    PID.store(p, Ordering::Relaxed);
+}
+
+/// The thread id (from the thread's entry).
+pub fn tid() -> i32 {
+    match me().tid.load(Ordering::Relaxed) {
+        0 => raw_tid(),
+        t => t,
+    }
+}
+
+/// The thread id, asked of the kernel.
+fn raw_tid() -> i32 {
+    sys(Sysno::gettid, [0; 6]) as i32
+}
+
+/// Arms SUD for the calling thread with its selector at BLOCK.
+pub fn arm_thread() -> Result<(), syscalls::Errno> {
+    let t = me();
+    if core::ptr::eq(t, &NOBODY) {
+        return Err(syscalls::Errno::EAGAIN);
+    }
+    t.selector.block();
+    // SAFETY: the selector is in a static, valid for the life of the image.
+    let r = unsafe { sigsys::sud::arm(&t.selector) };
+    if r.is_err() {
+        t.selector.allow();
+    }
+    r
+}
+
+/// Size of each alternate signal stack mapping the tracer allocates (the signal stack
+/// proper, then the thread's line batch). Debug builds get 256 KiB: the unoptimised
+/// decoder and formatter take ~11 KiB a level, and program handlers nest on top of the
+/// tracer's.
+pub const ALTSTACK_SIZE: usize = if cfg!(debug_assertions) {
+    256 * 1024
+} else {
+    64 * 1024
+};
+/// The line batch at the top of a tracer alternate stack mapping.
+pub const BATCH_SIZE: usize = 8 * 1024;
+/// The signal stack proper of a tracer alternate stack mapping (below the batch).
+pub const SIGNAL_STACK_SIZE: usize = ALTSTACK_SIZE - BATCH_SIZE;
+/// `PROT_NONE` pages below every tracer alternate stack (outside `ALTSTACK_SIZE`; address
+/// space only): a program handler that runs there and needs more stack crashes instead of
+/// writing over whatever the program mapped below. 64 KiB rather than one page, so that a
+/// large frame written without stack probes still meets it.
+pub const GUARD_SIZE: usize = 64 * 1024;
+/// Stack the tracer's handler needs at one level, the kernel's signal frame not included.
+/// Measured (`tests/hardening.rs`, `handler_stack_need_is_measured`: a painted alternate
+/// stack): 6.5 KiB in release builds, 18.6 KiB in debug builds, plus the frame.
+pub const HANDLER_STACK: u64 = if cfg!(debug_assertions) {
+    24 * 1024
+} else {
+    8 * 1024
+};
+
+/// Room left to the program's own handler frames on its alternate stack, on top of what
+/// the tracer takes there, for it to count as big enough.
+const PROG_ROOM: u64 = 4 * 1024;
+
+/// The smallest program alternate stack that becomes the thread's real one (0: not
+/// computed yet; see [`prog_stack_min`]).
+static PROG_STACK_MIN: AtomicU64 = AtomicU64::new(0);
+
+/// A program alternate stack at least this large becomes the thread's real one (with
+/// `SS_AUTODISARM`), the tracer's handler included: the program's `SA_ONSTACK` handlers
+/// then run where the program put them. Big enough means: two levels of the tracer (its
+/// handler interrupted in a system call by a program signal, whose handler makes a call of
+/// its own), each [`HANDLER_STACK`] plus the kernel's signal frame (`AT_MINSIGSTKSZ`, which
+/// counts the XSAVE area of this CPU), and [`PROG_ROOM`] for the program's handler. In
+/// release builds on this project's machines (frame 1776 bytes): 23.5 KiB, so Go's 32 KiB
+/// signal stacks are used; in debug builds 55.5 KiB. Smaller ones are stood in for by the
+/// tracer's signal stack, which `sigaltstack` then reports while a handler runs on it.
+pub fn prog_stack_min() -> u64 {
+    match PROG_STACK_MIN.load(Ordering::Relaxed) {
+        0 => stack_min_for_frame(4096),
+        m => m,
+    }
+}
+
+fn stack_min_for_frame(frame: u64) -> u64 {
+    2 * (HANDLER_STACK + frame) + PROG_ROOM
+}
+
+/// Computes [`prog_stack_min`] from this CPU's signal frame size (`AT_MINSIGSTKSZ`).
+pub fn init_prog_stack_min(minsigstksz: u64) {
+    let frame = match minsigstksz {
+        0 => 4096,
+        f => f.min(64 * 1024),
+    };
+    PROG_STACK_MIN.store(stack_min_for_frame(frame), Ordering::Relaxed);
+}
+
+/// The kernel's `on_sig_stack` test: `base < sp <= base + size`.
+pub fn on_stack(sp: u64, base: u64, size: u64) -> bool {
+    sp > base && sp.wrapping_sub(base) <= size
+}
+
+/// Lines of one thread waiting to be sent together: at the top of the thread's tracer
+/// alternate stack mapping (so not in TLS, whose size would count against every thread's
+/// stack; and only for threads that have one).
+#[repr(C)]
+pub struct Batch {
+    /// Bytes used in `data`.
+    pub len: u32,
+    _pad: u32,
+    /// Time stamp counter when the first waiting line was added.
+    pub first_tsc: u64,
+    /// The lines.
+    pub data: [u8; BATCH_SIZE - 16],
+}
+
+/// This thread's batch, if it has a tracer alternate stack.
+pub fn batch() -> Option<&'static mut Batch> {
+    let base = tracer_altstack();
+    if base == 0 {
+        return None;
+    }
+    let addr = base + (ALTSTACK_SIZE - BATCH_SIZE) as u64;
+    // SAFETY: the top BATCH_SIZE bytes of this thread's own mapping, used only from this
+    // thread's handler (never nested: the handler does not trap), zero-initialised by mmap
+    // and always left consistent.
+    Some(unsafe { &mut *(addr as *mut Batch) })
+}
+
+/// Maps an alternate stack from the gate and makes it the thread's; returns its base.
+pub fn new_altstack() -> Option<u64> {
+    let base = map_altstack()?;
+    if use_altstack(base) {
+        Some(base)
+    } else {
+        unmap_altstack(base);
+        None
+    }
+}
+
+/// Unmaps an alternate stack made by [`map_altstack`] (its guard page included).
+pub fn unmap_altstack(base: u64) {
+    sys(
+        Sysno::munmap,
+        [
+            base.wrapping_sub(GUARD_SIZE as u64),
+            (GUARD_SIZE + ALTSTACK_SIZE) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
+}
+
+/// Maps (from the gate) memory for an alternate stack, with a guard page below it;
+/// returns its base (above the guard page).
+pub fn map_altstack() -> Option<u64> {
+    let len = (GUARD_SIZE + ALTSTACK_SIZE) as u64;
+    let map = sys(
+        Sysno::mmap,
+        [
+            0,
+            len,
+            (libc::PROT_READ | libc::PROT_WRITE) as u64,
+            (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK) as u64,
+            u64::MAX,
+            0,
+        ],
+    );
+    if (-4095..0).contains(&map) {
+        return None;
+    }
+    let map = map as u64;
+    let r = sys(
+        Sysno::mprotect,
+        [map, GUARD_SIZE as u64, libc::PROT_NONE as u64, 0, 0, 0],
+    );
+    if r != 0 {
+        sys(Sysno::munmap, [map, len, 0, 0, 0, 0]);
+        return None;
+    }
+    Some(map.wrapping_add(GUARD_SIZE as u64))
+}

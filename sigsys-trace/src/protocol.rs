@@ -1,0 +1,176 @@
+//! What the launcher and the loader share, defined once (the loader includes this file).
+//!
+//! A traced run has a private run directory (mode 0700) holding two files:
+//! - [`LOADER_FILE`]: the loader executable. Every image of the traced program starts
+//!   through it: the launcher executes it for the first one, and the handler, for each
+//!   `execve` the program makes. Its path as executed (`AT_EXECFN`) names the directory.
+//! - [`SHM_FILE`]: a shared mapping ([`SHM_SIZE`] bytes, sparse) with a [`Header`] and one
+//!   [`Slot`] per image being started: which file the loader must load (an open
+//!   descriptor, closed by the loader) under which name (what the program passed to
+//!   `execve`, for `AT_EXECFN`, `/proc/self/comm` and the trace).
+//!
+//! A slot is claimed by the process that is about to execute the loader and found by the
+//! loader through its process id (which `execve` keeps).
+
+use core::sync::atomic::{AtomicI32, Ordering};
+
+/// The loader's file name in the run directory.
+pub const LOADER_FILE: &str = "loader";
+/// The shared mapping's file name in the run directory.
+pub const SHM_FILE: &str = "shm";
+/// `Header::magic`.
+pub const MAGIC: u64 = u64::from_le_bytes(*b"sigsys-t");
+/// Slots for images being started at the same time.
+pub const SLOTS: usize = 1024;
+/// Bytes of a name in a slot (the kernel's `PATH_MAX`, NUL included).
+pub const NAME_MAX: usize = 4096;
+/// Bytes of the header (page aligned).
+pub const HEADER_SIZE: usize = 8192;
+/// Bytes of a slot (page aligned).
+pub const SLOT_SIZE: usize = 8192;
+/// Bytes of the shared mapping.
+pub const SHM_SIZE: usize = HEADER_SIZE + SLOTS * SLOT_SIZE;
+
+/// `Header::mode`: decoded lines.
+pub const MODE_TEXT: u32 = 0;
+/// `Header::mode`: raw hexadecimal lines (`strace -e raw=all`).
+pub const MODE_HEXA: u32 = 1;
+/// `Header::mode`: pass every call through, print nothing (the benchmark floor).
+pub const MODE_BARE: u32 = 2;
+/// `Header::flags`: send every line at once instead of batching.
+pub const FLAG_EAGER: u32 = 1;
+
+/// The start of the shared mapping.
+#[repr(C)]
+pub struct Header {
+    /// [`MAGIC`].
+    pub magic: u64,
+    /// `MODE_*`.
+    pub mode: u32,
+    /// `FLAG_*`.
+    pub flags: u32,
+    /// Bytes used in `sock`.
+    pub sock_len: u32,
+    /// The launcher's process id.
+    pub launcher: i32,
+    /// The name of the launcher's abstract unix socket (without the leading NUL).
+    pub sock: [u8; 104],
+    /// Owner of each slot: 0 free, -1 being written, else the process id it is for.
+    pub owners: [AtomicI32; SLOTS],
+}
+
+/// One image being started.
+#[repr(C)]
+pub struct Slot {
+    /// The open file to load (not close-on-exec; the loader closes it).
+    pub fd: i32,
+    /// Bytes used in `name`.
+    pub len: u32,
+    /// `#!` interpreters the loader went through for this exec so far.
+    pub depth: u32,
+    /// The file name as the program gave it to `execve` (not NUL-terminated).
+    pub name: [u8; NAME_MAX],
+}
+
+/// The header of the mapping at `base`.
+///
+/// # Safety
+///
+/// `base` is a live mapping of [`SHM_SIZE`] bytes of the shared file.
+pub unsafe fn header<'a>(base: u64) -> &'a mut Header {
+    // SAFETY: the caller's guarantee; the header is at the start, aligned.
+    unsafe { &mut *(base as *mut Header) }
+}
+
+/// Slot `i` of the mapping at `base`.
+///
+/// # Safety
+///
+/// As [`header`], and `i < SLOTS`.
+pub unsafe fn slot<'a>(base: u64, i: usize) -> &'a mut Slot {
+    let at = base
+        .wrapping_add(HEADER_SIZE as u64)
+        .wrapping_add((i as u64).wrapping_mul(SLOT_SIZE as u64));
+    // SAFETY: the caller's guarantee; slots are page aligned.
+    unsafe { &mut *(at as *mut Slot) }
+}
+
+/// Claims a slot for process `pid`, fills it and publishes it. `None`: all slots are in
+/// use.
+///
+/// # Safety
+///
+/// As [`header`].
+pub unsafe fn publish(base: u64, pid: i32, fd: i32, name: &[u8]) -> Option<usize> {
+    // SAFETY: the caller's guarantee.
+    unsafe { publish_depth(base, pid, fd, name, 0) }
+}
+
+/// [`publish`], `depth` interpreters down.
+///
+/// # Safety
+///
+/// As [`header`].
+pub unsafe fn publish_depth(
+    base: u64,
+    pid: i32,
+    fd: i32,
+    name: &[u8],
+    depth: u32,
+) -> Option<usize> {
+    // SAFETY: the caller's guarantee.
+    let h = unsafe { header(base) };
+    let start = (pid.unsigned_abs() as usize) % SLOTS;
+    for k in 0..SLOTS {
+        let i = (start.wrapping_add(k)) % SLOTS;
+        let owner = h.owners.get(i)?;
+        if owner
+            .compare_exchange(0, -1, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
+            // SAFETY: i < SLOTS; the slot is ours while its owner is -1.
+            let s = unsafe { slot(base, i) };
+            let n = name.len().min(NAME_MAX);
+            s.fd = fd;
+            s.len = n as u32;
+            s.depth = depth;
+            for (d, c) in s.name.iter_mut().zip(name.iter().take(n)) {
+                *d = *c;
+            }
+            owner.store(pid, Ordering::Release);
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Finds the slot published for `pid`, without freeing it.
+///
+/// # Safety
+///
+/// As [`header`].
+pub unsafe fn find(base: u64, pid: i32) -> Option<usize> {
+    // SAFETY: the caller's guarantee.
+    let h = unsafe { header(base) };
+    let start = (pid.unsigned_abs() as usize) % SLOTS;
+    (0..SLOTS)
+        .map(|k| (start.wrapping_add(k)) % SLOTS)
+        .find(|&i| {
+            h.owners
+                .get(i)
+                .is_some_and(|o| o.load(Ordering::Acquire) == pid)
+        })
+}
+
+/// Frees slot `i`.
+///
+/// # Safety
+///
+/// As [`header`].
+pub unsafe fn free(base: u64, i: usize) {
+    // SAFETY: the caller's guarantee.
+    let h = unsafe { header(base) };
+    if let Some(o) = h.owners.get(i) {
+        o.store(0, Ordering::Release);
+    }
+}
