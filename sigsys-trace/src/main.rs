@@ -19,15 +19,14 @@ use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
+mod collect;
 #[allow(dead_code)] // the loader uses all of it, the launcher a part
 mod protocol;
 mod run_dir;
@@ -166,30 +165,6 @@ fn file_capabilities(path: &Path) -> Option<String> {
          where the dynamic loader ignores LD_PRELOAD, so it cannot be traced in-process",
         path.display()
     ))
-}
-
-/// An abstract unix socket listener (`\0name`).
-fn listen(name: &str) -> io::Result<UnixListener> {
-    // SAFETY: plain socket calls on a zeroed sockaddr_un.
-    unsafe {
-        let fd = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        let owned = OwnedFd::from_raw_fd(fd);
-        let mut addr: libc::sockaddr_un = std::mem::zeroed();
-        addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
-        for (d, s) in addr.sun_path.iter_mut().skip(1).zip(name.bytes()) {
-            *d = s as libc::c_char;
-        }
-        let len = std::mem::size_of::<libc::sa_family_t>() + 1 + name.len();
-        if libc::bind(fd, (&raw const addr).cast(), len as libc::socklen_t) != 0
-            || libc::listen(fd, 128) != 0
-        {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(UnixListener::from(owned))
-    }
 }
 
 /// Turns the images' messages into the trace.
@@ -394,91 +369,61 @@ fn install_forwarding() {
     }
 }
 
-struct Conn {
-    stream: UnixStream,
-    buf: Vec<u8>,
-    /// Memfds of line batches the images on this connection passed (see
-    /// `line::shm` in the preload): read when the connection closes.
-    batches: Vec<OwnedFd>,
-}
-
-/// Layout of a batch memfd (the preload's `line::shm`): a header page, then `SLOTS` slots
-/// of `SLOT_SIZE` bytes, each a `u32` length of the lines not sent yet, 12 more bytes,
-/// and the lines.
-const SHM_HEADER: usize = 4096;
-const SHM_SLOTS: usize = 32;
-const SHM_SLOT_SIZE: usize = 8 * 1024;
-/// In the header page: a table of (pid, lines it could not deliver), i32 each.
-const SHM_LOST_AT: usize = 2048;
-const SHM_LOST_ENTRIES: usize = 64;
-
-impl Conn {
-    /// Reads what is available into `chunk` (`recvmsg`, keeping any descriptors passed).
-    fn recv(&mut self, chunk: &mut [u8]) -> io::Result<usize> {
-        let mut iov = libc::iovec {
-            iov_base: chunk.as_mut_ptr().cast(),
-            iov_len: chunk.len(),
-        };
-        let mut cbuf = [0u64; 64];
-        // SAFETY: msghdr is plain data; zero is valid.
-        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = cbuf.as_mut_ptr().cast();
-        msg.msg_controllen = std::mem::size_of_val(&cbuf);
-        // SAFETY: a live msghdr with live buffers.
-        let r = unsafe {
-            libc::recvmsg(
-                self.stream.as_raw_fd(),
-                &mut msg,
-                libc::MSG_CMSG_CLOEXEC | libc::MSG_DONTWAIT,
-            )
-        };
-        if r < 0 {
-            return Err(io::Error::last_os_error());
+/// Prints the images' lines until the program has exited and every process it started has
+/// ended (as `strace -f` follows descendants), then the lines left in batches; returns the
+/// program's status.
+fn collect_until_done(
+    collector: &mut collect::Collector,
+    printer: &mut Printer,
+    child: &mut std::process::Child,
+) -> ExitStatus {
+    let mut status: Option<ExitStatus> = None;
+    let mut last_sweep = std::time::Instant::now();
+    loop {
+        collector.wait(if status.is_some() { 20 } else { 100 });
+        let got = collector.drain(|m| match m {
+            collect::Message::Line(l) => printer.message(l),
+        });
+        if printer.to_stderr {
+            let _ = printer.out.flush();
         }
-        // SAFETY: walking the control messages the kernel wrote, with libc's macros.
-        unsafe {
-            let mut c = libc::CMSG_FIRSTHDR(&msg);
-            while !c.is_null() {
-                if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_RIGHTS {
-                    let data = libc::CMSG_DATA(c).cast::<i32>();
-                    let n = ((*c).cmsg_len as usize - libc::CMSG_LEN(0) as usize) / 4;
-                    for i in 0..n {
-                        let fd = data.add(i).read_unaligned();
-                        self.batches.push(OwnedFd::from_raw_fd(fd));
-                    }
-                }
-                c = libc::CMSG_NXTHDR(&msg, c);
+        if status.is_none() {
+            if let Ok(Some(s)) = child.try_wait() {
+                // Reaped: its pid may be reused, signals are no longer forwarded.
+                CHILD.store(0, std::sync::atomic::Ordering::SeqCst);
+                status = Some(s);
             }
         }
-        Ok(r as usize)
-    }
-
-    /// The lines left in the batches of the images on this connection (those of tasks
-    /// killed, or quiet when their process ended), slot by slot.
-    fn drain(&mut self, printer: &mut Printer) {
-        for fd in self.batches.drain(..) {
-            let f = File::from(fd);
-            let mut mem = vec![0u8; SHM_HEADER + SHM_SLOTS * SHM_SLOT_SIZE];
-            use std::os::unix::fs::FileExt;
-            if f.read_exact_at(&mut mem, 0).is_err() {
-                continue;
-            }
-            for e in mem[SHM_LOST_AT..SHM_LOST_AT + 8 * SHM_LOST_ENTRIES].chunks(8) {
-                let pid = i32::from_ne_bytes([e[0], e[1], e[2], e[3]]);
-                let n = u32::from_ne_bytes([e[4], e[5], e[6], e[7]]);
-                if pid != 0 && n != 0 {
-                    *printer.lost.entry(pid).or_insert(0) += u64::from(n);
+        let running = collector.any_running();
+        if last_sweep.elapsed() >= Duration::from_millis(200) || !running {
+            // Lines of threads that died before sending their batch.
+            collector.sweep(false, |l| printer.message(l), |_, _| {});
+            last_sweep = std::time::Instant::now();
+        }
+        if let Some(s) = status {
+            if !running
+                && got == 0
+                && collector.drain(|m| match m {
+                    collect::Message::Line(l) => printer.message(l),
+                }) == 0
+            {
+                let lost = &mut printer.lost;
+                let mut left = Vec::new();
+                collector.sweep(
+                    true,
+                    |l| left.push(l.to_vec()),
+                    |pid, n| {
+                        *lost.entry(pid).or_insert(0) += n;
+                    },
+                );
+                for l in left {
+                    printer.message(&l);
                 }
+                return s;
             }
-            for slot in mem[SHM_HEADER..].chunks(SHM_SLOT_SIZE) {
-                let len = u32::from_ne_bytes([slot[0], slot[1], slot[2], slot[3]]) as usize;
-                let data = &slot[16..(16 + len).min(slot.len())];
-                for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-                    printer.message(line);
-                }
-            }
+        } else if got > 0 {
+            // Let lines accumulate: one read then takes many (2 ms of delay at most).
+            std::thread::sleep(Duration::from_millis(2));
         }
     }
 }
@@ -506,10 +451,8 @@ fn main() {
     // Fixed length: the program's environment (and so its stack layout) does not depend on
     // the launcher's pid, nor on the mode (`full`/`bare`), which the tests rely on.
     let name = format!("sigsys-trace.{:010}.{nanos:09}", std::process::id());
-    let listener = listen(&name).unwrap_or_else(|e| refuse(format!("listen: {e}")));
-    listener
-        .set_nonblocking(true)
-        .unwrap_or_else(|e| refuse(format!("listen: {e}")));
+    let mut collector =
+        collect::Collector::bind(&name).unwrap_or_else(|e| refuse(format!("socket: {e}")));
 
     let (out, to_stderr): (Box<dyn Write>, bool) = match &opts.output {
         Some(f) => (
@@ -569,102 +512,8 @@ fn main() {
     forward_signals(child.id() as i32);
     run.started();
 
-    let mut conns: Vec<Conn> = Vec::new();
-    let mut status: Option<ExitStatus> = None;
-    let mut grace = 0;
-    let mut chunk = vec![0u8; 1 << 16];
-    let mut last_wait = std::time::Instant::now();
-    loop {
-        let mut fds: Vec<libc::pollfd> = std::iter::once(listener.as_raw_fd())
-            .chain(conns.iter().map(|c| c.stream.as_raw_fd()))
-            .map(|fd| libc::pollfd {
-                fd,
-                events: libc::POLLIN,
-                revents: 0,
-            })
-            .collect();
-        let timeout = if status.is_some() { 20 } else { 100 };
-        // SAFETY: a live array of pollfd.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
-        let mut closed = Vec::new();
-        if n > 0 {
-            for (i, c) in conns.iter_mut().enumerate() {
-                if fds[i + 1].revents == 0 {
-                    continue;
-                }
-                loop {
-                    match c.recv(&mut chunk) {
-                        Ok(0) => {
-                            closed.push(i);
-                            break;
-                        }
-                        Ok(k) => {
-                            c.buf.extend_from_slice(&chunk[..k]);
-                            let mut start = 0;
-                            while let Some(nl) = c.buf[start..].iter().position(|&b| b == b'\n') {
-                                printer.message(&c.buf[start..start + nl]);
-                                start += nl + 1;
-                            }
-                            c.buf.drain(..start);
-                            if k < chunk.len() {
-                                break;
-                            }
-                        }
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                        Err(_) => {
-                            closed.push(i);
-                            break;
-                        }
-                    }
-                }
-            }
-            if fds[0].revents != 0 {
-                while let Ok((s, _)) = listener.accept() {
-                    let _ = s.set_nonblocking(true);
-                    conns.push(Conn {
-                        stream: s,
-                        buf: Vec::new(),
-                        batches: Vec::new(),
-                    });
-                }
-            }
-        }
-        for i in closed.into_iter().rev() {
-            // keep connection order: older images first
-            let mut c = conns.remove(i);
-            c.drain(&mut printer);
-        }
-        if to_stderr {
-            let _ = printer.out.flush();
-        }
-        if status.is_none() && (n <= 0 || last_wait.elapsed() >= Duration::from_millis(50)) {
-            last_wait = std::time::Instant::now();
-            if let Ok(Some(s)) = child.try_wait() {
-                // Reaped: its pid may be reused, signals are no longer forwarded.
-                CHILD.store(0, std::sync::atomic::Ordering::SeqCst);
-                status = Some(s);
-            }
-        }
-        if status.is_some() {
-            // The program has exited: finish once every image's connection is closed
-            // (descendants still running keep the trace going, as with strace -f), after a
-            // short grace period for connections still being made.
-            if conns.is_empty() {
-                grace += 1;
-                if grace > 2 {
-                    break;
-                }
-            } else {
-                grace = 0;
-            }
-        } else if n > 0 {
-            // Let lines accumulate: one read then takes many, and the program's sends do
-            // not have to wake the launcher for each line (2 ms of delay at most).
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-    let status = status.unwrap_or_else(|| child.wait().unwrap_or_else(|_| ExitStatus::from_raw(0)));
+    collector.watch(child.id() as i32);
+    let status = collect_until_done(&mut collector, &mut printer, &mut child);
     printer.finish(status);
     drop(run);
     if let Some(code) = status.code() {

@@ -31,6 +31,20 @@ pub const SLOT_SIZE: usize = 8192;
 /// Bytes of the shared mapping.
 pub const SHM_SIZE: usize = HEADER_SIZE + SLOTS * SLOT_SIZE;
 
+/// An image's line batches (a memfd it passes to the launcher once, `M` message): a header
+/// page of [`BATCH_SLOTS`] owner thread ids (`i32`, 0: free), then the slots.
+pub const BATCH_HEADER: usize = 4096;
+/// Batch slots per image (threads beyond send each line at once).
+pub const BATCH_SLOTS: usize = 32;
+/// Bytes of a batch slot: a `u32` length of the lines not sent yet, 12 more bytes, the
+/// lines.
+pub const BATCH_SLOT_SIZE: usize = 8 * 1024;
+/// Where the batch header page counts undelivered lines: (pid, lines) pairs, `i32` and
+/// `u32`, after the owner tids.
+pub const LOST_AT: usize = 2048;
+/// Pairs in the lost-lines table.
+pub const LOST_ENTRIES: usize = 64;
+
 /// `Header::mode`: decoded lines.
 pub const MODE_TEXT: u32 = 0;
 /// `Header::mode`: raw hexadecimal lines (`strace -e raw=all`).

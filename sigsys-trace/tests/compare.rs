@@ -39,6 +39,9 @@
 //!    contended); `wait4(-1, ...)` may reap any of the children first (its result must be
 //!    one of the program's tasks on both sides); B's `? ERESTART*` entries and `restart_syscall` are the kernel's restart
 //!    of a call interrupted by a signal, which A sees as one call.
+//! 9. The tracer's messages to the launcher that B shows (in `--bare` mode, the one a
+//!    parent sends after a fork with its child's pid, so that the launcher waits for it):
+//!    `socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0)`, a send on it, its `close`.
 //! 8. The tracer's checks before it executes the loader in the program's place (the
 //!    kernel's own checks of the file, `EXEC_CHECKS`), and that `execve`'s path: the
 //!    loader's.
@@ -116,10 +119,10 @@ fn read_b(dir: &Path) -> (Tasks, i64) {
         let text = std::fs::read_to_string(&f).unwrap();
         tasks.insert(tid, text.lines().filter_map(parse).collect());
     }
-    // The launcher is the task that listens; the program is what it spawned.
+    // The launcher is the task that binds its socket; the program is what it spawned.
     let launcher = tasks
         .iter()
-        .find(|(_, es)| es.iter().any(|e| e.name == "listen"))
+        .find(|(_, es)| es.iter().any(|e| e.name == "bind"))
         .map(|(t, _)| *t)
         .expect("launcher not found in the strace output");
     let root = tasks[&launcher]
@@ -185,10 +188,26 @@ fn drop_exec_checks(out: &mut Vec<Entry>) {
 fn filter_b(es: &[Entry], tracer_stacks: &[String], pids: &[String]) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut armed = false;
+    // The tracer's socket for one message (tolerance 9): its number while it is open.
+    let mut tracer_sock: Option<String> = None;
     for (i, e) in es.iter().enumerate() {
         if !armed {
             armed = is_arming(e);
             continue;
+        }
+        if e.name == "socket" && e.args == ["0x1", "0x80002", "0"] && tracer_sock.is_none() {
+            tracer_sock = Some(e.result.clone());
+            continue;
+        }
+        if let Some(fd) = &tracer_sock {
+            if matches!(e.name.as_str(), "sendto" | "sendmsg" | "close")
+                && e.args.first() == Some(fd)
+            {
+                if e.name == "close" {
+                    tracer_sock = None;
+                }
+                continue;
+            }
         }
         let own_vm = matches!(e.name.as_str(), "process_vm_readv" | "process_vm_writev")
             && e.args.first().is_some_and(|p| pids.contains(p));

@@ -195,6 +195,13 @@ pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
         fork_child(tid);
     } else {
         state::set_pid(pid);
+        if ret > 0 {
+            // The launcher waits for every process it knows of: it knows of this one
+            // before the parent can end.
+            let mut l = crate::line::Line::new(b'F');
+            let _ = core::fmt::Write::write_fmt(&mut l, format_args!("{ret}"));
+            l.send();
+        }
     }
     trap.set_return(ret);
     ret

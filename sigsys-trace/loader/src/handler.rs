@@ -12,7 +12,7 @@ use sigsys::{Abi, Cause, PassError, Trap};
 use syscalls::x86_64::Sysno;
 
 use crate::line::{self, Line, Style};
-use crate::state::{self, sys, OUT_FD, PROG_SIGSYS};
+use crate::state::{self, sys, PROG_SIGSYS};
 
 const SIGSYS_BIT: u64 = 1 << (libc::SIGSYS - 1);
 const ARCH_SET_GS: i32 = 0x1001;
@@ -58,18 +58,6 @@ fn dispatch(trap: &mut Trap<'_>) {
     }
     if state::alt_pending() {
         apply_altstack(trap, false);
-    }
-    if names_tracer_fd(&call) {
-        // The program does not know this descriptor: for it, it is not open. So no
-        // `close`, `fcntl(F_SETFL, O_NONBLOCK)`, `shutdown`, `setsockopt`, `ioctl(FIONBIO)`
-        // or write can take the trace away or inject into it, in any ABI.
-        let r = -(libc::EBADF as i64);
-        trap.set_return(r);
-        if full {
-            line::write_done(&mut line, &call, r, style);
-            line.queue();
-        }
-        return;
     }
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
@@ -174,34 +162,6 @@ fn dispatch(trap: &mut Trap<'_>) {
             trap.set_return(r);
             r
         }
-        Some(Sysno::close_range) => {
-            let r = close_range(call.args);
-            trap.set_return(r);
-            r
-        }
-        Some(Sysno::dup2 | Sysno::dup3) if call.arg_int(1) == OUT_FD.load(Ordering::Relaxed) => {
-            // The program wants this number: move the tracer's socket out of the way first.
-            let old = OUT_FD.load(Ordering::Relaxed);
-            let moved = sys(
-                Sysno::fcntl,
-                [
-                    old as u64,
-                    libc::F_DUPFD_CLOEXEC as u64,
-                    old as u64 + 1,
-                    0,
-                    0,
-                    0,
-                ],
-            );
-            if moved >= 0 {
-                OUT_FD.store(moved as i32, Ordering::Relaxed);
-            }
-            let r = pass(trap);
-            if r < 0 && moved >= 0 {
-                sys(Sysno::close, [old as u64, 0, 0, 0, 0, 0]);
-            }
-            r
-        }
         _ => pass(trap),
     };
     if full {
@@ -226,30 +186,6 @@ fn exec_lines(trap: &mut Trap<'_>, call: &sigsys::Syscall, at: bool, full: bool,
         line::write_result(&mut done, call, ret, style);
         done.send();
     }
-}
-
-/// Whether `call` (any ABI) names the tracer's socket as a descriptor argument (read at
-/// the kernel's width, the low 32 bits: `close((1 << 32) | fd)` is `close(fd)`). Not
-/// counted: the target of `dup2`/`dup3` (the socket is moved out of the way instead),
-/// directory descriptors (ignored by the kernel with an absolute path) and `mmap`'s (ignored
-/// with `MAP_ANONYMOUS`; a socket cannot be mapped anyway).
-fn names_tracer_fd(call: &sigsys::Syscall) -> bool {
-    let out = OUT_FD.load(Ordering::Relaxed);
-    if out < 0 {
-        return false;
-    }
-    let Some(t) = sigsys::args::typed_args(call) else {
-        return false;
-    };
-    let skip = match t.sysno {
-        Sysno::dup2 | Sysno::dup3 => Some(1),
-        Sysno::mmap => Some(4),
-        _ => None,
-    };
-    t.args()
-        .iter()
-        .enumerate()
-        .any(|(i, a)| Some(i) != skip && *a == sigsys::args::Arg::Fd(out))
 }
 
 /// Calls before which the thread's batch is sent: those that end or replace the process or
@@ -648,25 +584,6 @@ fn pass_mask_arg(trap: &mut Trap<'_>, idx: usize, indirect: bool) -> i64 {
     // what it pointed to.
     let r = unsafe { sigsys::gate::run(&call) };
     trap.set_return(r);
-    r
-}
-
-/// `close_range(first, last, flags)` around the tracer's socket.
-fn close_range(args: [u64; 6]) -> i64 {
-    let [first, last, flags, ..] = args;
-    let out = OUT_FD.load(Ordering::Relaxed);
-    let call = |a: u64, b: u64| sys(Sysno::close_range, [a, b, flags, 0, 0, 0]);
-    if out < 0 || first > last || (out as u64) < first || (out as u64) > last {
-        return call(first, last);
-    }
-    let out = out as u64;
-    let mut r = 0;
-    if first < out {
-        r = call(first, out - 1);
-    }
-    if r == 0 && out < last {
-        r = call(out + 1, last);
-    }
     r
 }
 

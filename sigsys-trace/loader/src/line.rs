@@ -12,7 +12,7 @@ use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use sigsys::Syscall;
 use syscalls::x86_64::Sysno;
 
-use crate::state::{self, OUT_FD};
+use crate::state;
 
 /// Longest line sent; longer lines are cut (the launcher keeps the newline).
 pub const LINE_MAX: usize = 2048;
@@ -76,16 +76,16 @@ impl Line {
         flush();
         self.terminate();
         let bytes = self.buf.get(..self.len).unwrap_or(&[]);
-        let rest = try_send(bytes);
-        if rest.is_empty() {
+        if try_send(bytes) {
             return;
         }
-        // Not delivered at all (the connection is broken): kept in the batch, behind the
-        // lines the failed flush left there, for the launcher to print at the end.
-        if rest.len() == bytes.len() && keep(bytes) {
+        // Not delivered (no socket to be had, or the launcher does not take it): kept in
+        // the batch, behind the lines a failed flush left there, for the launcher to print
+        // at the end.
+        if keep(bytes) {
             return;
         }
-        shm::count_lost(lines_in(rest));
+        shm::count_lost(lines_in(bytes));
     }
 
     /// Adds the line to the thread's batch (sent when full, older than about a
@@ -310,17 +310,12 @@ pub fn flush() {
             used.min(BATCH_DATA),
         )
     };
-    let rest = try_send(data);
-    if rest.len() == data.len() {
-        // Nothing could be sent (the connection is broken): the lines stay in the batch,
-        // which the launcher prints when the connection closes; later lines find it full
-        // and are counted as lost if they cannot be sent either.
-    } else {
-        if !rest.is_empty() {
-            shm::count_lost(lines_in(rest));
-        }
+    if try_send(data) {
         len.store(0, Ordering::Release);
     }
+    // Else nothing was sent: the lines stay in the batch, which the launcher prints once
+    // the thread is gone; later lines find it full and are counted as lost if they cannot
+    // be sent either.
     if blocked {
         state::sys(
             Sysno::rt_sigprocmask,
@@ -361,9 +356,9 @@ pub mod shm {
     use crate::state::{self, sys, Batch, BATCH_SIZE};
 
     /// Slots per image.
-    pub const SLOTS: usize = 32;
+    pub const SLOTS: usize = crate::protocol::BATCH_SLOTS;
     /// Header page: `SLOTS` owner tids (i32).
-    pub const HEADER: usize = 4096;
+    pub const HEADER: usize = crate::protocol::BATCH_HEADER;
     /// Size of the memfd.
     pub const SIZE: usize = HEADER + SLOTS * BATCH_SIZE;
 
@@ -374,11 +369,10 @@ pub mod shm {
     /// The image's mapping: 0 none yet, 1 being made, 2 failed, else its address.
     static REGION: AtomicU64 = AtomicU64::new(0);
 
-    /// Where the header page counts undelivered lines: `LOST_ENTRIES` pairs of (pid, lines),
-    /// i32 each, after the owner tids.
-    pub const LOST_AT: usize = 2048;
+    /// Where the header page counts undelivered lines.
+    pub const LOST_AT: usize = crate::protocol::LOST_AT;
     /// Pairs in the lost-lines table.
-    pub const LOST_ENTRIES: usize = 64;
+    pub const LOST_ENTRIES: usize = crate::protocol::LOST_ENTRIES;
 
     /// Lines lost while no memfd could hold the count (never reported).
     static LOST_UNCOUNTED: AtomicU32 = AtomicU32::new(0);
@@ -553,10 +547,6 @@ pub mod shm {
 
     /// Sends `PID TID M\n` with `fd` attached.
     fn send_fd(fd: i32) -> bool {
-        let out = state::OUT_FD.load(Ordering::Relaxed);
-        if out < 0 {
-            return false;
-        }
         let mut line = super::Line::new(b'M');
         line.terminate();
         let bytes = line.buf.get(..line.len).unwrap_or(&[]);
@@ -574,22 +564,114 @@ pub mod shm {
             (*cmsg).cmsg_type = libc::SCM_RIGHTS;
             cmsg.cast::<u8>().add(16).cast::<i32>().write_unaligned(fd);
         }
+        let Some((addr, addr_len)) = super::launcher() else {
+            return false;
+        };
         // SAFETY: msghdr is plain data; zero is valid.
         let mut msg: libc::msghdr = unsafe { core::mem::zeroed() };
+        msg.msg_name = addr.cast_mut().cast();
+        msg.msg_namelen = addr_len;
         msg.msg_iov = &mut iov;
         msg.msg_iovlen = 1;
         msg.msg_control = cbuf.as_mut_ptr().cast();
         msg.msg_controllen = 24;
-        for _ in 0..100 {
-            let r = sys(
-                Sysno::sendmsg,
+        super::with_socket(|out| {
+            for _ in 0..100 {
+                let r = sys(
+                    Sysno::sendmsg,
+                    [
+                        out as u64,
+                        core::ptr::from_ref(&msg) as u64,
+                        libc::MSG_NOSIGNAL as u64,
+                        0,
+                        0,
+                        0,
+                    ],
+                );
+                if r == -(libc::EINTR as i64) || r == -(libc::EAGAIN as i64) {
+                    continue;
+                }
+                return r == bytes.len() as i64;
+            }
+            false
+        })
+        .unwrap_or(false)
+    }
+}
+
+/// The launcher's datagram socket address (abstract: `\0` + name) and its length; set once
+/// before the program runs.
+static LAUNCHER: LauncherAddr =
+    LauncherAddr(core::cell::UnsafeCell::new([0; 110]), AtomicU32::new(0));
+
+struct LauncherAddr(core::cell::UnsafeCell<[u8; 110]>, AtomicU32);
+
+// SAFETY: written once by `set_launcher` before the program (and any other thread) runs,
+// read-only afterwards.
+unsafe impl Sync for LauncherAddr {}
+
+/// Records the launcher's socket name.
+///
+/// # Safety
+///
+/// Only before the program runs (one thread, no handler).
+pub unsafe fn set_launcher(name: &[u8]) {
+    // SAFETY: the caller's guarantee.
+    let a = unsafe { &mut *LAUNCHER.0.get() };
+    a.fill(0);
+    a[0] = libc::AF_UNIX as u8;
+    let n = name.len().min(a.len() - 3);
+    // sun_path[0] = 0 (abstract), then the name.
+    a[3..3 + n].copy_from_slice(&name[..n]);
+    LAUNCHER.1.store((2 + 1 + n) as u32, Ordering::Release);
+}
+
+fn launcher() -> Option<(*const u8, u32)> {
+    let len = LAUNCHER.1.load(Ordering::Acquire);
+    (len != 0).then(|| (LAUNCHER.0.get().cast_const().cast::<u8>(), len))
+}
+
+/// Runs `f` with a datagram socket made for it and closed afterwards: the program never
+/// has a descriptor of the tracer's open (it cannot see one in `/proc/self/fd`, reach it
+/// with `close_range` or a `poll` over its descriptors, or be given its number).
+fn with_socket<R>(f: impl FnOnce(i32) -> R) -> Option<R> {
+    let fd = state::sys(
+        Sysno::socket,
+        [
+            libc::AF_UNIX as u64,
+            (libc::SOCK_DGRAM | libc::SOCK_CLOEXEC) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
+    if fd < 0 {
+        return None;
+    }
+    let r = f(fd as i32);
+    state::sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+    Some(r)
+}
+
+/// Sends `bytes` (whole lines) as one datagram (lines are at most a batch long); returns
+/// whether it was sent. No SIGPIPE, ever: a launcher that went away costs the lines, not
+/// the program.
+fn try_send(bytes: &[u8]) -> bool {
+    let Some((addr, addr_len)) = launcher() else {
+        return false;
+    };
+    with_socket(|fd| {
+        for _ in 0..1000 {
+            let r = state::sys(
+                Sysno::sendto,
                 [
-                    out as u64,
-                    core::ptr::from_ref(&msg) as u64,
+                    fd as u64,
+                    bytes.as_ptr() as u64,
+                    bytes.len() as u64,
                     libc::MSG_NOSIGNAL as u64,
-                    0,
-                    0,
-                    0,
+                    addr as u64,
+                    u64::from(addr_len),
                 ],
             );
             if r == -(libc::EINTR as i64) || r == -(libc::EAGAIN as i64) {
@@ -598,48 +680,15 @@ pub mod shm {
             return r == bytes.len() as i64;
         }
         false
-    }
-}
-
-/// One or more `sendto(MSG_NOSIGNAL)` from the gate until `bytes` are all sent (a short
-/// send only happens when a signal interrupts a blocked send). No SIGPIPE, ever: a launcher
-/// that went away costs the line, not the program. Returns the bytes not sent.
-fn try_send(mut bytes: &[u8]) -> &[u8] {
-    let fd = OUT_FD.load(Ordering::Relaxed);
-    if fd < 0 {
-        return bytes;
-    }
-    let mut tries = 0;
-    while !bytes.is_empty() && tries < 1000 {
-        tries += 1;
-        let r = state::sys(
-            Sysno::sendto,
-            [
-                fd as u64,
-                bytes.as_ptr() as u64,
-                bytes.len() as u64,
-                libc::MSG_NOSIGNAL as u64,
-                0,
-                0,
-            ],
-        );
-        if r == -(libc::EINTR as i64) || r == -(libc::EAGAIN as i64) {
-            continue;
-        }
-        if r <= 0 {
-            return bytes;
-        }
-        bytes = bytes.get(r as usize..).unwrap_or(&[]);
-    }
-    bytes
+    })
+    .unwrap_or(false)
 }
 
 /// Sends `bytes` (whole lines); lines that cannot be delivered are counted in the image's
 /// memfd header ([`shm::count_lost`]), which the launcher reports at the end.
 pub fn send_bytes(bytes: &[u8]) {
-    let rest = try_send(bytes);
-    if !rest.is_empty() {
-        shm::count_lost(lines_in(rest));
+    if !bytes.is_empty() && !try_send(bytes) {
+        shm::count_lost(lines_in(bytes));
     }
 }
 

@@ -13,6 +13,7 @@
 #![no_std]
 #![no_main]
 #![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 #[path = "../../src/protocol.rs"]
 #[allow(dead_code)]

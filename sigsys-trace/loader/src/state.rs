@@ -7,8 +7,6 @@ use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use sigsys::sud::Selector;
 use syscalls::x86_64::Sysno;
 
-/// The socket to the launcher (close-on-exec, moved high), or -1 for no output.
-pub static OUT_FD: AtomicI32 = AtomicI32::new(-1);
 /// Whether lines are formatted and sent (`false`: the "bare" benchmark floor).
 pub static FULL: AtomicBool = AtomicBool::new(true);
 /// Send every line at once (trace on the launcher's stderr) instead of batching.
