@@ -26,6 +26,11 @@
 //!   then marker calls.
 //! - `sigaction-wide`: `rt_sigaction((1 << 32) | SIGSYS, SIG_DFL)` (the kernel reads an
 //!   int: SIGSYS), then more calls.
+//! - `observe`: what a program can see of its own start: its arguments, environment,
+//!   `/proc/self/{cmdline,environ,comm,exe}`, `getauxval(AT_EXECFN)`, the file behind
+//!   `open("/proc/self/exe")`, its open descriptors, every signal's disposition, its
+//!   signal mask and alternate stack. With `exec` as the next argument, it first executes
+//!   itself (`/proc/self/exe`) with `observe` and the remaining arguments.
 //! - `execveat-null-env`: `execveat(AT_FDCWD, "/bin/sh", argv, NULL, 0)` of
 //!   `sh -c 'echo $$'`-like commands: the new image must be traced too.
 
@@ -489,6 +494,113 @@ fn execveat_null_env() {
     println!("execveat failed: {}", errno_of(r));
 }
 
+fn observe_exec(rest: &[String]) -> ! {
+    use std::os::unix::process::CommandExt;
+    let err = std::process::Command::new("/proc/self/exe")
+        .arg0("probe-again")
+        .arg("observe")
+        .args(rest)
+        .exec();
+    eprintln!("probe: exec /proc/self/exe: {err}");
+    std::process::exit(1);
+}
+
+fn observe() {
+    let mut out = String::new();
+    let mut line = |k: &str, v: String| out.push_str(&format!("{k}: {v}\n"));
+    line(
+        "argv",
+        format!("{:?}", std::env::args().collect::<Vec<_>>()),
+    );
+    let mut env: Vec<String> = std::env::vars_os()
+        .map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy()))
+        .collect();
+    env.sort();
+    line("env", format!("{env:?}"));
+    for f in ["cmdline", "environ", "comm"] {
+        let v = std::fs::read(format!("/proc/self/{f}")).unwrap_or_default();
+        line(f, format!("{:?}", String::from_utf8_lossy(&v)));
+    }
+    let exe = std::fs::read_link("/proc/self/exe").map(|p| p.display().to_string());
+    line("exe", format!("{exe:?}"));
+    line(
+        "current_exe",
+        format!(
+            "{:?}",
+            std::env::current_exe().map(|p| p.display().to_string())
+        ),
+    );
+    // SAFETY: getauxval reads the auxiliary vector; AT_EXECFN is a string the kernel put.
+    let execfn = unsafe {
+        let p = libc::getauxval(libc::AT_EXECFN) as *const libc::c_char;
+        if p.is_null() {
+            String::new()
+        } else {
+            std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+        }
+    };
+    line("AT_EXECFN", execfn);
+    use std::os::unix::fs::MetadataExt;
+    let opened = std::fs::File::open("/proc/self/exe").and_then(|f| f.metadata());
+    let named = exe.as_ref().ok().and_then(|p| std::fs::metadata(p).ok());
+    line(
+        "open(/proc/self/exe) is exe",
+        format!(
+            "{}",
+            matches!((&opened, &named), (Ok(a), Some(b)) if a.ino() == b.ino() && a.dev() == b.dev())
+        ),
+    );
+    let mut fds: Vec<String> = std::fs::read_dir("/proc/self/fd")
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| {
+                    let t = std::fs::read_link(e.path()).map(|p| p.display().to_string());
+                    format!("{}", e.file_name().to_string_lossy())
+                        + &match t {
+                            // The directory being listed is a new descriptor each run.
+                            Ok(t) if t.starts_with("/proc/") => String::new(),
+                            Ok(t) => format!(" -> {t}"),
+                            Err(_) => String::new(),
+                        }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    fds.sort();
+    line("fds", format!("{fds:?}"));
+    let mut dispositions = Vec::new();
+    for sig in 1..=64 {
+        // SAFETY: reading the action only.
+        let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid out pointer.
+        if unsafe { libc::sigaction(sig, std::ptr::null(), &mut sa) } == 0 {
+            let h = match sa.sa_sigaction {
+                libc::SIG_DFL => "DFL".to_string(),
+                libc::SIG_IGN => "IGN".to_string(),
+                _ => "handler".to_string(),
+            };
+            dispositions.push(format!("{sig}:{h}"));
+        }
+    }
+    line("dispositions", dispositions.join(" "));
+    // SAFETY: reading the mask and the alternate stack only.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigprocmask(libc::SIG_BLOCK, std::ptr::null(), &mut set);
+        let blocked: Vec<i32> = (1..=64)
+            .filter(|&s| libc::sigismember(&set, s) == 1)
+            .collect();
+        line("blocked", format!("{blocked:?}"));
+        let mut ss: libc::stack_t = std::mem::zeroed();
+        libc::sigaltstack(std::ptr::null(), &mut ss);
+        line(
+            "altstack",
+            format!("{:?} {} {}", ss.ss_sp, ss.ss_flags, ss.ss_size),
+        );
+    }
+    print!("{out}");
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
@@ -502,6 +614,8 @@ fn main() {
         "deny-sendto" => deny_sendto(),
         "sigaction-wide" => sigaction_wide(),
         "execveat-null-env" => execveat_null_env(),
+        "observe" if arg(2) == "exec" => observe_exec(&args[3..]),
+        "observe" => observe(),
         "altstack-check" => altstack_check(arg(2).parse().expect("size")),
         m => {
             eprintln!("probe: unknown mode {m:?}");
