@@ -19,6 +19,8 @@ pub struct Collector {
     /// Every process seen: its pidfd while it runs (None once it has ended).
     procs: HashMap<i32, Option<OwnedFd>>,
     buf: Vec<u8>,
+    /// Processes found already gone when first seen, not yet reported by `ended`.
+    gone: Vec<i32>,
 }
 
 /// What a received message is for the launcher.
@@ -71,6 +73,7 @@ impl Collector {
             batches: Vec::new(),
             procs: HashMap::new(),
             buf: vec![0u8; 1 << 17],
+            gone: Vec::new(),
         })
     }
 
@@ -181,15 +184,18 @@ impl Collector {
         } else if io::Error::last_os_error().raw_os_error() == Some(libc::EINVAL) {
             return; // not a process (a thread id): nothing to follow
         } else {
+            self.gone.push(pid);
             None // already gone
         };
         self.procs.insert(pid, fd);
     }
 
-    /// Forgets the pidfds of processes that have ended; whether any is still running.
-    pub fn any_running(&mut self) -> bool {
+    /// Forgets the pidfds of processes that have ended: whether any is still running, and
+    /// those that ended since the last call.
+    pub fn ended(&mut self) -> (bool, Vec<i32>) {
         let mut running = false;
-        for fd in self.procs.values_mut() {
+        let mut ended = std::mem::take(&mut self.gone);
+        for (&pid, fd) in self.procs.iter_mut() {
             let Some(f) = fd else { continue };
             let mut p = libc::pollfd {
                 fd: f.as_raw_fd(),
@@ -200,11 +206,12 @@ impl Collector {
             let n = unsafe { libc::poll(&mut p, 1, 0) };
             if n > 0 {
                 *fd = None;
+                ended.push(pid);
             } else {
                 running = true;
             }
         }
-        running
+        (running, ended)
     }
 
     /// The lines left in the batches (of tasks that died, or were quiet when their

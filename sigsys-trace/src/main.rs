@@ -5,17 +5,16 @@
 //! ```
 //!
 //! The launcher checks that tracing can work (a kernel with Syscall User Dispatch, a
-//! dynamically linked program that honours `LD_PRELOAD`), listens on an abstract unix
-//! socket, starts the program with `libsigsys_trace.so` preloaded, and writes the lines the
-//! program's images send it to stderr or FILE. It exits with the program's status.
+//! program whose privileges do not depend on the kernel's own exec), makes the run
+//! directory with the loader (`run_dir.rs`), binds its datagram socket (`collect.rs`),
+//! starts the program through the loader, and prints the lines the program's images send
+//! (`printer.rs`) to stderr or FILE. It exits with the program's status.
 //!
 //! Exit status 125: sigsys-trace itself could not run the program traced (usage error,
-//! no SUD, statically linked, set-id or file-capability program, preload library missing);
-//! nothing was run.
+//! no SUD, set-id or file-capability program); nothing was run.
 //! 127: the program could not be started. Otherwise the program's own status (a program
 //! killed by a signal makes the launcher die of the same signal, as strace does).
 
-use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
@@ -27,6 +26,7 @@ use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
 mod collect;
+mod printer;
 #[allow(dead_code)] // the loader uses all of it, the launcher a part
 mod protocol;
 mod run_dir;
@@ -143,8 +143,8 @@ fn untraceable(path: &Path, depth: u32) -> Option<String> {
 
 /// A program with file capabilities (`setcap`, the `security.capability` extended
 /// attribute) runs with `AT_SECURE` when it gives capabilities to a caller that is not
-/// root (the kernel's `cap_bprm_creds_from_file`), and the loader then ignores
-/// `LD_PRELOAD`: the trace would be empty. Root (real uid 0) keeps `LD_PRELOAD` for it.
+/// root (the kernel's `cap_bprm_creds_from_file`): capabilities the kernel grants only
+/// when it executes the file itself, which the loader cannot. Root has them all anyway.
 fn file_capabilities(path: &Path) -> Option<String> {
     let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
     // SAFETY: a NUL-terminated path and name; a null buffer of size 0 asks for the size.
@@ -162,156 +162,10 @@ fn file_capabilities(path: &Path) -> Option<String> {
     }
     Some(format!(
         "{} has file capabilities (setcap): it runs in secure-execution mode (AT_SECURE), \
-         where the dynamic loader ignores LD_PRELOAD, so it cannot be traced in-process",
+         and gets its capabilities only when the kernel executes it itself, so it cannot be \
+         traced in-process",
         path.display()
     ))
-}
-
-/// Turns the images' messages into the trace.
-struct Printer {
-    out: Box<dyn Write>,
-    to_stderr: bool,
-    tids: HashSet<i32>,
-    multi: bool,
-    /// pid -> (tid, text) of an execve waiting for its result.
-    pending_exec: HashMap<i32, (i32, String)>,
-    armed: u64,
-    warnings: Vec<String>,
-    /// pid -> lines its images counted as undeliverable (the memfd header).
-    lost: HashMap<i32, u64>,
-}
-
-impl Printer {
-    fn prefix(&mut self, tid: i32) -> String {
-        if self.tids.insert(tid) && self.tids.len() > 1 {
-            self.multi = true;
-        }
-        if !self.to_stderr {
-            format!("{tid:<5} ")
-        } else if self.multi {
-            format!("[pid {tid:>5}] ")
-        } else {
-            String::new()
-        }
-    }
-
-    fn message(&mut self, msg: &[u8]) {
-        let text = String::from_utf8_lossy(msg);
-        let mut parts = text.splitn(4, ' ');
-        let (Some(pid), Some(tid), Some(kind)) = (parts.next(), parts.next(), parts.next()) else {
-            return;
-        };
-        let rest = parts.next().unwrap_or("").to_string();
-        let (Ok(pid), Ok(tid)) = (pid.parse::<i32>(), tid.parse::<i32>()) else {
-            return;
-        };
-        match kind {
-            "L" => {
-                let p = self.prefix(tid);
-                let _ = writeln!(self.out, "{p}{rest}");
-            }
-            "E" => {
-                if let Some((t, old)) = self.pending_exec.insert(pid, (tid, rest)) {
-                    let p = self.prefix(t);
-                    let _ = writeln!(self.out, "{p}{old} = ?");
-                }
-            }
-            "R" => {
-                if let Some((t, call)) = self.pending_exec.remove(&pid) {
-                    let p = self.prefix(t);
-                    let _ = writeln!(self.out, "{p}{call}{rest}");
-                }
-            }
-            "A" => {
-                // A new image is armed. After the program's own execve, that call (sent by
-                // the old image) succeeded; the first image sends its execve itself, as
-                // the loader saw it.
-                self.armed += 1;
-                if let Some((t, call)) = self.pending_exec.remove(&pid) {
-                    let p = self.prefix(t);
-                    let _ = writeln!(self.out, "{p}{call} = 0");
-                } else if rest.starts_with("execve(") {
-                    let p = self.prefix(tid);
-                    let _ = writeln!(self.out, "{p}{rest} = 0");
-                }
-            }
-            "W" => {
-                let w = format!("sigsys-trace: process {pid}: {rest}");
-                if self.to_stderr {
-                    let _ = writeln!(self.out, "{w}");
-                }
-                self.warnings.push(w);
-            }
-            _ => {}
-        }
-    }
-
-    fn finish(&mut self, status: ExitStatus) {
-        let pending: Vec<_> = self.pending_exec.drain().collect();
-        for (pid, (tid, call)) in pending {
-            let p = self.prefix(tid);
-            let _ = writeln!(self.out, "{p}{call} = ? <the new image of process {pid} was not traced: statically linked, set-ID or with file capabilities?>");
-            let w = format!(
-                "sigsys-trace: process {pid} executed a program that did not load the tracer \
-                 (statically linked, set-ID or with file capabilities?); its calls are not traced"
-            );
-            self.warnings.push(w);
-        }
-        let mut lost: Vec<_> = self.lost.iter().map(|(&p, &n)| (p, n)).collect();
-        lost.sort_unstable();
-        for (pid, n) in lost {
-            let w = format!("sigsys-trace: {n} lines of pid {pid} could not be delivered");
-            if self.to_stderr {
-                let _ = writeln!(self.out, "{w}");
-            }
-            self.warnings.push(w);
-        }
-        let end = match (status.code(), status.signal()) {
-            (Some(c), _) => format!("+++ exited with {c} +++"),
-            (None, Some(s)) => format!("+++ killed by {} +++", signal_name(s)),
-            _ => "+++ exited +++".to_string(),
-        };
-        let _ = writeln!(self.out, "{end}");
-        let _ = self.out.flush();
-        if !self.to_stderr {
-            for w in &self.warnings {
-                eprintln!("{w}");
-            }
-        }
-        if self.armed == 0 {
-            eprintln!(
-                "sigsys-trace: the program never loaded the tracer (LD_PRELOAD ignored?): \
-                 nothing was traced"
-            );
-        }
-    }
-}
-
-fn signal_name(sig: i32) -> String {
-    // SAFETY: strsignal returns a static or thread-local string.
-    let p = unsafe { libc::strsignal(sig) };
-    if p.is_null() {
-        return format!("signal {sig}");
-    }
-    // SAFETY: non-null NUL-terminated string.
-    let s = unsafe { std::ffi::CStr::from_ptr(p) }
-        .to_string_lossy()
-        .into_owned();
-    let abbrev = match sig {
-        libc::SIGHUP => "SIGHUP",
-        libc::SIGINT => "SIGINT",
-        libc::SIGQUIT => "SIGQUIT",
-        libc::SIGILL => "SIGILL",
-        libc::SIGABRT => "SIGABRT",
-        libc::SIGKILL => "SIGKILL",
-        libc::SIGSEGV => "SIGSEGV",
-        libc::SIGPIPE => "SIGPIPE",
-        libc::SIGTERM => "SIGTERM",
-        libc::SIGSYS => "SIGSYS",
-        libc::SIGBUS => "SIGBUS",
-        _ => return s,
-    };
-    abbrev.to_string()
 }
 
 /// The program's pid while it runs (0 once reaped), for [`on_stop_signal`].
@@ -374,7 +228,7 @@ fn install_forwarding() {
 /// program's status.
 fn collect_until_done(
     collector: &mut collect::Collector,
-    printer: &mut Printer,
+    printer: &mut printer::Printer,
     child: &mut std::process::Child,
 ) -> ExitStatus {
     let mut status: Option<ExitStatus> = None;
@@ -385,7 +239,7 @@ fn collect_until_done(
             collect::Message::Line(l) => printer.message(l),
         });
         if printer.to_stderr {
-            let _ = printer.out.flush();
+            printer.flush();
         }
         if status.is_none() {
             if let Ok(Some(s)) = child.try_wait() {
@@ -394,7 +248,12 @@ fn collect_until_done(
                 status = Some(s);
             }
         }
-        let running = collector.any_running();
+        let (running, ended) = collector.ended();
+        for pid in ended {
+            if pid != child.id() as i32 {
+                printer.process_ended(pid, printer::zombie_status(pid));
+            }
+        }
         if last_sweep.elapsed() >= Duration::from_millis(200) || !running {
             // Lines of threads that died before sending their batch.
             collector.sweep(false, |l| printer.message(l), |_, _| {});
@@ -467,16 +326,7 @@ fn main() {
             true,
         ),
     };
-    let mut printer = Printer {
-        out,
-        to_stderr,
-        tids: HashSet::new(),
-        multi: false,
-        pending_exec: HashMap::new(),
-        armed: 0,
-        warnings: Vec::new(),
-        lost: HashMap::new(),
-    };
+    let mut printer = printer::Printer::new(out, to_stderr);
 
     let run = run_dir::RunDir::new(
         match (opts.bare, opts.raw) {
@@ -512,9 +362,10 @@ fn main() {
     forward_signals(child.id() as i32);
     run.started();
 
-    collector.watch(child.id() as i32);
+    let child_pid = child.id() as i32;
+    collector.watch(child_pid);
     let status = collect_until_done(&mut collector, &mut printer, &mut child);
-    printer.finish(status);
+    printer.finish(child_pid, status);
     drop(run);
     if let Some(code) = status.code() {
         std::process::exit(code);

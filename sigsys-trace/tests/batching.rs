@@ -30,7 +30,7 @@ fn trace(name: &str, args: &[&str]) -> (std::process::ExitStatus, String, String
         .stdin(Stdio::null())
         .output()
         .expect("run sigsys-trace");
-    let trace = std::fs::read_to_string(&file).unwrap_or_default();
+    let trace = common::unaligned(&std::fs::read_to_string(&file).unwrap_or_default());
     (
         o.status,
         String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -52,7 +52,7 @@ fn markers(trace: &str) -> Vec<u64> {
 /// A program handler (itimer, 50 us) making a call while the tracer is interrupted at any
 /// point of its batch update: every call appears exactly once.
 ///
-/// Release builds only (`cargo test --release`): in a debug build of the preload a program
+/// Release builds only (`cargo test --release`): in a debug build of the tracer a program
 /// handler nested on the tracer's overflows the 56 KiB alternate stack (debug frames of the
 /// decoder, e.g. `sigsys::args::i386_only_signature`, take several KiB each).
 #[test]
@@ -124,7 +124,7 @@ fn lines_of_a_killed_pipeline_member_are_kept() {
         .output()
         .expect("run sigsys-trace");
     assert!(o.status.success());
-    let trace = std::fs::read_to_string(&file).unwrap();
+    let trace = common::unaligned(&std::fs::read_to_string(&file).unwrap());
     assert_eq!(markers(&trace), (0..15).collect::<Vec<_>>(), "{trace}");
 }
 
@@ -166,7 +166,7 @@ fn sigterm_to_the_launcher_is_forwarded() {
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
     assert_eq!(status.signal(), Some(libc::SIGTERM));
-    let trace = std::fs::read_to_string(&file).unwrap();
+    let trace = common::unaligned(&std::fs::read_to_string(&file).unwrap());
     assert_eq!(markers(&trace), vec![0], "{trace}");
     assert!(trace.contains("+++ killed by SIGTERM +++"), "{trace}");
 }

@@ -57,7 +57,7 @@ fn same(args: &[&str], nofile: Option<u64>) -> (String, String) {
     let mut traced = Command::new(env!("CARGO_BIN_EXE_sigsys-trace"));
     traced.arg("-o").arg(&file).arg(PROG).args(args);
     let traced = run(traced, nofile);
-    let trace = std::fs::read_to_string(&file).unwrap_or_default();
+    let trace = common::unaligned(&std::fs::read_to_string(&file).unwrap_or_default());
     assert_eq!(
         (plain.status.code(), plain.status.signal()),
         (traced.status.code(), traced.status.signal()),

@@ -61,13 +61,22 @@ fn dispatch(trap: &mut Trap<'_>) {
     }
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
-            if sysno == Some(Sysno::exit) {
-                state::forget_me();
-            }
             if full {
                 line::write_call(&mut line, &call, style);
                 line::write_result(&mut line, &call, 0, style);
                 line.send();
+            }
+            // The task's end, for the launcher's `+++ exited with N +++` (the code as the
+            // kernel reads it: an int, of which the status keeps the low 8 bits).
+            let mut end = Line::new(b'X');
+            let kind = if sysno == Some(Sysno::exit) { 't' } else { 'g' };
+            let _ = core::fmt::Write::write_fmt(
+                &mut end,
+                format_args!("{kind} {}", call.arg_int(0) & 0xff),
+            );
+            end.send();
+            if sysno == Some(Sysno::exit) {
+                state::forget_me();
             }
             let _ = trap.pass_through();
             return; // not reached unless the call failed
@@ -82,6 +91,7 @@ fn dispatch(trap: &mut Trap<'_>) {
                     Some(rax) => line::write_done(&mut line, &call, rax as i64, style),
                     None => {
                         line::write_call(&mut line, &call, style);
+                        line.push(line::RESULT_MARK);
                         line.push(" = ?");
                     }
                 }

@@ -759,6 +759,7 @@ pub fn write_done(line: &mut Line, call: &Syscall, ret: i64, style: Style) {
             // Every read of the program's memory is fault-proof, buffers just copied by the
             // kernel included: another thread may unmap them meanwhile.
             let _ = sigsys::fmt::write_call_done(line, call, ret, &ProcMemory, &OPTS);
+            line.push(RESULT_MARK);
             let _ = sigsys::fmt::write_result(line, call, ret, &ProcMemory, &OPTS);
         }
         Style::Raw => {
@@ -768,8 +769,13 @@ pub fn write_done(line: &mut Line, call: &Syscall, ret: i64, style: Style) {
     }
 }
 
-/// Writes ` = result` alone.
+/// Where the launcher aligns the result (strace's column 40): between a line's call and
+/// its ` = result`. A control character never appears raw in formatted text.
+pub const RESULT_MARK: &str = "\x1f";
+
+/// Writes ` = result` alone, after the result mark.
 pub fn write_result(line: &mut Line, call: &Syscall, ret: i64, style: Style) {
+    line.push(RESULT_MARK);
     match style {
         Style::Decoded => {
             let _ = sigsys::fmt::write_result(line, call, ret, &ProcMemory, &OPTS);

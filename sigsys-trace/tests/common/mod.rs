@@ -12,3 +12,19 @@ pub fn sud() -> bool {
     }
     ok
 }
+
+/// A trace with strace's result alignment taken out (`call(...)      = 0` becomes
+/// `call(...) = 0`), for tests that look for a call and its result together.
+#[allow(dead_code)]
+pub fn unaligned(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.find(")  ") {
+            Some(i) if l[i + 1..].trim_start().starts_with("= ") => {
+                format!("{}) {}", &l[..i], l[i + 1..].trim_start())
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if text.ends_with('\n') { "\n" } else { "" }
+}
