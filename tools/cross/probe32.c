@@ -84,8 +84,8 @@ static void run(const char *state, long (*f)(long, long), int thumb)
     printf("FACT compat.%s.si_code = %d\n", state, rec.code);
     printf("FACT compat.%s.si_errno = %#x\n", state, rec.err);
     printf("FACT compat.%s.si_arch = %#x\n", state, (unsigned)rec.arch);
-    printf("FACT compat.%s.si_syscall = %d (r7 = %u)\n", state, rec.nr, rec.r7);
-    printf("FACT compat.%s.r0_is_original_arg0 = %s (r1 = %#x)\n", state, rec.r0 == MAGIC ? "true" : "false", rec.r1);
+    printf("FACT compat.%s.si_syscall = %d, r7 %u\n", state, rec.nr, rec.r7);
+    printf("FACT compat.%s.r0_is_original_arg0 = %s, r1 %#x\n", state, rec.r0 == MAGIC ? "true" : "false", rec.r1);
     printf("FACT compat.%s.pc - si_call_addr = %d\n", state, (int)(rec.pc - rec.call));
     printf("FACT compat.%s.cpsr.T = %u\n", state, (rec.cpsr >> 5) & 1);
     if (thumb)
@@ -102,7 +102,7 @@ static void run(const char *state, long (*f)(long, long), int thumb)
     rec.restart = 1;
     ret = f(MAGIC, 0);
     long real = getpgid(0);
-    printf("FACT compat.%s.restart (pc -= %d, r0 = 0) = %ld (getpgid(0) = %ld, entries %d)\n", state, thumb ? 2 : 4, ret, real, rec.count);
+    printf("FACT compat.%s.restart (pc back %d, r0 set to 0) = %ld (real getpgid %ld, entries %d)\n", state, thumb ? 2 : 4, ret, real, rec.count);
     CHECK("compat restart", ret == real && rec.count == 1);
 }
 

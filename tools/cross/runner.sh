@@ -11,6 +11,7 @@
 #   SIGSYS_CROSS_SMP      virtual CPUs (default 2), SIGSYS_CROSS_MEM (MiB, default 1024)
 #   SIGSYS_CROSS_TIMEOUT  seconds before the VM is killed (default 900)
 #   SIGSYS_CROSS_VERBOSE  1: show the kernel's console output and the qemu command line
+#   SIGSYS_CROSS_APPEND   more kernel command line (e.g. "loglevel=7" to see the boot)
 #   SIGSYS_CROSS_TIMES    a file: one line "<binary> <seconds>" appended per run
 # The test sees the caller's RUST_*, CARGO*, SIGSYS_* and QUICKCHECK_* variables (plus
 # SIGSYS_CROSS_ENV="NAME ..." for more), cwd /tmp (a tmpfs), no network, no host files.
@@ -57,7 +58,7 @@ if [ $# -gt 0 ]; then printf '%s\0' "$@" >"$work/root/args"; else : >"$work/root
 
 smp=${SIGSYS_CROSS_SMP:-2}
 mem=${SIGSYS_CROSS_MEM:-1024}
-append="panic=-1 quiet loglevel=3 rdinit=/init"
+append="panic=-1 quiet loglevel=3 rdinit=/init ${SIGSYS_CROSS_APPEND:-}"
 case $arch in
 aarch64)
     qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on)

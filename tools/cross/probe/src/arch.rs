@@ -97,7 +97,12 @@ mod imp {
         use core::mem::offset_of;
         let mc = offset_of!(libc::ucontext_t, uc_mcontext);
         let gregs = mc + offset_of!(libc::mcontext_t, __gregs);
-        (offset_of!(libc::ucontext_t, uc_sigmask), mc, gregs + 8 * 10, gregs)
+        (
+            offset_of!(libc::ucontext_t, uc_sigmask),
+            mc,
+            gregs + 8 * 10,
+            gregs,
+        )
     }
 
     global_asm!(
@@ -139,3 +144,6 @@ extern "C" {
     pub fn sigsys_probe_entry();
     pub fn sigsys_probe_restorer();
 }
+
+#[cfg(not(any(target_arch = "aarch64", target_arch = "riscv64")))]
+compile_error!("sigsys-cross-probe is for aarch64 and riscv64: run it with tools/cross/test.sh");

@@ -155,7 +155,10 @@ pub unsafe extern "C" fn handler(sig: i32, si: *mut u8, uc: *mut u8) {
     set(R::Pc, pc);
     set(R::Sp, rd(uc, SP));
     set(R::Nr, rd(uc, NR));
-    for (i, r) in [R::A0, R::A1, R::A2, R::A3, R::A4, R::A5].into_iter().enumerate() {
+    for (i, r) in [R::A0, R::A1, R::A2, R::A3, R::A4, R::A5]
+        .into_iter()
+        .enumerate()
+    {
         set(r, rd(uc, arg(i)));
     }
     set(R::Ra, SIGSYS_PROBE_ENTRY[0].load(SeqCst));
@@ -167,7 +170,10 @@ pub unsafe extern "C" fn handler(sig: i32, si: *mut u8, uc: *mut u8) {
     set(R::SsFlags, uc.add(24).cast::<i32>().read() as usize);
     set(R::SsSize, rd(uc, 32));
     if sig == libc::SIGSYS && call >= 4 && call == EXPECT_PC.load(SeqCst) {
-        set(R::Insn, (call as *const u32).sub(1).read_volatile() as usize);
+        set(
+            R::Insn,
+            (call as *const u32).sub(1).read_volatile() as usize,
+        );
     }
     // Where the frame holds what we know it must hold (first match, in 8-byte steps; for the
     // pc up to four matches: callee-saved registers may hold the same address).
@@ -267,9 +273,17 @@ const RET: u16 = 0x06;
 fn install(prog: &[Ins]) {
     let filt: Vec<libc::sock_filter> = prog
         .iter()
-        .map(|i| libc::sock_filter { code: i.0, jt: i.1, jf: i.2, k: i.3 })
+        .map(|i| libc::sock_filter {
+            code: i.0,
+            jt: i.1,
+            jf: i.2,
+            k: i.3,
+        })
         .collect();
-    let fprog = libc::sock_fprog { len: filt.len() as u16, filter: filt.as_ptr() as *mut _ };
+    let fprog = libc::sock_fprog {
+        len: filt.len() as u16,
+        filter: filt.as_ptr() as *mut _,
+    };
     unsafe {
         assert_eq!(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
         let r = libc::syscall(libc::SYS_seccomp, 1, 0, &fprog as *const _);
@@ -304,7 +318,10 @@ fn vdso_range() -> (usize, usize) {
         if l.ends_with("[vdso]") {
             let r = l.split_whitespace().next().unwrap();
             let (a, b) = r.split_once('-').unwrap();
-            return (usize::from_str_radix(a, 16).unwrap(), usize::from_str_radix(b, 16).unwrap());
+            return (
+                usize::from_str_radix(a, 16).unwrap(),
+                usize::from_str_radix(b, 16).unwrap(),
+            );
         }
     }
     (0, 0)
@@ -312,7 +329,11 @@ fn vdso_range() -> (usize, usize) {
 
 fn words(addr: usize, n: usize) -> String {
     (0..n)
-        .map(|i| format!("{:08x}", unsafe { (addr as *const u32).add(i).read_volatile() }))
+        .map(|i| {
+            format!("{:08x}", unsafe {
+                (addr as *const u32).add(i).read_volatile()
+            })
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -349,7 +370,11 @@ fn probe_trap() {
     let ss_size = 256 * 1024;
     let ss = vec![0u8; ss_size];
     unsafe {
-        let st = libc::stack_t { ss_sp: ss.as_ptr() as *mut _, ss_flags: 0, ss_size };
+        let st = libc::stack_t {
+            ss_sp: ss.as_ptr() as *mut _,
+            ss_flags: 0,
+            ss_size,
+        };
         assert_eq!(libc::sigaltstack(&st, std::ptr::null_mut()), 0);
         let mut m: libc::sigset_t = core::mem::zeroed();
         libc::sigemptyset(&mut m);
@@ -359,8 +384,14 @@ fn probe_trap() {
     }
     let mask = 1usize << (libc::SIGUSR2 - 1) | 1 << (libc::SIGWINCH - 1);
     assert_eq!(sigaction(libc::SIGSYS, M_MASK, SA_ONSTACK, 0), 0);
-    let args = [MAGIC, 0x1111_0000_0000_0001, 0x2222_0000_0000_0002, 0x3333_0000_0000_0003,
-        0x4444_0000_0000_0004, 0x5555_0000_0000_0005];
+    let args = [
+        MAGIC,
+        0x1111_0000_0000_0001,
+        0x2222_0000_0000_0002,
+        0x3333_0000_0000_0003,
+        0x4444_0000_0000_0004,
+        0x5555_0000_0000_0005,
+    ];
     // The call site: syscall6's `svc`/`ecall` is followed by the label it reports; learn it
     // with an untrapped call first.
     let (_, site) = unsafe { syscall6(NR_GETPGID, [0, 0, 0, 0, 0, 0]) };
@@ -382,47 +413,149 @@ fn probe_trap() {
     fact("trap.si_errno", hex(rec(R::Errno)));
     fact("trap.si_arch", hex(rec(R::Arch)));
     fact("trap.si_syscall", rec(R::Syscall));
-    fact("trap.si_call_addr - address_after_insn", call as isize - after as isize);
-    fact("trap.pc - si_call_addr", rec(R::Pc) as isize - call as isize);
+    fact(
+        "trap.si_call_addr - address_after_insn",
+        call as isize - after as isize,
+    );
+    fact(
+        "trap.pc - si_call_addr",
+        rec(R::Pc) as isize - call as isize,
+    );
     fact(&format!("trap.{NR_REG}"), rec(R::Nr));
-    fact(&format!("trap.{ARG0_REG}_is_original_arg0"), rec(R::A0) == MAGIC);
-    let all = [R::A0, R::A1, R::A2, R::A3, R::A4, R::A5].iter().zip(args).all(|(r, a)| rec(*r) == a);
+    fact(
+        &format!("trap.{ARG0_REG}_is_original_arg0"),
+        rec(R::A0) == MAGIC,
+    );
+    let all = [R::A0, R::A1, R::A2, R::A3, R::A4, R::A5]
+        .iter()
+        .zip(args)
+        .all(|(r, a)| rec(*r) == a);
     fact("trap.args_0_to_5_as_passed", all);
-    fact("trap.insn_before_si_call_addr", format!("{:#010x}", rec(R::Insn)));
+    fact(
+        "trap.insn_before_si_call_addr",
+        format!("{:#010x}", rec(R::Insn)),
+    );
     fact("trap.caller_sees_emulated_return", ret);
     check("trap delivered once", rec(R::Count) == 1, rec(R::Count));
-    check("si_signo SIGSYS, si_code SYS_SECCOMP(1)", rec(R::Signo) == 31 && rec(R::Code) == 1, rec(R::Code));
-    check("si_errno = SECCOMP_RET_DATA", rec(R::Errno) == 0x1234, rec(R::Errno));
-    check("si_arch", rec(R::Arch) as u32 == AUDIT_ARCH, hex(rec(R::Arch)));
-    check("si_syscall = number register", rec(R::Syscall) == NR_GETPGID && rec(R::Nr) == NR_GETPGID, rec(R::Nr));
-    check("si_call_addr = pc = address after the instruction", call == after && rec(R::Pc) == call, hex(call));
+    check(
+        "si_signo SIGSYS, si_code SYS_SECCOMP(1)",
+        rec(R::Signo) == 31 && rec(R::Code) == 1,
+        rec(R::Code),
+    );
+    check(
+        "si_errno = SECCOMP_RET_DATA",
+        rec(R::Errno) == 0x1234,
+        rec(R::Errno),
+    );
+    check(
+        "si_arch",
+        rec(R::Arch) as u32 == AUDIT_ARCH,
+        hex(rec(R::Arch)),
+    );
+    check(
+        "si_syscall = number register",
+        rec(R::Syscall) == NR_GETPGID && rec(R::Nr) == NR_GETPGID,
+        rec(R::Nr),
+    );
+    check(
+        "si_call_addr = pc = address after the instruction",
+        call == after && rec(R::Pc) == call,
+        hex(call),
+    );
     check("arguments as passed", all, "");
-    check("instruction before si_call_addr", rec(R::Insn) as u32 == SYSCALL_INSN, hex(rec(R::Insn)));
+    check(
+        "instruction before si_call_addr",
+        rec(R::Insn) as u32 == SYSCALL_INSN,
+        hex(rec(R::Insn)),
+    );
     check("emulated return value", ret == 4242, ret);
 
     // The frame.
     let (si, uc) = (rec(R::Si), rec(R::Uc));
     fact("frame.ucontext - siginfo", uc as isize - si as isize);
-    fact("frame.siginfo - sp_at_handler_entry", si as isize - rec(R::EntrySp) as isize);
+    fact(
+        "frame.siginfo - sp_at_handler_entry",
+        si as isize - rec(R::EntrySp) as isize,
+    );
     let on_alt = (ss.as_ptr() as usize..ss.as_ptr() as usize + ss_size).contains(&rec(R::EntrySp));
     fact("frame.handler_on_alternate_stack", on_alt);
-    let found_pc: Vec<usize> = [R::FoundPc, R::FoundPc1, R::FoundPc2, R::FoundPc3].iter().map(|r| rec(*r)).filter(|o| *o != usize::MAX).collect();
-    fact("frame.ucontext offsets holding the pc value (pc, or a register that holds it too)", format!("{found_pc:?}"));
+    let found_pc: Vec<usize> = [R::FoundPc, R::FoundPc1, R::FoundPc2, R::FoundPc3]
+        .iter()
+        .map(|r| rec(*r))
+        .filter(|o| *o != usize::MAX)
+        .collect();
+    fact(
+        "frame.ucontext offsets holding the pc value (pc, or a register that holds it too)",
+        format!("{found_pc:?}"),
+    );
     fact("frame.ucontext.pc offset (assumed)", PC);
-    fact(&format!("frame.ucontext.{ARG0_REG} offset (found: arg1 - 8)"), rec(R::FoundA1) as isize - 8);
-    fact(&format!("frame.ucontext.{ARG0_REG} offset (assumed)"), arg(0));
-    fact("frame.ucontext.uc_sigmask offset (found)", rec(R::FoundMask) as isize);
-    fact("frame.ucontext.uc_stack.ss_sp offset (found)", rec(R::FoundSsSp) as isize);
-    fact("frame.uc_stack", format!("ss_sp={} ss_flags={} ss_size={}", if rec(R::SsSp) == ss.as_ptr() as usize { "altstack" } else { "other" }, rec(R::SsFlags), rec(R::SsSize)));
+    fact(
+        &format!("frame.ucontext.{ARG0_REG} offset (found: arg1 - 8)"),
+        rec(R::FoundA1) as isize - 8,
+    );
+    fact(
+        &format!("frame.ucontext.{ARG0_REG} offset (assumed)"),
+        arg(0),
+    );
+    fact(
+        "frame.ucontext.uc_sigmask offset (found)",
+        rec(R::FoundMask) as isize,
+    );
+    fact(
+        "frame.ucontext.uc_stack.ss_sp offset (found)",
+        rec(R::FoundSsSp) as isize,
+    );
+    fact(
+        "frame.uc_stack",
+        format!(
+            "ss_sp={} ss_flags={} ss_size={}",
+            if rec(R::SsSp) == ss.as_ptr() as usize {
+                "altstack"
+            } else {
+                "other"
+            },
+            rec(R::SsFlags),
+            rec(R::SsSize)
+        ),
+    );
     let (lm, lmc, la0, lpc) = libc_offsets();
-    fact("libc.ucontext_t", format!("uc_sigmask={lm} uc_mcontext={lmc} {ARG0_REG}={la0} pc={lpc} size={}", core::mem::size_of::<libc::ucontext_t>()));
-    fact("frame.uc_sigmask_holds_interrupted_mask", rec(R::FrameMask) == mask);
+    fact(
+        "libc.ucontext_t",
+        format!(
+            "uc_sigmask={lm} uc_mcontext={lmc} {ARG0_REG}={la0} pc={lpc} size={}",
+            core::mem::size_of::<libc::ucontext_t>()
+        ),
+    );
+    fact(
+        "frame.uc_sigmask_holds_interrupted_mask",
+        rec(R::FrameMask) == mask,
+    );
     fact("frame.mask_written_by_handler_restored", urg);
-    check("frame pc/args where assumed", found_pc.contains(&PC) && rec(R::FoundA1) == arg(1), format!("{found_pc:?}"));
-    check("libc layout = kernel layout", lm == 40 && lmc == MCONTEXT && la0 == arg(0) && lpc == PC, "");
-    check("uc_sigmask at 40 holds the interrupted mask", rec(R::FoundMask) == 40 && rec(R::FrameMask) == mask, hex(rec(R::FrameMask)));
-    check("uc_stack at 16 is the alternate stack; handler ran on it", rec(R::FoundSsSp) == 16 && on_alt, "");
-    check("mask written into the frame is restored by rt_sigreturn", urg, "");
+    check(
+        "frame pc/args where assumed",
+        found_pc.contains(&PC) && rec(R::FoundA1) == arg(1),
+        format!("{found_pc:?}"),
+    );
+    check(
+        "libc layout = kernel layout",
+        lm == 40 && lmc == MCONTEXT && la0 == arg(0) && lpc == PC,
+        "",
+    );
+    check(
+        "uc_sigmask at 40 holds the interrupted mask",
+        rec(R::FoundMask) == 40 && rec(R::FrameMask) == mask,
+        hex(rec(R::FrameMask)),
+    );
+    check(
+        "uc_stack at 16 is the alternate stack; handler ran on it",
+        rec(R::FoundSsSp) == 16 && on_alt,
+        "",
+    );
+    check(
+        "mask written into the frame is restored by rt_sigreturn",
+        urg,
+        "",
+    );
     describe_ra("trap", rec(R::Ra));
 }
 
@@ -433,9 +566,16 @@ fn probe_restart() {
     let (ret, _) = unsafe { syscall6(NR_GETPGID, [MAGIC, 0, 0, 0, 0, 0]) };
     let real = unsafe { libc::getpgid(0) } as isize;
     fact("restart.handler_entries", rec(R::Count));
-    fact("restart.result (getpgid(0) after pc -= 4 and arg0 = 0)", ret);
+    fact(
+        "restart.result of getpgid after pc back 4 and arg0 set to 0",
+        ret,
+    );
     fact("restart.real getpgid(0)", real);
-    check("restart by pc -= 4 with a changed argument", ret == real && rec(R::Count) == 1, ret);
+    check(
+        "restart by pc -= 4 with a changed argument",
+        ret == real && rec(R::Count) == 1,
+        ret,
+    );
 }
 
 fn probe_restorer() {
@@ -443,7 +583,12 @@ fn probe_restorer() {
     fact("vdso", format!("{:#x}-{:#x}", v0, v1));
     // With SA_RESTORER (arm64 defines it; riscv64 has no sa_restorer field).
     reset();
-    let r = sigaction(libc::SIGUSR1, M_RECORD, SA_RESTORER, sigsys_probe_restorer as *const () as usize);
+    let r = sigaction(
+        libc::SIGUSR1,
+        M_RECORD,
+        SA_RESTORER,
+        sigsys_probe_restorer as *const () as usize,
+    );
     fact("restorer.rt_sigaction(SA_RESTORER)", r);
     if r == 0 {
         unsafe { libc::raise(libc::SIGUSR1) };
@@ -453,23 +598,36 @@ fn probe_restorer() {
         #[cfg(target_arch = "aarch64")]
         check("arm64 honours SA_RESTORER", honoured, hex(rec(R::Ra)));
         #[cfg(target_arch = "riscv64")]
-        check("riscv64 returns through the vDSO even with SA_RESTORER", !honoured && (v0..v1).contains(&rec(R::Ra)), hex(rec(R::Ra)));
+        check(
+            "riscv64 returns through the vDSO even with SA_RESTORER",
+            !honoured && (v0..v1).contains(&rec(R::Ra)),
+            hex(rec(R::Ra)),
+        );
     }
     let ra = return_address(0, 0);
     describe_ra("restorer.without_SA_RESTORER", ra);
-    check("without SA_RESTORER the handler returns into the vDSO", (v0..v1).contains(&ra), hex(ra));
+    check(
+        "without SA_RESTORER the handler returns into the vDSO",
+        (v0..v1).contains(&ra),
+        hex(ra),
+    );
     // Its instructions: the number load, then the syscall instruction; a filter sees the
     // address after it as seccomp_data.instruction_pointer.
     let w1 = unsafe { (ra as *const u32).add(1).read_volatile() };
-    check("vDSO sigreturn is <load 139 into the number register>; <syscall insn>", w1 == SYSCALL_INSN, format!("{w1:#x}"));
+    check(
+        "vDSO sigreturn is <load 139 into the number register>; <syscall insn>",
+        w1 == SYSCALL_INSN,
+        format!("{w1:#x}"),
+    );
 }
 
 /// Trap-all filters in a grandchild: only exit, exit_group and (per `sigreturn`) rt_sigreturn
 /// are allowed. Returns how the grandchild ended.
-fn trap_all(sigreturn: &str, ip: usize) -> String {
+fn trap_all(sigreturn: &str, ip: usize, restorer: usize) -> String {
     let pid = unsafe { libc::fork() };
     if pid == 0 {
-        assert_eq!(sigaction(libc::SIGSYS, M_EMULATE, 0, 0), 0);
+        let flags = if restorer != 0 { SA_RESTORER } else { 0 };
+        assert_eq!(sigaction(libc::SIGSYS, M_EMULATE, flags, restorer), 0);
         // 0 ld nr; 1-2 exit_group/exit -> allow; 3-5 rt_sigreturn per mode; 6 trap; 7 allow.
         let mut p = vec![
             Ins(LD_ABS, 0, 0, 0),
@@ -477,19 +635,32 @@ fn trap_all(sigreturn: &str, ip: usize) -> String {
             Ins(JEQ, 4, 0, NR_EXIT as u32),
         ];
         match sigreturn {
-            "any" => p.extend([Ins(JEQ, 3, 2, NR_RT_SIGRETURN as u32), Ins(RET, 0, 0, 0), Ins(RET, 0, 0, 0)]),
+            "any" => p.extend([
+                Ins(JEQ, 3, 2, NR_RT_SIGRETURN as u32),
+                Ins(RET, 0, 0, 0),
+                Ins(RET, 0, 0, 0),
+            ]),
             "at_ip" => p.extend([
                 Ins(JEQ, 0, 2, NR_RT_SIGRETURN as u32),
                 Ins(LD_ABS, 0, 0, 8), // seccomp_data.instruction_pointer, low 32 bits
                 Ins(JEQ, 1, 0, ip as u32),
             ]),
-            _ => p.extend([Ins(RET, 0, 0, SECCOMP_RET_TRAP), Ins(RET, 0, 0, 0), Ins(RET, 0, 0, 0)]),
+            _ => p.extend([
+                Ins(RET, 0, 0, SECCOMP_RET_TRAP),
+                Ins(RET, 0, 0, 0),
+                Ins(RET, 0, 0, 0),
+            ]),
         }
         p.push(Ins(RET, 0, 0, SECCOMP_RET_TRAP));
         p.push(Ins(RET, 0, 0, SECCOMP_RET_ALLOW));
         install(&p);
         let (ret, _) = unsafe { syscall6(NR_GETPPID, [0; 6]) };
-        unsafe { syscall6(NR_EXIT_GROUP, [if ret == 4242 { 42 } else { 43 }, 0, 0, 0, 0, 0]) };
+        unsafe {
+            syscall6(
+                NR_EXIT_GROUP,
+                [if ret == 4242 { 42 } else { 43 }, 0, 0, 0, 0, 0],
+            )
+        };
         unreachable!();
     }
     let mut st = 0;
@@ -508,20 +679,44 @@ fn probe_trap_all() {
     let ra = return_address(0, 0);
     let ip = ra + 8; // after `<load 139>; <svc|ecall>`
     let (v0, _) = vdso_range();
-    fact("trap_all.sigreturn seccomp_data.instruction_pointer", format!("vdso+{:#x}", ip - v0));
-    let any = trap_all("any", ip);
-    let at_ip = trap_all("at_ip", ip);
-    let none = trap_all("none", ip);
+    fact(
+        "trap_all.sigreturn seccomp_data.instruction_pointer",
+        format!("vdso+{:#x}", ip - v0),
+    );
+    let any = trap_all("any", ip, 0);
+    let at_ip = trap_all("at_ip", ip, 0);
+    let none = trap_all("none", ip, 0);
     fact("trap_all.allow rt_sigreturn (any ip)", &any);
     fact("trap_all.allow rt_sigreturn only at the vDSO's ip", &at_ip);
     fact("trap_all.rt_sigreturn trapped too", &none);
-    check("trap-all filter works when it allows rt_sigreturn at the vDSO", at_ip.starts_with("handler returned"), &at_ip);
-    check("trap-all filter that traps rt_sigreturn kills (SIGSYS)", none == "killed by signal 31", &none);
+    check(
+        "trap-all filter works when it allows rt_sigreturn at the vDSO",
+        at_ip.starts_with("handler returned"),
+        &at_ip,
+    );
+    check(
+        "trap-all filter that traps rt_sigreturn kills (SIGSYS)",
+        none == "killed by signal 31",
+        &none,
+    );
     #[cfg(target_arch = "aarch64")]
     {
         let r = sigsys_probe_restorer as *const () as usize;
-        let own = trap_all("at_ip", r + 8);
-        fact("trap_all.allow rt_sigreturn only at our SA_RESTORER's ip (handler without SA_RESTORER)", &own);
+        let without = trap_all("at_ip", r + 8, 0);
+        let with = trap_all("at_ip", r + 8, r);
+        fact(
+            "trap_all.allow rt_sigreturn only at our restorer's ip, handler without SA_RESTORER",
+            &without,
+        );
+        fact(
+            "trap_all.allow rt_sigreturn only at our restorer's ip, handler with SA_RESTORER",
+            &with,
+        );
+        check(
+            "arm64: a trap-all filter allowing rt_sigreturn only at the own SA_RESTORER works",
+            with.starts_with("handler returned") && without == "killed by signal 31",
+            format!("{with} / {without}"),
+        );
     }
 }
 
@@ -530,15 +725,32 @@ fn probe_sud() {
     let ip = ra + 8;
     SELECTOR.store(0, SeqCst);
     let r = unsafe {
-        libc::prctl(PR_SET_SYSCALL_USER_DISPATCH, 1, ip, 1usize, SELECTOR.as_ptr())
+        libc::prctl(
+            PR_SET_SYSCALL_USER_DISPATCH,
+            1,
+            ip,
+            1usize,
+            SELECTOR.as_ptr(),
+        )
     };
     let err = std::io::Error::last_os_error();
-    fact("sud.prctl(PR_SET_SYSCALL_USER_DISPATCH, ON)", if r == 0 { "0".to_string() } else { format!("{} ({err})", err.raw_os_error().unwrap_or(0)) });
+    fact(
+        "sud.prctl(PR_SET_SYSCALL_USER_DISPATCH, ON)",
+        if r == 0 {
+            "0".to_string()
+        } else {
+            format!("{} ({err})", err.raw_os_error().unwrap_or(0))
+        },
+    );
     if r != 0 {
         #[cfg(target_arch = "riscv64")]
         check("SUD available", false, err);
         #[cfg(target_arch = "aarch64")]
-        check("SUD answers EINVAL", err.raw_os_error() == Some(libc::EINVAL), err);
+        check(
+            "SUD answers EINVAL",
+            err.raw_os_error() == Some(libc::EINVAL),
+            err,
+        );
         return;
     }
     assert_eq!(sigaction(libc::SIGSYS, M_SUD, 0, 0), 0);
@@ -547,24 +759,44 @@ fn probe_sud() {
     SELECTOR.store(1, SeqCst); // BLOCK: from here no system call until it is ALLOW again
     let (ret, after) = unsafe { syscall6(NR_GETPPID, [7, 0, 0, 0, 0, 0]) };
     SELECTOR.store(0, SeqCst);
-    let (code, errno, call, nr, arch, pc, a0) =
-        (rec(R::Code), rec(R::Errno), rec(R::CallAddr), rec(R::Syscall), rec(R::Arch), rec(R::Pc), rec(R::A0));
+    let (code, errno, call, nr, arch, pc, a0) = (
+        rec(R::Code),
+        rec(R::Errno),
+        rec(R::CallAddr),
+        rec(R::Syscall),
+        rec(R::Arch),
+        rec(R::Pc),
+        rec(R::A0),
+    );
     fact("sud.si_code", code);
     fact("sud.si_errno", errno);
     fact("sud.si_arch", hex(arch));
     fact("sud.si_syscall", nr);
-    fact("sud.si_call_addr - address_after_insn", call as isize - after as isize);
+    fact(
+        "sud.si_call_addr - address_after_insn",
+        call as isize - after as isize,
+    );
     fact("sud.pc - si_call_addr", pc as isize - call as isize);
     fact(&format!("sud.{ARG0_REG}_is_original_arg0"), a0 == 7);
     fact("sud.caller_sees_emulated_return", ret);
-    fact("sud.return through the vDSO exempt by the allowed region [vdso ip, +1)", rec(R::Count) == 1);
-    check("SUD: si_code SYS_USER_DISPATCH(2), emulated", code == 2 && ret == 4343 && nr == NR_GETPPID && call == after, ret);
+    fact(
+        "sud.return through the vDSO exempt by the allowed region [vdso ip, +1)",
+        rec(R::Count) == 1,
+    );
+    check(
+        "SUD: si_code SYS_USER_DISPATCH(2), emulated",
+        code == 2 && ret == 4343 && nr == NR_GETPPID && call == after,
+        ret,
+    );
     reset();
     SELECTOR.store(1, SeqCst);
     let (ret, _) = unsafe { syscall6(NR_GETPPID, [MAGIC, 0, 0, 0, 0, 0]) };
     SELECTOR.store(0, SeqCst);
     let real = unsafe { libc::getppid() } as isize;
-    fact("sud.restart (selector ALLOW, pc -= 4): result", format!("{ret} (getppid = {real})"));
+    fact(
+        "sud.restart (selector ALLOW, pc back 4, arg0 set to 0): result",
+        format!("{ret}, real getppid {real}"),
+    );
     check("SUD restart", ret == real && rec(R::Count) == 1, ret);
     unsafe { libc::prctl(PR_SET_SYSCALL_USER_DISPATCH, 0, 0, 0, 0) };
 }
@@ -578,7 +810,15 @@ fn probe_kernel_restart() {
             let mut fds = [0; 2];
             unsafe { libc::pipe(fds.as_mut_ptr()) };
             let (rfd, wfd) = (fds[0], fds[1]);
-            assert_eq!(sigaction(libc::SIGUSR1, M_RECORD, if restart { SA_RESTART } else { 0 }, 0), 0);
+            assert_eq!(
+                sigaction(
+                    libc::SIGUSR1,
+                    M_RECORD,
+                    if restart { SA_RESTART } else { 0 },
+                    0
+                ),
+                0
+            );
             let pid = unsafe { libc::getpid() };
             let tid = unsafe { libc::syscall(libc::SYS_gettid) } as i32;
             let (_, site) = unsafe { syscall6(NR_GETPPID, [0; 6]) }; // learn the site
@@ -591,22 +831,55 @@ fn probe_kernel_restart() {
                 unsafe { libc::write(wfd, b"x".as_ptr().cast(), 1) };
             });
             let mut b = [0u8; 1];
-            let (ret, after) = unsafe { syscall6(NR_READ, [rfd as usize, b.as_mut_ptr() as usize, 1, 0, 0, 0]) };
+            let (ret, after) =
+                unsafe { syscall6(NR_READ, [rfd as usize, b.as_mut_ptr() as usize, 1, 0, 0, 0]) };
             t.join().unwrap();
             let name = format!(
                 "kernel_restart.{}.{}",
-                if filtered { "with_trap_filter" } else { "no_filter" },
-                if restart { "SA_RESTART" } else { "no_SA_RESTART" }
+                if filtered {
+                    "with_trap_filter"
+                } else {
+                    "no_filter"
+                },
+                if restart {
+                    "SA_RESTART"
+                } else {
+                    "no_SA_RESTART"
+                }
             );
             let pc = rec(R::Pc);
-            let pcs = if pc == after { "after insn".to_string() } else if pc + 4 == after { "on insn (after - 4)".into() } else { hex(pc) };
-            let a0 = rec(R::A0) as isize;
-            let a0s = if a0 == rfd as isize { "original arg0 (fd)".to_string() } else { a0.to_string() };
-            fact(&name, format!("{ARG0_REG}={a0s} pc={pcs} {NR_REG}={} read returns {ret}", rec(R::Nr)));
-            if restart {
-                check(&format!("{name}: handler sees arg0 and pc on the insn; read restarted"), a0 == rfd as isize && pc + 4 == after && ret == 1, &name);
+            let pcs = if pc == after {
+                "after insn".to_string()
+            } else if pc + 4 == after {
+                "on insn (after - 4)".into()
             } else {
-                check(&format!("{name}: handler sees -EINTR and pc after; read -EINTR"), a0 == -4 && pc == after && ret == -4, &name);
+                hex(pc)
+            };
+            let a0 = rec(R::A0) as isize;
+            let a0s = if a0 == rfd as isize {
+                "original arg0 (fd)".to_string()
+            } else {
+                a0.to_string()
+            };
+            fact(
+                &name,
+                format!(
+                    "{ARG0_REG}={a0s} pc={pcs} {NR_REG}={} read returns {ret}",
+                    rec(R::Nr)
+                ),
+            );
+            if restart {
+                check(
+                    &format!("{name}: handler sees arg0 and pc on the insn; read restarted"),
+                    a0 == rfd as isize && pc + 4 == after && ret == 1,
+                    &name,
+                );
+            } else {
+                check(
+                    &format!("{name}: handler sees -EINTR and pc after; read -EINTR"),
+                    a0 == -4 && pc == after && ret == -4,
+                    &name,
+                );
             }
             unsafe {
                 libc::close(rfd);
@@ -622,20 +895,52 @@ fn probe_collide() {
     trap_filter(NR_GETPGID, None, 0x77);
     for v in [-512isize, -513, -514, -516, 5] {
         for restart in [true, false] {
-            assert_eq!(sigaction(libc::SIGSYS, M_COLLIDE, if restart { SA_RESTART } else { 0 }, 0), 0);
+            assert_eq!(
+                sigaction(
+                    libc::SIGSYS,
+                    M_COLLIDE,
+                    if restart { SA_RESTART } else { 0 },
+                    0
+                ),
+                0
+            );
             reset();
             let (ret, after) = unsafe { syscall6(NR_GETPGID, [v as usize, 0, 0, 0, 0, 0]) };
             let pc = rec(R::Pc);
-            let pcs = if pc == after { "si_call_addr".to_string() } else if pc + 4 == after { "si_call_addr-4".into() } else { hex(pc) };
+            let pcs = if pc == after {
+                "si_call_addr".to_string()
+            } else if pc + 4 == after {
+                "si_call_addr-4".into()
+            } else {
+                hex(pc)
+            };
             let a0 = rec(R::A0) as isize;
             let nr = rec(R::Nr);
-            let nrs = if nr == NR_RESTART_SYSCALL { "restart_syscall(128)".to_string() } else { nr.to_string() };
+            let nrs = if nr == NR_RESTART_SYSCALL {
+                "restart_syscall(128)".to_string()
+            } else {
+                nr.to_string()
+            };
             fact(
-                &format!("collide.arg0={v}.{}", if restart { "SA_RESTART" } else { "no_SA_RESTART" }),
-                format!("{ARG0_REG}={a0} pc={pcs} {NR_REG}={nrs} si_syscall={} caller_gets={ret}", rec(R::Syscall)),
+                &format!(
+                    "collide.arg0={v}.{}",
+                    if restart {
+                        "SA_RESTART"
+                    } else {
+                        "no_SA_RESTART"
+                    }
+                ),
+                format!(
+                    "{ARG0_REG}={a0} pc={pcs} {NR_REG}={nrs} si_syscall={} caller_gets={ret}",
+                    rec(R::Syscall)
+                ),
             );
             if v == 5 {
-                check("collide control: arg0 5 untouched", a0 == 5 && pc == after, a0);
+                check(
+                    "collide control: arg0 5 untouched",
+                    a0 == 5 && pc == after,
+                    a0,
+                );
             }
         }
     }
@@ -657,7 +962,10 @@ fn probe_timing() {
     }
     let trapped = t.elapsed().as_secs_f64() * 1e6 / n as f64;
     fact("timing.plain getppid (us)", format!("{plain:.2}"));
-    fact("timing.trapped+emulated getpgid round trip (us)", format!("{trapped:.2}"));
+    fact(
+        "timing.trapped+emulated getpgid round trip (us)",
+        format!("{trapped:.2}"),
+    );
 }
 
 // ---------------------------------------------------------------- driver
@@ -684,22 +992,36 @@ fn run(name: &str, f: fn()) -> bool {
     let mut st = 0;
     unsafe { libc::waitpid(pid, &mut st, 0) };
     let ok = libc::WIFEXITED(st) && libc::WEXITSTATUS(st) == 0;
-    let how = if libc::WIFSIGNALED(st) { format!(" (killed by signal {})", libc::WTERMSIG(st)) } else { String::new() };
-    out(&format!("PROBE {name}: {}{how}\n", if ok { "ok" } else { "FAIL" }));
+    let how = if libc::WIFSIGNALED(st) {
+        format!(" (killed by signal {})", libc::WTERMSIG(st))
+    } else {
+        String::new()
+    };
+    out(&format!(
+        "PROBE {name}: {}{how}\n",
+        if ok { "ok" } else { "FAIL" }
+    ));
     ok
 }
 
 fn header() {
     let mut u: libc::utsname = unsafe { core::mem::zeroed() };
     unsafe { libc::uname(&mut u) };
-    let s = |f: &[libc::c_char]| unsafe { std::ffi::CStr::from_ptr(f.as_ptr()) }.to_string_lossy().into_owned();
+    let s = |f: &[libc::c_char]| {
+        unsafe { std::ffi::CStr::from_ptr(f.as_ptr()) }
+            .to_string_lossy()
+            .into_owned()
+    };
     fact("arch", NAME);
     fact("kernel", format!("{} {}", s(&u.release), s(&u.version)));
     fact("machine", s(&u.machine));
 }
 
 fn main() {
-    let want: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let want: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     header();
     let (mut pass, mut fail) = (0, 0);
     for (name, f) in PROBES {
@@ -728,5 +1050,14 @@ mod tests {
             }
         )*};
     }
-    t!(trap, restart, restorer, trap_all, sud, kernel_restart, collide, timing);
+    t!(
+        trap,
+        restart,
+        restorer,
+        trap_all,
+        sud,
+        kernel_restart,
+        collide,
+        timing
+    );
 }
