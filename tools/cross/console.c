@@ -30,7 +30,7 @@ int main(void)
 {
     int verbose = getenv("SIGSYS_CROSS_VERBOSE") && strcmp(getenv("SIGSYS_CROSS_VERBOSE"), "1") == 0;
     enum { BOOT, BOOT_DLE, RUN, RUN_DLE, CODE } state = BOOT;
-    int fd = 1, code = 0, have_code = 0;
+    int fd = 1, code = 0, have_code = 0, begun = 0;
     char in[8192], out[8192];
     ssize_t n;
     while ((n = read(0, in, sizeof in)) > 0) {
@@ -49,6 +49,8 @@ int main(void)
                 }
                 break;
             case BOOT_DLE:
+                if (c == 'B')
+                    begun = 1;
                 state = c == 'B' ? RUN : BOOT;
                 break;
             case RUN:
@@ -86,8 +88,12 @@ int main(void)
         }
         put(fd, out, o);
     }
+    if (!have_code && begun) {
+        fprintf(stderr, "\nrunner: the VM stopped while the test ran (no exit status)\n");
+        return 125;
+    }
     if (!have_code) {
-        fprintf(stderr, "\nrunner: the VM stopped without the test's exit status; console before the test:\n");
+        fprintf(stderr, "\nrunner: the VM stopped before the test started; its console:\n");
         size_t from = boot_len > 6000 ? boot_len - 6000 : 0;
         if (!verbose)
             put(2, boot + from, boot_len - from);
