@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs cargo for aarch64 or riscv64 with Debian's rustc-web, the cross linker, static linking
+# and tools/cross/runner.sh as the runner (each test binary boots in a real kernel under
+# qemu-system). Run tools/cross/setup.sh once first.
+#
+#   tools/cross/test.sh aarch64|riscv64 [CARGO-SUBCOMMAND] [CARGO ARGS...] [-- TEST ARGS]
+#
+# The subcommand defaults to `test`; `build`, `run`, `test`, `bench` are passed through. Examples:
+#   tools/cross/test.sh aarch64 --manifest-path tools/cross/probe/Cargo.toml
+#   tools/cross/test.sh riscv64 run --manifest-path tools/cross/probe/Cargo.toml
+#   SIGSYS_CROSS_KERNEL=arm64-trixie tools/cross/test.sh aarch64 --lib --tests
+# riscv64 builds std from rust-web-src (-Zbuild-std, RUSTC_BOOTSTRAP=1), in --release by
+# default (CROSS-ARCH.md: debug static builds failed to link, R_RISCV_JAL against
+# __syscall_error in glibc's libc.a; the probe crate links in debug, see the README).
+# Builds go to target/cross/cargo/ (Debian's rustc 1.96 is not rustup's).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+arch=${1:?usage: test.sh aarch64|riscv64 [cargo subcommand] [args...]}
+shift
+sub=test
+case ${1:-} in build | run | test | bench | check | clippy) sub=$1; shift ;; esac
+
+case $arch in
+aarch64 | arm64) triple=aarch64-unknown-linux-gnu; cc=aarch64-linux-gnu-gcc; extra=() ;;
+riscv64) triple=riscv64gc-unknown-linux-gnu; cc=riscv64-linux-gnu-gcc
+    export RUSTC_BOOTSTRAP=1
+    extra=(-Zbuild-std)
+    # SIGSYS_CROSS_RISCV_DEBUG=1: debug profile (std builds ~2x faster; linked and ran for the
+    # probe crate, but see the README on R_RISCV_JAL in larger binaries).
+    [ "${SIGSYS_CROSS_RISCV_DEBUG:-}" = 1 ] || extra+=(--release) ;;
+*) echo "test.sh: unknown arch $arch (aarch64, riscv64)" >&2; exit 2 ;;
+esac
+for t in /usr/bin/rustc /usr/bin/cargo "$(command -v "$cc" || true)"; do
+    [ -x "$t" ] || { echo "test.sh: $t missing: run tools/cross/setup.sh" >&2; exit 2; }
+done
+
+key=$(echo "$triple" | tr 'a-z-' 'A-Z_')
+export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
+export "CARGO_TARGET_${key}_LINKER=$cc"
+export "CARGO_TARGET_${key}_RUSTFLAGS=-C target-feature=+crt-static ${SIGSYS_CROSS_RUSTFLAGS:-}"
+export "CARGO_TARGET_${key}_RUNNER=$here/runner.sh"
+export RUSTDOCFLAGS="-C target-feature=+crt-static"
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target/cross/cargo}
+# The C compiler for build scripts' cc crate, if any crate has one.
+export "CC_${triple//-/_}=$cc"
+
+# Arguments before `--` go to cargo; a bare `--` and what follows to the test binaries.
+exec /usr/bin/cargo "$sub" --target "$triple" "${extra[@]}" "$@"
