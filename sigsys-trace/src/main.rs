@@ -15,7 +15,6 @@
 //! 127: the program could not be started. Otherwise the program's own status (a program
 //! killed by a signal makes the launcher die of the same signal, as strace does).
 
-use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -25,7 +24,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
+#[allow(dead_code)] // generated: the whole table
+mod classes;
 mod collect;
+mod options;
 mod printer;
 #[allow(dead_code)] // the loader uses all of it, the launcher a part
 mod protocol;
@@ -36,64 +38,27 @@ const EXIT_REFUSED: i32 = 125;
 /// Exit status when the program cannot be executed.
 const EXIT_NOEXEC: i32 = 127;
 
-fn usage() -> ! {
-    eprintln!("usage: sigsys-trace [-o FILE] [--raw] [--] PROGRAM [ARGS...]");
-    std::process::exit(EXIT_REFUSED);
-}
-
 fn refuse(msg: impl std::fmt::Display) -> ! {
     eprintln!("sigsys-trace: {msg}");
     std::process::exit(EXIT_REFUSED);
 }
 
-struct Options {
-    output: Option<PathBuf>,
-    bare: bool,
-    raw: bool,
-    program: Vec<OsString>,
-}
-
-fn parse_args() -> Options {
-    let mut args = std::env::args_os().skip(1);
-    let mut opts = Options {
-        output: None,
-        bare: false,
-        raw: false,
-        program: Vec::new(),
-    };
-    while let Some(a) = args.next() {
-        match a.as_bytes() {
-            b"-o" => match args.next() {
-                Some(f) => opts.output = Some(f.into()),
-                None => usage(),
-            },
-            // Benchmark floor: pass every call through without formatting or printing.
-            b"--bare" => opts.bare = true,
-            // Raw hexadecimal arguments and results, as `strace -e raw=all`.
-            b"--raw" => opts.raw = true,
-            b"-h" | b"--help" => {
-                eprintln!("usage: sigsys-trace [-o FILE] [--raw] [--] PROGRAM [ARGS...]");
-                std::process::exit(0);
-            }
-            b"--" => {
-                opts.program.extend(args.by_ref());
-            }
-            s if s.starts_with(b"-o") && s.len() > 2 => {
-                opts.output = Some(OsString::from(std::ffi::OsStr::from_bytes(&s[2..])).into());
-            }
-            s if s.starts_with(b"-") && opts.program.is_empty() => {
-                refuse(format!("unknown option {}", a.to_string_lossy()))
-            }
-            _ => {
-                opts.program.push(a);
-                opts.program.extend(args.by_ref());
-            }
+/// The command line (`options.rs`); usage errors exit 125, `-h` exits 0.
+fn parse_args() -> options::Options {
+    match options::parse(std::env::args_os().skip(1)) {
+        Ok(o) => o,
+        Err(e) if e.is_empty() => {
+            println!("{}", options::HELP);
+            std::process::exit(0);
+        }
+        Err(e) => {
+            eprintln!(
+                "sigsys-trace: {e}\n{}",
+                options::HELP.lines().next().unwrap_or("")
+            );
+            std::process::exit(EXIT_REFUSED);
         }
     }
-    if opts.program.is_empty() {
-        usage();
-    }
-    opts
 }
 
 /// Resolves PROGRAM as `execvp` would.
@@ -288,7 +253,7 @@ fn collect_until_done(
 }
 
 fn main() {
-    let opts = parse_args();
+    let mut opts = parse_args();
     if !sigsys::sud::is_supported() {
         refuse(
             "this kernel has no Syscall User Dispatch (Linux >= 5.11 with \
@@ -314,6 +279,11 @@ fn main() {
         collect::Collector::bind(&name).unwrap_or_else(|e| refuse(format!("socket: {e}")));
 
     let (out, to_stderr): (Box<dyn Write>, bool) = match &opts.output {
+        // -ff: the tasks' files are made as they appear; the summary goes to stderr.
+        Some(_) if opts.per_task_files => (
+            Box::new(BufWriter::with_capacity(1 << 16, io::stderr())),
+            false,
+        ),
         Some(f) => (
             Box::new(BufWriter::with_capacity(
                 1 << 16,
@@ -326,7 +296,20 @@ fn main() {
             true,
         ),
     };
-    let mut printer = printer::Printer::new(out, to_stderr);
+    let timed = opts.timed();
+    let view = printer::View {
+        trace: opts.trace.take(),
+        status: opts.status,
+        summary: opts.summary,
+        sort_by: opts.sort_by,
+        timestamps: opts.timestamps,
+        relative: opts.relative,
+        durations: opts.durations,
+        column: opts.column,
+        quiet: opts.quiet,
+        per_task: opts.per_task_files.then(|| opts.output.clone()).flatten(),
+    };
+    let mut printer = printer::Printer::new(out, to_stderr, view);
 
     let run = run_dir::RunDir::new(
         match (opts.bare, opts.raw) {
@@ -336,11 +319,12 @@ fn main() {
         },
         // On stderr (usually a terminal) each line is sent at once; to a file, lines are
         // batched per thread.
-        if opts.output.is_none() {
+        if opts.output.is_none() && opts.summary == options::Summary::Off {
             protocol::FLAG_EAGER
         } else {
             0
-        },
+        } | if timed { protocol::FLAG_TIMES } else { 0 },
+        opts.string_limit.unwrap_or(0).min(u32::MAX as usize) as u32,
         &name,
     )
     .unwrap_or_else(|e| refuse(format!("cannot make the run directory: {e}")));

@@ -8,15 +8,81 @@ use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
 
+use crate::options::{SortBy, Status, Summary, TraceSet};
+
 /// Where the handler separates a line's call from its result (` = ...`): never part of
 /// the formatted text, whose control characters are escaped.
 const RESULT_MARK: char = '\x1f';
 /// strace's default `-a`: results start at this column.
 const RESULT_COLUMN: usize = 40;
+/// Where the handler put a line's times (start and duration in ns), after its text.
+const TIMES_MARK: char = '\x1e';
+
+/// How lines are shown: the options of `-e trace=`, `-e status=`, `-c`, `-t`, `-r`, `-T`,
+/// `-a`, `-qq`, `-ff`.
+pub struct View {
+    /// `-e trace=SET`.
+    pub trace: Option<TraceSet>,
+    /// `-e status=SET`.
+    pub status: Status,
+    /// `-c`/`-C`.
+    pub summary: Summary,
+    /// `-S`.
+    pub sort_by: SortBy,
+    /// `-t` count.
+    pub timestamps: u8,
+    /// `-r`.
+    pub relative: bool,
+    /// `-T`.
+    pub durations: bool,
+    /// `-a N`.
+    pub column: usize,
+    /// `-q` count (2: no `+++ exited` lines).
+    pub quiet: u8,
+    /// `-ff -o FILE`: FILE, to which `.TID` is added per task.
+    pub per_task: Option<std::path::PathBuf>,
+}
+
+impl Default for View {
+    fn default() -> View {
+        View {
+            trace: None,
+            status: Status {
+                successful: true,
+                failed: true,
+                unfinished: true,
+            },
+            summary: Summary::Off,
+            sort_by: SortBy::Time,
+            timestamps: 0,
+            relative: false,
+            durations: false,
+            column: RESULT_COLUMN,
+            quiet: 0,
+            per_task: None,
+        }
+    }
+}
+
+/// Calls, errors and time of one system call name, for `-c`.
+#[derive(Default, Clone, Copy)]
+struct Count {
+    calls: u64,
+    errors: u64,
+    nanos: u64,
+    first: usize,
+}
 
 /// The trace being printed.
 pub struct Printer {
     out: Box<dyn Write>,
+    view: View,
+    /// `-ff`: each task's file.
+    files: HashMap<i32, std::io::BufWriter<std::fs::File>>,
+    /// `-c`: per name.
+    counts: HashMap<String, Count>,
+    /// `-r`: the start of the previous line (ns since the epoch).
+    previous: u64,
     /// Lines go to stderr (`[pid N]` prefixes), not to a file (`PID` prefixes).
     pub to_stderr: bool,
     /// Live tasks: tid -> its process id (0 while unknown: a new task announced by its
@@ -34,9 +100,13 @@ pub struct Printer {
 
 impl Printer {
     /// A printer writing to `out`.
-    pub fn new(out: Box<dyn Write>, to_stderr: bool) -> Printer {
+    pub fn new(out: Box<dyn Write>, to_stderr: bool, view: View) -> Printer {
         Printer {
             out,
+            view,
+            files: HashMap::new(),
+            counts: HashMap::new(),
+            previous: 0,
             to_stderr,
             tasks: BTreeMap::new(),
             group_exit: HashMap::new(),
@@ -52,8 +122,30 @@ impl Printer {
         let _ = self.out.flush();
     }
 
+    /// Writes `line` to the trace (the task's own file with `-ff`).
+    fn emit(&mut self, tid: i32, line: &str) {
+        if let Some(base) = &self.view.per_task {
+            let f = match self.files.entry(tid) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    let mut name = base.as_os_str().to_owned();
+                    name.push(format!(".{tid}"));
+                    match std::fs::File::create(&name) {
+                        Ok(f) => v.insert(std::io::BufWriter::new(f)),
+                        Err(_) => return,
+                    }
+                }
+            };
+            let _ = writeln!(f, "{line}");
+        } else {
+            let _ = writeln!(self.out, "{line}");
+        }
+    }
+
     fn prefix(&self, tid: i32) -> String {
-        if !self.to_stderr {
+        if self.view.per_task.is_some() {
+            String::new()
+        } else if !self.to_stderr {
             format!("{tid:<5} ")
         } else if self.tasks.len() > 1 {
             format!("[pid {tid:>5}] ")
@@ -62,21 +154,166 @@ impl Printer {
         }
     }
 
-    /// Writes one line of task `tid`: the call, padded to the result column, the result.
+    /// Writes one line of task `tid`: the call, padded to the result column, the result;
+    /// with the times the handler measured where asked for. Lines outside `-e trace=` and
+    /// `-e status=` are left out; `-c` counts them instead of printing them.
     fn write_line(&mut self, tid: i32, text: &str) {
-        let mut line = self.prefix(tid);
-        match text.split_once(RESULT_MARK) {
-            Some((call, result)) => {
-                line.push_str(call);
-                line.push(' ');
-                while line.len() < RESULT_COLUMN {
-                    line.push(' ');
-                }
-                line.push_str(result.strip_prefix(' ').unwrap_or(result));
+        let (body, times) = match text.split_once(TIMES_MARK) {
+            Some((b, t)) => {
+                let mut w = t.split(' ').map(|v| v.parse::<u64>().unwrap_or(0));
+                (b, Some((w.next().unwrap_or(0), w.next().unwrap_or(0))))
             }
-            None => line.push_str(text),
+            None => (text, None),
+        };
+        let name = body.split('(').next().unwrap_or("");
+        if let Some(set) = &self.view.trace {
+            if !set.matches(name) {
+                return;
+            }
         }
-        let _ = writeln!(self.out, "{line}");
+        let (call, result) = match body.split_once(RESULT_MARK) {
+            Some((c, r)) => (c, Some(r.strip_prefix(' ').unwrap_or(r))),
+            None => (body, None),
+        };
+        let unfinished = result.is_none_or(|r| r.starts_with("= ?"));
+        let failed = result.is_some_and(|r| r.starts_with("= -1 "));
+        let shown = if unfinished {
+            self.view.status.unfinished
+        } else if failed {
+            self.view.status.failed
+        } else {
+            self.view.status.successful
+        };
+        if self.view.summary != Summary::Off && !unfinished {
+            let n = self.counts.len();
+            let c = self.counts.entry(name.to_string()).or_insert(Count {
+                first: n,
+                ..Count::default()
+            });
+            c.calls += 1;
+            c.errors += u64::from(failed);
+            c.nanos += times.map_or(0, |t| t.1);
+        }
+        if !shown || self.view.summary == Summary::Only {
+            return;
+        }
+        let mut line = self.prefix(tid);
+        if let Some((start, _)) = times {
+            line.push_str(&self.stamp(start));
+        }
+        line.push_str(call);
+        if let Some(r) = result {
+            line.push(' ');
+            while line.len() < self.view.column {
+                line.push(' ');
+            }
+            line.push_str(r);
+        }
+        if self.view.durations {
+            match times {
+                Some((_, d)) if !unfinished => line.push_str(&format!(
+                    " <{}.{:06}>",
+                    d / 1_000_000_000,
+                    d % 1_000_000_000 / 1000
+                )),
+                _ => {}
+            }
+        }
+        self.emit(tid, &line);
+    }
+
+    /// The time prefix of a line that started at `start` (ns since the epoch).
+    fn stamp(&mut self, start: u64) -> String {
+        let (secs, micros) = (start / 1_000_000_000, start % 1_000_000_000 / 1000);
+        if self.view.relative {
+            let d = if self.previous == 0 {
+                0
+            } else {
+                start.saturating_sub(self.previous)
+            };
+            self.previous = start;
+            return format!("{:>6}.{:06} ", d / 1_000_000_000, d % 1_000_000_000 / 1000);
+        }
+        match self.view.timestamps {
+            0 => String::new(),
+            3 => format!("{secs}.{micros:06} "),
+            n => {
+                let t = secs as libc::time_t;
+                // SAFETY: localtime_r fills the struct it is given.
+                let tm = unsafe {
+                    let mut tm: libc::tm = std::mem::zeroed();
+                    libc::localtime_r(&t, &mut tm);
+                    tm
+                };
+                let hms = format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
+                if n == 1 {
+                    format!("{hms} ")
+                } else {
+                    format!("{hms}.{micros:06} ")
+                }
+            }
+        }
+    }
+
+    /// strace's `-c` table.
+    fn summary(&mut self) {
+        let mut rows: Vec<(String, Count)> = self.counts.drain().collect();
+        match self.view.sort_by {
+            SortBy::Time => {
+                rows.sort_by(|a, b| b.1.nanos.cmp(&a.1.nanos).then(a.1.first.cmp(&b.1.first)))
+            }
+            SortBy::Calls => {
+                rows.sort_by(|a, b| b.1.calls.cmp(&a.1.calls).then(a.1.first.cmp(&b.1.first)))
+            }
+            SortBy::Errors => {
+                rows.sort_by(|a, b| b.1.errors.cmp(&a.1.errors).then(a.1.first.cmp(&b.1.first)))
+            }
+            SortBy::Name => rows.sort_by(|a, b| a.0.cmp(&b.0)),
+            SortBy::Nothing => rows.sort_by_key(|r| r.1.first),
+        }
+        let total_ns: u64 = rows.iter().map(|r| r.1.nanos).sum();
+        let calls: u64 = rows.iter().map(|r| r.1.calls).sum();
+        let errors: u64 = rows.iter().map(|r| r.1.errors).sum();
+        let sep = "------ ----------- ----------- --------- --------- ----------------";
+        let mut out = String::new();
+        out.push_str("% time     seconds  usecs/call     calls    errors syscall\n");
+        out.push_str(sep);
+        out.push('\n');
+        let row = |name: &str, c: &Count, pct: f64| {
+            let errs = if c.errors == 0 {
+                String::new()
+            } else {
+                c.errors.to_string()
+            };
+            format!(
+                "{:>6.2} {:>4}.{:06} {:>11} {:>9} {:>9} {}\n",
+                pct,
+                c.nanos / 1_000_000_000,
+                c.nanos % 1_000_000_000 / 1000,
+                (c.nanos / 1000).checked_div(c.calls).unwrap_or(0),
+                c.calls,
+                errs,
+                name
+            )
+        };
+        for (name, c) in &rows {
+            let pct = if total_ns == 0 {
+                0.0
+            } else {
+                c.nanos as f64 * 100.0 / total_ns as f64
+            };
+            out.push_str(&row(name, c, pct));
+        }
+        out.push_str(sep);
+        out.push('\n');
+        let total = Count {
+            calls,
+            errors,
+            nanos: total_ns,
+            first: 0,
+        };
+        out.push_str(&row("total", &total, 100.0));
+        let _ = write!(self.out, "{out}");
     }
 
     fn seen(&mut self, pid: i32, tid: i32) {
@@ -142,7 +379,11 @@ impl Printer {
             self.seen(pid, pid);
             self.write_line(pid, &format!("{call}{RESULT_MARK} = 0"));
         } else if rest.starts_with("execve(") {
-            self.write_line(tid, &format!("{rest}{RESULT_MARK} = 0"));
+            let (call, times) = match rest.split_once(TIMES_MARK) {
+                Some((c, t)) => (c, format!("{TIMES_MARK}{t}")),
+                None => (rest, String::new()),
+            };
+            self.write_line(tid, &format!("{call}{RESULT_MARK} = 0{times}"));
         }
     }
 
@@ -162,9 +403,10 @@ impl Printer {
 
     fn end_task(&mut self, tid: i32, end: &str) {
         if self.tasks.contains_key(&tid) {
-            let _ = self.prefix(tid);
-            let line = format!("{}{end}", self.prefix(tid));
-            let _ = writeln!(self.out, "{line}");
+            if self.view.quiet < 2 && self.view.summary != Summary::Only {
+                let line = format!("{}{end}", self.prefix(tid));
+                self.emit(tid, &line);
+            }
             self.tasks.remove(&tid);
         }
     }
@@ -216,6 +458,12 @@ impl Printer {
         let left: Vec<i32> = self.tasks.keys().copied().collect();
         for t in left {
             self.end_task(t, "+++ exited +++");
+        }
+        if self.view.summary != Summary::Off {
+            self.summary();
+        }
+        for f in self.files.values_mut() {
+            let _ = f.flush();
         }
         let _ = self.out.flush();
         if !self.to_stderr {

@@ -53,6 +53,8 @@ pub const MODE_HEXA: u32 = 1;
 pub const MODE_BARE: u32 = 2;
 /// `Header::flags`: send every line at once instead of batching.
 pub const FLAG_EAGER: u32 = 1;
+/// `Header::flags`: each line carries its call's start and duration.
+pub const FLAG_TIMES: u32 = 2;
 
 /// The start of the shared mapping.
 #[repr(C)]
@@ -67,6 +69,10 @@ pub struct Header {
     pub sock_len: u32,
     /// The launcher's process id.
     pub launcher: i32,
+    /// Bytes of strings shown (`-s`; 0: strace's default).
+    pub string_limit: u32,
+    /// Reserved (0).
+    pub reserved: u32,
     /// The name of the launcher's abstract unix socket (without the leading NUL).
     pub sock: [u8; 104],
     /// Owner of each slot: 0 free, -1 being written, else the process id it is for.

@@ -26,7 +26,7 @@ pub struct RunDir {
 impl RunDir {
     /// Makes the directory (mode 0700) under `$TMPDIR` (or `/tmp`) with the loader and
     /// the shared file, and fills in the header.
-    pub fn new(mode: u32, flags: u32, sock: &str) -> io::Result<RunDir> {
+    pub fn new(mode: u32, flags: u32, string_limit: u32, sock: &str) -> io::Result<RunDir> {
         let base = std::env::var_os("TMPDIR")
             .filter(|t| !t.is_empty())
             .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
@@ -84,6 +84,7 @@ impl RunDir {
         let h = unsafe { protocol::header(run.shm) };
         h.mode = mode;
         h.flags = flags;
+        h.string_limit = string_limit;
         let n = sock.len().min(h.sock.len());
         h.sock[..n].copy_from_slice(&sock.as_bytes()[..n]);
         h.sock_len = n as u32;

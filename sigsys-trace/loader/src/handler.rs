@@ -59,6 +59,11 @@ fn dispatch(trap: &mut Trap<'_>) {
     if state::alt_pending() {
         apply_altstack(trap, false);
     }
+    let started = if full && state::TIMES.load(Ordering::Relaxed) {
+        line::now_ns()
+    } else {
+        0
+    };
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
             if full {
@@ -176,6 +181,9 @@ fn dispatch(trap: &mut Trap<'_>) {
     };
     if full {
         line::write_done(&mut line, &call, ret, style);
+        if started != 0 {
+            line::write_times(&mut line, started);
+        }
         line.queue();
         line::flush_if_old();
     }

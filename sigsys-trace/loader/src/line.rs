@@ -739,14 +739,56 @@ pub enum Style {
     Raw,
 }
 
-const OPTS: sigsys::fmt::Options = sigsys::fmt::Options::DEFAULT;
+/// Bytes of strings shown (`-s`; 0: strace's default).
+pub static STRING_LIMIT: AtomicU32 = AtomicU32::new(0);
+
+fn opts() -> sigsys::fmt::Options {
+    let mut o = sigsys::fmt::Options::DEFAULT;
+    match STRING_LIMIT.load(Ordering::Relaxed) {
+        0 => {}
+        n => o.string_limit = n as usize,
+    }
+    o
+}
+
+/// Where the launcher finds a line's times (`-t`, `-r`, `-T`, `-c`): after its text.
+pub const TIMES_MARK: &str = "\x1e";
+
+/// The wall clock in nanoseconds since the epoch (`clock_gettime` from the gate; 0 if it
+/// fails).
+pub fn now_ns() -> u64 {
+    let mut ts = [0i64; 2];
+    let r = state::sys(
+        Sysno::clock_gettime,
+        [
+            libc::CLOCK_REALTIME as u64,
+            ts.as_mut_ptr() as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
+    if r != 0 {
+        return 0;
+    }
+    (ts[0] as u64)
+        .wrapping_mul(1_000_000_000)
+        .wrapping_add(ts[1] as u64)
+}
+
+/// Appends the call's start and duration (nanoseconds) for the launcher.
+pub fn write_times(line: &mut Line, started: u64) {
+    let dur = now_ns().saturating_sub(started);
+    let _ = write!(line, "{TIMES_MARK}{started} {dur}");
+}
 
 /// Writes `name(args...)` as known before the call runs (for calls printed before they
 /// finish: `execve`, `exit`).
 pub fn write_call(line: &mut Line, call: &Syscall, style: Style) {
     match style {
         Style::Decoded => {
-            let _ = sigsys::fmt::write_call(line, call, &ProcMemory, &OPTS);
+            let _ = sigsys::fmt::write_call(line, call, &ProcMemory, &opts());
         }
         Style::Raw => write_raw_call(line, call),
     }
@@ -758,9 +800,9 @@ pub fn write_done(line: &mut Line, call: &Syscall, ret: i64, style: Style) {
         Style::Decoded => {
             // Every read of the program's memory is fault-proof, buffers just copied by the
             // kernel included: another thread may unmap them meanwhile.
-            let _ = sigsys::fmt::write_call_done(line, call, ret, &ProcMemory, &OPTS);
+            let _ = sigsys::fmt::write_call_done(line, call, ret, &ProcMemory, &opts());
             line.push(RESULT_MARK);
-            let _ = sigsys::fmt::write_result(line, call, ret, &ProcMemory, &OPTS);
+            let _ = sigsys::fmt::write_result(line, call, ret, &ProcMemory, &opts());
         }
         Style::Raw => {
             write_raw_call(line, call);
@@ -778,7 +820,7 @@ pub fn write_result(line: &mut Line, call: &Syscall, ret: i64, style: Style) {
     line.push(RESULT_MARK);
     match style {
         Style::Decoded => {
-            let _ = sigsys::fmt::write_result(line, call, ret, &ProcMemory, &OPTS);
+            let _ = sigsys::fmt::write_result(line, call, ret, &ProcMemory, &opts());
         }
         Style::Raw => write_raw_result(line, call, ret),
     }

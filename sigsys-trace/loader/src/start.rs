@@ -25,6 +25,10 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
     if header.flags & protocol::FLAG_EAGER != 0 {
         state::EAGER.store(true, Ordering::Relaxed);
     }
+    if header.flags & protocol::FLAG_TIMES != 0 {
+        state::TIMES.store(true, Ordering::Relaxed);
+    }
+    line::STRING_LIMIT.store(header.string_limit, Ordering::Relaxed);
     let n = (header.sock_len as usize).min(header.sock.len());
     // SAFETY: before the program runs.
     unsafe { line::set_launcher(header.sock.get(..n).unwrap_or(&[])) };
@@ -53,6 +57,11 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
         }
     }
     handler::unblock_sigsys_at_start();
+    let started = if state::TIMES.load(Ordering::Relaxed) {
+        line::now_ns()
+    } else {
+        0
+    };
     let mut hello = Line::new(b'A');
     if state::FULL.load(Ordering::Relaxed) {
         let call =
@@ -63,6 +72,9 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
             line::Style::Decoded
         };
         line::write_call(&mut hello, &call, style);
+        if started != 0 {
+            line::write_times(&mut hello, started);
+        }
     } else {
         hello.push("armed");
     }

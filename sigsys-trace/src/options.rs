@@ -1,0 +1,478 @@
+//! The command line, with strace's syntax for the options strace users reach for.
+
+use std::collections::HashSet;
+use std::ffi::{CString, OsString};
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+
+use crate::classes;
+
+/// What `-h` prints.
+pub const HELP: &str = "\
+usage: sigsys-trace [OPTIONS] [--] PROGRAM [ARGS...]
+
+Runs PROGRAM with every system call of every thread and child process traced in-process
+(Syscall User Dispatch), printed as strace -f prints them.
+
+  -o FILE        write the trace to FILE (lines start with the task id)
+  -ff            with -o: one file FILE.TID per task, without the task id
+  -e trace=SET   only these calls: names, !negation, /regex, %file %process %net
+                 %signal %ipc %desc %memory %creds %clock %stat %lstat %fstat %%stat
+                 %statfs %fstatfs %%statfs %pure, all, none (also -e SET)
+  -e status=SET  only calls that: successful, failed, unfinished (-z, -Z)
+  -e signal=SET  accepted; signal delivery is not shown
+  -s N           show N bytes of strings (default 32)
+  -a N           align results at column N (default 40)
+  -t, -tt, -ttt  prefix each line with the time, with microseconds, as seconds since 1970
+  -r             prefix each line with the time since the previous one
+  -T             show the time spent in each call
+  -c             count calls, errors and time per call, print a summary instead of lines
+  -C             like -c, and print the lines too
+  -S SORTBY      sort the summary by time (default), calls, errors, name or nothing
+  -w             summary of wall-clock time (the only kind measured here; accepted)
+  -q, -qq        quieter: -qq also leaves out the +++ exited lines
+  -f, -F         accepted: children and threads are always followed
+  --raw          arguments and results in hex (strace -e raw=all)
+
+Not possible in-process: -p PID (attaching to a running process needs ptrace).
+Exit status: the program's; 125 when sigsys-trace could not run it traced, 127 when the
+program could not be started.";
+
+/// Which calls are printed.
+#[derive(Default)]
+pub struct TraceSet {
+    negate: bool,
+    all: bool,
+    names: HashSet<String>,
+    classes: u32,
+    regexes: Vec<Regex>,
+}
+
+impl TraceSet {
+    /// Whether call `name` is printed.
+    pub fn matches(&self, name: &str) -> bool {
+        let hit = self.all
+            || self.names.contains(name)
+            || classes::classes_of(name) & self.classes != 0
+            || self.regexes.iter().any(|r| r.is_match(name));
+        hit != self.negate
+    }
+
+    fn parse(spec: &str) -> Result<TraceSet, String> {
+        let mut set = TraceSet::default();
+        let spec = match spec.strip_prefix('!') {
+            Some(rest) => {
+                set.negate = true;
+                rest
+            }
+            None => spec,
+        };
+        for item in spec.split(',').filter(|s| !s.is_empty()) {
+            let (optional, item) = match item.strip_prefix('?') {
+                Some(rest) => (true, rest),
+                None => (false, item),
+            };
+            if item == "all" {
+                set.all = true;
+            } else if item == "none" {
+            } else if let Some(re) = item.strip_prefix('/') {
+                set.regexes.push(Regex::new(re)?);
+            } else if let Some(bits) = classes::class_by_name(item) {
+                set.classes |= bits;
+            } else if classes::classes_of(item) != 0 || known_name(item) {
+                set.names.insert(item.to_string());
+            } else if !optional {
+                return Err(format!("invalid system call '{item}'"));
+            }
+        }
+        Ok(set)
+    }
+}
+
+fn known_name(name: &str) -> bool {
+    name.parse::<syscalls::x86_64::Sysno>().is_ok()
+}
+
+/// A POSIX extended regular expression (libc's `regcomp`), as strace's `/regex`.
+pub struct Regex(Box<libc::regex_t>);
+
+impl Regex {
+    fn new(pattern: &str) -> Result<Regex, String> {
+        let c = CString::new(pattern).map_err(|_| format!("invalid regex '{pattern}'"))?;
+        // SAFETY: regex_t is plain data, filled by regcomp.
+        let mut re: Box<libc::regex_t> = Box::new(unsafe { std::mem::zeroed() });
+        // SAFETY: a live regex_t and a NUL-terminated pattern.
+        let r =
+            unsafe { libc::regcomp(&mut *re, c.as_ptr(), libc::REG_EXTENDED | libc::REG_NOSUB) };
+        if r != 0 {
+            return Err(format!("invalid regex '{pattern}'"));
+        }
+        Ok(Regex(re))
+    }
+
+    fn is_match(&self, s: &str) -> bool {
+        let Ok(c) = CString::new(s) else { return false };
+        // SAFETY: a compiled regex and a NUL-terminated subject; no match array.
+        unsafe { libc::regexec(&*self.0, c.as_ptr(), 0, std::ptr::null_mut(), 0) == 0 }
+    }
+}
+
+impl Drop for Regex {
+    fn drop(&mut self) {
+        // SAFETY: compiled by regcomp, freed once.
+        unsafe { libc::regfree(&mut *self.0) };
+    }
+}
+
+/// Which results are printed (`-e status=`, `-z`, `-Z`).
+#[derive(Clone, Copy)]
+pub struct Status {
+    /// Calls that returned without error.
+    pub successful: bool,
+    /// Calls that failed.
+    pub failed: bool,
+    /// Calls that did not return (`= ?`).
+    pub unfinished: bool,
+}
+
+impl Status {
+    const ALL: Status = Status {
+        successful: true,
+        failed: true,
+        unfinished: true,
+    };
+    const NONE: Status = Status {
+        successful: false,
+        failed: false,
+        unfinished: false,
+    };
+
+    fn parse(spec: &str) -> Result<Status, String> {
+        let (negate, spec) = match spec.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, spec),
+        };
+        let mut s = Status::NONE;
+        for item in spec.split(',') {
+            match item {
+                "all" => s = Status::ALL,
+                "none" => {}
+                "successful" => s.successful = true,
+                "failed" => s.failed = true,
+                "unfinished" => s.unfinished = true,
+                // Nothing is unavailable or detached in-process.
+                "unavailable" | "detached" => {}
+                _ => return Err(format!("invalid status '{item}'")),
+            }
+        }
+        if negate {
+            s = Status {
+                successful: !s.successful,
+                failed: !s.failed,
+                unfinished: !s.unfinished,
+            };
+        }
+        Ok(s)
+    }
+}
+
+/// The summary (`-c`, `-C`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Summary {
+    /// No summary.
+    Off,
+    /// The summary instead of the lines (`-c`).
+    Only,
+    /// The lines and the summary (`-C`).
+    Also,
+}
+
+/// How the summary is sorted (`-S`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    /// Time spent, most first (strace's default).
+    Time,
+    /// Number of calls, most first.
+    Calls,
+    /// Number of errors, most first.
+    Errors,
+    /// By name.
+    Name,
+    /// In the order the calls were first seen.
+    Nothing,
+}
+
+/// Everything the command line says.
+pub struct Options {
+    /// `-o FILE`.
+    pub output: Option<PathBuf>,
+    /// `-ff`: one file per task.
+    pub per_task_files: bool,
+    /// `--bare`: the benchmark floor (nothing formatted).
+    pub bare: bool,
+    /// `--raw`.
+    pub raw: bool,
+    /// `-s N`.
+    pub string_limit: Option<usize>,
+    /// `-e trace=SET` (None: all calls).
+    pub trace: Option<TraceSet>,
+    /// `-e status=SET`.
+    pub status: Status,
+    /// `-c`/`-C`.
+    pub summary: Summary,
+    /// `-S`.
+    pub sort_by: SortBy,
+    /// `-t` count: 1 time, 2 with microseconds, 3 seconds since the epoch.
+    pub timestamps: u8,
+    /// `-r`.
+    pub relative: bool,
+    /// `-T`.
+    pub durations: bool,
+    /// `-a N`.
+    pub column: usize,
+    /// `-q` count.
+    pub quiet: u8,
+    /// The program and its arguments.
+    pub program: Vec<OsString>,
+}
+
+impl Options {
+    /// Whether the handler must time each call.
+    pub fn timed(&self) -> bool {
+        self.timestamps > 0 || self.relative || self.durations || self.summary != Summary::Off
+    }
+}
+
+/// Parses the command line; `Err` is the message for a usage error.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String> {
+    let mut opts = Options {
+        output: None,
+        per_task_files: false,
+        bare: false,
+        raw: false,
+        string_limit: None,
+        trace: None,
+        status: Status::ALL,
+        summary: Summary::Off,
+        sort_by: SortBy::Time,
+        timestamps: 0,
+        relative: false,
+        durations: false,
+        column: 40,
+        quiet: 0,
+        program: Vec::new(),
+    };
+    let mut args = args.into_iter();
+    let mut follow = 0u8;
+    while let Some(a) = args.next() {
+        let bytes = a.as_bytes().to_vec();
+        if !opts.program.is_empty() || !bytes.starts_with(b"-") || bytes == b"-" {
+            opts.program.push(a);
+            opts.program.extend(args.by_ref());
+            break;
+        }
+        let s = String::from_utf8_lossy(&bytes).into_owned();
+        match s.as_str() {
+            "--" => {
+                opts.program.extend(args.by_ref());
+                break;
+            }
+            "-h" | "--help" => return Err(String::new()),
+            "--bare" => {
+                opts.bare = true;
+                continue;
+            }
+            "--raw" => {
+                opts.raw = true;
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(long) = s.strip_prefix("--") {
+            let (name, value) = match long.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (long.to_string(), None),
+            };
+            let mut value = || {
+                value
+                    .clone()
+                    .or_else(|| args.next().map(|v| v.to_string_lossy().into_owned()))
+            };
+            match name.as_str() {
+                "output" => opts.output = value().map(PathBuf::from),
+                "trace" => {
+                    opts.trace = Some(TraceSet::parse(&value().ok_or("--trace needs a set")?)?)
+                }
+                "status" => opts.status = Status::parse(&value().ok_or("--status needs a set")?)?,
+                "string-limit" => opts.string_limit = Some(number(value())?),
+                "summary-only" => opts.summary = Summary::Only,
+                "summary" => opts.summary = Summary::Also,
+                "follow-forks" => {}
+                _ => return Err(format!("unknown option --{name}")),
+            }
+            continue;
+        }
+        // Short options, several in one word (`-ff`, `-tt`, `-qq`, `-fo FILE`, `-s64`).
+        let chars: Vec<char> = s[1..].chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            i += 1;
+            let rest: String = chars[i..].iter().collect();
+            let mut take = |args: &mut dyn Iterator<Item = OsString>| -> Result<String, String> {
+                i = chars.len();
+                if !rest.is_empty() {
+                    Ok(rest.clone())
+                } else {
+                    args.next()
+                        .map(|v| v.to_string_lossy().into_owned())
+                        .ok_or(format!("option -{c} needs an argument"))
+                }
+            };
+            match c {
+                'f' => follow += 1,
+                'F' => {}
+                'c' => opts.summary = Summary::Only,
+                'C' => opts.summary = Summary::Also,
+                'w' => {}
+                'T' => opts.durations = true,
+                't' => opts.timestamps = (opts.timestamps + 1).min(3),
+                'r' => opts.relative = true,
+                'q' => opts.quiet += 1,
+                'z' => {
+                    opts.status = Status {
+                        successful: true,
+                        failed: false,
+                        unfinished: false,
+                    }
+                }
+                'Z' => {
+                    opts.status = Status {
+                        successful: false,
+                        failed: true,
+                        unfinished: false,
+                    }
+                }
+                'o' => opts.output = Some(PathBuf::from(take(&mut args)?)),
+                's' => opts.string_limit = Some(number(Some(take(&mut args)?))?),
+                'a' => opts.column = number(Some(take(&mut args)?))?,
+                'S' => {
+                    opts.sort_by = match take(&mut args)?.as_str() {
+                        "time" | "time_total" | "total_time" => SortBy::Time,
+                        "calls" | "count" => SortBy::Calls,
+                        "errors" | "error" => SortBy::Errors,
+                        "name" | "syscall" | "syscall_name" => SortBy::Name,
+                        "nothing" | "none" => SortBy::Nothing,
+                        other => return Err(format!("invalid sortby: '{other}'")),
+                    }
+                }
+                'e' => qualify(&mut opts, &take(&mut args)?)?,
+                'p' => {
+                    return Err(
+                        "-p: attaching to a running process needs ptrace; sigsys-trace \
+                                traces the programs it starts, from inside them"
+                            .to_string(),
+                    )
+                }
+                'x' | 'y' | 'v' | 'k' | 'i' | 'n' | 'u' | 'D' | 'b' | 'I' | 'X' | 'P' | 'E' => {
+                    return Err(format!("option -{c} is not supported (yet)"))
+                }
+                _ => return Err(format!("unknown option -{c}")),
+            }
+        }
+    }
+    if follow >= 2 {
+        if opts.output.is_none() {
+            return Err("-ff needs -o FILE".to_string());
+        }
+        opts.per_task_files = true;
+    }
+    if opts.program.is_empty() {
+        return Err("must have PROGRAM [ARGS]".to_string());
+    }
+    Ok(opts)
+}
+
+fn number(v: Option<String>) -> Result<usize, String> {
+    let v = v.ok_or("missing number")?;
+    v.parse().map_err(|_| format!("invalid number '{v}'"))
+}
+
+/// `-e [QUALIFIER=]SET`.
+fn qualify(opts: &mut Options, spec: &str) -> Result<(), String> {
+    let (what, set) = match spec.split_once('=') {
+        Some((w, s)) => (w, s),
+        None => ("trace", spec),
+    };
+    match what {
+        "trace" | "t" => opts.trace = Some(TraceSet::parse(set)?),
+        "status" => opts.status = Status::parse(set)?,
+        // No signal lines are printed; accepted so that strace command lines work.
+        "signal" | "signals" | "s" => {}
+        "raw" if set == "all" => opts.raw = true,
+        "abbrev" | "a" | "verbose" | "v" | "raw" | "read" | "write" | "inject" | "fault"
+        | "kvm" | "quiet" | "q" | "decode-fds" | "decode-pids" => {
+            return Err(format!("-e {what}= is not supported (yet)"))
+        }
+        _ => return Err(format!("invalid -e qualifier '{what}'")),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<Options, String> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    fn ok<T>(r: Result<T, String>) -> T {
+        match r {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn short_options_combine_as_in_strace() {
+        let o = p(&[
+            "-ff",
+            "-tt",
+            "-qq",
+            "-o",
+            "t.txt",
+            "-s64",
+            "-e",
+            "trace=open,close",
+            "ls",
+        ])
+        .unwrap();
+        assert!(o.per_task_files);
+        assert_eq!(o.timestamps, 2);
+        assert_eq!(o.quiet, 2);
+        assert_eq!(o.string_limit, Some(64));
+        let t = o.trace.unwrap();
+        assert!(t.matches("open") && t.matches("close") && !t.matches("read"));
+        assert_eq!(o.program, vec![OsString::from("ls")]);
+    }
+
+    #[test]
+    fn trace_sets() {
+        let t = ok(TraceSet::parse("!write"));
+        assert!(!t.matches("write") && t.matches("read"));
+        let t = ok(TraceSet::parse("/^open"));
+        assert!(t.matches("openat") && t.matches("open") && !t.matches("close"));
+        let t = ok(TraceSet::parse("%file"));
+        assert!(t.matches("openat") && !t.matches("read"));
+        assert!(TraceSet::parse("nosuchcall").is_err());
+        assert!(TraceSet::parse("?nosuchcall").is_ok());
+    }
+
+    #[test]
+    fn arguments_after_the_program_are_its_own() {
+        let o = ok(p(&["-c", "ls", "-la"]));
+        assert_eq!(o.program, vec![OsString::from("ls"), OsString::from("-la")]);
+        assert!(p(&["-p", "1"]).err().unwrap_or_default().contains("ptrace"));
+    }
+}
