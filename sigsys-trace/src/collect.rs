@@ -21,6 +21,10 @@ pub struct Collector {
     buf: Vec<u8>,
     /// Processes found already gone when first seen, not yet reported by `ended`.
     gone: Vec<i32>,
+    /// The run's token, which starts every datagram of the traced processes.
+    token: u64,
+    /// Datagrams ignored: without the run's token (not from the traced program).
+    pub foreign: u64,
 }
 
 /// What a received message is for the launcher.
@@ -74,7 +78,14 @@ impl Collector {
             procs: HashMap::new(),
             buf: vec![0u8; 1 << 17],
             gone: Vec::new(),
+            token: 0,
+            foreign: 0,
         })
+    }
+
+    /// Datagrams without `token` at their start are ignored from now on.
+    pub fn set_token(&mut self, token: u64) {
+        self.token = token;
     }
 
     /// Waits up to `timeout_ms` for a datagram or a process to end.
@@ -104,7 +115,13 @@ impl Collector {
             };
             n += 1;
             let data = std::mem::take(&mut self.buf);
-            for line in data[..len].split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            let token = self.token.to_ne_bytes();
+            let Some(body) = data[..len].strip_prefix(&token[..]) else {
+                self.foreign += 1;
+                self.buf = data;
+                continue;
+            };
+            for line in body.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
                 let (pid, kind, rest) = header(line);
                 if let Some(pid) = pid {
                     self.watch(pid);

@@ -328,6 +328,7 @@ fn main() {
         &name,
     )
     .unwrap_or_else(|e| refuse(format!("cannot make the run directory: {e}")));
+    collector.set_token(run.token());
     let mut cmd = Command::new(run.loader());
     cmd.arg0(&opts.program[0]).args(&opts.program[1..]);
     run.prepare(&mut cmd, &path).unwrap_or_else(|e| {
@@ -349,6 +350,18 @@ fn main() {
     let child_pid = child.id() as i32;
     collector.watch(child_pid);
     let status = collect_until_done(&mut collector, &mut printer, &mut child);
+    if collector.foreign > 0 {
+        eprintln!(
+            "sigsys-trace: {} messages from processes outside the traced program were ignored",
+            collector.foreign
+        );
+    }
+    if collector.foreign > 0 {
+        eprintln!(
+            "sigsys-trace: {} messages from outside the traced program were ignored",
+            collector.foreign
+        );
+    }
     printer.finish(child_pid, status);
     drop(run);
     if let Some(code) = status.code() {

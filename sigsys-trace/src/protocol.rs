@@ -73,6 +73,12 @@ pub struct Header {
     pub string_limit: u32,
     /// Reserved (0).
     pub reserved: u32,
+    /// A random number that starts every datagram an image sends (native byte order): the
+    /// launcher ignores datagrams without it. Only the traced processes can read it (the
+    /// shared file is the launcher user's, mode 0600, in a 0700 directory), so no other
+    /// user can put lines into the trace through the abstract socket, whose name anyone
+    /// can see in `/proc/net/unix`.
+    pub token: u64,
     /// The name of the launcher's abstract unix socket (without the leading NUL).
     pub sock: [u8; 104],
     /// Owner of each slot: 0 free, -1 being written, else the process id it is for.

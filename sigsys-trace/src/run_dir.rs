@@ -16,6 +16,17 @@ use crate::protocol;
 /// The loader executable, built by build.rs.
 static LOADER: &[u8] = include_bytes!(env!("SIGSYS_TRACE_LOADER"));
 
+/// 8 random bytes (`getrandom`).
+fn token() -> io::Result<u64> {
+    let mut t = 0u64;
+    // SAFETY: 8 writable bytes.
+    let n = unsafe { libc::getrandom((&raw mut t).cast(), 8, 0) };
+    if n != 8 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(t)
+}
+
 /// A run directory, removed when dropped.
 pub struct RunDir {
     dir: PathBuf,
@@ -89,6 +100,7 @@ impl RunDir {
         h.sock[..n].copy_from_slice(&sock.as_bytes()[..n]);
         h.sock_len = n as u32;
         h.launcher = std::process::id() as i32;
+        h.token = token()?;
         h.magic = protocol::MAGIC;
         Ok(run)
     }
@@ -96,6 +108,12 @@ impl RunDir {
     /// Closes the launcher's copy of the program's descriptor (once it is started).
     pub fn started(&self) {
         self.program.set(None);
+    }
+
+    /// The run's token (see `protocol::Header::token`).
+    pub fn token(&self) -> u64 {
+        // SAFETY: the mapping made in `new`.
+        unsafe { protocol::header(self.shm) }.token
     }
 
     /// The loader's path.

@@ -259,7 +259,9 @@ fn decoded_lines_are_strace_text() {
                 return Some(None);
             }
             if let Some(fd) = sock.clone() {
-                if l.starts_with(&format!("sendto({fd}, ")) {
+                if l.starts_with(&format!("sendto({fd}, "))
+                    || l.starts_with(&format!("sendmsg({fd}, "))
+                {
                     return Some(None);
                 }
                 if l == format!("close({fd}) = 0") {

@@ -350,3 +350,60 @@ fn sigsys_action_read_at_kernel_width() {
     let (out, _) = same(PROBE, &["sigaction-wide"]);
     assert_eq!(out, "rt_sigaction: ok(0)\nalive\n");
 }
+
+/// Point 11: a local process that is not part of the traced program cannot put lines into
+/// the trace, not even in the name of a traced process (every datagram of the traced
+/// processes starts with the run's random token, which only they can read); what it sent
+/// is counted as ignored.
+#[test]
+fn outsiders_cannot_inject_lines() {
+    if !sud() {
+        return;
+    }
+    let file = trace_file("inject");
+    let child = Command::new(TRACER)
+        .arg("-o")
+        .arg(&file)
+        .args(["sleep", "0.6"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let launcher = child.id();
+    let name = format!("@sigsys-trace.{launcher:010}.");
+    let mut found = None;
+    for _ in 0..200 {
+        let table = std::fs::read_to_string("/proc/net/unix").unwrap();
+        found = table
+            .lines()
+            .filter_map(|l| l.split_whitespace().last())
+            .find(|p| p.starts_with(&name))
+            .map(|p| p[1..].to_string());
+        if found.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let sock = found.expect("the launcher's socket");
+    use std::os::linux::net::SocketAddrExt;
+    let addr = std::os::unix::net::SocketAddr::from_abstract_name(sock.as_bytes()).unwrap();
+    let s = std::os::unix::net::UnixDatagram::unbound().unwrap();
+    // In the launcher's own name and in the traced program's (its pid is the launcher's
+    // child: guessed as the next pids).
+    for pid in [launcher, launcher + 1, launcher + 2] {
+        let msg = format!("{pid} {pid} L injected_call(1) = 0\n");
+        let _ = s.send_to_addr(msg.as_bytes(), &addr);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let trace = std::fs::read_to_string(&file).unwrap();
+    assert!(!trace.contains("injected_call"), "{trace}");
+    assert!(
+        trace.contains("nanosleep") || trace.contains("clock_nanosleep"),
+        "{trace}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("3 messages from processes outside the traced program were ignored"),
+        "{err}"
+    );
+}

@@ -7,7 +7,7 @@
 //! `W` (a warning for the user).
 
 use core::fmt::{self, Write};
-use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use sigsys::Syscall;
 use syscalls::x86_64::Sysno;
@@ -550,10 +550,16 @@ pub mod shm {
         let mut line = super::Line::new(b'M');
         line.terminate();
         let bytes = line.buf.get(..line.len).unwrap_or(&[]);
-        let mut iov = libc::iovec {
-            iov_base: bytes.as_ptr() as *mut libc::c_void,
-            iov_len: bytes.len(),
-        };
+        let mut iov = [
+            libc::iovec {
+                iov_base: super::token_ptr(),
+                iov_len: super::TOKEN_LEN,
+            },
+            libc::iovec {
+                iov_base: bytes.as_ptr() as *mut libc::c_void,
+                iov_len: bytes.len(),
+            },
+        ];
         // cmsghdr (16 bytes) + one int, padded to 8: 24 bytes.
         let mut cbuf = [0u64; 3];
         let cmsg = cbuf.as_mut_ptr().cast::<libc::cmsghdr>();
@@ -571,8 +577,8 @@ pub mod shm {
         let mut msg: libc::msghdr = unsafe { core::mem::zeroed() };
         msg.msg_name = addr.cast_mut().cast();
         msg.msg_namelen = addr_len;
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
+        msg.msg_iov = iov.as_mut_ptr();
+        msg.msg_iovlen = 2;
         msg.msg_control = cbuf.as_mut_ptr().cast();
         msg.msg_controllen = 24;
         super::with_socket(|out| {
@@ -591,12 +597,27 @@ pub mod shm {
                 if r == -(libc::EINTR as i64) || r == -(libc::EAGAIN as i64) {
                     continue;
                 }
-                return r == bytes.len() as i64;
+                return r == (super::TOKEN_LEN + bytes.len()) as i64;
             }
             false
         })
         .unwrap_or(false)
     }
+}
+
+/// Bytes of the run's token that start every datagram (`protocol::Header::token`).
+pub const TOKEN_LEN: usize = 8;
+
+/// The run's token (see `protocol.rs`), set once before the program runs.
+static TOKEN: AtomicU64 = AtomicU64::new(0);
+
+/// Records the run's token.
+pub fn set_token(token: u64) {
+    TOKEN.store(token, Ordering::Relaxed);
+}
+
+fn token_ptr() -> *mut libc::c_void {
+    TOKEN.as_ptr().cast()
 }
 
 /// The launcher's datagram socket address (abstract: `\0` + name) and its length; set once
@@ -661,23 +682,39 @@ fn try_send(bytes: &[u8]) -> bool {
     let Some((addr, addr_len)) = launcher() else {
         return false;
     };
+    let mut iov = [
+        libc::iovec {
+            iov_base: token_ptr(),
+            iov_len: TOKEN_LEN,
+        },
+        libc::iovec {
+            iov_base: bytes.as_ptr() as *mut libc::c_void,
+            iov_len: bytes.len(),
+        },
+    ];
+    // SAFETY: msghdr is plain data; zero is valid.
+    let mut msg: libc::msghdr = unsafe { core::mem::zeroed() };
+    msg.msg_name = addr.cast_mut().cast();
+    msg.msg_namelen = addr_len;
+    msg.msg_iov = iov.as_mut_ptr();
+    msg.msg_iovlen = 2;
     with_socket(|fd| {
         for _ in 0..1000 {
             let r = state::sys(
-                Sysno::sendto,
+                Sysno::sendmsg,
                 [
                     fd as u64,
-                    bytes.as_ptr() as u64,
-                    bytes.len() as u64,
+                    core::ptr::from_ref(&msg) as u64,
                     libc::MSG_NOSIGNAL as u64,
-                    addr as u64,
-                    u64::from(addr_len),
+                    0,
+                    0,
+                    0,
                 ],
             );
             if r == -(libc::EINTR as i64) || r == -(libc::EAGAIN as i64) {
                 continue;
             }
-            return r == bytes.len() as i64;
+            return r == (TOKEN_LEN + bytes.len()) as i64;
         }
         false
     })

@@ -29,6 +29,7 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
         state::TIMES.store(true, Ordering::Relaxed);
     }
     line::STRING_LIMIT.store(header.string_limit, Ordering::Relaxed);
+    line::set_token(header.token);
     let n = (header.sock_len as usize).min(header.sock.len());
     // SAFETY: before the program runs.
     unsafe { line::set_launcher(header.sock.get(..n).unwrap_or(&[])) };

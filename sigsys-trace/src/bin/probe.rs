@@ -22,7 +22,8 @@
 //! - `hostile-fds`: for every descriptor in `/proc/self/fd` from 3 up: `fcntl(F_SETFL,
 //!   O_NONBLOCK)`, `ioctl(FIONBIO)`, `setsockopt(SO_SNDBUF)`, `shutdown`, a 64-bit `close`
 //!   with bit 32 set, an i386 `close` (`int $0x80`), then marker calls: they must be traced.
-//! - `deny-sendto`: a seccomp filter failing `sendto` with EPERM (the tracer's sends too),
+//! - `deny-sendto`: a seccomp filter failing `sendto` and `sendmsg` with EPERM (the
+//!   tracer's sends too),
 //!   then marker calls.
 //! - `sigaction-wide`: `rt_sigaction((1 << 32) | SIGSYS, SIG_DFL)` (the kernel reads an
 //!   int: SIGSYS), then more calls.
@@ -410,33 +411,15 @@ fn hostile_fds() {
 }
 
 fn deny_sendto() {
-    // BPF: A = nr; if A == sendto: ERRNO(EPERM); ALLOW.
+    // BPF: A = nr; if A == sendto or A == sendmsg: ERRNO(EPERM); ALLOW.
     let nr_off = 0u32;
+    let f = |code: u16, jt: u8, jf: u8, k: u32| libc::sock_filter { code, jt, jf, k };
     let filter = [
-        libc::sock_filter {
-            code: 0x20,
-            jt: 0,
-            jf: 0,
-            k: nr_off,
-        },
-        libc::sock_filter {
-            code: 0x15,
-            jt: 0,
-            jf: 1,
-            k: libc::SYS_sendto as u32,
-        },
-        libc::sock_filter {
-            code: 0x06,
-            jt: 0,
-            jf: 0,
-            k: 0x0005_0000 | libc::EPERM as u32,
-        },
-        libc::sock_filter {
-            code: 0x06,
-            jt: 0,
-            jf: 0,
-            k: 0x7fff_0000,
-        },
+        f(0x20, 0, 0, nr_off),
+        f(0x15, 2, 0, libc::SYS_sendto as u32),
+        f(0x15, 1, 0, libc::SYS_sendmsg as u32),
+        f(0x06, 0, 0, 0x7fff_0000),
+        f(0x06, 0, 0, 0x0005_0000 | libc::EPERM as u32),
     ];
     let prog = libc::sock_fprog {
         len: filter.len() as u16,
