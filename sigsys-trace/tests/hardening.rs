@@ -407,3 +407,17 @@ fn outsiders_cannot_inject_lines() {
         "{err}"
     );
 }
+
+/// Point 14: a new thread gets every register of its creator, the whole XSAVE state
+/// included (here YMM0's upper half), not only the FXSAVE part.
+#[test]
+fn new_threads_get_the_whole_vector_state() {
+    if !sud() {
+        return;
+    }
+    let (out, _) = same(PROBE, &["clone-ymm"]);
+    assert!(
+        out == "no avx2\n" || out.starts_with("done=1 upper=[17, 18, 19,"),
+        "{out}"
+    );
+}

@@ -56,8 +56,12 @@ struct ChildRecord {
     _pad: u64,
     /// 64: the frame's general registers, glibc order (R8 .. RIP, EFL at 64 + 17 * 8).
     gregs: [u64; 23],
-    _pad2: u64,
-    /// 256: FXSAVE image (x87, MXCSR, XMM).
+    /// 248: the XSAVE features of the image at 256 (`XRSTOR`'s mask), or 0: the image is
+    /// the 512-byte FXSAVE one.
+    xfeatures: u64,
+    /// 256: FXSAVE image (x87, MXCSR, XMM); or, where the frame has an XSAVE image, the
+    /// whole of it (YMM upper halves, AVX-512, PKRU...), written right after the record's
+    /// first 256 bytes in its place.
     fx: [u8; 512],
 }
 
@@ -75,7 +79,16 @@ core::arch::global_asm!(
     "mov rdi, rbx",
     "and rsp, -16",
     "call {setup}",
+    "mov rax, [rbx + 248]",
+    "test rax, rax",
+    "jz 2f",
+    "mov rdx, rax",
+    "shr rdx, 32",
+    "xrstor64 [rbx + 256]",
+    "jmp 3f",
+    "2:",
     "fxrstor64 [rbx + 256]",
+    "3:",
     // RFLAGS first, while RSP still points into the record.
     "lea rsp, [rbx + 64 + 17 * 8]",
     "popfq",
@@ -296,10 +309,39 @@ fn clone3(trap: &mut Trap<'_>, uargs: u64, size: u64) -> i64 {
     state::sys(Sysno::clone3, [buf.as_ptr() as u64, size, 0, 0, 0, 0])
 }
 
+/// `struct _fpx_sw_bytes` in the last 48 bytes of the frame's FXSAVE area: the kernel's
+/// description of the XSAVE image that follows.
+const FP_XSTATE_MAGIC1: u32 = 0x4650_5853;
+/// The largest XSAVE image copied into a child record (AVX-512 with PKRU is 2.7 KiB;
+/// larger ones, such as AMX's, fall back to the FXSAVE part).
+const XSAVE_MAX: u64 = 3840;
+
+/// The frame's XSAVE image, if it has one of at most [`XSAVE_MAX`] bytes: its address,
+/// size and features.
+fn frame_xsave(fp: u64) -> Option<(u64, u64, u64)> {
+    if fp == 0 || !fp.is_multiple_of(64) {
+        return None;
+    }
+    // SAFETY: the frame's FP area is at least the 512-byte FXSAVE image, whose bytes
+    // 464..512 are the kernel's software-reserved description.
+    let (magic, features, size) = unsafe {
+        let sw = (fp + 464) as *const u8;
+        (
+            sw.cast::<u32>().read_unaligned(),
+            sw.add(8).cast::<u64>().read_unaligned(),
+            sw.add(16).cast::<u32>().read_unaligned() as u64,
+        )
+    };
+    (magic == FP_XSTATE_MAGIC1 && (576..=XSAVE_MAX).contains(&size)).then_some((fp, size, features))
+}
+
+/// Writes the child record below `top` (red zone skipped) and returns its address.
 /// Writes the child record below `top` (red zone skipped) and returns its address.
 fn write_record(trap: &Trap<'_>, flags: u64, top: u64) -> Option<u64> {
-    let addr = top.checked_sub(128 + RECORD_SIZE)? & !63;
     let uc = trap.ucontext();
+    let xsave = frame_xsave(uc.mcontext.fpstate);
+    let size = xsave.map_or(RECORD_SIZE, |(_, n, _)| 256 + n);
+    let addr = top.checked_sub(128 + size)? & !63;
     let mut rec = ChildRecord {
         entry: sigsys_trace_child_entry as unsafe extern "C" fn() as usize as u64,
         flags,
@@ -310,7 +352,7 @@ fn write_record(trap: &Trap<'_>, flags: u64, top: u64) -> Option<u64> {
         // SAFETY: the kernel's sigcontext starts with the 23 u64 words of glibc's `gregs`
         // (r8 .. cr2, the selectors packed into one word), and is larger and aligned.
         gregs: unsafe { core::ptr::from_ref(&uc.mcontext).cast::<[u64; 23]>().read() },
-        _pad2: 0,
+        xfeatures: 0,
         fx: [0; 512],
     };
     rec.gregs[libc::REG_RAX as usize] = 0;
@@ -328,14 +370,27 @@ fn write_record(trap: &Trap<'_>, flags: u64, top: u64) -> Option<u64> {
         let src = unsafe { core::slice::from_raw_parts(fp.cast::<u8>(), 512) };
         rec.fx.copy_from_slice(src);
     }
-    // SAFETY: ChildRecord is plain integers and bytes with explicit padding.
-    let bytes = unsafe {
-        core::slice::from_raw_parts(core::ptr::from_ref(&rec).cast::<u8>(), RECORD_SIZE as usize)
+    let head = if let Some((_, _, features)) = xsave {
+        rec.xfeatures = features;
+        256
+    } else {
+        RECORD_SIZE as usize
     };
+    // SAFETY: ChildRecord is plain integers and bytes with explicit padding.
+    let bytes =
+        unsafe { core::slice::from_raw_parts(core::ptr::from_ref(&rec).cast::<u8>(), head) };
     // SAFETY: `addr` is below the red zone of the new thread's stack, which the program
     // handed to clone for the child: nothing of ours lives there.
-    match unsafe { sigsys::mem::write(addr, bytes) } {
-        Ok(n) if n == bytes.len() => Some(addr),
-        _ => None,
+    if !matches!(unsafe { sigsys::mem::write(addr, bytes) }, Ok(n) if n == bytes.len()) {
+        return None;
     }
+    if let Some((fp, n, _)) = xsave {
+        // SAFETY: the frame's XSAVE image, `n` bytes the kernel wrote at `fpstate`.
+        let image = unsafe { core::slice::from_raw_parts(fp as *const u8, n as usize) };
+        // SAFETY: as above, the 64-byte aligned rest of the record's room.
+        if !matches!(unsafe { sigsys::mem::write(addr + 256, image) }, Ok(w) if w == image.len()) {
+            return None;
+        }
+    }
+    Some(addr)
 }

@@ -32,6 +32,9 @@
 //!   `open("/proc/self/exe")`, its open descriptors, every signal's disposition, its
 //!   signal mask and alternate stack. With `exec` as the next argument, it first executes
 //!   itself (`/proc/self/exe`) with `observe` and the remaining arguments.
+//! - `clone-ymm`: a raw `clone` of a thread with a pattern in all of YMM0 (AVX): the child
+//!   prints the upper half it finds (the kernel gives a new thread every register of its
+//!   creator, vector registers included).
 //! - `execveat-null-env`: `execveat(AT_FDCWD, "/bin/sh", argv, NULL, 0)` of
 //!   `sh -c 'echo $$'`-like commands: the new image must be traced too.
 
@@ -477,6 +480,62 @@ fn execveat_null_env() {
     println!("execveat failed: {}", errno_of(r));
 }
 
+fn clone_ymm() {
+    if !std::arch::is_x86_feature_detected!("avx2") {
+        println!("no avx2");
+        return;
+    }
+    let pattern: [u8; 32] = std::array::from_fn(|i| i as u8 + 1);
+    let mut upper = [0u8; 16];
+    let done = AtomicU64::new(0);
+    let stack = map(64 * 1024);
+    let top = stack as u64 + 64 * 1024;
+    let flags = (libc::CLONE_VM
+        | libc::CLONE_FS
+        | libc::CLONE_FILES
+        | libc::CLONE_SIGHAND
+        | libc::CLONE_THREAD
+        | libc::CLONE_SYSVSEM) as u64;
+    // SAFETY: a raw thread on its own stack that touches only `upper` and `done`, which
+    // outlive it (the parent waits for `done`), and exits with a raw `exit`.
+    unsafe {
+        std::arch::asm!(
+            "vmovdqu ymm0, [{pat}]",
+            "syscall",
+            "test rax, rax",
+            "jnz 2f",
+            "vextracti128 xmm1, ymm0, 1",
+            "vmovdqu [r12], xmm1",
+            "mov qword ptr [r13], 1",
+            "mov eax, 60",
+            "xor edi, edi",
+            "syscall",
+            "ud2",
+            "2:",
+            pat = in(reg) pattern.as_ptr(),
+            in("r12") upper.as_mut_ptr(),
+            in("r13") done.as_ptr(),
+            inlateout("rax") 56u64 => _,
+            in("rdi") flags,
+            in("rsi") top,
+            in("rdx") 0u64,
+            in("r10") 0u64,
+            in("r8") 0u64,
+            lateout("rcx") _,
+            lateout("r11") _,
+            out("ymm0") _,
+            out("ymm1") _,
+        );
+    }
+    for _ in 0..5000 {
+        if done.load(Ordering::SeqCst) == 1 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    println!("done={} upper={:?}", done.load(Ordering::SeqCst), upper);
+}
+
 fn observe_exec(rest: &[String]) -> ! {
     use std::os::unix::process::CommandExt;
     let err = std::process::Command::new("/proc/self/exe")
@@ -597,6 +656,7 @@ fn main() {
         "deny-sendto" => deny_sendto(),
         "sigaction-wide" => sigaction_wide(),
         "execveat-null-env" => execveat_null_env(),
+        "clone-ymm" => clone_ymm(),
         "observe" if arg(2) == "exec" => observe_exec(&args[3..]),
         "observe" => observe(),
         "altstack-check" => altstack_check(arg(2).parse().expect("size")),
