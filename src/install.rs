@@ -5,19 +5,16 @@
 //! while the selector says BLOCK, and under a gate-prefixed filter it is trapped. The
 //! installer here uses raw `rt_sigaction` with the gate's restorer instead.
 
-use syscalls::x86_64::Sysno;
 use syscalls::Errno;
 
+use crate::arch::{Sysno, SIGSET_SIZE};
 use crate::gate;
 
-/// `SS_AUTODISARM`, which libc does not export.
-pub const SS_AUTODISARM: i32 = 1 << 31;
+pub use crate::arch::SA_RESTORER;
+pub use crate::consts::SS_AUTODISARM;
 
 /// The signature of an `SA_SIGINFO` handler.
 pub type Handler = unsafe extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void);
-
-/// `SA_RESTORER`, which libc does not export on every target.
-pub const SA_RESTORER: u64 = 0x0400_0000;
 
 /// The flags [`install_handler`] uses: `SA_SIGINFO | SA_NODEFER | SA_ONSTACK | SA_RESTORER`.
 ///
@@ -99,7 +96,7 @@ pub unsafe fn install_handler(handler: Handler) -> Result<KernelSigaction, Errno
 /// ```
 pub unsafe fn set_action(signal: i32, action: &KernelSigaction) -> Result<KernelSigaction, Errno> {
     let mut old = KernelSigaction::default();
-    // SAFETY: both structs are live and 32 bytes; the sigset size is 8.
+    // SAFETY: both structs are live and 32 bytes; the sigset size is the kernel's.
     unsafe {
         gate::sys(
             Sysno::rt_sigaction,
@@ -107,7 +104,7 @@ pub unsafe fn set_action(signal: i32, action: &KernelSigaction) -> Result<Kernel
                 signal as u64,
                 core::ptr::from_ref(action) as u64,
                 core::ptr::from_mut(&mut old) as u64,
-                8,
+                SIGSET_SIZE,
                 0,
                 0,
             ],

@@ -10,8 +10,8 @@
 //!   not foreign, registers that agree with the siginfo, which catches a careless forgery
 //!   with `rt_tgsigqueueinfo`; a forgery that matches RAX and RIP exactly cannot be told
 //!   apart) and decodes it: cause and `SECCOMP_RET_DATA`
-//!   ([`Cause`]), ABI ([`Abi`]: x86_64, `int $0x80`, x32), number ([`Sysno`]) and
-//!   arguments ([`Syscall`]);
+//!   ([`Cause`]), ABI ([`Abi`]: x86_64, `int $0x80`, x32), number ([`AbiSysno`], and the
+//!   x86_64 call of the same meaning, [`Sysno`]) and arguments ([`Syscall`]);
 //! - [`Trap::set_return`] / [`Trap::set_errno`] emulate a result;
 //! - [`Trap::restart`] re-executes the call ("reload RAX and backtrack RIP by 2");
 //! - [`Trap::pass_through`] runs it for real from the [`gate`], the crate's one block of
@@ -24,17 +24,17 @@
 //! # Example
 //!
 //! ```
-//! use sigsys::{install, Trap};
+//! use sigsys::{install, Errno, Sysno, Trap};
 //!
 //! extern "C" fn on_sigsys(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
 //!     // SAFETY: the kernel hands these pointers to the handler.
 //!     let Ok(mut trap) = (unsafe { Trap::from_raw(info, ctx) }) else {
 //!         return; // forged or foreign: leave the context alone
 //!     };
-//!     if trap.syscall().is(syscalls::x86_64::Sysno::getppid) {
+//!     if trap.syscall().is(Sysno::getppid) {
 //!         trap.set_return(1); // pretend to be a child of init
 //!     } else if trap.pass_through().is_err() {
-//!         trap.set_errno(syscalls::Errno::ENOSYS);
+//!         trap.set_errno(Errno::ENOSYS);
 //!     }
 //! }
 //!
@@ -64,9 +64,14 @@
 //! ([`install::set_altstack`]) leaves a wide margin in release builds; give debug builds
 //! 64 KiB (the formatter's unoptimised frames reach 10.9 KiB). `BENCHMARKS.md` has the
 //! figures per route and the costs of each path.
+//!
+//! # Targets
+//!
+//! Linux on x86_64 (with its i386 and x32 ABIs). The architecture's part of the crate is
+//! `src/arch/<arch>/`, behind the contract in `src/arch/mod.rs`; on any other target the
+//! crate stops with one `compile_error!` naming the supported ones.
 
 #![no_std]
-#![cfg(all(target_arch = "x86_64", target_os = "linux"))]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -83,33 +88,66 @@
     )
 )]
 
-#[cfg(any(feature = "std", test))]
+#[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+compile_error!(
+    "sigsys supports Linux on x86_64 only (supported targets: x86_64-unknown-linux-*); \
+     a new architecture is a folder under src/arch/ (see src/arch/mod.rs)"
+);
+
+/// Gives each item the supported-target `cfg`, so that an unsupported target sees only the
+/// `compile_error!` above.
+macro_rules! supported {
+    ($($item:item)*) => {
+        $(
+            #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+            $item
+        )*
+    };
+}
+
+#[cfg(all(
+    any(feature = "std", test),
+    target_os = "linux",
+    target_arch = "x86_64"
+))]
 extern crate std;
 
-pub mod abi;
-pub mod args;
-pub mod consts;
-pub mod error;
-pub mod filter;
-pub mod flags;
-pub mod fmt;
-pub mod frame;
-pub mod gate;
-pub mod install;
-pub mod mem;
-mod pass;
-pub mod siginfo;
-pub mod sud;
-pub mod syscall;
-pub mod sysno;
-#[cfg(feature = "testing")]
-pub mod testing;
-pub mod trap;
+supported! {
+    pub mod abi;
+    mod arch;
+    pub mod args;
+    pub mod consts;
+    pub mod error;
+    pub mod filter;
+    pub mod flags;
+    pub mod fmt;
+    pub mod frame;
+    pub mod gate;
+    pub mod install;
+    pub mod mem;
+    mod pass;
+    pub mod siginfo;
+    pub mod sud;
+    pub mod syscall;
+    pub mod sysno;
+    #[cfg(feature = "testing")]
+    pub mod testing;
+    pub mod trap;
 
-pub use abi::Abi;
-pub use error::{DecodeError, PassError, RestartError};
-pub use frame::Ucontext;
-pub use siginfo::{Cause, SigsysInfo};
-pub use syscall::Syscall;
-pub use sysno::Sysno;
-pub use trap::{Site, Trap};
+    pub use abi::Abi;
+    pub use error::{DecodeError, PassError, RestartError};
+    pub use frame::Ucontext;
+    pub use siginfo::{Cause, SigsysInfo};
+    pub use syscall::Syscall;
+    pub use sysno::AbiSysno;
+    pub use trap::{Site, Trap};
+
+    /// The x86_64 system call table (`syscalls::x86_64::Sysno`): the type
+    /// [`Syscall::is`] and [`Syscall::canonical`] take. A number of one ABI's own table
+    /// (i386, x32) is an [`AbiSysno`].
+    pub use arch::Sysno;
+
+    /// Error numbers (`syscalls::Errno`), as [`Trap::set_errno`] and every fallible call of
+    /// the crate use them.
+    pub use syscalls::Errno;
+}

@@ -7,13 +7,13 @@
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use syscalls::x86_64::Sysno;
 use syscalls::Errno;
 
 use crate::consts::{
     PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, PR_SYS_DISPATCH_ON,
     SYSCALL_DISPATCH_FILTER_ALLOW, SYSCALL_DISPATCH_FILTER_BLOCK,
 };
+use crate::arch::Sysno;
 use crate::gate;
 
 /// The per-thread byte that switches SUD between BLOCK (trap) and ALLOW (let through).

@@ -37,13 +37,11 @@ mod frame;
 mod guard;
 mod masks;
 
-use syscalls::x86_64::Sysno as S;
-
-use crate::abi::Reg;
+use crate::arch::{self, Sysno as S};
 use crate::error::PassError;
 use crate::gate;
 use crate::syscall::Syscall;
-use crate::sysno::Sysno;
+use crate::sysno::AbiSysno;
 use crate::trap::Trap;
 
 /// How a call is passed through.
@@ -66,7 +64,7 @@ fn route(call: &Syscall) -> Route {
     use syscalls::x86::Sysno as I;
     let sigsys = call.arg_int(0) == libc::SIGSYS;
     let new_action = call.args[1] != 0;
-    if let Some(Sysno::I386(s)) = call.sysno() {
+    if let Some(AbiSysno::I386(s)) = call.sysno() {
         match s {
             I::sigreturn => return Route::Refuse,
             I::sigprocmask => return Route::FrameMask { old_style: true },
@@ -240,6 +238,6 @@ impl Trap<'_> {
     /// kernel finds the program's signal frame where it left it. RAX is reloaded by the
     /// restorer itself.
     fn redirect_to_gate_restorer(&mut self) {
-        crate::abi::set(self.gregs_mut(), Reg::Rip, gate::restorer());
+        arch::set_pc(self.gregs_mut(), gate::restorer());
     }
 }
