@@ -768,11 +768,13 @@ pub(crate) fn describe(call: &Syscall) -> Option<Described> {
         });
     }
     match call.sysno() {
-        Some(crate::sysno::AbiSysno::I386(s)) => i386_only_signature(s).map(|signature| Described {
-            sysno: None,
-            signature,
-            raw,
-        }),
+        Some(crate::sysno::AbiSysno::I386(s)) => {
+            i386_only_signature(s).map(|signature| Described {
+                sysno: None,
+                signature,
+                raw,
+            })
+        }
         _ => None,
     }
 }

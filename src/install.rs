@@ -10,7 +10,7 @@ use syscalls::Errno;
 use crate::arch::{Sysno, SIGSET_SIZE};
 use crate::gate;
 
-pub use crate::arch::SA_RESTORER;
+pub use crate::arch::{KernelSigaction, SA_RESTORER};
 pub use crate::consts::SS_AUTODISARM;
 
 /// The signature of an `SA_SIGINFO` handler.
@@ -24,20 +24,6 @@ pub type Handler = unsafe extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut 
 /// the interrupted code's red zone.
 pub const HANDLER_FLAGS: u64 =
     libc::SA_SIGINFO as u64 | libc::SA_NODEFER as u64 | libc::SA_ONSTACK as u64 | SA_RESTORER;
-
-/// The kernel's `struct sigaction` on x86_64.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[repr(C)]
-pub struct KernelSigaction {
-    /// Handler address (or `SIG_DFL` = 0, `SIG_IGN` = 1).
-    pub handler: u64,
-    /// `SA_*` flags.
-    pub flags: u64,
-    /// The restorer the kernel returns through.
-    pub restorer: u64,
-    /// Signals blocked while the handler runs (bit `n - 1` for signal `n`).
-    pub mask: u64,
-}
 
 /// Installs `handler` for SIGSYS with [`HANDLER_FLAGS`], the gate's restorer and an empty
 /// mask; returns the action it replaced.

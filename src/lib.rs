@@ -94,16 +94,9 @@ compile_error!(
      a new architecture is a folder under src/arch/ (see src/arch/mod.rs)"
 );
 
-/// Gives each item the supported-target `cfg`, so that an unsupported target sees only the
-/// `compile_error!` above.
-macro_rules! supported {
-    ($($item:item)*) => {
-        $(
-            #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-            $item
-        )*
-    };
-}
+// Every item below carries the supported-target `cfg` (written out, not through a macro,
+// so that rustfmt still reaches the modules): an unsupported target sees only the
+// `compile_error!` above.
 
 #[cfg(all(
     any(feature = "std", test),
@@ -112,42 +105,63 @@ macro_rules! supported {
 ))]
 extern crate std;
 
-supported! {
-    pub mod abi;
-    mod arch;
-    pub mod args;
-    pub mod consts;
-    pub mod error;
-    pub mod filter;
-    pub mod flags;
-    pub mod fmt;
-    pub mod frame;
-    pub mod gate;
-    pub mod install;
-    pub mod mem;
-    mod pass;
-    pub mod siginfo;
-    pub mod sud;
-    pub mod syscall;
-    pub mod sysno;
-    #[cfg(feature = "testing")]
-    pub mod testing;
-    pub mod trap;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod abi;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+mod arch;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod args;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod consts;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod error;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod filter;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod flags;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod fmt;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod frame;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod gate;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod install;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod mem;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+mod pass;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod siginfo;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod sud;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod syscall;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod sysno;
+#[cfg(all(feature = "testing", target_os = "linux", target_arch = "x86_64"))]
+pub mod testing;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod trap;
 
-    pub use abi::Abi;
-    pub use error::{DecodeError, PassError, RestartError};
-    pub use frame::Ucontext;
-    pub use siginfo::{Cause, SigsysInfo};
-    pub use syscall::Syscall;
-    pub use sysno::AbiSysno;
-    pub use trap::{Site, Trap};
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub use crate::{
+    abi::Abi,
+    error::{DecodeError, PassError, RestartError},
+    frame::Ucontext,
+    siginfo::{Cause, SigsysInfo},
+    syscall::Syscall,
+    sysno::AbiSysno,
+    trap::{Site, Trap},
+};
 
-    /// The x86_64 system call table (`syscalls::x86_64::Sysno`): the type
-    /// [`Syscall::is`] and [`Syscall::canonical`] take. A number of one ABI's own table
-    /// (i386, x32) is an [`AbiSysno`].
-    pub use arch::Sysno;
+/// The x86_64 system call table (`syscalls::x86_64::Sysno`): the type [`Syscall::is`] and
+/// [`Syscall::canonical`] take. A number of one ABI's own table (i386, x32) is an
+/// [`AbiSysno`].
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub use arch::Sysno;
 
-    /// Error numbers (`syscalls::Errno`), as [`Trap::set_errno`] and every fallible call of
-    /// the crate use them.
-    pub use syscalls::Errno;
-}
+/// Error numbers (`syscalls::Errno`), as [`Trap::set_errno`] and every fallible call of the
+/// crate use them.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub use syscalls::Errno;

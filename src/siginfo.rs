@@ -6,9 +6,9 @@
 //! here trusts the registers yet: [`crate::Trap`] cross-checks them.
 
 use crate::abi::Abi;
-use crate::consts::{SYS_SECCOMP, SYS_USER_DISPATCH};
 #[cfg(test)]
 use crate::consts::{AUDIT_ARCH_I386, AUDIT_ARCH_X86_64};
+use crate::consts::{SYS_SECCOMP, SYS_USER_DISPATCH};
 use crate::error::DecodeError;
 
 /// Why the kernel refused the system call and raised SIGSYS.

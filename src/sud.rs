@@ -9,11 +9,11 @@ use core::sync::atomic::{AtomicU8, Ordering};
 
 use syscalls::Errno;
 
+use crate::arch::Sysno;
 use crate::consts::{
     PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, PR_SYS_DISPATCH_ON,
     SYSCALL_DISPATCH_FILTER_ALLOW, SYSCALL_DISPATCH_FILTER_BLOCK,
 };
-use crate::arch::Sysno;
 use crate::gate;
 
 /// The per-thread byte that switches SUD between BLOCK (trap) and ALLOW (let through).

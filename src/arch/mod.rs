@@ -64,17 +64,17 @@ mod x86_64;
 #[cfg(target_arch = "x86_64")]
 use self::x86_64 as imp;
 
-pub use common::{SigSet, SigStack, Site, SIGSET_SIZE};
 pub(crate) use common::RestartCode;
-pub use imp::{
-    Abi, AbiSysno, Sigcontext, Sysno, Ucontext, AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, INSN_INT80,
-    INSN_SYSCALL, INSN_SYSENTER, SA_RESTORER, UCONTEXT_SIZE, VSYSCALL_END, VSYSCALL_START,
-    X32_SYSCALL_BIT,
-};
+pub use common::{SigSet, SigStack, Site, SIGSET_SIZE};
 pub(crate) use imp::{
-    args, classify, gate, instruction, instruction_serves, number_reg, pc, restarted_abi,
-    returned, set_args, set_number_reg, set_pc, set_ret, sp, sysno, task_size, vsyscall_entry,
-    Regs, Reported, INSN_LEN, MINSIGSTKSZ, PAGE_SIZE,
+    args, classify, gate, instruction, instruction_serves, number_reg, pc, restarted_abi, returned,
+    set_args, set_number_reg, set_pc, set_ret, sp, sysno, task_size, vsyscall_entry, Regs,
+    Reported, INSN_LEN, MINSIGSTKSZ, PAGE_SIZE,
+};
+pub use imp::{
+    Abi, AbiSysno, KernelSigaction, Sigcontext, Sysno, Ucontext, AUDIT_ARCH_I386,
+    AUDIT_ARCH_X86_64, INSN_INT80, INSN_SYSCALL, INSN_SYSENTER, SA_RESTORER, UCONTEXT_SIZE,
+    VSYSCALL_END, VSYSCALL_START, X32_SYSCALL_BIT,
 };
 
 /// The contract's signatures, checked for whichever architecture is selected.

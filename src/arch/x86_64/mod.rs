@@ -38,11 +38,13 @@ pub use consts::{
     VSYSCALL_END, VSYSCALL_START, X32_SYSCALL_BIT,
 };
 pub(crate) use consts::{INSN_LEN, MINSIGSTKSZ, PAGE_SIZE};
-pub use frame::{Sigcontext, Ucontext, UCONTEXT_SIZE};
+pub use frame::{KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
 pub(crate) use regs::{
     args, number_reg, pc, returned, set_args, set_number_reg, set_pc, set_ret, sp, Regs,
 };
-pub(crate) use site::{classify, instruction, instruction_serves, restarted_abi, vsyscall_entry, Reported};
+pub(crate) use site::{
+    classify, instruction, instruction_serves, restarted_abi, vsyscall_entry, Reported,
+};
 pub use sysno::AbiSysno;
 
 /// The native table: the numbers of the x86_64 ABI, which [`crate::Syscall::is`] and
