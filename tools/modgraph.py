@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The module graph of the sigsys crate (src/), and its cycles.
 
-Usage: python3 tools/modgraph.py [--edges] [--dot] [SRC_DIR]
+Usage: python3 tools/modgraph.py [--edges] [--dot] [--allow=a,b,...] [SRC_DIR]
 
 Every `.rs` file under SRC_DIR (default: the crate's src/) is a module: `lib.rs` is
 `crate`, `a.rs` and `a/mod.rs` are `crate::a`, `a/b.rs` is `crate::a::b`. In each file's
@@ -27,7 +27,9 @@ name an x86 register as a field or a `Reg::` variant: the rest of the crate goes
 the arch module's functions.
 
 Exit status: 0 when there is no cycle at either level and no register named outside
-src/arch/, 1 otherwise.
+src/arch/, 1 otherwise. `--allow=args,flags,fmt` reports a cycle among those top-level
+modules (and their files) without failing: a known cycle being worked on, which CI
+tolerates while it fails on any new one.
 """
 
 import os
@@ -160,6 +162,10 @@ def expand(tree):
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     flags = {a for a in sys.argv[1:] if a.startswith("--")}
+    allowed = set()
+    for a in flags:
+        if a.startswith("--allow="):
+            allowed |= set(filter(None, a[len("--allow=") :].split(",")))
     here = os.path.dirname(os.path.abspath(__file__))
     src = args[0] if args else os.path.join(os.path.dirname(here), "src")
 
@@ -280,9 +286,10 @@ def main():
         print("%s: %d modules, %d edges, %d cycle(s)" % (
             label, len(graph), sum(len(v) for v in graph.values()), len(cycles)))
         for comp in cycles:
-            failed = True
+            known = all(len(c) > 1 and c[1] in allowed for c in comp)
+            failed = failed or not known
             members = set(comp)
-            print("  cycle: " + ", ".join(name(c) for c in comp))
+            print("  cycle%s: " % (" (allowed)" if known else "") + ", ".join(name(c) for c in comp))
             for a in comp:
                 for b in sorted(graph[a] & members):
                     print("    %s -> %s" % (name(a), name(b)))
