@@ -105,6 +105,8 @@ pub(crate) const fn instruction(abi: Abi) -> [u8; INSN_LEN] {
 
 /// The ABI a re-run of instruction `bytes` has, with `number` in the number register: what
 /// the kernel will take it for.
+// Used by the test kit (feature `testing`); older compilers do not count the contract check.
+#[cfg_attr(not(feature = "testing"), allow(dead_code))]
 pub(crate) fn restarted_abi(bytes: [u8; INSN_LEN], number: u64) -> Abi {
     match bytes {
         INSN_INT80 => Abi::I386,
@@ -114,6 +116,8 @@ pub(crate) fn restarted_abi(bytes: [u8; INSN_LEN], number: u64) -> Abi {
 }
 
 /// The vsyscall entry the kernel reports number `nr` at, if it emulates one for it.
+// Used by the test kit (feature `testing`); older compilers do not count the contract check.
+#[cfg_attr(not(feature = "testing"), allow(dead_code))]
 pub(crate) fn vsyscall_entry(nr: u32) -> Option<u64> {
     VSYSCALL_ENTRIES
         .iter()
