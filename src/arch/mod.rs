@@ -33,9 +33,11 @@
 //! call's ABI); `restarted_abi(bytes, number)` is what the kernel will take a re-run for.
 //!
 //! **Where the trap left the code.** `classify(reported, regs)` checks the number register
-//! and the instruction pointer against the siginfo ([`Reported`]) the way the kernel's
-//! signal delivery leaves them, including its fix-up of numbers equal to a kernel restart
-//! code ([`RestartCode`]), and returns the [`Site`].
+//! and the instruction pointer against the siginfo the way the kernel's signal delivery
+//! leaves them, including its fix-up of numbers equal to a kernel restart code
+//! ([`RestartCode`]), and returns the [`Site`]. [`Reported`] carries what it needs from the
+//! siginfo, with the same fields on every architecture: `abi`, `seccomp`, `call_addr`,
+//! `nr` (`si_syscall`) and `restart`.
 //!
 //! **The gate's exits** (`gate`): one block of the crate's machine code, page-aligned and
 //! smaller than a page, holding a system call exit per instruction the ABIs use and the
@@ -45,7 +47,12 @@
 //! **The kernel's context layout.** `Ucontext` is the kernel's `struct ucontext` (never
 //! libc's), with public fields `stack` ([`SigStack`]), `mcontext` (`Regs`) and `sigmask`
 //! ([`SigSet`]); `Sigcontext` is `Regs` by its public name; `UCONTEXT_SIZE` its size, which
-//! is where the frame's siginfo starts.
+//! is where the frame's siginfo starts. `KernelSigaction` is the kernel's `struct
+//! sigaction` and `SA_RESTORER` its restorer flag, for the installer.
+//!
+//! **Numbers.** The architecture's kernel numbers (`AUDIT_ARCH_*`, the x32 bit, the
+//! instruction bytes, the vsyscall page) are defined in its `consts.rs` and re-exported by
+//! [`crate::consts`] beside the arch-neutral ones.
 //!
 //! **SUD and vsyscall.** Syscall User Dispatch is armed with the gate as the allowed region
 //! on every architecture that has it. `vsyscall_entry(nr)` gives the address at which the
@@ -81,6 +88,7 @@ pub use imp::{
 const _: () = {
     let _: fn(u32, i32) -> Option<Abi> = Abi::from_audit_arch;
     let _: fn(Abi) -> u32 = Abi::audit_arch;
+    let _: fn(Abi) -> &'static str = Abi::name;
     let _: fn(Abi, i32) -> u32 = Abi::table_number;
     let _: fn(Abi, u32) -> u64 = Abi::rax_for;
     let _: fn(Abi) -> bool = Abi::is_compat;
@@ -100,6 +108,14 @@ const _: () = {
     let _: fn([u8; INSN_LEN], Abi) -> bool = instruction_serves;
     let _: fn([u8; INSN_LEN], u64) -> Abi = restarted_abi;
     let _: fn(Reported, &Regs) -> Result<Site, crate::error::DecodeError> = classify;
+    let _: fn(Abi, bool, u64, i32, Option<RestartCode>) -> Reported =
+        |abi, seccomp, call_addr, nr, restart| Reported {
+            abi,
+            seccomp,
+            call_addr,
+            nr,
+            restart,
+        };
     let _: fn(u32) -> Option<u64> = vsyscall_entry;
     let _: fn(Abi) -> u64 = task_size;
     let _: fn(&Ucontext) -> (&SigStack, &Regs, &SigSet) = |u| (&u.stack, &u.mcontext, &u.sigmask);
