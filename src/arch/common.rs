@@ -19,6 +19,29 @@ pub enum Site {
     Rewound,
 }
 
+/// A call of one of the architecture's older ABIs without a counterpart in the native
+/// table, which pass-through treats specially (on x86_64: i386's old-style signal calls and
+/// `mmap2`). Each is the kernel's call of that name, with its i386 arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LegacyCall {
+    /// `sigreturn()`: unwinds a frame of the old layout.
+    Sigreturn,
+    /// `sigprocmask(how, set, oldset)` on a 4-byte set.
+    Sigprocmask,
+    /// `sgetmask()`.
+    Sgetmask,
+    /// `ssetmask(newmask)`.
+    Ssetmask,
+    /// `signal(sig, handler)`.
+    Signal,
+    /// `sigaction(sig, act, oldact)` with the old-style action.
+    Sigaction,
+    /// `sigsuspend(int, int, mask)`: the mask is the value of the third argument.
+    Sigsuspend,
+    /// `mmap2(addr, len, prot, flags, fd, pgoff)`.
+    Mmap2,
+}
+
 /// A kernel-internal restart code (`include/linux/errno.h`) that a trapped call's number
 /// equals: the kernel's signal delivery treats the number register as a result carrying
 /// it. The numbers are [`crate::consts::ERESTARTSYS`] and the three after it.

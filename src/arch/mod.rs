@@ -13,10 +13,12 @@
 //! x86_64: x86_64, i386 through `int $0x80`, x32), with `Abi::from_audit_arch(si_arch,
 //! si_syscall)`, `audit_arch`, `name`, `table_number` (the number as the ABI's table knows
 //! it), `rax_for` (the value the number register must hold) and `is_compat` (32-bit
-//! pointers and the kernel's compat layouts). `AbiSysno` names a number of any of these
-//! tables, with `to_x86_64`, the call of the same meaning in the table the typed-argument
-//! layer is written against; `Sysno` is the native table (`syscalls::<arch>::Sysno`), which
-//! `Syscall::is` takes and the crate's own calls use.
+//! pointers and the kernel's compat layouts); `Abi::NATIVE` is the ABI of the gate's
+//! native exit. `AbiSysno` names a number of any of these tables, with `to_x86_64`, the
+//! call of the same meaning in the table the typed-argument layer is written against;
+//! `Sysno` is the native table (`syscalls::<arch>::Sysno`), which `Syscall::is` takes and
+//! the crate's own calls use. `legacy_call(sysno)` names the calls of older ABIs that have
+//! no such counterpart but that pass-through must treat specially ([`LegacyCall`]).
 //!
 //! **Registers.** `Regs`, the saved general-purpose registers, and the only functions that
 //! read or write them: `number_reg`/`set_number_reg` (where the kernel leaves the number at
@@ -71,12 +73,12 @@ mod x86_64;
 #[cfg(target_arch = "x86_64")]
 use self::x86_64 as imp;
 
-pub(crate) use common::RestartCode;
+pub(crate) use common::{LegacyCall, RestartCode};
 pub use common::{SigSet, SigStack, Site, SIGSET_SIZE};
 pub(crate) use imp::{
-    args, classify, gate, instruction, instruction_serves, number_reg, pc, restarted_abi, returned,
-    set_args, set_number_reg, set_pc, set_ret, sp, sysno, task_size, vsyscall_entry, Regs,
-    Reported, INSN_LEN, MINSIGSTKSZ, PAGE_SIZE,
+    args, classify, gate, instruction, instruction_serves, legacy_call, number_reg, pc,
+    restarted_abi, returned, set_args, set_number_reg, set_pc, set_ret, sp, sysno, task_size,
+    vsyscall_entry, Regs, Reported, INSN_LEN, MINSIGSTKSZ, PAGE_SIZE,
 };
 pub use imp::{
     Abi, AbiSysno, KernelSigaction, Sigcontext, Sysno, Ucontext, AUDIT_ARCH_I386,
@@ -94,6 +96,8 @@ const _: () = {
     let _: fn(Abi) -> bool = Abi::is_compat;
     let _: fn(Abi, u32) -> Option<AbiSysno> = AbiSysno::new;
     let _: fn(AbiSysno) -> Option<Sysno> = AbiSysno::to_x86_64;
+    let _: fn(AbiSysno) -> Option<LegacyCall> = legacy_call;
+    let _: Abi = Abi::NATIVE;
     let _: fn(&Regs) -> u64 = number_reg;
     let _: fn(&mut Regs, u64) = set_number_reg;
     let _: fn(&mut Regs, u64) = set_ret;

@@ -9,7 +9,6 @@ use crate::arch::{self, Sysno as S, PAGE_SIZE as PAGE};
 use crate::consts::{MADV_DONTNEED_LOCKED, MADV_GUARD_INSTALL};
 use crate::frame::SigStack;
 use crate::syscall::Syscall;
-use crate::sysno::AbiSysno;
 
 /// How much of the handler's stack is protected when the handler does not run on the
 /// frame's alternate stack: this much either side of its stack pointer.
@@ -41,7 +40,7 @@ fn changed_ranges(call: &Syscall) -> [Option<(u64, u64)>; 2] {
         // MAP_FIXED_NOREPLACE fails with EEXIST rather than replace anything.
         flags & libc::MAP_FIXED as u64 != 0 && flags & libc::MAP_FIXED_NOREPLACE as u64 == 0
     };
-    if let Some(AbiSysno::I386(syscalls::x86::Sysno::mmap2)) = call.sysno() {
+    if call.sysno().and_then(arch::legacy_call) == Some(arch::LegacyCall::Mmap2) {
         return [fixed(a3).then_some((a0, a1)), None];
     }
     match call.canonical() {
@@ -118,7 +117,7 @@ mod tests {
 
     #[test]
     fn invalid_ranges_are_the_kernels_to_refuse() {
-        const TASK_SIZE_64: u64 = arch::task_size(crate::Abi::X86_64);
+        const TASK_SIZE_64: u64 = arch::task_size(crate::Abi::NATIVE);
         assert_eq!(valid_range(0, u64::MAX - 1329, TASK_SIZE_64), None);
         assert_eq!(valid_range(0x1001, 4096, TASK_SIZE_64), None);
         assert_eq!(valid_range(0x1000, 0, TASK_SIZE_64), None);

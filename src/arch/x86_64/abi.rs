@@ -25,6 +25,10 @@ pub enum Abi {
 }
 
 impl Abi {
+    /// The ABI of the gate's native exit, whose `rt_sigreturn` frame layout the gate's
+    /// restorer serves.
+    pub(crate) const NATIVE: Abi = Abi::X86_64;
+
     /// The ABI of a call from `si_arch` and `si_syscall`, or `None` for a foreign arch.
     ///
     /// A 64-bit number is x32 when bit 30 is set and bit 31 is clear (negative numbers are

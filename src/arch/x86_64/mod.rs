@@ -45,6 +45,7 @@ pub(crate) use regs::{
 pub(crate) use site::{
     classify, instruction, instruction_serves, restarted_abi, vsyscall_entry, Reported,
 };
+pub(crate) use sysno::legacy_call;
 pub use sysno::AbiSysno;
 
 /// The native table: the numbers of the x86_64 ABI, which [`crate::Syscall::is`] and

@@ -9,6 +9,7 @@ pub mod i386;
 pub mod x32;
 
 use super::abi::Abi;
+use crate::arch::common::LegacyCall;
 
 /// A known system call number of one ABI's own table: an x86_64, i386 or x32 number.
 ///
@@ -81,6 +82,25 @@ impl AbiSysno {
             AbiSysno::X32(s) => s.to_x86_64(),
         }
     }
+}
+
+/// The legacy call `sysno` is, if it is one: the i386 calls pass-through treats specially.
+pub(crate) fn legacy_call(sysno: AbiSysno) -> Option<LegacyCall> {
+    use syscalls::x86::Sysno as I;
+    let AbiSysno::I386(s) = sysno else {
+        return None;
+    };
+    Some(match s {
+        I::sigreturn => LegacyCall::Sigreturn,
+        I::sigprocmask => LegacyCall::Sigprocmask,
+        I::sgetmask => LegacyCall::Sgetmask,
+        I::ssetmask => LegacyCall::Ssetmask,
+        I::signal => LegacyCall::Signal,
+        I::sigaction => LegacyCall::Sigaction,
+        I::sigsuspend => LegacyCall::Sigsuspend,
+        I::mmap2 => LegacyCall::Mmap2,
+        _ => return None,
+    })
 }
 
 impl core::fmt::Display for AbiSysno {
