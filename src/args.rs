@@ -695,7 +695,7 @@ impl TypedArgs {
 pub fn canonical_args(call: &Syscall) -> [u64; 6] {
     use syscalls::x86::Sysno as X;
     let a = call.args;
-    let Some(crate::sysno::Sysno::I386(s)) = call.sysno() else {
+    let Some(crate::sysno::AbiSysno::I386(s)) = call.sysno() else {
         return a;
     };
     let join = |lo: u64, hi: u64| (lo & 0xffff_ffff) | (hi << 32);
@@ -728,7 +728,7 @@ pub(crate) fn joins_offsets(call: &Syscall) -> bool {
     use syscalls::x86::Sysno as X;
     matches!(
         call.sysno(),
-        Some(crate::sysno::Sysno::I386(
+        Some(crate::sysno::AbiSysno::I386(
             X::pread64
                 | X::pwrite64
                 | X::preadv
@@ -768,11 +768,13 @@ pub(crate) fn describe(call: &Syscall) -> Option<Described> {
         });
     }
     match call.sysno() {
-        Some(crate::sysno::Sysno::I386(s)) => i386_only_signature(s).map(|signature| Described {
-            sysno: None,
-            signature,
-            raw,
-        }),
+        Some(crate::sysno::AbiSysno::I386(s)) => {
+            i386_only_signature(s).map(|signature| Described {
+                sysno: None,
+                signature,
+                raw,
+            })
+        }
         _ => None,
     }
 }

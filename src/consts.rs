@@ -1,10 +1,19 @@
 //! Constants the kernel defines and `libc` does not (yet) carry.
 //!
-//! Everything here is hand-written from the kernel's UAPI headers, in one place, so that a
-//! reader can audit it against `include/uapi/asm-generic/siginfo.h`,
-//! `include/uapi/linux/audit.h`, `include/uapi/linux/prctl.h` and
-//! `arch/x86/include/uapi/asm/unistd.h`. Constants `libc` does provide (for example
-//! [`libc::SECCOMP_RET_TRAP`]) are used from `libc` directly.
+//! Everything here is hand-written from the kernel's UAPI headers, in one place per
+//! constant, so that a reader can audit it against `include/uapi/asm-generic/siginfo.h`,
+//! `include/uapi/asm-generic/signal-defs.h`, `include/uapi/linux/audit.h`,
+//! `include/uapi/linux/prctl.h`, `include/uapi/linux/seccomp.h`,
+//! `include/uapi/asm-generic/mman-common.h` and `include/uapi/linux/io_uring.h`. The
+//! architecture's own numbers (audit architectures, instruction bytes, the vsyscall page,
+//! `SA_RESTORER`) are defined with it (`src/arch/x86_64/consts.rs`) and re-exported here.
+//! Constants `libc` does provide (for example [`libc::SECCOMP_RET_TRAP`]) are used from
+//! `libc` directly.
+
+pub use crate::arch::{
+    AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, INSN_INT80, INSN_SYSCALL, INSN_SYSENTER, VSYSCALL_END,
+    VSYSCALL_START, X32_SYSCALL_BIT,
+};
 
 /// `si_code` of a SIGSYS raised by a seccomp filter returning `SECCOMP_RET_TRAP`.
 ///
@@ -13,15 +22,6 @@ pub const SYS_SECCOMP: i32 = 1;
 
 /// `si_code` of a SIGSYS raised by Syscall User Dispatch.
 pub const SYS_USER_DISPATCH: i32 = 2;
-
-/// `si_arch` of a 64-bit (x86_64 or x32) system call: `EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE`.
-pub const AUDIT_ARCH_X86_64: u32 = 0xC000_003E;
-
-/// `si_arch` of a 32-bit system call (`int $0x80` from any code): `EM_386 | __AUDIT_ARCH_LE`.
-pub const AUDIT_ARCH_I386: u32 = 0x4000_0003;
-
-/// The bit that marks an x32 system call number (`__X32_SYSCALL_BIT`).
-pub const X32_SYSCALL_BIT: u32 = 0x4000_0000;
 
 /// `prctl` option that arms or disarms Syscall User Dispatch for the calling thread.
 pub const PR_SET_SYSCALL_USER_DISPATCH: i32 = 59;
@@ -38,15 +38,20 @@ pub const SYSCALL_DISPATCH_FILTER_ALLOW: u8 = 0;
 /// Selector value: system calls outside the allowed region raise SIGSYS.
 pub const SYSCALL_DISPATCH_FILTER_BLOCK: u8 = 1;
 
-/// Start of the legacy vsyscall page (`VSYSCALL_ADDR`).
-pub const VSYSCALL_START: u64 = 0xffff_ffff_ff60_0000;
-
-/// One past the end of the vsyscall page.
-pub const VSYSCALL_END: u64 = VSYSCALL_START + 0x1000;
-
 /// The low 16 bits of a seccomp filter's return value (`SECCOMP_RET_DATA`), which the kernel
 /// hands to the SIGSYS handler in `si_errno`.
 pub const SECCOMP_RET_DATA: u32 = 0x0000_ffff;
+
+/// Offset of `nr` in `struct seccomp_data`.
+pub const SECCOMP_DATA_NR: u32 = 0;
+/// Offset of `arch` in `struct seccomp_data`.
+pub const SECCOMP_DATA_ARCH: u32 = 4;
+/// Offset of the low half of `instruction_pointer` in `struct seccomp_data` (little-endian).
+pub const SECCOMP_DATA_IP_LOW: u32 = 8;
+/// Offset of the high half of `instruction_pointer` in `struct seccomp_data` (little-endian).
+pub const SECCOMP_DATA_IP_HIGH: u32 = 12;
+/// Offset of `args[0]` in `struct seccomp_data` (each argument 8 bytes, low half first).
+pub const SECCOMP_DATA_ARGS: u32 = 16;
 
 /// Kernel-internal "restart" error numbers that can leak into RAX when a trapped call's
 /// number happens to equal them (`-ERESTARTSYS` and friends, `include/linux/errno.h`).
@@ -58,9 +63,16 @@ pub const ERESTARTNOHAND: i32 = 514;
 /// See [`ERESTARTSYS`].
 pub const ERESTART_RESTARTBLOCK: i32 = 516;
 
-/// Machine code of the 64-bit `syscall` instruction.
-pub const INSN_SYSCALL: [u8; 2] = [0x0f, 0x05];
-/// Machine code of `int $0x80`.
-pub const INSN_INT80: [u8; 2] = [0xcd, 0x80];
-/// Machine code of `sysenter`.
-pub const INSN_SYSENTER: [u8; 2] = [0x0f, 0x34];
+/// `SS_AUTODISARM` (`ss_flags` of `sigaltstack`), which libc does not export.
+pub const SS_AUTODISARM: i32 = 1 << 31;
+
+/// `MADV_DONTNEED_LOCKED`, newer than libc's list.
+pub const MADV_DONTNEED_LOCKED: i32 = 24;
+/// `MADV_GUARD_INSTALL`, newer than libc's list.
+pub const MADV_GUARD_INSTALL: i32 = 102;
+
+/// `IORING_ENTER_EXT_ARG`: `io_uring_enter`'s argument is an `io_uring_getevents_arg`.
+pub const IORING_ENTER_EXT_ARG: u32 = 1 << 3;
+/// `IORING_ENTER_EXT_ARG_REG`: the extended argument names a registered region instead of
+/// a pointer.
+pub const IORING_ENTER_EXT_ARG_REG: u32 = 1 << 6;

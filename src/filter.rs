@@ -15,17 +15,15 @@ use core::ops::Range;
 use libc::{
     sock_filter, BPF_ABS, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W,
 };
-use syscalls::x86_64::Sysno;
 use syscalls::Errno;
 
+use crate::arch::Sysno;
+use crate::consts::{
+    SECCOMP_DATA_ARCH as ARCH_OFFSET, SECCOMP_DATA_ARGS as ARGS_OFFSET,
+    SECCOMP_DATA_IP_HIGH as IP_HIGH_OFFSET, SECCOMP_DATA_IP_LOW as IP_LOW_OFFSET,
+    SECCOMP_DATA_NR as NR_OFFSET,
+};
 use crate::gate;
-
-/// Offsets in `struct seccomp_data`.
-const NR_OFFSET: u32 = 0;
-const ARCH_OFFSET: u32 = 4;
-const IP_LOW_OFFSET: u32 = 8;
-const IP_HIGH_OFFSET: u32 = 12;
-const ARGS_OFFSET: u32 = 16;
 
 /// Number of instructions in [`gate_prefix`].
 pub const GATE_PREFIX_LEN: usize = 6;

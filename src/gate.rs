@@ -1,14 +1,17 @@
 //! The gate: the one block of this crate's machine code from which system calls are trusted.
 //!
-//! It holds a `syscall` gadget, an `int $0x80` gadget and an `rt_sigreturn` restorer, in a
-//! single page-aligned block smaller than a page, so that its address range
+//! It holds one exit per system call instruction of the architecture (on x86_64 a `syscall`
+//! gadget and an `int $0x80` gadget) and an `rt_sigreturn` restorer, in a single
+//! page-aligned block smaller than a page, so that its address range
 //! ([`range`]) can be named to the kernel: as the region Syscall User Dispatch lets through
 //! ([`crate::sud`]), and as the instruction pointers a seccomp filter lets through
 //! ([`crate::filter`]). Every system call this crate makes goes through it, so the crate's
 //! own work is never trapped by the mechanisms it serves.
 //!
-//! The restorer is byte-for-byte the one unwinders recognise (`mov $15, %rax; syscall`), so
-//! debuggers can still walk back through a SIGSYS frame.
+//! The restorer is byte-for-byte the one unwinders recognise (on x86_64
+//! `mov $15, %rax; syscall`), so debuggers can still walk back through a SIGSYS frame.
+//! The machine code is the architecture's (`src/arch/<arch>/gate.rs`); this module is what
+//! the rest of the crate and its users call.
 //!
 //! # What the gate protects against, and what it does not
 //!
@@ -35,114 +38,10 @@
 //! little. (A pass-through supervisor cannot narrow it: what it passes through is whatever
 //! the program calls.)
 
-use core::ops::Range;
-
-use crate::abi::Abi;
+use crate::arch;
 use crate::syscall::Syscall;
 
-// Page-aligned and well under 4 KiB, so the block never straddles a 4 GiB boundary: the BPF
-// prefix can then compare the upper half of the instruction pointer with one value.
-//
-// Symbols carry the crate's major version (`v0_1`), so that two semver-incompatible copies
-// of sigsys can link into one program; `.hidden` keeps them out of the dynamic symbol
-// table. The gadgets have call-frame information, so a profiler or debugger that stops in
-// one (a blocking call passed through) can unwind past it.
-core::arch::global_asm!(
-    ".pushsection .text.sigsys_gate,\"ax\",@progbits",
-    ".p2align 12",
-    ".globl sigsys_v0_1_gate_start",
-    ".hidden sigsys_v0_1_gate_start",
-    "sigsys_v0_1_gate_start:",
-    // i64 sigsys_v0_1_gate_syscall(u64 rax /* rdi */, const u64 args[6] /* rsi */)
-    ".globl sigsys_v0_1_gate_syscall",
-    ".hidden sigsys_v0_1_gate_syscall",
-    ".type sigsys_v0_1_gate_syscall, @function",
-    "sigsys_v0_1_gate_syscall:",
-    ".cfi_startproc",
-    "mov rax, rdi",
-    "mov rdi, [rsi]",
-    "mov rdx, [rsi + 16]",
-    "mov r10, [rsi + 24]",
-    "mov r8, [rsi + 32]",
-    "mov r9, [rsi + 40]",
-    "mov rsi, [rsi + 8]",
-    "syscall",
-    "ret",
-    ".cfi_endproc",
-    ".size sigsys_v0_1_gate_syscall, . - sigsys_v0_1_gate_syscall",
-    // i64 sigsys_v0_1_gate_int80(u32 nr /* edi */, const u32 args[6] /* rsi */): returns all
-    // of RAX, as the kernel leaves it (a compat call's result is a long: addresses above
-    // 2 GiB come back zero-extended, errors sign-extended).
-    ".globl sigsys_v0_1_gate_int80",
-    ".hidden sigsys_v0_1_gate_int80",
-    ".type sigsys_v0_1_gate_int80, @function",
-    "sigsys_v0_1_gate_int80:",
-    ".cfi_startproc",
-    "push rbx",
-    ".cfi_adjust_cfa_offset 8",
-    ".cfi_rel_offset rbx, 0",
-    "push rbp",
-    ".cfi_adjust_cfa_offset 8",
-    ".cfi_rel_offset rbp, 0",
-    "mov eax, edi",
-    "mov ebx, [rsi]",
-    "mov ecx, [rsi + 4]",
-    "mov edx, [rsi + 8]",
-    "mov edi, [rsi + 16]",
-    "mov ebp, [rsi + 20]",
-    "mov esi, [rsi + 12]",
-    "int 0x80",
-    "pop rbp",
-    ".cfi_adjust_cfa_offset -8",
-    ".cfi_restore rbp",
-    "pop rbx",
-    ".cfi_adjust_cfa_offset -8",
-    ".cfi_restore rbx",
-    "ret",
-    ".cfi_endproc",
-    ".size sigsys_v0_1_gate_int80, . - sigsys_v0_1_gate_int80",
-    // The restorer: `mov $15, %rax; syscall` exactly as libgcc's and gdb's unwinders expect.
-    "nop",
-    ".globl sigsys_v0_1_gate_restorer",
-    ".hidden sigsys_v0_1_gate_restorer",
-    "sigsys_v0_1_gate_restorer:",
-    ".byte 0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00",
-    "syscall",
-    "ud2",
-    ".globl sigsys_v0_1_gate_end",
-    ".hidden sigsys_v0_1_gate_end",
-    "sigsys_v0_1_gate_end:",
-    ".popsection",
-);
-
-extern "C" {
-    #[link_name = "sigsys_v0_1_gate_start"]
-    static GATE_START: u8;
-    #[link_name = "sigsys_v0_1_gate_end"]
-    static GATE_END: u8;
-    #[link_name = "sigsys_v0_1_gate_syscall"]
-    fn gate_syscall(rax: u64, args: *const [u64; 6]) -> i64;
-    #[link_name = "sigsys_v0_1_gate_int80"]
-    fn gate_int80(nr: u32, args: *const [u32; 6]) -> i64;
-    #[link_name = "sigsys_v0_1_gate_restorer"]
-    fn gate_restorer();
-}
-
-/// The address range of the gate's code, `start..end`.
-///
-/// # Examples
-///
-/// ```
-/// let gate = sigsys::gate::range();
-/// assert!(gate.start < gate.end && gate.end - gate.start < 4096);
-/// assert!(gate.contains(&sigsys::gate::restorer()));
-/// ```
-pub fn range() -> Range<u64> {
-    // Only the addresses of the two labels are taken; nothing is read.
-    let start = core::ptr::addr_of!(GATE_START) as u64;
-    let end = core::ptr::addr_of!(GATE_END) as u64;
-    start..end
-}
+pub use crate::arch::gate::{int80, range, restorer, syscall};
 
 /// Whether `ip` (a post-instruction address, as the kernel reports it) lies in the gate.
 ///
@@ -154,61 +53,6 @@ pub fn range() -> Range<u64> {
 /// ```
 pub fn contains(ip: u64) -> bool {
     range().contains(&ip)
-}
-
-/// The address of the gate's `rt_sigreturn` restorer, for `SA_RESTORER`.
-///
-/// # Examples
-///
-/// ```
-/// assert_ne!(sigsys::gate::restorer(), 0);
-/// ```
-pub fn restorer() -> u64 {
-    gate_restorer as unsafe extern "C" fn() as usize as u64
-}
-
-/// Issues a 64-bit system call (`rax` is loaded as given, so x32 numbers work) from the gate
-/// and returns RAX.
-///
-/// # Safety
-///
-/// Whatever the system call does is the caller's responsibility, as with `libc::syscall`.
-/// `errno` is not touched.
-///
-/// # Examples
-///
-/// ```
-/// let pid = unsafe { sigsys::gate::syscall(libc::SYS_getpid as u64, [0; 6]) };
-/// assert_eq!(pid, std::process::id() as i64);
-/// ```
-#[inline]
-pub unsafe fn syscall(rax: u64, args: [u64; 6]) -> i64 {
-    // SAFETY: the gadget reads six u64s from a valid array and issues the call; the caller
-    // answers for the call itself.
-    unsafe { gate_syscall(rax, &args) }
-}
-
-/// Issues an i386 system call with `int $0x80` from the gate and returns RAX as the kernel
-/// leaves it: a compat call's result is a `long`, so errors come back sign-extended and
-/// addresses above 2 GiB zero-extended (a 32-bit caller reads EAX only).
-///
-/// # Safety
-///
-/// As for [`syscall`]; pointers passed as arguments must fit in 32 bits to mean anything.
-///
-/// # Examples
-///
-/// ```
-/// // i386 getpid is 20; i386 close(-1) fails with EBADF.
-/// let pid = unsafe { sigsys::gate::int80(20, [0; 6]) };
-/// assert_eq!(pid, std::process::id() as i64);
-/// assert_eq!(unsafe { sigsys::gate::int80(6, [u32::MAX, 0, 0, 0, 0, 0]) }, -9);
-/// ```
-#[inline]
-pub unsafe fn int80(nr: u32, args: [u32; 6]) -> i64 {
-    // SAFETY: as in `syscall`; the gadget saves and restores RBX and RBP, which it uses for
-    // arguments 1 and 6.
-    unsafe { gate_int80(nr, &args) }
 }
 
 /// Issues `call` with its own ABI from the gate and returns RAX as the kernel leaves it.
@@ -226,27 +70,17 @@ pub unsafe fn int80(nr: u32, args: [u32; 6]) -> i64 {
 /// ```
 #[inline]
 pub unsafe fn run(call: &Syscall) -> i64 {
-    match call.abi {
-        Abi::I386 => {
-            let a = call.args.map(|v| v as u32);
-            // SAFETY: forwarded contract.
-            unsafe { int80(call.nr, a) }
-        }
-        // SAFETY: forwarded contract.
-        Abi::X86_64 | Abi::X32 => unsafe { syscall(call.rax(), call.args) },
-    }
+    // SAFETY: forwarded contract.
+    unsafe { arch::gate::issue(call.abi, call.nr, call.args) }
 }
 
-/// A 64-bit call from the gate with the result split into value or errno, for the crate's
-/// own use.
+/// A call of the native ABI from the gate with the result split into value or errno, for
+/// the crate's own use.
 ///
 /// # Safety
 ///
 /// As for [`syscall`].
-pub(crate) unsafe fn sys(
-    nr: syscalls::x86_64::Sysno,
-    args: [u64; 6],
-) -> Result<u64, syscalls::Errno> {
+pub(crate) unsafe fn sys(nr: arch::Sysno, args: [u64; 6]) -> Result<u64, syscalls::Errno> {
     // SAFETY: forwarded contract.
     let ret = unsafe { syscall(nr.id() as u64, args) };
     syscalls::Errno::from_ret(ret as usize).map(|v| v as u64)

@@ -5,19 +5,16 @@
 //! while the selector says BLOCK, and under a gate-prefixed filter it is trapped. The
 //! installer here uses raw `rt_sigaction` with the gate's restorer instead.
 
-use syscalls::x86_64::Sysno;
 use syscalls::Errno;
 
+use crate::arch::{Sysno, SIGSET_SIZE};
 use crate::gate;
 
-/// `SS_AUTODISARM`, which libc does not export.
-pub const SS_AUTODISARM: i32 = 1 << 31;
+pub use crate::arch::{KernelSigaction, SA_RESTORER};
+pub use crate::consts::SS_AUTODISARM;
 
 /// The signature of an `SA_SIGINFO` handler.
 pub type Handler = unsafe extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void);
-
-/// `SA_RESTORER`, which libc does not export on every target.
-pub const SA_RESTORER: u64 = 0x0400_0000;
 
 /// The flags [`install_handler`] uses: `SA_SIGINFO | SA_NODEFER | SA_ONSTACK | SA_RESTORER`.
 ///
@@ -27,20 +24,6 @@ pub const SA_RESTORER: u64 = 0x0400_0000;
 /// the interrupted code's red zone.
 pub const HANDLER_FLAGS: u64 =
     libc::SA_SIGINFO as u64 | libc::SA_NODEFER as u64 | libc::SA_ONSTACK as u64 | SA_RESTORER;
-
-/// The kernel's `struct sigaction` on x86_64.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[repr(C)]
-pub struct KernelSigaction {
-    /// Handler address (or `SIG_DFL` = 0, `SIG_IGN` = 1).
-    pub handler: u64,
-    /// `SA_*` flags.
-    pub flags: u64,
-    /// The restorer the kernel returns through.
-    pub restorer: u64,
-    /// Signals blocked while the handler runs (bit `n - 1` for signal `n`).
-    pub mask: u64,
-}
 
 /// Installs `handler` for SIGSYS with [`HANDLER_FLAGS`], the gate's restorer and an empty
 /// mask; returns the action it replaced.
@@ -99,7 +82,7 @@ pub unsafe fn install_handler(handler: Handler) -> Result<KernelSigaction, Errno
 /// ```
 pub unsafe fn set_action(signal: i32, action: &KernelSigaction) -> Result<KernelSigaction, Errno> {
     let mut old = KernelSigaction::default();
-    // SAFETY: both structs are live and 32 bytes; the sigset size is 8.
+    // SAFETY: both structs are live and 32 bytes; the sigset size is the kernel's.
     unsafe {
         gate::sys(
             Sysno::rt_sigaction,
@@ -107,7 +90,7 @@ pub unsafe fn set_action(signal: i32, action: &KernelSigaction) -> Result<Kernel
                 signal as u64,
                 core::ptr::from_ref(action) as u64,
                 core::ptr::from_mut(&mut old) as u64,
-                8,
+                SIGSET_SIZE,
                 0,
                 0,
             ],

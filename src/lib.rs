@@ -10,8 +10,8 @@
 //!   not foreign, registers that agree with the siginfo, which catches a careless forgery
 //!   with `rt_tgsigqueueinfo`; a forgery that matches RAX and RIP exactly cannot be told
 //!   apart) and decodes it: cause and `SECCOMP_RET_DATA`
-//!   ([`Cause`]), ABI ([`Abi`]: x86_64, `int $0x80`, x32), number ([`Sysno`]) and
-//!   arguments ([`Syscall`]);
+//!   ([`Cause`]), ABI ([`Abi`]: x86_64, `int $0x80`, x32), number ([`AbiSysno`], and the
+//!   x86_64 call of the same meaning, [`Sysno`]) and arguments ([`Syscall`]);
 //! - [`Trap::set_return`] / [`Trap::set_errno`] emulate a result;
 //! - [`Trap::restart`] re-executes the call ("reload RAX and backtrack RIP by 2");
 //! - [`Trap::pass_through`] runs it for real from the [`gate`], the crate's one block of
@@ -24,17 +24,17 @@
 //! # Example
 //!
 //! ```
-//! use sigsys::{install, Trap};
+//! use sigsys::{install, Errno, Sysno, Trap};
 //!
 //! extern "C" fn on_sigsys(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
 //!     // SAFETY: the kernel hands these pointers to the handler.
 //!     let Ok(mut trap) = (unsafe { Trap::from_raw(info, ctx) }) else {
 //!         return; // forged or foreign: leave the context alone
 //!     };
-//!     if trap.syscall().is(syscalls::x86_64::Sysno::getppid) {
+//!     if trap.syscall().is(Sysno::getppid) {
 //!         trap.set_return(1); // pretend to be a child of init
 //!     } else if trap.pass_through().is_err() {
-//!         trap.set_errno(syscalls::Errno::ENOSYS);
+//!         trap.set_errno(Errno::ENOSYS);
 //!     }
 //! }
 //!
@@ -64,9 +64,14 @@
 //! ([`install::set_altstack`]) leaves a wide margin in release builds; give debug builds
 //! 64 KiB (the formatter's unoptimised frames reach 10.9 KiB). `BENCHMARKS.md` has the
 //! figures per route and the costs of each path.
+//!
+//! # Targets
+//!
+//! Linux on x86_64 (with its i386 and x32 ABIs). The architecture's part of the crate is
+//! `src/arch/<arch>/`, behind the contract in `src/arch/mod.rs`; on any other target the
+//! crate stops with one `compile_error!` naming the supported ones.
 
 #![no_std]
-#![cfg(all(target_arch = "x86_64", target_os = "linux"))]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -83,33 +88,80 @@
     )
 )]
 
-#[cfg(any(feature = "std", test))]
+#[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+compile_error!(
+    "sigsys supports Linux on x86_64 only (supported targets: x86_64-unknown-linux-*); \
+     a new architecture is a folder under src/arch/ (see src/arch/mod.rs)"
+);
+
+// Every item below carries the supported-target `cfg` (written out, not through a macro,
+// so that rustfmt still reaches the modules): an unsupported target sees only the
+// `compile_error!` above.
+
+#[cfg(all(
+    any(feature = "std", test),
+    target_os = "linux",
+    target_arch = "x86_64"
+))]
 extern crate std;
 
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod abi;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+mod arch;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod args;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod consts;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod error;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod filter;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod flags;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod fmt;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod frame;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod gate;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod install;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod mem;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 mod pass;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod siginfo;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod sud;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod syscall;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod sysno;
-#[cfg(feature = "testing")]
+#[cfg(all(feature = "testing", target_os = "linux", target_arch = "x86_64"))]
 pub mod testing;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod trap;
 
-pub use abi::Abi;
-pub use error::{DecodeError, PassError, RestartError};
-pub use frame::Ucontext;
-pub use siginfo::{Cause, SigsysInfo};
-pub use syscall::Syscall;
-pub use sysno::Sysno;
-pub use trap::{Site, Trap};
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub use crate::{
+    abi::Abi,
+    error::{DecodeError, PassError, RestartError},
+    frame::Ucontext,
+    siginfo::{Cause, SigsysInfo},
+    syscall::Syscall,
+    sysno::AbiSysno,
+    trap::{Site, Trap},
+};
+
+/// The x86_64 system call table (`syscalls::x86_64::Sysno`): the type [`Syscall::is`] and
+/// [`Syscall::canonical`] take. A number of one ABI's own table (i386, x32) is an
+/// [`AbiSysno`].
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub use arch::Sysno;
+
+/// Error numbers (`syscalls::Errno`), as [`Trap::set_errno`] and every fallible call of the
+/// crate use them.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub use syscalls::Errno;

@@ -5,9 +5,9 @@
 //! `process_vm_readv`/`process_vm_writev` on the own process, issued from the gate, so a bad
 //! address comes back as `EFAULT` instead.
 
-use syscalls::x86_64::Sysno;
 use syscalls::Errno;
 
+use crate::arch::{Sysno, PAGE_SIZE};
 use crate::gate;
 
 /// Where the formatter and the pass-through path read caller memory from.
@@ -150,7 +150,7 @@ pub fn read_array<const N: usize>(mem: &impl Memory, addr: u64) -> Result<[u8; N
 /// assert_eq!(read_cstr(&SelfMemory, 8, &mut buf), Err(syscalls::Errno::EFAULT));
 /// ```
 pub fn read_cstr(mem: &impl Memory, addr: u64, buf: &mut [u8]) -> Result<usize, Errno> {
-    const PAGE: u64 = 4096;
+    const PAGE: u64 = PAGE_SIZE;
     let mut done = 0usize;
     while done < buf.len() {
         let at = addr.wrapping_add(done as u64);

@@ -6,7 +6,9 @@
 //! here trusts the registers yet: [`crate::Trap`] cross-checks them.
 
 use crate::abi::Abi;
-use crate::consts::{AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, SYS_SECCOMP, SYS_USER_DISPATCH};
+#[cfg(test)]
+use crate::consts::{AUDIT_ARCH_I386, AUDIT_ARCH_X86_64};
+use crate::consts::{SYS_SECCOMP, SYS_USER_DISPATCH};
 use crate::error::DecodeError;
 
 /// Why the kernel refused the system call and raised SIGSYS.
@@ -109,10 +111,7 @@ impl SigsysInfo {
 
     /// The audit architecture the kernel reported (`AUDIT_ARCH_X86_64` or `AUDIT_ARCH_I386`).
     pub const fn audit_arch(&self) -> u32 {
-        match self.abi {
-            Abi::I386 => AUDIT_ARCH_I386,
-            Abi::X86_64 | Abi::X32 => AUDIT_ARCH_X86_64,
-        }
+        self.abi.audit_arch()
     }
 }
 

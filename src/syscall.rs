@@ -1,7 +1,8 @@
 //! The decoded system call: a small `Copy` value, independent of any signal context.
 
 use crate::abi::Abi;
-use crate::sysno::Sysno;
+use crate::arch::Sysno;
+use crate::sysno::AbiSysno;
 
 /// One system call: its ABI, its number in that ABI's table, its six arguments.
 ///
@@ -36,23 +37,23 @@ impl Syscall {
     }
 
     /// An x86_64 call of `sysno` with `args`.
-    pub const fn x86_64(sysno: syscalls::x86_64::Sysno, args: [u64; 6]) -> Syscall {
+    pub const fn x86_64(sysno: Sysno, args: [u64; 6]) -> Syscall {
         Syscall::new(Abi::X86_64, sysno.id() as u32, args)
     }
 
     /// The number in its ABI's table, if the table knows it.
-    pub fn sysno(&self) -> Option<Sysno> {
-        Sysno::new(self.abi, self.nr)
+    pub fn sysno(&self) -> Option<AbiSysno> {
+        AbiSysno::new(self.abi, self.nr)
     }
 
     /// The kernel's name of the call, if known.
     pub fn name(&self) -> Option<&'static str> {
-        self.sysno().map(Sysno::name)
+        self.sysno().map(AbiSysno::name)
     }
 
-    /// The x86_64 call of the same meaning (see [`Sysno::to_x86_64`]).
-    pub fn canonical(&self) -> Option<syscalls::x86_64::Sysno> {
-        self.sysno().and_then(Sysno::to_x86_64)
+    /// The x86_64 call of the same meaning (see [`AbiSysno::to_x86_64`]).
+    pub fn canonical(&self) -> Option<Sysno> {
+        self.sysno().and_then(AbiSysno::to_x86_64)
     }
 
     /// Whether this is the x86_64-meaning call `sysno`, whatever the ABI.
@@ -60,11 +61,11 @@ impl Syscall {
     /// # Examples
     ///
     /// ```
-    /// use sigsys::{Abi, Syscall};
+    /// use sigsys::{Abi, Syscall, Sysno};
     /// // i386 open (5) means x86_64 open.
-    /// assert!(Syscall::new(Abi::I386, 5, [0; 6]).is(syscalls::x86_64::Sysno::open));
+    /// assert!(Syscall::new(Abi::I386, 5, [0; 6]).is(Sysno::open));
     /// ```
-    pub fn is(&self, sysno: syscalls::x86_64::Sysno) -> bool {
+    pub fn is(&self, sysno: Sysno) -> bool {
         self.canonical() == Some(sysno)
     }
 

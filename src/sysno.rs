@@ -1,86 +1,23 @@
-//! System call numbers of the three ABIs, and what each means in x86_64 terms.
+//! System call numbers and names per ABI, and what each means in x86_64 terms.
 //!
-//! x86_64 and i386 tables come from the `syscalls` crate; x32 is not there, so
-//! [`x32`] ships it (generated from the kernel's `syscall_64.tbl`). [`Sysno::to_x86_64`]
-//! maps any of them to the x86_64 call with the same name: the typed-argument table is
-//! written once, in x86_64 terms, and serves all three ABIs through that map.
+//! Two kinds of number, with two names:
+//!
+//! - [`crate::Sysno`] (`syscalls::x86_64::Sysno`, re-exported): a call of the x86_64
+//!   table, which is the vocabulary of [`crate::Syscall::is`], [`crate::Syscall::canonical`]
+//!   and the typed-argument layer;
+//! - [`AbiSysno`]: a number of one ABI's own table (x86_64, i386 or x32), which is what
+//!   [`crate::Syscall::sysno`] returns; [`AbiSysno::to_x86_64`] maps it to the former.
+//!
+//! The x86_64 and i386 tables come from the `syscalls` crate; x32 is not there, so
+//! [`x32`] ships it (generated from the kernel's `syscall_64.tbl`, as [`i386`]'s map is,
+//! by `tools/gen_sysno_tables.py`). They live with the architecture
+//! (`src/arch/x86_64/sysno/`).
 
-pub mod i386;
-pub mod x32;
+pub use crate::arch::sysno::{i386, x32, AbiSysno};
 
-use crate::abi::Abi;
-
-/// A known system call number of one ABI's own table.
+/// The former name of [`AbiSysno`].
 ///
-/// # Examples
-///
-/// ```
-/// use sigsys::{Abi, Sysno};
-/// let open32 = Sysno::new(Abi::I386, 5).unwrap();
-/// assert_eq!(open32.name(), "open");
-/// assert_eq!(open32.to_x86_64(), Some(syscalls::x86_64::Sysno::open));
-/// assert_eq!(Sysno::new(Abi::X86_64, 0x1f3), None);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Sysno {
-    /// A number of the x86_64 table.
-    X86_64(syscalls::x86_64::Sysno),
-    /// A number of the i386 (`int $0x80`) table.
-    I386(syscalls::x86::Sysno),
-    /// A number of the x32 table (without the x32 bit).
-    X32(x32::Sysno),
-}
-
-impl Sysno {
-    /// Looks `nr` up in `abi`'s table; `None` when the table has no such number.
-    pub fn new(abi: Abi, nr: u32) -> Option<Sysno> {
-        match abi {
-            Abi::X86_64 => syscalls::x86_64::Sysno::new(nr as usize).map(Sysno::X86_64),
-            Abi::I386 => syscalls::x86::Sysno::new(nr as usize).map(Sysno::I386),
-            Abi::X32 => x32::Sysno::new(nr).map(Sysno::X32),
-        }
-    }
-
-    /// The kernel's name for the call, such as `"openat"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Sysno::X86_64(s) => s.name(),
-            Sysno::I386(s) => s.name(),
-            Sysno::X32(s) => s.name(),
-        }
-    }
-
-    /// The ABI whose table this number belongs to.
-    pub const fn abi(self) -> Abi {
-        match self {
-            Sysno::X86_64(_) => Abi::X86_64,
-            Sysno::I386(_) => Abi::I386,
-            Sysno::X32(_) => Abi::X32,
-        }
-    }
-
-    /// The number in its own table (x32 without the x32 bit).
-    pub fn id(self) -> u32 {
-        match self {
-            Sysno::X86_64(s) => s.id() as u32,
-            Sysno::I386(s) => s.id() as u32,
-            Sysno::X32(s) => s.id(),
-        }
-    }
-
-    /// The x86_64 call with the same name, whose arguments mean the same; `None` for calls
-    /// that exist only in the 32-bit ABI (`socketcall`, `mmap2`, `_llseek`, ...).
-    pub fn to_x86_64(self) -> Option<syscalls::x86_64::Sysno> {
-        match self {
-            Sysno::X86_64(s) => Some(s),
-            Sysno::I386(s) => i386::to_x86_64(s),
-            Sysno::X32(s) => s.to_x86_64(),
-        }
-    }
-}
-
-impl core::fmt::Display for Sysno {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+/// `sigsys::Sysno` is now `syscalls::x86_64::Sysno`, the type [`crate::Syscall::is`]
+/// takes; this alias keeps `sigsys::sysno::Sysno` meaning the per-ABI number.
+#[deprecated(note = "renamed `AbiSysno`; `sigsys::Sysno` is now `syscalls::x86_64::Sysno`")]
+pub type Sysno = AbiSysno;

@@ -50,12 +50,10 @@
 //! assert_eq!(frame.outcome().errno(), Some(Errno::EACCES));
 //! ```
 
-use crate::abi::{self, Reg};
-use crate::consts::{
-    INSN_INT80, INSN_SYSCALL, SYS_SECCOMP, SYS_USER_DISPATCH, VSYSCALL_START, X32_SYSCALL_BIT,
-};
+use crate::arch::{self, Regs, INSN_LEN};
+use crate::consts::{SYS_SECCOMP, SYS_USER_DISPATCH, VSYSCALL_START, X32_SYSCALL_BIT};
 use crate::error::DecodeError;
-use crate::frame::{Sigcontext, Ucontext};
+use crate::frame::Ucontext;
 use crate::siginfo::{raw_siginfo, Cause};
 use crate::{Abi, Syscall, Trap};
 use syscalls::Errno;
@@ -102,7 +100,7 @@ pub struct Frame {
     arch: u32,
     call_addr: Option<u64>,
     ip: Ip,
-    insn: [u8; 2],
+    insn: [u8; INSN_LEN],
     last_call_addr: u64,
 }
 
@@ -156,9 +154,9 @@ impl Frame {
             Abi::X32 => (call.nr | X32_SYSCALL_BIT) as i32,
             Abi::X86_64 | Abi::I386 => call.nr as i32,
         };
-        let mut regs = Sigcontext::default();
-        abi::set_args(&mut regs, call.abi, call.args);
-        abi::set(&mut regs, Reg::Rax, call.rax());
+        let mut regs = Regs::default();
+        arch::set_args(&mut regs, call.abi, call.args);
+        arch::set_number_reg(&mut regs, call.rax());
         let ctx = Ucontext {
             mcontext: regs,
             ..Ucontext::default()
@@ -171,16 +169,10 @@ impl Frame {
             code,
             errno,
             si_syscall,
-            arch: match call.abi {
-                Abi::I386 => crate::consts::AUDIT_ARCH_I386,
-                Abi::X86_64 | Abi::X32 => crate::consts::AUDIT_ARCH_X86_64,
-            },
+            arch: call.abi.audit_arch(),
             call_addr: None,
             ip: Ip::CallAddr,
-            insn: match call.abi {
-                Abi::I386 => INSN_INT80,
-                Abi::X86_64 | Abi::X32 => INSN_SYSCALL,
-            },
+            insn: arch::instruction(call.abi),
             last_call_addr: 0,
         }
     }
@@ -215,19 +207,14 @@ impl Frame {
     /// assert_eq!(trap.restart(), Err(RestartError::Vsyscall));
     /// ```
     pub fn vsyscall(call: Syscall, return_to: u64) -> Option<Frame> {
-        let entry = match call.nr {
-            96 => 0,
-            201 => 0x400,
-            309 => 0x800,
-            _ => return None,
-        };
+        let entry = arch::vsyscall_entry(call.nr)?;
         let call = Syscall {
             abi: Abi::X86_64,
             ..call
         };
         Some(
             Frame::seccomp(call)
-                .with_call_addr(VSYSCALL_START | entry)
+                .with_call_addr(entry)
                 .with_ip(return_to),
         )
     }
@@ -280,7 +267,8 @@ impl Frame {
     /// Sets RAX ([`DecodeError::NumberMismatch`], or `-EINTR` for the kernel's restart
     /// fix-up of a number equal to `-ERESTARTNOHAND`, say).
     pub fn with_rax(mut self, rax: u64) -> Frame {
-        self.set_reg(Reg::Rax, rax);
+        arch::set_number_reg(&mut self.ctx.mcontext, rax);
+        arch::set_number_reg(&mut self.before.mcontext, rax);
         self
     }
 
@@ -292,14 +280,9 @@ impl Frame {
     }
 
     /// Sets the two bytes before the call address (a restart checks them).
-    pub fn with_instruction(mut self, bytes: [u8; 2]) -> Frame {
+    pub fn with_instruction(mut self, bytes: [u8; INSN_LEN]) -> Frame {
         self.insn = bytes;
         self
-    }
-
-    fn set_reg(&mut self, reg: Reg, value: u64) {
-        abi::set(&mut self.ctx.mcontext, reg, value);
-        abi::set(&mut self.before.mcontext, reg, value);
     }
 
     /// The context, to read registers or the mask after a handler ran.
@@ -335,10 +318,10 @@ impl Frame {
         let call_addr = self.current_call_addr();
         let rip = match self.ip {
             Ip::CallAddr => call_addr,
-            Ip::Rewound => call_addr.wrapping_sub(2),
+            Ip::Rewound => call_addr.wrapping_sub(INSN_LEN as u64),
             Ip::At(ip) => ip,
         };
-        abi::set(&mut self.ctx.mcontext, Reg::Rip, rip);
+        arch::set_pc(&mut self.ctx.mcontext, rip);
         self.before = self.ctx;
         self.last_call_addr = call_addr;
         self.siginfo()
@@ -395,33 +378,26 @@ impl Frame {
             return Outcome::Untouched;
         }
         let regs = &self.ctx.mcontext;
-        let rax = abi::get(regs, Reg::Rax);
-        let rip = abi::get(regs, Reg::Rip);
+        let number = arch::number_reg(regs);
+        let pc = arch::pc(regs);
         let call_addr = self.last_call_addr;
         let vsyscall = self.ip != Ip::Rewound && call_addr >= VSYSCALL_START;
         let returned_to = if vsyscall {
-            abi::get(&self.before.mcontext, Reg::Rip)
+            arch::pc(&self.before.mcontext)
         } else {
             call_addr
         };
         // The caller is what the siginfo says it is; a restart re-runs the instruction there.
         let caller = Abi::from_audit_arch(self.arch, self.si_syscall).unwrap_or(self.abi);
-        if rip == returned_to {
-            return Outcome::Returned(match caller {
-                Abi::I386 => i64::from(rax as u32 as i32),
-                Abi::X86_64 | Abi::X32 => rax as i64,
-            });
+        if pc == returned_to {
+            return Outcome::Returned(arch::returned(regs, caller));
         }
-        if rip == call_addr.wrapping_sub(2) && !vsyscall {
-            let abi = match self.insn {
-                INSN_INT80 => Abi::I386,
-                _ if rax as u32 & X32_SYSCALL_BIT != 0 && (rax as u32 as i32) >= 0 => Abi::X32,
-                _ => Abi::X86_64,
-            };
-            let nr = abi.table_number(rax as i32);
-            return Outcome::Restarted(Syscall::new(abi, nr, abi::args(regs, abi)));
+        if pc == call_addr.wrapping_sub(INSN_LEN as u64) && !vsyscall {
+            let abi = arch::restarted_abi(self.insn, number);
+            let nr = abi.table_number(number as i32);
+            return Outcome::Restarted(Syscall::new(abi, nr, arch::args(regs, abi)));
         }
-        Outcome::Elsewhere { ip: rip }
+        Outcome::Elsewhere { ip: pc }
     }
 }
 

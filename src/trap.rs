@@ -3,11 +3,9 @@
 //!
 //! Pass-through through the gate is [`Trap::pass_through`], in the private `pass` module.
 
-use crate::abi::{self, Abi, Gregs, Reg};
-use crate::consts::{
-    ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK, INSN_INT80, INSN_SYSCALL,
-    VSYSCALL_END, VSYSCALL_START,
-};
+use crate::abi::Abi;
+use crate::arch::{self, Regs, RestartCode};
+use crate::consts::{ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK};
 #[allow(unused_imports)] // named by the docs
 use crate::error::PassError;
 use crate::error::{DecodeError, RestartError};
@@ -17,18 +15,7 @@ use crate::siginfo::{Cause, SigsysInfo};
 use crate::syscall::Syscall;
 use syscalls::Errno;
 
-/// Where the interrupted code stands relative to the trapped instruction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Site {
-    /// The usual case: RIP is `si_call_addr`, just after the 2-byte instruction.
-    Instruction,
-    /// The call came from the legacy vsyscall page (seccomp only): RIP is the caller's
-    /// return address and the stack has been popped. Emulate only; never rewind.
-    Vsyscall,
-    /// The number collided with a kernel restart code (-512 or -513) and the kernel's
-    /// signal-delivery fix-up already moved RIP back by 2. Emulating puts RIP forward again.
-    Rewound,
-}
+pub use crate::arch::Site;
 
 /// A genuine trapped system call, decoded from a live SIGSYS.
 ///
@@ -127,9 +114,16 @@ impl<'a> Trap<'a> {
     pub fn new(info: &libc::siginfo_t, ctx: &'a mut Ucontext) -> Result<Trap<'a>, DecodeError> {
         let info = SigsysInfo::from_siginfo(info)?;
         let regs = &ctx.mcontext;
-        let site = classify(&info, abi::get(regs, Reg::Rax), abi::get(regs, Reg::Rip))?;
+        let reported = arch::Reported {
+            abi: info.abi,
+            seccomp: matches!(info.cause, Cause::Seccomp { .. }),
+            call_addr: info.call_addr,
+            nr: info.syscall,
+            restart: restart_code(info.syscall),
+        };
+        let site = arch::classify(reported, regs)?;
         let nr = info.abi.table_number(info.syscall);
-        let call = Syscall::new(info.abi, nr, abi::args(regs, info.abi));
+        let call = Syscall::new(info.abi, nr, arch::args(regs, info.abi));
         Ok(Trap {
             info,
             ctx,
@@ -231,12 +225,12 @@ impl<'a> Trap<'a> {
 
     /// The interrupted code's RIP as it stands now in the context.
     pub fn ip(&self) -> u64 {
-        abi::get(self.gregs(), Reg::Rip)
+        arch::pc(self.gregs())
     }
 
     /// The interrupted code's RSP.
     pub fn sp(&self) -> u64 {
-        abi::get(self.gregs(), Reg::Rsp)
+        arch::sp(self.gregs())
     }
 
     /// Where RIP stood at decode time relative to the instruction.
@@ -341,9 +335,9 @@ impl<'a> Trap<'a> {
         let site = self.site;
         let call_addr = self.info.call_addr;
         let gregs = self.gregs_mut();
-        abi::set(gregs, Reg::Rax, rax);
+        arch::set_ret(gregs, rax);
         if site != Site::Vsyscall {
-            abi::set(gregs, Reg::Rip, call_addr);
+            arch::set_pc(gregs, call_addr);
         }
     }
 
@@ -444,17 +438,18 @@ impl<'a> Trap<'a> {
     /// ```
     pub fn restart_with(&mut self, call: Syscall) -> Result<(), RestartError> {
         let insn_addr = self.check_rewindable()?;
-        let bytes =
-            mem::read_array::<2>(&SelfMemory, insn_addr).map_err(|e| RestartError::Unreadable {
+        let bytes = mem::read_array::<{ arch::INSN_LEN }>(&SelfMemory, insn_addr).map_err(|e| {
+            RestartError::Unreadable {
                 errno: e.into_raw(),
-            })?;
-        if !instruction_serves(bytes, call.abi) {
+            }
+        })?;
+        if !arch::instruction_serves(bytes, call.abi) {
             return Err(RestartError::NotASyscallInstruction { bytes });
         }
         let gregs = self.gregs_mut();
-        abi::set_args(gregs, call.abi, call.args);
-        abi::set(gregs, Reg::Rax, call.rax());
-        abi::set(gregs, Reg::Rip, insn_addr);
+        arch::set_args(gregs, call.abi, call.args);
+        arch::set_number_reg(gregs, call.rax());
+        arch::set_pc(gregs, insn_addr);
         Ok(())
     }
 
@@ -462,7 +457,7 @@ impl<'a> Trap<'a> {
     fn check_rewindable(&self) -> Result<u64, RestartError> {
         let call_addr = self.info.call_addr;
         let rip = self.ip();
-        let insn_addr = call_addr.wrapping_sub(2);
+        let insn_addr = call_addr.wrapping_sub(arch::INSN_LEN as u64);
         match self.site {
             Site::Vsyscall => Err(RestartError::Vsyscall),
             _ if rip == call_addr || (self.site == Site::Rewound && rip == insn_addr) => {
@@ -472,11 +467,11 @@ impl<'a> Trap<'a> {
         }
     }
 
-    pub(crate) fn gregs(&self) -> &Gregs {
+    pub(crate) fn gregs(&self) -> &Regs {
         &self.ctx.mcontext
     }
 
-    pub(crate) fn gregs_mut(&mut self) -> &mut Gregs {
+    pub(crate) fn gregs_mut(&mut self) -> &mut Regs {
         &mut self.ctx.mcontext
     }
 
@@ -487,92 +482,14 @@ impl<'a> Trap<'a> {
 }
 
 /// The kernel's restart code `-nr` is, if the number equals one (`-ERESTART*`): its
-/// signal-delivery fix-up acts on such a number, left in RAX by the rollback.
-fn restart_code(si_syscall: i32) -> Option<i32> {
-    match si_syscall.checked_neg() {
-        Some(c @ (ERESTARTSYS | ERESTARTNOINTR | ERESTARTNOHAND | ERESTART_RESTARTBLOCK)) => {
-            Some(c)
-        }
+/// signal-delivery fix-up acts on such a number, left in the number register by the
+/// rollback.
+fn restart_code(si_syscall: i32) -> Option<RestartCode> {
+    match si_syscall.checked_neg()? {
+        ERESTARTSYS => Some(RestartCode::Sys),
+        ERESTARTNOINTR => Some(RestartCode::NoIntr),
+        ERESTARTNOHAND => Some(RestartCode::NoHand),
+        ERESTART_RESTARTBLOCK => Some(RestartCode::RestartBlock),
         _ => None,
-    }
-}
-
-/// The vsyscall entries the kernel emulates (`addr_to_vsyscall_nr`), with the number it
-/// reports for each: gettimeofday, time, getcpu.
-const VSYSCALL_ENTRIES: [(u64, i32); 3] = [
-    (VSYSCALL_START, 96),
-    (VSYSCALL_START + 0x400, 201),
-    (VSYSCALL_START + 0x800, 309),
-];
-
-/// Decides where the interrupted code stands, checking RAX and RIP against what the kernel
-/// leaves for this siginfo, case by case (`arch/x86/kernel/signal.c`, `handle_signal`, and
-/// `arch/x86/entry/vsyscall/vsyscall_64.c`).
-fn classify(info: &SigsysInfo, rax: u64, rip: u64) -> Result<Site, DecodeError> {
-    let call_addr = info.call_addr;
-    let nr = info.syscall;
-    let mismatch = Err(DecodeError::NumberMismatch {
-        si_syscall: nr,
-        rax,
-    });
-    if (VSYSCALL_START..VSYSCALL_END).contains(&call_addr) {
-        // Only seccomp sees vsyscall calls, only from 64-bit code, only at the three entries
-        // with their own numbers; RAX is the number, RIP the caller's return address.
-        let known = VSYSCALL_ENTRIES.contains(&(call_addr, nr));
-        let seccomp = matches!(info.cause, Cause::Seccomp { .. });
-        if !(known && seccomp && info.abi == Abi::X86_64) {
-            return Err(DecodeError::BadVsyscall {
-                call_addr,
-                si_syscall: nr,
-            });
-        }
-        return if rax == nr as u64 {
-            Ok(Site::Vsyscall)
-        } else {
-            mismatch
-        };
-    }
-    // Whether RAX holds the number as the kernel's fix-up compares it: all 64 bits for a
-    // 64-bit call, the low 32 sign-extended for an i386 one (`syscall_get_error`).
-    let is_number = rax as u32 == nr as u32;
-    let fix_up_saw_it = match info.abi {
-        Abi::I386 => is_number,
-        Abi::X86_64 | Abi::X32 => rax == nr as i64 as u64,
-    };
-    let eintr = i64::from(libc::EINTR).wrapping_neg() as u64;
-    match restart_code(nr) {
-        None if !is_number => mismatch,
-        None if rip == call_addr => Ok(Site::Instruction),
-        None => Err(DecodeError::IpMismatch { call_addr, rip }),
-        // The fix-up did not see a restart code (a 64-bit RAX whose high half is not the
-        // sign extension): the call stands as trapped.
-        Some(_) if rip == call_addr && is_number && !fix_up_saw_it => Ok(Site::Instruction),
-        // -ERESTARTSYS without SA_RESTART, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK: -EINTR.
-        Some(ERESTARTSYS | ERESTARTNOHAND | ERESTART_RESTARTBLOCK)
-            if rip == call_addr && rax == eintr =>
-        {
-            Ok(Site::Instruction)
-        }
-        // -ERESTARTSYS with SA_RESTART, -ERESTARTNOINTR: RAX = the number, RIP back by 2.
-        Some(ERESTARTSYS | ERESTARTNOINTR) if rip == call_addr.wrapping_sub(2) => {
-            if fix_up_saw_it {
-                Ok(Site::Rewound)
-            } else {
-                mismatch
-            }
-        }
-        Some(_) if rip == call_addr => mismatch,
-        Some(_) => Err(DecodeError::IpMismatch { call_addr, rip }),
-    }
-}
-
-/// Whether the two instruction bytes can issue a call of `abi`.
-///
-/// `sysenter` never qualifies: the kernel reports a `sysenter` call at the `int $0x80` of the
-/// vDSO's landing pad, and a call re-run from the `sysenter` itself would lose RIP and RSP.
-fn instruction_serves(bytes: [u8; 2], abi: Abi) -> bool {
-    match abi {
-        Abi::X86_64 | Abi::X32 => bytes == INSN_SYSCALL,
-        Abi::I386 => bytes == INSN_INT80,
     }
 }

@@ -11,7 +11,7 @@ use common::{
     syscall6, trap,
 };
 use sigsys::sud::Selector;
-use sigsys::{Abi, Cause, DecodeError, RestartError, Site, Sysno};
+use sigsys::{Abi, AbiSysno, Cause, DecodeError, RestartError, Site};
 use syscalls::x86_64::Sysno as S;
 
 const TRAP: u32 = libc::SECCOMP_RET_TRAP;
@@ -106,7 +106,7 @@ extern "C" fn on_i386(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void
         slot.store(v, SeqCst);
     }
     // i386 getpid (20) is passed through; anything else answers -ENOENT.
-    if call.sysno() == Some(Sysno::I386(syscalls::x86::Sysno::getpid)) {
+    if call.sysno() == Some(AbiSysno::I386(syscalls::x86::Sysno::getpid)) {
         let _ = t.pass_through();
     } else {
         t.set_errno(syscalls::Errno::ENOENT);
@@ -150,7 +150,7 @@ extern "C" fn on_x32(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void)
         let _ = t.pass_through();
         return;
     }
-    let name_ok = call.sysno() == Some(Sysno::X32(sigsys::sysno::x32::Sysno::getpid));
+    let name_ok = call.sysno() == Some(AbiSysno::X32(sigsys::sysno::x32::Sysno::getpid));
     X32_SEEN.store(u64::from(call.nr) | (u64::from(name_ok) << 32), SeqCst);
     if call.args[0] == 1 {
         // Passed through: this kernel has X86_X32_ABI off, so the kernel answers ENOSYS.

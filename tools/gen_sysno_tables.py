@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate src/sysno/x32.rs and src/sysno/i386.rs for the `sigsys` crate.
+"""Generate src/arch/x86_64/sysno/x32.rs and src/arch/x86_64/sysno/i386.rs for the `sigsys` crate.
 
 Inputs:
   * tools/syscall_64.tbl -- a copy of the Linux kernel's
@@ -8,8 +8,8 @@ Inputs:
     located with a glob under ~/.cargo/registry/src/.
 
 Outputs (overwritten):
-  * src/sysno/x32.rs  -- the x32 system call table (`common` + `x32` rows).
-  * src/sysno/i386.rs -- i386 -> x86_64 mapping by system call name, with the
+  * src/arch/x86_64/sysno/x32.rs  -- the x32 system call table (`common` + `x32` rows).
+  * src/arch/x86_64/sysno/i386.rs -- i386 -> x86_64 mapping by system call name, with the
     exceptions listed in I386_NEVER and I386_RENAMED.
 
 Usage: python3 tools/gen_sysno_tables.py
@@ -22,8 +22,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TBL = os.path.join(ROOT, "tools", "syscall_64.tbl")
-OUT_X32 = os.path.join(ROOT, "src", "sysno", "x32.rs")
-OUT_I386 = os.path.join(ROOT, "src", "sysno", "i386.rs")
+OUT_X32 = os.path.join(ROOT, "src", "arch", "x86_64", "sysno", "x32.rs")
+OUT_I386 = os.path.join(ROOT, "src", "arch", "x86_64", "sysno", "i386.rs")
 SYSCALLS_VERSION = "0.6.18"
 SCRIPT = "tools/gen_sysno_tables.py"
 

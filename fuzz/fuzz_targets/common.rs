@@ -24,7 +24,7 @@ use sigsys::consts::{
 use sigsys::error::PassError;
 use sigsys::frame::{SigSet, Ucontext};
 use sigsys::mem::{Memory, NoMemory, SelfMemory};
-use sigsys::{Abi, Cause, DecodeError, RestartError, SigsysInfo, Site, Syscall, Sysno, Trap};
+use sigsys::{Abi, AbiSysno, Cause, DecodeError, RestartError, SigsysInfo, Site, Syscall, Trap};
 use syscalls::Errno;
 
 /// The fuzz targets, by name; each has a corpus directory `fuzz/corpus/<name>/` and a
@@ -631,10 +631,10 @@ fn check_display(value: &impl Display) {
 }
 
 fn check_syscall_methods(call: &Syscall) {
-    let sysno = Sysno::new(call.abi, call.nr);
+    let sysno = AbiSysno::new(call.abi, call.nr);
     assert_eq!(call.sysno(), sysno);
-    assert_eq!(call.name(), sysno.map(Sysno::name));
-    let canonical = sysno.and_then(Sysno::to_x86_64);
+    assert_eq!(call.name(), sysno.map(AbiSysno::name));
+    let canonical = sysno.and_then(AbiSysno::to_x86_64);
     assert_eq!(call.canonical(), canonical);
     if let Some(c) = canonical {
         assert!(call.is(c));
@@ -1241,10 +1241,10 @@ fn check_sysno(d: &[u8]) {
     } else {
         le_u32(d, 2)
     };
-    let s = Sysno::new(abi, nr);
+    let s = AbiSysno::new(abi, nr);
     match abi {
         Abi::X86_64 => assert_eq!(
-            s.map(Sysno::to_x86_64),
+            s.map(AbiSysno::to_x86_64),
             syscalls::x86_64::Sysno::new(nr as usize).map(Some)
         ),
         Abi::I386 => assert_eq!(

@@ -1,13 +1,13 @@
 //! The calls that act on the signal frame instead of the thread: the mask and the alternate
 //! stack that `rt_sigreturn` restores from the frame.
 
-use syscalls::x86_64::Sysno as S;
 use syscalls::Errno;
 
+use crate::arch::{Sysno as S, MINSIGSTKSZ, SIGSET_SIZE};
+use crate::consts::SS_AUTODISARM;
 use crate::error::PassError;
 use crate::frame::{SigSet, SigStack};
 use crate::gate;
-use crate::install::SS_AUTODISARM;
 use crate::mem::{self, SelfMemory};
 use crate::syscall::Syscall;
 use crate::trap::Trap;
@@ -16,9 +16,6 @@ use crate::trap::Trap;
 /// SIGSYS, since a trap while SIGSYS is blocked kills the process.
 pub(super) const UNBLOCKABLE: u64 =
     SigSet::bit(libc::SIGKILL) | SigSet::bit(libc::SIGSTOP) | SigSet::bit(libc::SIGSYS);
-
-/// `MINSIGSTKSZ` as the kernel checks it (x86_64 and compat alike).
-const MINSIGSTKSZ: u64 = 2048;
 
 impl Trap<'_> {
     fn frame_mask(&self) -> u64 {
@@ -41,7 +38,7 @@ impl Trap<'_> {
                     libc::SIG_SETMASK as u64,
                     core::ptr::from_ref(&mask) as u64,
                     0,
-                    8,
+                    SIGSET_SIZE,
                     0,
                     0,
                 ],
@@ -60,7 +57,7 @@ impl Trap<'_> {
         // `how` is an int.
         let how = call.arg_int(0);
         // The old i386 call works on the low 32 signals with a 4-byte set.
-        if !old_style && sigsetsize != 8 {
+        if !old_style && sigsetsize != SIGSET_SIZE {
             return Err(Errno::EINVAL);
         }
         let keep_high = if old_style { !0u64 << 32 } else { 0 };
@@ -119,7 +116,7 @@ impl Trap<'_> {
         call: &Syscall,
     ) -> Result<Result<u64, Errno>, PassError> {
         let [ss, old_ss, ..] = call.args;
-        let compat = call.abi != crate::Abi::X86_64;
+        let compat = call.abi.is_compat();
         let saved = self.altstack();
         let autodisarm = saved.flags & SS_AUTODISARM != 0;
         if ss != 0 && !autodisarm && saved.contains(super::guard::handler_sp()) {

@@ -5,18 +5,10 @@
 //! user address space) changes nothing, so it is passed on and the caller gets the kernel's
 //! own error.
 
-use syscalls::x86_64::Sysno as S;
-
+use crate::arch::{self, Sysno as S, PAGE_SIZE as PAGE};
+use crate::consts::{MADV_DONTNEED_LOCKED, MADV_GUARD_INSTALL};
 use crate::frame::SigStack;
 use crate::syscall::Syscall;
-use crate::sysno::Sysno;
-
-const PAGE: u64 = 4096;
-
-/// The end of the user address space with 4-level paging (`TASK_SIZE_MAX`); 32-bit callers
-/// have 4 GiB.
-const TASK_SIZE_64: u64 = (1 << 47) - PAGE;
-const TASK_SIZE_32: u64 = 1 << 32;
 
 /// How much of the handler's stack is protected when the handler does not run on the
 /// frame's alternate stack: this much either side of its stack pointer.
@@ -32,10 +24,7 @@ pub(super) fn clone_shares_stack(args: [u64; 6]) -> bool {
 /// Whether a memory call would really change (unmap, remap, protect away, discard) the
 /// memory the handler is running on.
 pub(super) fn hits_handler_stack(call: &Syscall, saved: &SigStack) -> bool {
-    let task_size = match call.abi {
-        crate::Abi::X86_64 => TASK_SIZE_64,
-        crate::Abi::I386 | crate::Abi::X32 => TASK_SIZE_32,
-    };
+    let task_size = arch::task_size(call.abi);
     changed_ranges(call)
         .into_iter()
         .flatten()
@@ -51,7 +40,7 @@ fn changed_ranges(call: &Syscall) -> [Option<(u64, u64)>; 2] {
         // MAP_FIXED_NOREPLACE fails with EEXIST rather than replace anything.
         flags & libc::MAP_FIXED as u64 != 0 && flags & libc::MAP_FIXED_NOREPLACE as u64 == 0
     };
-    if let Some(Sysno::I386(syscalls::x86::Sysno::mmap2)) = call.sysno() {
+    if call.sysno().and_then(arch::legacy_call) == Some(arch::LegacyCall::Mmap2) {
         return [fixed(a3).then_some((a0, a1)), None];
     }
     match call.canonical() {
@@ -80,10 +69,13 @@ fn changed_ranges(call: &Syscall) -> [Option<(u64, u64)>; 2] {
 
 /// Advice that discards or replaces the contents of the range.
 fn destructive_advice(advice: i32) -> bool {
-    // MADV_DONTNEED_LOCKED (24) and MADV_GUARD_INSTALL (102) are newer than libc's list.
     matches!(
         advice,
-        libc::MADV_DONTNEED | libc::MADV_FREE | libc::MADV_REMOVE | 24 | 102
+        libc::MADV_DONTNEED
+            | libc::MADV_FREE
+            | libc::MADV_REMOVE
+            | MADV_DONTNEED_LOCKED
+            | MADV_GUARD_INSTALL
     )
 }
 
@@ -125,6 +117,7 @@ mod tests {
 
     #[test]
     fn invalid_ranges_are_the_kernels_to_refuse() {
+        const TASK_SIZE_64: u64 = arch::task_size(crate::Abi::NATIVE);
         assert_eq!(valid_range(0, u64::MAX - 1329, TASK_SIZE_64), None);
         assert_eq!(valid_range(0x1001, 4096, TASK_SIZE_64), None);
         assert_eq!(valid_range(0x1000, 0, TASK_SIZE_64), None);

@@ -12,21 +12,16 @@
 //! `compat_old_sigaction`, `__aio_sigset`, `io_uring_getevents_arg`): a sigset is 8 bytes
 //! either way; pointers and sizes in structs are 8 or 4 bytes.
 
-use syscalls::x86_64::Sysno as S;
-
+use crate::abi::Abi;
+use crate::arch::{Sysno as S, PAGE_SIZE, SIGSET_SIZE};
+use crate::consts::{IORING_ENTER_EXT_ARG, IORING_ENTER_EXT_ARG_REG};
 use crate::error::PassError;
 use crate::frame::SigSet;
 use crate::gate;
 use crate::mem::{self, SelfMemory};
 use crate::syscall::Syscall;
-use crate::Abi;
 
 const SIGSYS_BIT: u64 = SigSet::bit(libc::SIGSYS);
-
-/// `IORING_ENTER_EXT_ARG` and `IORING_ENTER_EXT_ARG_REG` (the latter names a registered
-/// region instead of a pointer: left alone).
-const IORING_ENTER_EXT_ARG: u32 = 1 << 3;
-const IORING_ENTER_EXT_ARG_REG: u32 = 1 << 6;
 
 /// Where a call carries a mask.
 #[derive(Clone, Copy)]
@@ -86,14 +81,14 @@ impl Scratch {
     fn base(&mut self, abi: Abi) -> Result<u64, PassError> {
         let local = self.local.as_ptr() as u64;
         let low_enough = local.saturating_add(64) <= u64::from(u32::MAX);
-        if abi == Abi::X86_64 || low_enough {
+        if !abi.is_compat() || low_enough {
             return Ok(local);
         }
         if self.mapped == 0 {
             let prot = (libc::PROT_READ | libc::PROT_WRITE) as u64;
             let flags = (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT) as u64;
             // SAFETY: a fresh anonymous mapping at an address of the kernel's choice.
-            let addr = unsafe { gate::sys(S::mmap, [0, 4096, prot, flags, u64::MAX, 0]) };
+            let addr = unsafe { gate::sys(S::mmap, [0, PAGE_SIZE, prot, flags, u64::MAX, 0]) };
             self.mapped = addr.map_err(|_| PassError::NoScratch)?;
         }
         Ok(self.mapped)
@@ -104,7 +99,7 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         if self.mapped != 0 {
             // SAFETY: the page is ours and nothing refers to it once the call returned.
-            let _ = unsafe { gate::sys(S::munmap, [self.mapped, 4096, 0, 0, 0, 0]) };
+            let _ = unsafe { gate::sys(S::munmap, [self.mapped, PAGE_SIZE, 0, 0, 0, 0]) };
         }
     }
 }
@@ -117,7 +112,7 @@ pub(super) fn without_sigsys(
     arg: MaskArg,
     scratch: &mut Scratch,
 ) -> Result<Syscall, PassError> {
-    let compat = call.abi != Abi::X86_64;
+    let compat = call.abi.is_compat();
     let mut issued = *call;
     match arg {
         MaskArg::Value { index } => {
@@ -149,7 +144,7 @@ pub(super) fn without_sigsys(
             }
         }
         MaskArg::Sigaction => {
-            if call.args[3] == 8 {
+            if call.args[3] == SIGSET_SIZE {
                 if let Some(addr) = sigaction(call.args[1], compat, scratch, call.abi)? {
                     set_arg(&mut issued, 1, addr);
                 }
@@ -181,7 +176,7 @@ fn set_arg(call: &mut Syscall, i: u8, value: u64) {
 /// The sigset at `addr` (of `size` bytes, which the kernel wants to be 8) without SIGSYS,
 /// if it holds SIGSYS.
 fn read_mask(addr: u64, size: u64) -> Option<u64> {
-    if addr == 0 || size != 8 {
+    if addr == 0 || size != SIGSET_SIZE {
         return None;
     }
     let [mask] = read_words::<1>(addr)?;

@@ -37,13 +37,11 @@ mod frame;
 mod guard;
 mod masks;
 
-use syscalls::x86_64::Sysno as S;
-
-use crate::abi::Reg;
+use crate::abi::Abi;
+use crate::arch::{self, LegacyCall, Sysno as S};
 use crate::error::PassError;
 use crate::gate;
 use crate::syscall::Syscall;
-use crate::sysno::Sysno;
 use crate::trap::Trap;
 
 /// How a call is passed through.
@@ -63,25 +61,25 @@ enum Route {
 /// The route of `call`: one row per call that needs more than being issued as it is.
 fn route(call: &Syscall) -> Route {
     use masks::MaskArg;
-    use syscalls::x86::Sysno as I;
+    use LegacyCall as L;
     let sigsys = call.arg_int(0) == libc::SIGSYS;
     let new_action = call.args[1] != 0;
-    if let Some(Sysno::I386(s)) = call.sysno() {
-        match s {
-            I::sigreturn => return Route::Refuse,
-            I::sigprocmask => return Route::FrameMask { old_style: true },
-            I::sgetmask => return Route::OldMask { set: false },
-            I::ssetmask => return Route::OldMask { set: true },
-            I::signal if sigsys => return Route::SigsysAction,
-            I::sigaction if sigsys && new_action => return Route::SigsysAction,
-            I::sigaction => return Route::Mask(MaskArg::OldSigaction),
-            I::sigsuspend => return Route::Mask(MaskArg::Value { index: 2 }),
-            I::mmap2 => return Route::Remap,
-            _ => {}
+    if let Some(legacy) = call.sysno().and_then(arch::legacy_call) {
+        match legacy {
+            L::Sigreturn => return Route::Refuse,
+            L::Sigprocmask => return Route::FrameMask { old_style: true },
+            L::Sgetmask => return Route::OldMask { set: false },
+            L::Ssetmask => return Route::OldMask { set: true },
+            L::Signal if sigsys => return Route::SigsysAction,
+            L::Signal => {}
+            L::Sigaction if sigsys && new_action => return Route::SigsysAction,
+            L::Sigaction => return Route::Mask(MaskArg::OldSigaction),
+            L::Sigsuspend => return Route::Mask(MaskArg::Value { index: 2 }),
+            L::Mmap2 => return Route::Remap,
         }
     }
     match call.canonical() {
-        Some(S::rt_sigreturn) if call.abi == crate::Abi::X86_64 => Route::Sigreturn,
+        Some(S::rt_sigreturn) if call.abi == Abi::NATIVE => Route::Sigreturn,
         Some(S::rt_sigreturn | S::vfork | S::clone3) => Route::Refuse,
         Some(S::rt_sigaction) if sigsys && new_action => Route::SigsysAction,
         Some(S::rt_sigaction) => Route::Mask(MaskArg::Sigaction),
@@ -240,6 +238,6 @@ impl Trap<'_> {
     /// kernel finds the program's signal frame where it left it. RAX is reloaded by the
     /// restorer itself.
     fn redirect_to_gate_restorer(&mut self) {
-        crate::abi::set(self.gregs_mut(), Reg::Rip, gate::restorer());
+        arch::set_pc(self.gregs_mut(), gate::restorer());
     }
 }

@@ -1,0 +1,157 @@
+//! What every architecture shares: the types of the contract in `mod.rs` ([`Site`],
+//! [`RestartCode`]), and the layouts the kernel shares between the 64-bit architectures
+//! (`include/uapi/asm-generic`): the alternate stack (`stack_t`) and the 64-signal mask an
+//! architecture's `ucontext` carries. An architecture whose layout differs defines its own
+//! instead of using these.
+
+/// Where the interrupted code stands relative to the trapped instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Site {
+    /// The usual case: the instruction pointer (RIP) is `si_call_addr`, just after the
+    /// instruction.
+    Instruction,
+    /// The call came from the legacy vsyscall page (x86_64, seccomp only): RIP is the
+    /// caller's return address and the stack has been popped. Emulate only; never rewind.
+    Vsyscall,
+    /// The number collided with a kernel restart code (-512 or -513) and the kernel's
+    /// signal-delivery fix-up already moved RIP back to the instruction. Emulating puts
+    /// RIP forward again.
+    Rewound,
+}
+
+/// A call of one of the architecture's older ABIs without a counterpart in the native
+/// table, which pass-through treats specially (on x86_64: i386's old-style signal calls and
+/// `mmap2`). Each is the kernel's call of that name, with its i386 arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LegacyCall {
+    /// `sigreturn()`: unwinds a frame of the old layout.
+    Sigreturn,
+    /// `sigprocmask(how, set, oldset)` on a 4-byte set.
+    Sigprocmask,
+    /// `sgetmask()`.
+    Sgetmask,
+    /// `ssetmask(newmask)`.
+    Ssetmask,
+    /// `signal(sig, handler)`.
+    Signal,
+    /// `sigaction(sig, act, oldact)` with the old-style action.
+    Sigaction,
+    /// `sigsuspend(int, int, mask)`: the mask is the value of the third argument.
+    Sigsuspend,
+    /// `mmap2(addr, len, prot, flags, fd, pgoff)`.
+    Mmap2,
+}
+
+/// A kernel-internal restart code (`include/linux/errno.h`) that a trapped call's number
+/// equals: the kernel's signal delivery treats the number register as a result carrying
+/// it. The numbers are [`crate::consts::ERESTARTSYS`] and the three after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RestartCode {
+    /// `-ERESTARTSYS`: `-EINTR`, or a rewind with `SA_RESTART`.
+    Sys,
+    /// `-ERESTARTNOINTR`: always a rewind.
+    NoIntr,
+    /// `-ERESTARTNOHAND`: `-EINTR` when a handler runs.
+    NoHand,
+    /// `-ERESTART_RESTARTBLOCK`: `-EINTR` when a handler runs.
+    RestartBlock,
+}
+
+/// An alternate signal stack as the kernel stores it (`stack_t`, 24 bytes on 64-bit architectures).
+///
+/// # Examples
+///
+/// ```
+/// let s = sigsys::frame::SigStack { sp: 0x1000, flags: 0, size: 0x4000, ..Default::default() };
+/// assert!(s.contains(0x5000) && !s.contains(0x1000));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct SigStack {
+    /// Lowest address of the stack (`ss_sp`).
+    pub sp: u64,
+    /// `SS_ONSTACK`, `SS_DISABLE`, `SS_AUTODISARM` (`ss_flags`).
+    pub flags: i32,
+    /// Padding the kernel's layout has; kept as found.
+    pub pad: u32,
+    /// Size in bytes (`ss_size`).
+    pub size: u64,
+}
+
+impl SigStack {
+    /// The kernel's `__on_sig_stack`: `sp <= sp_top` and `sp > base` (the stack grows down,
+    /// so a stack pointer at the very top is on it, one at the base is not).
+    pub fn contains(&self, sp: u64) -> bool {
+        sp > self.sp && sp.wrapping_sub(self.sp) <= self.size
+    }
+}
+
+/// A set of signals as the kernel keeps it (64 signals): bit `n - 1` for signal `n` (1..=64).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::frame::SigSet;
+/// let mut set = SigSet::EMPTY;
+/// set.insert(libc::SIGUSR1);
+/// assert!(set.contains(libc::SIGUSR1) && !set.contains(libc::SIGSYS));
+/// assert_eq!(set.bits(), 1 << (libc::SIGUSR1 - 1));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[repr(transparent)]
+pub struct SigSet(pub u64);
+
+impl SigSet {
+    /// No signal.
+    pub const EMPTY: SigSet = SigSet(0);
+
+    /// The bit of `sig`, or 0 outside 1..=64.
+    pub const fn bit(sig: i32) -> u64 {
+        match sig {
+            1..=64 => 1u64 << (sig.wrapping_sub(1) as u32 & 63),
+            _ => 0,
+        }
+    }
+
+    /// The raw bits.
+    pub const fn bits(self) -> u64 {
+        self.0
+    }
+
+    /// Whether `sig` is in the set.
+    pub const fn contains(self, sig: i32) -> bool {
+        self.0 & Self::bit(sig) != 0
+    }
+
+    /// Adds `sig` (signals outside 1..=64 are ignored).
+    pub fn insert(&mut self, sig: i32) {
+        self.0 |= Self::bit(sig);
+    }
+
+    /// Removes `sig`.
+    pub fn remove(&mut self, sig: i32) {
+        self.0 &= !Self::bit(sig);
+    }
+}
+
+/// Size in bytes of the kernel's signal set (`sizeof(sigset_t)` as the kernel checks a
+/// `sigsetsize` argument).
+pub const SIGSET_SIZE: u64 = 8;
+
+const _: () = assert!(core::mem::size_of::<SigStack>() == 24);
+const _: () = assert!(core::mem::size_of::<SigSet>() as u64 == SIGSET_SIZE);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigset_bits() {
+        assert_eq!(SigSet::bit(0), 0);
+        assert_eq!(SigSet::bit(65), 0);
+        assert_eq!(SigSet::bit(64), 1 << 63);
+        let mut s = SigSet(!0);
+        s.remove(libc::SIGSYS);
+        assert!(!s.contains(libc::SIGSYS) && s.contains(libc::SIGKILL));
+    }
+}

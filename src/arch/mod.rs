@@ -1,0 +1,131 @@
+//! What each architecture fulfils, and the one place that picks the architecture.
+//!
+//! The rest of the crate never names a register, an instruction or an ABI-specific
+//! layout: it goes through the items re-exported here, which every architecture folder
+//! (`src/arch/<arch>/`) provides under the same names. A new architecture is a new folder
+//! with these items, and one more line in the selection below (and in `lib.rs`'s list of
+//! supported targets). The `const` at the end of this file checks their signatures, so a
+//! folder that misses one fails to build here, not in a user of it.
+//!
+//! # The contract
+//!
+//! **ABIs.** `Abi`: the system call ABIs a process of this architecture can trap with (on
+//! x86_64: x86_64, i386 through `int $0x80`, x32), with `Abi::from_audit_arch(si_arch,
+//! si_syscall)`, `audit_arch`, `name`, `table_number` (the number as the ABI's table knows
+//! it), `rax_for` (the value the number register must hold) and `is_compat` (32-bit
+//! pointers and the kernel's compat layouts); `Abi::NATIVE` is the ABI of the gate's
+//! native exit. `AbiSysno` names a number of any of these tables, with `to_x86_64`, the
+//! call of the same meaning in the table the typed-argument layer is written against;
+//! `Sysno` is the native table (`syscalls::<arch>::Sysno`), which `Syscall::is` takes and
+//! the crate's own calls use. `legacy_call(sysno)` names the calls of older ABIs that have
+//! no such counterpart but that pass-through must treat specially ([`LegacyCall`]).
+//!
+//! **Registers.** `Regs`, the saved general-purpose registers, and the only functions that
+//! read or write them: `number_reg`/`set_number_reg` (where the kernel leaves the number at
+//! a trap), `set_ret` and `returned` (the result as the caller of an ABI reads it), `pc`,
+//! `set_pc`, `sp`, `args(regs, abi)` and `set_args(regs, abi, args)` (each ABI's six
+//! argument registers, read at the width the kernel reads them, written without touching
+//! what the kernel keeps).
+//!
+//! **Instructions and restart.** `INSN_LEN`: the length of the system call instruction,
+//! which is how far `si_call_addr` lies past it and how far a restart moves the
+//! instruction pointer back. `instruction(abi)` is that instruction's encoding, and
+//! `instruction_serves(bytes, abi)` is how a restart checks the bytes before the call
+//! address (a restart never runs anything that is not a system call instruction of the
+//! call's ABI); `restarted_abi(bytes, number)` is what the kernel will take a re-run for.
+//!
+//! **Where the trap left the code.** `classify(reported, regs)` checks the number register
+//! and the instruction pointer against the siginfo the way the kernel's signal delivery
+//! leaves them, including its fix-up of numbers equal to a kernel restart code
+//! ([`RestartCode`]), and returns the [`Site`]. [`Reported`] carries what it needs from the
+//! siginfo, with the same fields on every architecture: `abi`, `seccomp`, `call_addr`,
+//! `nr` (`si_syscall`) and `restart`.
+//!
+//! **The gate's exits** (`gate`): one block of the crate's machine code, page-aligned and
+//! smaller than a page, holding a system call exit per instruction the ABIs use and the
+//! `rt_sigreturn` restorer: `range()`, `restorer()`, `syscall(number, args)` (the native
+//! exit) and `issue(abi, nr, args)` (the exit of `abi`).
+//!
+//! **The kernel's context layout.** `Ucontext` is the kernel's `struct ucontext` (never
+//! libc's), with public fields `stack` ([`SigStack`]), `mcontext` (`Regs`) and `sigmask`
+//! ([`SigSet`]); `Sigcontext` is `Regs` by its public name; `UCONTEXT_SIZE` its size, which
+//! is where the frame's siginfo starts. `KernelSigaction` is the kernel's `struct
+//! sigaction` and `SA_RESTORER` its restorer flag, for the installer.
+//!
+//! **Numbers.** The architecture's kernel numbers (`AUDIT_ARCH_*`, the x32 bit, the
+//! instruction bytes, the vsyscall page) are defined in its `consts.rs` and re-exported by
+//! [`crate::consts`] beside the arch-neutral ones.
+//!
+//! **SUD and vsyscall.** Syscall User Dispatch is armed with the gate as the allowed region
+//! on every architecture that has it. `vsyscall_entry(nr)` gives the address at which the
+//! kernel reports an emulated legacy vsyscall (x86_64 only; `None` elsewhere), a site that
+//! can be answered but not re-run ([`Site::Vsyscall`]). `task_size(abi)`, `PAGE_SIZE` and
+//! `MINSIGSTKSZ` are the memory facts the pass-through guards need.
+//!
+//! What the architectures share is in `common.rs`: the layouts of the 64-bit
+//! architectures (`stack_t`, the 64-signal set) and the contract's own types ([`Site`],
+//! [`RestartCode`]).
+
+pub(crate) mod common;
+
+#[cfg(target_arch = "x86_64")]
+mod x86_64;
+#[cfg(target_arch = "x86_64")]
+use self::x86_64 as imp;
+
+pub(crate) use common::{LegacyCall, RestartCode};
+pub use common::{SigSet, SigStack, Site, SIGSET_SIZE};
+pub(crate) use imp::{
+    args, classify, gate, instruction, instruction_serves, legacy_call, number_reg, pc,
+    restarted_abi, returned, set_args, set_number_reg, set_pc, set_ret, sp, sysno, task_size,
+    vsyscall_entry, Regs, Reported, INSN_LEN, MINSIGSTKSZ, PAGE_SIZE,
+};
+pub use imp::{
+    Abi, AbiSysno, KernelSigaction, Sigcontext, Sysno, Ucontext, AUDIT_ARCH_I386,
+    AUDIT_ARCH_X86_64, INSN_INT80, INSN_SYSCALL, INSN_SYSENTER, SA_RESTORER, UCONTEXT_SIZE,
+    VSYSCALL_END, VSYSCALL_START, X32_SYSCALL_BIT,
+};
+
+/// The contract's signatures, checked for whichever architecture is selected.
+const _: () = {
+    let _: fn(u32, i32) -> Option<Abi> = Abi::from_audit_arch;
+    let _: fn(Abi) -> u32 = Abi::audit_arch;
+    let _: fn(Abi) -> &'static str = Abi::name;
+    let _: fn(Abi, i32) -> u32 = Abi::table_number;
+    let _: fn(Abi, u32) -> u64 = Abi::rax_for;
+    let _: fn(Abi) -> bool = Abi::is_compat;
+    let _: fn(Abi, u32) -> Option<AbiSysno> = AbiSysno::new;
+    let _: fn(AbiSysno) -> Option<Sysno> = AbiSysno::to_x86_64;
+    let _: fn(AbiSysno) -> Option<LegacyCall> = legacy_call;
+    let _: Abi = Abi::NATIVE;
+    let _: fn(&Regs) -> u64 = number_reg;
+    let _: fn(&mut Regs, u64) = set_number_reg;
+    let _: fn(&mut Regs, u64) = set_ret;
+    let _: fn(&Regs, Abi) -> i64 = returned;
+    let _: fn(&Regs) -> u64 = pc;
+    let _: fn(&mut Regs, u64) = set_pc;
+    let _: fn(&Regs) -> u64 = sp;
+    let _: fn(&Regs, Abi) -> [u64; 6] = args;
+    let _: fn(&mut Regs, Abi, [u64; 6]) = set_args;
+    let _: usize = INSN_LEN;
+    let _: fn(Abi) -> [u8; INSN_LEN] = instruction;
+    let _: fn([u8; INSN_LEN], Abi) -> bool = instruction_serves;
+    let _: fn([u8; INSN_LEN], u64) -> Abi = restarted_abi;
+    let _: fn(Reported, &Regs) -> Result<Site, crate::error::DecodeError> = classify;
+    let _: fn(Abi, bool, u64, i32, Option<RestartCode>) -> Reported =
+        |abi, seccomp, call_addr, nr, restart| Reported {
+            abi,
+            seccomp,
+            call_addr,
+            nr,
+            restart,
+        };
+    let _: fn(u32) -> Option<u64> = vsyscall_entry;
+    let _: fn(Abi) -> u64 = task_size;
+    let _: fn(&Ucontext) -> (&SigStack, &Regs, &SigSet) = |u| (&u.stack, &u.mcontext, &u.sigmask);
+    let _: (u64, u64, usize) = (PAGE_SIZE, MINSIGSTKSZ, UCONTEXT_SIZE);
+    let _: fn() -> core::ops::Range<u64> = gate::range;
+    let _: fn() -> u64 = gate::restorer;
+    let _: unsafe fn(u64, [u64; 6]) -> i64 = gate::syscall;
+    let _: unsafe fn(Abi, u32, [u64; 6]) -> i64 = gate::issue;
+};

@@ -1,0 +1,110 @@
+//! System call numbers of the three x86 ABIs, and what each means in x86_64 terms.
+//!
+//! x86_64 and i386 tables come from the `syscalls` crate; x32 is not there, so
+//! [`x32`] ships it (generated from the kernel's `syscall_64.tbl`). [`AbiSysno::to_x86_64`]
+//! maps any of them to the x86_64 call with the same name: the typed-argument table is
+//! written once, in x86_64 terms, and serves all three ABIs through that map.
+
+pub mod i386;
+pub mod x32;
+
+use super::abi::Abi;
+use crate::arch::common::LegacyCall;
+
+/// A known system call number of one ABI's own table: an x86_64, i386 or x32 number.
+///
+/// Not to be confused with [`crate::Sysno`], the x86_64 table (`syscalls::x86_64::Sysno`),
+/// which is what [`crate::Syscall::is`] takes; [`AbiSysno::to_x86_64`] goes from this to
+/// that.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::{Abi, AbiSysno, Sysno};
+/// let open32 = AbiSysno::new(Abi::I386, 5).unwrap();
+/// assert_eq!(open32.name(), "open");
+/// assert_eq!(open32.to_x86_64(), Some(Sysno::open));
+/// assert_eq!(AbiSysno::new(Abi::X86_64, 0x1f3), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AbiSysno {
+    /// A number of the x86_64 table.
+    X86_64(syscalls::x86_64::Sysno),
+    /// A number of the i386 (`int $0x80`) table.
+    I386(syscalls::x86::Sysno),
+    /// A number of the x32 table (without the x32 bit).
+    X32(x32::Sysno),
+}
+
+impl AbiSysno {
+    /// Looks `nr` up in `abi`'s table; `None` when the table has no such number.
+    pub fn new(abi: Abi, nr: u32) -> Option<AbiSysno> {
+        match abi {
+            Abi::X86_64 => syscalls::x86_64::Sysno::new(nr as usize).map(AbiSysno::X86_64),
+            Abi::I386 => syscalls::x86::Sysno::new(nr as usize).map(AbiSysno::I386),
+            Abi::X32 => x32::Sysno::new(nr).map(AbiSysno::X32),
+        }
+    }
+
+    /// The kernel's name for the call, such as `"openat"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AbiSysno::X86_64(s) => s.name(),
+            AbiSysno::I386(s) => s.name(),
+            AbiSysno::X32(s) => s.name(),
+        }
+    }
+
+    /// The ABI whose table this number belongs to.
+    pub const fn abi(self) -> Abi {
+        match self {
+            AbiSysno::X86_64(_) => Abi::X86_64,
+            AbiSysno::I386(_) => Abi::I386,
+            AbiSysno::X32(_) => Abi::X32,
+        }
+    }
+
+    /// The number in its own table (x32 without the x32 bit).
+    pub fn id(self) -> u32 {
+        match self {
+            AbiSysno::X86_64(s) => s.id() as u32,
+            AbiSysno::I386(s) => s.id() as u32,
+            AbiSysno::X32(s) => s.id(),
+        }
+    }
+
+    /// The x86_64 call with the same name, whose arguments mean the same; `None` for calls
+    /// that exist only in the 32-bit ABI (`socketcall`, `mmap2`, `_llseek`, ...).
+    pub fn to_x86_64(self) -> Option<syscalls::x86_64::Sysno> {
+        match self {
+            AbiSysno::X86_64(s) => Some(s),
+            AbiSysno::I386(s) => i386::to_x86_64(s),
+            AbiSysno::X32(s) => s.to_x86_64(),
+        }
+    }
+}
+
+/// The legacy call `sysno` is, if it is one: the i386 calls pass-through treats specially.
+pub(crate) fn legacy_call(sysno: AbiSysno) -> Option<LegacyCall> {
+    use syscalls::x86::Sysno as I;
+    let AbiSysno::I386(s) = sysno else {
+        return None;
+    };
+    Some(match s {
+        I::sigreturn => LegacyCall::Sigreturn,
+        I::sigprocmask => LegacyCall::Sigprocmask,
+        I::sgetmask => LegacyCall::Sgetmask,
+        I::ssetmask => LegacyCall::Ssetmask,
+        I::signal => LegacyCall::Signal,
+        I::sigaction => LegacyCall::Sigaction,
+        I::sigsuspend => LegacyCall::Sigsuspend,
+        I::mmap2 => LegacyCall::Mmap2,
+        _ => return None,
+    })
+}
+
+impl core::fmt::Display for AbiSysno {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
