@@ -13,7 +13,8 @@
 use core::ops::Range;
 
 use libc::{
-    sock_filter, BPF_ABS, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W,
+    sock_filter, BPF_ABS, BPF_IMM, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_K, BPF_LD, BPF_LDX,
+    BPF_RET, BPF_W,
 };
 use syscalls::Errno;
 
@@ -336,6 +337,123 @@ pub unsafe fn install(prog: &[sock_filter], flags: u64) -> Result<u64, Errno> {
         return Err(Errno::ESRCH);
     }
     Ok(ret)
+}
+
+/// The kernel's limit on the instructions of one filter (`BPF_MAXINSNS`).
+pub const MAX_INSNS: usize = 4096;
+
+/// Instructions [`compose`] puts in front of a program's own filter.
+pub const COMPOSE_PREFIX_LEN: usize = GATE_PREFIX_LEN + 2;
+
+/// Composes a filter the supervised program installs itself with the supervisor: writes
+/// into `out` a prefix that lets the handler's own calls through (those that leave from
+/// the gate's own exits, [`gate::own_range`]: memory reads, writing lines, the
+/// `rt_sigreturn` restorer), then `program` unchanged, and returns the composed program.
+///
+/// Installed for real (`seccomp(SECCOMP_SET_MODE_FILTER, flags, ...)` with the program's
+/// own flags, from the gate's pass exit, [`gate::run`]), it gives the program's calls
+/// passed through by the handler ([`gate::pass_range`]) and its own instructions exactly
+/// the kernel's semantics: action precedence across stacked filters, `RET_ERRNO`,
+/// `RET_TRAP` with its data, `RET_KILL_*`, `RET_USER_NOTIF`, `TSYNC`, filters kept across
+/// `fork` and `execve`. The prefix ends by zeroing A and X, so the program's filter starts
+/// as the kernel starts one. BPF jumps are relative, so the program's own jumps are
+/// unchanged.
+///
+/// The exemption is by instruction pointer: after an `execve` it holds only where the gate
+/// is at the same address in the new image (sigsys-trace's loader is linked at a fixed
+/// address for that reason).
+///
+/// # Errors
+///
+/// `EINVAL` for an empty program, or one that with the prefix would exceed
+/// [`MAX_INSNS`] (the kernel would take a program of up to 4096 instructions alone: the
+/// composed one is [`COMPOSE_PREFIX_LEN`] longer); `ENOMEM` if `out` is too small.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::filter;
+/// // The program's own filter: getppid fails with EPERM, the rest is allowed.
+/// let own = [
+///     filter::load_nr(),
+///     filter::jump(libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K, libc::SYS_getppid as u32, 0, 1),
+///     filter::ret(libc::SECCOMP_RET_ERRNO | libc::EPERM as u32),
+///     filter::ret(libc::SECCOMP_RET_ALLOW),
+/// ];
+/// let mut buf = [filter::ret(0); 16];
+/// let composed = filter::compose(&own, &mut buf).unwrap();
+/// assert_eq!(composed.len(), own.len() + filter::COMPOSE_PREFIX_LEN);
+/// ```
+pub fn compose<'a>(
+    program: &[sock_filter],
+    out: &'a mut [sock_filter],
+) -> Result<&'a [sock_filter], Errno> {
+    let len = program
+        .len()
+        .checked_add(COMPOSE_PREFIX_LEN)
+        .ok_or(Errno::EINVAL)?;
+    if program.is_empty() || len > MAX_INSNS {
+        return Err(Errno::EINVAL);
+    }
+    let out = out.get_mut(..len).ok_or(Errno::ENOMEM)?;
+    let (prefix, rest) = out.split_at_mut(COMPOSE_PREFIX_LEN);
+    let exempt = allow_ip_range(gate::own_range());
+    let clear = [stmt(BPF_LD | BPF_IMM, 0), stmt(BPF_LDX | BPF_IMM, 0)];
+    for (d, s) in prefix.iter_mut().zip(exempt.iter().chain(clear.iter())) {
+        *d = *s;
+    }
+    rest.copy_from_slice(program);
+    Ok(out)
+}
+
+/// Reads the `struct sock_fprog` at `addr` and its instructions into `out`, as the kernel
+/// reads a program's filter (`seccomp_prepare_user_filter`).
+///
+/// # Errors
+///
+/// `EFAULT` if either cannot be read whole; `EINVAL` for no instructions or more than
+/// [`MAX_INSNS`]; `ENOMEM` if `out` is too small.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::{filter, mem::SelfMemory};
+/// let own = [filter::ret(libc::SECCOMP_RET_ALLOW)];
+/// let fprog = libc::sock_fprog { len: 1, filter: own.as_ptr().cast_mut() };
+/// let mut buf = [filter::ret(0); 4];
+/// let read = filter::read_program(&SelfMemory, &fprog as *const _ as u64, &mut buf).unwrap();
+/// assert_eq!(read.len(), 1);
+/// assert_eq!(filter::read_program(&SelfMemory, 8, &mut buf), Err(syscalls::Errno::EFAULT));
+/// ```
+pub fn read_program<'a>(
+    mem: &impl crate::mem::Memory,
+    addr: u64,
+    out: &'a mut [sock_filter],
+) -> Result<&'a [sock_filter], Errno> {
+    // struct sock_fprog: unsigned short len; (padding); struct sock_filter *filter.
+    let mut head = [0u8; 16];
+    if mem.read(addr, &mut head) != Ok(16) {
+        return Err(Errno::EFAULT);
+    }
+    let len = usize::from(u16::from_ne_bytes([head[0], head[1]]));
+    let mut ptr = [0u8; 8];
+    ptr.copy_from_slice(head.get(8..16).ok_or(Errno::EFAULT)?);
+    let filter = u64::from_ne_bytes(ptr);
+    if len == 0 || len > MAX_INSNS {
+        return Err(Errno::EINVAL);
+    }
+    let out = out.get_mut(..len).ok_or(Errno::ENOMEM)?;
+    let bytes_len = len
+        .checked_mul(core::mem::size_of::<sock_filter>())
+        .ok_or(Errno::EINVAL)?;
+    // SAFETY: sock_filter is plain integers with no padding (u16, u8, u8, u32): any bytes
+    // are a valid value; the slice covers exactly `out`.
+    let bytes =
+        unsafe { core::slice::from_raw_parts_mut(out.as_mut_ptr().cast::<u8>(), bytes_len) };
+    if mem.read(filter, bytes) != Ok(bytes_len) {
+        return Err(Errno::EFAULT);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

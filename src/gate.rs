@@ -1,7 +1,9 @@
 //! The gate: the one block of this crate's machine code from which system calls are trusted.
 //!
-//! It holds one exit per system call instruction of the architecture (on x86_64 a `syscall`
-//! gadget and an `int $0x80` gadget) and an `rt_sigreturn` restorer, in a single
+//! It holds two exits per system call instruction of the architecture (on x86_64 a
+//! `syscall` gadget and an `int $0x80` gadget): the handler's own ([`own_range`]: the
+//! crate's and the handler's calls, and the `rt_sigreturn` restorer) and the pass exits
+//! ([`pass_range`]: the program's calls passed through, [`run`]), all in a single
 //! page-aligned block smaller than a page, so that its address range
 //! ([`range`]) can be named to the kernel: as the region Syscall User Dispatch lets through
 //! ([`crate::sud`]), and as the instruction pointers a seccomp filter lets through
@@ -41,7 +43,7 @@
 use crate::arch;
 use crate::syscall::Syscall;
 
-pub use crate::arch::gate::{int80, range, restorer, syscall};
+pub use crate::arch::gate::{int80, own_range, pass_range, range, restorer, syscall};
 
 /// Whether `ip` (a post-instruction address, as the kernel reports it) lies in the gate.
 ///
@@ -55,7 +57,11 @@ pub fn contains(ip: u64) -> bool {
     range().contains(&ip)
 }
 
-/// Issues `call` with its own ABI from the gate and returns RAX as the kernel leaves it.
+/// Issues `call` with its own ABI from the gate's pass exit ([`pass_range`]) and returns
+/// RAX as the kernel leaves it. This is the exit for the program's calls a handler passes
+/// through (`Trap::pass_through` uses it): a filter composed with
+/// [`crate::filter::compose`] applies to them as to the program's own instructions, while
+/// the handler's own calls ([`syscall`], [`int80`]) stay exempt.
 ///
 /// # Safety
 ///

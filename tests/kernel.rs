@@ -1085,3 +1085,61 @@ fn program_signal_handlers_under_sud() {
         );
     });
 }
+
+// ---------------------------------------------------------------------------------------
+// Composing with the program's own filter (issue 9)
+
+static OWN_READS_OK: AtomicU64 = AtomicU64::new(0);
+
+/// Passes every call through, after a read of the program's memory of its own (from the
+/// gate's own exit, as a tracer formatting the call does).
+extern "C" fn read_then_pass(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    let probe = 0u64;
+    let mut buf = [0u8; 8];
+    if sigsys::mem::Memory::read(
+        &sigsys::mem::SelfMemory,
+        &probe as *const u64 as u64,
+        &mut buf,
+    ) == Ok(8)
+    {
+        OWN_READS_OK.fetch_add(1, SeqCst);
+    }
+    if t.pass_through().is_err() {
+        t.set_errno(syscalls::Errno::ENOSYS);
+    }
+}
+
+/// A supervisor, then a third-party filter installed after it as `filter::compose` builds
+/// it: the program's calls the handler passes through get the third-party filter's
+/// answers (`getppid`: `EPERM`), while the handler's own calls (its `process_vm_readv`,
+/// which the third-party filter also denies, and its `rt_sigreturn`) are untouched.
+#[test]
+fn composed_filter_applies_to_passed_calls_only() {
+    run_in_child("composed_filter_applies_to_passed_calls_only", || {
+        use sigsys::filter::{self, jump, load_nr, ret};
+        let jeq = libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K;
+        install(read_then_pass);
+        install_filter(&filter_trap_all());
+        let third_party = [
+            load_nr(),
+            jump(jeq, libc::SYS_getppid as u32, 2, 0),
+            jump(jeq, libc::SYS_process_vm_readv as u32, 1, 0),
+            ret(libc::SECCOMP_RET_ALLOW),
+            ret(libc::SECCOMP_RET_ERRNO | libc::EPERM as u32),
+        ];
+        let mut buf = [ret(0); 32];
+        let composed = filter::compose(&third_party, &mut buf).expect("compose");
+        install_filter(composed);
+        let before = OWN_READS_OK.load(SeqCst);
+        assert_eq!(syscall6(GETPPID, [0; 6]), -(libc::EPERM as i64));
+        assert_eq!(
+            syscall6(libc::SYS_getpid as u64, [0; 6]),
+            std::process::id() as i64
+        );
+        assert!(
+            OWN_READS_OK.load(SeqCst) >= before + 2,
+            "the handler's own reads work"
+        );
+    });
+}

@@ -79,6 +79,53 @@ core::arch::global_asm!(
     ".byte 0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00",
     "syscall",
     "ud2",
+    // The pass exits: the same two gadgets again, used only for the program's calls that a
+    // handler passes through (`gate::run`), so that a filter can tell them from the
+    // handler's own calls above (`filter::compose`).
+    ".p2align 4",
+    ".globl sigsys_v0_1_gate_pass_start",
+    ".hidden sigsys_v0_1_gate_pass_start",
+    "sigsys_v0_1_gate_pass_start:",
+    ".globl sigsys_v0_1_gate_pass_syscall",
+    ".hidden sigsys_v0_1_gate_pass_syscall",
+    "sigsys_v0_1_gate_pass_syscall:",
+    ".cfi_startproc",
+    "mov rax, rdi",
+    "mov rdi, [rsi]",
+    "mov rdx, [rsi + 16]",
+    "mov r10, [rsi + 24]",
+    "mov r8, [rsi + 32]",
+    "mov r9, [rsi + 40]",
+    "mov rsi, [rsi + 8]",
+    "syscall",
+    "ret",
+    ".cfi_endproc",
+    ".globl sigsys_v0_1_gate_pass_int80",
+    ".hidden sigsys_v0_1_gate_pass_int80",
+    "sigsys_v0_1_gate_pass_int80:",
+    ".cfi_startproc",
+    "push rbx",
+    ".cfi_adjust_cfa_offset 8",
+    ".cfi_rel_offset rbx, 0",
+    "push rbp",
+    ".cfi_adjust_cfa_offset 8",
+    ".cfi_rel_offset rbp, 0",
+    "mov eax, edi",
+    "mov ebx, [rsi]",
+    "mov ecx, [rsi + 4]",
+    "mov edx, [rsi + 8]",
+    "mov edi, [rsi + 16]",
+    "mov ebp, [rsi + 20]",
+    "mov esi, [rsi + 12]",
+    "int 0x80",
+    "pop rbp",
+    ".cfi_adjust_cfa_offset -8",
+    ".cfi_restore rbp",
+    "pop rbx",
+    ".cfi_adjust_cfa_offset -8",
+    ".cfi_restore rbx",
+    "ret",
+    ".cfi_endproc",
     ".globl sigsys_v0_1_gate_end",
     ".hidden sigsys_v0_1_gate_end",
     "sigsys_v0_1_gate_end:",
@@ -96,6 +143,12 @@ extern "C" {
     fn gate_int80(nr: u32, args: *const [u32; 6]) -> i64;
     #[link_name = "sigsys_v0_1_gate_restorer"]
     fn gate_restorer();
+    #[link_name = "sigsys_v0_1_gate_pass_start"]
+    static GATE_PASS_START: u8;
+    #[link_name = "sigsys_v0_1_gate_pass_syscall"]
+    fn gate_pass_syscall(rax: u64, args: *const [u64; 6]) -> i64;
+    #[link_name = "sigsys_v0_1_gate_pass_int80"]
+    fn gate_pass_int80(nr: u32, args: *const [u32; 6]) -> i64;
 }
 
 /// The address range of the gate's code, `start..end`.
@@ -112,6 +165,36 @@ pub fn range() -> Range<u64> {
     let start = core::ptr::addr_of!(GATE_START) as u64;
     let end = core::ptr::addr_of!(GATE_END) as u64;
     start..end
+}
+
+/// The part of the gate the handler's own calls leave from ([`syscall`], [`int80`], the
+/// restorer): `start..` the pass exits.
+///
+/// # Examples
+///
+/// ```
+/// let own = sigsys::gate::own_range();
+/// assert!(own.contains(&sigsys::gate::restorer()));
+/// assert_eq!(own.start, sigsys::gate::range().start);
+/// assert_eq!(own.end, sigsys::gate::pass_range().start);
+/// ```
+pub fn own_range() -> Range<u64> {
+    range().start..pass_range().start
+}
+
+/// The part of the gate the program's calls that a handler passes through leave from
+/// ([`crate::gate::run`], `Trap::pass_through`): `..end`.
+///
+/// # Examples
+///
+/// ```
+/// let pass = sigsys::gate::pass_range();
+/// assert!(pass.start < pass.end && pass.end == sigsys::gate::range().end);
+/// ```
+pub fn pass_range() -> Range<u64> {
+    // Only the label's address is taken.
+    let start = core::ptr::addr_of!(GATE_PASS_START) as u64;
+    start..range().end
 }
 
 /// The address of the gate's `rt_sigreturn` restorer, for `SA_RESTORER`.
@@ -169,9 +252,9 @@ pub unsafe fn int80(nr: u32, args: [u32; 6]) -> i64 {
     unsafe { gate_int80(nr, &args) }
 }
 
-/// Issues table number `nr` of `abi` with `args` from the gate's exit for that ABI and
-/// returns RAX as the kernel leaves it (`int $0x80` for i386, `syscall` otherwise; i386
-/// arguments are truncated to 32 bits).
+/// Issues table number `nr` of `abi` with `args` from the gate's pass exit for that ABI
+/// and returns RAX as the kernel leaves it (`int $0x80` for i386, `syscall` otherwise;
+/// i386 arguments are truncated to 32 bits).
 ///
 /// # Safety
 ///
@@ -181,12 +264,12 @@ pub(crate) unsafe fn issue(abi: Abi, nr: u32, args: [u64; 6]) -> i64 {
     match abi {
         Abi::I386 => {
             let a = args.map(|v| v as u32);
-            // SAFETY: forwarded contract.
-            unsafe { int80(nr, a) }
+            // SAFETY: the pass gadget saves and restores RBX and RBP, which it uses for
+            // arguments 1 and 6; the caller answers for the call itself.
+            unsafe { gate_pass_int80(nr, &a) }
         }
-        // SAFETY: the gadget reads six u64s from a valid array and issues the call; the
-        // caller answers for the call itself. (The gadget is called directly, not through
-        // `syscall`: one copy of the arguments fewer where pass-through inlines this.)
-        Abi::X86_64 | Abi::X32 => unsafe { gate_syscall(abi.rax_for(nr), &args) },
+        // SAFETY: the pass gadget reads six u64s from a valid array and issues the call;
+        // the caller answers for the call itself.
+        Abi::X86_64 | Abi::X32 => unsafe { gate_pass_syscall(abi.rax_for(nr), &args) },
     }
 }
