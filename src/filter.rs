@@ -423,7 +423,7 @@ pub fn compose<'a>(
 /// let mut buf = [filter::ret(0); 4];
 /// let read = filter::read_program(&SelfMemory, &fprog as *const _ as u64, &mut buf).unwrap();
 /// assert_eq!(read.len(), 1);
-/// assert_eq!(filter::read_program(&SelfMemory, 8, &mut buf), Err(syscalls::Errno::EFAULT));
+/// assert_eq!(filter::read_program(&SelfMemory, 8, &mut buf).err(), Some(syscalls::Errno::EFAULT));
 /// ```
 pub fn read_program<'a>(
     mem: &impl crate::mem::Memory,
