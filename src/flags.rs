@@ -26,7 +26,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::fmt::{emit, Hex};
+use crate::text::{emit, Hex};
 
 /// The names of one flag type, in strace's printing order.
 ///

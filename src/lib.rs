@@ -104,6 +104,7 @@ pub mod syscall;
 pub mod sysno;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod text;
 pub mod trap;
 
 pub use abi::Abi;
