@@ -342,6 +342,26 @@ pub trait StraceEnum: Copy + fmt::Display {
     }
 }
 
+/// The names of one flag or enum type, to print a value with (what [`crate::args::Arg`]
+/// hands the formatter for its flag and enum values).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Names {
+    /// A flag type's names.
+    Flags(&'static FlagSpec),
+    /// An enumerated type's names.
+    Enum(&'static EnumSpec),
+}
+
+impl Names {
+    /// Writes `value` strace-style.
+    pub(crate) fn write<W: Write + ?Sized>(self, out: &mut W, value: u64) -> fmt::Result {
+        match self {
+            Names::Flags(spec) => spec.write(out, value),
+            Names::Enum(spec) => spec.write(out, value),
+        }
+    }
+}
+
 /// Declares an enumerated-argument newtype with named constants, [`EnumSpec`] and
 /// `Display`; one row per name, as [`strace_flags!`] (the list order is the lookup order).
 macro_rules! strace_enum {

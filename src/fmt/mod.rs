@@ -146,8 +146,6 @@ struct Ctx<'a, M: Memory + ?Sized> {
     raw: &'a [u64; 6],
     /// Time structs are 32-bit (i386 calls other than the `*_time64` ones).
     time32: bool,
-    /// Offsets are 64-bit although the ABI is i386 (joined from two registers).
-    wide_offsets: bool,
     /// The x86_64 meaning of the call, if it has one.
     sysno: Option<Sysno>,
     /// Value-result arguments as they were before the call.
@@ -157,14 +155,6 @@ struct Ctx<'a, M: Memory + ?Sized> {
 impl<M: Memory + ?Sized> Ctx<'_, M> {
     fn raw(&self, i: u8) -> u64 {
         self.raw.get(usize::from(i)).copied().unwrap_or(0)
-    }
-
-    fn signed(&self, i: u8) -> i64 {
-        let v = self.raw(i);
-        match self.abi {
-            Abi::I386 => i64::from(v as u32 as i32),
-            Abi::X86_64 | Abi::X32 => v as i64,
-        }
     }
 
     /// Whether data the kernel writes can be shown now (after a successful call).
@@ -197,10 +187,13 @@ impl<M: Memory + ?Sized> Ctx<'_, M> {
         }
     }
 
-    fn resolve(&self, len: Len) -> u64 {
+    /// The length or count `len` says, given `from_arg`, the value of its argument as the
+    /// typed view resolved it (`Len::Arg`); the others are known only now (behind a
+    /// pointer, or the result).
+    fn length(&self, len: Len, from_arg: u64) -> u64 {
         match len {
             Len::Fixed => 0,
-            Len::Arg(n) => self.raw(n),
+            Len::Arg(_) => from_arg,
             Len::ArgPtr(n) => read_u32(self.mem, self.raw(n)).map_or(0, u64::from),
             Len::Ret => self.ret_len(),
         }

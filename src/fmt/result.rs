@@ -1,7 +1,8 @@
 //! The decoded suffixes strace prints after some results (`= 0 (Timeout)`, `(flags ...)`).
 
-use super::call::{write_flags, Before};
+use super::call::Before;
 use super::read::read_bytes;
+use super::scalars::write_flags;
 use super::{Ctx, Options};
 use crate::abi::Abi;
 use crate::args::Described;
@@ -42,7 +43,6 @@ where
                 ret: Some(ret),
                 raw: &t.raw,
                 time32: abi == Abi::I386,
-                wide_offsets: false,
                 sysno: t.sysno,
                 before: &Before::NONE,
             };

@@ -1,7 +1,7 @@
 //! Numbers with a meaning: errno names and texts, file modes, device numbers, `ioctl`
 //! requests, resource limits.
 
-use crate::flags::{FileType, StraceFlags};
+use crate::flags::{FileType, StraceEnum, StraceFlags};
 use crate::text::{emit, write_hex, write_octal};
 use core::fmt::{self, Write};
 use syscalls::Errno;
@@ -228,4 +228,14 @@ pub(super) fn write_rlim<W: Write + ?Sized>(out: &mut W, v: u64, infinity: &str)
     } else {
         emit!(out, v)
     }
+}
+
+/// A flag value of type `T`, strace-style.
+pub(super) fn write_flags<T: StraceFlags, W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
+    T::SPEC.write(out, T::from_raw(v).raw())
+}
+
+/// An enumerated value of type `T`, strace-style.
+pub(super) fn write_enum<T: StraceEnum, W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
+    T::SPEC.write(out, T::from_raw(v).raw())
 }

@@ -1,7 +1,7 @@
 //! Signal sets, `struct sigaction` and wait statuses.
 
-use super::call::write_flags;
 use super::read::{ne_u32, ne_u64, read_bytes};
+use super::scalars::write_flags;
 use super::Ctx;
 use crate::abi::Abi;
 use crate::flags::{SaFlags, Signal};

@@ -1,7 +1,7 @@
 //! Socket addresses (`AF_UNIX`, `AF_INET`, `AF_INET6`, others as bytes) and `struct msghdr`.
 
-use super::call::{write_enum, write_flags};
 use super::read::{ne_u32, ne_u64, read_bytes};
+use super::scalars::{write_enum, write_flags};
 use super::strings::Quoter;
 use super::structs::write_iovec;
 use super::Ctx;

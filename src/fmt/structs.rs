@@ -1,7 +1,7 @@
 //! The structs and arrays behind pointers, one writer per [`StructType`].
 
-use super::call::write_flags;
 use super::read::{ne_u32, ne_u64, read_bytes, read_u32, read_u64, read_word, split16, word_size};
+use super::scalars::write_flags;
 use super::scalars::{write_dev, write_file_mode, write_rlim};
 use super::signals::{write_sigaction, write_sigset, write_wait_status};
 use super::sockaddr::{write_msghdr, write_sockaddr};
