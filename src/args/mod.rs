@@ -616,7 +616,11 @@ mod tests {
     fn futex_requeue_val2_is_a_count() {
         use crate::flags::FutexOp;
         let call = |op: u64, val2: u64| {
-            typed_args(&Syscall::x86_64(Sysno::futex, [0x1000, op, 1, val2, 0x2000, 7])).unwrap()
+            typed_args(&Syscall::x86_64(
+                Sysno::futex,
+                [0x1000, op, 1, val2, 0x2000, 7],
+            ))
+            .unwrap()
         };
         // FUTEX_REQUEUE (3), private: uaddr, op, val, val2 = 2, uaddr2.
         let t = call(3 | 128, 2);

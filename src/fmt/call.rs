@@ -4,8 +4,12 @@
 //! The arguments are laid out by the call's rule ([`crate::args::layout`], the same rule
 //! [`crate::args::typed_args`] follows) and each is printed from its typed value.
 
-use core::fmt::{self, Write};
-
+use super::read::{read_u32, read_u64};
+use super::result::{result_suffix, special_result};
+use super::scalars::{write_dev, write_enum, write_errno, write_file_mode, write_ioctl};
+use super::strings::{write_buf, write_cstr};
+use super::structs::{write_struct, At};
+use super::{time32, Ctx, Options};
 use crate::abi::Abi;
 use crate::args::{
     describe, layout, Arg, Described, Dir, Form, Kind, Layout, Len, Ret, StructArg, StructType,
@@ -14,13 +18,7 @@ use crate::flags::{CloneFlags, FdFlags, IpProto, Signal, SockOpt, StraceEnum, St
 use crate::mem::Memory;
 use crate::syscall::Syscall;
 use crate::text::{emit, write_hex, write_octal, write_ptr, Hex};
-
-use super::read::{read_u32, read_u64};
-use super::result::{result_suffix, special_result};
-use super::scalars::{write_dev, write_enum, write_errno, write_file_mode, write_ioctl};
-use super::strings::{write_buf, write_cstr};
-use super::structs::write_struct;
-use super::{time32, Ctx, Options};
+use core::fmt::{self, Write};
 
 /// Writes `name(args...)` as known when the call is made: input data decoded, output
 /// buffers and structs shown by address.
@@ -555,7 +553,14 @@ where
         _ => Len::Fixed,
     };
     let count = ctx.length(len, count);
-    match write_struct(out, ctx, ty, addr, count, len != Len::Fixed, dir)? {
+    let at = At {
+        ty,
+        addr,
+        count,
+        array: len != Len::Fixed,
+        dir,
+    };
+    match write_struct(out, ctx, &at)? {
         true => Ok(()),
         false => write_ptr(out, addr),
     }

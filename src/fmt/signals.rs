@@ -1,10 +1,11 @@
 //! Signal sets, `struct sigaction` and wait statuses.
 
-use super::read::{ne_u32, ne_u64, read_bytes};
+use super::read::{ne_u32, ne_u64, read_bytes, read_u32};
 use super::scalars::write_flags;
+use super::structs::At;
 use super::Ctx;
 use crate::abi::Abi;
-use crate::flags::{SaFlags, Signal};
+use crate::flags::{SaFlags, Signal, SsFlags};
 use crate::mem::Memory;
 use crate::text::{emit, write_ptr, Hex};
 use core::fmt::{self, Write};
@@ -106,4 +107,85 @@ pub(super) fn write_sigset<W: Write + ?Sized>(out: &mut W, set: u64, nsig: u64) 
         }
     }
     out.write_char(']')
+}
+
+/// A signal set of `count` bytes (at most 8: the kernel's `sigset_t`).
+pub(super) fn write_sigset_at<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, count, .. } = *at;
+    let bytes = count.min(8);
+    if bytes == 0 || (count > 8 && count != 0) {
+        return Ok(false);
+    }
+    let mut b = [0u8; 8];
+    let want = b.get_mut(..bytes as usize).unwrap_or(&mut []);
+    match ctx.mem.read(addr, want) {
+        Ok(n) if n as u64 == bytes => {}
+        _ => return Ok(false),
+    }
+    write_sigset(out, u64::from_ne_bytes(b), bytes.saturating_mul(8))?;
+    Ok(true)
+}
+
+/// The wait status a successful `wait4` wrote.
+pub(super) fn write_wait_status_at<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    if ctx.ret_len() == 0 {
+        return Ok(false);
+    }
+    let Some(st) = read_u32(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    write_wait_status(out, st)?;
+    Ok(true)
+}
+
+/// `stack_t` of `sigaltstack` (compat layout for i386 and x32).
+pub(super) fn write_stack_t<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let (sp, flags, size) = if ctx.compat() {
+        let Some(b) = read_bytes::<12, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        let [a0, a1, a2, a3, f0, f1, f2, f3, s0, s1, s2, s3] = b;
+        (
+            u64::from(u32::from_ne_bytes([a0, a1, a2, a3])),
+            u32::from_ne_bytes([f0, f1, f2, f3]),
+            u64::from(u32::from_ne_bytes([s0, s1, s2, s3])),
+        )
+    } else {
+        let Some(b) = read_bytes::<24, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        (ne_u64(&b, 0), ne_u32(&b, 8), ne_u64(&b, 16))
+    };
+    out.write_str("{ss_sp=")?;
+    write_ptr(out, sp)?;
+    out.write_str(", ss_flags=")?;
+    write_flags::<SsFlags, W>(out, u64::from(flags))?;
+    emit!(out, ", ss_size=", size, "}")?;
+    Ok(true)
 }

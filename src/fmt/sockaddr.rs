@@ -11,6 +11,8 @@ use crate::mem::Memory;
 use crate::text::{emit, put_digits, write_ptr};
 use core::fmt::{self, Write};
 
+/// A socket address of `len` bytes (at most `sizeof(struct sockaddr_un)`): its family,
+/// then the fields of `AF_UNIX`, `AF_INET` and `AF_INET6` addresses, the bytes of others.
 pub(super) fn write_sockaddr<W, M>(
     out: &mut W,
     ctx: &Ctx<'_, M>,
@@ -38,99 +40,111 @@ where
     out.write_str("{sa_family=")?;
     write_enum::<AddressFamily, W>(out, u64::from(family))?;
     let body = b.get(2..len).unwrap_or(&[]);
-    match family {
-        1 if !body.is_empty() => {
-            out.write_str(", sun_path=")?;
-            let (abstract_, path) = match body.split_first() {
-                Some((0, rest)) => (true, rest),
-                _ => (false, body),
-            };
-            if abstract_ {
-                out.write_char('@')?;
-            }
-            let end = if abstract_ {
-                path.len()
-            } else {
-                path.iter().position(|&c| c == 0).unwrap_or(path.len())
-            };
-            out.write_char('"')?;
-            let mut q = Quoter { pending: None };
-            for &c in path.iter().take(end) {
-                q.push(out, c)?;
-            }
-            q.finish(out)?;
-            out.write_char('"')?;
-        }
-        1 => {}
-        10 if len >= 24 => {
-            let port = u16::from_be_bytes([
-                body.first().copied().unwrap_or(0),
-                body.get(1).copied().unwrap_or(0),
-            ]);
-            let flow = u32::from_be_bytes(
-                body.get(2..6)
-                    .and_then(|b| b.first_chunk::<4>())
-                    .copied()
-                    .unwrap_or([0; 4]),
-            );
-            let addr6 = body
-                .get(6..22)
-                .and_then(|b| b.first_chunk::<16>())
-                .copied()
-                .unwrap_or([0; 16]);
-            emit!(
-                out,
-                ", sin6_port=htons(",
-                port,
-                "), sin6_flowinfo=htonl(",
-                flow,
-                "), inet_pton(AF_INET6, \""
-            )?;
-            write_ipv6(out, addr6)?;
-            out.write_str("\", &sin6_addr)")?;
-            if len >= 28 {
-                emit!(out, ", sin6_scope_id=", ne_u32(body, 22))?;
-            }
-        }
-        2 if len >= 8 => {
-            let port = u16::from_be_bytes([
-                body.first().copied().unwrap_or(0),
-                body.get(1).copied().unwrap_or(0),
-            ]);
-            let ip = body.get(2..6).unwrap_or(&[0, 0, 0, 0]);
-            let [a, b2, c, d] = [
-                ip.first().copied().unwrap_or(0),
-                ip.get(1).copied().unwrap_or(0),
-                ip.get(2).copied().unwrap_or(0),
-                ip.get(3).copied().unwrap_or(0),
-            ];
-            emit!(
-                out,
-                ", sin_port=htons(",
-                port,
-                "), sin_addr=inet_addr(\"",
-                a,
-                ".",
-                b2,
-                ".",
-                c,
-                ".",
-                d,
-                "\")"
-            )?;
-        }
+    match i32::from(family) {
+        libc::AF_UNIX if !body.is_empty() => write_sun(out, body)?,
+        libc::AF_UNIX => {}
+        libc::AF_INET6 if len >= 24 => write_sin6(out, body, len)?,
+        libc::AF_INET if len >= 8 => write_sin(out, body)?,
         _ => {
-            out.write_str(", sa_data=\"")?;
-            let mut q = Quoter { pending: None };
-            for &c in body {
-                q.push(out, c)?;
-            }
-            q.finish(out)?;
-            out.write_char('"')?;
+            out.write_str(", sa_data=")?;
+            write_quoted(out, body)?;
         }
     }
     out.write_char('}')?;
     Ok(true)
+}
+
+/// `bytes` quoted and escaped: `"..."`.
+fn write_quoted<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> fmt::Result {
+    out.write_char('"')?;
+    let mut q = Quoter { pending: None };
+    for &c in bytes {
+        q.push(out, c)?;
+    }
+    q.finish(out)?;
+    out.write_char('"')
+}
+
+/// The path of an `AF_UNIX` address after its family: `, sun_path="/run/x"`, or
+/// `@"name"` for an abstract one (a leading NUL, the name all the bytes after it).
+fn write_sun<W: Write + ?Sized>(out: &mut W, body: &[u8]) -> fmt::Result {
+    out.write_str(", sun_path=")?;
+    let (abstract_, path) = match body.split_first() {
+        Some((0, rest)) => (true, rest),
+        _ => (false, body),
+    };
+    if abstract_ {
+        out.write_char('@')?;
+    }
+    let end = if abstract_ {
+        path.len()
+    } else {
+        path.iter().position(|&c| c == 0).unwrap_or(path.len())
+    };
+    write_quoted(out, path.get(..end).unwrap_or(path))
+}
+
+/// The fields of an `AF_INET6` address after its family (`len` bytes in all, at least 24;
+/// the scope id from 28).
+fn write_sin6<W: Write + ?Sized>(out: &mut W, body: &[u8], len: usize) -> fmt::Result {
+    let port = u16::from_be_bytes([
+        body.first().copied().unwrap_or(0),
+        body.get(1).copied().unwrap_or(0),
+    ]);
+    let flow = u32::from_be_bytes(
+        body.get(2..6)
+            .and_then(|b| b.first_chunk::<4>())
+            .copied()
+            .unwrap_or([0; 4]),
+    );
+    let addr6 = body
+        .get(6..22)
+        .and_then(|b| b.first_chunk::<16>())
+        .copied()
+        .unwrap_or([0; 16]);
+    emit!(
+        out,
+        ", sin6_port=htons(",
+        port,
+        "), sin6_flowinfo=htonl(",
+        flow,
+        "), inet_pton(AF_INET6, \""
+    )?;
+    write_ipv6(out, addr6)?;
+    out.write_str("\", &sin6_addr)")?;
+    if len >= 28 {
+        emit!(out, ", sin6_scope_id=", ne_u32(body, 22))?;
+    }
+    Ok(())
+}
+
+/// The fields of an `AF_INET` address after its family.
+fn write_sin<W: Write + ?Sized>(out: &mut W, body: &[u8]) -> fmt::Result {
+    let port = u16::from_be_bytes([
+        body.first().copied().unwrap_or(0),
+        body.get(1).copied().unwrap_or(0),
+    ]);
+    let ip = body.get(2..6).unwrap_or(&[0, 0, 0, 0]);
+    let [a, b, c, d] = [
+        ip.first().copied().unwrap_or(0),
+        ip.get(1).copied().unwrap_or(0),
+        ip.get(2).copied().unwrap_or(0),
+        ip.get(3).copied().unwrap_or(0),
+    ];
+    emit!(
+        out,
+        ", sin_port=htons(",
+        port,
+        "), sin_addr=inet_addr(\"",
+        a,
+        ".",
+        b,
+        ".",
+        c,
+        ".",
+        d,
+        "\")"
+    )
 }
 
 /// An IPv6 address as `inet_ntop` writes it: the longest run of two or more zero groups

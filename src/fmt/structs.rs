@@ -1,310 +1,394 @@
 //! The structs and arrays behind pointers, one writer per [`StructType`].
 
 use super::read::{ne_u32, ne_u64, read_bytes, read_u32, read_u64, read_word, split16, word_size};
-use super::scalars::write_flags;
-use super::scalars::{write_dev, write_file_mode, write_rlim};
-use super::signals::{write_sigaction, write_sigset, write_wait_status};
+use super::scalars::{write_dev, write_file_mode, write_flags, write_rlim};
+use super::signals::{write_sigaction, write_sigset_at, write_stack_t, write_wait_status_at};
 use super::sockaddr::{write_msghdr, write_sockaddr};
 use super::strings::{write_buf, write_cstr, write_str_array, write_struct_buf, CHUNK};
-use super::time::{read_time_pair, read_two_time_pairs, write_file_time, write_timespec};
+use super::time::{write_file_times, write_interval, write_time};
 use super::Ctx;
 use crate::abi::Abi;
 use crate::args::{Dir, StructType};
-use crate::flags::{EpollEvents, PollEvents, SsFlags};
+use crate::flags::{EpollEvents, PollEvents};
 use crate::mem::Memory;
 use crate::text::{emit, write_hex, write_ptr, Hex};
 use core::fmt::{self, Write};
 use syscalls::x86_64::Sysno;
 
-/// Writes a struct; `Ok(false)` when it cannot be read or is not decoded for this ABI (the
-/// caller then prints the address).
-pub(super) fn write_struct<W, M>(
+/// Where a struct argument is and what the call says of its size.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct At {
+    /// What is behind the pointer.
+    pub(super) ty: StructType,
+    /// The (non-null) address.
+    pub(super) addr: u64,
+    /// The element count or byte length ([`crate::args::Len`] resolved; 0 when fixed).
+    pub(super) count: u64,
+    /// Whether the type is an array here (it has a length).
+    pub(super) array: bool,
+    /// Direction of the data.
+    pub(super) dir: Dir,
+}
+
+/// Writes a struct: one writer per [`StructType`]; `Ok(false)` when it cannot be read or
+/// is not decoded for this ABI (the caller then prints the address).
+pub(super) fn write_struct<W, M>(out: &mut W, ctx: &Ctx<'_, M>, at: &At) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At {
+        ty,
+        addr,
+        count,
+        array,
+        dir,
+    } = *at;
+    let x86_64 = ctx.abi == Abi::X86_64;
+    match ty {
+        StructType::Timespec | StructType::Timeval => write_time(out, ctx, at),
+        StructType::TimespecPair | StructType::TimevalPair => write_file_times(out, ctx, at),
+        StructType::Itimerspec | StructType::Itimerval => write_interval(out, ctx, at),
+        StructType::Stat | StructType::Stat64 if ty == StructType::Stat64 || !ctx.compat32() => {
+            write_stat(out, ctx, addr, ty == StructType::Stat64)
+        }
+        StructType::Sigset => write_sigset_at(out, ctx, at),
+        StructType::Sigaction => write_sigaction(out, ctx, addr),
+        StructType::Sockaddr => write_sockaddr(out, ctx, addr, count),
+        StructType::Utsname => write_utsname(out, ctx, addr),
+        StructType::Rlimit => write_rlimit(out, ctx, at),
+        StructType::Pollfd => write_pollfds(out, ctx, at),
+        StructType::FdPair => write_fd_pair(out, ctx, at),
+        StructType::IntRef => write_int_ref(out, ctx, at),
+        StructType::AddrRef => write_addr_ref(out, ctx, at),
+        StructType::OffRef => write_off_ref(out, ctx, at),
+        StructType::Iovec | StructType::RemoteIovec => {
+            write_iovec(out, ctx, addr, count, ty == StructType::Iovec, dir)
+        }
+        StructType::StrArray => write_str_array(out, ctx, addr),
+        StructType::EnvArray => write_env_array(out, ctx, at),
+        StructType::EpollEvent if array => write_epoll_events(out, ctx, at),
+        StructType::EpollEvent => write_epoll_event_at(out, ctx, at),
+        StructType::FdSet => {
+            let nfds = count.min(1024);
+            let bytes = nfds.div_ceil(64).saturating_mul(8);
+            write_bit_list(out, ctx, addr, bytes, nfds)
+        }
+        StructType::WaitStatus => write_wait_status_at(out, ctx, at),
+        StructType::Dirents | StructType::Dirents64 => write_dirents(out, ctx, at),
+        StructType::StackT => write_stack_t(out, ctx, at),
+        StructType::CpuSet => {
+            let bytes = count.min(1024);
+            write_bit_list(out, ctx, addr, bytes, bytes.saturating_mul(8))
+        }
+        StructType::Msghdr if x86_64 => write_msghdr(out, ctx, addr, dir),
+        StructType::SockOptVal if count == 4 => write_sockopt_int(out, ctx, at),
+        StructType::SockOptVal => write_struct_buf(out, ctx, addr, count),
+        StructType::Stat | StructType::Stat64 | StructType::Msghdr | StructType::Opaque(_) => {
+            Ok(false)
+        }
+    }
+}
+
+/// `struct rlimit` (`struct compat_rlimit` for i386 callers but `prlimit64`).
+pub(super) fn write_rlimit<W, M>(out: &mut W, ctx: &Ctx<'_, M>, at: &At) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let compat = ctx.abi == Abi::I386 && ctx.sysno != Some(Sysno::prlimit64);
+    let (cur, max) = if compat {
+        let Some(b) = read_bytes::<8, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
+        let widen = |v: u32| {
+            if v == u32::MAX {
+                u64::MAX
+            } else {
+                u64::from(v)
+            }
+        };
+        (
+            widen(u32::from_ne_bytes([a0, a1, a2, a3])),
+            widen(u32::from_ne_bytes([b0, b1, b2, b3])),
+        )
+    } else {
+        let Some(b) = read_bytes::<16, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        split16(b)
+    };
+    let inf = if compat {
+        "RLIM_INFINITY"
+    } else {
+        "RLIM64_INFINITY"
+    };
+    out.write_str("{rlim_cur=")?;
+    write_rlim(out, cur, inf)?;
+    out.write_str(", rlim_max=")?;
+    write_rlim(out, max, inf)?;
+    out.write_char('}')?;
+    Ok(true)
+}
+
+/// `struct pollfd[count]` as given: `[{fd=3, events=POLLIN}]`.
+pub(super) fn write_pollfds<W, M>(
     out: &mut W,
     ctx: &Ctx<'_, M>,
-    ty: StructType,
-    addr: u64,
-    count: u64,
-    array: bool,
-    dir: Dir,
+    at: &At,
 ) -> Result<bool, fmt::Error>
 where
     W: Write + ?Sized,
     M: Memory + ?Sized,
 {
-    let x86_64 = ctx.abi == Abi::X86_64;
-    match ty {
-        StructType::Timespec | StructType::Timeval => {
-            let Some(tp) = read_time_pair(ctx, addr) else {
-                return Ok(false);
-            };
-            write_timespec(out, tp, ty == StructType::Timeval)?;
-        }
-        StructType::TimespecPair | StructType::TimevalPair => {
-            let Some((a, b)) = read_two_time_pairs(ctx, addr) else {
-                return Ok(false);
-            };
-            let usec = ty == StructType::TimevalPair;
-            out.write_char('[')?;
-            write_file_time(out, a, usec)?;
-            out.write_str(", ")?;
-            write_file_time(out, b, usec)?;
-            out.write_char(']')?;
-        }
-        StructType::Itimerspec | StructType::Itimerval => {
-            let Some((a, b)) = read_two_time_pairs(ctx, addr) else {
-                return Ok(false);
-            };
-            let usec = ty == StructType::Itimerval;
-            out.write_str("{it_interval=")?;
-            write_timespec(out, a, usec)?;
-            out.write_str(", it_value=")?;
-            write_timespec(out, b, usec)?;
-            out.write_char('}')?;
-        }
-        StructType::Stat | StructType::Stat64 if ty == StructType::Stat64 || !ctx.compat32() => {
-            return write_stat(out, ctx, addr, ty == StructType::Stat64);
-        }
-        StructType::Sigset => {
-            let bytes = count.min(8);
-            if bytes == 0 || (count > 8 && count != 0) {
-                return Ok(false);
-            }
-            let mut b = [0u8; 8];
-            let want = b.get_mut(..bytes as usize).unwrap_or(&mut []);
-            match ctx.mem.read(addr, want) {
-                Ok(n) if n as u64 == bytes => {}
-                _ => return Ok(false),
-            }
-            write_sigset(out, u64::from_ne_bytes(b), bytes.saturating_mul(8))?;
-        }
-        StructType::Sigaction => return write_sigaction(out, ctx, addr),
-        StructType::Sockaddr => return write_sockaddr(out, ctx, addr, count),
-        StructType::Utsname => return write_utsname(out, ctx, addr),
-        StructType::Rlimit => {
-            let compat = ctx.abi == Abi::I386 && ctx.sysno != Some(Sysno::prlimit64);
-            let (cur, max) = if compat {
-                let Some(b) = read_bytes::<8, M>(ctx.mem, addr) else {
-                    return Ok(false);
-                };
-                let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
-                let widen = |v: u32| {
-                    if v == u32::MAX {
-                        u64::MAX
-                    } else {
-                        u64::from(v)
-                    }
-                };
-                (
-                    widen(u32::from_ne_bytes([a0, a1, a2, a3])),
-                    widen(u32::from_ne_bytes([b0, b1, b2, b3])),
-                )
-            } else {
-                let Some(b) = read_bytes::<16, M>(ctx.mem, addr) else {
-                    return Ok(false);
-                };
-                split16(b)
-            };
-            let inf = if compat {
-                "RLIM_INFINITY"
-            } else {
-                "RLIM64_INFINITY"
-            };
-            out.write_str("{rlim_cur=")?;
-            write_rlim(out, cur, inf)?;
-            out.write_str(", rlim_max=")?;
-            write_rlim(out, max, inf)?;
-            out.write_char('}')?;
-        }
-        StructType::Pollfd => {
-            if count == 0 {
-                out.write_str("[]")?;
-                return Ok(true);
-            }
-            if read_bytes::<8, M>(ctx.mem, addr).is_none() {
-                return Ok(false);
-            }
-            out.write_char('[')?;
-            let max = count.min(ctx.opts.string_limit as u64);
-            for k in 0..max {
-                let Some(b) = read_bytes::<8, M>(ctx.mem, addr.wrapping_add(k.wrapping_mul(8)))
-                else {
-                    break;
-                };
-                let [f0, f1, f2, f3, e0, e1, _, _] = b;
-                if k > 0 {
-                    out.write_str(", ")?;
-                }
-                emit!(
-                    out,
-                    "{fd=",
-                    i32::from_ne_bytes([f0, f1, f2, f3]),
-                    ", events="
-                )?;
-                write_flags::<PollEvents, W>(out, u64::from(u16::from_ne_bytes([e0, e1])))?;
-                out.write_char('}')?;
-            }
-            if count > max {
-                out.write_str(", ...")?;
-            }
-            out.write_char(']')?;
-        }
-        StructType::FdPair => {
-            let Some(b) = read_bytes::<8, M>(ctx.mem, addr) else {
-                return Ok(false);
-            };
-            let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
-            emit!(
-                out,
-                "[",
-                i32::from_ne_bytes([a0, a1, a2, a3]),
-                ", ",
-                i32::from_ne_bytes([b0, b1, b2, b3]),
-                "]"
-            )?;
-        }
-        StructType::IntRef => {
-            let Some(v) = read_u32(ctx.mem, addr) else {
-                return Ok(false);
-            };
-            emit!(out, "[", v as i32, "]")?;
-        }
-        StructType::AddrRef => {
-            let Some(v) = read_word(ctx, addr) else {
-                return Ok(false);
-            };
-            out.write_char('[')?;
-            write_hex(out, v)?;
-            out.write_char(']')?;
-        }
-        StructType::OffRef => {
-            let Some(v) = read_u64(ctx.mem, addr) else {
-                return Ok(false);
-            };
-            emit!(out, "[", v as i64, "]")?;
-        }
-        StructType::Iovec | StructType::RemoteIovec => {
-            return write_iovec(out, ctx, addr, count, ty == StructType::Iovec, dir);
-        }
-        StructType::StrArray => return write_str_array(out, ctx, addr),
-        StructType::EnvArray => {
-            let ws = word_size(ctx);
-            let mut k = 0u64;
-            while let Some(p) = read_word(ctx, addr.wrapping_add(k.wrapping_mul(ws))) {
-                if p == 0 {
-                    break;
-                }
-                k = k.saturating_add(1);
-            }
-            emit!(
-                out,
-                Hex(addr),
-                " /* ",
-                k,
-                " var",
-                if k == 1 { "" } else { "s" },
-                " */"
-            )?;
-        }
-        StructType::EpollEvent if array => {
-            out.write_char('[')?;
-            for k in 0..count.min(ctx.opts.string_limit as u64) {
-                let Some(b) = read_bytes::<12, M>(ctx.mem, addr.wrapping_add(k.wrapping_mul(12)))
-                else {
-                    break;
-                };
-                if k > 0 {
-                    out.write_str(", ")?;
-                }
-                write_epoll_event(out, b)?;
-            }
-            if count > ctx.opts.string_limit as u64 {
-                out.write_str(", ...")?;
-            }
-            out.write_char(']')?;
-        }
-        StructType::EpollEvent => {
-            let Some(b) = read_bytes::<12, M>(ctx.mem, addr) else {
-                return Ok(false);
-            };
-            write_epoll_event(out, b)?;
-        }
-        StructType::FdSet => {
-            let nfds = count.min(1024);
-            let bytes = nfds.div_ceil(64).saturating_mul(8);
-            return write_bit_list(out, ctx, addr, bytes, nfds);
-        }
-        StructType::WaitStatus => {
-            if ctx.ret_len() == 0 {
-                return Ok(false);
-            }
-            let Some(st) = read_u32(ctx.mem, addr) else {
-                return Ok(false);
-            };
-            write_wait_status(out, st)?;
-        }
-        StructType::Dirents | StructType::Dirents64 => {
-            // Entries in the `count` bytes the call filled: `d_reclen` is at offset 16
-            // (64-bit and dirent64 layouts, x32 included) or 8 (i386 linux_dirent).
-            let reclen_at = if ty == StructType::Dirents && ctx.abi == Abi::I386 {
-                8
-            } else {
-                16
-            };
-            let mut entries = 0u64;
-            let mut off = 0u64;
-            while off < count && entries < 65536 {
-                let at = addr.wrapping_add(off).wrapping_add(reclen_at);
-                let Some(b) = read_bytes::<2, M>(ctx.mem, at) else {
-                    break;
-                };
-                let reclen = u64::from(u16::from_ne_bytes(b));
-                if reclen == 0 {
-                    break;
-                }
-                entries = entries.saturating_add(1);
-                off = off.saturating_add(reclen);
-            }
-            emit!(out, Hex(addr), " /* ", entries, " entries */")?;
-        }
-        StructType::StackT => {
-            let (sp, flags, size) = if ctx.compat() {
-                let Some(b) = read_bytes::<12, M>(ctx.mem, addr) else {
-                    return Ok(false);
-                };
-                let [a0, a1, a2, a3, f0, f1, f2, f3, s0, s1, s2, s3] = b;
-                (
-                    u64::from(u32::from_ne_bytes([a0, a1, a2, a3])),
-                    u32::from_ne_bytes([f0, f1, f2, f3]),
-                    u64::from(u32::from_ne_bytes([s0, s1, s2, s3])),
-                )
-            } else {
-                let Some(b) = read_bytes::<24, M>(ctx.mem, addr) else {
-                    return Ok(false);
-                };
-                (ne_u64(&b, 0), ne_u32(&b, 8), ne_u64(&b, 16))
-            };
-            out.write_str("{ss_sp=")?;
-            write_ptr(out, sp)?;
-            out.write_str(", ss_flags=")?;
-            write_flags::<SsFlags, W>(out, u64::from(flags))?;
-            emit!(out, ", ss_size=", size, "}")?;
-        }
-        StructType::CpuSet => {
-            let bytes = count.min(1024);
-            return write_bit_list(out, ctx, addr, bytes, bytes.saturating_mul(8));
-        }
-        StructType::Msghdr if x86_64 => return write_msghdr(out, ctx, addr, dir),
-        StructType::SockOptVal if count == 4 => {
-            let Some(v) = read_u32(ctx.mem, addr) else {
-                return Ok(false);
-            };
-            emit!(out, "[", v as i32, "]")?;
-        }
-        StructType::SockOptVal => return write_struct_buf(out, ctx, addr, count),
-        StructType::Stat | StructType::Stat64 | StructType::Msghdr | StructType::Opaque(_) => {
-            return Ok(false)
-        }
+    let At { addr, count, .. } = *at;
+    if count == 0 {
+        out.write_str("[]")?;
+        return Ok(true);
     }
+    if read_bytes::<8, M>(ctx.mem, addr).is_none() {
+        return Ok(false);
+    }
+    out.write_char('[')?;
+    let max = count.min(ctx.opts.string_limit as u64);
+    for k in 0..max {
+        let Some(b) = read_bytes::<8, M>(ctx.mem, addr.wrapping_add(k.wrapping_mul(8))) else {
+            break;
+        };
+        let [f0, f1, f2, f3, e0, e1, _, _] = b;
+        if k > 0 {
+            out.write_str(", ")?;
+        }
+        emit!(
+            out,
+            "{fd=",
+            i32::from_ne_bytes([f0, f1, f2, f3]),
+            ", events="
+        )?;
+        write_flags::<PollEvents, W>(out, u64::from(u16::from_ne_bytes([e0, e1])))?;
+        out.write_char('}')?;
+    }
+    if count > max {
+        out.write_str(", ...")?;
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// `int[2]` of new descriptors: `[3, 4]`.
+pub(super) fn write_fd_pair<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(b) = read_bytes::<8, M>(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
+    emit!(
+        out,
+        "[",
+        i32::from_ne_bytes([a0, a1, a2, a3]),
+        ", ",
+        i32::from_ne_bytes([b0, b1, b2, b3]),
+        "]"
+    )?;
+    Ok(true)
+}
+
+/// A pointer to one `int`: `[5]`.
+pub(super) fn write_int_ref<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(v) = read_u32(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    emit!(out, "[", v as i32, "]")?;
+    Ok(true)
+}
+
+/// A pointer to one address-sized value: `[0x7f...]`.
+pub(super) fn write_addr_ref<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(v) = read_word(ctx, addr) else {
+        return Ok(false);
+    };
+    out.write_char('[')?;
+    write_hex(out, v)?;
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// A pointer to one 64-bit offset: `[0]`.
+pub(super) fn write_off_ref<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(v) = read_u64(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    emit!(out, "[", v as i64, "]")?;
+    Ok(true)
+}
+
+/// The environment of `execve`: its address and count, `0x... /* 3 vars */`.
+pub(super) fn write_env_array<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let ws = word_size(ctx);
+    let mut k = 0u64;
+    while let Some(p) = read_word(ctx, addr.wrapping_add(k.wrapping_mul(ws))) {
+        if p == 0 {
+            break;
+        }
+        k = k.saturating_add(1);
+    }
+    emit!(
+        out,
+        Hex(addr),
+        " /* ",
+        k,
+        " var",
+        if k == 1 { "" } else { "s" },
+        " */"
+    )?;
+    Ok(true)
+}
+
+/// `struct epoll_event[count]`.
+pub(super) fn write_epoll_events<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, count, .. } = *at;
+    out.write_char('[')?;
+    for k in 0..count.min(ctx.opts.string_limit as u64) {
+        let Some(b) = read_bytes::<12, M>(ctx.mem, addr.wrapping_add(k.wrapping_mul(12))) else {
+            break;
+        };
+        if k > 0 {
+            out.write_str(", ")?;
+        }
+        write_epoll_event(out, b)?;
+    }
+    if count > ctx.opts.string_limit as u64 {
+        out.write_str(", ...")?;
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// One `struct epoll_event`.
+pub(super) fn write_epoll_event_at<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(b) = read_bytes::<12, M>(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    write_epoll_event(out, b)?;
+    Ok(true)
+}
+
+/// Directory entries in the `count` bytes the call filled: `0x... /* 5 entries */`.
+pub(super) fn write_dirents<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At {
+        ty, addr, count, ..
+    } = *at;
+    // Entries in the `count` bytes the call filled: `d_reclen` is at offset 16
+    // (64-bit and dirent64 layouts, x32 included) or 8 (i386 linux_dirent).
+    let reclen_at = if ty == StructType::Dirents && ctx.abi == Abi::I386 {
+        8
+    } else {
+        16
+    };
+    let mut entries = 0u64;
+    let mut off = 0u64;
+    while off < count && entries < 65536 {
+        let at = addr.wrapping_add(off).wrapping_add(reclen_at);
+        let Some(b) = read_bytes::<2, M>(ctx.mem, at) else {
+            break;
+        };
+        let reclen = u64::from(u16::from_ne_bytes(b));
+        if reclen == 0 {
+            break;
+        }
+        entries = entries.saturating_add(1);
+        off = off.saturating_add(reclen);
+    }
+    emit!(out, Hex(addr), " /* ", entries, " entries */")?;
+    Ok(true)
+}
+
+/// An `int` socket option value: `[1]`.
+pub(super) fn write_sockopt_int<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(v) = read_u32(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    emit!(out, "[", v as i32, "]")?;
     Ok(true)
 }
 

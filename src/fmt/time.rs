@@ -1,7 +1,9 @@
 //! Time structs (`timespec`, `timeval`, their pairs and intervals) and UTC dates.
 
 use super::read::{read_bytes, split16};
+use super::structs::At;
 use super::Ctx;
+use crate::args::StructType;
 use crate::mem::Memory;
 use crate::text::{emit, put_padded_dec};
 use core::fmt::{self, Write};
@@ -124,4 +126,64 @@ pub(super) fn write_utc<W: Write + ?Sized>(out: &mut W, t: i64) -> fmt::Result {
     put_padded_dec(out, (secs % 3600 / 60).unsigned_abs(), 2)?;
     out.write_char(':')?;
     put_padded_dec(out, (secs % 60).unsigned_abs(), 2)
+}
+
+/// `struct timespec` or `struct timeval`: `{tv_sec=1, tv_nsec=0}`.
+pub(super) fn write_time<W, M>(out: &mut W, ctx: &Ctx<'_, M>, at: &At) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { ty, addr, .. } = *at;
+    let Some(tp) = read_time_pair(ctx, addr) else {
+        return Ok(false);
+    };
+    write_timespec(out, tp, ty == StructType::Timeval)?;
+    Ok(true)
+}
+
+/// The two file times of `utimensat` (`timespec[2]`) or `utimes` (`timeval[2]`).
+pub(super) fn write_file_times<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { ty, addr, .. } = *at;
+    let Some((a, b)) = read_two_time_pairs(ctx, addr) else {
+        return Ok(false);
+    };
+    let usec = ty == StructType::TimevalPair;
+    out.write_char('[')?;
+    write_file_time(out, a, usec)?;
+    out.write_str(", ")?;
+    write_file_time(out, b, usec)?;
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// `struct itimerspec` or `struct itimerval`: `{it_interval=..., it_value=...}`.
+pub(super) fn write_interval<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { ty, addr, .. } = *at;
+    let Some((a, b)) = read_two_time_pairs(ctx, addr) else {
+        return Ok(false);
+    };
+    let usec = ty == StructType::Itimerval;
+    out.write_str("{it_interval=")?;
+    write_timespec(out, a, usec)?;
+    out.write_str(", it_value=")?;
+    write_timespec(out, b, usec)?;
+    out.write_char('}')?;
+    Ok(true)
 }
