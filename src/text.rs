@@ -2,8 +2,8 @@
 //! output ([`Part`], [`Hex`], [`Oct`], `emit!`) and the small C-style number forms strace
 //! uses (`NULL`/`0x...`, `%#x`, `%#03o`).
 //!
-//! The leaf of the layer: [`crate::flags`], [`crate::args`] and [`crate::fmt`] build on it,
-//! it depends on none of them (nor on anything else in the crate).
+//! The leaf of the layer: `flags`, `args` and `fmt` build on it, it depends on none of
+//! them (nor on anything else in the crate); `tests/layer_graph.rs` checks that.
 
 use core::fmt::{self, Write};
 

@@ -32,6 +32,16 @@
 //! Struct layouts still differ between ABIs: the formatter decodes the struct contents of
 //! 64-bit calls (and the compat `iovec`, `timespec` of the others) and prints the other
 //! structs of 32-bit callers by address.
+//!
+//! # Layout
+//!
+//! - `table.rs`: the rows, one per call: `name(kinds...) -> Ret by Rule;`, each call's
+//!   special rule beside its row (as strace's `syscallent.h` names a call's decoder);
+//! - `rules.rs`: what those rules do (`open`'s mode only with `O_CREAT`, `fcntl`, `futex`
+//!   and `prctl` by command, `clone`'s order), applied in one place that both
+//!   [`typed_args`] and the formatter follow;
+//! - `kinds.rs`: [`Kind`] and [`Arg`], declared together (a flag or enum kind is one row);
+//! - here: the types, [`typed_args`] and the one decoder from a register to an [`Arg`].
 
 use syscalls::x86_64::Sysno;
 

@@ -545,8 +545,8 @@ signatures! {
 macro_rules! i386_signatures {
     ($($name:ident($($k:expr),* $(,)?) $(-> $ret:ident)?;)*) => {
         /// The signature of an i386 call that has no x86_64 counterpart (so no
-        /// [`typed_args`] view): `mmap2`, `_llseek`, `stat64`, `socketcall`, ...; offsets
-        /// split over two registers are taken as joined by [`canonical_args`].
+        /// [`typed_args`](super::typed_args) view): `mmap2`, `_llseek`, `stat64`, `socketcall`, ...; offsets
+        /// split over two registers are taken as joined by [`canonical_args`](super::canonical_args).
         ///
         /// # Examples
         ///

@@ -342,7 +342,7 @@ pub trait StraceEnum: Copy + fmt::Display {
     }
 }
 
-/// The names of one flag or enum type, to print a value with (what [`crate::args::Arg`]
+/// The names of one flag or enum type, to print a value with (what `args::Arg`
 /// hands the formatter for its flag and enum values).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Names {

@@ -25,7 +25,7 @@ use core::fmt::{self, Write};
 ///
 /// # Errors
 ///
-/// Only those of `out` (for a [`FixedBuf`]: it is full).
+/// Only those of `out` (for a [`FixedBuf`](super::FixedBuf): it is full).
 ///
 /// # Examples
 ///

@@ -46,6 +46,16 @@
 //! (cut at a UTF-8 boundary), reports [`FixedBuf::is_truncated`] and makes the writer
 //! stop early with [`core::fmt::Error`].
 //!
+//! # Layout
+//!
+//! One room per topic: `call.rs` (the entry points and the layout of one call, which
+//! follows the call's rule from [`crate::args`] and prints each argument from its typed
+//! [`crate::args::Arg`]), `result.rs` (decoded results), `scalars.rs` (numbers with a
+//! meaning, errno texts), `strings.rs`, `structs.rs` (one writer per struct kind),
+//! `sockaddr.rs`, `signals.rs`, `time.rs`, and `read.rs` (reading the traced memory). The
+//! writer primitives ([`FixedBuf`], the panic-free number output) are in `src/text.rs`, the
+//! leaf every module of the layer builds on.
+//!
 //! Pointers print as strace prints them: `NULL`, or `0x7ffd...` in hex, which is also what a
 //! string or struct that cannot be read prints as. Arguments are decoded from the
 //! x86_64-meaning signature ([`crate::args`]); unknown calls print as `syscall_0x1f3(...)`
@@ -64,7 +74,7 @@
 //! # Stack and panics
 //!
 //! The formatter does not use `core::fmt`'s formatting machinery (which keeps panic paths):
-//! it writes through [`Write::write_str`] only, and a fat-LTO link probe of
+//! it writes through [`core::fmt::Write::write_str`] only, and a fat-LTO link probe of
 //! [`write_call`]/[`write_line`] with [`crate::mem::SelfMemory`] finds no panic path. On
 //! the deepest route `tests/stack_budget.rs` measures, a SIGSYS handler that decodes,
 //! passes the call through and formats it into a 512-byte stack buffer uses about 1.5 KiB
