@@ -13,6 +13,14 @@ use crate::flags::{StraceEnum, StraceFlags};
 
 use super::{Described, Dir, Kind, Len, StructType};
 
+const O_CREAT: u64 = libc::O_CREAT as u64;
+/// `__O_TMPFILE`, the bit of `O_TMPFILE` (which includes `O_DIRECTORY`) that means it;
+/// libc has no name for it (include/uapi/asm-generic/fcntl.h).
+const O_TMPFILE_BIT: u64 = (libc::O_TMPFILE & !libc::O_DIRECTORY) as u64;
+const MREMAP_FIXED: u64 = libc::MREMAP_FIXED as u64;
+const AF_INET: u64 = libc::AF_INET as u64;
+const AF_INET6: u64 = libc::AF_INET6 as u64;
+
 /// A call's special rule, named in its table row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Rule {
@@ -129,8 +137,7 @@ where
     match t.rule {
         Rule::Plain => l.plain(t, 6),
         Rule::ModeIfCreat { flags } => {
-            // O_CREAT | __O_TMPFILE
-            let creat = raw(flags) & (0o100 | 0o20000000) != 0;
+            let creat = raw(flags) & (O_CREAT | O_TMPFILE_BIT) != 0;
             l.plain(
                 t,
                 if creat {
@@ -141,7 +148,8 @@ where
             );
         }
         Rule::DevIfDevice { mode } => {
-            let device = matches!(raw(mode) & 0o170000, 0o20000 | 0o60000);
+            let ty = raw(mode) & u64::from(libc::S_IFMT);
+            let device = ty == u64::from(libc::S_IFCHR) || ty == u64::from(libc::S_IFBLK);
             l.plain(
                 t,
                 if device {
@@ -152,7 +160,7 @@ where
             );
         }
         Rule::NewAddrIfFixed => {
-            let fixed = raw(3) & 2 != 0;
+            let fixed = raw(3) & MREMAP_FIXED != 0;
             l.plain(t, if fixed { 5 } else { 4 });
         }
         Rule::Fcntl => fcntl(raw(1), l),
@@ -163,16 +171,14 @@ where
         Rule::InetProtocol => {
             l.push(0, Form::Row);
             l.push(1, Form::Row);
-            // AF_INET, AF_INET6
-            let inet = matches!(raw(0), 2 | 10);
+            let inet = raw(0) == AF_INET || raw(0) == AF_INET6;
             l.push(2, if inet { Form::InetProtocol } else { Form::Row });
             l.plain_from(t, 3);
         }
         Rule::SocketOption => {
             l.push(0, Form::Row);
             l.push(1, Form::Row);
-            // SOL_SOCKET
-            let socket = raw(1) as u32 == 1;
+            let socket = raw(1) as u32 == libc::SOL_SOCKET as u32;
             l.push(
                 2,
                 if socket {
@@ -351,4 +357,20 @@ fn arch_prctl<F: FnMut(u8, u8, Form) -> fmt::Result>(code: u64, l: &mut Layout<F
             Form::Row
         },
     );
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_match_the_kernel_headers() {
+        // include/uapi/asm-generic/fcntl.h: #define __O_TMPFILE 020000000
+        assert_eq!(O_TMPFILE_BIT, 0o20000000);
+        assert_eq!(
+            (O_CREAT, MREMAP_FIXED, AF_INET, AF_INET6),
+            (0o100, 2, 2, 10)
+        );
+    }
 }

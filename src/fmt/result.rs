@@ -5,10 +5,8 @@ use super::read::read_bytes;
 use super::scalars::write_flags;
 use super::{Ctx, Options};
 use crate::abi::Abi;
-use crate::args::Described;
-use crate::flags::{
-    FcntlCmd, FdFlags, OFlags, PollEvents, PrctlOption, Signal, StraceEnum, StraceFlags,
-};
+use crate::args::{Arg, Described};
+use crate::flags::{FcntlCmd, FdFlags, OFlags, PollEvents, PrctlOption, Signal, StraceFlags};
 use crate::mem::Memory;
 use crate::text::{emit, write_hex};
 use core::fmt::{self, Write};
@@ -86,7 +84,6 @@ pub(super) fn special_result<W: Write + ?Sized>(
     t: &Described,
     ret: i64,
 ) -> Option<fmt::Result> {
-    let raw = |i: usize| t.raw.get(i).copied().unwrap_or(0);
     let hex_flags = |out: &mut W, spec: &crate::flags::FlagSpec| -> fmt::Result {
         out.write_str(" = ")?;
         write_hex(out, ret as u64)?;
@@ -96,9 +93,9 @@ pub(super) fn special_result<W: Write + ?Sized>(
     };
     let sysno = t.sysno?;
     match sysno {
-        Sysno::fcntl => match FcntlCmd::from_raw(raw(1)) {
-            FcntlCmd::F_GETFD if ret != 0 => Some(hex_flags(out, &FdFlags::SPEC)),
-            FcntlCmd::F_GETFL => Some(hex_flags(out, &OFlags::SPEC)),
+        Sysno::fcntl => match t.value(1, t.kind(1)) {
+            Arg::FcntlCmd(FcntlCmd::F_GETFD) if ret != 0 => Some(hex_flags(out, &FdFlags::SPEC)),
+            Arg::FcntlCmd(FcntlCmd::F_GETFL) => Some(hex_flags(out, &OFlags::SPEC)),
             _ => None,
         },
         Sysno::rt_sigtimedwait if ret > 0 => {
@@ -109,7 +106,7 @@ pub(super) fn special_result<W: Write + ?Sized>(
             })();
             Some(r)
         }
-        Sysno::prctl if PrctlOption::from_raw(raw(0)) == PrctlOption::PR_GET_DUMPABLE => {
+        Sysno::prctl if t.value(0, t.kind(0)) == Arg::PrctlOption(PrctlOption::PR_GET_DUMPABLE) => {
             let name = match ret {
                 0 => "SUID_DUMP_DISABLE",
                 1 => "SUID_DUMP_USER",
