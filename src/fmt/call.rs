@@ -4,12 +4,8 @@
 //! The arguments are laid out by the call's rule ([`crate::args::layout`], the same rule
 //! [`crate::args::typed_args`] follows) and each is printed from its typed value.
 
-use super::read::{read_u32, read_u64};
-use super::result::{result_suffix, special_result};
-use super::scalars::{write_dev, write_enum, write_errno, write_file_mode, write_ioctl};
-use super::strings::{write_buf, write_cstr};
-use super::structs::{write_struct, At};
-use super::{time32, Ctx, Options};
+use core::fmt::{self, Write};
+
 use crate::abi::Abi;
 use crate::args::{
     describe, layout, Arg, Described, Dir, Form, Kind, Layout, Len, Ret, StructArg, StructType,
@@ -18,7 +14,13 @@ use crate::flags::{CloneFlags, FdFlags, IpProto, Signal, SockOpt, StraceEnum, St
 use crate::mem::Memory;
 use crate::syscall::Syscall;
 use crate::text::{emit, write_hex, write_octal, write_ptr, Hex};
-use core::fmt::{self, Write};
+
+use super::read::{read_u32, read_u64};
+use super::result::{result_suffix, special_result};
+use super::scalars::{write_dev, write_enum, write_errno, write_file_mode, write_ioctl};
+use super::strings::{write_buf, write_cstr};
+use super::structs::{write_struct, At};
+use super::{time32, Ctx, Options};
 
 /// Writes `name(args...)` as known when the call is made: input data decoded, output
 /// buffers and structs shown by address.

@@ -1,7 +1,8 @@
 //! Reading the traced program's memory: fixed-size reads and native-endian fields.
 
-use super::Ctx;
 use crate::mem::Memory;
+
+use super::Ctx;
 
 pub(super) fn read_bytes<const N: usize, M: Memory + ?Sized>(
     mem: &M,

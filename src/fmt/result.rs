@@ -1,16 +1,19 @@
 //! The decoded suffixes strace prints after some results (`= 0 (Timeout)`, `(flags ...)`).
 
-use super::call::Before;
-use super::read::read_bytes;
-use super::scalars::write_flags;
-use super::{Ctx, Options};
+use core::fmt::{self, Write};
+
+use syscalls::x86_64::Sysno;
+
 use crate::abi::Abi;
 use crate::args::{Arg, Described};
 use crate::flags::{FcntlCmd, FdFlags, OFlags, PollEvents, PrctlOption, Signal, StraceFlags};
 use crate::mem::Memory;
 use crate::text::{emit, write_hex};
-use core::fmt::{self, Write};
-use syscalls::x86_64::Sysno;
+
+use super::call::Before;
+use super::read::read_bytes;
+use super::scalars::write_flags;
+use super::{Ctx, Options};
 
 /// strace's decoded suffix after the result, for the calls that have one.
 pub(super) fn result_suffix<W, M>(

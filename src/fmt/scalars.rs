@@ -1,10 +1,12 @@
 //! Numbers with a meaning: errno names and texts, file modes, device numbers, `ioctl`
 //! requests, resource limits.
 
+use core::fmt::{self, Write};
+
+use syscalls::Errno;
+
 use crate::flags::{FileType, StraceEnum, StraceFlags};
 use crate::text::{emit, write_hex, write_octal};
-use core::fmt::{self, Write};
-use syscalls::Errno;
 
 /// glibc's `strerror` texts (what strace prints), indexed by errno; the `syscalls`
 /// crate's kernel-comment texts are the fallback beyond.

@@ -1,14 +1,16 @@
 //! Signal sets, `struct sigaction` and wait statuses.
 
-use super::read::{ne_u32, ne_u64, read_bytes, read_u32};
-use super::scalars::write_flags;
-use super::structs::At;
-use super::Ctx;
+use core::fmt::{self, Write};
+
 use crate::abi::Abi;
 use crate::flags::{SaFlags, Signal, SsFlags};
 use crate::mem::Memory;
 use crate::text::{emit, write_ptr, Hex};
-use core::fmt::{self, Write};
+
+use super::read::{ne_u32, ne_u64, read_bytes, read_u32};
+use super::scalars::write_flags;
+use super::structs::At;
+use super::Ctx;
 
 /// strace's rendering of a `wait` status.
 pub(super) fn write_wait_status<W: Write + ?Sized>(out: &mut W, st: u32) -> fmt::Result {

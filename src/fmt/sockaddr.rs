@@ -1,15 +1,17 @@
 //! Socket addresses (`AF_UNIX`, `AF_INET`, `AF_INET6`, others as bytes) and `struct msghdr`.
 
+use core::fmt::{self, Write};
+
+use crate::args::Dir;
+use crate::flags::{AddressFamily, MsgFlags};
+use crate::mem::Memory;
+use crate::text::{emit, put_digits, write_ptr};
+
 use super::read::{ne_u32, ne_u64, read_bytes};
 use super::scalars::{write_enum, write_flags};
 use super::strings::Quoter;
 use super::structs::write_iovec;
 use super::Ctx;
-use crate::args::Dir;
-use crate::flags::{AddressFamily, MsgFlags};
-use crate::mem::Memory;
-use crate::text::{emit, put_digits, write_ptr};
-use core::fmt::{self, Write};
 
 /// A socket address of `len` bytes (at most `sizeof(struct sockaddr_un)`): its family,
 /// then the fields of `AF_UNIX`, `AF_INET` and `AF_INET6` addresses, the bytes of others.

@@ -1,10 +1,12 @@
 //! Quoted strings and byte buffers, escaped as strace escapes them, read in chunks.
 
-use super::read::{read_word, word_size};
-use super::Ctx;
+use core::fmt::{self, Write};
+
 use crate::mem::Memory;
 use crate::text::{emit, write_ptr, Oct};
-use core::fmt::{self, Write};
+
+use super::read::{read_word, word_size};
+use super::Ctx;
 
 /// strace's escaping of one byte, which depends on the byte after it (an octal escape is
 /// padded to three digits when a digit follows).

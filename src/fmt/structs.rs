@@ -1,5 +1,15 @@
 //! The structs and arrays behind pointers, one writer per [`StructType`].
 
+use core::fmt::{self, Write};
+
+use syscalls::x86_64::Sysno;
+
+use crate::abi::Abi;
+use crate::args::{Dir, StructType};
+use crate::flags::{EpollEvents, PollEvents};
+use crate::mem::Memory;
+use crate::text::{emit, write_hex, write_ptr, Hex};
+
 use super::read::{ne_u32, ne_u64, read_bytes, read_u32, read_u64, read_word, split16, word_size};
 use super::scalars::{write_dev, write_file_mode, write_flags, write_rlim};
 use super::signals::{write_sigaction, write_sigset_at, write_stack_t, write_wait_status_at};
@@ -7,13 +17,6 @@ use super::sockaddr::{write_msghdr, write_sockaddr};
 use super::strings::{write_buf, write_cstr, write_str_array, write_struct_buf, CHUNK};
 use super::time::{write_file_times, write_interval, write_time};
 use super::Ctx;
-use crate::abi::Abi;
-use crate::args::{Dir, StructType};
-use crate::flags::{EpollEvents, PollEvents};
-use crate::mem::Memory;
-use crate::text::{emit, write_hex, write_ptr, Hex};
-use core::fmt::{self, Write};
-use syscalls::x86_64::Sysno;
 
 /// Where a struct argument is and what the call says of its size.
 #[derive(Clone, Copy, Debug)]

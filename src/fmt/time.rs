@@ -1,12 +1,14 @@
 //! Time structs (`timespec`, `timeval`, their pairs and intervals) and UTC dates.
 
-use super::read::{read_bytes, split16};
-use super::structs::At;
-use super::Ctx;
+use core::fmt::{self, Write};
+
 use crate::args::StructType;
 use crate::mem::Memory;
 use crate::text::{emit, put_padded_dec};
-use core::fmt::{self, Write};
+
+use super::read::{read_bytes, split16};
+use super::structs::At;
+use super::Ctx;
 
 /// Two `long`s of a time struct (`tv_sec`, `tv_nsec`/`tv_usec`); 32-bit only for i386.
 pub(super) fn read_time_pair<M: Memory + ?Sized>(
