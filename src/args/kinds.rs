@@ -63,6 +63,7 @@ macro_rules! kinds {
         }
 
         /// The typed value of a flag or enum kind from the register value `v`.
+        #[inline]
         pub(super) fn named_value(kind: Kind, v: u64) -> Option<Arg> {
             match kind {
                 $(Kind::$F => Some(Arg::$F(<$FT as StraceFlags>::from_raw(v))),)*
@@ -73,6 +74,7 @@ macro_rules! kinds {
 
         impl Arg {
             /// The names a flag or enum value prints with, and its bits.
+            #[inline]
             pub(crate) fn named(&self) -> Option<(Names, u64)> {
                 match *self {
                     $(Arg::$F(f) => Some((Names::Flags(&<$FT as StraceFlags>::SPEC), f.raw())),)*

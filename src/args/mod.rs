@@ -437,9 +437,11 @@ pub(crate) struct Widths {
 
 impl Widths {
     fn of(call: &Syscall) -> Widths {
+        let narrow = call.abi == Abi::I386;
         Widths {
-            narrow: call.abi == Abi::I386,
-            wide_offsets: joins_offsets(call),
+            narrow,
+            // Only i386 splits offsets (and the look-up is not free: handler hot path).
+            wide_offsets: narrow && joins_offsets(call),
         }
     }
 }
@@ -471,6 +473,7 @@ pub(crate) fn describe(call: &Syscall) -> Option<Described> {
 
 impl Described {
     /// The kind of argument `i` in the row.
+    #[inline]
     pub(crate) fn kind(&self, i: u8) -> &'static Kind {
         self.signature
             .args
@@ -479,6 +482,7 @@ impl Described {
     }
 
     /// Argument `i` decoded as `kind`: the one place a register becomes a typed value.
+    #[inline]
     pub(crate) fn value(&self, i: u8, kind: &Kind) -> Arg {
         value(*kind, &self.raw, i, self.widths)
     }
@@ -553,6 +557,9 @@ fn resolve_len(len: Len, raw: &[u64; 6]) -> u64 {
 }
 
 /// Argument `i` of `raw` as `kind`, read at the widths of the caller's ABI.
+// Always inlined: its two callers (`typed_args`, the formatter's `write_arg`) are on the
+// handler's hot path, and a call per argument costs what the decoding does.
+#[inline(always)]
 fn value(kind: Kind, raw: &[u64; 6], i: u8, widths: Widths) -> Arg {
     let v = raw_at(raw, i);
     let offset = matches!(kind, Kind::Offset | Kind::HexOffset);

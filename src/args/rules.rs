@@ -120,15 +120,24 @@ impl<F: FnMut(u8, u8, Form) -> fmt::Result> Layout<F> {
     /// The first `upto` arguments of the row, as their row kinds (ignored registers left
     /// out).
     fn plain(&mut self, t: &Described, upto: usize) {
-        for (i, k) in (0u8..).zip(t.signature.args.iter().take(upto)) {
-            if *k != Kind::Skip {
+        self.row_range(t, 0, upto);
+    }
+
+    /// The row's arguments `from..upto`, as their row kinds (ignored registers left out).
+    fn row_range(&mut self, t: &Described, from: u8, upto: usize) {
+        let args = t.signature.args;
+        let mut i = from;
+        while usize::from(i) < upto.min(args.len()) {
+            if !matches!(args.get(usize::from(i)), Some(Kind::Skip)) {
                 self.push(i, Form::Row);
             }
+            i = i.saturating_add(1);
         }
     }
 }
 
 /// Sends the arguments shown for `t`, in order, as its rule says.
+#[inline]
 pub(crate) fn layout<F>(t: &Described, l: &mut Layout<F>)
 where
     F: FnMut(u8, u8, Form) -> fmt::Result,
@@ -195,11 +204,7 @@ where
 impl<F: FnMut(u8, u8, Form) -> fmt::Result> Layout<F> {
     /// The row's arguments from `from` on, as their row kinds.
     fn plain_from(&mut self, t: &Described, from: u8) {
-        for (i, k) in (0u8..).zip(t.signature.args.iter()).skip(usize::from(from)) {
-            if *k != Kind::Skip {
-                self.push(i, Form::Row);
-            }
-        }
+        self.row_range(t, from, 6);
     }
 }
 

@@ -394,15 +394,25 @@ where
     W: Write + ?Sized,
     M: Memory + ?Sized,
 {
-    let v = ctx.raw(i);
-    match form {
-        Form::Row => write_arg(out, ctx, t, i, t.kind(i)),
-        Form::As(k) => write_arg(out, ctx, t, i, k),
+    let kind = match form {
+        Form::Row => t.kind(i),
+        Form::As(k) => k,
         Form::Named((name, k)) => {
             out.write_str(name)?;
-            write_arg(out, ctx, t, i, k)
+            k
         }
-        // Integers shown in a form of the call's own (not a table kind).
+        _ => return write_special(out, ctx, ctx.raw(i), form),
+    };
+    write_arg(out, ctx, t, i, kind)
+}
+
+/// An integer `v` in a form of the call's own rule (not a table kind).
+fn write_special<W, M>(out: &mut W, ctx: &Ctx<'_, M>, v: u64, form: Form) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    match form {
         Form::Count | Form::U32 => emit!(out, v as u32),
         Form::Bitset if v as u32 == u32::MAX => out.write_str("FUTEX_BITSET_MATCH_ANY"),
         Form::Bitset => write_hex(out, u64::from(v as u32)),
@@ -426,6 +436,8 @@ where
             None => emit!(out, v as u32 as i32),
         },
         Form::SocketOption => write_enum::<SockOpt, W>(out, v),
+        // The forms of a table kind are written by `write_arg`.
+        Form::Row | Form::As(_) | Form::Named(_) => Ok(()),
     }
 }
 
