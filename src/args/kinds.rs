@@ -62,13 +62,14 @@ macro_rules! kinds {
             $($(#[$edoc])* $E($ET),)*
         }
 
-        /// The typed value of a flag or enum kind from the register value `v`.
-        #[inline]
-        pub(super) fn named_value(kind: Kind, v: u64) -> Option<Arg> {
+        /// The typed value of a flag or enum kind from the register value `v` (the other
+        /// kinds, which [`super::value`] decodes itself, give `Arg::Skip(v)`).
+        #[inline(always)]
+        pub(super) fn named_value(kind: Kind, v: u64) -> Arg {
             match kind {
-                $(Kind::$F => Some(Arg::$F(<$FT as StraceFlags>::from_raw(v))),)*
-                $(Kind::$E => Some(Arg::$E(<$ET as StraceEnum>::from_raw(v))),)*
-                _ => None,
+                $(Kind::$F => Arg::$F(<$FT as StraceFlags>::from_raw(v)),)*
+                $(Kind::$E => Arg::$E(<$ET as StraceEnum>::from_raw(v)),)*
+                _ => Arg::Skip(v),
             }
         }
 

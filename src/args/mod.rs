@@ -527,13 +527,7 @@ pub fn typed_args(call: &Syscall) -> Option<TypedArgs> {
         len = i.saturating_add(1);
     }
     if rule.retypes() {
-        let mut l = Layout::new(|_, i, form| {
-            if let (Form::Count, Some(slot)) = (form, values.get_mut(usize::from(i))) {
-                *slot = Arg::Uint(u64::from(raw_at(&t.raw, i) as u32));
-            }
-            Ok(())
-        });
-        layout(&t, &mut l);
+        retype(&t, &mut values);
     }
     Some(TypedArgs {
         sysno,
@@ -542,6 +536,21 @@ pub fn typed_args(call: &Syscall) -> Option<TypedArgs> {
         values,
         len,
     })
+}
+
+/// Applies the rule of `t` where it changes what an argument is ([`Form::Count`]).
+///
+/// Out of line: only `futex` needs it, and the other calls' typed view is then built in
+/// place.
+#[inline(never)]
+fn retype(t: &Described, values: &mut [Arg; 6]) {
+    let mut l = Layout::new(|_, i, form| {
+        if let (Form::Count, Some(slot)) = (form, values.get_mut(usize::from(i))) {
+            *slot = Arg::Uint(u64::from(raw_at(&t.raw, i) as u32));
+        }
+        Ok(())
+    });
+    layout(t, &mut l);
 }
 
 /// Argument `i` of `raw`, or 0.
@@ -610,7 +619,7 @@ fn value(kind: Kind, raw: &[u64; 6], i: u8, widths: Widths) -> Arg {
         }),
         Kind::Skip => Arg::Skip(v),
         // The flag and enum kinds, one row each in `kinds.rs`.
-        _ => kinds::named_value(kind, v).unwrap_or(Arg::Skip(v)),
+        _ => kinds::named_value(kind, v),
     }
 }
 
