@@ -64,7 +64,7 @@ macro_rules! kinds {
 
         /// The typed value of a flag or enum kind from the register value `v` (the other
         /// kinds, which [`super::value`] decodes itself, give `Arg::Skip(v)`).
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
         pub(super) fn named_value(kind: Kind, v: u64) -> Arg {
             match kind {
                 $(Kind::$F => Arg::$F(<$FT as StraceFlags>::from_raw(v)),)*

@@ -414,14 +414,13 @@ pub(crate) fn joins_offsets(call: &Syscall) -> bool {
     )
 }
 
-/// A call as the formatter sees it: its x86_64 meaning if it has one, the signature and
-/// rule from [`signature`]'s table or, for i386-only calls, [`i386_only_signature`], and
-/// its arguments in that signature's terms.
+/// A call as the formatter sees it: its x86_64 meaning if it has one, the signature from
+/// [`signature`]'s table (and so its rule) or, for i386-only calls, [`i386_only_signature`],
+/// and its arguments in that signature's terms.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Described {
     pub(crate) sysno: Option<Sysno>,
     pub(crate) signature: Signature,
-    pub(crate) rule: Rule,
     pub(crate) raw: [u64; 6],
     pub(crate) widths: Widths,
 }
@@ -451,10 +450,9 @@ pub(crate) fn describe(call: &Syscall) -> Option<Described> {
     let raw = canonical_args(call);
     let widths = Widths::of(call);
     if let Some(sysno) = call.canonical() {
-        return table::entry(sysno).map(|(signature, rule)| Described {
+        return signature(sysno).map(|signature| Described {
             sysno: Some(sysno),
             signature,
-            rule,
             raw,
             widths,
         });
@@ -463,7 +461,6 @@ pub(crate) fn describe(call: &Syscall) -> Option<Described> {
         Some(crate::sysno::Sysno::I386(s)) => i386_only_signature(s).map(|signature| Described {
             sysno: None,
             signature,
-            rule: Rule::Plain,
             raw,
             widths,
         }),
@@ -472,6 +469,13 @@ pub(crate) fn describe(call: &Syscall) -> Option<Described> {
 }
 
 impl Described {
+    /// The call's special rule ([`Rule::Plain`] for i386-only calls); looked up when the
+    /// arguments are laid out, not by every user of a description.
+    #[inline]
+    pub(crate) fn rule(&self) -> Rule {
+        self.sysno.map_or(Rule::Plain, table::rule)
+    }
+
     /// The kind of argument `i` in the row.
     #[inline]
     pub(crate) fn kind(&self, i: u8) -> &'static Kind {
@@ -512,11 +516,10 @@ impl Described {
 /// ```
 pub fn typed_args(call: &Syscall) -> Option<TypedArgs> {
     let sysno = call.canonical()?;
-    let (signature, rule) = table::entry(sysno)?;
+    let signature = signature(sysno)?;
     let t = Described {
         sysno: Some(sysno),
         signature,
-        rule,
         raw: canonical_args(call),
         widths: Widths::of(call),
     };
@@ -526,7 +529,7 @@ pub fn typed_args(call: &Syscall) -> Option<TypedArgs> {
         *slot = t.value(i, kind);
         len = i.saturating_add(1);
     }
-    if rule.retypes() {
+    if t.rule().retypes() {
         retype(&t, &mut values);
     }
     Some(TypedArgs {
@@ -566,9 +569,11 @@ fn resolve_len(len: Len, raw: &[u64; 6]) -> u64 {
 }
 
 /// Argument `i` of `raw` as `kind`, read at the widths of the caller's ABI.
-// Always inlined: its two callers (`typed_args`, the formatter's `write_arg`) are on the
-// handler's hot path, and a call per argument costs what the decoding does.
-#[inline(always)]
+// Always inlined in optimised builds: its two callers (`typed_args`, the formatter's
+// `write_arg`) are on the handler's hot path, and a call per argument costs what the
+// decoding does. Not in debug builds, where its unoptimised frame (a slot per match arm)
+// would then sit under the formatter's deep calls (handler stack).
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn value(kind: Kind, raw: &[u64; 6], i: u8, widths: Widths) -> Arg {
     let v = raw_at(raw, i);
     let offset = matches!(kind, Kind::Offset | Kind::HexOffset);

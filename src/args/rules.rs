@@ -143,7 +143,7 @@ where
     F: FnMut(u8, u8, Form) -> fmt::Result,
 {
     let raw = |i: u8| t.raw.get(usize::from(i)).copied().unwrap_or(0);
-    match t.rule {
+    match t.rule() {
         Rule::Plain => l.plain(t, 6),
         Rule::ModeIfCreat { flags } => {
             let creat = raw(flags) & (O_CREAT | O_TMPFILE_BIT) != 0;

@@ -108,18 +108,39 @@ const IDTYPE: Kind = Kind::Int;
 /// [`super::typed_args`] and the formatter.
 macro_rules! signatures {
     ($($name:ident($($k:expr),* $(,)?) $(-> $ret:ident)? $(by $rule:expr)?;)*) => {
-        /// The signature and the rule of an x86_64 system call.
+        /// The signature of an x86_64 system call; `None` only for numbers the table does
+        /// not describe (a test checks it describes every `syscalls::x86_64::Sysno`).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use sigsys::args::{signature, Kind};
+        /// let sig = signature(syscalls::x86_64::Sysno::openat).unwrap();
+        /// assert_eq!(sig.args[0], Kind::DirFd);
+        /// assert_eq!(sig.args[1], Kind::Path);
+        /// assert_eq!(sig.args[2], Kind::OpenFlags);
+        /// ```
         #[rustfmt::skip]
-        pub(crate) fn entry(sysno: Sysno) -> Option<(Signature, Rule)> {
+        pub fn signature(sysno: Sysno) -> Option<Signature> {
             match sysno {
                 $(Sysno::$name => {
                     const ARGS: &[Kind] = &[$($k),*];
-                    Some((
-                        Signature { args: ARGS, ret: signatures!(@ret $($ret)?) },
-                        signatures!(@rule $($rule)?),
-                    ))
+                    Some(Signature { args: ARGS, ret: signatures!(@ret $($ret)?) })
                 })*
                 _ => None,
+            }
+        }
+
+        /// The special rule of an x86_64 system call ([`Rule::Plain`] for most).
+        ///
+        /// Apart from [`signature`] (not one function returning both): the unoptimised
+        /// frame of a match over every call grows with what each arm builds, and the
+        /// formatter calls these on the handler's stack.
+        #[rustfmt::skip]
+        pub(crate) fn rule(sysno: Sysno) -> Rule {
+            match sysno {
+                $(Sysno::$name => signatures!(@rule $($rule)?),)*
+                _ => Rule::Plain,
             }
         }
 
@@ -134,22 +155,6 @@ macro_rules! signatures {
     (@ret $r:ident) => { Ret::$r };
     (@rule) => { Rule::Plain };
     (@rule $r:expr) => { $r };
-}
-
-/// The signature of an x86_64 system call; `None` only for numbers the table does not
-/// describe (a test checks it describes every `syscalls::x86_64::Sysno`).
-///
-/// # Examples
-///
-/// ```
-/// use sigsys::args::{signature, Kind};
-/// let sig = signature(syscalls::x86_64::Sysno::openat).unwrap();
-/// assert_eq!(sig.args[0], Kind::DirFd);
-/// assert_eq!(sig.args[1], Kind::Path);
-/// assert_eq!(sig.args[2], Kind::OpenFlags);
-/// ```
-pub fn signature(sysno: Sysno) -> Option<Signature> {
-    entry(sysno).map(|(signature, _)| signature)
 }
 
 use StructType as T;
