@@ -119,11 +119,15 @@ impl<F: FnMut(u8, u8, Form) -> fmt::Result> Layout<F> {
 
     /// The first `upto` arguments of the row, as their row kinds (ignored registers left
     /// out).
+    #[inline(always)]
     fn plain(&mut self, t: &Described, upto: usize) {
         self.row_range(t, 0, upto);
     }
 
     /// The row's arguments `from..upto`, as their row kinds (ignored registers left out).
+    // Inlined into `layout` (and so into the formatter's `write_call_at`): a frame of its
+    // own would sit under every argument's printing (handler stack).
+    #[inline(always)]
     fn row_range(&mut self, t: &Described, from: u8, upto: usize) {
         let args = t.signature.args;
         let mut i = from;
@@ -203,6 +207,7 @@ where
 
 impl<F: FnMut(u8, u8, Form) -> fmt::Result> Layout<F> {
     /// The row's arguments from `from` on, as their row kinds.
+    #[inline(always)]
     fn plain_from(&mut self, t: &Described, from: u8) {
         self.row_range(t, from, 6);
     }
