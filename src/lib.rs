@@ -142,6 +142,8 @@ pub mod sysno;
 #[cfg(all(feature = "testing", target_os = "linux", target_arch = "x86_64"))]
 pub mod testing;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+mod text;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod trap;
 
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]

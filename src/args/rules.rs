@@ -1,0 +1,386 @@
+//! The special rules of the calls whose arguments depend on one another (strace's
+//! per-call decoders, reverie's `mode?`): which arguments a call shows, in which order and
+//! as what, given the values of its flags or command argument.
+//!
+//! A rule is named beside its call's row in [`super::table`] (`by Futex`) and applied in
+//! one place, [`layout`], which both [`super::typed_args`] (for the arguments whose *kind*
+//! changes with the command: [`Form::Count`]) and the formatter (for everything) follow.
+
+use core::fmt;
+
+use crate::flags::{ArchPrctlCode, CloneFlags, FcntlCmd, FutexCmd, FutexOp, PrctlOption};
+use crate::flags::{StraceEnum, StraceFlags};
+
+use super::{Described, Dir, Kind, Len, StructType};
+
+const O_CREAT: u64 = libc::O_CREAT as u64;
+/// `__O_TMPFILE`, the bit of `O_TMPFILE` (which includes `O_DIRECTORY`) that means it;
+/// libc has no name for it (include/uapi/asm-generic/fcntl.h).
+const O_TMPFILE_BIT: u64 = (libc::O_TMPFILE & !libc::O_DIRECTORY) as u64;
+const MREMAP_FIXED: u64 = libc::MREMAP_FIXED as u64;
+const AF_INET: u64 = libc::AF_INET as u64;
+const AF_INET6: u64 = libc::AF_INET6 as u64;
+
+/// A call's special rule, named in its table row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rule {
+    /// Every argument of the row, as its row kind.
+    Plain,
+    /// `open`, `openat`, `mq_open`: the arguments after the flags (argument `flags`) only
+    /// when they hold `O_CREAT` or `__O_TMPFILE`.
+    ModeIfCreat { flags: u8 },
+    /// `mknod`, `mknodat`: the device number only when the mode (argument `mode`) is a
+    /// character or block device.
+    DevIfDevice { mode: u8 },
+    /// `mremap`: the new address only with `MREMAP_FIXED`.
+    NewAddrIfFixed,
+    /// `fcntl`: the argument by command.
+    Fcntl,
+    /// `futex`: the arguments by command.
+    Futex,
+    /// `prctl`: the arguments by option.
+    Prctl,
+    /// `clone`: strace's order and `name=` prefixes; the optional pointers by flag.
+    Clone,
+    /// `arch_prctl`: `ARCH_GET_FS`/`ARCH_GET_GS` write an address behind the argument.
+    ArchPrctl,
+    /// `socket`, `socketpair`: the protocol by name for `AF_INET` and `AF_INET6`.
+    InetProtocol,
+    /// `setsockopt`, `getsockopt`: the option by name at `SOL_SOCKET`.
+    SocketOption,
+}
+
+impl Rule {
+    /// Whether the rule changes what an argument *is* (not only how it is shown), so that
+    /// [`super::typed_args`] must apply it.
+    pub(crate) fn retypes(self) -> bool {
+        self == Rule::Futex
+    }
+}
+
+/// How a rule shows one argument.
+///
+/// Kinds are held by `'static` reference (the signature tables, or promoted constants):
+/// a [`Kind`] is 32 bytes, a `Form` 16 (less to copy and keep on the handler's stack).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Form {
+    /// As its row kind.
+    Row,
+    /// As this kind: the typed view keeps the row's kind, whose value is the raw argument
+    /// by design (`Kind::FcntlArg`, `Kind::Hex`), and the formatter decodes it as this one.
+    As(&'static Kind),
+    /// A count where the row has a pointer (`futex`'s `val2` in the timeout slot): the
+    /// typed view is `Arg::Uint` of its low 32 bits, shown in decimal.
+    Count,
+    /// An `unsigned int` (`futex` values).
+    U32,
+    /// A 32-bit hex value (`futex` bitsets; all ones is `FUTEX_BITSET_MATCH_ANY`).
+    Bitset,
+    /// `SUID_DUMP_*`.
+    Dumpable,
+    /// `FD_CLOEXEC` or 0.
+    FdFlags,
+    /// A pointer to an `int` signal number written by the call (`[SIGKILL]`).
+    SigRef,
+    /// An `IPPROTO_*` name, or the number.
+    InetProtocol,
+    /// An `SO_*` name (`SOL_SOCKET` options).
+    SocketOption,
+    /// `name=` then the argument as this kind (`clone`).
+    Named(&'static (&'static str, Kind)),
+}
+
+/// Where [`layout`] sends the shown arguments: up to six (argument index, form) pairs,
+/// each handed on as soon as it is known, so that no list of them is kept on the stack
+/// under the argument printers. Sending stops at the first error, which is kept.
+pub(crate) struct Layout<F> {
+    send: F,
+    len: u8,
+    /// The first error of `send`, if any.
+    pub(crate) result: fmt::Result,
+}
+
+impl<F: FnMut(u8, u8, Form) -> fmt::Result> Layout<F> {
+    /// `send(n, i, form)` receives the `n`th shown argument, argument `i` as `form`.
+    pub(crate) fn new(send: F) -> Layout<F> {
+        Layout {
+            send,
+            len: 0,
+            result: Ok(()),
+        }
+    }
+
+    fn push(&mut self, i: u8, form: Form) {
+        if self.len < 6 && self.result.is_ok() {
+            self.result = (self.send)(self.len, i, form);
+            self.len = self.len.saturating_add(1);
+        }
+    }
+
+    /// The first `upto` arguments of the row, as their row kinds (ignored registers left
+    /// out).
+    #[inline(always)]
+    fn plain(&mut self, t: &Described, upto: usize) {
+        self.row_range(t, 0, upto);
+    }
+
+    /// The row's arguments `from..upto`, as their row kinds (ignored registers left out).
+    // Inlined into `layout` (and so into the formatter's `write_call_at`): a frame of its
+    // own would sit under every argument's printing (handler stack).
+    #[inline(always)]
+    fn row_range(&mut self, t: &Described, from: u8, upto: usize) {
+        let args = t.signature.args;
+        let mut i = from;
+        while usize::from(i) < upto.min(args.len()) {
+            if !matches!(args.get(usize::from(i)), Some(Kind::Skip)) {
+                self.push(i, Form::Row);
+            }
+            i = i.saturating_add(1);
+        }
+    }
+}
+
+/// Sends the arguments shown for `t`, in order, as its rule says.
+#[inline]
+pub(crate) fn layout<F>(t: &Described, l: &mut Layout<F>)
+where
+    F: FnMut(u8, u8, Form) -> fmt::Result,
+{
+    let raw = |i: u8| t.raw.get(usize::from(i)).copied().unwrap_or(0);
+    match t.rule() {
+        Rule::Plain => l.plain(t, 6),
+        Rule::ModeIfCreat { flags } => {
+            let creat = raw(flags) & (O_CREAT | O_TMPFILE_BIT) != 0;
+            l.plain(
+                t,
+                if creat {
+                    6
+                } else {
+                    usize::from(flags).saturating_add(1)
+                },
+            );
+        }
+        Rule::DevIfDevice { mode } => {
+            let ty = raw(mode) & u64::from(libc::S_IFMT);
+            let device = ty == u64::from(libc::S_IFCHR) || ty == u64::from(libc::S_IFBLK);
+            l.plain(
+                t,
+                if device {
+                    6
+                } else {
+                    usize::from(mode).saturating_add(1)
+                },
+            );
+        }
+        Rule::NewAddrIfFixed => {
+            let fixed = raw(3) & MREMAP_FIXED != 0;
+            l.plain(t, if fixed { 5 } else { 4 });
+        }
+        Rule::Fcntl => fcntl(raw(1), l),
+        Rule::Futex => futex(raw(1), l),
+        Rule::Prctl => prctl(raw(0), l),
+        Rule::Clone => clone(raw(0), l),
+        Rule::ArchPrctl => arch_prctl(raw(0), l),
+        Rule::InetProtocol => {
+            l.push(0, Form::Row);
+            l.push(1, Form::Row);
+            let inet = raw(0) == AF_INET || raw(0) == AF_INET6;
+            l.push(2, if inet { Form::InetProtocol } else { Form::Row });
+            l.plain_from(t, 3);
+        }
+        Rule::SocketOption => {
+            l.push(0, Form::Row);
+            l.push(1, Form::Row);
+            let socket = raw(1) as u32 == libc::SOL_SOCKET as u32;
+            l.push(
+                2,
+                if socket {
+                    Form::SocketOption
+                } else {
+                    Form::Row
+                },
+            );
+            l.plain_from(t, 3);
+        }
+    }
+}
+
+impl<F: FnMut(u8, u8, Form) -> fmt::Result> Layout<F> {
+    /// The row's arguments from `from` on, as their row kinds.
+    #[inline(always)]
+    fn plain_from(&mut self, t: &Described, from: u8) {
+        self.row_range(t, from, 6);
+    }
+}
+
+/// `fcntl(fd, cmd, arg)`: the argument as the command reads it.
+fn fcntl<F: FnMut(u8, u8, Form) -> fmt::Result>(cmd: u64, l: &mut Layout<F>) {
+    l.push(0, Form::Row);
+    l.push(1, Form::Row);
+    let arg = match FcntlCmd::from_raw(cmd) {
+        FcntlCmd::F_GETFD
+        | FcntlCmd::F_GETFL
+        | FcntlCmd::F_GETOWN
+        | FcntlCmd::F_GETSIG
+        | FcntlCmd::F_GETLEASE
+        | FcntlCmd::F_GETPIPE_SZ
+        | FcntlCmd::F_GET_SEALS => None,
+        FcntlCmd::F_SETFD => Some(Form::FdFlags),
+        FcntlCmd::F_SETFL => Some(Form::As(&Kind::OpenFlags)),
+        FcntlCmd::F_DUPFD
+        | FcntlCmd::F_DUPFD_CLOEXEC
+        | FcntlCmd::F_SETOWN
+        | FcntlCmd::F_SETPIPE_SZ
+        | FcntlCmd::F_SETLEASE
+        | FcntlCmd::F_NOTIFY => Some(Form::As(&Kind::Int)),
+        FcntlCmd::F_SETSIG => Some(Form::As(&Kind::Signal)),
+        FcntlCmd::F_GETLK
+        | FcntlCmd::F_SETLK
+        | FcntlCmd::F_SETLKW
+        | FcntlCmd::F_OFD_GETLK
+        | FcntlCmd::F_OFD_SETLK
+        | FcntlCmd::F_OFD_SETLKW => Some(Form::As(&Kind::Ptr)),
+        _ => Some(Form::As(&Kind::Hex)),
+    };
+    if let Some(form) = arg {
+        l.push(2, form);
+    }
+}
+
+/// `futex(uaddr, op, val, timeout/val2, uaddr2, val3)`: which arguments the command uses
+/// and what they are (futex(2)).
+fn futex<F: FnMut(u8, u8, Form) -> fmt::Result>(op: u64, l: &mut Layout<F>) {
+    l.push(0, Form::As(&Kind::Ptr));
+    l.push(1, Form::Row);
+    let timeout = Form::Row;
+    let uaddr2 = Form::Row;
+    match FutexOp(op as u32).cmd() {
+        FutexCmd::FUTEX_WAIT => {
+            l.push(2, Form::U32);
+            l.push(3, timeout);
+        }
+        FutexCmd::FUTEX_LOCK_PI | FutexCmd::FUTEX_LOCK_PI2 => l.push(3, timeout),
+        FutexCmd::FUTEX_WAIT_BITSET => {
+            l.push(2, Form::U32);
+            l.push(3, timeout);
+            l.push(5, Form::Bitset);
+        }
+        FutexCmd::FUTEX_WAKE_BITSET => {
+            l.push(2, Form::U32);
+            l.push(5, Form::Bitset);
+        }
+        FutexCmd::FUTEX_REQUEUE => {
+            l.push(2, Form::U32);
+            l.push(3, Form::Count);
+            l.push(4, uaddr2);
+        }
+        FutexCmd::FUTEX_CMP_REQUEUE | FutexCmd::FUTEX_CMP_REQUEUE_PI => {
+            l.push(2, Form::U32);
+            l.push(3, Form::Count);
+            l.push(4, uaddr2);
+            l.push(5, Form::U32);
+        }
+        FutexCmd::FUTEX_WAIT_REQUEUE_PI => {
+            l.push(2, Form::U32);
+            l.push(3, timeout);
+            l.push(4, uaddr2);
+        }
+        FutexCmd::FUTEX_WAKE | FutexCmd::FUTEX_FD => l.push(2, Form::U32),
+        FutexCmd::FUTEX_UNLOCK_PI | FutexCmd::FUTEX_TRYLOCK_PI => {}
+        // FUTEX_WAKE_OP and unknown commands: everything, the 4th in hex.
+        _ => {
+            l.push(2, Form::U32);
+            l.push(3, Form::As(&Kind::Hex));
+            l.push(4, uaddr2);
+            l.push(5, Form::Bitset);
+        }
+    }
+}
+
+/// `prctl(option, arg2, arg3, arg4, arg5)`: the arguments the option reads.
+fn prctl<F: FnMut(u8, u8, Form) -> fmt::Result>(option: u64, l: &mut Layout<F>) {
+    l.push(0, Form::Row);
+    let rest = |l: &mut Layout<F>, from: u8| {
+        for i in from..5 {
+            l.push(i, Form::Row);
+        }
+    };
+    match PrctlOption::from_raw(option) {
+        PrctlOption::PR_GET_DUMPABLE
+        | PrctlOption::PR_GET_KEEPCAPS
+        | PrctlOption::PR_GET_SECCOMP
+        | PrctlOption::PR_GET_TIMERSLACK
+        | PrctlOption::PR_GET_TIMING
+        | PrctlOption::PR_GET_SECUREBITS
+        | PrctlOption::PR_TASK_PERF_EVENTS_DISABLE
+        | PrctlOption::PR_TASK_PERF_EVENTS_ENABLE => {}
+        PrctlOption::PR_SET_NAME => l.push(1, Form::As(&Kind::Str)),
+        PrctlOption::PR_GET_NAME => l.push(1, Form::As(&Kind::OutStr)),
+        PrctlOption::PR_SET_PDEATHSIG => l.push(1, Form::As(&Kind::Signal)),
+        PrctlOption::PR_GET_PDEATHSIG => l.push(1, Form::SigRef),
+        PrctlOption::PR_SET_DUMPABLE => l.push(1, Form::Dumpable),
+        PrctlOption::PR_SET_KEEPCAPS | PrctlOption::PR_SET_TIMERSLACK => {
+            l.push(1, Form::As(&Kind::Uint))
+        }
+        PrctlOption::PR_SET_NO_NEW_PRIVS | PrctlOption::PR_SET_THP_DISABLE => {
+            l.push(1, Form::As(&Kind::Uint));
+            rest(l, 2);
+        }
+        // PR_GET_NO_NEW_PRIVS, PR_GET_THP_DISABLE and the options not decoded: all four.
+        _ => rest(l, 1),
+    }
+}
+
+/// `clone(flags, stack, parent_tid, child_tid, tls)` as strace prints it: the stack first,
+/// each argument named, the tids and tls only when a flag makes the kernel use them.
+fn clone<F: FnMut(u8, u8, Form) -> fmt::Result>(flags: u64, l: &mut Layout<F>) {
+    l.push(1, Form::Named(&("child_stack=", Kind::Ptr)));
+    l.push(0, Form::Named(&("flags=", Kind::CloneFlags)));
+    let f = CloneFlags::from_raw(flags);
+    if f.intersects(CloneFlags::CLONE_PARENT_SETTID | CloneFlags::CLONE_PIDFD) {
+        l.push(2, Form::Named(&("parent_tid=", Kind::Ptr)));
+    }
+    if f.contains(CloneFlags::CLONE_SETTLS) {
+        l.push(4, Form::Named(&("tls=", Kind::Ptr)));
+    }
+    if f.intersects(CloneFlags::CLONE_CHILD_SETTID | CloneFlags::CLONE_CHILD_CLEARTID) {
+        l.push(3, Form::Named(&("child_tidptr=", Kind::Ptr)));
+    }
+}
+
+/// `arch_prctl(code, addr)`: the getters write the address behind `addr`.
+fn arch_prctl<F: FnMut(u8, u8, Form) -> fmt::Result>(code: u64, l: &mut Layout<F>) {
+    let get = matches!(
+        ArchPrctlCode::from_raw(code),
+        ArchPrctlCode::ARCH_GET_FS | ArchPrctlCode::ARCH_GET_GS
+    );
+    l.push(0, Form::Row);
+    l.push(
+        1,
+        if get {
+            Form::As(&Kind::Struct {
+                ty: StructType::AddrRef,
+                dir: Dir::Out,
+                len: Len::Fixed,
+            })
+        } else {
+            Form::Row
+        },
+    );
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_match_the_kernel_headers() {
+        // include/uapi/asm-generic/fcntl.h: #define __O_TMPFILE 020000000
+        assert_eq!(O_TMPFILE_BIT, 0o20000000);
+        assert_eq!(
+            (O_CREAT, MREMAP_FIXED, AF_INET, AF_INET6),
+            (0o100, 2, 2, 10)
+        );
+    }
+}

@@ -1,0 +1,246 @@
+//! strace-style formatting of system calls into a fixed buffer, without allocating.
+//!
+//! # Usage
+//!
+//! ```
+//! use sigsys::fmt::{write_call_done, write_result, FixedBuf, Options};
+//! use sigsys::mem::SelfMemory;
+//! use sigsys::Syscall;
+//! use syscalls::x86_64::Sysno;
+//!
+//! let path = b"/etc/passwd\0";
+//! let call = Syscall::x86_64(
+//!     Sysno::openat,
+//!     [(-100i64) as u64, path.as_ptr() as u64, 0o2000000, 0, 0, 0],
+//! );
+//! let mut storage = [0u8; 512];
+//! let mut out = FixedBuf::new(&mut storage);
+//! // In a SIGSYS handler: `let ret = trap.pass_through()?;` then:
+//! let ret = 3;
+//! let _ = write_call_done(&mut out, &call, ret, &SelfMemory, &Options::DEFAULT);
+//! let _ = write_result(&mut out, &call, ret, &SelfMemory, &Options::DEFAULT);
+//! assert_eq!(out.as_str(), r#"openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3"#);
+//! assert!(!out.is_truncated());
+//! ```
+//!
+//! Three entry points, so that a tracer can print the call before it runs and the result
+//! after:
+//!
+//! - [`write_call`]: `name(args...)` as known at the call; output buffers and structs are
+//!   shown by address (strace's "entering" view);
+//! - [`write_call_done`]: `name(args...)` once the result `ret` is known; output buffers
+//!   are shown with their contents (length from the result, as strace does) when the call
+//!   succeeded;
+//! - [`write_result`]: ` = 3`, ` = -1 ENOENT (No such file or directory)`,
+//!   ` = 0x7f...` for addresses, ` = 0 (Timeout)`, ` = ?` for calls that do not return.
+//!
+//! [`write_line`] is `write_call_done` + `write_result` + `\n`, strace's default line.
+//! Value-result arguments (socket address lengths, file offsets) change during the call;
+//! strace shows both values (`[110 => 16]`). To get that, take a [`Before`] snapshot
+//! before the call runs and use [`write_call_done_with`] / [`write_line_with`].
+//!
+//! All of them take any [`core::fmt::Write`] (typically a [`FixedBuf`] over a stack
+//! array), any [`Memory`] ([`crate::mem::SelfMemory`] in a handler,
+//! [`crate::mem::NoMemory`] to print every pointer as an address) and [`Options`]. They
+//! never allocate and never panic; a [`FixedBuf`] that runs out of room keeps what fits
+//! (cut at a UTF-8 boundary), reports [`FixedBuf::is_truncated`] and makes the writer
+//! stop early with [`core::fmt::Error`].
+//!
+//! # Layout
+//!
+//! One room per topic: `call.rs` (the entry points and the layout of one call, which
+//! follows the call's rule from [`crate::args`] and prints each argument from its typed
+//! [`crate::args::Arg`]), `result.rs` (decoded results), `scalars.rs` (numbers with a
+//! meaning, errno texts), `strings.rs`, `structs.rs` (one writer per struct kind),
+//! `sockaddr.rs`, `signals.rs`, `time.rs`, and `read.rs` (reading the traced memory). The
+//! writer primitives ([`FixedBuf`], the panic-free number output) are in `src/text.rs`, the
+//! leaf every module of the layer builds on.
+//!
+//! Pointers print as strace prints them: `NULL`, or `0x7ffd...` in hex, which is also what a
+//! string or struct that cannot be read prints as. Arguments are decoded from the
+//! x86_64-meaning signature ([`crate::args`]); unknown calls print as `syscall_0x1f3(...)`
+//! with six hex arguments. i386-only calls (`mmap2`, `_llseek`, `stat64`, ...) are
+//! decoded from their own small table ([`crate::args::i386_only_signature`]); those it
+//! does not list print under their names with six hex arguments.
+//!
+//! # ABIs
+//!
+//! i386 and x32 calls print under their own names with the x86_64 signature of the same
+//! meaning. Widths follow the ABI: i386 integers are 32-bit, its split 64-bit offsets are
+//! joined, its time structs are 32-bit except for the `*_time64` calls; pointer-holding
+//! structs (`iovec`, `sigaction`, `stack_t`, `argv`) use the compat layouts for i386 and
+//! x32. `stat` and `msghdr` of 32-bit layouts print by address.
+//!
+//! # Stack and panics
+//!
+//! The formatter does not use `core::fmt`'s formatting machinery (which keeps panic paths):
+//! it writes through [`core::fmt::Write::write_str`] only, and a fat-LTO link probe of
+//! [`write_call`]/[`write_line`] with [`crate::mem::SelfMemory`] finds no panic path. On
+//! the deepest route `tests/stack_budget.rs` measures, a SIGSYS handler that decodes,
+//! passes the call through and formats it into a 512-byte stack buffer uses about 1.5 KiB
+//! of stack in release builds and 11 KiB unoptimised, plus the kernel's signal frame
+//! (about 2.9 KiB with its xsave area): give a handler that formats an alternate stack of
+//! at least 32 KiB (Rust's own is 8 KiB).
+//!
+//! Dates of file times (`utimensat`, `utimes`) are printed in UTC, as strace does with
+//! `TZ=UTC`.
+
+use syscalls::x86_64::Sysno;
+
+use crate::abi::Abi;
+use crate::args::{Dir, Len};
+use crate::mem::Memory;
+use crate::syscall::Syscall;
+
+use self::read::read_u32;
+
+mod call;
+mod read;
+mod result;
+mod scalars;
+mod signals;
+mod sockaddr;
+mod strings;
+mod structs;
+mod time;
+
+pub use self::call::{
+    write_call, write_call_done, write_call_done_with, write_line, write_line_with, write_result,
+    Before,
+};
+pub use crate::text::FixedBuf;
+
+/// Formatting options (strace's `-s` and friends).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::fmt::Options;
+/// let opts = Options { string_limit: 64, ..Options::DEFAULT };
+/// assert_eq!(opts.path_limit, 4096);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Bytes of a string or buffer shown before `...` (strace's `-s`, default 32); also
+    /// the number of array elements shown.
+    pub string_limit: usize,
+    /// Bytes of a path name shown (default 4096, `PATH_MAX`: strace prints paths whole).
+    pub path_limit: usize,
+}
+
+impl Options {
+    /// strace's defaults: 32-byte strings, whole paths.
+    ///
+    /// ```
+    /// assert_eq!(sigsys::fmt::Options::DEFAULT.string_limit, 32);
+    /// ```
+    pub const DEFAULT: Options = Options {
+        string_limit: 32,
+        path_limit: 4096,
+    };
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options::DEFAULT
+    }
+}
+
+/// The state the argument printers share.
+struct Ctx<'a, M: Memory + ?Sized> {
+    mem: &'a M,
+    opts: &'a Options,
+    abi: Abi,
+    /// `None` at the call, `Some(ret)` after it.
+    ret: Option<i64>,
+    raw: &'a [u64; 6],
+    /// Time structs are 32-bit (i386 calls other than the `*_time64` ones).
+    time32: bool,
+    /// The x86_64 meaning of the call, if it has one.
+    sysno: Option<Sysno>,
+    /// Value-result arguments as they were before the call.
+    before: &'a Before,
+}
+
+impl<M: Memory + ?Sized> Ctx<'_, M> {
+    fn raw(&self, i: u8) -> u64 {
+        self.raw.get(usize::from(i)).copied().unwrap_or(0)
+    }
+
+    /// Whether data the kernel writes can be shown now (after a successful call).
+    fn output_ready(&self) -> bool {
+        matches!(self.ret, Some(r) if !(-4095..=-1).contains(&r))
+    }
+
+    /// Whether data of direction `dir` is shown now.
+    fn shows(&self, dir: Dir) -> bool {
+        match dir {
+            Dir::In | Dir::InOut => true,
+            Dir::Out => self.output_ready(),
+        }
+    }
+
+    /// 32-bit pointers and `long`s inside structs (i386 and x32 callers).
+    fn compat(&self) -> bool {
+        self.abi != Abi::X86_64
+    }
+
+    /// The i386 ABI (32-bit `long` everywhere, unlike x32's 64-bit kernel structs).
+    fn compat32(&self) -> bool {
+        self.abi == Abi::I386
+    }
+
+    fn ret_len(&self) -> u64 {
+        match self.ret {
+            Some(r) if r > 0 => r as u64,
+            _ => 0,
+        }
+    }
+
+    /// The length or count `len` says, given `from_arg`, the value of its argument as the
+    /// typed view resolved it (`Len::Arg`); the others are known only now (behind a
+    /// pointer, or the result).
+    fn length(&self, len: Len, from_arg: u64) -> u64 {
+        match len {
+            Len::Fixed => 0,
+            Len::Arg(_) => from_arg,
+            Len::ArgPtr(n) => read_u32(self.mem, self.raw(n)).map_or(0, u64::from),
+            Len::Ret => self.ret_len(),
+        }
+    }
+}
+
+/// Whether `call` passes 32-bit time structs: i386 calls, except the `*_time64` ones
+/// (which the i386 map renames to their x86_64 names).
+fn time32(call: &Syscall) -> bool {
+    call.abi == Abi::I386
+        && match (call.name(), call.canonical()) {
+            (Some(name), Some(c)) => !(name.ends_with("64") && name != c.name()),
+            _ => true,
+        }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::mem::NoMemory;
+
+    fn line(call: Syscall, ret: i64) -> ([u8; 512], usize) {
+        let mut s = [0u8; 512];
+        let mut out = FixedBuf::new(&mut s);
+        let _ = write_call_done(&mut out, &call, ret, &NoMemory, &Options::DEFAULT);
+        let _ = write_result(&mut out, &call, ret, &NoMemory, &Options::DEFAULT);
+        let n = out.len();
+        (s, n)
+    }
+
+    #[test]
+    fn unknown_syscall_is_hex_numbered() {
+        let (s, n) = line(Syscall::new(Abi::X86_64, 0x1f3, [1, 2, 3, 4, 5, 6]), 0);
+        assert_eq!(
+            core::str::from_utf8(&s[..n]).unwrap(),
+            "syscall_0x1f3(0x1, 0x2, 0x3, 0x4, 0x5, 0x6) = 0"
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! The decoded suffixes strace prints after some results (`= 0 (Timeout)`, `(flags ...)`).
+
+use core::fmt::{self, Write};
+
+use syscalls::x86_64::Sysno;
+
+use crate::abi::Abi;
+use crate::args::{Arg, Described};
+use crate::flags::{FcntlCmd, FdFlags, OFlags, PollEvents, PrctlOption, Signal, StraceFlags};
+use crate::mem::Memory;
+use crate::text::{emit, write_hex};
+
+use super::call::Before;
+use super::read::read_bytes;
+use super::scalars::write_flags;
+use super::{Ctx, Options};
+
+/// strace's decoded suffix after the result, for the calls that have one.
+pub(super) fn result_suffix<W, M>(
+    out: &mut W,
+    t: &Described,
+    ret: i64,
+    abi: Abi,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let raw = |i: usize| t.raw.get(i).copied().unwrap_or(0);
+    let Some(sysno) = t.sysno else {
+        return Ok(());
+    };
+    match sysno {
+        Sysno::poll | Sysno::ppoll | Sysno::select | Sysno::pselect6 if ret == 0 => {
+            out.write_str(" (Timeout)")
+        }
+        Sysno::poll | Sysno::ppoll => {
+            let ctx = Ctx {
+                mem,
+                opts,
+                abi,
+                ret: Some(ret),
+                raw: &t.raw,
+                time32: abi == Abi::I386,
+                sysno: t.sysno,
+                before: &Before::NONE,
+            };
+            let (addr, n) = (raw(0), raw(1));
+            if read_bytes::<8, M>(ctx.mem, addr).is_none() {
+                return Ok(());
+            }
+            out.write_str(" ([")?;
+            let mut first = true;
+            for k in 0..n.min(opts.string_limit as u64) {
+                let Some(b) = read_bytes::<8, M>(mem, addr.wrapping_add(k.wrapping_mul(8))) else {
+                    break;
+                };
+                let [f0, f1, f2, f3, _, _, r0, r1] = b;
+                let revents = u16::from_ne_bytes([r0, r1]);
+                if revents == 0 {
+                    continue;
+                }
+                if !first {
+                    out.write_str(", ")?;
+                }
+                emit!(
+                    out,
+                    "{fd=",
+                    i32::from_ne_bytes([f0, f1, f2, f3]),
+                    ", revents="
+                )?;
+                write_flags::<PollEvents, W>(out, u64::from(revents))?;
+                out.write_char('}')?;
+                first = false;
+            }
+            out.write_str("])")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Results strace prints in a form of their own (a successful `ret` only).
+pub(super) fn special_result<W: Write + ?Sized>(
+    out: &mut W,
+    t: &Described,
+    ret: i64,
+) -> Option<fmt::Result> {
+    let hex_flags = |out: &mut W, spec: &crate::flags::FlagSpec| -> fmt::Result {
+        out.write_str(" = ")?;
+        write_hex(out, ret as u64)?;
+        out.write_str(" (flags ")?;
+        spec.write(out, ret as u64)?;
+        out.write_char(')')
+    };
+    let sysno = t.sysno?;
+    match sysno {
+        Sysno::fcntl => match t.value(1, t.kind(1)) {
+            Arg::FcntlCmd(FcntlCmd::F_GETFD) if ret != 0 => Some(hex_flags(out, &FdFlags::SPEC)),
+            Arg::FcntlCmd(FcntlCmd::F_GETFL) => Some(hex_flags(out, &OFlags::SPEC)),
+            _ => None,
+        },
+        Sysno::rt_sigtimedwait if ret > 0 => {
+            let r = (|| {
+                emit!(out, " = ", ret, " (")?;
+                Signal(ret as i32).write(out, false)?;
+                out.write_char(')')
+            })();
+            Some(r)
+        }
+        Sysno::prctl if t.value(0, t.kind(0)) == Arg::PrctlOption(PrctlOption::PR_GET_DUMPABLE) => {
+            let name = match ret {
+                0 => "SUID_DUMP_DISABLE",
+                1 => "SUID_DUMP_USER",
+                2 => "SUID_DUMP_ROOT",
+                _ => return None,
+            };
+            Some((|| emit!(out, " = ", ret, " (", name, ")"))())
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,235 @@
+//! Quoted strings and byte buffers, escaped as strace escapes them, read in chunks.
+
+use core::fmt::{self, Write};
+
+use crate::mem::Memory;
+use crate::text::{emit, write_ptr, Oct};
+
+use super::read::{read_word, word_size};
+use super::Ctx;
+
+/// strace's escaping of one byte, which depends on the byte after it (an octal escape is
+/// padded to three digits when a digit follows).
+pub(super) fn write_escaped<W: Write + ?Sized>(
+    out: &mut W,
+    c: u8,
+    next: Option<u8>,
+) -> fmt::Result {
+    match c {
+        b'"' => out.write_str("\\\""),
+        b'\\' => out.write_str("\\\\"),
+        0x0c => out.write_str("\\f"),
+        b'\n' => out.write_str("\\n"),
+        b'\r' => out.write_str("\\r"),
+        b'\t' => out.write_str("\\t"),
+        0x0b => out.write_str("\\v"),
+        b' '..=0x7e => out.write_char(char::from(c)),
+        _ => {
+            let digit_follows = matches!(next, Some(b'0'..=b'7'));
+            if digit_follows || c >= 0o100 {
+                emit!(out, "\\", Oct(c as u64, 3))
+            } else if c >= 0o10 {
+                emit!(out, "\\", Oct(c as u64, 2))
+            } else {
+                emit!(out, "\\", Oct(c as u64, 0))
+            }
+        }
+    }
+}
+
+/// A streaming quoter: bytes go in one at a time, the escape of each is decided once the
+/// next is known.
+pub(super) struct Quoter {
+    pub(super) pending: Option<u8>,
+}
+
+impl Quoter {
+    pub(super) fn push<W: Write + ?Sized>(&mut self, out: &mut W, c: u8) -> fmt::Result {
+        if let Some(p) = self.pending.replace(c) {
+            write_escaped(out, p, Some(c))?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish<W: Write + ?Sized>(&mut self, out: &mut W) -> fmt::Result {
+        if let Some(p) = self.pending.take() {
+            write_escaped(out, p, None)?;
+        }
+        Ok(())
+    }
+}
+
+pub(super) const CHUNK: usize = 128;
+
+/// A NUL-terminated string at `addr`: quoted, up to `limit` bytes, then `...` if longer.
+/// Paths print whole up to `limit`; an unreadable address prints as the address.
+pub(super) fn write_cstr<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    limit: usize,
+    _path: bool,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    if addr == 0 {
+        return out.write_str("NULL");
+    }
+    let mut chunk = [0u8; CHUNK];
+    let mut at = addr;
+    let mut shown = 0usize;
+    let mut q = Quoter { pending: None };
+    let mut started = false;
+    loop {
+        let n = match ctx.mem.read(at, &mut chunk) {
+            Ok(n) if n > 0 => n,
+            _ if !started => return write_ptr(out, addr),
+            _ => {
+                // The string runs into unreadable memory: show what was read.
+                q.finish(out)?;
+                return out.write_str("\"...");
+            }
+        };
+        if !started {
+            out.write_char('"')?;
+            started = true;
+        }
+        for &c in chunk.iter().take(n) {
+            if c == 0 {
+                q.finish(out)?;
+                return out.write_char('"');
+            }
+            if shown >= limit {
+                q.finish(out)?;
+                return out.write_str("\"...");
+            }
+            q.push(out, c)?;
+            shown = shown.saturating_add(1);
+        }
+        at = at.wrapping_add(n as u64);
+    }
+}
+
+/// A buffer of `len` bytes at `addr`: quoted, up to the string limit, then `...`.
+pub(super) fn write_buf<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64, len: u64) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    if addr == 0 {
+        return out.write_str("NULL");
+    }
+    let limit = ctx.opts.string_limit as u64;
+    let show = len.min(limit);
+    let mut chunk = [0u8; CHUNK];
+    let mut q = Quoter { pending: None };
+    let mut done = 0u64;
+    let mut started = false;
+    while done < show || !started {
+        let want = usize::try_from(show.saturating_sub(done))
+            .unwrap_or(CHUNK)
+            .min(CHUNK);
+        let buf = chunk.get_mut(..want).unwrap_or(&mut []);
+        let n = if want == 0 {
+            0
+        } else {
+            match ctx.mem.read(addr.wrapping_add(done), buf) {
+                Ok(n) if n == want => n,
+                _ if !started => return write_ptr(out, addr),
+                _ => {
+                    q.finish(out)?;
+                    return out.write_str("\"...");
+                }
+            }
+        };
+        if !started {
+            out.write_char('"')?;
+            started = true;
+        }
+        for &c in buf.iter().take(n) {
+            q.push(out, c)?;
+        }
+        done = done.saturating_add(n as u64);
+        if n == 0 {
+            break;
+        }
+    }
+    q.finish(out)?;
+    out.write_char('"')?;
+    if len > limit {
+        out.write_str("...")?;
+    }
+    Ok(())
+}
+
+/// A NULL-terminated array of string pointers (`argv`).
+#[inline(never)]
+pub(super) fn write_str_array<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    if read_word(ctx, addr).is_none() {
+        return Ok(false);
+    }
+    out.write_char('[')?;
+    let ws = word_size(ctx);
+    let mut k = 0u64;
+    while let Some(p) = read_word(ctx, addr.wrapping_add(k.wrapping_mul(ws))) {
+        if p == 0 {
+            break;
+        }
+        if k > 0 {
+            out.write_str(", ")?;
+        }
+        if k >= ctx.opts.string_limit as u64 {
+            out.write_str("...")?;
+            break;
+        }
+        write_cstr(out, ctx, p, ctx.opts.string_limit, false)?;
+        k = k.saturating_add(1);
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// A socket option value of `len` bytes other than an `int`, as a buffer.
+#[inline(never)]
+pub(super) fn write_struct_buf<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    len: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    write_buf(out, ctx, addr, len)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::text::FixedBuf;
+
+    #[test]
+    fn escapes_like_strace() {
+        let mut s = [0u8; 64];
+        let mut out = FixedBuf::new(&mut s);
+        let mut q = Quoter { pending: None };
+        for c in b"a\0b\x001\n\xff" {
+            q.push(&mut out, *c).unwrap();
+        }
+        q.finish(&mut out).unwrap();
+        assert_eq!(out.as_str(), "a\\0b\\0001\\n\\377");
+    }
+}

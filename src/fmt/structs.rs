@@ -1,0 +1,574 @@
+//! The structs and arrays behind pointers, one writer per [`StructType`].
+
+use core::fmt::{self, Write};
+
+use syscalls::x86_64::Sysno;
+
+use crate::abi::Abi;
+use crate::args::{Dir, StructType};
+use crate::flags::{EpollEvents, PollEvents};
+use crate::mem::Memory;
+use crate::text::{emit, write_hex, write_ptr, Hex};
+
+use super::read::{ne_u32, ne_u64, read_bytes, read_u32, read_u64, read_word, split16, word_size};
+use super::scalars::{write_dev, write_file_mode, write_flags, write_rlim};
+use super::signals::{write_sigaction, write_sigset_at, write_stack_t, write_wait_status_at};
+use super::sockaddr::{write_msghdr, write_sockaddr};
+use super::strings::{write_buf, write_cstr, write_str_array, write_struct_buf, CHUNK};
+use super::time::{write_file_times, write_interval, write_time};
+use super::Ctx;
+
+/// Where a struct argument is and what the call says of its size.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct At {
+    /// What is behind the pointer.
+    pub(super) ty: StructType,
+    /// The (non-null) address.
+    pub(super) addr: u64,
+    /// The element count or byte length ([`crate::args::Len`] resolved; 0 when fixed).
+    pub(super) count: u64,
+    /// Whether the type is an array here (it has a length).
+    pub(super) array: bool,
+    /// Direction of the data.
+    pub(super) dir: Dir,
+}
+
+/// Writes a struct: one writer per [`StructType`]; `Ok(false)` when it cannot be read or
+/// is not decoded for this ABI (the caller then prints the address).
+pub(super) fn write_struct<W, M>(out: &mut W, ctx: &Ctx<'_, M>, at: &At) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At {
+        ty,
+        addr,
+        count,
+        array,
+        dir,
+    } = *at;
+    let x86_64 = ctx.abi == Abi::X86_64;
+    match ty {
+        StructType::Timespec | StructType::Timeval => write_time(out, ctx, at),
+        StructType::TimespecPair | StructType::TimevalPair => write_file_times(out, ctx, at),
+        StructType::Itimerspec | StructType::Itimerval => write_interval(out, ctx, at),
+        StructType::Stat | StructType::Stat64 if ty == StructType::Stat64 || !ctx.compat32() => {
+            write_stat(out, ctx, addr, ty == StructType::Stat64)
+        }
+        StructType::Sigset => write_sigset_at(out, ctx, at),
+        StructType::Sigaction => write_sigaction(out, ctx, addr),
+        StructType::Sockaddr => write_sockaddr(out, ctx, addr, count),
+        StructType::Utsname => write_utsname(out, ctx, addr),
+        StructType::Rlimit => write_rlimit(out, ctx, at),
+        StructType::Pollfd => write_pollfds(out, ctx, at),
+        StructType::FdPair => write_fd_pair(out, ctx, at),
+        StructType::IntRef => write_int_ref(out, ctx, at),
+        StructType::AddrRef => write_addr_ref(out, ctx, at),
+        StructType::OffRef => write_off_ref(out, ctx, at),
+        StructType::Iovec | StructType::RemoteIovec => {
+            write_iovec(out, ctx, addr, count, ty == StructType::Iovec, dir)
+        }
+        StructType::StrArray => write_str_array(out, ctx, addr),
+        StructType::EnvArray => write_env_array(out, ctx, at),
+        StructType::EpollEvent if array => write_epoll_events(out, ctx, at),
+        StructType::EpollEvent => write_epoll_event_at(out, ctx, at),
+        StructType::FdSet => {
+            let nfds = count.min(1024);
+            let bytes = nfds.div_ceil(64).saturating_mul(8);
+            write_bit_list(out, ctx, addr, bytes, nfds)
+        }
+        StructType::WaitStatus => write_wait_status_at(out, ctx, at),
+        StructType::Dirents | StructType::Dirents64 => write_dirents(out, ctx, at),
+        StructType::StackT => write_stack_t(out, ctx, at),
+        StructType::CpuSet => {
+            let bytes = count.min(1024);
+            write_bit_list(out, ctx, addr, bytes, bytes.saturating_mul(8))
+        }
+        StructType::Msghdr if x86_64 => write_msghdr(out, ctx, addr, dir),
+        StructType::SockOptVal if count == 4 => write_sockopt_int(out, ctx, at),
+        StructType::SockOptVal => write_struct_buf(out, ctx, addr, count),
+        StructType::Stat | StructType::Stat64 | StructType::Msghdr | StructType::Opaque(_) => {
+            Ok(false)
+        }
+    }
+}
+
+/// `struct rlimit` (`struct compat_rlimit` for i386 callers but `prlimit64`).
+pub(super) fn write_rlimit<W, M>(out: &mut W, ctx: &Ctx<'_, M>, at: &At) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let compat = ctx.abi == Abi::I386 && ctx.sysno != Some(Sysno::prlimit64);
+    let (cur, max) = if compat {
+        let Some(b) = read_bytes::<8, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
+        let widen = |v: u32| {
+            if v == u32::MAX {
+                u64::MAX
+            } else {
+                u64::from(v)
+            }
+        };
+        (
+            widen(u32::from_ne_bytes([a0, a1, a2, a3])),
+            widen(u32::from_ne_bytes([b0, b1, b2, b3])),
+        )
+    } else {
+        let Some(b) = read_bytes::<16, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        split16(b)
+    };
+    let inf = if compat {
+        "RLIM_INFINITY"
+    } else {
+        "RLIM64_INFINITY"
+    };
+    out.write_str("{rlim_cur=")?;
+    write_rlim(out, cur, inf)?;
+    out.write_str(", rlim_max=")?;
+    write_rlim(out, max, inf)?;
+    out.write_char('}')?;
+    Ok(true)
+}
+
+/// `struct pollfd[count]` as given: `[{fd=3, events=POLLIN}]`.
+pub(super) fn write_pollfds<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, count, .. } = *at;
+    if count == 0 {
+        out.write_str("[]")?;
+        return Ok(true);
+    }
+    if read_bytes::<8, M>(ctx.mem, addr).is_none() {
+        return Ok(false);
+    }
+    out.write_char('[')?;
+    let max = count.min(ctx.opts.string_limit as u64);
+    for k in 0..max {
+        let Some(b) = read_bytes::<8, M>(ctx.mem, addr.wrapping_add(k.wrapping_mul(8))) else {
+            break;
+        };
+        let [f0, f1, f2, f3, e0, e1, _, _] = b;
+        if k > 0 {
+            out.write_str(", ")?;
+        }
+        emit!(
+            out,
+            "{fd=",
+            i32::from_ne_bytes([f0, f1, f2, f3]),
+            ", events="
+        )?;
+        write_flags::<PollEvents, W>(out, u64::from(u16::from_ne_bytes([e0, e1])))?;
+        out.write_char('}')?;
+    }
+    if count > max {
+        out.write_str(", ...")?;
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// `int[2]` of new descriptors: `[3, 4]`.
+pub(super) fn write_fd_pair<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(b) = read_bytes::<8, M>(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
+    emit!(
+        out,
+        "[",
+        i32::from_ne_bytes([a0, a1, a2, a3]),
+        ", ",
+        i32::from_ne_bytes([b0, b1, b2, b3]),
+        "]"
+    )?;
+    Ok(true)
+}
+
+/// A pointer to one `int`: `[5]`.
+pub(super) fn write_int_ref<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(v) = read_u32(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    emit!(out, "[", v as i32, "]")?;
+    Ok(true)
+}
+
+/// A pointer to one address-sized value: `[0x7f...]`.
+pub(super) fn write_addr_ref<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(v) = read_word(ctx, addr) else {
+        return Ok(false);
+    };
+    out.write_char('[')?;
+    write_hex(out, v)?;
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// A pointer to one 64-bit offset: `[0]`.
+pub(super) fn write_off_ref<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(v) = read_u64(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    emit!(out, "[", v as i64, "]")?;
+    Ok(true)
+}
+
+/// The environment of `execve`: its address and count, `0x... /* 3 vars */`.
+pub(super) fn write_env_array<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let ws = word_size(ctx);
+    let mut k = 0u64;
+    while let Some(p) = read_word(ctx, addr.wrapping_add(k.wrapping_mul(ws))) {
+        if p == 0 {
+            break;
+        }
+        k = k.saturating_add(1);
+    }
+    emit!(
+        out,
+        Hex(addr),
+        " /* ",
+        k,
+        " var",
+        if k == 1 { "" } else { "s" },
+        " */"
+    )?;
+    Ok(true)
+}
+
+/// `struct epoll_event[count]`.
+pub(super) fn write_epoll_events<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, count, .. } = *at;
+    out.write_char('[')?;
+    for k in 0..count.min(ctx.opts.string_limit as u64) {
+        let Some(b) = read_bytes::<12, M>(ctx.mem, addr.wrapping_add(k.wrapping_mul(12))) else {
+            break;
+        };
+        if k > 0 {
+            out.write_str(", ")?;
+        }
+        write_epoll_event(out, b)?;
+    }
+    if count > ctx.opts.string_limit as u64 {
+        out.write_str(", ...")?;
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// One `struct epoll_event`.
+pub(super) fn write_epoll_event_at<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(b) = read_bytes::<12, M>(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    write_epoll_event(out, b)?;
+    Ok(true)
+}
+
+/// Directory entries in the `count` bytes the call filled: `0x... /* 5 entries */`.
+pub(super) fn write_dirents<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At {
+        ty, addr, count, ..
+    } = *at;
+    // Entries in the `count` bytes the call filled: `d_reclen` is at offset 16
+    // (64-bit and dirent64 layouts, x32 included) or 8 (i386 linux_dirent).
+    let reclen_at = if ty == StructType::Dirents && ctx.abi == Abi::I386 {
+        8
+    } else {
+        16
+    };
+    let mut entries = 0u64;
+    let mut off = 0u64;
+    while off < count && entries < 65536 {
+        let at = addr.wrapping_add(off).wrapping_add(reclen_at);
+        let Some(b) = read_bytes::<2, M>(ctx.mem, at) else {
+            break;
+        };
+        let reclen = u64::from(u16::from_ne_bytes(b));
+        if reclen == 0 {
+            break;
+        }
+        entries = entries.saturating_add(1);
+        off = off.saturating_add(reclen);
+    }
+    emit!(out, Hex(addr), " /* ", entries, " entries */")?;
+    Ok(true)
+}
+
+/// An `int` socket option value: `[1]`.
+pub(super) fn write_sockopt_int<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, .. } = *at;
+    let Some(v) = read_u32(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    emit!(out, "[", v as i32, "]")?;
+    Ok(true)
+}
+
+/// `struct stat` (x86_64 and x32), or the i386 `struct stat64`.
+#[inline(never)]
+pub(super) fn write_stat<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    stat64: bool,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    // (mode, rdev, size) offsets: x86_64 (and x32) `struct stat`, i386 `stat64`.
+    let (mode, rdev, size) = if stat64 {
+        let Some(b) = read_bytes::<52, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        (ne_u32(&b, 16), ne_u64(&b, 32), ne_u64(&b, 44) as i64)
+    } else {
+        let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        (ne_u64(&b, 24) as u32, ne_u64(&b, 40), ne_u64(&b, 48) as i64)
+    };
+    out.write_str("{st_mode=")?;
+    write_file_mode(out, mode)?;
+    let kind = mode & 0o170000;
+    if kind == 0o20000 || kind == 0o60000 {
+        out.write_str(", st_rdev=")?;
+        write_dev(out, rdev)?;
+    } else {
+        emit!(out, ", st_size=", size)?;
+    }
+    out.write_str(", ...}")?;
+    Ok(true)
+}
+
+/// `struct utsname` (`{sysname="Linux", nodename="box", ...}`).
+#[inline(never)]
+pub(super) fn write_utsname<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    out.write_char('{')?;
+    for (n, name) in ["sysname", "nodename"].iter().enumerate() {
+        if n > 0 {
+            out.write_str(", ")?;
+        }
+        let field = addr.wrapping_add(65u64.wrapping_mul(n as u64));
+        let Some(_) = read_bytes::<1, M>(ctx.mem, field) else {
+            return Ok(false);
+        };
+        emit!(out, *name, "=")?;
+        write_cstr(out, ctx, field, 65, false)?;
+    }
+    out.write_str(", ...}")?;
+    Ok(true)
+}
+
+/// The set bits of `bytes` bytes at `addr`, below `nbits`, as `[0 1 5]` (fd sets, CPU
+/// masks); read in chunks, so a 128-byte mask costs one read. `Ok(false)` when unreadable.
+pub(super) fn write_bit_list<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    bytes: u64,
+    nbits: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    if bytes == 0 {
+        return Ok(false);
+    }
+    let mut chunk = [0u8; CHUNK];
+    let mut done = 0u64;
+    let mut first = true;
+    while done < bytes {
+        let want = usize::try_from(bytes.saturating_sub(done))
+            .unwrap_or(CHUNK)
+            .min(CHUNK);
+        let buf = chunk.get_mut(..want).unwrap_or(&mut []);
+        let n = match ctx.mem.read(addr.wrapping_add(done), buf) {
+            Ok(n) if n > 0 => n,
+            _ if done == 0 => return Ok(false),
+            _ => break,
+        };
+        if done == 0 {
+            out.write_char('[')?;
+        }
+        for (k, &b) in buf.iter().take(n).enumerate() {
+            for bit in 0..8u64 {
+                let index = done
+                    .saturating_add(k as u64)
+                    .saturating_mul(8)
+                    .saturating_add(bit);
+                if index < nbits && b & (1u8 << bit) != 0 {
+                    if !first {
+                        out.write_char(' ')?;
+                    }
+                    emit!(out, index)?;
+                    first = false;
+                }
+            }
+        }
+        done = done.saturating_add(n as u64);
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
+
+pub(super) fn write_epoll_event<W: Write + ?Sized>(out: &mut W, b: [u8; 12]) -> fmt::Result {
+    let [e0, e1, e2, e3, d0, d1, d2, d3, d4, d5, d6, d7] = b;
+    let events = u32::from_ne_bytes([e0, e1, e2, e3]);
+    let data = u64::from_ne_bytes([d0, d1, d2, d3, d4, d5, d6, d7]);
+    out.write_str("{events=")?;
+    write_flags::<EpollEvents, W>(out, u64::from(events))?;
+    emit!(out, ", data={u32=", data as u32, ", u64=", data, "}}")
+}
+
+/// `[{iov_base="abc", iov_len=3}, ...]`; data shown for local iovecs (for output iovecs
+/// after the call, `ret` bytes in all), addresses for remote ones.
+pub(super) fn write_iovec<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    count: u64,
+    data: bool,
+    dir: Dir,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let ws = word_size(ctx);
+    let entry = ws.saturating_mul(2);
+    if count > 0 && read_word(ctx, addr).is_none() {
+        return Ok(false);
+    }
+    // Bytes of data left to show: the result for output iovecs after the call.
+    let mut left = match dir {
+        Dir::Out if ctx.output_ready() => ctx.ret_len(),
+        _ => u64::MAX,
+    };
+    out.write_char('[')?;
+    let max = count.min(ctx.opts.string_limit as u64);
+    for k in 0..max {
+        let at = addr.wrapping_add(k.wrapping_mul(entry));
+        let (Some(base), Some(len)) = (read_word(ctx, at), read_word(ctx, at.wrapping_add(ws)))
+        else {
+            break;
+        };
+        if k > 0 {
+            out.write_str(", ")?;
+        }
+        out.write_str("{iov_base=")?;
+        if data {
+            let n = len.min(left);
+            left = left.saturating_sub(n);
+            write_buf(out, ctx, base, n)?;
+        } else {
+            write_ptr(out, base)?;
+        }
+        emit!(out, ", iov_len=", len, "}")?;
+    }
+    if count > max {
+        out.write_str(", ...")?;
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
