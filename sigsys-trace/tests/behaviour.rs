@@ -230,10 +230,6 @@ fn decoded_lines_are_strace_text() {
                 .rsplit_once(" = ")
                 .map_or(l.clone(), |(c, _)| format!("{c} = <id>"));
         }
-        if l.starts_with("rseq(") {
-            // strace prints rseq's length in hex (TODO(issue 14): print it so).
-            return l.replacen(", 32, ", ", 0x20, ", 1);
-        }
         if l.starts_with("getrandom(") {
             // Random bytes.
             return l

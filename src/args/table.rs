@@ -505,7 +505,8 @@ signatures! {
     pkey_free(I);
     statx(DFD, P, ATF, X, oo("struct statx"));
     io_pgetevents(X, I, I, oo("struct io_event[]"), TS, oi("struct __aio_sigset"));
-    rseq(oi("struct rseq"), U, X, X);
+    // strace prints the length in hex too (`rseq(0x..., 0x20, 0, 0x53053053)`).
+    rseq(oi("struct rseq"), X, X, X);
     pidfd_send_signal(FD, SIG, SIGINFO_IN, X);
     io_uring_setup(U, oio("struct io_uring_params"));
     io_uring_enter(FD, U, U, X, PTR, SZ);

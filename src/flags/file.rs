@@ -16,12 +16,13 @@ strace_flags! {
     pub struct OFlags: u32;
     zero = None;
     field(3) { O_RDONLY, O_WRONLY, O_RDWR }
+    // strace's print order (src/xlat/open_mode_flags.in), not the values' order.
     flags {
         O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC,
         O_APPEND, O_NONBLOCK, O_SYNC, O_DSYNC,
-        O_ASYNC, O_DIRECT, O_LARGEFILE = 0o100000,
-        O_TMPFILE, O_DIRECTORY, O_NOFOLLOW,
+        O_DIRECT, O_LARGEFILE = 0o100000, O_NOFOLLOW,
         O_NOATIME, O_CLOEXEC, O_PATH,
+        O_TMPFILE, O_DIRECTORY, O_ASYNC,
     }
 }
 

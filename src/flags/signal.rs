@@ -7,7 +7,8 @@ use crate::text::emit;
 use super::{EnumSpec, FlagSpec, StraceEnum, StraceFlags};
 
 /// Signal numbers, printed as `SIGUSR1`; real-time signals as `SIGRTMIN`, `SIGRT_1`...
-/// (strace's names, with the C library's `SIGRTMIN` of 34); unknown numbers in decimal.
+/// (strace's names, counted from the kernel's `SIGRTMIN` of 32, so glibc's `SIGRTMIN` 34 is
+/// `SIGRT_2`); unknown numbers in decimal.
 ///
 /// # Examples
 ///
@@ -77,17 +78,17 @@ impl Signal {
     /// ```
     /// let mut buf = [0u8; 16];
     /// let mut out = sigsys::fmt::FixedBuf::new(&mut buf);
-    /// sigsys::flags::Signal(35).write(&mut out, false).unwrap();
+    /// sigsys::flags::Signal(33).write(&mut out, false).unwrap();
     /// assert_eq!(out.as_str(), "SIGRT_1");
     /// ```
     pub fn write<W: Write + ?Sized>(self, out: &mut W, bare: bool) -> fmt::Result {
         let strip = |s: &'static str| if bare { s.get(3..).unwrap_or(s) } else { s };
         match (self.name(), self.0) {
             (Some(name), _) => out.write_str(strip(name)),
-            (None, 34) => out.write_str(strip("SIGRTMIN")),
-            (None, n @ 35..=64) => {
+            (None, 32) => out.write_str(strip("SIGRTMIN")),
+            (None, n @ 33..=64) => {
                 out.write_str(strip("SIGRT_"))?;
-                emit!(out, n.wrapping_sub(34))
+                emit!(out, n.wrapping_sub(32))
             }
             (None, n) => emit!(out, n),
         }

@@ -2,6 +2,7 @@
 
 use core::fmt::{self, Write};
 
+use crate::arch::Sysno;
 use crate::mem::Memory;
 use crate::text::{emit, write_ptr, Oct};
 
@@ -41,6 +42,19 @@ pub(super) fn write_escaped<W: Write + ?Sized>(
 /// next is known.
 pub(super) struct Quoter {
     pub(super) pending: Option<u8>,
+}
+
+/// Every byte as `\xNN`: strace's form for data that is random by nature (`getrandom`).
+fn write_hex_bytes<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> fmt::Result {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for &c in bytes {
+        out.write_str("\\x")?;
+        for d in [c >> 4, c & 15] {
+            let ch = DIGITS.get(usize::from(d)).copied().unwrap_or(b'0');
+            out.write_char(char::from(ch))?;
+        }
+    }
+    Ok(())
 }
 
 impl Quoter {
@@ -148,8 +162,13 @@ where
             out.write_char('"')?;
             started = true;
         }
-        for &c in buf.iter().take(n) {
-            q.push(out, c)?;
+        let got = buf.get(..n).unwrap_or(&[]);
+        if ctx.sysno == Some(Sysno::getrandom) {
+            write_hex_bytes(out, got)?;
+        } else {
+            for &c in got {
+                q.push(out, c)?;
+            }
         }
         done = done.saturating_add(n as u64);
         if n == 0 {
