@@ -193,6 +193,12 @@ impl Collector {
         if pid <= 0 || self.procs.contains_key(&pid) {
             return;
         }
+        if started_before_us(pid) {
+            // Not one of ours: a pid a process in a pid namespace of its own reported (its
+            // namespace's 1 is this namespace's init, say). Lines still arrive; only the
+            // run's end does not wait for it.
+            return;
+        }
         // SAFETY: pidfd_open has no memory arguments.
         let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
         let fd = if fd >= 0 {
@@ -278,6 +284,24 @@ impl Collector {
                 }
             }
         }
+    }
+}
+
+/// Whether process `pid` started before the launcher did (`/proc/PID/stat` start times,
+/// in clock ticks since boot): then it cannot be part of the traced program.
+fn started_before_us(pid: i32) -> bool {
+    let start = |p: &str| -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+        stat.rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .nth(19)?
+            .parse()
+            .ok()
+    };
+    match (start(&pid.to_string()), start("self")) {
+        (Some(theirs), Some(ours)) => theirs < ours,
+        _ => false,
     }
 }
 

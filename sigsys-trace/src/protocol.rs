@@ -27,7 +27,7 @@ pub const NAME_MAX: usize = 4096;
 /// Bytes of the header (page aligned).
 pub const HEADER_SIZE: usize = 8192;
 /// Bytes of a slot (page aligned).
-pub const SLOT_SIZE: usize = 8192;
+pub const SLOT_SIZE: usize = 12288;
 /// Bytes of the shared mapping.
 pub const SHM_SIZE: usize = HEADER_SIZE + SLOTS * SLOT_SIZE;
 
@@ -94,9 +94,22 @@ pub struct Slot {
     pub len: u32,
     /// `#!` interpreters the loader went through for this exec so far.
     pub depth: u32,
-    /// The file name as the program gave it to `execve` (not NUL-terminated).
+    /// `SLOT_*` bits: what the program's SIGSYS state was before the exec.
+    pub flags: u32,
+    /// The file name as the program gave it to `execve` (not NUL-terminated): the new
+    /// image's `AT_EXECFN` and `/proc/self/comm`.
     pub name: [u8; NAME_MAX],
+    /// Bytes used in `path` (0: the same as `name`).
+    pub path_len: u32,
+    /// The path of the file `fd` is, as a `#!` line named it (the kernel's `bprm->interp`):
+    /// what a script interpreter gets as its script argument.
+    pub path: [u8; NAME_MAX],
 }
+
+/// `Slot::flags`: the program ignored SIGSYS (`SIG_IGN` survives exec).
+pub const SLOT_SIGSYS_IGNORED: u32 = 1;
+/// `Slot::flags`: the program had SIGSYS blocked (the mask survives exec).
+pub const SLOT_SIGSYS_BLOCKED: u32 = 2;
 
 /// The header of the mapping at `base`.
 ///
@@ -128,22 +141,35 @@ pub unsafe fn slot<'a>(base: u64, i: usize) -> &'a mut Slot {
 ///
 /// As [`header`].
 pub unsafe fn publish(base: u64, pid: i32, fd: i32, name: &[u8]) -> Option<usize> {
+    let next = Next {
+        name,
+        path: name,
+        depth: 0,
+        flags: 0,
+    };
     // SAFETY: the caller's guarantee.
-    unsafe { publish_depth(base, pid, fd, name, 0) }
+    unsafe { publish_next(base, pid, fd, &next) }
 }
 
-/// [`publish`], `depth` interpreters down.
+/// What a slot says besides its descriptor.
+pub struct Next<'a> {
+    /// `Slot::name`.
+    pub name: &'a [u8],
+    /// `Slot::path`.
+    pub path: &'a [u8],
+    /// `Slot::depth`.
+    pub depth: u32,
+    /// `Slot::flags`.
+    pub flags: u32,
+}
+
+/// [`publish`] with everything a slot says.
 ///
 /// # Safety
 ///
 /// As [`header`].
-pub unsafe fn publish_depth(
-    base: u64,
-    pid: i32,
-    fd: i32,
-    name: &[u8],
-    depth: u32,
-) -> Option<usize> {
+pub unsafe fn publish_next(base: u64, pid: i32, fd: i32, next: &Next<'_>) -> Option<usize> {
+    let (name, depth) = (next.name, next.depth);
     // SAFETY: the caller's guarantee.
     let h = unsafe { header(base) };
     let start = (pid.unsigned_abs() as usize) % SLOTS;
@@ -160,6 +186,12 @@ pub unsafe fn publish_depth(
             s.fd = fd;
             s.len = n as u32;
             s.depth = depth;
+            s.flags = next.flags;
+            let p = next.path.len().min(NAME_MAX);
+            s.path_len = p as u32;
+            for (d, c) in s.path.iter_mut().zip(next.path.iter().take(p)) {
+                *d = *c;
+            }
             for (d, c) in s.name.iter_mut().zip(name.iter().take(n)) {
                 *d = *c;
             }

@@ -43,7 +43,7 @@
 //!    parent sends after a fork with its child's pid, so that the launcher waits for it):
 //!    `socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0)`, a send on it, its `close`.
 //! 8. The tracer's checks before it executes the loader in the program's place (the
-//!    kernel's own checks of the file, `EXEC_CHECKS`), and that `execve`'s path: the
+//!    kernel's own checks of the file, `drop_exec_checks`), and that `execve`'s path: the
 //!    loader's.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -162,26 +162,16 @@ fn filter_a(es: &[Entry], root: bool) -> Vec<Entry> {
         .collect()
 }
 
-/// What the tracer's exec (`loader/src/exec.rs`) runs before it executes the loader in the
-/// program's place, in order (tolerance 8).
-const EXEC_CHECKS: [&str; 9] = [
-    "faccessat2",
-    "openat",
-    "fstat",
-    "fstatfs",
-    "geteuid",
-    "getegid",
-    "fgetxattr",
-    "pread64",
-    "rt_sigprocmask",
-];
-
-/// Takes the tracer's exec checks off the end of `out` (an execve follows).
+/// Takes the tracer's exec checks (`loader/src/exec.rs`: the run directory's reach, then
+/// the kernel's checks of the program's file and interpreter) off the end of `out`, an
+/// execve following (tolerance 8). They start with `geteuid`, `getegid`, `faccessat2`.
 fn drop_exec_checks(out: &mut Vec<Entry>) {
-    for name in EXEC_CHECKS.iter().rev() {
-        if out.last().is_some_and(|e| e.name == *name) {
-            out.pop();
-        }
+    let n = out.len();
+    let start = (0..n.saturating_sub(2)).rev().take(80).find(|&i| {
+        out[i].name == "geteuid" && out[i + 1].name == "getegid" && out[i + 2].name == "faccessat2"
+    });
+    if let Some(i) = start {
+        out.truncate(i);
     }
 }
 

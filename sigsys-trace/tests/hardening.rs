@@ -48,7 +48,7 @@ fn same(prog: &str, args: &[&str]) -> (String, String) {
     let file = trace_file(&format!(
         "{}-{}",
         prog.rsplit('/').next().unwrap_or(""),
-        args.join("-")
+        args.first().copied().unwrap_or("")
     ));
     let traced = run(Command::new(TRACER)
         .arg("-o")
@@ -420,4 +420,86 @@ fn new_threads_get_the_whole_vector_state() {
         out == "no avx2\n" || out.starts_with("done=1 upper=[17, 18, 19,"),
         "{out}"
     );
+}
+
+/// The kernel's exec errors that depend on the file are the program's to see, not the
+/// death of the new image: each case run by a child, untraced and traced, same answers.
+#[test]
+fn exec_errors_are_the_kernels() {
+    if !sud() {
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tmp_dir().join("exec-errors");
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, body: &[u8], mode: u32| {
+        let p = dir.join(name);
+        std::fs::write(&p, body).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        p.display().to_string()
+    };
+    let mut rel = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x01\0\x3e\0".to_vec();
+    rel.resize(64, 0);
+    let mut cases = vec![
+        write("missing.sh", b"#!/nonexistent/interp\necho no\n", 0o755),
+        write("crlf.sh", b"#!/bin/sh\r\necho no\n", 0o755),
+        write("empty.sh", b"#!\n", 0o755),
+        write("noexec-interp", b"#!/bin/sh\necho x\n", 0o644),
+        write("rel.o", &rel, 0o755),
+        write("garbage", b"\x7fELF garbage", 0o755),
+    ];
+    cases.push(write(
+        "via-noexec.sh",
+        format!("#!{}\n", cases[3]).as_bytes(),
+        0o755,
+    ));
+    // Six nested interpreters: ELOOP; five run.
+    let mut prev = "/bin/true".to_string();
+    for i in 0..6 {
+        prev = write(
+            &format!("level{i}"),
+            format!("#!{prev}\n").as_bytes(),
+            0o755,
+        );
+        if i == 4 || i == 5 {
+            cases.push(prev.clone());
+        }
+    }
+    let args: Vec<&str> = std::iter::once("try-exec")
+        .chain(cases.iter().map(String::as_str))
+        .collect();
+    let (out, _) = same(PROBE, &args);
+    assert!(out.contains("missing.sh: errno 2"), "{out}");
+    assert!(out.contains("empty.sh: errno 8"), "{out}");
+    assert!(out.contains("level5: errno 40"), "{out}");
+    assert!(out.contains("level4: status 0x0"), "{out}");
+}
+
+/// A program that gives up its privileges and then executes another (su, runuser, setpriv)
+/// runs on as untraced: the new image cannot reach the run directory, so the exec goes
+/// ahead without the loader, with a warning.
+#[test]
+fn exec_after_dropping_privileges_works() {
+    if !sud() || unsafe { libc::geteuid() } != 0 {
+        return;
+    }
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: setpriv is missing");
+        return;
+    }
+    let args = [
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "/bin/echo",
+        "hi",
+    ];
+    let o = run(Command::new(TRACER)
+        .arg("-o")
+        .arg("/dev/null")
+        .arg("setpriv")
+        .args(args));
+    assert!(o.status.success(), "{}", describe(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "hi\n");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("executed without the tracer"));
 }

@@ -7,6 +7,7 @@ const PAGE: u64 = 4096;
 const PT_LOAD: u32 = 1;
 const PT_INTERP: u32 = 3;
 const PT_PHDR: u32 = 6;
+const PT_GNU_STACK: u32 = 0x6474_e551;
 const ET_EXEC: u16 = 2;
 const ET_DYN: u16 = 3;
 const EM_X86_64: u16 = 62;
@@ -28,6 +29,8 @@ pub struct Image {
     pub phdr: u64,
     /// Number of program headers.
     pub phnum: u64,
+    /// `PT_GNU_STACK` asks for an executable stack.
+    pub exec_stack: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -143,6 +146,7 @@ pub fn load(fd: i32, interp: &mut [u8]) -> Result<(Image, usize), Error> {
     };
     let (mut lo, mut hi, mut interp_len, mut phdr_vaddr) = (u64::MAX, 0u64, 0usize, None);
     let mut first_load = None;
+    let mut exec_stack = false;
     for i in 0..phnum {
         let p = ph(i);
         match p.kind {
@@ -166,6 +170,7 @@ pub fn load(fd: i32, interp: &mut [u8]) -> Result<(Image, usize), Error> {
                 interp_len = dst.iter().position(|&c| c == 0).unwrap_or(n);
             }
             PT_PHDR => phdr_vaddr = Some(p.vaddr),
+            PT_GNU_STACK => exec_stack = p.flags & 1 != 0,
             _ => {}
         }
     }
@@ -209,6 +214,7 @@ pub fn load(fd: i32, interp: &mut [u8]) -> Result<(Image, usize), Error> {
         entry: bias.wrapping_add(entry),
         phdr,
         phnum: phnum as u64,
+        exec_stack,
     };
     Ok((image, interp_len))
 }

@@ -165,6 +165,66 @@ pub fn open(call: &sigsys::Syscall, at: bool) -> Option<i64> {
     ))
 }
 
+/// Whether the loader can be executed and the shared file read and written with the
+/// process's present credentials and root (after `setuid`, `chroot`, `unshare -m`, the
+/// new image could not find its instructions).
+fn run_reachable() -> bool {
+    let loader = LOADER.get();
+    let Some(dir) = loader.iter().rposition(|&c| c == b'/') else {
+        return false;
+    };
+    let mut shm = [0u8; protocol::NAME_MAX + 8];
+    let file = protocol::SHM_FILE.as_bytes();
+    let total = dir + 1 + file.len();
+    if total >= shm.len() {
+        return false;
+    }
+    shm[..=dir].copy_from_slice(&loader[..=dir]);
+    shm[dir + 1..total].copy_from_slice(file);
+    let euid = sys(Sysno::geteuid, [0; 6]) as u32;
+    let egid = sys(Sysno::getegid, [0; 6]) as u32;
+    // Root keeps its capabilities across exec: the kernel's own check is right. Any other
+    // user loses them at exec (short of ambient ones), so the mode bits decide, as they
+    // will for the new image.
+    let access = |path: u64, mode: u32| {
+        if euid == 0 {
+            return sys(
+                Sysno::faccessat2,
+                [
+                    AT_FDCWD,
+                    path,
+                    u64::from(mode),
+                    libc::AT_EACCESS as u64,
+                    0,
+                    0,
+                ],
+            ) == 0;
+        }
+        // SAFETY: plain data; all-zero is valid.
+        let mut st: libc::stat = unsafe { core::mem::zeroed() };
+        if sys(
+            Sysno::stat,
+            [path, core::ptr::from_mut(&mut st) as u64, 0, 0, 0, 0],
+        ) != 0
+        {
+            return false;
+        }
+        let bits = if st.st_uid == euid {
+            st.st_mode >> 6
+        } else if st.st_gid == egid {
+            st.st_mode >> 3
+        } else {
+            st.st_mode
+        } & 7;
+        bits & mode == mode
+    };
+    let mut dirpath = [0u8; protocol::NAME_MAX + 1];
+    dirpath[..dir].copy_from_slice(&loader[..dir]);
+    access(dirpath.as_ptr() as u64, libc::X_OK as u32)
+        && access(LOADER.as_ptr(), libc::X_OK as u32)
+        && access(shm.as_ptr() as u64, (libc::R_OK | libc::W_OK) as u32)
+}
+
 /// What an exec of the program's file will do.
 enum Plan {
     /// Run it through the loader: the open file, not close-on-exec.
@@ -225,6 +285,9 @@ fn check(dirfd: u64, path: &[u8], flags: u64) -> Result<Plan, i64> {
             "an executable the program may run but not read",
         ));
     }
+    if fd == err(libc::EMFILE) || fd == err(libc::ENFILE) {
+        return Ok(Plan::Direct("no descriptor free to load it with"));
+    }
     if fd < 0 {
         return Err(fd);
     }
@@ -240,6 +303,157 @@ fn check(dirfd: u64, path: &[u8], flags: u64) -> Result<Plan, i64> {
 
 /// What kind of file `fd` is, as `do_open_execat` and the binary handlers see it.
 fn inspect(fd: i32) -> Result<Plan, i64> {
+    inspect_at(fd, 0)
+}
+
+/// The `#!` interpreter or `PT_INTERP` of a file, checked as the kernel opens it
+/// (`open_exec`): its errors are the exec's. `depth`: interpreters above this one.
+fn check_interp(path: &[u8], depth: u32) -> Result<Plan, i64> {
+    // The kernel's `exec_binprm` gives up past 5 levels of interpreters (ELOOP).
+    if depth > 5 {
+        return Err(err(libc::ELOOP));
+    }
+    let mut p = [0u8; 257];
+    let n = path.len().min(256);
+    p[..n].copy_from_slice(&path[..n]);
+    let r = sys(
+        Sysno::faccessat2,
+        [
+            AT_FDCWD,
+            p.as_ptr() as u64,
+            libc::X_OK as u64,
+            libc::AT_EACCESS as u64,
+            0,
+            0,
+        ],
+    );
+    if r < 0 {
+        return Err(r);
+    }
+    let fd = sys(
+        Sysno::open,
+        [p.as_ptr() as u64, libc::O_RDONLY as u64, 0, 0, 0, 0],
+    );
+    if fd == err(libc::EACCES) {
+        return Ok(Plan::Direct(
+            "an interpreter the program may run but not read",
+        ));
+    }
+    if fd < 0 {
+        return Err(fd);
+    }
+    let r = inspect_at(fd as i32, depth);
+    sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+    r
+}
+
+/// The interpreter named by a `#!` line (`head` starts with `#!`), as `binfmt_script`
+/// reads it: the first word after `#!` within the first 256 bytes, up to a NUL or newline.
+fn script_interp(head: &[u8]) -> Option<&[u8]> {
+    let line = head.get(2..)?;
+    let end = line
+        .iter()
+        .position(|&c| c == b'\n' || c == 0)
+        .unwrap_or(line.len());
+    let line = line.get(..end)?;
+    let blank = |c: &u8| *c == b' ' || *c == b'\t';
+    let start = line.iter().position(|c| !blank(c))?;
+    let rest = line.get(start..)?;
+    let len = rest.iter().position(blank).unwrap_or(rest.len());
+    rest.get(..len).filter(|w| !w.is_empty())
+}
+
+/// The `PT_INTERP` of the ELF file `fd` (`ET_EXEC` or `ET_DYN` checked), into `buf`; its
+/// length, 0 for none.
+fn elf_interp(fd: i32, head: &[u8; 64], buf: &mut [u8; 256]) -> Result<usize, i64> {
+    let kind = u16::from_le_bytes([head[16], head[17]]);
+    if kind != 2 && kind != 3 {
+        return Err(err(libc::ENOEXEC));
+    }
+    let phoff = u64::from_le_bytes(head[32..40].try_into().unwrap_or([0; 8]));
+    let phnum = u16::from_le_bytes([head[56], head[57]]) as usize;
+    let mut ph = [0u8; 56];
+    for i in 0..phnum.min(128) {
+        let at = phoff.wrapping_add((i as u64).wrapping_mul(56));
+        if sys(
+            Sysno::pread64,
+            [fd as u64, ph.as_mut_ptr() as u64, 56, at, 0, 0],
+        ) != 56
+        {
+            return Err(err(libc::ENOEXEC));
+        }
+        if u32::from_le_bytes([ph[0], ph[1], ph[2], ph[3]]) == 3 {
+            let off = u64::from_le_bytes(ph[8..16].try_into().unwrap_or([0; 8]));
+            let size = u64::from_le_bytes(ph[32..40].try_into().unwrap_or([0; 8]));
+            if !(2..=256).contains(&size) {
+                return Err(err(libc::ENOEXEC));
+            }
+            let n = sys(
+                Sysno::pread64,
+                [fd as u64, buf.as_mut_ptr() as u64, size, off, 0, 0],
+            );
+            if n != size as i64 {
+                return Err(err(libc::ENOEXEC));
+            }
+            return Ok(buf
+                .iter()
+                .take(size as usize)
+                .position(|&c| c == 0)
+                .unwrap_or(size as usize));
+        }
+    }
+    Ok(0)
+}
+
+/// Whether the kernel has `binfmt_misc` handlers registered (it may run a file that is
+/// neither ELF nor `#!`).
+fn binfmt_misc_handlers() -> bool {
+    let fd = sys(
+        Sysno::open,
+        [
+            c"/proc/sys/fs/binfmt_misc".as_ptr() as u64,
+            (libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) as u64,
+            0,
+            0,
+            0,
+            0,
+        ],
+    );
+    if fd < 0 {
+        return false;
+    }
+    let mut buf = [0u8; 2048];
+    let n = sys(
+        Sysno::getdents64,
+        [
+            fd as u64,
+            buf.as_mut_ptr() as u64,
+            buf.len() as u64,
+            0,
+            0,
+            0,
+        ],
+    );
+    sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+    // Entries besides ".", "..", "register" and "status" are handlers.
+    let mut at = 0usize;
+    let mut others = 0;
+    while n > 0 && at + 19 < n as usize {
+        let reclen = u16::from_le_bytes([buf[at + 16], buf[at + 17]]) as usize;
+        if reclen == 0 {
+            break;
+        }
+        let name = buf.get(at + 19..at + reclen).unwrap_or(&[]);
+        let name = &name[..name.iter().position(|&c| c == 0).unwrap_or(name.len())];
+        if !matches!(name, b"." | b".." | b"register" | b"status") {
+            others += 1;
+        }
+        at += reclen;
+    }
+    others > 0
+}
+
+fn inspect_at(fd: i32, depth: u32) -> Result<Plan, i64> {
     // SAFETY: plain data; all-zero is valid.
     let mut st: libc::stat = unsafe { core::mem::zeroed() };
     let r = sys(
@@ -292,23 +506,43 @@ fn inspect(fd: i32) -> Result<Plan, i64> {
     if r > 0 && !nosuid {
         return Ok(Plan::Direct("a program with file capabilities"));
     }
-    let mut head = [0u8; 20];
+    let mut head = [0u8; 256];
     let n = sys(
         Sysno::pread64,
-        [fd as u64, head.as_mut_ptr() as u64, 20, 0, 0, 0],
+        [fd as u64, head.as_mut_ptr() as u64, 256, 0, 0, 0],
     );
     if n < 0 {
         return Err(n);
     }
+    let head = head.get(..n as usize).unwrap_or(&[]);
     if head.starts_with(b"#!") {
-        return Ok(Plan::Loader(fd));
+        let Some(interp) = script_interp(head) else {
+            return Err(err(libc::ENOEXEC));
+        };
+        return match check_interp(interp, depth.saturating_add(1))? {
+            Plan::Loader(_) => Ok(Plan::Loader(fd)),
+            direct => Ok(direct),
+        };
     }
-    if n < 20 || !head.starts_with(b"\x7fELF") {
+    let mut elf = [0u8; 64];
+    if head.len() < 64 || !head.starts_with(b"\x7fELF") {
+        if binfmt_misc_handlers() {
+            return Ok(Plan::Direct("a format the kernel's binfmt_misc may run"));
+        }
         return Err(err(libc::ENOEXEC));
     }
-    let machine = u16::from_le_bytes([head[18], head[19]]);
-    if head[4] != 2 || machine != 62 {
+    elf.copy_from_slice(&head[..64]);
+    let machine = u16::from_le_bytes([elf[18], elf[19]]);
+    if elf[4] != 2 || machine != 62 {
         return Ok(Plan::Direct("not an x86_64 program"));
+    }
+    let mut interp = [0u8; 256];
+    let len = elf_interp(fd, &elf, &mut interp)?;
+    if len > 0 {
+        // The kernel opens the interpreter as it opens the program (ENOENT, EACCES, ...).
+        if let Plan::Direct(why) = check_interp(&interp[..len], 0)? {
+            return Ok(Plan::Direct(why));
+        }
     }
     Ok(Plan::Loader(fd))
 }
@@ -362,6 +596,12 @@ pub fn exec(trap: &mut Trap<'_>, at: bool, set_mask: impl Fn()) -> i64 {
     if shm == 0 || loader.is_empty() {
         return direct(trap, "the run directory is gone");
     }
+    if !run_reachable() {
+        return direct(
+            trap,
+            "the run directory is out of reach (another user, root or mount namespace)",
+        );
+    }
     let target: &[u8] = if self_exe {
         EXE.get()
     } else {
@@ -404,17 +644,43 @@ pub fn exec(trap: &mut Trap<'_>, at: bool, set_mask: impl Fn()) -> i64 {
     };
     let pid = crate::state::pid();
     // SAFETY: SHM is the live shared mapping of the run.
-    let Some(slot) = (unsafe { protocol::publish(shm, pid, fd, &shown[..shown_len]) }) else {
+    // SIG_IGN survives exec (the kernel keeps ignored signals ignored): the new image's
+    // loader must show it as the program's SIGSYS action.
+    let ignored = crate::state::PROG_SIGSYS[0].load(Ordering::Relaxed) == libc::SIG_IGN as u64;
+    let next = protocol::Next {
+        name: &shown[..shown_len],
+        path: &shown[..shown_len],
+        depth: 0,
+        flags: if ignored {
+            protocol::SLOT_SIGSYS_IGNORED
+        } else {
+            0
+        },
+    };
+    // SAFETY: SHM is the live shared mapping of the run.
+    let Some(slot) = (unsafe { protocol::publish_next(shm, pid, fd, &next) }) else {
         sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
         return direct(trap, "too many images starting at once");
     };
     set_mask();
     let r = sys(Sysno::execve, [LOADER.as_ptr(), argv, envp, 0, 0, 0]);
-    // Still here: the kernel refused the loader with the program's arguments (E2BIG,
-    // EFAULT, ENOMEM, ...), which it would have refused for the program too.
+    // Still here. The program's file passed the kernel's checks above, so an error about
+    // the loader's path (a chroot, another mount namespace, Landlock) means the loader
+    // cannot run here: the program's exec runs without it. Others (E2BIG, EFAULT, ENOMEM)
+    // the kernel would have returned for the program too.
     // SAFETY: as above.
     unsafe { protocol::free(shm, slot) };
     sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+    let about_the_loader = [
+        libc::EACCES,
+        libc::ENOENT,
+        libc::EPERM,
+        libc::ENOTDIR,
+        libc::ELOOP,
+    ];
+    if about_the_loader.iter().any(|&e| r == err(e)) {
+        return direct(trap, "the loader cannot be executed here");
+    }
     r
 }
 

@@ -245,8 +245,10 @@ fn is_open_self_exe(call: &sigsys::Syscall, s: Sysno) -> bool {
 #[inline(never)]
 fn exec(trap: &mut Trap<'_>, at: bool) -> i64 {
     // As `pass_through` does for exec: the new image gets the program's mask, not the
-    // handler's.
-    let mask = frame_mask(trap);
+    // handler's; with SIGSYS in it if the program believes it blocked (the new image's
+    // loader unblocks it again and remembers, as the kernel keeps the mask across exec).
+    let believed = state::me().sigsys_blocked.load(Ordering::Relaxed);
+    let mask = frame_mask(trap) | if believed { SIGSYS_BIT } else { 0 };
     let set_mask = || {
         sys(
             Sysno::rt_sigprocmask,

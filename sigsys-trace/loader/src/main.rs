@@ -228,10 +228,16 @@ unsafe extern "C" fn loader_main(sp: *mut u64) -> ! {
     let slot = unsafe { protocol::slot(shm, i) };
     let fd = slot.fd;
     let depth = slot.depth;
+    let slot_flags = slot.flags;
+    start::SLOT_FLAGS.store(slot_flags, core::sync::atomic::Ordering::Relaxed);
     let len = (slot.len as usize).min(protocol::NAME_MAX);
     let mut name = [0u8; protocol::NAME_MAX];
     name[..len].copy_from_slice(&slot.name[..len]);
     let name = &name[..len];
+    let plen = (slot.path_len as usize).min(protocol::NAME_MAX);
+    let mut path = [0u8; protocol::NAME_MAX];
+    path[..plen].copy_from_slice(&slot.path[..plen]);
+    let path = if plen == 0 { name } else { &path[..plen] };
     // SAFETY: as above.
     unsafe { protocol::free(shm, i) };
     let mut head = [0u8; 256];
@@ -240,7 +246,13 @@ unsafe extern "C" fn loader_main(sp: *mut u64) -> ! {
         [fd as u64, head.as_mut_ptr() as u64, 256, 0, 0, 0],
     );
     if n >= 2 && head.starts_with(b"#!") {
-        script(&stack, shm, execfn, fd, name, &head[..n as usize], depth);
+        let this = Exec {
+            name,
+            path,
+            depth,
+            flags: slot_flags,
+        };
+        script(&stack, shm, execfn, fd, &this, &head[..n as usize]);
     }
     // SAFETY: only this thread exists and no handler is installed yet.
     unsafe {
@@ -323,22 +335,24 @@ fn set_comm(name: &[u8]) {
     );
 }
 
+/// The exec being carried out: the slot's contents.
+struct Exec<'a> {
+    name: &'a [u8],
+    path: &'a [u8],
+    depth: u32,
+    flags: u32,
+}
+
 /// A `#!` script: the loader runs again for its interpreter, with the arguments the
 /// kernel's `binfmt_script` gives it (`interp [arg] name argv[1..]`), so that the process
 /// is exactly as if the kernel had started the interpreter.
-fn script(
-    stack: &Stack,
-    shm: u64,
-    execfn: &[u8],
-    fd: i32,
-    name: &[u8],
-    head: &[u8],
-    depth: u32,
-) -> ! {
-    if depth >= 4 {
+fn script(stack: &Stack, shm: u64, execfn: &[u8], fd: i32, this: &Exec<'_>, head: &[u8]) -> ! {
+    let (name, path, depth) = (this.name, this.path, this.depth);
+    if depth >= 5 {
         die(b"too many levels of #! interpreters", libc::ELOOP);
     }
-    let line = match head.iter().position(|&c| c == b'\n') {
+    // The line ends at a newline or a NUL, as binfmt_script reads it.
+    let line = match head.iter().position(|&c| c == b'\n' || c == 0) {
         Some(e) => &head[2..e],
         None => &head[2..],
     };
@@ -362,8 +376,10 @@ fn script(
     ibuf[..interp.len()].copy_from_slice(interp);
     let mut abuf = [0u8; 257];
     abuf[..arg.len()].copy_from_slice(arg);
+    // The script argument is the file this level runs (the original name at the first
+    // level, the previous interpreter's path below it).
     let mut nbuf = [0u8; protocol::NAME_MAX + 1];
-    nbuf[..name.len()].copy_from_slice(name);
+    nbuf[..path.len()].copy_from_slice(path);
     let ifd = sys(
         Sysno::open,
         [ibuf.as_ptr() as u64, libc::O_RDONLY as u64, 0, 0, 0, 0],
@@ -406,12 +422,16 @@ fn script(
     }
     // SAFETY: the shared mapping is live.
     if unsafe {
-        protocol::publish_depth(
+        protocol::publish_next(
             shm,
             sys(Sysno::getpid, [0; 6]) as i32,
             ifd as i32,
-            name,
-            depth + 1,
+            &protocol::Next {
+                name,
+                path: interp,
+                depth: depth + 1,
+                flags: this.flags,
+            },
         )
     }
     .is_none()
@@ -464,6 +484,13 @@ fn enter(stack: &Stack, fd: i32, name: u64, header: &protocol::Header) -> ! {
         sys(Sysno::close, [ifd as u64, 0, 0, 0, 0, 0]);
         entry = ld.entry;
         base = ld.bias;
+    }
+    if prog.exec_stack {
+        // As the kernel's `setup_arg_pages` for `PT_GNU_STACK` with `PF_X`: the whole stack
+        // mapping executable (GCC's nested-function trampolines live there).
+        let page = stack.sp as u64 & !4095;
+        let prot = libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC | libc::PROT_GROWSDOWN;
+        sys(Sysno::mprotect, [page, 4096, prot as u64, 0, 0, 0]);
     }
     stack.set_aux(AT_PHDR, prog.phdr);
     stack.set_aux(AT_PHENT, 56);

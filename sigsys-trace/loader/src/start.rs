@@ -11,6 +11,9 @@ use crate::line::{self, Line};
 use crate::protocol::{self, Header};
 use crate::state;
 
+/// The `protocol::Slot::flags` of this image's exec.
+pub static SLOT_FLAGS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
+
 /// Arms the tracer as `header` says. `minsigstksz` is the kernel's `AT_MINSIGSTKSZ`.
 ///
 /// `execve` is the program's exec as the kernel ran it (name, argv, envp), for the first
@@ -42,7 +45,11 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
     // SAFETY: the handler is async-signal-safe (no heap, no locks, gate calls only).
     match unsafe { sigsys::install::install_handler(handler::on_sigsys) } {
         Ok(old) => {
-            let old = [old.handler, old.flags, old.restorer, old.mask];
+            let mut old = [old.handler, old.flags, old.restorer, old.mask];
+            if SLOT_FLAGS.load(Ordering::Relaxed) & protocol::SLOT_SIGSYS_IGNORED != 0 {
+                // Ignored before the exec: still ignored (the kernel reset only our handler).
+                old = [libc::SIG_IGN as u64, 0, 0, 0];
+            }
             for (slot, v) in state::PROG_SIGSYS.iter().zip(old) {
                 slot.store(v, Ordering::Relaxed);
             }

@@ -30,7 +30,7 @@ pub static PROG_SIGSYS: [AtomicU64; 4] = [
 ];
 
 /// Threads the tracer can keep state for at once (more are run untraced, with a warning).
-pub const MAX_THREADS: usize = 4096;
+pub const MAX_THREADS: usize = 16384;
 
 /// What the tracer keeps for one thread. Not in thread-local storage: the loader has
 /// none of its own once the program runs (`%fs` is the program's), so threads are found

@@ -35,6 +35,8 @@
 //! - `clone-ymm`: a raw `clone` of a thread with a pattern in all of YMM0 (AVX): the child
 //!   prints the upper half it finds (the kernel gives a new thread every register of its
 //!   creator, vector registers included).
+//! - `try-exec PATH...`: for each PATH, a child execs it (no arguments); prints the errno
+//!   its exec failed with, or the child's exit status.
 //! - `execveat-null-env`: `execveat(AT_FDCWD, "/bin/sh", argv, NULL, 0)` of
 //!   `sh -c 'echo $$'`-like commands: the new image must be traced too.
 
@@ -480,6 +482,37 @@ fn execveat_null_env() {
     println!("execveat failed: {}", errno_of(r));
 }
 
+fn try_exec(paths: &[String]) {
+    for p in paths {
+        let c = std::ffi::CString::new(p.as_str()).expect("path");
+        let mut pipe = [0i32; 2];
+        // SAFETY: a pipe, a fork, and in the child only exec, write and _exit.
+        unsafe {
+            libc::pipe2(pipe.as_mut_ptr(), libc::O_CLOEXEC);
+            let pid = libc::fork();
+            if pid == 0 {
+                let argv = [c.as_ptr(), std::ptr::null()];
+                let envp = [std::ptr::null()];
+                libc::execve(c.as_ptr(), argv.as_ptr(), envp.as_ptr());
+                let e = *libc::__errno_location();
+                libc::write(pipe[1], (&raw const e).cast(), 4);
+                libc::_exit(127);
+            }
+            libc::close(pipe[1]);
+            let mut e = 0i32;
+            let n = libc::read(pipe[0], (&raw mut e).cast(), 4);
+            libc::close(pipe[0]);
+            let mut status = 0;
+            libc::waitpid(pid, &mut status, 0);
+            if n == 4 {
+                println!("{p}: errno {e}");
+            } else {
+                println!("{p}: status {status:#x}");
+            }
+        }
+    }
+}
+
 fn clone_ymm() {
     if !std::arch::is_x86_feature_detected!("avx2") {
         println!("no avx2");
@@ -657,6 +690,7 @@ fn main() {
         "sigaction-wide" => sigaction_wide(),
         "execveat-null-env" => execveat_null_env(),
         "clone-ymm" => clone_ymm(),
+        "try-exec" => try_exec(&args[2..]),
         "observe" if arg(2) == "exec" => observe_exec(&args[3..]),
         "observe" => observe(),
         "altstack-check" => altstack_check(arg(2).parse().expect("size")),
