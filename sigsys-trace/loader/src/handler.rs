@@ -153,6 +153,10 @@ fn dispatch(trap: &mut Trap<'_>) {
             trap.set_return(r);
             r
         }
+        Some(Sysno::seccomp) => crate::compose::seccomp(trap, &call, pass),
+        Some(Sysno::prctl) if crate::compose::is_prctl_seccomp(&call) => {
+            crate::compose::prctl(trap, &call, pass)
+        }
         Some(Sysno::rt_sigsuspend) => pass_mask_arg(trap, 0, false),
         Some(Sysno::ppoll) => pass_mask_arg(trap, 3, false),
         Some(Sysno::epoll_pwait | Sysno::epoll_pwait2) => pass_mask_arg(trap, 4, false),

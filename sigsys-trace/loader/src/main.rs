@@ -20,6 +20,7 @@
 mod protocol;
 
 mod clone;
+mod compose;
 mod elf;
 mod exec;
 mod handler;

@@ -25,6 +25,8 @@
 //! - `deny-sendto`: a seccomp filter failing `sendto` and `sendmsg` with EPERM (the
 //!   tracer's sends too),
 //!   then marker calls.
+//! - `no-fds`: fills its descriptor table (`RLIMIT_NOFILE` 64), then marker calls: the
+//!   tracer has no descriptor left to send lines with.
 //! - `sigaction-wide`: `rt_sigaction((1 << 32) | SIGSYS, SIG_DFL)` (the kernel reads an
 //!   int: SIGSYS), then more calls.
 //! - `observe`: what a program can see of its own start: its arguments, environment,
@@ -441,6 +443,19 @@ fn deny_sendto() {
     markers();
 }
 
+fn no_fds() {
+    // SAFETY: plain calls; the descriptors stay open until the process exits.
+    unsafe {
+        let lim = libc::rlimit {
+            rlim_cur: 64,
+            rlim_max: 64,
+        };
+        libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        while libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY) >= 0 {}
+    }
+    markers();
+}
+
 fn sigaction_wide() {
     let dfl = [0u64; 4];
     // SAFETY: a kernel sigaction of SIG_DFL; the signal number has bit 32 set, which the
@@ -687,6 +702,7 @@ fn main() {
         "sigsys-resethand" => sigsys_resethand(),
         "hostile-fds" => hostile_fds(),
         "deny-sendto" => deny_sendto(),
+        "no-fds" => no_fds(),
         "sigaction-wide" => sigaction_wide(),
         "execveat-null-env" => execveat_null_env(),
         "clone-ymm" => clone_ymm(),

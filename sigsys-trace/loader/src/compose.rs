@@ -1,0 +1,159 @@
+//! The program's own seccomp filters, composed with the tracer (issue 9).
+//!
+//! A filter the program installs is installed for real, behind `sigsys::filter::compose`'s
+//! prefix: the tracer's own calls (from the gate's own exits: memory reads, sending lines,
+//! the handler's `rt_sigreturn`) are let through, and everything else is the program's
+//! filter's to decide, with the kernel's semantics, because the calls the handler passes
+//! through leave from the gate's pass exits. The exemption is by instruction pointer: the
+//! loader, and with it the gate, is at the same address in every image, so it still holds
+//! after `execve`.
+
+use sigsys::{filter, Syscall, Trap};
+use syscalls::x86_64::Sysno;
+
+use crate::line::ProcMemory;
+use crate::state::sys;
+
+const SECCOMP_SET_MODE_STRICT: u32 = 0;
+const SECCOMP_SET_MODE_FILTER: u32 = 1;
+const PR_SET_SECCOMP: i32 = 22;
+/// Instructions in the buffers: the program's at most, and the composed one.
+const MAX: usize = filter::MAX_INSNS + filter::COMPOSE_PREFIX_LEN;
+const INSN: usize = core::mem::size_of::<libc::sock_filter>();
+
+/// `seccomp(2)`: filters composed, strict mode emulated; other operations pass.
+pub fn seccomp(trap: &mut Trap<'_>, call: &Syscall, pass: fn(&mut Trap<'_>) -> i64) -> i64 {
+    let (op, flags, uargs) = (call.arg_int(0) as u32, call.args[1], call.args[2]);
+    match op {
+        SECCOMP_SET_MODE_FILTER => install(trap, flags, uargs, pass),
+        SECCOMP_SET_MODE_STRICT if flags == 0 && uargs == 0 => strict(trap),
+        _ => pass(trap),
+    }
+}
+
+/// `prctl(PR_SET_SECCOMP, mode, prog)`.
+pub fn prctl(trap: &mut Trap<'_>, call: &Syscall, pass: fn(&mut Trap<'_>) -> i64) -> i64 {
+    match call.args[1] {
+        1 => strict(trap),
+        2 => install(trap, 0, call.args[2], pass),
+        _ => pass(trap),
+    }
+}
+
+/// Whether `call` is `prctl(PR_SET_SECCOMP, ...)`.
+pub fn is_prctl_seccomp(call: &Syscall) -> bool {
+    call.arg_int(0) == PR_SET_SECCOMP
+}
+
+/// Two buffers of `MAX` instructions, mapped for one call (a filter is up to 32 KiB: too
+/// much for the handler's stack).
+struct Buffers {
+    base: u64,
+}
+
+impl Buffers {
+    const LEN: u64 = (2 * MAX * INSN) as u64;
+
+    fn new() -> Option<Buffers> {
+        let r = sys(
+            Sysno::mmap,
+            [
+                0,
+                Self::LEN,
+                (libc::PROT_READ | libc::PROT_WRITE) as u64,
+                (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as u64,
+                u64::MAX,
+                0,
+            ],
+        );
+        (!(-4095..0).contains(&r)).then_some(Buffers { base: r as u64 })
+    }
+
+    fn split(&mut self) -> (&mut [libc::sock_filter], &mut [libc::sock_filter]) {
+        // SAFETY: a private mapping of 2 * MAX instructions, ours until dropped;
+        // sock_filter is plain integers, and zeroed memory is a valid value.
+        let all = unsafe {
+            core::slice::from_raw_parts_mut(self.base as *mut libc::sock_filter, 2 * MAX)
+        };
+        all.split_at_mut(MAX)
+    }
+}
+
+impl Drop for Buffers {
+    fn drop(&mut self) {
+        sys(Sysno::munmap, [self.base, Self::LEN, 0, 0, 0, 0]);
+    }
+}
+
+fn install(trap: &mut Trap<'_>, flags: u64, uprog: u64, pass: fn(&mut Trap<'_>) -> i64) -> i64 {
+    let Some(mut bufs) = Buffers::new() else {
+        let r = -(libc::ENOMEM as i64);
+        trap.set_return(r);
+        return r;
+    };
+    let (input, output) = bufs.split();
+    let Ok(program) = filter::read_program(&ProcMemory, uprog, input) else {
+        // The kernel finds the same fault or bad length in the program's own pointer.
+        return pass(trap);
+    };
+    let r = match filter::compose(program, output) {
+        Ok(composed) => run_filter(flags, composed),
+        Err(e) => -(e.into_raw() as i64),
+    };
+    trap.set_return(r);
+    r
+}
+
+/// Installs `prog` from the pass exit (the program's own filters apply to it, and its
+/// errors are the kernel's: `EACCES` without `no_new_privs`, `EINVAL`, `ESRCH`...).
+fn run_filter(flags: u64, prog: &[libc::sock_filter]) -> i64 {
+    let fprog = libc::sock_fprog {
+        len: prog.len() as u16,
+        filter: prog.as_ptr().cast_mut(),
+    };
+    let call = Syscall::x86_64(
+        Sysno::seccomp,
+        [
+            u64::from(SECCOMP_SET_MODE_FILTER),
+            flags,
+            core::ptr::from_ref(&fprog) as u64,
+            0,
+            0,
+            0,
+        ],
+    );
+    // SAFETY: the program's own seccomp call, with its filter replaced by the composed
+    // copy, alive for the call.
+    unsafe { sigsys::gate::run(&call) }
+}
+
+/// Strict mode as the filter that strict mode is: `read`, `write`, `exit` and
+/// `rt_sigreturn` allowed, anything else kills (with SIGSYS, where strict mode kills with
+/// SIGKILL).
+fn strict(trap: &mut Trap<'_>) -> i64 {
+    use filter::{jump, load_nr, ret};
+    let jeq = libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K;
+    let allowed = [
+        libc::SYS_read,
+        libc::SYS_write,
+        libc::SYS_exit,
+        libc::SYS_rt_sigreturn,
+    ];
+    let mut prog = [ret(0); 7];
+    prog[0] = load_nr();
+    for (i, nr) in allowed.iter().enumerate() {
+        // Jump to the allow at 6 from instruction i + 1.
+        if let Some(slot) = prog.get_mut(i + 1) {
+            *slot = jump(jeq, *nr as u32, (4 - i) as u8, 0);
+        }
+    }
+    prog[5] = ret(libc::SECCOMP_RET_KILL_PROCESS);
+    prog[6] = ret(libc::SECCOMP_RET_ALLOW);
+    let mut out = [ret(0); 7 + filter::COMPOSE_PREFIX_LEN];
+    let r = match filter::compose(&prog, &mut out) {
+        Ok(composed) => run_filter(0, composed),
+        Err(e) => -(e.into_raw() as i64),
+    };
+    trap.set_return(r);
+    r
+}
