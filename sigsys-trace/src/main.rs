@@ -277,9 +277,29 @@ fn main() {
     let name = format!("sigsys-trace.{:010}.{nanos:09}", std::process::id());
     let mut collector =
         collect::Collector::bind(&name).unwrap_or_else(|e| refuse(format!("socket: {e}")));
+    let (out, to_stderr) = output(&opts);
+    let run = run_dir(&opts, &name);
+    let mut printer = printer::Printer::new(out, to_stderr, view(&mut opts));
+    collector.set_token(run.token());
+    let mut child = start(&run, &opts, &path);
+    let child_pid = child.id() as i32;
+    collector.watch(child_pid);
+    let status = collect_until_done(&mut collector, &mut printer, &mut child);
+    if collector.foreign > 0 {
+        eprintln!(
+            "sigsys-trace: {} messages from outside the traced program were ignored",
+            collector.foreign
+        );
+    }
+    printer.finish(child_pid, status);
+    drop(run);
+    exit_like(status)
+}
 
-    let (out, to_stderr): (Box<dyn Write>, bool) = match &opts.output {
-        // -ff: the tasks' files are made as they appear; the summary goes to stderr.
+/// Where the trace goes: stderr, or `-o FILE` (with `-ff`, the tasks' files are made as
+/// they appear and the summary goes to stderr); and whether that is stderr.
+fn output(opts: &options::Options) -> (Box<dyn Write>, bool) {
+    match &opts.output {
         Some(_) if opts.per_task_files => (
             Box::new(BufWriter::with_capacity(1 << 16, io::stderr())),
             false,
@@ -295,9 +315,12 @@ fn main() {
             Box::new(BufWriter::with_capacity(1 << 16, io::stderr())),
             true,
         ),
-    };
-    let timed = opts.timed();
-    let view = printer::View {
+    }
+}
+
+/// How the printer shows lines, from the options.
+fn view(opts: &mut options::Options) -> printer::View {
+    printer::View {
         trace: opts.trace.take(),
         status: opts.status,
         summary: opts.summary,
@@ -308,36 +331,41 @@ fn main() {
         column: opts.column,
         quiet: opts.quiet,
         per_task: opts.per_task_files.then(|| opts.output.clone()).flatten(),
-    };
-    let mut printer = printer::Printer::new(out, to_stderr, view);
+    }
+}
 
-    let run = run_dir::RunDir::new(
-        match (opts.bare, opts.raw) {
-            (true, _) => protocol::MODE_BARE,
-            (false, true) => protocol::MODE_HEXA,
-            (false, false) => protocol::MODE_TEXT,
-        },
-        // On stderr (usually a terminal) each line is sent at once; to a file, lines are
-        // batched per thread.
-        if opts.output.is_none() && opts.summary == options::Summary::Off {
-            protocol::FLAG_EAGER
+/// The run directory, with the images' instructions from the options.
+fn run_dir(opts: &options::Options, name: &str) -> run_dir::RunDir {
+    let mode = match (opts.bare, opts.raw) {
+        (true, _) => protocol::MODE_BARE,
+        (false, true) => protocol::MODE_HEXA,
+        (false, false) => protocol::MODE_TEXT,
+    };
+    // On stderr (usually a terminal) each line is sent at once; to a file, lines are
+    // batched per thread.
+    let eager = opts.output.is_none() && opts.summary == options::Summary::Off;
+    let flags = if eager { protocol::FLAG_EAGER } else { 0 }
+        | if opts.timed() {
+            protocol::FLAG_TIMES
         } else {
             0
-        } | if timed { protocol::FLAG_TIMES } else { 0 },
-        opts.string_limit.unwrap_or(0).min(u32::MAX as usize) as u32,
-        &name,
-    )
-    .unwrap_or_else(|e| refuse(format!("cannot make the run directory: {e}")));
-    collector.set_token(run.token());
+        };
+    let limit = opts.string_limit.unwrap_or(0).min(u32::MAX as usize) as u32;
+    run_dir::RunDir::new(mode, flags, limit, name)
+        .unwrap_or_else(|e| refuse(format!("cannot make the run directory: {e}")))
+}
+
+/// Starts the program through the loader, with the stop signals forwarded to it.
+fn start(run: &run_dir::RunDir, opts: &options::Options, path: &Path) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(run.loader());
     cmd.arg0(&opts.program[0]).args(&opts.program[1..]);
-    run.prepare(&mut cmd, &path).unwrap_or_else(|e| {
+    run.prepare(&mut cmd, path).unwrap_or_else(|e| {
         eprintln!("sigsys-trace: {}: {e}", path.display());
         std::process::exit(EXIT_NOEXEC);
     });
-    use std::os::unix::process::CommandExt;
     install_forwarding();
-    let mut child = match cmd.spawn() {
+    let child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("sigsys-trace: {}: {e}", path.display());
@@ -346,29 +374,16 @@ fn main() {
     };
     forward_signals(child.id() as i32);
     run.started();
+    child
+}
 
-    let child_pid = child.id() as i32;
-    collector.watch(child_pid);
-    let status = collect_until_done(&mut collector, &mut printer, &mut child);
-    if collector.foreign > 0 {
-        eprintln!(
-            "sigsys-trace: {} messages from processes outside the traced program were ignored",
-            collector.foreign
-        );
-    }
-    if collector.foreign > 0 {
-        eprintln!(
-            "sigsys-trace: {} messages from outside the traced program were ignored",
-            collector.foreign
-        );
-    }
-    printer.finish(child_pid, status);
-    drop(run);
+/// Exits as the program did: its code, or death by its signal (without a core dump of
+/// the launcher).
+fn exit_like(status: ExitStatus) -> ! {
     if let Some(code) = status.code() {
         std::process::exit(code);
     }
     if let Some(sig) = status.signal() {
-        // Die of the same signal, without a core dump of the launcher.
         // SAFETY: resetting our own dispositions and limits, then raising.
         unsafe {
             let lim = libc::rlimit {

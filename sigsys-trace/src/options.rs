@@ -289,27 +289,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String
             _ => {}
         }
         if let Some(long) = s.strip_prefix("--") {
-            let (name, value) = match long.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                None => (long.to_string(), None),
-            };
-            let mut value = || {
-                value
-                    .clone()
-                    .or_else(|| args.next().map(|v| v.to_string_lossy().into_owned()))
-            };
-            match name.as_str() {
-                "output" => opts.output = value().map(PathBuf::from),
-                "trace" => {
-                    opts.trace = Some(TraceSet::parse(&value().ok_or("--trace needs a set")?)?)
-                }
-                "status" => opts.status = Status::parse(&value().ok_or("--status needs a set")?)?,
-                "string-limit" => opts.string_limit = Some(number(value())?),
-                "summary-only" => opts.summary = Summary::Only,
-                "summary" => opts.summary = Summary::Also,
-                "follow-forks" => {}
-                _ => return Err(format!("unknown option --{name}")),
-            }
+            long_option(&mut opts, long, &mut args)?;
             continue;
         }
         // Short options, several in one word (`-ff`, `-tt`, `-qq`, `-fo FILE`, `-s64`).
@@ -329,56 +309,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String
                         .ok_or(format!("option -{c} needs an argument"))
                 }
             };
-            match c {
-                'f' => follow += 1,
-                'F' => {}
-                'c' => opts.summary = Summary::Only,
-                'C' => opts.summary = Summary::Also,
-                'w' => {}
-                'T' => opts.durations = true,
-                't' => opts.timestamps = (opts.timestamps + 1).min(3),
-                'r' => opts.relative = true,
-                'q' => opts.quiet += 1,
-                'z' => {
-                    opts.status = Status {
-                        successful: true,
-                        failed: false,
-                        unfinished: false,
-                    }
-                }
-                'Z' => {
-                    opts.status = Status {
-                        successful: false,
-                        failed: true,
-                        unfinished: false,
-                    }
-                }
-                'o' => opts.output = Some(PathBuf::from(take(&mut args)?)),
-                's' => opts.string_limit = Some(number(Some(take(&mut args)?))?),
-                'a' => opts.column = number(Some(take(&mut args)?))?,
-                'S' => {
-                    opts.sort_by = match take(&mut args)?.as_str() {
-                        "time" | "time_total" | "total_time" => SortBy::Time,
-                        "calls" | "count" => SortBy::Calls,
-                        "errors" | "error" => SortBy::Errors,
-                        "name" | "syscall" | "syscall_name" => SortBy::Name,
-                        "nothing" | "none" => SortBy::Nothing,
-                        other => return Err(format!("invalid sortby: '{other}'")),
-                    }
-                }
-                'e' => qualify(&mut opts, &take(&mut args)?)?,
-                'p' => {
-                    return Err(
-                        "-p: attaching to a running process needs ptrace; sigsys-trace \
-                                traces the programs it starts, from inside them"
-                            .to_string(),
-                    )
-                }
-                'x' | 'y' | 'v' | 'k' | 'i' | 'n' | 'u' | 'D' | 'b' | 'I' | 'X' | 'P' | 'E' => {
-                    return Err(format!("option -{c} is not supported (yet)"))
-                }
-                _ => return Err(format!("unknown option -{c}")),
-            }
+            short_option(&mut opts, c, &mut || take(&mut args), &mut follow)?;
         }
     }
     if follow >= 2 {
@@ -391,6 +322,94 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String
         return Err("must have PROGRAM [ARGS]".to_string());
     }
     Ok(opts)
+}
+
+/// One long option (`--name=value` or `--name value`).
+fn long_option(
+    opts: &mut Options,
+    long: &str,
+    args: &mut impl Iterator<Item = OsString>,
+) -> Result<(), String> {
+    let (name, value) = match long.split_once('=') {
+        Some((n, v)) => (n.to_string(), Some(v.to_string())),
+        None => (long.to_string(), None),
+    };
+    let mut value = || {
+        value
+            .clone()
+            .or_else(|| args.next().map(|v| v.to_string_lossy().into_owned()))
+    };
+    match name.as_str() {
+        "output" => opts.output = value().map(PathBuf::from),
+        "trace" => opts.trace = Some(TraceSet::parse(&value().ok_or("--trace needs a set")?)?),
+        "status" => opts.status = Status::parse(&value().ok_or("--status needs a set")?)?,
+        "string-limit" => opts.string_limit = Some(number(value())?),
+        "summary-only" => opts.summary = Summary::Only,
+        "summary" => opts.summary = Summary::Also,
+        "follow-forks" => {}
+        _ => return Err(format!("unknown option --{name}")),
+    }
+    Ok(())
+}
+
+/// One short option `c`; `take` gives its argument (the rest of the word or the next one).
+fn short_option(
+    opts: &mut Options,
+    c: char,
+    take: &mut dyn FnMut() -> Result<String, String>,
+    follow: &mut u8,
+) -> Result<(), String> {
+    match c {
+        'f' => *follow += 1,
+        'F' => {}
+        'c' => opts.summary = Summary::Only,
+        'C' => opts.summary = Summary::Also,
+        'w' => {}
+        'T' => opts.durations = true,
+        't' => opts.timestamps = (opts.timestamps + 1).min(3),
+        'r' => opts.relative = true,
+        'q' => opts.quiet += 1,
+        'z' => {
+            opts.status = Status {
+                successful: true,
+                failed: false,
+                unfinished: false,
+            }
+        }
+        'Z' => {
+            opts.status = Status {
+                successful: false,
+                failed: true,
+                unfinished: false,
+            }
+        }
+        'o' => opts.output = Some(PathBuf::from(take()?)),
+        's' => opts.string_limit = Some(number(Some(take()?))?),
+        'a' => opts.column = number(Some(take()?))?,
+        'S' => {
+            opts.sort_by = match take()?.as_str() {
+                "time" | "time_total" | "total_time" => SortBy::Time,
+                "calls" | "count" => SortBy::Calls,
+                "errors" | "error" => SortBy::Errors,
+                "name" | "syscall" | "syscall_name" => SortBy::Name,
+                "nothing" | "none" => SortBy::Nothing,
+                other => return Err(format!("invalid sortby: '{other}'")),
+            }
+        }
+        'e' => qualify(opts, &take()?)?,
+        'p' => {
+            return Err(
+                "-p: attaching to a running process needs ptrace; sigsys-trace \
+                        traces the programs it starts, from inside them"
+                    .to_string(),
+            )
+        }
+        'x' | 'y' | 'v' | 'k' | 'i' | 'n' | 'u' | 'D' | 'b' | 'I' | 'X' | 'P' | 'E' => {
+            return Err(format!("option -{c} is not supported (yet)"))
+        }
+        _ => return Err(format!("unknown option -{c}")),
+    }
+    Ok(())
 }
 
 fn number(v: Option<String>) -> Result<usize, String> {

@@ -425,7 +425,7 @@ fn outsiders_cannot_inject_lines() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("3 messages from processes outside the traced program were ignored"),
+        err.contains("3 messages from outside the traced program were ignored"),
         "{err}"
     );
 }

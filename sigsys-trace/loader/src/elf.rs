@@ -109,6 +109,9 @@ fn prot(flags: u32) -> u64 {
 
 /// Maps `fd` (an x86_64 `ET_EXEC` or `ET_DYN` file). Writes the `PT_INTERP` path, if any,
 /// into `interp` and returns its length in the second value (0: none).
+// Long (about 100 lines) on purpose: one pass in the order of the kernel's
+// `load_elf_binary` (header, program headers, span, segments, `PT_PHDR`), which is easier
+// to check against it read top to bottom than split.
 pub fn load(fd: i32, interp: &mut [u8]) -> Result<(Image, usize), Error> {
     let mut eh = [0u8; 64];
     if pread(fd, &mut eh, 0)? < 64 || eh.get(..4) != Some(b"\x7fELF") {

@@ -453,6 +453,8 @@ fn binfmt_misc_handlers() -> bool {
     others > 0
 }
 
+// Long (about 90 lines) on purpose: the kernel's checks of an executable in its order
+// (`do_open_execat`, the set-ID and capability rules, the binary handlers).
 fn inspect_at(fd: i32, depth: u32) -> Result<Plan, i64> {
     // SAFETY: plain data; all-zero is valid.
     let mut st: libc::stat = unsafe { core::mem::zeroed() };
@@ -571,6 +573,9 @@ fn fmt_fd(out: &mut [u8], fd: i32) -> usize {
 
 /// The program's `execve` (`at`: `execveat`), run through the loader. Returns what the
 /// program sees (only on failure: on success, this image is gone).
+// Long (about 110 lines) on purpose: the steps of the exec in the order they must run
+// (path, reach, the kernel's checks, the new image's name, the slot, the exec, its
+// failure), each short and commented.
 pub fn exec(trap: &mut Trap<'_>, at: bool, set_mask: impl Fn()) -> i64 {
     let call = trap.syscall();
     let (dirfd, path, argv, envp, flags) = if at {

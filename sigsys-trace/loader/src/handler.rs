@@ -116,6 +116,23 @@ fn dispatch(trap: &mut Trap<'_>) {
             }
             ret
         }
+        _ => answer(trap, sysno, &call),
+    };
+    if full {
+        line::write_done(&mut line, &call, ret, style);
+        if started != 0 {
+            line::write_times(&mut line, started);
+        }
+        line.queue();
+        line::flush_if_old();
+    }
+}
+
+/// The calls the tracer answers or adjusts itself (signal state, the program's view of
+/// `/proc/self/exe`, `%gs`, seccomp, masks); the others are passed through.
+fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> i64 {
+    let call = *call;
+    match sysno {
         Some(Sysno::rt_sigaction) if call.arg_int(0) == libc::SIGSYS => {
             let r = virtual_sigaction(call.args);
             trap.set_return(r);
@@ -182,14 +199,6 @@ fn dispatch(trap: &mut Trap<'_>) {
             r
         }
         _ => pass(trap),
-    };
-    if full {
-        line::write_done(&mut line, &call, ret, style);
-        if started != 0 {
-            line::write_times(&mut line, started);
-        }
-        line.queue();
-        line::flush_if_old();
     }
 }
 

@@ -347,6 +347,8 @@ struct Exec<'a> {
 /// A `#!` script: the loader runs again for its interpreter, with the arguments the
 /// kernel's `binfmt_script` gives it (`interp [arg] name argv[1..]`), so that the process
 /// is exactly as if the kernel had started the interpreter.
+// Long (about 100 lines) on purpose: `binfmt_script`'s steps in its order (the line, the
+// interpreter and its argument, the new argv, the next slot, the exec).
 fn script(stack: &Stack, shm: u64, execfn: &[u8], fd: i32, this: &Exec<'_>, head: &[u8]) -> ! {
     let (name, path, depth) = (this.name, this.path, this.depth);
     if depth >= 5 {

@@ -595,6 +595,7 @@ fn observe_exec(rest: &[String]) -> ! {
     std::process::exit(1);
 }
 
+// A probe that prints one line per thing observed: long on purpose.
 fn observe() {
     let mut out = String::new();
     let mut line = |k: &str, v: String| out.push_str(&format!("{k}: {v}\n"));

@@ -58,6 +58,7 @@ fn check(ok: bool, what: &str) {
 /// a full mask, its own alternate stack (set, read back, disabled, read back), ppoll with
 /// a full mask. (Which stack an `SA_ONSTACK` handler runs on is not checked: under
 /// sigsys-trace it is the tracer's alternate stack; see the README.)
+// A test script (one check after another, each exiting on a difference): long on purpose.
 fn signals() {
     // SAFETY: plain signal-handling calls on local, initialised structs.
     unsafe {
