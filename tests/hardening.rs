@@ -313,6 +313,48 @@ fn temporary_masks_never_block_sigsys() {
             ],
         );
         assert_eq!((r, handler_ran()), (eintr, true), "epoll_pwait2");
+        // io_pgetevents(ctx, 1, 1, events, &ts, &{mask, 8}) on a new AIO context.
+        let mut ctx = 0u64;
+        assert_eq!(
+            syscall6(
+                libc::SYS_io_setup as u64,
+                [8, (&raw mut ctx) as u64, 0, 0, 0, 0]
+            ),
+            0
+        );
+        let mut events = [0u64; 4];
+        let aio_sig = [(&raw const mask) as u64, 8];
+        pend_usr1();
+        let r = syscall6(
+            333, // io_pgetevents
+            [
+                ctx,
+                1,
+                1,
+                events.as_mut_ptr() as u64,
+                ts.as_ptr() as u64,
+                aio_sig.as_ptr() as u64,
+            ],
+        );
+        assert_eq!((r, handler_ran()), (eintr, true), "io_pgetevents");
+        // io_uring_enter(fd, 0, 1, GETEVENTS | EXT_ARG, &{mask, 8, 0, &ts}, 24), where
+        // io_uring is enabled.
+        let mut params = [0u32; 30];
+        let ring = syscall6(
+            libc::SYS_io_uring_setup as u64,
+            [4, params.as_mut_ptr() as u64, 0, 0, 0, 0],
+        );
+        if ring >= 0 {
+            let ext = [(&raw const mask) as u64, 8, ts.as_ptr() as u64];
+            pend_usr1();
+            let r = syscall6(
+                libc::SYS_io_uring_enter as u64,
+                [ring as u64, 0, 1, 1 | 8, ext.as_ptr() as u64, 24],
+            );
+            assert_eq!((r, handler_ran()), (eintr, true), "io_uring_enter");
+        } else {
+            eprintln!("io_uring_setup: {ring}: io_uring_enter not checked");
+        }
         // The caller's mask is untouched: the copy went to the kernel.
         assert_eq!(mask, full_mask_but_usr1());
         assert_eq!(REFUSALS.load(SeqCst), 0);

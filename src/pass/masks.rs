@@ -133,7 +133,8 @@ pub(super) fn without_sigsys(
             }
         }
         MaskArg::IoUring => {
-            let flags = call.arg_int(2) as u32;
+            // io_uring_enter(fd, to_submit, min_complete, flags, argp, argsz)
+            let flags = call.arg_int(3) as u32;
             if flags & IORING_ENTER_EXT_ARG_REG != 0 {
             } else if flags & IORING_ENTER_EXT_ARG != 0 {
                 if let Some(addr) = uring_ext_arg(call, scratch)? {
