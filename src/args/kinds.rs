@@ -11,8 +11,9 @@ use crate::flags::{
     EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, GrndFlags, InotifyFlags, InotifyMask,
     ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags, MremapFlags, MsgFlags,
     MsyncFlags, Names, OFlags, PrctlOption, PrioWhich, ProtFlags, RenameFlags, Rlimit, RusageWho,
-    ShutdownHow, SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, StraceEnum, StraceFlags,
-    SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags, Whence,
+    ShutdownHow, SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, StatxAtFlags, StatxMask,
+    StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags,
+    UnshareFlags, WaitFlags, Whence,
 };
 
 use super::{Dir, Len, StructArg, StructType};
@@ -233,6 +234,10 @@ kinds! {
         AtFlags(AtFlags),
         /// `faccessat2` flags.
         AccessAtFlags(AccessAtFlags),
+        /// `statx`'s flags (sync type and `AT_*`).
+        StatxAtFlags(StatxAtFlags),
+        /// `statx`'s `STATX_*` mask.
+        StatxMask(StatxMask),
         /// `F_OK`/`R_OK|W_OK|X_OK`.
         AccessMode(AccessMode),
         /// `PROT_*`.

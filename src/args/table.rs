@@ -503,7 +503,7 @@ signatures! {
     pkey_mprotect(PTR, SZ, Kind::Prot, I);
     pkey_alloc(X, X);
     pkey_free(I);
-    statx(DFD, P, ATF, X, oo("struct statx"));
+    statx(DFD, P, Kind::StatxAtFlags, Kind::StatxMask, so(StructType::Statx));
     io_pgetevents(X, I, I, oo("struct io_event[]"), TS, oi("struct __aio_sigset"));
     // strace prints the length in hex too (`rseq(0x..., 0x20, 0, 0x53053053)`).
     rseq(oi("struct rseq"), X, X, X);

@@ -45,6 +45,43 @@ strace_flags! {
 }
 
 strace_flags! {
+    /// `statx`'s flags: the sync type (`AT_STATX_SYNC_AS_STAT` when none is set), then the
+    /// `AT_*` flags, in strace's order.
+    ///
+    /// ```
+    /// use sigsys::flags::StatxAtFlags;
+    /// assert_eq!(StatxAtFlags::AT_STATX_DONT_SYNC.bits(), 0x4000);
+    /// ```
+    pub struct StatxAtFlags: u32;
+    zero = None;
+    field(0x6000) {
+        AT_STATX_SYNC_AS_STAT, AT_STATX_FORCE_SYNC, AT_STATX_DONT_SYNC,
+    }
+    flags {
+        AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, AT_SYMLINK_FOLLOW,
+        AT_NO_AUTOMOUNT, AT_EMPTY_PATH, AT_RECURSIVE,
+    }
+}
+
+strace_flags! {
+    /// `STATX_*` masks of `statx` (what is asked for, and `stx_mask`: what was filled in),
+    /// in strace's order (`STATX_ALL` and `STATX_BASIC_STATS` before the single bits).
+    ///
+    /// ```
+    /// use sigsys::flags::StatxMask;
+    /// assert_eq!(StatxMask::STATX_BASIC_STATS.bits(), 0x7ff);
+    /// ```
+    pub struct StatxMask: u32;
+    zero = None;
+    field(0) {}
+    flags {
+        STATX_ALL, STATX_BASIC_STATS, STATX_TYPE, STATX_MODE, STATX_NLINK, STATX_UID,
+        STATX_GID, STATX_ATIME, STATX_MTIME, STATX_CTIME, STATX_INO, STATX_SIZE,
+        STATX_BLOCKS, STATX_BTIME, STATX_MNT_ID, STATX_DIOALIGN,
+    }
+}
+
+strace_flags! {
     /// Flags of `faccessat2` (`AT_EACCESS` shares its bit with `AT_REMOVEDIR`).
     ///
     /// ```

@@ -6,7 +6,7 @@ use syscalls::x86_64::Sysno;
 
 use crate::abi::Abi;
 use crate::args::{Dir, StructType};
-use crate::flags::{EpollEvents, PollEvents};
+use crate::flags::{EpollEvents, PollEvents, StatxMask};
 use crate::mem::Memory;
 use crate::text::{emit, write_hex, write_ptr, Hex};
 
@@ -55,6 +55,7 @@ where
         StructType::Stat | StructType::Stat64 if ty == StructType::Stat64 || !ctx.compat32() => {
             write_stat(out, ctx, addr, ty == StructType::Stat64)
         }
+        StructType::Statx => write_statx(out, ctx, addr),
         StructType::Sigset => write_sigset_at(out, ctx, at),
         StructType::Sigaction => write_sigaction(out, ctx, addr),
         StructType::Sockaddr => write_sockaddr(out, ctx, addr, count),
@@ -428,6 +429,37 @@ where
     } else {
         emit!(out, ", st_size=", size)?;
     }
+    out.write_str(", ...}")?;
+    Ok(true)
+}
+
+/// `struct statx`, abbreviated as strace prints it: `stx_mask`, `stx_attributes`,
+/// `stx_mode`, `stx_size`.
+#[inline(never)]
+pub(super) fn write_statx<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    // stx_mask u32 @0, stx_blksize @4, stx_attributes u64 @8, nlink/uid/gid @16..28,
+    // stx_mode u16 @28, stx_ino u64 @32, stx_size u64 @40.
+    let Some(b) = read_bytes::<48, M>(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    out.write_str("{stx_mask=")?;
+    write_flags::<StatxMask, W>(out, u64::from(ne_u32(&b, 0)))?;
+    out.write_str(", stx_attributes=")?;
+    match ne_u64(&b, 8) {
+        0 => out.write_char('0')?,
+        a => emit!(out, Hex(a))?,
+    }
+    out.write_str(", stx_mode=")?;
+    write_file_mode(out, ne_u32(&b, 28) & 0xffff)?;
+    emit!(out, ", stx_size=", ne_u64(&b, 40))?;
     out.write_str(", ...}")?;
     Ok(true)
 }
