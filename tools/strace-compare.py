@@ -53,7 +53,9 @@ def parse(path):
         if text.startswith(("+++", "---")):
             continue
         if text.endswith("<unfinished ...>"):
-            pending[pid] = text[: -len("<unfinished ...>")]
+            # strace writes the call so far and then " <unfinished ...>": one space is its.
+            head = text[: -len("<unfinished ...>")]
+            pending[pid] = head[:-1] if head.endswith(" ") else head
             continue
         r = re.match(r"^<\.\.\. (\w+) resumed>\s?(.*)$", text)
         if r:

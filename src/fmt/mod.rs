@@ -110,6 +110,25 @@ pub use self::call::{
 };
 pub use crate::text::FixedBuf;
 
+/// Writes a 64-signal set as strace does: `[USR1 CHLD]`, or `~[...]` of the missing ones
+/// when more than half are set (`~[KILL STOP]`).
+///
+/// # Errors
+///
+/// Those of `out`.
+///
+/// # Examples
+///
+/// ```
+/// let mut buf = [0u8; 32];
+/// let mut out = sigsys::fmt::FixedBuf::new(&mut buf);
+/// sigsys::fmt::write_sigset(&mut out, 1 << (libc::SIGCHLD - 1)).unwrap();
+/// assert_eq!(out.as_str(), "[CHLD]");
+/// ```
+pub fn write_sigset<W: core::fmt::Write + ?Sized>(out: &mut W, set: u64) -> core::fmt::Result {
+    signals::write_sigset(out, set, 64)
+}
+
 /// Formatting options (strace's `-s` and friends).
 ///
 /// # Examples

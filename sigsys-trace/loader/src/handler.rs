@@ -93,6 +93,13 @@ fn dispatch(trap: &mut Trap<'_>) {
         Some(Sysno::rt_sigreturn) => {
             if full {
                 match sigreturn_rax(trap) {
+                    Some(rax) if style == Style::Decoded => {
+                        // strace's form: the mask the frame restores.
+                        line.push("rt_sigreturn({mask=");
+                        let _ = sigsys::fmt::write_sigset(&mut line, sigreturn_mask(trap));
+                        line.push("})");
+                        line::write_result(&mut line, &call, rax as i64, style);
+                    }
                     Some(rax) => line::write_done(&mut line, &call, rax as i64, style),
                     None => {
                         line::write_call(&mut line, &call, style);
@@ -355,6 +362,17 @@ fn sigreturn_rax(trap: &Trap<'_>) -> Option<u64> {
     let addr = trap.sp().checked_add(off as u64)?;
     // SAFETY: a u64 accepts every bit pattern.
     unsafe { sigsys::mem::read_pod::<u64>(&sigsys::mem::SelfMemory, addr) }.ok()
+}
+
+/// The signal mask the frame at the program's stack pointer restores (its `uc_sigmask`;
+/// unreadable: empty).
+fn sigreturn_mask(trap: &Trap<'_>) -> u64 {
+    let off = core::mem::offset_of!(sigsys::Ucontext, sigmask) as u64;
+    let Some(addr) = trap.sp().checked_add(off) else {
+        return 0;
+    };
+    // SAFETY: a u64 accepts every bit pattern.
+    unsafe { sigsys::mem::read_pod::<u64>(&sigsys::mem::SelfMemory, addr) }.unwrap_or(0)
 }
 
 fn frame_mask(trap: &Trap<'_>) -> u64 {
