@@ -265,7 +265,7 @@ signatures! {
     gettimeofday(TV_OUT, oo("struct timezone"));
     getrlimit(Kind::Rlimit, RLIM_OUT);
     getrusage(Kind::RusageWho, RUSAGE);
-    sysinfo(oo("struct sysinfo"));
+    sysinfo(so(StructType::Sysinfo));
     times(oo("struct tms"));
     ptrace(I, PID, PTR, PTR);
     getuid();

@@ -56,6 +56,7 @@ where
             write_stat(out, ctx, addr, ty == StructType::Stat64)
         }
         StructType::Statx => write_statx(out, ctx, addr),
+        StructType::Sysinfo if x86_64 => write_sysinfo(out, ctx, addr),
         StructType::Sigset => write_sigset_at(out, ctx, at),
         StructType::Sigaction => write_sigaction(out, ctx, addr),
         StructType::Sockaddr => write_sockaddr(out, ctx, addr, count),
@@ -88,9 +89,11 @@ where
         StructType::Msghdr if x86_64 => write_msghdr(out, ctx, addr, dir),
         StructType::SockOptVal if count == 4 => write_sockopt_int(out, ctx, at),
         StructType::SockOptVal => write_struct_buf(out, ctx, addr, count),
-        StructType::Stat | StructType::Stat64 | StructType::Msghdr | StructType::Opaque(_) => {
-            Ok(false)
-        }
+        StructType::Stat
+        | StructType::Stat64
+        | StructType::Msghdr
+        | StructType::Sysinfo
+        | StructType::Opaque(_) => Ok(false),
     }
 }
 
@@ -461,6 +464,60 @@ where
     write_file_mode(out, ne_u32(&b, 28) & 0xffff)?;
     emit!(out, ", stx_size=", ne_u64(&b, 40))?;
     out.write_str(", ...}")?;
+    Ok(true)
+}
+
+/// The x86_64 `struct sysinfo`, every field, as strace prints it.
+#[inline(never)]
+pub(super) fn write_sysinfo<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    // long uptime; unsigned long loads[3], totalram, freeram, sharedram, bufferram,
+    // totalswap, freeswap; unsigned short procs (@80); unsigned long totalhigh (@88),
+    // freehigh; unsigned int mem_unit (@104).
+    let Some(b) = read_bytes::<108, M>(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    let w = |i: usize| ne_u64(&b, i);
+    emit!(
+        out,
+        "{uptime=",
+        w(0) as i64,
+        ", loads=[",
+        w(8),
+        ", ",
+        w(16),
+        ", ",
+        w(24),
+        "]"
+    )?;
+    for (name, at) in [
+        ("totalram", 32),
+        ("freeram", 40),
+        ("sharedram", 48),
+        ("bufferram", 56),
+        ("totalswap", 64),
+        ("freeswap", 72),
+    ] {
+        emit!(out, ", ", name, "=", w(at))?;
+    }
+    let procs = ne_u32(&b, 80) & 0xffff;
+    emit!(
+        out,
+        ", procs=",
+        procs,
+        ", totalhigh=",
+        w(88),
+        ", freehigh=",
+        w(96)
+    )?;
+    emit!(out, ", mem_unit=", ne_u32(&b, 104), "}")?;
     Ok(true)
 }
 
