@@ -160,6 +160,22 @@ fn stacked_filters_keep_the_kernels_precedence() {
     assert!(out.contains("getppid -1 errno 1"), "{out}");
 }
 
+/// A filter installed before an `execve` of a dynamically linked program: the new image
+/// (started through the loader, whose gate is at the same address) is still filtered, and
+/// traced from its first instruction.
+#[test]
+fn filter_survives_execve() {
+    if !sud() {
+        return;
+    }
+    let Some((out, trace)) = same("exec") else {
+        return;
+    };
+    assert!(out.contains("after exec: getppid -1 errno 1"), "{out}");
+    assert!(trace.contains("getppid() = -1 EPERM"), "{trace}");
+    assert!(trace.matches("execve(").count() >= 2, "{trace}");
+}
+
 #[test]
 fn strict_mode() {
     if !sud() {

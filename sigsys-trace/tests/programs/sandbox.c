@@ -9,6 +9,8 @@
  *   sandbox stacked    two filters, ERRNO(1) then ERRNO(2) for getppid: which data the
  *                      kernel returns for equal actions
  *   sandbox strict     seccomp strict mode, then a write and an exit
+ *   sandbox exec       the errno filter, then an execve of itself (dynamically linked):
+ *                      the new image is still filtered (mode after-exec)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -124,6 +126,17 @@ int main(int argc, char **argv) {
         /* The same action from both: the kernel answers with the first installed's data
            (observed on 6.x; what counts here is that traced and untraced agree). */
         printf("getppid %ld errno %d\n", r, r < 0 ? errno : 0);
+    } else if (!strcmp(m, "exec")) {
+        struct sock_filter f[] = {LD_NR, IS(SYS_getppid, 0, 1), RET(SECCOMP_RET_ERRNO | EPERM),
+                                  RET(SECCOMP_RET_ALLOW)};
+        printf("install %d\n", install(f, 4, 0));
+        fflush(stdout);
+        char *again[] = {argv[0], "after-exec", 0};
+        execv("/proc/self/exe", again);
+        printf("exec failed %d\n", errno);
+    } else if (!strcmp(m, "after-exec")) {
+        long r = syscall(SYS_getppid);
+        printf("after exec: getppid %ld errno %d\n", r, r < 0 ? errno : 0);
     } else if (!strcmp(m, "strict")) {
         fflush(stdout);
         syscall(SYS_seccomp, SECCOMP_SET_MODE_STRICT, 0, 0);
