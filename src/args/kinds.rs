@@ -11,9 +11,9 @@ use crate::flags::{
     EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, GrndFlags, InotifyFlags, InotifyMask,
     ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags, MremapFlags, MsgFlags,
     MsyncFlags, Names, OFlags, PrctlOption, PrioWhich, ProtFlags, RenameFlags, Rlimit, RusageWho,
-    ShutdownHow, SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, StatxAtFlags, StatxMask,
-    StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags,
-    UnshareFlags, WaitFlags, Whence,
+    SeccompFilterFlags, SeccompOp, ShutdownHow, SigHow, SignalfdFlags, SockFlags, SockLevel,
+    SockType, StatxAtFlags, StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags,
+    TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags, Whence,
 };
 
 use super::{Dir, Len, StructArg, StructType};
@@ -290,6 +290,8 @@ kinds! {
         SyncFileRangeFlags(SyncFileRangeFlags),
         /// `IN_*` event mask of `inotify_add_watch`.
         InotifyMask(InotifyMask),
+        /// `SECCOMP_FILTER_FLAG_*`.
+        SeccompFilterFlags(SeccompFilterFlags),
     }
     enums {
         /// An `fcntl` command.
@@ -316,6 +318,8 @@ kinds! {
         Rlimit(Rlimit),
         /// `ARCH_*` of `arch_prctl`.
         ArchPrctlCode(ArchPrctlCode),
+        /// A `seccomp` operation.
+        SeccompOp(SeccompOp),
         /// `ITIMER_*`.
         ItimerWhich(ItimerWhich),
         /// `RUSAGE_*`.

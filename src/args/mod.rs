@@ -120,6 +120,8 @@ pub enum StructType {
     Itimerval,
     /// `struct stat` (`{st_mode=S_IFREG|0644, st_size=10, ...}`).
     Stat,
+    /// `struct sock_fprog` (`{len=8, filter=0x...}`).
+    SockFprog,
     /// `struct sysinfo` (`{uptime=9455, loads=[...], totalram=..., ..., mem_unit=1}`).
     Sysinfo,
     /// `struct statx` (`{stx_mask=STATX_BASIC_STATS, stx_attributes=0, stx_mode=..., ...}`).
@@ -194,6 +196,7 @@ impl StructType {
             StructType::Stat => "struct stat",
             StructType::Statx => "struct statx",
             StructType::Sysinfo => "struct sysinfo",
+            StructType::SockFprog => "struct sock_fprog",
             StructType::Stat64 => "struct stat64",
             StructType::Sigset => "sigset_t",
             StructType::Sigaction => "struct sigaction",

@@ -48,6 +48,8 @@ pub(crate) enum Rule {
     InetProtocol,
     /// `setsockopt`, `getsockopt`: the option by name at `SOL_SOCKET`.
     SocketOption,
+    /// `seccomp`: the flags and the argument by operation.
+    Seccomp,
 }
 
 impl Rule {
@@ -187,6 +189,26 @@ where
             let inet = raw(0) == AF_INET || raw(0) == AF_INET6;
             l.push(2, if inet { Form::InetProtocol } else { Form::Row });
             l.plain_from(t, 3);
+        }
+        Rule::Seccomp => {
+            l.push(0, Form::Row);
+            let op = raw(0) as u32;
+            l.push(
+                1,
+                if op == 1 {
+                    Form::Row
+                } else {
+                    Form::As(&Kind::Hex)
+                },
+            );
+            l.push(
+                2,
+                if op <= 1 {
+                    Form::Row
+                } else {
+                    Form::As(&Kind::Ptr)
+                },
+            );
         }
         Rule::SocketOption => {
             l.push(0, Form::Row);

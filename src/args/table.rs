@@ -6,7 +6,7 @@ use syscalls::x86_64::Sysno;
 
 use super::Rule::{
     ArchPrctl, Clone, DevIfDevice, Fcntl, Futex, InetProtocol, ModeIfCreat, NewAddrIfFixed, Prctl,
-    SocketOption,
+    Seccomp, SocketOption,
 };
 use super::{Dir, Kind, Len, Ret, Rule, Signature, StructType};
 
@@ -488,7 +488,9 @@ signatures! {
     sched_setattr(PID, oi("struct sched_attr"), X);
     sched_getattr(PID, oo("struct sched_attr"), U, X);
     renameat2(DFD, P, DFD, P, Kind::RenameFlags);
-    seccomp(I, X, PTR);
+    // The flags and the third argument by operation (strace: raw flags for strict mode,
+    // the program for a filter).
+    seccomp(Kind::SeccompOp, Kind::SeccompFilterFlags, si(StructType::SockFprog)) by Seccomp;
     getrandom(ob(1), SZ, Kind::GrndFlags);
     memfd_create(S, Kind::MfdFlags);
     kexec_file_load(FD, FD, U, S, X);

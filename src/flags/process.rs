@@ -265,3 +265,34 @@ impl fmt::Display for FutexOp {
         self.write(f)
     }
 }
+
+strace_enum! {
+    /// `seccomp` operations (`SECCOMP_*`).
+    ///
+    /// ```
+    /// use sigsys::flags::SeccompOp;
+    /// assert_eq!(SeccompOp::SECCOMP_SET_MODE_FILTER.0, 1);
+    /// ```
+    pub struct SeccompOp(u32);
+    prefix = "SECCOMP_", decimal = false;
+    {
+        SECCOMP_SET_MODE_STRICT, SECCOMP_SET_MODE_FILTER, SECCOMP_GET_ACTION_AVAIL,
+        SECCOMP_GET_NOTIF_SIZES,
+    }
+}
+
+strace_flags! {
+    /// `seccomp(SECCOMP_SET_MODE_FILTER)` flags (`SECCOMP_FILTER_FLAG_*`).
+    ///
+    /// ```
+    /// use sigsys::flags::SeccompFilterFlags;
+    /// assert_eq!(SeccompFilterFlags::SECCOMP_FILTER_FLAG_TSYNC.bits(), 1);
+    /// ```
+    pub struct SeccompFilterFlags: u32;
+    zero = None;
+    field(0) {}
+    flags {
+        SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW,
+        SECCOMP_FILTER_FLAG_NEW_LISTENER, SECCOMP_FILTER_FLAG_TSYNC_ESRCH,
+    }
+}

@@ -57,6 +57,7 @@ where
         }
         StructType::Statx => write_statx(out, ctx, addr),
         StructType::Sysinfo if x86_64 => write_sysinfo(out, ctx, addr),
+        StructType::SockFprog if x86_64 => write_sock_fprog(out, ctx, addr),
         StructType::Sigset => write_sigset_at(out, ctx, at),
         StructType::Sigaction => write_sigaction(out, ctx, addr),
         StructType::Sockaddr => write_sockaddr(out, ctx, addr, count),
@@ -93,6 +94,7 @@ where
         | StructType::Stat64
         | StructType::Msghdr
         | StructType::Sysinfo
+        | StructType::SockFprog
         | StructType::Opaque(_) => Ok(false),
     }
 }
@@ -464,6 +466,26 @@ where
     write_file_mode(out, ne_u32(&b, 28) & 0xffff)?;
     emit!(out, ", stx_size=", ne_u64(&b, 40))?;
     out.write_str(", ...}")?;
+    Ok(true)
+}
+
+/// `struct sock_fprog`: `{len=8, filter=0x...}`.
+#[inline(never)]
+pub(super) fn write_sock_fprog<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let Some(b) = read_bytes::<16, M>(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    emit!(out, "{len=", ne_u32(&b, 0) & 0xffff, ", filter=")?;
+    write_ptr(out, ne_u64(&b, 8))?;
+    out.write_char('}')?;
     Ok(true)
 }
 
