@@ -502,47 +502,7 @@ pub fn zombie_status(pid: i32) -> Option<i32> {
     fields.get(52 - 3)?.parse().ok()
 }
 
-/// strace's name of a signal.
+/// strace's name of a signal (the crate's table: `SIGRTMIN` is 32, `SIGRT_2` is 34).
 pub fn signal_name(sig: i32) -> String {
-    const NAMES: [&str; 32] = [
-        "0",
-        "SIGHUP",
-        "SIGINT",
-        "SIGQUIT",
-        "SIGILL",
-        "SIGTRAP",
-        "SIGABRT",
-        "SIGBUS",
-        "SIGFPE",
-        "SIGKILL",
-        "SIGUSR1",
-        "SIGSEGV",
-        "SIGUSR2",
-        "SIGPIPE",
-        "SIGALRM",
-        "SIGTERM",
-        "SIGSTKFLT",
-        "SIGCHLD",
-        "SIGCONT",
-        "SIGSTOP",
-        "SIGTSTP",
-        "SIGTTIN",
-        "SIGTTOU",
-        "SIGURG",
-        "SIGXCPU",
-        "SIGXFSZ",
-        "SIGVTALRM",
-        "SIGPROF",
-        "SIGWINCH",
-        "SIGIO",
-        "SIGPWR",
-        "SIGSYS",
-    ];
-    match sig {
-        1..=31 => NAMES[sig as usize].to_string(),
-        // The kernel's SIGRTMIN, as strace names them.
-        32 => "SIGRTMIN".to_string(),
-        33..=64 => format!("SIGRT_{}", sig - 32),
-        _ => format!("{sig}"),
-    }
+    sigsys::flags::Signal(sig).to_string()
 }
