@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Real programs under strace -f and under sigsys-trace, line for line (issue 14).
 
-    tools/strace-compare.py [--tracer PATH] [--show N] [-- PROGRAM ARGS...]
+    tools/strace-compare.py [--tracer PATH] [--show N] [--opts '-y -v'] [-- PROGRAM ARGS...]
 
 Without a program, runs a built-in list of everyday programs. Each runs twice with ASLR
 off (setarch -R): `strace -f -o S` and `sigsys-trace -o T`. Tasks are matched in order of
@@ -80,6 +80,8 @@ def norm(text, ids, root=False):
         text = re.sub(r'^getrandom\("(\\x[0-9a-f]{2})*"', 'getrandom("<hex>"', text)
     for pid, k in ids.items():
         text = re.sub(r"\b%d\b" % pid, "<pid%d>" % k, text)
+    # Inode numbers of pipes and sockets (`-y`: `3<pipe:[1416540]>`) differ between runs.
+    text = re.sub(r"<(pipe|socket|anon_inode):\[\d+\]>", r"<\1:[INODE]>", text)
     return HEX.sub("0xADDR", text)
 
 
@@ -120,6 +122,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tracer", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "sigsys-trace"))
     ap.add_argument("--show", type=int, default=0)
+    ap.add_argument("--opts", default="", help="options for both tracers, e.g. '-y -v'")
     ap.add_argument("program", nargs="*")
     args = ap.parse_args()
     progs = [args.program] if args.program else PROGRAMS
@@ -129,8 +132,9 @@ def main():
             s, t = os.path.join(d, "s"), os.path.join(d, "t")
             common = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                subprocess.run(["setarch", "-R", "strace", "-f", "-o", s] + prog, **common, timeout=120)
-                subprocess.run(["setarch", "-R", args.tracer, "-o", t] + prog, **common, timeout=120)
+                extra = args.opts.split()
+                subprocess.run(["setarch", "-R", "strace", "-f"] + extra + ["-o", s] + prog, **common, timeout=120)
+                subprocess.run(["setarch", "-R", args.tracer] + extra + ["-o", t] + prog, **common, timeout=120)
             except (FileNotFoundError, subprocess.TimeoutExpired) as e:
                 print(f"{' '.join(prog)}: skipped ({e})")
                 continue

@@ -360,9 +360,14 @@ fn run_dir(opts: &options::Options, name: &str) -> run_dir::RunDir {
             protocol::FLAG_VERBOSE
         } else {
             0
+        }
+        | if opts.fd_paths {
+            protocol::FLAG_FD_PATHS
+        } else {
+            0
         };
     let limit = opts.string_limit.unwrap_or(0).min(u32::MAX as usize) as u32;
-    run_dir::RunDir::new(mode, flags, limit, name)
+    run_dir::RunDir::new(mode, flags, limit, &opts.inject, name)
         .unwrap_or_else(|e| refuse(format!("cannot make the run directory: {e}")))
 }
 

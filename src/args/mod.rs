@@ -248,6 +248,9 @@ pub enum Ret {
     Hex,
     /// An octal mode (`umask`).
     Octal,
+    /// A new file descriptor (`openat`, `socket`, `dup`...): with
+    /// the formatter's `fd_paths` option, printed with its path (`3</etc/passwd>`).
+    Fd,
     /// The call does not return (`exit`, `exit_group`): strace prints `= ?`.
     NoReturn,
 }

@@ -176,6 +176,10 @@ pub struct Options {
     pub path_limit: usize,
     /// Every field of the structs strace abbreviates with `...` (strace's `-v`).
     pub verbose: bool,
+    /// Descriptors with what they are (`3</etc/passwd>`, strace's `-y`): read from
+    /// `/proc/self/fd` with one `readlinkat` from the gate per descriptor, so only right
+    /// when formatting in the process that made the call.
+    pub fd_paths: bool,
 }
 
 impl Options {
@@ -188,6 +192,7 @@ impl Options {
         string_limit: 32,
         path_limit: 4096,
         verbose: false,
+        fd_paths: false,
     };
 }
 

@@ -64,6 +64,37 @@ fn dispatch(trap: &mut Trap<'_>) {
     } else {
         0
     };
+    // `-e inject=`: every call but those that do not return (and `rt_sigreturn`, which
+    // is the kernel's, not a call to fail).
+    let tamper = match sysno {
+        Some(Sysno::exit | Sysno::exit_group | Sysno::rt_sigreturn) | None => None,
+        Some(s) => crate::inject::check(s.id() as u32),
+    };
+    if let Some(t) = tamper {
+        let ret = match t.ret {
+            Some(r) => {
+                trap.set_return(r);
+                r
+            }
+            None => answer(trap, sysno, &call),
+        };
+        if full {
+            line::write_done(&mut line, &call, ret, style);
+            if t.ret.is_some() {
+                // strace marks a tampered result, not a signal alone.
+                line.push(" (INJECTED)");
+            }
+            if started != 0 {
+                line::write_times(&mut line, started);
+            }
+            line.queue();
+            line::flush_if_old();
+        }
+        if t.signal != 0 {
+            crate::inject::raise_after(t.signal);
+        }
+        return;
+    }
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
             if full {
@@ -122,6 +153,18 @@ fn dispatch(trap: &mut Trap<'_>) {
                 return; // the child of a fork: the parent prints the line
             }
             ret
+        }
+        Some(Sysno::close) if full && line::FD_PATHS.load(Ordering::Relaxed) => {
+            // `-y`: the descriptor's path is gone after the call; the call's text now.
+            line::write_call(&mut line, &call, style);
+            let ret = answer(trap, sysno, &call);
+            line::write_result(&mut line, &call, ret, style);
+            if started != 0 {
+                line::write_times(&mut line, started);
+            }
+            line.queue();
+            line::flush_if_old();
+            return;
         }
         _ => answer(trap, sysno, &call),
     };
@@ -190,29 +233,8 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
             | Sysno::pidfd_send_signal,
         ) => {
             // A signal sent to the own thread arrives as the call returns: after its line,
-            // as strace shows it. Blocked until the handler's `rt_sigreturn` puts the
-            // frame's mask back, it is delivered then (faults stay deliverable).
-            let sync = [
-                libc::SIGSEGV,
-                libc::SIGBUS,
-                libc::SIGILL,
-                libc::SIGFPE,
-                libc::SIGTRAP,
-            ]
-            .iter()
-            .fold(SIGSYS_BIT, |m, &s| m | 1 << (s - 1));
-            let block = !sync;
-            sys(
-                Sysno::rt_sigprocmask,
-                [
-                    libc::SIG_BLOCK as u64,
-                    core::ptr::from_ref(&block) as u64,
-                    0,
-                    8,
-                    0,
-                    0,
-                ],
-            );
+            // as strace shows it.
+            hold_signals();
             pass(trap)
         }
         Some(Sysno::rt_sigsuspend) => pass_mask_arg(trap, 0, false),
@@ -241,6 +263,33 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
         }
         _ => pass(trap),
     }
+}
+
+/// Blocks every signal but faults and SIGSYS until the handler's `rt_sigreturn` puts the
+/// frame's mask back: one the handler sends the own thread is delivered then, after the
+/// call's line.
+pub fn hold_signals() {
+    let sync = [
+        libc::SIGSEGV,
+        libc::SIGBUS,
+        libc::SIGILL,
+        libc::SIGFPE,
+        libc::SIGTRAP,
+    ]
+    .iter()
+    .fold(SIGSYS_BIT, |m, &s| m | 1 << (s - 1));
+    let block = !sync;
+    sys(
+        Sysno::rt_sigprocmask,
+        [
+            libc::SIG_BLOCK as u64,
+            core::ptr::from_ref(&block) as u64,
+            0,
+            8,
+            0,
+            0,
+        ],
+    );
 }
 
 /// `execve`/`execveat` with its two messages (the call now, the result from the new image

@@ -786,8 +786,12 @@ fn opts() -> sigsys::fmt::Options {
         n => o.string_limit = n as usize,
     }
     o.verbose = VERBOSE.load(Ordering::Relaxed);
+    o.fd_paths = FD_PATHS.load(Ordering::Relaxed);
     o
 }
+
+/// `-y`: descriptors with their paths.
+pub static FD_PATHS: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
 /// `-v`: structs unabbreviated.
 pub static VERBOSE: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);

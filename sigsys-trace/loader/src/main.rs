@@ -24,6 +24,7 @@ mod compose;
 mod elf;
 mod exec;
 mod handler;
+mod inject;
 mod line;
 mod mem;
 mod signals;

@@ -212,6 +212,16 @@ fn redeliver(sig: libc::c_int) {
     }
 }
 
+/// Whether the program runs a handler of its own for `sig` (so a delivery gets its line
+/// from [`on_signal`]).
+pub fn handled(sig: libc::c_int) -> bool {
+    let Some(i) = usize::try_from(sig).ok().and_then(|s| s.checked_sub(1)) else {
+        return false;
+    };
+    let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
+    KNOWN.load(Ordering::Acquire) & bit != 0 && load(i).is_some_and(|a| is_function(a.handler))
+}
+
 /// Sends `--- SIGCHLD {si_signo=SIGCHLD, ...} ---` in the thread's order of lines.
 pub fn signal_line(sig: libc::c_int, info: &[u8; 128]) {
     let mut line = Line::new(b'S');

@@ -51,6 +51,8 @@ pub struct Thread {
     /// This task shares the memory but not the signal actions of the tasks the tracer's
     /// record of them stands for (see `signals`).
     pub private_sighand: AtomicBool,
+    /// Calls counted per `-e inject=` rule (see `inject`).
+    pub inject_counts: [core::sync::atomic::AtomicU32; crate::protocol::INJECT_RULES],
     /// The alternate stack the program believes this thread has: sp, size, flags.
     prog_alt: [AtomicU64; 3],
     /// The tracer's own alternate stack of this thread (0: none).
@@ -68,6 +70,8 @@ impl Thread {
             alt_pending: AtomicBool::new(false),
             busy: AtomicBool::new(false),
             private_sighand: AtomicBool::new(false),
+            inject_counts: [const { core::sync::atomic::AtomicU32::new(0) };
+                crate::protocol::INJECT_RULES],
             prog_alt: [
                 AtomicU64::new(0),
                 AtomicU64::new(0),
