@@ -112,6 +112,8 @@ mod arch;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod args;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod bpf;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod consts;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod error;

@@ -56,7 +56,26 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
         core::hint::black_box(&path);
         let mut storage = [0u8; 512];
         let mut out = FixedBuf::new(&mut storage);
-        let opts = Options::DEFAULT;
+        let opts = Options {
+            verbose: call.args[2] & 1 != 0,
+            fd_paths: call.args[2] & 2 != 0,
+            ..Options::DEFAULT
+        };
+        // The seccomp interpreter on a program made of the call's own words.
+        let prog: [libc::sock_filter; 4] = core::array::from_fn(|i| libc::sock_filter {
+            code: call.args[i % 6] as u16,
+            jt: (call.args[i % 6] >> 16) as u8,
+            jf: (call.args[i % 6] >> 24) as u8,
+            k: (call.args[i % 6] >> 32) as u32,
+        });
+        let data = sigsys::bpf::SeccompData::new(call.nr as i32, 0, 0, call.args);
+        let verdict = sigsys::bpf::stacked(sigsys::bpf::evaluate(&prog, &data));
+        core::hint::black_box(verdict);
+        // SAFETY: the kernel's siginfo, 128 bytes.
+        let _ = sigsys::fmt::write_siginfo(
+            &mut FixedBuf::new(&mut [0u8; 256]),
+            unsafe { &*info.cast::<[u8; 128]>() },
+        );
         let _ = write_line_with(&mut out, &call, ret, &before, &SelfMemory, &opts);
         let _ = write_call(&mut out, &call, &SelfMemory, &opts);
         let line = out.as_str();
