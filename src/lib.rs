@@ -126,7 +126,11 @@ pub mod frame;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod gate;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod handler;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod install;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod io;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod mem;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
