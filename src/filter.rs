@@ -477,7 +477,7 @@ pub const FOREIGN_NR: u32 = 1 << 30;
 pub const CHECK_ARCH_LEN: usize = 6;
 
 /// Six instructions that return `action` for a call of another ABI than the native one
-/// (`seccomp_data.arch` other than [`crate::Abi::NATIVE`]'s audit architecture: an
+/// (`seccomp_data.arch` other than the audit architecture of `Abi::NATIVE`: an
 /// `int $0x80` on x86_64) or with a number at or above [`FOREIGN_NR`] (an x32 call on
 /// x86_64), and otherwise fall through **with the number loaded**, so that rules comparing
 /// native numbers can follow. The jumps are computed here.
@@ -734,7 +734,11 @@ mod tests {
                     k if k >= ARGS_OFFSET => {
                         let off = (k - ARGS_OFFSET) as usize;
                         let word = args[off / 8];
-                        (if off.is_multiple_of(8) { word } else { word >> 32 }) as u32
+                        (if off.is_multiple_of(8) {
+                            word
+                        } else {
+                            word >> 32
+                        }) as u32
                     }
                     _ => 0,
                 };

@@ -1,7 +1,7 @@
 //! The handler entry: install a policy, a plain `fn(&mut Trap)`, instead of writing the
 //! `extern "C"` signal handler yourself.
 //!
-//! [`install`] stores the policy in a static and installs the crate's own `SA_SIGINFO`
+//! [`install()`] stores the policy in a static and installs the crate's own `SA_SIGINFO`
 //! entry for SIGSYS (through [`crate::install::install_handler`]: the gate's restorer,
 //! `SA_NODEFER | SA_ONSTACK`). On every SIGSYS the entry
 //!
@@ -33,7 +33,7 @@
 //! signal handler, at any system call of any thread, possibly while that thread is inside
 //! `malloc` or holds a lock; safe Rust can allocate, lock or print, and doing so there is
 //! undefined behaviour or a deadlock. Nothing in the type system says "async-signal-safe",
-//! so that promise is the one `unsafe` left ([`install`]'s `# Safety`), as for
+//! so that promise is the one `unsafe` left ([`install()`]'s `# Safety`), as for
 //! `signal_hook::low_level::register`. Everything in this crate that a policy calls is
 //! async-signal-safe; of `std`, use nothing that allocates, locks or does I/O (write with
 //! [`crate::io`] instead).
