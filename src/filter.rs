@@ -174,6 +174,12 @@ pub fn allow_tagged(nr: u32, index: u8, tag: u32) -> [sock_filter; ALLOW_TAGGED_
 /// [`allow_ip_range`] for the gate: put it first in a filter so that calls from the gate
 /// (pass-through, the restorer, the crate's own calls) always go through.
 ///
+/// The range is this image's: a filter survives `execve`, but the next image has no
+/// handler and its own code at that address (with ASLR, whatever lands there), so after
+/// exec this rule allows calls from a random page and the rest of the filter meets a
+/// program that cannot answer a trap. For a policy that must hold across exec, see the
+/// crate's recipes (`RET_ERRNO` rules with [`Program::check_arch`], no gate).
+///
 /// # Examples
 ///
 /// A filter that traps every call not made from the gate:
