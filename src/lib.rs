@@ -68,8 +68,9 @@
 //!   not survive exec, SUD ends at exec): let the kernel answer with a filter of
 //!   `SECCOMP_RET_ERRNO` rules ([`filter::Program::check_arch`], [`filter::Program::on_any`];
 //!   `examples/deny_socket.rs` sandboxes a shell pipeline); a policy that needs a decision
-//!   per call across exec belongs to a supervisor process (`SECCOMP_RET_USER_NOTIF`) or to
-//!   a loader that installs the handler in every new image (`sigsys-trace`).
+//!   per call across exec belongs to a supervisor process (`SECCOMP_RET_USER_NOTIF`,
+//!   `examples/notify_connect.rs`) or to a loader that installs the handler in every new
+//!   image before its first call (`sigsys-trace`).
 //!
 //! # Features
 //!
