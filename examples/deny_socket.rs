@@ -14,7 +14,7 @@
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
-use sigsys::filter::{self, Program};
+use sigsys::filter::Program;
 use sigsys::{Errno, Sysno};
 
 /// Each line runs another program; each tries to reach the network.
@@ -31,13 +31,9 @@ echo "sh: done"
 "#;
 
 fn main() {
-    let deny = filter::errno(Errno::EPERM);
-    let mut prog = Program::<16>::new();
-    // i386 and x32 calls are denied as well: a deny list by number is only as good as its
-    // architecture check (the `socketcall` multiplexer of i386 would slip through).
-    prog.check_arch(deny)
-        .on_any(&[Sysno::socket, Sysno::connect], deny)
-        .ret(libc::SECCOMP_RET_ALLOW);
+    // `RET_ERRNO` rules, and the same errno for i386 and x32 calls: a deny list by number
+    // is only as good as its architecture check (i386's `socketcall` would slip through).
+    let prog = Program::<16>::denying(&[Sysno::socket, Sysno::connect], Errno::EPERM);
     let out = {
         let mut cmd = Command::new("sh");
         cmd.arg("-c").arg(SCRIPT);
@@ -45,9 +41,8 @@ fn main() {
         // calls from the gate, no allocation, no lock. The filter needs no handler.
         unsafe {
             cmd.pre_exec(move || {
-                prog.install(0)
-                    .map(drop)
-                    .map_err(|e| std::io::Error::from_raw_os_error(e.into_raw()))
+                prog.install(0)?; // `Errno` converts into `io::Error` (feature `std`)
+                Ok(())
             });
         }
         cmd.output().expect("run sh")

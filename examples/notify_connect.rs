@@ -206,9 +206,7 @@ fn main() {
     unsafe {
         cmd.pre_exec(move || {
             let flags = libc::SECCOMP_FILTER_FLAG_NEW_LISTENER;
-            let listener = prog
-                .install(flags)
-                .map_err(|e| std::io::Error::from_raw_os_error(e.into_raw()))?;
+            let listener = prog.install(flags)?;
             send_fd(theirs_fd, listener as RawFd)?;
             libc::close(listener as RawFd);
             Ok(())

@@ -593,6 +593,28 @@ impl<const N: usize> Program<N> {
         }
     }
 
+    /// The policy that needs no handler and holds across `execve`: each of `calls` fails
+    /// with `errno`, and so does every call of a foreign ABI or with an out-of-table number
+    /// (through which a deny list by native number could be bypassed); everything else
+    /// runs. It is `check_arch(e).on_any(calls, e).ret(SECCOMP_RET_ALLOW)` with
+    /// `e = errno(errno)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sigsys::{filter::Program, Errno, Sysno};
+    /// let prog = Program::<16>::denying(&[Sysno::socket, Sysno::connect], Errno::EPERM);
+    /// assert_eq!(prog.as_slice().unwrap().len(), sigsys::filter::CHECK_ARCH_LEN + 5);
+    /// ```
+    pub fn denying(calls: &[Sysno], errno: Errno) -> Program<N> {
+        let action = self::errno(errno);
+        let mut prog = Program::new();
+        prog.check_arch(action)
+            .on_any(calls, action)
+            .ret(libc::SECCOMP_RET_ALLOW);
+        prog
+    }
+
     /// Instructions so far.
     pub fn len(&self) -> usize {
         self.len
