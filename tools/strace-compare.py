@@ -8,7 +8,8 @@ off (setarch -R): `strace -f -o S` and `sigsys-trace -o T`. Tasks are matched in
 first appearance; within a task, calls are matched by name in order (a call one side lacks
 is skipped on that side). For each matched call the text after normalisation must be equal:
 process ids are replaced by their match index, addresses (hex of 5+ digits) by 0xADDR,
-alignment spaces before ` = ` collapsed, getrandom's bytes replaced when written in hex, `<unfinished ...>`/`resumed` pairs joined.
+alignment spaces before ` = ` collapsed, signal lines (`--- SIGCHLD {...} ---`) compared
+like calls, getrandom's bytes replaced when written in hex, `<unfinished ...>`/`resumed` pairs joined.
 
 Prints per program: calls strace shows, calls sigsys-trace shows, matched, identical (and
 the percentage), and with --show N the first N differing pairs.
@@ -50,7 +51,7 @@ def parse(path):
         if not m:
             continue
         pid, text = int(m.group(1)), m.group(2)
-        if text.startswith(("+++", "---")):
+        if text.startswith("+++"):
             continue
         if text.endswith("<unfinished ...>"):
             # strace writes the call so far and then " <unfinished ...>": one space is its.
@@ -60,7 +61,8 @@ def parse(path):
         r = re.match(r"^<\.\.\. (\w+) resumed>\s?(.*)$", text)
         if r:
             text = pending.pop(pid, r.group(1) + "(") + r.group(2)
-        name = text.split("(", 1)[0]
+        # A signal line is named by its signal (`--- SIGCHLD`), a call by its name.
+        name = text.split(" {", 1)[0] if text.startswith("---") else text.split("(", 1)[0]
         if pid not in tasks:
             order.append(pid)
             tasks[pid] = []

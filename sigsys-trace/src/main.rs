@@ -330,6 +330,7 @@ fn view(opts: &mut options::Options) -> printer::View {
         durations: opts.durations,
         column: opts.column,
         quiet: opts.quiet,
+        signals: opts.signals,
         per_task: opts.per_task_files.then(|| opts.output.clone()).flatten(),
     }
 }
@@ -347,6 +348,16 @@ fn run_dir(opts: &options::Options, name: &str) -> run_dir::RunDir {
     let flags = if eager { protocol::FLAG_EAGER } else { 0 }
         | if opts.timed() {
             protocol::FLAG_TIMES
+        } else {
+            0
+        }
+        | if opts.signals != 0 && opts.summary != options::Summary::Only {
+            protocol::FLAG_SIGNALS
+        } else {
+            0
+        }
+        | if opts.verbose {
+            protocol::FLAG_VERBOSE
         } else {
             0
         };

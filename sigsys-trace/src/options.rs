@@ -20,7 +20,9 @@ Runs PROGRAM with every system call of every thread and child process traced in-
                  %signal %ipc %desc %memory %creds %clock %stat %lstat %fstat %%stat
                  %statfs %fstatfs %%statfs %pure, all, none (also -e SET)
   -e status=SET  only calls that: successful, failed, unfinished (-z, -Z)
-  -e signal=SET  accepted; signal delivery is not shown
+  -e signal=SET  only these signals' deliveries (--- SIGCHLD {...} ---); shown for
+                 signals the program handles (those it ignores or leaves at the
+                 default action are not seen in-process)
   -s N           show N bytes of strings (default 32)
   -a N           align results at column N (default 40)
   -t, -tt, -ttt  prefix each line with the time, with microseconds, as seconds since 1970
@@ -30,6 +32,7 @@ Runs PROGRAM with every system call of every thread and child process traced in-
   -C             like -c, and print the lines too
   -S SORTBY      sort the summary by time (default), calls, errors, name or nothing
   -w             summary of wall-clock time (the only kind measured here; accepted)
+  -v             unabbreviated structs (all of struct rusage, ...)
   -q, -qq        quieter: -qq also leaves out the +++ exited lines
   -f, -F         accepted: children and threads are always followed
   --raw          arguments and results in hex (strace -e raw=all)
@@ -232,6 +235,10 @@ pub struct Options {
     pub column: usize,
     /// `-q` count.
     pub quiet: u8,
+    /// `-e signal=SET`: the signals whose deliveries are shown (bit `n - 1`).
+    pub signals: u64,
+    /// `-v`: structs unabbreviated.
+    pub verbose: bool,
     /// The program and its arguments.
     pub program: Vec<OsString>,
 }
@@ -260,6 +267,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String
         durations: false,
         column: 40,
         quiet: 0,
+        signals: u64::MAX,
+        verbose: false,
         program: Vec::new(),
     };
     let mut args = args.into_iter();
@@ -404,7 +413,8 @@ fn short_option(
                     .to_string(),
             )
         }
-        'x' | 'y' | 'v' | 'k' | 'i' | 'n' | 'u' | 'D' | 'b' | 'I' | 'X' | 'P' | 'E' => {
+        'v' => opts.verbose = true,
+        'x' | 'y' | 'k' | 'i' | 'n' | 'u' | 'D' | 'b' | 'I' | 'X' | 'P' | 'E' => {
             return Err(format!("option -{c} is not supported (yet)"))
         }
         _ => return Err(format!("unknown option -{c}")),
@@ -426,9 +436,9 @@ fn qualify(opts: &mut Options, spec: &str) -> Result<(), String> {
     match what {
         "trace" | "t" => opts.trace = Some(TraceSet::parse(set)?),
         "status" => opts.status = Status::parse(set)?,
-        // No signal lines are printed; accepted so that strace command lines work.
-        "signal" | "signals" | "s" => {}
+        "signal" | "signals" | "s" => opts.signals = parse_signals(set)?,
         "raw" if set == "all" => opts.raw = true,
+        "verbose" | "v" if set == "all" => opts.verbose = true,
         "abbrev" | "a" | "verbose" | "v" | "raw" | "read" | "write" | "inject" | "fault"
         | "kvm" | "quiet" | "q" | "decode-fds" | "decode-pids" => {
             return Err(format!("-e {what}= is not supported (yet)"))
@@ -436,6 +446,37 @@ fn qualify(opts: &mut Options, spec: &str) -> Result<(), String> {
         _ => return Err(format!("invalid -e qualifier '{what}'")),
     }
     Ok(())
+}
+
+/// `-e signal=SET`: names (with or without `SIG`, any case), numbers, `all`, `none`, a
+/// leading `!` for all but these. Bit `n - 1` for signal `n`.
+pub fn parse_signals(set: &str) -> Result<u64, String> {
+    let (negate, list) = match set.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, set),
+    };
+    let mut bits = 0u64;
+    for item in list.split(',').filter(|i| !i.is_empty()) {
+        bits |= match item.to_ascii_lowercase().as_str() {
+            "all" => u64::MAX,
+            "none" => 0,
+            _ => 1u64 << (signal_number(item).ok_or(format!("invalid signal '{item}'"))? - 1),
+        };
+    }
+    Ok(if negate { !bits } else { bits })
+}
+
+/// A signal by name (`SIGCHLD`, `chld`, `RTMIN`, `RT_3`) or number (1 to 64).
+fn signal_number(item: &str) -> Option<u32> {
+    if let Ok(n) = item.parse::<u32>() {
+        return (1..=64).contains(&n).then_some(n);
+    }
+    let up = item.to_ascii_uppercase();
+    let bare = up.strip_prefix("SIG").unwrap_or(&up);
+    (1..=64u32).find(|&n| {
+        let name = sigsys::flags::Signal(n as i32).to_string();
+        name.strip_prefix("SIG") == Some(bare)
+    })
 }
 
 #[cfg(test)]
@@ -486,6 +527,19 @@ mod tests {
         assert!(t.matches("openat") && !t.matches("read"));
         assert!(TraceSet::parse("nosuchcall").is_err());
         assert!(TraceSet::parse("?nosuchcall").is_ok());
+    }
+
+    #[test]
+    fn signal_sets() {
+        let chld = 1u64 << (libc::SIGCHLD - 1);
+        assert_eq!(ok(parse_signals("SIGCHLD")), chld);
+        assert_eq!(ok(parse_signals("chld")), chld);
+        assert_eq!(ok(parse_signals("17")), chld);
+        assert_eq!(ok(parse_signals("!chld")), !chld);
+        assert_eq!(ok(parse_signals("none")), 0);
+        assert_eq!(ok(parse_signals("all")), u64::MAX);
+        assert_eq!(ok(parse_signals("RT_1")), 1 << 32);
+        assert!(parse_signals("SIGNOPE").is_err());
     }
 
     #[test]

@@ -55,6 +55,11 @@ pub const MODE_BARE: u32 = 2;
 pub const FLAG_EAGER: u32 = 1;
 /// `Header::flags`: each line carries its call's start and duration.
 pub const FLAG_TIMES: u32 = 2;
+/// `Header::flags`: show signal deliveries (the program's handlers run through the
+/// tracer's).
+pub const FLAG_SIGNALS: u32 = 4;
+/// `Header::flags`: structs unabbreviated (`-v`).
+pub const FLAG_VERBOSE: u32 = 8;
 
 /// The start of the shared mapping.
 #[repr(C)]

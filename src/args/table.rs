@@ -92,15 +92,15 @@ const INTREF_IO: Kind = sio(StructType::IntRef);
 const OFFREF: Kind = sio(StructType::OffRef);
 const ARGV: Kind = si(StructType::StrArray);
 const ENVP: Kind = si(StructType::EnvArray);
-const RUSAGE: Kind = oo("struct rusage");
-const SIGINFO_IN: Kind = oi("siginfo_t");
-const SIGINFO_OUT: Kind = oo("siginfo_t");
+const RUSAGE: Kind = so(StructType::Rusage);
+const SIGINFO_IN: Kind = si(StructType::Siginfo);
+const SIGINFO_OUT: Kind = so(StructType::Siginfo);
 const SIGEVENT: Kind = oi("struct sigevent");
 const SCHED_PARAM: Kind = oi("struct sched_param");
 const POLLFD: Kind = st(StructType::Pollfd, Dir::InOut, Len::Arg(1));
 const RLIM_IN: Kind = si(StructType::Rlimit);
 const RLIM_OUT: Kind = so(StructType::Rlimit);
-const IDTYPE: Kind = Kind::Int;
+const IDTYPE: Kind = Kind::IdType;
 
 /// Declares the one signature table: one line per x86_64 system call,
 /// `name(kinds...)` with an optional `-> Ret` (default [`Ret::Int`]) and an optional

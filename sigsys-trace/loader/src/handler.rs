@@ -5,7 +5,7 @@
 //! returns through the gate's restorer (installed with `SA_RESTORER`), so its own
 //! `rt_sigreturn` is let through as well and the selector never changes.
 
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::Ordering;
 
 use sigsys::install::KernelSigaction;
 use sigsys::{Abi, Cause, PassError, Trap};
@@ -146,7 +146,7 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
             r
         }
         Some(Sysno::rt_sigaction) => {
-            let r = sigaction_without_sigsys(call.args);
+            let r = crate::signals::sigaction(call.args);
             trap.set_return(r);
             r
         }
@@ -180,6 +180,40 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
         Some(Sysno::seccomp) => crate::compose::seccomp(trap, &call, pass),
         Some(Sysno::prctl) if crate::compose::is_prctl_seccomp(&call) => {
             crate::compose::prctl(trap, &call, pass)
+        }
+        Some(
+            Sysno::kill
+            | Sysno::tgkill
+            | Sysno::tkill
+            | Sysno::rt_sigqueueinfo
+            | Sysno::rt_tgsigqueueinfo
+            | Sysno::pidfd_send_signal,
+        ) => {
+            // A signal sent to the own thread arrives as the call returns: after its line,
+            // as strace shows it. Blocked until the handler's `rt_sigreturn` puts the
+            // frame's mask back, it is delivered then (faults stay deliverable).
+            let sync = [
+                libc::SIGSEGV,
+                libc::SIGBUS,
+                libc::SIGILL,
+                libc::SIGFPE,
+                libc::SIGTRAP,
+            ]
+            .iter()
+            .fold(SIGSYS_BIT, |m, &s| m | 1 << (s - 1));
+            let block = !sync;
+            sys(
+                Sysno::rt_sigprocmask,
+                [
+                    libc::SIG_BLOCK as u64,
+                    core::ptr::from_ref(&block) as u64,
+                    0,
+                    8,
+                    0,
+                    0,
+                ],
+            );
+            pass(trap)
         }
         Some(Sysno::rt_sigsuspend) => pass_mask_arg(trap, 0, false),
         Some(Sysno::ppoll) => pass_mask_arg(trap, 3, false),
@@ -537,61 +571,6 @@ fn apply_altstack(trap: &mut Trap<'_>, none_set: bool) {
     state::set_alt_pending(false);
 }
 
-/// Signals whose handler mask the program gave with SIGSYS in it (bit `sig - 1`).
-static MASK_HAD_SIGSYS: AtomicU64 = AtomicU64::new(0);
-
-/// `rt_sigaction(sig, act, oldact, 8)` for signals other than SIGSYS: SIGSYS is taken out
-/// of the handler's mask (a program handler running with SIGSYS blocked would be killed at
-/// its first system call) and put back in what `oldact` reports.
-#[inline(never)]
-fn sigaction_without_sigsys(args: [u64; 6]) -> i64 {
-    let [sig, act, oldact, size, ..] = args;
-    let bit = 1u64.checked_shl((sig as u32).wrapping_sub(1)).unwrap_or(0);
-    let mut local = None;
-    if act != 0 && size == 8 && bit != 0 {
-        // SAFETY: KernelSigaction is four u64s; any bit pattern is valid.
-        match unsafe { sigsys::mem::read_pod::<KernelSigaction>(&sigsys::mem::SelfMemory, act) } {
-            Ok(a) => local = Some(a),
-            Err(_) => return -(libc::EFAULT as i64),
-        }
-    }
-    let had = MASK_HAD_SIGSYS.load(Ordering::Relaxed) & bit != 0;
-    let mut strip = false;
-    let act_ptr = match &mut local {
-        Some(a) => {
-            strip = a.mask & SIGSYS_BIT != 0;
-            a.mask &= !SIGSYS_BIT;
-            core::ptr::from_ref(a) as u64
-        }
-        None => act,
-    };
-    let r = sys(Sysno::rt_sigaction, [sig, act_ptr, oldact, size, 0, 0]);
-    if r == 0 {
-        if had && oldact != 0 {
-            // SAFETY: the kernel just wrote a KernelSigaction there.
-            if let Ok(mut old) = unsafe {
-                sigsys::mem::read_pod::<KernelSigaction>(&sigsys::mem::SelfMemory, oldact)
-            } {
-                old.mask |= SIGSYS_BIT;
-                // SAFETY: four u64s without padding.
-                let bytes = unsafe {
-                    core::slice::from_raw_parts(core::ptr::from_ref(&old).cast::<u8>(), 32)
-                };
-                // SAFETY: the program's `oldact`, where the kernel writes.
-                let _ = unsafe { sigsys::mem::write(oldact, bytes) };
-            }
-        }
-        if local.is_some() {
-            if strip {
-                MASK_HAD_SIGSYS.fetch_or(bit, Ordering::Relaxed);
-            } else {
-                MASK_HAD_SIGSYS.fetch_and(!bit, Ordering::Relaxed);
-            }
-        }
-    }
-    r
-}
-
 /// Runs a call that takes a temporary signal mask (argument `idx`; for `pselect6` a
 /// pointer to `{mask pointer, size}`) with SIGSYS taken out of that mask: a program
 /// handler run during the call gets that mask, and must not have SIGSYS blocked.
@@ -646,6 +625,11 @@ fn pass_mask_arg(trap: &mut Trap<'_>, idx: usize, indirect: bool) -> i64 {
 #[inline(never)]
 unsafe fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     let handler = PROG_SIGSYS[0].load(Ordering::Relaxed);
+    let ignored = handler == libc::SIG_IGN as u64;
+    if !ignored && !info.is_null() && crate::signals::SHOW.load(Ordering::Relaxed) {
+        // SAFETY: the kernel passes the frame's siginfo, 128 bytes.
+        crate::signals::signal_line(sig, unsafe { &*info.cast::<[u8; 128]>() });
+    }
     let flags = PROG_SIGSYS[1].load(Ordering::Relaxed);
     match handler {
         h if h == libc::SIG_IGN as u64 => {}

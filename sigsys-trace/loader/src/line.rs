@@ -785,8 +785,12 @@ fn opts() -> sigsys::fmt::Options {
         0 => {}
         n => o.string_limit = n as usize,
     }
+    o.verbose = VERBOSE.load(Ordering::Relaxed);
     o
 }
+
+/// `-v`: structs unabbreviated.
+pub static VERBOSE: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
 /// Where the launcher finds a line's times (`-t`, `-r`, `-T`, `-c`): after its text.
 pub const TIMES_MARK: &str = "\x1e";

@@ -26,6 +26,7 @@ mod exec;
 mod handler;
 mod line;
 mod mem;
+mod signals;
 mod start;
 mod state;
 mod sys;

@@ -31,6 +31,12 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
     if header.flags & protocol::FLAG_TIMES != 0 {
         state::TIMES.store(true, Ordering::Relaxed);
     }
+    if header.flags & protocol::FLAG_VERBOSE != 0 {
+        line::VERBOSE.store(true, Ordering::Relaxed);
+    }
+    if header.flags & protocol::FLAG_SIGNALS != 0 && header.mode != protocol::MODE_BARE {
+        crate::signals::SHOW.store(true, Ordering::Relaxed);
+    }
     line::STRING_LIMIT.store(header.string_limit, Ordering::Relaxed);
     line::set_token(header.token);
     let n = (header.sock_len as usize).min(header.sock.len());

@@ -48,6 +48,9 @@ pub struct Thread {
     alt_pending: AtomicBool,
     /// A line is being added to this thread's batch (see `line::Line::queue`).
     pub busy: AtomicBool,
+    /// This task shares the memory but not the signal actions of the tasks the tracer's
+    /// record of them stands for (see `signals`).
+    pub private_sighand: AtomicBool,
     /// The alternate stack the program believes this thread has: sp, size, flags.
     prog_alt: [AtomicU64; 3],
     /// The tracer's own alternate stack of this thread (0: none).
@@ -64,6 +67,7 @@ impl Thread {
             sigsys_blocked: AtomicBool::new(false),
             alt_pending: AtomicBool::new(false),
             busy: AtomicBool::new(false),
+            private_sighand: AtomicBool::new(false),
             prog_alt: [
                 AtomicU64::new(0),
                 AtomicU64::new(0),
