@@ -227,3 +227,23 @@ unsafe fn prctl_dispatch(mode: u64, start: u64, len: u64, selector: u64) -> Resu
     // SAFETY: forwarded contract; prctl reads no memory here.
     unsafe { gate::sys(Sysno::prctl, [op, mode, start, len, selector, 0]) }.map(drop)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Not armed, so BLOCK traps nothing: only the value is checked.
+    #[test]
+    fn blocked_puts_back_the_previous_value_also_when_f_panics() {
+        let s = Selector::new();
+        s.block();
+        assert!(s.blocked(|| s.is_blocking()));
+        assert!(s.is_blocking(), "BLOCK before the scope: BLOCK after it");
+        s.allow();
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            s.blocked(|| panic!("inside the scope"))
+        }));
+        assert!(unwound.is_err());
+        assert!(!s.is_blocking(), "ALLOW again after a panic inside");
+    }
+}
