@@ -79,8 +79,10 @@
 //! the deepest route `tests/stack_budget.rs` measures, a SIGSYS handler that decodes,
 //! passes the call through and formats it into a 512-byte stack buffer uses about 1.5 KiB
 //! of stack in release builds and 11 KiB unoptimised, plus the kernel's signal frame
-//! (about 2.9 KiB with its xsave area): give a handler that formats an alternate stack of
-//! at least 32 KiB (Rust's own is 8 KiB).
+//! (about 2.9 KiB with its xsave area). The sizes to give the alternate stack are in the
+//! crate's "Stack budget" section (16 KiB release, 64 KiB debug,
+//! [`crate::install::use_altstack`]); on Rust's own small signal stack a debug build of a
+//! formatting handler dies of a silent SIGSEGV.
 //!
 //! Dates of file times (`utimensat`, `utimes`) are printed in UTC, as strace does with
 //! `TZ=UTC`.

@@ -1,7 +1,8 @@
 //! Link-time proof that the handler path cannot panic.
 //!
 //! `probe` runs decode, typed arguments, formatting into a 512-byte buffer, emulate,
-//! restart and pass-through, holding a guard whose `Drop`
+//! restart, pass-through (also of a given call), reading a string argument and writing the
+//! line with `io::write_all`, holding a guard whose `Drop`
 //! calls a function that exists nowhere. The guard is only dropped on unwinding (a panic),
 //! so the optimiser keeps that call, and the link fails, exactly when something on the path
 //! can panic. Build it in release (fat LTO, one codegen unit, so that no-unwind facts
@@ -49,11 +50,15 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
                 0
             }
             _ if call.args[4] & 1 != 0 => trap.pass_through_exec().unwrap_or(-38),
+            // SAFETY: the interrupted code's own call, unchanged.
+            _ if call.args[4] & 2 != 0 => unsafe { trap.pass_through_with(call) }.unwrap_or(-38),
             _ => trap.pass_through().unwrap_or(-38),
         };
         let mut path = [0u8; 64];
         let _ = sigsys::mem::read_cstr(&SelfMemory, call.args[1], &mut path);
         core::hint::black_box(&path);
+        let arg = sigsys::mem::read_cstr_arg(&SelfMemory, &call, 2, &mut path).map(<[u8]>::len);
+        let _ = core::hint::black_box(arg);
         let mut storage = [0u8; 512];
         let mut out = FixedBuf::new(&mut storage);
         let opts = Options {
@@ -79,8 +84,7 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
         let _ = write_line_with(&mut out, &call, ret, &before, &SelfMemory, &opts);
         let _ = write_call(&mut out, &call, &SelfMemory, &opts);
         let line = out.as_str();
-        // SAFETY: writes the formatted line to stderr from the gate.
-        unsafe { sigsys::gate::syscall(1, [2, line.as_ptr() as u64, line.len() as u64, 0, 0, 0]) };
+        let _ = sigsys::io::write_all(2, line.as_bytes());
         core::hint::black_box(typed);
     }
     core::mem::forget(guard);
