@@ -95,6 +95,9 @@ fn dispatch(trap: &mut Trap<'_>) {
         }
         return;
     }
+    if full && crate::compose::kills(&call) {
+        killed_line(&call, style);
+    }
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
             if full {
@@ -263,6 +266,17 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
         }
         _ => pass(trap),
     }
+}
+
+/// The line of a call the program's own filter kills it for, sent before the call (which
+/// does not return): `getppid() = ?`, as strace shows it before `+++ killed by SIGSYS +++`.
+#[inline(never)]
+fn killed_line(call: &sigsys::Syscall, style: Style) {
+    let mut l = Line::new(b'L');
+    line::write_call(&mut l, call, style);
+    l.push(line::RESULT_MARK);
+    l.push(" = ?");
+    l.send();
 }
 
 /// Blocks every signal but faults and SIGSYS until the handler's `rt_sigreturn` puts the
