@@ -304,8 +304,8 @@ signatures! {
     uselib(P);
     personality(X);
     ustat(Kind::Dev, oo("struct ustat"));
-    statfs(P, oo("struct statfs"));
-    fstatfs(FD, oo("struct statfs"));
+    statfs(P, so(StructType::Statfs));
+    fstatfs(FD, so(StructType::Statfs));
     sysfs(I, X, X);
     getpriority(Kind::PrioWhich, I);
     setpriority(Kind::PrioWhich, I, I);
@@ -520,7 +520,7 @@ signatures! {
     fsmount(FD, X, X) -> Fd;
     fspick(DFD, P, X) -> Fd;
     pidfd_open(PID, X) -> Fd;
-    clone3(oi("struct clone_args"), SZ);
+    clone3(st(StructType::CloneArgs, Dir::In, Len::Arg(1)), SZ);
     close_range(FD, U, X);
     openat2(DFD, P, oi("struct open_how"), SZ) -> Fd;
     pidfd_getfd(FD, FD, X) -> Fd;

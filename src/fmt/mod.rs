@@ -105,6 +105,7 @@ mod sockaddr;
 mod strings;
 mod structs;
 mod time;
+mod xlat;
 
 pub use self::call::{
     write_call, write_call_done, write_call_done_with, write_line, write_line_with, write_result,
