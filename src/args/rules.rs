@@ -90,6 +90,13 @@ pub(crate) enum Form {
     SocketOption,
     /// `name=` then the argument as this kind (`clone`).
     Named(&'static (&'static str, Kind)),
+    /// A task name in a `TASK_COMM_LEN` (16) buffer, as `prctl(PR_SET_NAME)` takes and
+    /// `PR_GET_NAME` fills it: strace reads 15 bytes of the one and 16 of the other, and
+    /// shows `...` after them when no NUL is among them.
+    CommName {
+        /// Written by the call (shown after it).
+        out: bool,
+    },
 }
 
 /// Where [`layout`] sends the shown arguments: up to six (argument index, form) pairs,
@@ -336,8 +343,8 @@ fn prctl<F: FnMut(u8, u8, Form) -> fmt::Result>(option: u64, l: &mut Layout<F>) 
         | PrctlOption::PR_GET_SECUREBITS
         | PrctlOption::PR_TASK_PERF_EVENTS_DISABLE
         | PrctlOption::PR_TASK_PERF_EVENTS_ENABLE => {}
-        PrctlOption::PR_SET_NAME => l.push(1, Form::As(&Kind::Str)),
-        PrctlOption::PR_GET_NAME => l.push(1, Form::As(&Kind::OutStr)),
+        PrctlOption::PR_SET_NAME => l.push(1, Form::CommName { out: false }),
+        PrctlOption::PR_GET_NAME => l.push(1, Form::CommName { out: true }),
         PrctlOption::PR_SET_PDEATHSIG => l.push(1, Form::As(&Kind::Signal)),
         PrctlOption::PR_GET_PDEATHSIG => l.push(1, Form::SigRef),
         PrctlOption::PR_SET_DUMPABLE => l.push(1, Form::Dumpable),

@@ -184,6 +184,47 @@ where
     }
 }
 
+/// A NUL-terminated string in a buffer of `len` bytes (at most 16), as strace's
+/// `printstr_ex(addr, len, QUOTE_0_TERMINATED)` prints it: up to the NUL, or all `len`
+/// bytes then `...` when there is none among them; the address if it cannot be read.
+/// `prctl` task names: 15 bytes for `PR_SET_NAME`, 16 for `PR_GET_NAME`.
+pub(super) fn write_bounded_cstr<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    len: usize,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    if addr == 0 {
+        return out.write_str("NULL");
+    }
+    let mut b = [0u8; 16];
+    let want = b.get_mut(..len.min(16)).unwrap_or(&mut []);
+    let n = match ctx.mem.read(addr, want) {
+        Ok(n) if n > 0 => n,
+        _ => return write_ptr(out, addr),
+    };
+    let got = want.get(..n).unwrap_or(&[]);
+    let (text, more) = match got.iter().position(|&c| c == 0) {
+        Some(p) => (got.get(..p).unwrap_or(&[]), false),
+        None => (got, true),
+    };
+    let mut q = Quoter::for_data(ctx, addr, text.len() as u64, false);
+    out.write_char('"')?;
+    for &c in text {
+        q.push(out, c)?;
+    }
+    q.finish(out)?;
+    out.write_char('"')?;
+    if more {
+        out.write_str("...")?;
+    }
+    Ok(())
+}
+
 /// A buffer of `len` bytes at `addr`: quoted, up to the string limit, then `...`.
 pub(super) fn write_buf<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64, len: u64) -> fmt::Result
 where
