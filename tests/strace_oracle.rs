@@ -41,7 +41,8 @@
 //!   before the call (the handler here takes one); without it the value after is shown;
 //! - option names at socket levels other than `SOL_SOCKET`, option values other than
 //!   `int`; `prctl` options beyond the common ones print their four arguments in hex;
-//!   `FUTEX_WAKE_OP`'s operation word is shown in hex; `ioctl` names are a short list;
+//!   `FUTEX_WAKE_OP`'s operation word is shown in hex; `ioctl` arguments are decoded for a
+//!   few requests only (names: strace's whole table);
 //! - i386-only calls have a small table of their own (`mmap2`, `_llseek`, `stat64`,
 //!   `truncate64`, `waitpid`, ...); `socketcall` and `ipc` print as themselves, not as
 //!   the call they multiplex;

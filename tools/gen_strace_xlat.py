@@ -8,6 +8,7 @@ STRACE_GIT_DIR is a git directory of strace's repository (default: the mirror at
 the tables are read at tag v6.1. Each table keeps strace's entries and their order, which
 is the order strace looks them up in (the first entry with a value wins).
 """
+import re
 import subprocess
 import sys
 
@@ -35,6 +36,61 @@ def entries(git, name):
     return out
 
 
+IOC_ENTRY = re.compile(r'^\{\s*"([^"]+)",\s*"([^"]+)",\s*([^,]+),\s*([^,]+),\s*([^}]+?)\s*\},?$')
+
+
+def ioctls(git):
+    """strace's x86_64 `ioctlent0.h` as its `ioctlsort` makes it: the arch, common and
+    ZFS tables; one entry per name (the first by name, then header, `asm/` before
+    `asm-generic/`); sorted by code, then name; a name that starts with the previous
+    name of the same code left out."""
+    raw = []
+    for path in ["src/linux/x86_64/ioctls_arch0.h", "src/linux/64/ioctls_inc.h", "src/ioctls_zfs.h"]:
+        for line in show(git, path).splitlines():
+            m = IOC_ENTRY.match(line.strip())
+            if not m:
+                continue
+            info, name, d, tn, size = m.groups()
+            env = {"_IOC_READ": 2, "_IOC_WRITE": 1, "_IOC_NONE": 0}
+            d, tn, size = (eval(x, {}, env) for x in (d, tn, size))
+            raw.append((info, name, (tn | (size << 16) | (d << 30)) & 0xFFFFFFFF))
+
+    def info_key(info):
+        # "asm/" sorts before "asm-generic/" (strace's exception to strcmp).
+        return (0, info) if info.startswith("asm/") else (1, info) if info.startswith("asm-generic/") else (2, info)
+
+    import functools
+
+    def by_name_info(a, b):
+        if a[1] != b[1]:
+            return -1 if a[1].encode() < b[1].encode() else 1
+        if a[0].startswith("asm/") and b[0].startswith("asm-generic/"):
+            return -1
+        if b[0].startswith("asm/") and a[0].startswith("asm-generic/"):
+            return 1
+        return (a[0].encode() > b[0].encode()) - (a[0].encode() < b[0].encode())
+
+    raw.sort(key=functools.cmp_to_key(by_name_info))
+    kept, seen = [], set()
+    for info, name, code in raw:
+        if name in seen:
+            continue
+        seen.add(name)
+        kept.append((code, name))
+    kept.sort(key=lambda e: (e[0], e[1].encode()))
+    out = []
+    for i, (code, name) in enumerate(kept):
+        if i > 0 and kept[i - 1][0] == code and name.startswith(kept[i - 1][1]):
+            continue
+        out.append((code, name))
+    return out
+
+
+def show(git, path):
+    return subprocess.run(["git", "--git-dir", git, "show", f"{TAG}:{path}"],
+                          check=True, capture_output=True, text=True).stdout
+
+
 def main():
     git = sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror/strace+strace/repo"
     commit = subprocess.run(
@@ -53,11 +109,21 @@ def main():
         print("///")
         print(f"/// From `src/xlat/{name}.in`, in its order.")
         print("#[rustfmt::skip]")
-        print(f"pub(super) const {const}: [(u64, &str); {len(rows)}] = [")
+        print(f"pub(super) static {const}: [(u64, &str); {len(rows)}] = [")
         for n, v in rows:
             print(f"    ({v:#x}, \"{n}\"),")
         print("];")
         print()
+    rows = ioctls(git)
+    print("/// `ioctl` request names: strace's x86_64 `ioctlent0.h` as its `ioctlsort` makes it")
+    print("/// from `src/linux/x86_64/ioctls_arch0.h`, `src/linux/64/ioctls_inc.h` and")
+    print("/// `src/ioctls_zfs.h`: sorted by code, then name; the names of one code are printed")
+    print("/// joined by ` or `.")
+    print("#[rustfmt::skip]")
+    print(f"pub(super) static IOCTLS: [(u32, &str); {len(rows)}] = [")
+    for code, name in rows:
+        print(f"    ({code:#010x}, \"{name}\"),")
+    print("];")
 
 
 if __name__ == "__main__":

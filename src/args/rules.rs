@@ -50,6 +50,9 @@ pub(crate) enum Rule {
     SocketOption,
     /// `seccomp`: the flags and the argument by operation.
     Seccomp,
+    /// `ioctl`: the argument by request, for the requests strace decodes that programs
+    /// commonly make (the others in hex, as strace).
+    Ioctl,
 }
 
 impl Rule {
@@ -186,6 +189,13 @@ where
             l.plain(t, if fixed { 5 } else { 4 });
         }
         Rule::Fcntl => fcntl(raw(1), l),
+        Rule::Ioctl => {
+            l.push(0, Form::Row);
+            l.push(1, Form::Row);
+            if let Some(form) = ioctl_arg(raw(1) as u32) {
+                l.push(2, form);
+            }
+        }
         Rule::Futex => futex(raw(1), l),
         Rule::Prctl => prctl(raw(0), l),
         Rule::Clone => clone(raw(0), l),
@@ -240,6 +250,32 @@ impl<F: FnMut(u8, u8, Form) -> fmt::Result> Layout<F> {
     fn plain_from(&mut self, t: &Described, from: u8) {
         self.row_range(t, from, 6);
     }
+}
+
+/// `ioctl(fd, request, arg)`: the argument as strace shows it for the request (`None`:
+/// not shown, the request takes none).
+fn ioctl_arg(request: u32) -> Option<Form> {
+    const INT_IN: Kind = Kind::Struct {
+        ty: StructType::IntRef,
+        dir: Dir::In,
+        len: Len::Fixed,
+    };
+    const INT_OUT: Kind = Kind::Struct {
+        ty: StructType::IntRef,
+        dir: Dir::Out,
+        len: Len::Fixed,
+    };
+    Some(match request {
+        // FIOCLEX, FIONCLEX, TIOCNOTTY: no argument.
+        0x5451 | 0x5450 | 0x5422 => return None,
+        // FICLONE: the source descriptor.
+        0x4004_9409 => Form::As(&Kind::Fd),
+        // FIONBIO, FIOASYNC, TIOCSPGRP, TIOCSPTLCK: an int read by the kernel.
+        0x5421 | 0x5452 | 0x5410 | 0x4004_5431 => Form::As(&INT_IN),
+        // FIONREAD, TIOCGPGRP, TIOCOUTQ, TIOCGPTN: an int written by it.
+        0x541b | 0x540f | 0x5411 | 0x8004_5430 => Form::As(&INT_OUT),
+        _ => Form::Row,
+    })
 }
 
 /// `fcntl(fd, cmd, arg)`: the argument as the command reads it.

@@ -5,8 +5,8 @@
 use syscalls::x86_64::Sysno;
 
 use super::Rule::{
-    ArchPrctl, Clone, DevIfDevice, Fcntl, Futex, InetProtocol, ModeIfCreat, NewAddrIfFixed, Prctl,
-    Seccomp, SocketOption,
+    ArchPrctl, Clone, DevIfDevice, Fcntl, Futex, InetProtocol, Ioctl, ModeIfCreat, NewAddrIfFixed,
+    Prctl, Seccomp, SocketOption,
 };
 use super::{Dir, Kind, Len, Ret, Rule, Signature, StructType};
 
@@ -177,7 +177,7 @@ signatures! {
     rt_sigaction(SIG, si(T::Sigaction), so(T::Sigaction), SZ);
     rt_sigprocmask(Kind::SigHow, sigset_in(3), sigset_out(3), SZ);
     rt_sigreturn();
-    ioctl(FD, Kind::IoctlRequest, X);
+    ioctl(FD, Kind::IoctlRequest, X) by Ioctl;
     pread64(FD, ob(2), SZ, OFF);
     pwrite64(FD, ib(2), SZ, OFF);
     readv(FD, iov_out(2), I);
