@@ -170,6 +170,56 @@ def family(name):
     return re.split(r"-(?:-|X|yy?(?:-|$)|[vPe](?:-|$))", name, maxsplit=1)[0]
 
 
+# Calls whose decoding depends on one argument (a request, an option): their gaps are
+# broken down by strace's text of that argument (index from 0).
+SELECTOR = {"ioctl": 1, "prctl": 0, "fcntl": 1, "ptrace": 0, "bpf": 0, "keyctl": 0, "setsockopt": 2,
+            "getsockopt": 2, "socket": 0, "bind": 1, "sendto": 1, "sendmsg": 1, "recvmsg": 1, "connect": 1,
+            "quotactl": 0, "semctl": 2, "msgctl": 1, "shmctl": 1, "seccomp": 0, "arch_prctl": 0}
+
+
+def arg(text, k):
+    """The k-th top-level argument of a call's text, or None."""
+    head = text.split("(", 1)
+    if len(head) < 2:
+        return None
+    depth, quoted, cur, args = 0, False, "", []
+    prev = ""
+    for ch in head[1]:
+        if quoted:
+            quoted = not (ch == '"' and prev != "\\")
+        elif ch == '"':
+            quoted = True
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                args.append(cur.strip())
+                break
+            depth -= 1
+        elif ch == "," and depth == 0:
+            args.append(cur.strip())
+            cur, prev = "", ch
+            continue
+        cur += ch
+        prev = ch
+    return args[k] if k < len(args) else None
+
+
+def selector_key(name, text):
+    a = arg(text, SELECTOR[name])
+    if a is None:
+        return "?"
+    if name == "ioctl":
+        a = re.sub(r"\(.*", "(...)", a)
+        a = a if a.startswith("_IOC") else "EVIOC*" if a.startswith("EVIOC") else a.split("_")[0] + ("_*" if "_" in a else "")
+    elif "{" in a:
+        # The first field naming a constant: sa_family=AF_NETLINK, nlmsg_type=AUDIT_GET.
+        m = re.search(r"(\w+)=([A-Z]\w*)", a) or re.search(r"(nlmsg_type)=(\w+)", a)
+        a = f"{m.group(1)}={m.group(2)}" if m else "{...}"
+    # A number (an option strace cannot name either) stands for all numbers.
+    return mask(a) if re.match(r"^[-0-9]", a) else a
+
+
 def call_name(text):
     return text.split(" {", 1)[0] if text.startswith("---") else text.split("(", 1)[0]
 
@@ -286,6 +336,8 @@ def report(recs, listed, built, args):
             # Equal but for numbers: a value of this run (pid, port, time), not a format gap.
             g = (values if mask(x) == mask(y) else gaps).setdefault(call_name(x), {"progs": [], "pairs": 0, "ex": []})
             g["pairs"] += 1
+            if call_name(x) in SELECTOR:
+                g.setdefault("by", {}).setdefault(selector_key(call_name(x), x), set()).add(r["name"])
             if not g["progs"] or g["progs"][-1] != r["name"]:
                 g["progs"].append(r["name"])
                 # Examples from different families (bpf, not bpf and bpf-v) and texts.
@@ -305,6 +357,9 @@ def report(recs, listed, built, args):
     for i, (name, g) in enumerate(ranked, 1):
         fams = len({family(p) for p in g["progs"]})
         gaps_out.append(f"{i:3}. {name}: {len(g['progs'])} programs ({fams} families), {g['pairs']} calls")
+        if g.get("by"):
+            subs = sorted(g["by"].items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            gaps_out.append("       by argument: " + ", ".join(f"{k} {len(v)}" for k, v in subs[:12]) + (f", ... ({len(subs)} in all)" if len(subs) > 12 else ""))
         for prog, x, y in g["ex"]:
             gaps_out.append(f"       [{prog}]")
             gaps_out.append(f"       strace: {x[:240]}")
