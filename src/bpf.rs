@@ -5,9 +5,9 @@
 //! filters will do to a call before it passes the call through: a tracer shows the call
 //! that a filter kills the process for (strace's `getppid() = ?` before `+++ killed by
 //! SIGSYS +++`), a sandbox tests its policy against the calls it expects. [`evaluate`]
-//! runs one program on a [`SeccompData`] as the kernel's `seccomp_run_filters` would (the
-//! checks of `seccomp_check_filter` at run time: an instruction the kernel would have
-//! refused at install is a [`BpfError`]); [`stacked`] combines the actions of several
+//! runs one program on a [`SeccompData`] as the kernel's `seccomp_run_filters` would,
+//! after [`check`]ing it as the kernel does at install (a program it would refuse is a
+//! [`BpfError`]); [`stacked`] combines the actions of several
 //! filters by the kernel's precedence.
 //!
 //! Async-signal-safe: no allocation, no system call, no panic; the program is bounded (no
@@ -110,16 +110,106 @@ impl core::fmt::Display for BpfError {
 #[cfg(feature = "std")]
 impl std::error::Error for BpfError {}
 
-/// Runs one seccomp program on `data` and returns its action (`SECCOMP_RET_*` with data),
-/// as the kernel would.
-///
-/// Division or modulo by zero ends the program with 0 (`SECCOMP_RET_KILL_THREAD`), as the
-/// kernel's translation of classic BPF does.
+/// Checks `prog` as the kernel does when it is installed (`seccomp_check_filter` and
+/// `bpf_check_classic`): every instruction one seccomp accepts, with its constraints
+/// (aligned loads inside `seccomp_data`, constant shifts below 32, no constant division by
+/// zero, memory slots below 16, jumps inside the program), and a return at the end. Not
+/// checked: a load from a memory slot that no path has stored to (the kernel refuses
+/// those too).
 ///
 /// # Errors
 ///
-/// [`BpfError`] for a program the kernel's `seccomp_check_filter` refuses at install (the
-/// parts of it met on this run).
+/// The first instruction the kernel would refuse, as a [`BpfError`].
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::bpf::{check, BpfError};
+/// use sigsys::filter::{ret, stmt};
+/// assert_eq!(check(&[ret(libc::SECCOMP_RET_ALLOW)]), Ok(()));
+/// let modulo = stmt(libc::BPF_ALU | libc::BPF_MOD | libc::BPF_K, 3);
+/// assert_eq!(check(&[modulo, ret(0)]), Err(BpfError::BadInstruction(0)));
+/// ```
+pub fn check(prog: &[sock_filter]) -> Result<(), BpfError> {
+    use libc::{
+        BPF_A, BPF_ABS, BPF_ADD, BPF_ALU, BPF_AND, BPF_DIV, BPF_IMM, BPF_JA, BPF_JEQ, BPF_JGE,
+        BPF_JGT, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_LDX, BPF_LEN, BPF_LSH, BPF_MEM, BPF_MISC,
+        BPF_MUL, BPF_NEG, BPF_OR, BPF_RET, BPF_RSH, BPF_ST, BPF_STX, BPF_SUB, BPF_TAX, BPF_TXA,
+        BPF_W, BPF_X, BPF_XOR,
+    };
+    if prog.is_empty() {
+        return Err(BpfError::Empty);
+    }
+    if prog.len() > crate::filter::MAX_INSNS {
+        return Err(BpfError::TooLong);
+    }
+    for (pc, insn) in prog.iter().enumerate() {
+        let code = u32::from(insn.code);
+        let k = insn.k;
+        let bad = Err(BpfError::BadInstruction(pc));
+        let alu = |op: u32| [BPF_ALU | op | BPF_K, BPF_ALU | op | BPF_X].contains(&code);
+        let ok = match code {
+            c if c == BPF_LD | BPF_W | BPF_ABS => {
+                if k >= 64 || !k.is_multiple_of(4) {
+                    return Err(BpfError::BadLoad(pc));
+                }
+                true
+            }
+            c if c == BPF_LD | BPF_W | BPF_LEN || c == BPF_LDX | BPF_W | BPF_LEN => true,
+            c if c == BPF_LD | BPF_IMM || c == BPF_LDX | BPF_IMM => true,
+            c if c == BPF_LD | BPF_MEM || c == BPF_LDX | BPF_MEM => k < 16,
+            c if c == BPF_ST || c == BPF_STX => k < 16,
+            c if c == BPF_MISC | BPF_TAX || c == BPF_MISC | BPF_TXA => true,
+            c if c == BPF_RET | BPF_K || c == BPF_RET | BPF_A => true,
+            c if c == BPF_ALU | BPF_NEG => true,
+            _ if alu(BPF_DIV) => code & 0x08 == BPF_X || k != 0,
+            _ if alu(BPF_LSH) || alu(BPF_RSH) => code & 0x08 == BPF_X || k < 32,
+            _ if [BPF_ADD, BPF_SUB, BPF_MUL, BPF_AND, BPF_OR, BPF_XOR]
+                .iter()
+                .any(|&op| alu(op)) =>
+            {
+                true
+            }
+            c if c == BPF_JMP | BPF_JA => {
+                let to = pc.saturating_add(1).saturating_add(k as usize);
+                if to >= prog.len() {
+                    return Err(BpfError::OutOfRange(pc));
+                }
+                true
+            }
+            c if [BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET]
+                .iter()
+                .any(|&op| c == BPF_JMP | op | BPF_K || c == BPF_JMP | op | BPF_X) =>
+            {
+                let next = pc.saturating_add(1);
+                let far = next.saturating_add(usize::from(insn.jt.max(insn.jf)));
+                if far >= prog.len() {
+                    return Err(BpfError::OutOfRange(pc));
+                }
+                true
+            }
+            _ => false,
+        };
+        if !ok {
+            return bad;
+        }
+    }
+    match prog.last().map(|i| u32::from(i.code)) {
+        Some(c) if c == BPF_RET | BPF_K || c == BPF_RET | BPF_A => Ok(()),
+        _ => Err(BpfError::OutOfRange(prog.len().saturating_sub(1))),
+    }
+}
+
+/// Runs one seccomp program on `data` and returns its action (`SECCOMP_RET_*` with data),
+/// as the kernel would.
+///
+/// The program is first [`check`]ed as the kernel checks it at install. Division by a zero
+/// `X` ends the program with 0 (`SECCOMP_RET_KILL_THREAD`), and shifts by `X` take its low
+/// five bits, as the kernel's translation of classic BPF does.
+///
+/// # Errors
+///
+/// [`BpfError`] for a program the kernel's `seccomp_check_filter` refuses at install.
 ///
 /// # Examples
 ///
@@ -138,6 +228,7 @@ impl std::error::Error for BpfError {}
 /// assert_eq!(evaluate(&prog, &call(1)), Ok(libc::SECCOMP_RET_ALLOW));
 /// ```
 pub fn evaluate(prog: &[sock_filter], data: &SeccompData) -> Result<u32, BpfError> {
+    check(prog)?;
     use libc::{
         BPF_A, BPF_ABS, BPF_ADD, BPF_ALU, BPF_AND, BPF_DIV, BPF_IMM, BPF_JA, BPF_JEQ, BPF_JGE,
         BPF_JGT, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_LDX, BPF_LEN, BPF_LSH, BPF_MEM, BPF_MISC,
@@ -200,8 +291,9 @@ pub fn evaluate(prog: &[sock_filter], data: &SeccompData) -> Result<u32, BpfErro
                     op if op == BPF_OR => a | src,
                     op if op == BPF_AND => a & src,
                     op if op == BPF_XOR => a ^ src,
-                    op if op == BPF_LSH => a.checked_shl(src).unwrap_or(0),
-                    op if op == BPF_RSH => a.checked_shr(src).unwrap_or(0),
+                    // The kernel's translation masks a shift count to 5 bits.
+                    op if op == BPF_LSH => a.wrapping_shl(src),
+                    op if op == BPF_RSH => a.wrapping_shr(src),
                     op if op == BPF_NEG => a.wrapping_neg(),
                     _ => return Err(bad),
                 };
@@ -341,5 +433,33 @@ mod tests {
             evaluate(&[stmt(BPF_LD | BPF_B | BPF_ABS, 0), ret(0)], &data(0)),
             Err(BpfError::BadInstruction(0))
         );
+        // What the kernel's checker refuses although it could run.
+        for bad in [
+            stmt(BPF_ALU | BPF_MOD | BPF_K, 3),
+            stmt(BPF_ALU | BPF_LSH | BPF_K, 32),
+            stmt(BPF_ALU | BPF_DIV | BPF_K, 0),
+            stmt(BPF_LD | BPF_H | BPF_IMM, 0),
+            stmt(BPF_JMP | BPF_JA | BPF_X, 0),
+            stmt(BPF_ALU | BPF_NEG | BPF_X, 0),
+            stmt(BPF_ST | 0x08, 0),
+        ] {
+            assert_eq!(
+                check(&[bad, ret(0)]),
+                Err(BpfError::BadInstruction(0)),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            check(&[ret(0), stmt(BPF_LD | BPF_IMM, 0)]),
+            Err(BpfError::OutOfRange(1))
+        );
+        // A shift by X takes X's low five bits.
+        let shift = [
+            stmt(BPF_LD | BPF_IMM, 1),
+            stmt(BPF_LDX | BPF_IMM, 33),
+            stmt(BPF_ALU | BPF_LSH | BPF_X, 0),
+            ret_a_insn(),
+        ];
+        assert_eq!(evaluate(&shift, &data(0)), Ok(2));
     }
 }

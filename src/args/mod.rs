@@ -74,6 +74,9 @@ pub enum Dir {
     Out,
     /// Read and written: printed at the call, and again (as strace does) after.
     InOut,
+    /// Written by the kernel only when the call fails (the time left of an interrupted
+    /// `nanosleep`): printed after a failure, as an address otherwise.
+    OutOnError,
 }
 
 /// Where the length (or element count) of a buffer or array comes from.

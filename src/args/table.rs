@@ -197,7 +197,7 @@ signatures! {
     dup(FD) -> Fd;
     dup2(FD, FD) -> Fd;
     pause();
-    nanosleep(TS, TS_OUT);
+    nanosleep(TS, st(StructType::Timespec, Dir::OutOnError, Len::Fixed));
     getitimer(Kind::ItimerWhich, so(T::Itimerval));
     alarm(U);
     setitimer(Kind::ItimerWhich, si(T::Itimerval), so(T::Itimerval));
@@ -401,7 +401,12 @@ signatures! {
     clock_settime(CLK, TS);
     clock_gettime(CLK, TS_OUT);
     clock_getres(CLK, TS_OUT);
-    clock_nanosleep(CLK, Kind::TimerFlags, TS, TS_OUT);
+    clock_nanosleep(
+        CLK,
+        Kind::TimerFlags,
+        TS,
+        st(StructType::Timespec, Dir::OutOnError, Len::Fixed)
+    );
     exit_group(I) -> NoReturn;
     epoll_wait(FD, events_out(), I, I);
     epoll_ctl(FD, Kind::EpollOp, FD, st(T::EpollEvent, Dir::In, Len::Fixed));

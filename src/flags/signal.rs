@@ -112,9 +112,10 @@ strace_flags! {
     zero = None;
     field(0) {}
     flags {
-        SA_NOCLDSTOP, SA_NOCLDWAIT, SA_SIGINFO, SA_UNSUPPORTED = 0x400,
-        SA_EXPOSE_TAGBITS = 0x800, SA_RESTORER = 0x0400_0000, SA_ONSTACK,
-        SA_RESTART, SA_NODEFER, SA_RESETHAND,
+        // strace's print order (src/xlat/sigact_flags.in).
+        SA_RESTORER = 0x0400_0000, SA_ONSTACK, SA_RESTART, SA_NODEFER, SA_RESETHAND,
+        SA_SIGINFO, SA_NOCLDSTOP, SA_NOCLDWAIT, SA_UNSUPPORTED = 0x400,
+        SA_EXPOSE_TAGBITS = 0x800,
     }
 }
 

@@ -260,6 +260,7 @@ impl<M: Memory + ?Sized> Ctx<'_, M> {
         match dir {
             Dir::In | Dir::InOut => true,
             Dir::Out => self.output_ready(),
+            Dir::OutOnError => matches!(self.ret, Some(r) if (-4095..=-1).contains(&r)),
         }
     }
 

@@ -313,7 +313,8 @@ pub(super) fn write_siginfo_bytes<W: Write + ?Sized>(out: &mut W, b: &[u8; 128])
     out.write_str(", si_code=")?;
     match si_code_name(signo, code) {
         Some(name) => out.write_str(name)?,
-        None => emit!(out, code)?,
+        // strace prints an unknown code as the unsigned hex number.
+        None => crate::text::write_hex(out, u64::from(code as u32))?,
     }
     if errno != 0 {
         out.write_str(", si_errno=")?;
