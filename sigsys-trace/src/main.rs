@@ -219,6 +219,7 @@ fn collect_until_done(
                 printer.process_ended(pid, printer::zombie_status(pid));
             }
         }
+        printer.expire_pending_ends(Duration::from_secs(1));
         if last_sweep.elapsed() >= Duration::from_millis(200) || !running {
             // Lines of threads that died before sending their batch.
             collector.sweep(false, |l| printer.message(l), |_, _| {});

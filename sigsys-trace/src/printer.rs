@@ -93,6 +93,15 @@ pub struct Printer {
     tasks: BTreeMap<i32, i32>,
     /// Processes that called `exit_group`, with the code.
     group_exit: HashMap<i32, i32>,
+    /// Processes that ended while their status was unknown (reaped by their parent before
+    /// the launcher looked): their end lines wait for the parent's `wait` to tell it (a
+    /// `Z` message), or for a second to pass. Lines still arriving from their batches
+    /// are printed before.
+    pending_end: HashMap<i32, std::time::Instant>,
+    /// Wait statuses the parents' `wait4`/`waitid` reported, by process id.
+    reaped: HashMap<i32, i32>,
+    /// Tasks whose end line is written: a late line of theirs does not make them alive.
+    ended: std::collections::HashSet<i32>,
     /// pid -> (tid, text) of an execve waiting for its result.
     pending_exec: HashMap<i32, (i32, String)>,
     armed: u64,
@@ -113,6 +122,9 @@ impl Printer {
             to_stderr,
             tasks: BTreeMap::new(),
             group_exit: HashMap::new(),
+            pending_end: HashMap::new(),
+            reaped: HashMap::new(),
+            ended: std::collections::HashSet::new(),
             pending_exec: HashMap::new(),
             armed: 0,
             warnings: Vec::new(),
@@ -348,6 +360,9 @@ impl Printer {
     }
 
     fn seen(&mut self, pid: i32, tid: i32) {
+        if self.ended.contains(&tid) {
+            return;
+        }
         self.tasks.insert(tid, pid);
     }
 
@@ -380,9 +395,22 @@ impl Printer {
             }
             "A" => self.armed(pid, tid, &rest),
             "F" => {
-                // A new task, announced by its creator: alive from now on.
+                // A new task, announced by its creator: alive from now on (a reused id
+                // is a new task).
                 if let Ok(child) = rest.trim().parse::<i32>() {
+                    self.ended.remove(&child);
                     self.tasks.entry(child).or_insert(0);
+                }
+            }
+            "Z" => {
+                // A parent reaped a child: `CHILD STATUS` (the raw wait status).
+                let mut w = rest.split_whitespace().map(|v| v.parse::<i32>());
+                if let (Some(Ok(child)), Some(Ok(st))) = (w.next(), w.next()) {
+                    if self.pending_end.remove(&child).is_some() {
+                        self.end_process(child, end_text(ExitStatus::from_raw(st)));
+                    } else {
+                        self.reaped.insert(child, st);
+                    }
                 }
             }
             "X" => self.exit(pid, tid, &rest),
@@ -443,17 +471,48 @@ impl Printer {
                 self.emit(tid, &line);
             }
             self.tasks.remove(&tid);
+            self.ended.insert(tid);
         }
     }
 
     /// Process `pid` has ended with wait status `status` (None: not known): an end line
     /// for each of its tasks still alive, the process's own last.
     pub fn process_ended(&mut self, pid: i32, status: Option<i32>) {
+        let status = status.or_else(|| self.reaped.remove(&pid));
         let end = match (self.group_exit.remove(&pid), status) {
             (_, Some(st)) => end_text(ExitStatus::from_raw(st)),
             (Some(code), None) => format!("+++ exited with {code} +++"),
-            (None, None) => "+++ exited +++".to_string(),
+            (None, None) => {
+                // Not known yet: its parent's wait may still tell.
+                self.pending_end
+                    .entry(pid)
+                    .or_insert_with(std::time::Instant::now);
+                return;
+            }
         };
+        self.end_process(pid, end);
+    }
+
+    /// Ends, as `+++ exited +++`, the processes whose status has not come within `after`
+    /// (all of them with `Duration::ZERO`).
+    pub fn expire_pending_ends(&mut self, after: std::time::Duration) {
+        let due: Vec<i32> = self
+            .pending_end
+            .iter()
+            .filter(|(_, t)| t.elapsed() >= after)
+            .map(|(&p, _)| p)
+            .collect();
+        for pid in due {
+            self.pending_end.remove(&pid);
+            let end = match self.reaped.remove(&pid) {
+                Some(st) => end_text(ExitStatus::from_raw(st)),
+                None => "+++ exited +++".to_string(),
+            };
+            self.end_process(pid, end);
+        }
+    }
+
+    fn end_process(&mut self, pid: i32, end: String) {
         let mut tids: Vec<i32> = self
             .tasks
             .iter()
@@ -489,6 +548,7 @@ impl Printer {
             self.warnings.push(w);
         }
         self.process_ended(root, Some(status.into_raw()));
+        self.expire_pending_ends(std::time::Duration::ZERO);
         // Tasks of other processes whose end was not seen.
         let left: Vec<i32> = self.tasks.keys().copied().collect();
         for t in left {
