@@ -132,6 +132,8 @@ pub mod mem;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 mod pass;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod safecopy;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod siginfo;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod sud;
