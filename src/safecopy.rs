@@ -11,9 +11,9 @@
 //!
 //! Two ways to have that fault handler:
 //!
-//! - [`install`]: installs the crate's SIGSEGV and SIGBUS handler, which claims the faults
+//! - [`install()`]: installs the crate's SIGSEGV and SIGBUS handler, which claims the faults
 //!   of the copy routine and hands every other one to the action that was installed
-//!   before, with that action's exact semantics (see [`install`]). A tracer that
+//!   before, with that action's exact semantics (see [`install()`]). A tracer that
 //!   virtualises `rt_sigaction` for the program (as `sigsys-trace` does) records the
 //!   program's own actions with [`set_previous`] and reports them with [`previous`].
 //! - a handler of your own that calls [`fixup`] first ("was this fault mine? then the
@@ -156,13 +156,13 @@ fn ours_bit(signal: i32) -> u8 {
 }
 
 /// Whether faults of the copy routine are claimed in this process: the crate's handler is
-/// installed for both SIGSEGV and SIGBUS ([`install`]), or the user declared their own
+/// installed for both SIGSEGV and SIGBUS ([`install()`]), or the user declared their own
 /// ([`declare_handled`]), on an architecture that has the routine.
 ///
 /// The state is the crate's record, not a question to the kernel: an action installed
-/// behind the crate's back (a plain `sigaction(SIGSEGV, ...)` after [`install`]) is not
+/// behind the crate's back (a plain `sigaction(SIGSEGV, ...)` after [`install()`]) is not
 /// seen. Route such changes through [`set_previous`] (a tracer that virtualises
-/// `rt_sigaction` does), or call [`install`] again after them.
+/// `rt_sigaction` does), or call [`install()`] again after them.
 ///
 /// # Examples
 ///
@@ -452,7 +452,7 @@ unsafe fn query(sig: i32) -> Result<KernelSigaction, Errno> {
 }
 
 /// The action the crate's handler chains to for `signal` (SIGSEGV or SIGBUS): the one
-/// installed before [`install`], or the last given to [`set_previous`]. `None` for other
+/// installed before [`install()`], or the last given to [`set_previous`]. `None` for other
 /// signals. Async-signal-safe.
 ///
 /// # Examples
@@ -467,7 +467,7 @@ pub fn previous(signal: i32) -> Option<KernelSigaction> {
 /// Makes `action` the one the crate's handler chains to for `signal` (SIGSEGV or SIGBUS),
 /// as if the program had installed it, and returns the one it replaces: what a tracer
 /// answers to the program's `rt_sigaction(signal, act, oldact)`. The crate's action is
-/// installed again with `action`'s flags and mask taken over (see [`install`]), or
+/// installed again with `action`'s flags and mask taken over (see [`install()`]), or
 /// installed for the first time. Async-signal-safe (raw `rt_sigaction` from the gate).
 ///
 /// # Safety
