@@ -1,0 +1,180 @@
+//! Issue 11: the tracer reads the program's memory by safecopy, and the program's own
+//! SIGSEGV/SIGBUS handling runs exactly as untraced (`tests/programs/faults.c`, built
+//! here): faults recovered with `siglongjmp` (also with another thread's system calls
+//! given bad pointers meanwhile), a handler on an alternate stack, SIGBUS, SA_RESETHAND,
+//! the default and ignored actions, the actions read back, bad pointers read with SIGSEGV
+//! blocked; and `java -version` where a JDK is installed.
+
+mod common;
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::sud;
+
+const TRACER: &str = env!("CARGO_BIN_EXE_sigsys-trace");
+
+fn program() -> Option<PathBuf> {
+    static BUILT: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(build).clone()
+}
+
+fn build() -> Option<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("sigsys-faults-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("faults");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/faults.c");
+    let ok = Command::new("cc")
+        .args(["-O1", "-pthread", "-o"])
+        .arg(&bin)
+        .arg(&src)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var_os("SIGSYS_TRACE_REQUIRE").is_none(),
+            "cc failed"
+        );
+        eprintln!("SKIPPED: no C compiler");
+        return None;
+    }
+    Some(bin)
+}
+
+/// Runs `faults MODE` untraced and traced: the same stdout and exit status (or signal);
+/// returns the stdout and the trace.
+fn same(mode: &str) -> Option<(String, String)> {
+    if !sud() {
+        return None;
+    }
+    let bin = program()?;
+    let plain = Command::new(&bin)
+        .arg(mode)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let file = bin.with_extension(format!("{mode}.txt"));
+    let traced = Command::new(TRACER)
+        .arg("-f")
+        .arg("-o")
+        .arg(&file)
+        .arg(&bin)
+        .arg(mode)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&plain.stdout).into_owned();
+    assert_eq!(
+        (plain.status.code(), plain.status.signal()),
+        (traced.status.code(), traced.status.signal()),
+        "{mode}: exit status untraced, then traced; traced stderr:\n{}",
+        String::from_utf8_lossy(&traced.stderr)
+    );
+    assert_eq!(
+        out,
+        String::from_utf8_lossy(&traced.stdout),
+        "{mode}: stdout"
+    );
+    let trace = common::unaligned(&std::fs::read_to_string(&file).unwrap_or_default());
+    Some((out, trace))
+}
+
+/// 1000 null dereferences recovered with siglongjmp: the handler ran exactly 1000 times
+/// (none of the tracer's own faults reached it), saw the same si_code and address, and
+/// reads its action back as it installed it; the calls given bad pointers are traced with
+/// the pointers as addresses.
+#[test]
+fn siglongjmp_recovery_as_untraced() {
+    let Some((out, trace)) = same("longjmp") else {
+        return;
+    };
+    assert!(out.contains("initial SIGSEGV action: SIG_DFL"), "{out}");
+    assert!(out.contains("handled 1000, code 1,"), "{out}");
+    assert!(out.contains("bad pointers 3"), "{out}");
+    assert!(
+        out.contains("read back: handler ours, siginfo 1, mask has SIGUSR1 1, resethand 0"),
+        "{out}"
+    );
+    assert!(trace.contains("write(1, 0x10, 5) = -1 EFAULT"), "{trace}");
+    assert!(trace.contains("access(0x18, F_OK) = -1 EFAULT"), "{trace}");
+    assert!(
+        trace.contains("--- SIGSEGV") || trace.contains("rt_sigaction(SIGSEGV"),
+        "{trace}"
+    );
+}
+
+#[test]
+fn handler_on_the_alternate_stack_as_untraced() {
+    let Some((out, _)) = same("onstack") else {
+        return;
+    };
+    assert!(out.contains("handled 100 on the alternate stack"), "{out}");
+}
+
+#[test]
+fn sigbus_handler_as_untraced() {
+    let Some((out, _)) = same("bus") else {
+        return;
+    };
+    assert!(out.contains("SIGBUS handled 1, code 2"), "{out}");
+}
+
+/// SA_RESETHAND: the handler once, then the default kills with SIGSEGV (compared by
+/// `same`); SIG_DFL kills with SIGSEGV; SIG_IGN ignores a sent SIGSEGV but a fault kills.
+#[test]
+fn default_ignored_and_resethand_as_untraced() {
+    for mode in ["resethand", "default", "ignored"] {
+        let Some((out, _)) = same(mode) else {
+            return;
+        };
+        assert!(!out.contains("not reached"), "{mode}: {out}");
+    }
+}
+
+/// Bad pointers read by the tracer while the program blocks SIGSEGV and SIGBUS (the reads
+/// go through the kernel then: a fault would kill).
+#[test]
+fn bad_pointers_with_sigsegv_blocked() {
+    let Some((out, _)) = same("blocked") else {
+        return;
+    };
+    assert!(out.contains("blocked: bad pointers 3"), "{out}");
+}
+
+/// Two threads give system calls bad pointers while the main thread recovers from faults.
+#[test]
+fn threads_with_faults_and_bad_pointers() {
+    let Some((out, _)) = same("threads") else {
+        return;
+    };
+    assert!(
+        out.contains("threads: handled 300, bad pointers 1200"),
+        "{out}"
+    );
+}
+
+/// `java -version` (the JVM's SIGSEGV handlers: implicit null checks, safepoints) prints
+/// the same and exits the same traced. Skipped without a JDK (none is installed for it).
+#[test]
+fn java_version_as_untraced() {
+    if !sud() || Command::new("java").arg("-version").output().is_err() {
+        eprintln!("SKIPPED: no java");
+        return;
+    }
+    let plain = Command::new("java").arg("-version").output().unwrap();
+    let traced = Command::new(TRACER)
+        .args(["-f", "-o", "/dev/null", "java", "-version"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        plain.status.code(),
+        traced.status.code(),
+        "{}",
+        String::from_utf8_lossy(&traced.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&plain.stderr),
+        String::from_utf8_lossy(&traced.stderr)
+    );
+}
