@@ -268,16 +268,24 @@ fn take_seen() -> Seen {
     }
 }
 
-fn set_program_handler(flags: i32) {
-    // SAFETY: a plain libc sigaction with an async-signal-safe handler.
+type Handler = extern "C" fn(i32, *mut libc::siginfo_t, *mut libc::c_void);
+
+/// A plain libc `sigaction` (libc's restorer, as a program installs it), with SIGUSR2 in
+/// the mask.
+fn set_handler(sig: i32, handler: Handler, flags: i32) {
+    // SAFETY: every handler of this file is async-signal-safe.
     unsafe {
         let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = program_segv as *const () as usize;
+        sa.sa_sigaction = handler as *const () as usize;
         sa.sa_flags = libc::SA_SIGINFO | flags;
         libc::sigemptyset(&mut sa.sa_mask);
         libc::sigaddset(&mut sa.sa_mask, libc::SIGUSR2);
-        assert_eq!(libc::sigaction(libc::SIGSEGV, &sa, std::ptr::null_mut()), 0);
+        assert_eq!(libc::sigaction(sig, &sa, std::ptr::null_mut()), 0);
     }
+}
+
+fn set_program_handler(flags: i32) {
+    set_handler(libc::SIGSEGV, program_segv, flags);
 }
 
 /// One recovered null dereference; what the handler saw.
@@ -405,14 +413,9 @@ fn nested_faults() {
         let stack = common::big_altstack();
         ALT[0].store(stack.as_ptr() as u64, SeqCst);
         ALT[1].store(stack.as_ptr() as u64 + stack.len() as u64, SeqCst);
-        // SAFETY: plain sigaction with an async-signal-safe handler.
-        unsafe {
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = usr1_reading as *const () as usize;
-            sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
-            assert_eq!(libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut()), 0);
-            libc::raise(libc::SIGUSR1);
-        }
+        set_handler(libc::SIGUSR1, usr1_reading, libc::SA_ONSTACK);
+        // SAFETY: a signal to ourselves, handled above.
+        unsafe { libc::raise(libc::SIGUSR1) };
         assert_eq!(
             NESTED[2].load(SeqCst),
             1,
@@ -461,13 +464,7 @@ fn sigsys_nested_in_segv_handler() {
     run_in_child("sigsys_nested_in_segv_handler", || {
         install(sigsys_reading);
         safecopy::install().unwrap();
-        // SAFETY: plain sigaction with an async-signal-safe handler.
-        unsafe {
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = segv_calling as *const () as usize;
-            sa.sa_flags = libc::SA_SIGINFO;
-            assert_eq!(libc::sigaction(libc::SIGSEGV, &sa, std::ptr::null_mut()), 0);
-        }
+        set_handler(libc::SIGSEGV, segv_calling, 0);
         // The program replaced the crate's handler: route it through the crate again.
         safecopy::install().unwrap();
         install_filter(&filter_trapping(
@@ -510,13 +507,7 @@ fn own_handler_with_fixup() {
     run_in_child("own_handler_with_fixup", || {
         assert!(!safecopy::is_active());
         for sig in [libc::SIGSEGV, libc::SIGBUS] {
-            // SAFETY: plain sigaction with an async-signal-safe handler.
-            unsafe {
-                let mut sa: libc::sigaction = std::mem::zeroed();
-                sa.sa_sigaction = own as *const () as usize;
-                sa.sa_flags = libc::SA_SIGINFO;
-                assert_eq!(libc::sigaction(sig, &sa, std::ptr::null_mut()), 0);
-            }
+            set_handler(sig, own, 0);
         }
         // SAFETY: both handlers call fixup first.
         unsafe { safecopy::declare_handled() };
