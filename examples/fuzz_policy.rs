@@ -1,8 +1,9 @@
 //! Testing and fuzzing a handler policy without a kernel trap (`sigsys::testing`).
 //!
-//! A SIGSYS handler is two parts: the boilerplate (`Trap::from_raw`, then pass through or
-//! not), and the *policy*: which call gets which answer. The policy is a plain function of a
-//! [`Trap`], so it can be run on frames built by [`sigsys::testing::Frame`] (by hand here,
+//! A SIGSYS handler is two parts: the boilerplate (the `extern "C"` entry and
+//! `Trap::from_raw`, which `sigsys::handler::install` provides), and the *policy*: which
+//! call gets which answer. The policy is a plain function of a [`Trap`] (the very
+//! `fn(&mut Trap)` that `handler::install` takes), so it can be run on frames built by [`sigsys::testing::Frame`] (by hand here,
 //! by a fuzzer in `fuzz/fuzz_targets/fuzz_policy.rs`) and checked against an invariant.
 //!
 //! `cargo run --example fuzz_policy` runs the fuzz body, [`fuzz_one`], over a few frames;
@@ -12,8 +13,7 @@
 
 use sigsys::mem::{read_cstr, SelfMemory};
 use sigsys::testing::{Frame, Outcome};
-use sigsys::{Abi, Syscall, Trap};
-use syscalls::{x86_64::Sysno, Errno};
+use sigsys::{Abi, Errno, Syscall, Sysno, Trap};
 
 /// The policy under test, what the handler does with each trapped call: pretend the parent
 /// is pid 1, refuse to send signals, hide one file, and refuse the rest. (A real handler

@@ -174,6 +174,12 @@ pub fn allow_tagged(nr: u32, index: u8, tag: u32) -> [sock_filter; ALLOW_TAGGED_
 /// [`allow_ip_range`] for the gate: put it first in a filter so that calls from the gate
 /// (pass-through, the restorer, the crate's own calls) always go through.
 ///
+/// The range is this image's: a filter survives `execve`, but the next image has no
+/// handler and its own code at that address (with ASLR, whatever lands there), so after
+/// exec this rule allows calls from a random page and the rest of the filter meets a
+/// program that cannot answer a trap. For a policy that must hold across exec, see the
+/// crate's recipes (`RET_ERRNO` rules with [`Program::check_arch`], no gate).
+///
 /// # Examples
 ///
 /// A filter that traps every call not made from the gate:
@@ -456,12 +462,284 @@ pub fn read_program<'a>(
     Ok(out)
 }
 
+/// The action that fails a call with `errno` (`SECCOMP_RET_ERRNO | errno`).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::{filter, Errno};
+/// assert_eq!(filter::errno(Errno::EPERM), libc::SECCOMP_RET_ERRNO | libc::EPERM as u32);
+/// ```
+pub fn errno(errno: Errno) -> u32 {
+    libc::SECCOMP_RET_ERRNO | (errno.into_raw() as u32 & crate::consts::SECCOMP_RET_DATA)
+}
+
+/// Numbers at or above this are no call of the native table on any supported architecture
+/// (on x86_64, bit 30 selects the x32 table), so [`check_arch`] answers them with its
+/// action: a deny list written for native numbers cannot be bypassed through them.
+pub const FOREIGN_NR: u32 = 1 << 30;
+
+/// Number of instructions in [`check_arch`].
+pub const CHECK_ARCH_LEN: usize = 6;
+
+/// Six instructions that return `action` for a call of another ABI than the native one
+/// (`seccomp_data.arch` other than the audit architecture of `Abi::NATIVE`: an
+/// `int $0x80` on x86_64) or with a number at or above [`FOREIGN_NR`] (an x32 call on
+/// x86_64), and otherwise fall through **with the number loaded**, so that rules comparing
+/// native numbers can follow. The jumps are computed here.
+///
+/// This is the check every filter that matches numbers needs first: a number means
+/// another call in another ABI's table (i386 `socketcall` is 102, x86_64 102 is
+/// `getuid`), and x32 numbers reach the same kernel code as the native ones.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::{filter, Errno};
+/// let mut prog = filter::check_arch(libc::SECCOMP_RET_KILL_PROCESS).to_vec();
+/// // The number is loaded: compare it directly.
+/// prog.push(filter::jump(libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K, libc::SYS_socket as u32, 0, 1));
+/// prog.push(filter::ret(filter::errno(Errno::EACCES)));
+/// prog.push(filter::ret(libc::SECCOMP_RET_ALLOW));
+/// assert_eq!(prog.len(), filter::CHECK_ARCH_LEN + 3);
+/// ```
+pub fn check_arch(action: u32) -> [sock_filter; CHECK_ARCH_LEN] {
+    let jeq = BPF_JMP | BPF_JEQ | BPF_K;
+    let jge = BPF_JMP | BPF_JGE | BPF_K;
+    [
+        load_arch(),
+        jump(jeq, crate::Abi::NATIVE.audit_arch(), 1, 0), // native: on (to 3)
+        ret(action),
+        load_nr(),
+        jump(jge, FOREIGN_NR, 0, 1), // a native number: out (to 6)
+        ret(action),
+    ]
+}
+
+/// A seccomp program built piece by piece into a fixed array of `N` instructions, with the
+/// jumps of every piece computed here: no allocation, no `jt`/`jf` counted by hand.
+///
+/// Each piece falls through to the next when it does not decide, so pieces compose in the
+/// order they are added; end with [`Program::ret`] (the action for everything else). The
+/// pieces:
+///
+/// - [`Program::allow_gate`]: calls from the gate pass ([`gate_prefix`]), for a supervisor
+///   whose handler passes calls through;
+/// - [`Program::check_arch`]: foreign ABIs and out-of-table numbers get an action
+///   ([`check_arch`]);
+/// - [`Program::allow_tagged`]: a restarted call tagged in an unused argument passes
+///   ([`allow_tagged`]);
+/// - [`Program::on`], [`Program::on_any`]: these calls get an action;
+/// - [`Program::then`]: a whole program built elsewhere (seccompiler, libseccomp) decides
+///   the rest;
+/// - [`Program::push`]: raw instructions.
+///
+/// A piece that does not fit marks the program full: [`Program::as_slice`] and
+/// [`Program::install`] then fail with `ENOMEM` rather than install a cut program.
+///
+/// # Examples
+///
+/// A policy that survives `execve`, with no handler: `socket` and `connect` fail with
+/// `EPERM` (also as i386 or x32 calls, which the arch check denies), everything else runs.
+///
+/// ```
+/// use sigsys::{filter::{self, Program}, Errno, Sysno};
+/// let deny = filter::errno(Errno::EPERM);
+/// let mut prog = Program::<16>::new();
+/// prog.check_arch(deny)
+///     .on_any(&[Sysno::socket, Sysno::connect], deny)
+///     .ret(libc::SECCOMP_RET_ALLOW);
+/// assert_eq!(prog.as_slice().unwrap().len(), filter::CHECK_ARCH_LEN + 5);
+/// // In a child before exec (`CommandExt::pre_exec`), or in the process itself:
+/// // unsafe { prog.install(0) }
+/// ```
+///
+/// A supervisor's filter: the gate passes, tagged `clone`s pass, everything else traps.
+///
+/// ```
+/// use sigsys::{filter::Program, Sysno};
+/// let mut prog = Program::<32>::new();
+/// prog.allow_gate()
+///     .allow_tagged(Sysno::clone, 5, 0x5157_0001)
+///     .ret(libc::SECCOMP_RET_TRAP);
+/// assert!(prog.as_slice().is_ok());
+/// ```
+#[derive(Clone, Debug)]
+pub struct Program<const N: usize> {
+    insns: [sock_filter; N],
+    len: usize,
+    full: bool,
+}
+
+impl<const N: usize> Default for Program<N> {
+    fn default() -> Self {
+        Program::new()
+    }
+}
+
+impl<const N: usize> Program<N> {
+    /// An empty program.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(sigsys::filter::Program::<8>::new().is_empty());
+    /// ```
+    pub const fn new() -> Program<N> {
+        Program {
+            insns: [ret(0); N],
+            len: 0,
+            full: false,
+        }
+    }
+
+    /// The policy that needs no handler and holds across `execve`: each of `calls` fails
+    /// with `errno`, and so does every call of a foreign ABI or with an out-of-table number
+    /// (through which a deny list by native number could be bypassed); everything else
+    /// runs. It is `check_arch(e).on_any(calls, e).ret(SECCOMP_RET_ALLOW)` with
+    /// `e = errno(errno)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sigsys::{filter::Program, Errno, Sysno};
+    /// let prog = Program::<16>::denying(&[Sysno::socket, Sysno::connect], Errno::EPERM);
+    /// assert_eq!(prog.as_slice().unwrap().len(), sigsys::filter::CHECK_ARCH_LEN + 5);
+    /// ```
+    pub fn denying(calls: &[Sysno], errno: Errno) -> Program<N> {
+        let action = self::errno(errno);
+        let mut prog = Program::new();
+        prog.check_arch(action)
+            .on_any(calls, action)
+            .ret(libc::SECCOMP_RET_ALLOW);
+        prog
+    }
+
+    /// Instructions so far.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends raw instructions (whose jumps must stay within themselves or land on what
+    /// follows).
+    pub fn push(&mut self, insns: &[sock_filter]) -> &mut Self {
+        let end = self.len.checked_add(insns.len());
+        match end.and_then(|end| self.insns.get_mut(self.len..end)) {
+            Some(dst) if !self.full => {
+                dst.copy_from_slice(insns);
+                self.len = end.unwrap_or(self.len);
+            }
+            _ => self.full = true,
+        }
+        self
+    }
+
+    /// Calls made from the gate are allowed ([`gate_prefix`]): put it first in the filter
+    /// of a supervisor whose handler passes calls through.
+    pub fn allow_gate(&mut self) -> &mut Self {
+        self.push(&gate_prefix())
+    }
+
+    /// Calls of a foreign ABI or with an out-of-table number get `action` ([`check_arch`]).
+    pub fn check_arch(&mut self, action: u32) -> &mut Self {
+        self.push(&check_arch(action))
+    }
+
+    /// `call` passes when the low 32 bits of argument `index` equal `tag`
+    /// ([`allow_tagged`]): how a restarted call is told apart under seccomp. Put
+    /// [`Program::check_arch`] first if the filter can see other ABIs' calls.
+    pub fn allow_tagged(&mut self, call: Sysno, index: u8, tag: u32) -> &mut Self {
+        self.push(&allow_tagged(call.id() as u32, index, tag))
+    }
+
+    /// `call` gets `action` (3 instructions: the number is loaded again).
+    pub fn on(&mut self, call: Sysno, action: u32) -> &mut Self {
+        self.on_any(&[call], action)
+    }
+
+    /// Each of `calls` gets `action` (the number loaded once, one comparison per call, one
+    /// return).
+    pub fn on_any(&mut self, calls: &[Sysno], action: u32) -> &mut Self {
+        let jeq = BPF_JMP | BPF_JEQ | BPF_K;
+        // A jump reaches at most 255 instructions ahead: at most 255 comparisons a group.
+        for group in calls.chunks(255) {
+            self.push(&[load_nr()]);
+            let last = group.len().saturating_sub(1);
+            for (i, call) in group.iter().enumerate() {
+                // To the return after the last comparison; the last one skips it otherwise.
+                let to_ret = u8::try_from(last.saturating_sub(i)).unwrap_or(u8::MAX);
+                let skip = u8::from(i == last);
+                self.push(&[jump(jeq, call.id() as u32, to_ret, skip)]);
+            }
+            self.push(&[ret(action)]);
+        }
+        self
+    }
+
+    /// Appends a whole program built elsewhere (seccompiler's `BpfProgram`, libseccomp's
+    /// `seccomp_export_bpf`, converted to `libc::sock_filter`): it decides every call that
+    /// reaches it. A and X are zeroed first, as the kernel starts a filter. After
+    /// [`Program::allow_gate`] this puts the gate's rule in front of their program; a
+    /// program's own filter installed from a supervised process goes through [`compose`]
+    /// instead (which exempts only the handler's own exits).
+    pub fn then(&mut self, program: &[sock_filter]) -> &mut Self {
+        self.push(&[stmt(BPF_LD | BPF_IMM, 0), stmt(BPF_LDX | BPF_IMM, 0)])
+            .push(program)
+    }
+
+    /// Returns `action`: the end of the program (for every call no piece decided).
+    pub fn ret(&mut self, action: u32) -> &mut Self {
+        self.push(&[ret(action)])
+    }
+
+    /// The program.
+    ///
+    /// # Errors
+    ///
+    /// `ENOMEM` when a piece did not fit in `N`; `EINVAL` when it is empty or longer than
+    /// [`MAX_INSNS`].
+    pub fn as_slice(&self) -> Result<&[sock_filter], Errno> {
+        if self.full {
+            return Err(Errno::ENOMEM);
+        }
+        match self.insns.get(..self.len) {
+            Some(prog) if !prog.is_empty() && prog.len() <= MAX_INSNS => Ok(prog),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    /// Installs the program ([`install`]).
+    ///
+    /// # Safety
+    ///
+    /// As [`install`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Program::as_slice`], then as [`install`].
+    pub unsafe fn install(&self, flags: u64) -> Result<u64, Errno> {
+        let prog = self.as_slice()?;
+        // SAFETY: forwarded contract.
+        unsafe { install(prog, flags) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// A classic-BPF interpreter for the instructions the crate writes.
     fn run(prog: &[sock_filter], nr: u32, ip: u64) -> u32 {
+        run_with(prog, crate::Abi::NATIVE.audit_arch(), nr, ip, [0; 6])
+    }
+
+    /// [`run`] with the architecture and the arguments.
+    fn run_with(prog: &[sock_filter], arch: u32, nr: u32, ip: u64, args: [u64; 6]) -> u32 {
         let mut pc = 0usize;
         let mut acc = 0u32;
         loop {
@@ -470,11 +748,26 @@ mod tests {
             if code == BPF_RET | BPF_K {
                 return i.k;
             }
+            if code == BPF_LD | BPF_IMM || code == BPF_LDX | BPF_IMM {
+                acc = if code == BPF_LD | BPF_IMM { i.k } else { acc };
+                pc += 1;
+                continue;
+            }
             if code == BPF_LD | BPF_W | BPF_ABS {
                 acc = match i.k {
                     NR_OFFSET => nr,
+                    ARCH_OFFSET => arch,
                     IP_LOW_OFFSET => ip as u32,
                     IP_HIGH_OFFSET => (ip >> 32) as u32,
+                    k if k >= ARGS_OFFSET => {
+                        let off = (k - ARGS_OFFSET) as usize;
+                        let word = args[off / 8];
+                        (if off.is_multiple_of(8) {
+                            word
+                        } else {
+                            word >> 32
+                        }) as u32
+                    }
                     _ => 0,
                 };
                 pc += 1;
@@ -514,5 +807,74 @@ mod tests {
         }
         assert!(gate_prefix_allowing(&[0; 241], deny, &mut [ret(0); 300]).is_none());
         assert!(gate_prefix_allowing(&[1, 2], deny, &mut [ret(0); 9]).is_none());
+    }
+
+    #[test]
+    fn program_pieces_compute_their_jumps() {
+        use crate::arch::Sysno as S;
+        let native = crate::Abi::NATIVE.audit_arch();
+        let eperm = errno(Errno::EPERM);
+        let far = crate::gate::range().end + (1 << 20);
+        // A deny list over more numbers than one jump can span.
+        let many: std::vec::Vec<S> = S::iter().take(300).collect();
+        let mut prog = Program::<400>::new();
+        prog.check_arch(libc::SECCOMP_RET_KILL_PROCESS)
+            .on_any(&[S::socket, S::connect], eperm)
+            .on(S::getppid, libc::SECCOMP_RET_TRAP | 7)
+            .allow_tagged(S::write, 3, 0x5157)
+            .on(S::write, libc::SECCOMP_RET_TRAP)
+            .ret(libc::SECCOMP_RET_ALLOW);
+        let p = prog.as_slice().unwrap();
+        let nr = |s: S| s.id() as u32;
+        assert_eq!(run(p, nr(S::socket), far), eperm);
+        assert_eq!(run(p, nr(S::connect), far), eperm);
+        assert_eq!(run(p, nr(S::getppid), far), libc::SECCOMP_RET_TRAP | 7);
+        assert_eq!(run(p, nr(S::read), far), libc::SECCOMP_RET_ALLOW);
+        assert_eq!(run(p, nr(S::write), far), libc::SECCOMP_RET_TRAP);
+        let tagged = [1, 0, 0, 0x5157, 0, 0];
+        assert_eq!(
+            run_with(p, native, nr(S::write), far, tagged),
+            libc::SECCOMP_RET_ALLOW
+        );
+        // x32 numbers and foreign ABIs get the arch check's action.
+        let kill = libc::SECCOMP_RET_KILL_PROCESS;
+        assert_eq!(run(p, FOREIGN_NR | nr(S::socket), far), kill);
+        assert_eq!(run_with(p, native ^ 1, nr(S::read), far, [0; 6]), kill);
+
+        let mut big = Program::<400>::new();
+        big.check_arch(kill)
+            .on_any(&many, eperm)
+            .ret(libc::SECCOMP_RET_ALLOW);
+        let p = big.as_slice().unwrap();
+        for s in &many {
+            assert_eq!(run(p, nr(*s), far), eperm, "{s}");
+        }
+        assert_eq!(run(p, 5000, far), libc::SECCOMP_RET_ALLOW);
+
+        // Too small: refused whole, never cut.
+        let mut small = Program::<4>::new();
+        small.check_arch(kill).ret(libc::SECCOMP_RET_ALLOW);
+        assert_eq!(small.as_slice().err(), Some(Errno::ENOMEM));
+        assert_eq!(Program::<4>::new().as_slice().err(), Some(Errno::EINVAL));
+    }
+
+    #[test]
+    fn program_gate_then_a_foreign_program() {
+        let gate = crate::gate::range();
+        // Their program: trap getppid, allow the rest (it starts with its own load).
+        let theirs = [
+            load_nr(),
+            jump(BPF_JMP | BPF_JEQ | BPF_K, libc::SYS_getppid as u32, 0, 1),
+            ret(libc::SECCOMP_RET_TRAP),
+            ret(libc::SECCOMP_RET_ALLOW),
+        ];
+        let mut prog = Program::<32>::new();
+        prog.allow_gate().then(&theirs);
+        let p = prog.as_slice().unwrap();
+        assert_eq!(p.len(), COMPOSE_PREFIX_LEN + theirs.len());
+        let getppid = libc::SYS_getppid as u32;
+        assert_eq!(run(p, getppid, gate.start), libc::SECCOMP_RET_ALLOW);
+        assert_eq!(run(p, getppid, gate.end + 4096), libc::SECCOMP_RET_TRAP);
+        assert_eq!(run(p, 0, gate.end + 4096), libc::SECCOMP_RET_ALLOW);
     }
 }

@@ -34,6 +34,11 @@ pub const HANDLER_FLAGS: u64 =
 /// Rust installs for overflow reports, which a debug build of a formatting handler can
 /// overflow.
 ///
+/// [`crate::handler::install`] installs the crate's own entry around a `fn(&mut Trap)`
+/// instead, with no `extern "C"` signature or raw decoding to write. Either way, give each
+/// thread an alternate stack ([`use_altstack`]) before it traps: without one a debug build
+/// dies of a silent SIGSEGV.
+///
 /// # Safety
 ///
 /// `handler` must be async-signal-safe; it will run on any thread at any trapped call.
@@ -101,8 +106,33 @@ pub unsafe fn set_action(signal: i32, action: &KernelSigaction) -> Result<Kernel
     Ok(old)
 }
 
+/// Gives the calling thread `stack` as its alternate signal stack ([`set_altstack`], with
+/// `SS_AUTODISARM`). Safe: the stack is borrowed mutably for the rest of the program, so
+/// nothing but the kernel's signal delivery can ever use it, and it never goes away under
+/// a running handler (a stack replaced later is simply no longer used).
+///
+/// Call it on every thread that may trap, before its first trap. Sizes: 16 KiB for a
+/// release build; 64 KiB for a debug build whose handler formats calls (see the crate's
+/// "Stack budget"). A thread without one runs the handler on Rust's own small
+/// stack-overflow stack, and a debug build of a formatting handler overflows it: a silent
+/// SIGSEGV.
+///
+/// # Errors
+///
+/// `ENOMEM` below `MINSIGSTKSZ`, `EPERM` when called on the alternate stack.
+///
+/// # Examples
+///
+/// ```
+/// sigsys::install::use_altstack(Box::leak(vec![0u8; 64 * 1024].into_boxed_slice())).unwrap();
+/// ```
+pub fn use_altstack(stack: &'static mut [u8]) -> Result<(), Errno> {
+    // SAFETY: `stack` is ours alone for the rest of the program (see above).
+    unsafe { set_altstack(stack.as_mut_ptr(), stack.len()) }
+}
+
 /// Gives the calling thread the alternate signal stack `base..base + len`, with
-/// `SS_AUTODISARM`.
+/// `SS_AUTODISARM`. [`use_altstack`] is the safe form for a `&'static mut [u8]`.
 ///
 /// A SIGSYS handler installed with [`install_handler`] then runs there, away from the
 /// interrupted code's stack and its 128-byte red zone. See the crate docs for the stack

@@ -25,14 +25,14 @@
 //!
 //! # Example
 //!
-//! ```
-//! use sigsys::{install, Errno, Sysno, Trap};
+//! A policy is a plain `fn(&mut Trap)`; [`handler::install`] puts the crate's own entry in
+//! front of it (the `extern "C"` signature, the decoding, refusing forged signals, keeping
+//! `errno`):
 //!
-//! extern "C" fn on_sigsys(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
-//!     // SAFETY: the kernel hands these pointers to the handler.
-//!     let Ok(mut trap) = (unsafe { Trap::from_raw(info, ctx) }) else {
-//!         return; // forged or foreign: leave the context alone
-//!     };
+//! ```
+//! use sigsys::{handler, install, Errno, Sysno, Trap};
+//!
+//! fn policy(trap: &mut Trap) {
 //!     if trap.syscall().is(Sysno::getppid) {
 //!         trap.set_return(1); // pretend to be a child of init
 //!     } else if trap.pass_through().is_err() {
@@ -40,32 +40,59 @@
 //!     }
 //! }
 //!
-//! // SAFETY: the handler above is async-signal-safe.
-//! unsafe { install::install_handler(on_sigsys) }.unwrap();
-//! // ... then install a filter or arm SUD: see `filter` and `sud`.
+//! // Every thread that may trap needs an alternate stack (see "Stack budget").
+//! install::use_altstack(Box::leak(vec![0u8; 64 * 1024].into_boxed_slice())).unwrap();
+//! // SAFETY: the policy only uses sigsys, which is async-signal-safe.
+//! unsafe { handler::install(policy) }.unwrap();
+//! // ... then install a filter (`filter::Program`) or arm SUD (`sud::Armed`).
 //! ```
 //!
-//! # Recipes
+//! A handler of your own (`extern "C" fn(i32, *mut siginfo_t, *mut c_void)`, installed with
+//! [`install::install_handler`]) decodes with `unsafe { Trap::from_raw(info, ctx) }`.
 //!
-//! - **Emulate**: [`Trap::set_return`], [`Trap::set_errno`].
-//! - **Restart under SUD**: [`Trap::restart`] (optionally [`Trap::restart_with`] new
-//!   arguments), then [`sud::Selector::allow`] before returning so the re-executed call
-//!   goes through; block again at the next opportunity.
-//! - **Pass through under seccomp**: put [`filter::gate_prefix`] in front of the filter,
-//!   then [`Trap::pass_through`] in the handler.
-//! - **Restart under seccomp**: the re-executed call has the same instruction pointer, so
-//!   the filter must tell it apart by its arguments (for example a tag value that
-//!   [`Trap::restart_with`] writes into an unused argument), or the call traps forever.
+//! # Recipes: the ways to let a call through
+//!
+//! - **Answer it**: [`Trap::set_return`], [`Trap::set_errno`].
+//! - **Run it for real**: [`Trap::pass_through`], from the gate, which the filter must allow
+//!   ([`filter::Program::allow_gate`]) and SUD does ([`sud::Armed`]).
+//! - **Run it rewritten**: [`Trap::pass_through_with`] runs another call (new arguments,
+//!   another number) from the gate and gives its result to the caller; under SUD the
+//!   selector stays at BLOCK, under seccomp no tag is needed, the caller's argument
+//!   registers are untouched.
+//! - **Restart it** (for what `pass_through` refuses: `clone` with a new stack, `vfork`):
+//!   [`Trap::restart`] / [`Trap::restart_with`]. Under SUD set the selector to ALLOW before
+//!   returning, and BLOCK again in the code that resumes (no later trap can do it). Under
+//!   seccomp the re-executed call has the same instruction pointer: tag an argument the
+//!   call ignores and let tagged calls through ([`filter::Program::allow_tagged`];
+//!   `examples/redirect_openat.rs`), or it traps forever. After `restart_with` the caller
+//!   sees the rewritten argument registers.
+//! - **A policy that needs no handler**, or that must hold across `execve` (a handler does
+//!   not survive exec, SUD ends at exec): let the kernel answer with a filter of
+//!   `SECCOMP_RET_ERRNO` rules ([`filter::Program::check_arch`], [`filter::Program::on_any`];
+//!   `examples/deny_socket.rs` sandboxes a shell pipeline); a policy that needs a decision
+//!   per call across exec belongs to a supervisor process (`SECCOMP_RET_USER_NOTIF`,
+//!   `examples/notify_connect.rs`) or to a loader that installs the handler in every new
+//!   image before its first call (`sigsys-trace`).
+//!
+//! # Features
+//!
+//! - `std`: `std::error::Error` for the crate's errors and for [`Errno`] (it turns on
+//!   `syscalls/std`), so `?` works in a `main` returning `Box<dyn Error>`. The handler path
+//!   is the same with or without it.
+//! - `testing`: `sigsys::testing`'s signal frames, to test a policy without a kernel trap.
+//! - `arbitrary`: `arbitrary::Arbitrary` for test frames and [`Syscall`], for fuzzing.
 //!
 //! # Stack budget
 //!
-//! Measured on a painted alternate stack (`tests/stack_budget.rs`, release build): decode,
-//! emulate, restart and pass-through use at most 560 bytes; formatting the strace line into
-//! a 512-byte buffer brings the handler to 1.5 KiB. The kernel's own frame (siginfo,
-//! ucontext, XSAVE state) adds 2.9 KiB on an AVX-512 machine. A 16 KiB alternate stack
-//! ([`install::set_altstack`]) leaves a wide margin in release builds; give debug builds
-//! 64 KiB (the formatter's unoptimised frames reach 10.9 KiB). `BENCHMARKS.md` has the
-//! figures per route and the costs of each path.
+//! Measured on a painted alternate stack (`tests/stack_budget.rs`, BENCHMARKS.md): decode,
+//! emulate, restart and pass-through use at most 560 bytes in release builds; formatting
+//! the strace line into a 512-byte buffer brings the handler to 1.5 KiB (10.9 KiB
+//! unoptimised); the kernel's own frame (siginfo, ucontext, XSAVE state) adds 2.9 KiB on an
+//! AVX-512 machine. Give each thread an alternate stack ([`install::use_altstack`]) of
+//! **16 KiB for release builds and 64 KiB for debug builds**. Without one, a Rust thread
+//! runs the handler on the small stack Rust installs for its overflow reports, and a debug
+//! build of a formatting handler overflows it: the process dies of a SIGSEGV with no
+//! message.
 //!
 //! # Targets
 //!
@@ -114,6 +141,8 @@ mod arch;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod args;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod bpf;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod consts;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod error;
@@ -128,7 +157,11 @@ pub mod frame;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod gate;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod handler;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod install;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod io;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod mem;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]

@@ -451,3 +451,40 @@ impl Memory for FastMemory {
         }
     }
 }
+
+/// Reads the C string argument `index` of `call` (a path, a name: what
+/// [`crate::args::Arg::Path`] gives the address of) into `buf`, fault-proof, and returns
+/// its bytes without the NUL. The address is read at the call's ABI width (as the kernel
+/// reads it), then [`read_cstr`] reads the string.
+///
+/// # Errors
+///
+/// `EFAULT` for an address that cannot be read up to the NUL (a null pointer included);
+/// `ENAMETOOLONG` when no NUL is found within `buf.len()` bytes; `EINVAL` for an `index`
+/// past 5.
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::{mem, Syscall, Sysno};
+/// let path = c"/etc/hostname";
+/// let call = Syscall::x86_64(Sysno::openat, [libc::AT_FDCWD as u64, path.as_ptr() as u64, 0, 0, 0, 0]);
+/// let mut buf = [0u8; 256];
+/// assert_eq!(mem::read_cstr_arg(&mem::SelfMemory, &call, 1, &mut buf), Ok(&b"/etc/hostname"[..]));
+/// assert_eq!(mem::read_cstr_arg(&mem::SelfMemory, &call, 2, &mut buf), Err(sigsys::Errno::EFAULT));
+/// ```
+pub fn read_cstr_arg<'b>(
+    mem: &impl Memory,
+    call: &crate::syscall::Syscall,
+    index: usize,
+    buf: &'b mut [u8],
+) -> Result<&'b [u8], Errno> {
+    let addr = *call.args.get(index).ok_or(Errno::EINVAL)?;
+    let addr = if call.abi.is_compat() {
+        addr & u64::from(u32::MAX)
+    } else {
+        addr
+    };
+    let len = read_cstr(mem, addr, buf)?;
+    buf.get(..len).ok_or(Errno::ENAMETOOLONG)
+}

@@ -68,10 +68,102 @@ impl Selector {
     pub fn as_ptr(&self) -> *const u8 {
         self.0.as_ptr()
     }
+
+    /// Runs `f` with the selector at BLOCK, then puts back the value it had (also when `f`
+    /// panics): the calls `f` makes outside the gate trap, those before and after do not.
+    ///
+    /// Not for use inside the SIGSYS handler (whose calls must not trap); with SUD armed on
+    /// this selector ([`Armed`]) it scopes supervision to a piece of code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sigsys::sud::Selector;
+    /// static SELECTOR: Selector = Selector::new();
+    /// let seen = SELECTOR.blocked(|| SELECTOR.is_blocking());
+    /// assert!(seen && !SELECTOR.is_blocking());
+    /// ```
+    pub fn blocked<R>(&self, f: impl FnOnce() -> R) -> R {
+        /// Puts the value back on every way out of `f`.
+        struct Restore<'a>(&'a Selector, u8);
+        impl Drop for Restore<'_> {
+            fn drop(&mut self) {
+                (self.0).0.store(self.1, Ordering::SeqCst);
+            }
+        }
+        let _restore = Restore(self, self.0.load(Ordering::SeqCst));
+        self.block();
+        f()
+    }
+}
+
+/// Syscall User Dispatch armed on the calling thread with a `'static` selector; disarmed
+/// (the selector first set to ALLOW) when dropped. Safe, unlike [`arm`]: a `'static`
+/// selector outlives the arming by construction, which is all the kernel needs.
+///
+/// The guard belongs to the thread that armed (SUD is per thread), so it is neither `Send`
+/// nor `Sync`. Give each thread its own selector (a `static` per thread, or
+/// `Box::leak(Box::new(Selector::new()))`): a selector shared by two armed threads switches
+/// both. Dropping the guard of a thread that has since called `execve` or had SUD disarmed
+/// otherwise is harmless.
+///
+/// Selector at BLOCK with no SIGSYS handler installed kills the process at its next call
+/// (the kernel's doing, not undefined behaviour): install the handler first
+/// ([`crate::handler::install`]).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::sud::{Armed, Selector};
+/// static SELECTOR: Selector = Selector::new(); // ALLOW: nothing traps yet
+/// # std::thread::spawn(|| {
+/// let sud = Armed::new(&SELECTOR).expect("kernel without Syscall User Dispatch");
+/// // ... SELECTOR.blocked(|| supervised_code()) ...
+/// drop(sud); // disarmed
+/// # }).join().unwrap();
+/// ```
+#[derive(Debug)]
+pub struct Armed {
+    selector: &'static Selector,
+    /// Per thread: not `Send`, not `Sync`.
+    _thread: core::marker::PhantomData<*const ()>,
+}
+
+impl Armed {
+    /// Arms SUD for the calling thread with the gate as the allowed region and `selector`
+    /// as the switch ([`arm`]); its current value takes effect at once.
+    ///
+    /// # Errors
+    ///
+    /// `EINVAL` when the kernel has no SUD (before 5.11, or built without it).
+    pub fn new(selector: &'static Selector) -> Result<Armed, Errno> {
+        // SAFETY: a `'static` selector stays valid until the thread exits or execs.
+        unsafe { arm(selector) }?;
+        Ok(Armed {
+            selector,
+            _thread: core::marker::PhantomData,
+        })
+    }
+
+    /// The selector this thread is armed with.
+    pub fn selector(&self) -> &'static Selector {
+        self.selector
+    }
+}
+
+impl Drop for Armed {
+    fn drop(&mut self) {
+        self.selector.allow();
+        let _ = disarm();
+    }
 }
 
 /// Arms SUD for the calling thread, with the gate as the allowed region and `selector` as
 /// the switch. The selector's current value takes effect at once.
+///
+/// With a `'static` selector, [`Armed::new`] does the same safely and disarms on drop; this
+/// `unsafe` form is for a selector that lives elsewhere (in a per-thread block of a
+/// loader, say).
 ///
 /// # Safety
 ///
@@ -134,4 +226,24 @@ unsafe fn prctl_dispatch(mode: u64, start: u64, len: u64, selector: u64) -> Resu
     let op = PR_SET_SYSCALL_USER_DISPATCH as u64;
     // SAFETY: forwarded contract; prctl reads no memory here.
     unsafe { gate::sys(Sysno::prctl, [op, mode, start, len, selector, 0]) }.map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Not armed, so BLOCK traps nothing: only the value is checked.
+    #[test]
+    fn blocked_puts_back_the_previous_value_also_when_f_panics() {
+        let s = Selector::new();
+        s.block();
+        assert!(s.blocked(|| s.is_blocking()));
+        assert!(s.is_blocking(), "BLOCK before the scope: BLOCK after it");
+        s.allow();
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            s.blocked(|| panic!("inside the scope"))
+        }));
+        assert!(unwound.is_err());
+        assert!(!s.is_blocking(), "ALLOW again after a panic inside");
+    }
 }

@@ -412,7 +412,9 @@ impl<'a> Trap<'a> {
     /// The re-executed call meets the same filter again. Let it through with the SUD
     /// selector ([`crate::sud::Selector::allow`]), or under seccomp with a filter rule that
     /// tells it apart (by argument, or by returning `SECCOMP_RET_TRAP` only for the first
-    /// attempt); otherwise it traps again, forever.
+    /// attempt: [`crate::filter::allow_tagged`], [`crate::filter::Program::allow_tagged`]);
+    /// otherwise it traps again, forever. To run a call unchanged or rewritten without
+    /// re-executing it, see [`Trap::pass_through`] and [`Trap::pass_through_with`].
     ///
     /// # Errors
     ///
@@ -440,6 +442,25 @@ impl<'a> Trap<'a> {
     ///
     /// `call.abi` may switch between x86_64 and x32 (both use `syscall`), but not between
     /// `int $0x80` and `syscall`: the instruction decides.
+    ///
+    /// The new arguments are written into the caller's argument registers, and that is
+    /// where the re-executed call finds them: after it returns, **the caller sees the
+    /// rewritten argument registers**, not the ones it loaded (a call the kernel runs
+    /// leaves them as they were). Compiled code that keeps a value in an argument register
+    /// across a call it made with inline assembly would see the change; libc's wrappers do
+    /// not care. Pointers written here must stay valid until the re-executed call has run,
+    /// after the handler returned: a `static`, never the handler's stack.
+    ///
+    /// [`Trap::pass_through_with`] runs a rewritten call from the gate instead, inside the
+    /// handler, leaving the argument registers alone; prefer it for every call it accepts.
+    /// Under SUD it also keeps the selector at BLOCK: after a restart with the selector at
+    /// ALLOW (the only way a re-executed call is let through), nothing traps on that
+    /// thread until code outside the handler sets BLOCK again, for there is no later trap
+    /// at which the handler could do it. Restart only what `pass_through_with` refuses
+    /// (`clone` with a new stack, `clone3`, `vfork`), and set BLOCK again in the code that
+    /// resumes: the new thread or child starts with SUD disarmed anyway, and the parent
+    /// resumes after its `clone` returns (call [`crate::sud::Selector::block`] there, for
+    /// example right after `std::thread::spawn`).
     ///
     /// # Errors
     ///

@@ -138,6 +138,8 @@ fn prop_never_panics(
     let opts = Options {
         string_limit: usize::from(limit % 70),
         path_limit: 64 + usize::from(limit),
+        verbose: which & 0x80 != 0,
+        fd_paths: false,
     };
     let size = usize::from(size) % 1500;
     let full = format_into(&call, ret, &mem, &opts, 1 << 16, which);

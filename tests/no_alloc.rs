@@ -114,3 +114,65 @@ fn handler_path_allocates_nothing() {
         assert_eq!(allocs, 0, "allocations inside the handler");
     });
 }
+
+static NULL_FD: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// A policy of the kind the README recommends: decode, run a rewritten call
+/// (`pass_through_with`), read a string argument, format the line, write it.
+fn formatting_policy(trap: &mut sigsys::Trap) {
+    let mut call = trap.syscall();
+    let mut path = [0u8; 64];
+    let _ = sigsys::mem::read_cstr_arg(&sigsys::mem::SelfMemory, &call, 1, &mut path);
+    let ret = if call.is(S::getppid) {
+        call.nr = libc::SYS_getpid as u32;
+        // SAFETY: getpid has no arguments.
+        unsafe { trap.pass_through_with(call) }.unwrap_or(-1)
+    } else {
+        trap.pass_through().unwrap_or(-1)
+    };
+    let mut storage = [0u8; 512];
+    let mut out = sigsys::fmt::FixedBuf::new(&mut storage);
+    let opts = sigsys::fmt::Options::DEFAULT;
+    let mem = sigsys::mem::SelfMemory;
+    let _ = sigsys::fmt::write_line(&mut out, &trap.syscall(), ret, &mem, &opts);
+    let _ = sigsys::io::write_all(NULL_FD.load(SeqCst) as i32, out.as_bytes());
+}
+
+/// Zero allocations from the trapping call to its return through `handler::install`'s
+/// entry (errno saving, decoding) and a policy that rewrites, reads a string, formats and
+/// writes with `io::write_all`: counted around the trapped calls themselves, so the entry
+/// is included.
+#[test]
+fn handler_entry_and_writer_allocate_nothing() {
+    run_in_child("handler_entry_and_writer_allocate_nothing", || {
+        common::big_altstack();
+        let null = std::fs::File::options()
+            .write(true)
+            .open("/dev/null")
+            .unwrap();
+        NULL_FD.store(std::os::fd::IntoRawFd::into_raw_fd(null) as usize, SeqCst);
+        // SAFETY: the policy uses only sigsys.
+        unsafe { sigsys::handler::install(formatting_policy) }.unwrap();
+        install_filter(&common::filter_trapping(
+            &[
+                (libc::SYS_getppid as u32, libc::SECCOMP_RET_TRAP),
+                (libc::SYS_openat as u32, libc::SECCOMP_RET_TRAP),
+            ],
+            false,
+        ));
+        let path = c"/proc/self/comm";
+        let before = ALLOCATIONS.load(SeqCst);
+        let pid = syscall6(libc::SYS_getppid as u64, [0; 6]);
+        let fd = syscall6(
+            libc::SYS_openat as u64,
+            [libc::AT_FDCWD as u64, path.as_ptr() as u64, 0, 0, 0, 0],
+        );
+        let allocs = ALLOCATIONS.load(SeqCst) - before;
+        assert_eq!(pid, std::process::id() as i64, "getppid ran as getpid");
+        assert!(fd >= 0, "openat passed through: {fd}");
+        assert_eq!(
+            allocs, 0,
+            "allocations from the trapping calls to their return"
+        );
+    });
+}

@@ -31,7 +31,7 @@
 //! program avoids them rather than list them one by one):
 //!
 //! - structs printed by address (`StructType::Opaque` in the signature table): `statfs`,
-//!   `statx`, `rusage`, `sysinfo`, `tms`, `timex`, `siginfo_t`, `sigevent`, `sched_attr`,
+//!   `tms`, `timex`, `sigevent`, `sched_attr`,
 //!   `clone_args`, `open_how`, `io_uring_params`, `bpf_attr`, `perf_event_attr`, `flock`,
 //!   `termios` and other `ioctl` arguments, `mmsghdr`, the control data of `msghdr`;
 //! - 32-bit layouts of `stat`, `msghdr` (i386 and x32 callers) print by address;

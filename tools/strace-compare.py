@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Real programs under strace -f and under sigsys-trace, line for line (issue 14).
 
-    tools/strace-compare.py [--tracer PATH] [--show N] [-- PROGRAM ARGS...]
+    tools/strace-compare.py [--tracer PATH] [--show N] [--opts '-y -v'] [-- PROGRAM ARGS...]
 
 Without a program, runs a built-in list of everyday programs. Each runs twice with ASLR
 off (setarch -R): `strace -f -o S` and `sigsys-trace -o T`. Tasks are matched in order of
 first appearance; within a task, calls are matched by name in order (a call one side lacks
 is skipped on that side). For each matched call the text after normalisation must be equal:
 process ids are replaced by their match index, addresses (hex of 5+ digits) by 0xADDR,
-alignment spaces before ` = ` collapsed, getrandom's bytes replaced when written in hex, `<unfinished ...>`/`resumed` pairs joined.
+alignment spaces before ` = ` collapsed, signal lines (`--- SIGCHLD {...} ---`) compared
+like calls, getrandom's bytes replaced when written in hex, `<unfinished ...>`/`resumed` pairs joined.
 
 Prints per program: calls strace shows, calls sigsys-trace shows, matched, identical (and
 the percentage), and with --show N the first N differing pairs.
@@ -50,7 +51,7 @@ def parse(path):
         if not m:
             continue
         pid, text = int(m.group(1)), m.group(2)
-        if text.startswith(("+++", "---")):
+        if text.startswith("+++"):
             continue
         if text.endswith("<unfinished ...>"):
             # strace writes the call so far and then " <unfinished ...>": one space is its.
@@ -60,7 +61,8 @@ def parse(path):
         r = re.match(r"^<\.\.\. (\w+) resumed>\s?(.*)$", text)
         if r:
             text = pending.pop(pid, r.group(1) + "(") + r.group(2)
-        name = text.split("(", 1)[0]
+        # A signal line is named by its signal (`--- SIGCHLD`), a call by its name.
+        name = text.split(" {", 1)[0] if text.startswith("---") else text.split("(", 1)[0]
         if pid not in tasks:
             order.append(pid)
             tasks[pid] = []
@@ -78,6 +80,8 @@ def norm(text, ids, root=False):
         text = re.sub(r'^getrandom\("(\\x[0-9a-f]{2})*"', 'getrandom("<hex>"', text)
     for pid, k in ids.items():
         text = re.sub(r"\b%d\b" % pid, "<pid%d>" % k, text)
+    # Inode numbers of pipes and sockets (`-y`: `3<pipe:[1416540]>`) differ between runs.
+    text = re.sub(r"<(pipe|socket|anon_inode):\[\d+\]>", r"<\1:[INODE]>", text)
     return HEX.sub("0xADDR", text)
 
 
@@ -118,6 +122,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tracer", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "sigsys-trace"))
     ap.add_argument("--show", type=int, default=0)
+    ap.add_argument("--opts", default="", help="options for both tracers, e.g. '-y -v'")
     ap.add_argument("program", nargs="*")
     args = ap.parse_args()
     progs = [args.program] if args.program else PROGRAMS
@@ -127,8 +132,9 @@ def main():
             s, t = os.path.join(d, "s"), os.path.join(d, "t")
             common = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                subprocess.run(["setarch", "-R", "strace", "-f", "-o", s] + prog, **common, timeout=120)
-                subprocess.run(["setarch", "-R", args.tracer, "-o", t] + prog, **common, timeout=120)
+                extra = args.opts.split()
+                subprocess.run(["setarch", "-R", "strace", "-f"] + extra + ["-o", s] + prog, **common, timeout=120)
+                subprocess.run(["setarch", "-R", args.tracer] + extra + ["-o", t] + prog, **common, timeout=120)
             except (FileNotFoundError, subprocess.TimeoutExpired) as e:
                 print(f"{' '.join(prog)}: skipped ({e})")
                 continue

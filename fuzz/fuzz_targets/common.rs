@@ -1756,6 +1756,10 @@ pub fn check_format(data: &[u8]) {
     let opts = Options {
         string_limit: limit(le_u32(data, 68)),
         path_limit: limit(le_u32(data, 72)),
+        // The high bit of the entry byte (whose low two bits pick the entry).
+        verbose: byte(data, 76) & 0x80 != 0,
+        // Descriptor paths read the fuzzer's own /proc/self/fd: left out.
+        fd_paths: false,
     };
     let entry = byte(data, 76) % 4;
     let fuzz_mem = FuzzMemory {

@@ -330,6 +330,7 @@ fn view(opts: &mut options::Options) -> printer::View {
         durations: opts.durations,
         column: opts.column,
         quiet: opts.quiet,
+        signals: opts.signals,
         per_task: opts.per_task_files.then(|| opts.output.clone()).flatten(),
     }
 }
@@ -349,9 +350,24 @@ fn run_dir(opts: &options::Options, name: &str) -> run_dir::RunDir {
             protocol::FLAG_TIMES
         } else {
             0
+        }
+        | if opts.signals != 0 && opts.summary != options::Summary::Only {
+            protocol::FLAG_SIGNALS
+        } else {
+            0
+        }
+        | if opts.verbose {
+            protocol::FLAG_VERBOSE
+        } else {
+            0
+        }
+        | if opts.fd_paths {
+            protocol::FLAG_FD_PATHS
+        } else {
+            0
         };
     let limit = opts.string_limit.unwrap_or(0).min(u32::MAX as usize) as u32;
-    run_dir::RunDir::new(mode, flags, limit, name)
+    run_dir::RunDir::new(mode, flags, limit, &opts.inject, name)
         .unwrap_or_else(|e| refuse(format!("cannot make the run directory: {e}")))
 }
 

@@ -20,7 +20,9 @@ Runs PROGRAM with every system call of every thread and child process traced in-
                  %signal %ipc %desc %memory %creds %clock %stat %lstat %fstat %%stat
                  %statfs %fstatfs %%statfs %pure, all, none (also -e SET)
   -e status=SET  only calls that: successful, failed, unfinished (-z, -Z)
-  -e signal=SET  accepted; signal delivery is not shown
+  -e signal=SET  only these signals' deliveries (--- SIGCHLD {...} ---); shown for
+                 signals the program handles (those it ignores or leaves at the
+                 default action are not seen in-process)
   -s N           show N bytes of strings (default 32)
   -a N           align results at column N (default 40)
   -t, -tt, -ttt  prefix each line with the time, with microseconds, as seconds since 1970
@@ -30,6 +32,11 @@ Runs PROGRAM with every system call of every thread and child process traced in-
   -C             like -c, and print the lines too
   -S SORTBY      sort the summary by time (default), calls, errors, name or nothing
   -w             summary of wall-clock time (the only kind measured here; accepted)
+  -v             unabbreviated structs (all of struct rusage, ...)
+  -y             descriptors with their paths: 3</etc/passwd>, 4<socket:[1234]>
+  -e inject=SET:error=ERRNO|retval=N[:signal=SIG][:when=F[..L][+[S]]]
+                 tamper with calls: not run, returning the error or value (and/or a
+                 signal after them), printed with (INJECTED); -e fault=SET[:error=E]
   -q, -qq        quieter: -qq also leaves out the +++ exited lines
   -f, -F         accepted: children and threads are always followed
   --raw          arguments and results in hex (strace -e raw=all)
@@ -232,6 +239,14 @@ pub struct Options {
     pub column: usize,
     /// `-q` count.
     pub quiet: u8,
+    /// `-e signal=SET`: the signals whose deliveries are shown (bit `n - 1`).
+    pub signals: u64,
+    /// `-v`: structs unabbreviated.
+    pub verbose: bool,
+    /// `-y`: descriptors with their paths.
+    pub fd_paths: bool,
+    /// `-e inject=`/`-e fault=` rules, in order.
+    pub inject: Vec<crate::protocol::InjectRule>,
     /// The program and its arguments.
     pub program: Vec<OsString>,
 }
@@ -260,6 +275,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String
         durations: false,
         column: 40,
         quiet: 0,
+        signals: u64::MAX,
+        verbose: false,
+        fd_paths: false,
+        inject: Vec::new(),
         program: Vec::new(),
     };
     let mut args = args.into_iter();
@@ -404,7 +423,9 @@ fn short_option(
                     .to_string(),
             )
         }
-        'x' | 'y' | 'v' | 'k' | 'i' | 'n' | 'u' | 'D' | 'b' | 'I' | 'X' | 'P' | 'E' => {
+        'v' => opts.verbose = true,
+        'y' => opts.fd_paths = true,
+        'x' | 'k' | 'i' | 'n' | 'u' | 'D' | 'b' | 'I' | 'X' | 'P' | 'E' => {
             return Err(format!("option -{c} is not supported (yet)"))
         }
         _ => return Err(format!("unknown option -{c}")),
@@ -426,16 +447,150 @@ fn qualify(opts: &mut Options, spec: &str) -> Result<(), String> {
     match what {
         "trace" | "t" => opts.trace = Some(TraceSet::parse(set)?),
         "status" => opts.status = Status::parse(set)?,
-        // No signal lines are printed; accepted so that strace command lines work.
-        "signal" | "signals" | "s" => {}
+        "signal" | "signals" | "s" => opts.signals = parse_signals(set)?,
         "raw" if set == "all" => opts.raw = true,
-        "abbrev" | "a" | "verbose" | "v" | "raw" | "read" | "write" | "inject" | "fault"
-        | "kvm" | "quiet" | "q" | "decode-fds" | "decode-pids" => {
-            return Err(format!("-e {what}= is not supported (yet)"))
+        "verbose" | "v" if set == "all" => opts.verbose = true,
+        "inject" | "fault" => {
+            if opts.inject.len() == crate::protocol::INJECT_RULES {
+                return Err(format!(
+                    "at most {} -e inject=/fault= rules",
+                    crate::protocol::INJECT_RULES
+                ));
+            }
+            opts.inject.push(parse_inject(set, what == "fault")?);
         }
+        "decode-fds" if set == "path" || set == "all" => opts.fd_paths = true,
+        "abbrev" | "a" | "verbose" | "v" | "raw" | "read" | "write" | "kvm" | "quiet" | "q"
+        | "decode-fds" | "decode-pids" => return Err(format!("-e {what}= is not supported (yet)")),
         _ => return Err(format!("invalid -e qualifier '{what}'")),
     }
     Ok(())
+}
+
+/// `SET:error=ERRNO|retval=N[:signal=SIG][:when=EXPR]` of `-e inject=` (`fault`: the
+/// default error is `ENOSYS`, and only `error=` and `when=` are taken), as strace reads it.
+pub fn parse_inject(spec: &str, fault: bool) -> Result<crate::protocol::InjectRule, String> {
+    let mut parts = spec.split(':');
+    let set = TraceSet::parse(parts.next().unwrap_or(""))?;
+    let mut rule = crate::protocol::InjectRule {
+        calls: [0; 8],
+        ret: 0,
+        set_ret: 0,
+        signal: 0,
+        when_first: 1,
+        when_last: crate::protocol::INJECT_LAST_INF,
+        when_step: 1,
+        reserved: 0,
+    };
+    for s in syscalls::x86_64::Sysno::iter() {
+        if set.matches(s.name()) {
+            let nr = s.id() as usize;
+            if let Some(w) = rule.calls.get_mut(nr / 64) {
+                *w |= 1 << (nr % 64);
+            }
+        }
+    }
+    let bad = |t: &str| format!("invalid inject token '{t}'");
+    for token in parts {
+        if let Some(v) = token.strip_prefix("error=") {
+            let e = errno_number(v).ok_or_else(|| bad(token))?;
+            rule.ret = -i64::from(e);
+            rule.set_ret = 1;
+        } else if let Some(v) = token.strip_prefix("retval=").filter(|_| !fault) {
+            rule.ret = v.parse::<i64>().map_err(|_| bad(token))?;
+            rule.set_ret = 1;
+        } else if let Some(v) = token.strip_prefix("signal=").filter(|_| !fault) {
+            rule.signal = signal_number(v).ok_or_else(|| bad(token))?;
+        } else if let Some(v) = token.strip_prefix("when=") {
+            parse_when(v, &mut rule).ok_or_else(|| bad(token))?;
+        } else if [
+            "delay_enter=",
+            "delay_exit=",
+            "poke_enter=",
+            "poke_exit=",
+            "syscall=",
+        ]
+        .iter()
+        .any(|p| token.starts_with(p))
+        {
+            return Err(format!("inject token '{token}' is not supported (yet)"));
+        } else {
+            return Err(bad(token));
+        }
+    }
+    if fault && rule.set_ret == 0 {
+        rule.ret = -i64::from(libc::ENOSYS);
+        rule.set_ret = 1;
+    }
+    if rule.set_ret == 0 && rule.signal == 0 {
+        return Err("inject: error=, retval= or signal= is required".to_string());
+    }
+    Ok(rule)
+}
+
+/// strace's `when=`: `F` (the F-th call only), `F+` (F and every one after), `F+S`, `F..L`,
+/// `F..L+S`; numbers 1 to 65535.
+fn parse_when(v: &str, rule: &mut crate::protocol::InjectRule) -> Option<()> {
+    let num = |t: &str| t.parse::<u32>().ok().filter(|n| (1..=0xffff).contains(n));
+    let (range, step) = match v.split_once('+') {
+        Some((r, "")) => (r, Some(1)),
+        Some((r, s)) => (r, Some(num(s)?)),
+        None => (v, None),
+    };
+    let (first, last) = match range.split_once("..") {
+        Some((f, l)) => (num(f)?, Some(num(l)?)),
+        None => (num(range)?, None),
+    };
+    if last.is_some_and(|l| l < first) {
+        return None;
+    }
+    rule.when_first = first;
+    rule.when_last = last.unwrap_or(crate::protocol::INJECT_LAST_INF);
+    rule.when_step = match (last, step) {
+        (_, Some(s)) => s,
+        (Some(_), None) => 1,
+        (None, None) => 0,
+    };
+    Some(())
+}
+
+/// An errno by name (`ENOENT`) or number.
+fn errno_number(v: &str) -> Option<i32> {
+    if let Ok(n) = v.parse::<i32>() {
+        return (1..4096).contains(&n).then_some(n);
+    }
+    (1..4096).find(|&n| syscalls::Errno::new(n).name() == Some(v))
+}
+
+/// `-e signal=SET`: names (with or without `SIG`, any case), numbers, `all`, `none`, a
+/// leading `!` for all but these. Bit `n - 1` for signal `n`.
+pub fn parse_signals(set: &str) -> Result<u64, String> {
+    let (negate, list) = match set.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, set),
+    };
+    let mut bits = 0u64;
+    for item in list.split(',').filter(|i| !i.is_empty()) {
+        bits |= match item.to_ascii_lowercase().as_str() {
+            "all" => u64::MAX,
+            "none" => 0,
+            _ => 1u64 << (signal_number(item).ok_or(format!("invalid signal '{item}'"))? - 1),
+        };
+    }
+    Ok(if negate { !bits } else { bits })
+}
+
+/// A signal by name (`SIGCHLD`, `chld`, `RTMIN`, `RT_3`) or number (1 to 64).
+fn signal_number(item: &str) -> Option<u32> {
+    if let Ok(n) = item.parse::<u32>() {
+        return (1..=64).contains(&n).then_some(n);
+    }
+    let up = item.to_ascii_uppercase();
+    let bare = up.strip_prefix("SIG").unwrap_or(&up);
+    (1..=64u32).find(|&n| {
+        let name = sigsys::flags::Signal(n as i32).to_string();
+        name.strip_prefix("SIG") == Some(bare)
+    })
 }
 
 #[cfg(test)]
@@ -486,6 +641,38 @@ mod tests {
         assert!(t.matches("openat") && !t.matches("read"));
         assert!(TraceSet::parse("nosuchcall").is_err());
         assert!(TraceSet::parse("?nosuchcall").is_ok());
+    }
+
+    #[test]
+    fn inject_rules() {
+        let r = ok(parse_inject("openat:error=ENOENT:when=2+", false));
+        assert!(r.covers(257) && !r.covers(0));
+        assert_eq!((r.ret, r.set_ret), (-2, 1));
+        assert!(!r.applies_to(1) && r.applies_to(2) && r.applies_to(9));
+        let r = ok(parse_inject("read:retval=0:when=3", false));
+        assert!(!r.applies_to(2) && r.applies_to(3) && !r.applies_to(4));
+        let r = ok(parse_inject("write:signal=USR1:when=2..6+2", false));
+        assert_eq!((r.set_ret, r.signal), (0, 10));
+        assert!(r.applies_to(2) && !r.applies_to(3) && r.applies_to(4) && !r.applies_to(8));
+        let r = ok(parse_inject("%file", true));
+        assert_eq!(r.ret, -38);
+        assert!(r.applies_to(1) && r.applies_to(100));
+        assert!(parse_inject("openat", false).is_err());
+        assert!(parse_inject("openat:error=ENOPE", false).is_err());
+        assert!(parse_inject("openat:error=EIO:when=3..2", false).is_err());
+    }
+
+    #[test]
+    fn signal_sets() {
+        let chld = 1u64 << (libc::SIGCHLD - 1);
+        assert_eq!(ok(parse_signals("SIGCHLD")), chld);
+        assert_eq!(ok(parse_signals("chld")), chld);
+        assert_eq!(ok(parse_signals("17")), chld);
+        assert_eq!(ok(parse_signals("!chld")), !chld);
+        assert_eq!(ok(parse_signals("none")), 0);
+        assert_eq!(ok(parse_signals("all")), u64::MAX);
+        assert_eq!(ok(parse_signals("RT_1")), 1 << 32);
+        assert!(parse_signals("SIGNOPE").is_err());
     }
 
     #[test]

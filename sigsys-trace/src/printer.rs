@@ -41,6 +41,8 @@ pub struct View {
     pub quiet: u8,
     /// `-ff -o FILE`: FILE, to which `.TID` is added per task.
     pub per_task: Option<std::path::PathBuf>,
+    /// `-e signal=SET` (bit `n - 1` for signal `n`).
+    pub signals: u64,
 }
 
 impl Default for View {
@@ -60,6 +62,7 @@ impl Default for View {
             column: RESULT_COLUMN,
             quiet: 0,
             per_task: None,
+            signals: u64::MAX,
         }
     }
 }
@@ -316,6 +319,34 @@ impl Printer {
         let _ = write!(self.out, "{out}");
     }
 
+    /// `--- SIGCHLD {...} ---`: shown unless `-c` or `-e signal=` leaves it out; with
+    /// `-t`/`-r` it gets its time stamp (never a `-T` duration).
+    fn signal_line(&mut self, tid: i32, text: &str) {
+        if self.view.summary == Summary::Only {
+            return;
+        }
+        let (body, start) = match text.split_once(TIMES_MARK) {
+            Some((b, t)) => (b, t.split(' ').next().and_then(|v| v.parse::<u64>().ok())),
+            None => (text, None),
+        };
+        let name = body
+            .strip_prefix("--- ")
+            .and_then(|r| r.split(' ').next())
+            .unwrap_or("");
+        let shown = crate::options::parse_signals(name)
+            .map(|bits| bits & self.view.signals != 0)
+            .unwrap_or(true);
+        if !shown {
+            return;
+        }
+        let mut line = self.prefix(tid);
+        if let Some(start) = start {
+            line.push_str(&self.stamp(start));
+        }
+        line.push_str(body);
+        self.emit(tid, &line);
+    }
+
     fn seen(&mut self, pid: i32, tid: i32) {
         self.tasks.insert(tid, pid);
     }
@@ -355,6 +386,10 @@ impl Printer {
                 }
             }
             "X" => self.exit(pid, tid, &rest),
+            "S" => {
+                self.seen(pid, tid);
+                self.signal_line(tid, &rest);
+            }
             "W" => {
                 let w = format!("sigsys-trace: process {pid}: {rest}");
                 if self.to_stderr {

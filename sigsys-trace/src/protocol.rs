@@ -55,6 +55,13 @@ pub const MODE_BARE: u32 = 2;
 pub const FLAG_EAGER: u32 = 1;
 /// `Header::flags`: each line carries its call's start and duration.
 pub const FLAG_TIMES: u32 = 2;
+/// `Header::flags`: show signal deliveries (the program's handlers run through the
+/// tracer's).
+pub const FLAG_SIGNALS: u32 = 4;
+/// `Header::flags`: structs unabbreviated (`-v`).
+pub const FLAG_VERBOSE: u32 = 8;
+/// `Header::flags`: descriptors with their paths (`-y`).
+pub const FLAG_FD_PATHS: u32 = 16;
 
 /// The start of the shared mapping.
 #[repr(C)]
@@ -71,8 +78,8 @@ pub struct Header {
     pub launcher: i32,
     /// Bytes of strings shown (`-s`; 0: strace's default).
     pub string_limit: u32,
-    /// Reserved (0).
-    pub reserved: u32,
+    /// Rules used in `inject` (`-e inject=`/`-e fault=`).
+    pub inject_len: u32,
     /// A random number that starts every datagram an image sends (native byte order): the
     /// launcher ignores datagrams without it. Only the traced processes can read it (the
     /// shared file is the launcher user's, mode 0600, in a 0700 directory), so no other
@@ -83,7 +90,60 @@ pub struct Header {
     pub sock: [u8; 104],
     /// Owner of each slot: 0 free, -1 being written, else the process id it is for.
     pub owners: [AtomicI32; SLOTS],
+    /// `-e inject=` and `-e fault=` rules, in command-line order (the first that applies
+    /// to a call wins).
+    pub inject: [InjectRule; INJECT_RULES],
 }
+
+/// Rules of `-e inject=`/`-e fault=` the images apply.
+pub const INJECT_RULES: usize = 16;
+
+/// `InjectRule::when_last` for no last call.
+pub const INJECT_LAST_INF: u32 = u32::MAX;
+
+/// One `-e inject=SET:error=E|retval=N[:signal=S][:when=F..L+S]` rule.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct InjectRule {
+    /// The calls it is for: bit `nr % 64` of word `nr / 64`, x86_64 numbers.
+    pub calls: [u64; 8],
+    /// What the call returns instead of running (`-errno` or the value), if `set_ret`.
+    pub ret: i64,
+    /// 1: the call is not run and returns `ret`; 0: it runs (signal only).
+    pub set_ret: u32,
+    /// The signal delivered after the call (0: none).
+    pub signal: u32,
+    /// `when=`: the first call (1-based) of a thread that is tampered with,
+    pub when_first: u32,
+    /// the last ([`INJECT_LAST_INF`]: none),
+    pub when_last: u32,
+    /// and the step between them (0: only the first).
+    pub when_step: u32,
+    /// Reserved (0).
+    pub reserved: u32,
+}
+
+impl InjectRule {
+    /// Whether the `n`-th call (1-based) this rule counts is tampered with.
+    pub fn applies_to(&self, n: u32) -> bool {
+        if n < self.when_first || n > self.when_last {
+            return false;
+        }
+        match n.wrapping_sub(self.when_first).checked_rem(self.when_step) {
+            Some(r) => r == 0,
+            None => n == self.when_first,
+        }
+    }
+
+    /// Whether the rule is for x86_64 call `nr`.
+    pub fn covers(&self, nr: u32) -> bool {
+        let (word, bit) = ((nr / 64) as usize, nr % 64);
+        self.calls.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+}
+
+// The header fits in its page.
+const _: () = assert!(core::mem::size_of::<Header>() <= HEADER_SIZE);
 
 /// One image being started.
 #[repr(C)]

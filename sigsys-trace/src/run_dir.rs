@@ -37,7 +37,13 @@ pub struct RunDir {
 impl RunDir {
     /// Makes the directory (mode 0700) under `$TMPDIR` (or `/tmp`) with the loader and
     /// the shared file, and fills in the header.
-    pub fn new(mode: u32, flags: u32, string_limit: u32, sock: &str) -> io::Result<RunDir> {
+    pub fn new(
+        mode: u32,
+        flags: u32,
+        string_limit: u32,
+        inject: &[protocol::InjectRule],
+        sock: &str,
+    ) -> io::Result<RunDir> {
         let base = std::env::var_os("TMPDIR")
             .filter(|t| !t.is_empty())
             .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
@@ -96,6 +102,9 @@ impl RunDir {
         h.mode = mode;
         h.flags = flags;
         h.string_limit = string_limit;
+        let n = inject.len().min(h.inject.len());
+        h.inject[..n].copy_from_slice(&inject[..n]);
+        h.inject_len = n as u32;
         let n = sock.len().min(h.sock.len());
         h.sock[..n].copy_from_slice(&sock.as_bytes()[..n]);
         h.sock_len = n as u32;

@@ -221,3 +221,120 @@ fn one_file_per_task_and_quiet() {
     assert_eq!(o.status.code(), Some(125));
     assert!(String::from_utf8_lossy(&o.stderr).contains("ptrace"));
 }
+
+/// The lines of a trace (stderr) that contain `needle`, alignment collapsed, digits after
+/// `=` replaced by `N` where `numbers` (times and counters differ between two runs).
+fn lines_with(text: &str, needle: &str, numbers: bool) -> Vec<String> {
+    let digits = |l: &str| {
+        let mut out = String::new();
+        let mut prev = ' ';
+        for c in l.chars() {
+            if c.is_ascii_digit() && (prev == '=' || prev == 'N') {
+                if prev != 'N' {
+                    out.push('N');
+                }
+                prev = 'N';
+                continue;
+            }
+            out.push(c);
+            prev = c;
+        }
+        out
+    };
+    text.lines()
+        .filter(|l| l.contains(needle))
+        .map(|l| match l.strip_prefix("[pid ") {
+            Some(rest) => rest.split_once("] ").map_or(l, |(_, r)| r),
+            None => l,
+        })
+        .map(common::unaligned)
+        .map(|l| if numbers { digits(&l) } else { l })
+        .collect()
+}
+
+#[test]
+fn fd_paths_and_verbose_structs_are_straces() {
+    if !sud() || !have_strace() {
+        return;
+    }
+    // -y: every descriptor of the file, from its open to its close, with its path.
+    let prog = ["cat", "/etc/hostname"];
+    let s = run("strace", &[&["-y"][..], &prog[..]].concat());
+    let t = run(TRACER, &[&["-y"][..], &prog[..]].concat());
+    let (s, t) = (
+        String::from_utf8_lossy(&s.stderr),
+        String::from_utf8_lossy(&t.stderr),
+    );
+    let want = lines_with(&s, "</etc/hostname>", false);
+    assert!(want.len() >= 4, "{s}");
+    assert!(want
+        .iter()
+        .any(|l| l.starts_with("close(3</etc/hostname>)")));
+    assert_eq!(lines_with(&t, "</etc/hostname>", false), want, "in\n{t}");
+    assert!(t.contains("openat(AT_FDCWD</"), "{t}");
+
+    // -v: struct rusage whole (bash's `time` reads it); without, abbreviated as strace.
+    let prog = ["bash", "-c", "time true"];
+    for opts in [&["-v"][..], &[][..]] {
+        let s = run("strace", &[opts, &prog[..]].concat());
+        let t = run(TRACER, &[opts, &prog[..]].concat());
+        let (s, t) = (
+            String::from_utf8_lossy(&s.stderr),
+            String::from_utf8_lossy(&t.stderr),
+        );
+        let want = lines_with(&s, "getrusage(", true);
+        assert!(!want.is_empty(), "{s}");
+        assert_eq!(lines_with(&t, "getrusage(", true), want, "{opts:?} in\n{t}");
+    }
+}
+
+#[test]
+fn inject_and_fault_are_straces() {
+    if !sud() || !have_strace() {
+        return;
+    }
+    let opts = [
+        "-e",
+        "trace=openat,read,getpid,write",
+        "-e",
+        "inject=openat:error=ENOENT:when=3",
+        "-e",
+        "inject=read:retval=0:when=2",
+        "-e",
+        "fault=getpid:when=1..2",
+        "-e",
+        "inject=write:signal=SIGURG:when=1",
+    ];
+    let prog = ["sh", "-c", "cat /etc/hostname; echo $$"];
+    let s = run("strace", &[&["-f"][..], &opts[..], &prog[..]].concat());
+    let t = run(TRACER, &[&opts[..], &prog[..]].concat());
+    assert_eq!(t.status.code(), s.status.code());
+    let (so, to) = (
+        String::from_utf8_lossy(&s.stdout),
+        String::from_utf8_lossy(&t.stdout),
+    );
+    // The shell's pid differs; its line count and cat's output do not.
+    assert_eq!(to.lines().count(), so.lines().count(), "{so} / {to}");
+    let (s, t) = (
+        String::from_utf8_lossy(&s.stderr),
+        String::from_utf8_lossy(&t.stderr),
+    );
+    let want = lines_with(&s, "(INJECTED)", false);
+    assert!(want.len() >= 3, "{s}");
+    assert_eq!(lines_with(&t, "(INJECTED)", false), want, "in\n{t}");
+    let urg = "--- SIGURG {si_signo=SIGURG, si_code=SI_KERNEL} ---";
+    assert_eq!(
+        lines_with(&t, urg, false),
+        lines_with(&s, urg, false),
+        "in\n{t}"
+    );
+    // Bad rules are refused as strace refuses them.
+    for bad in [
+        "inject=openat",
+        "inject=openat:error=ENOPE",
+        "inject=read:when=0",
+    ] {
+        let o = run(TRACER, &["-e", bad, "true"]);
+        assert!(!o.status.success(), "{bad}");
+    }
+}

@@ -8,12 +8,12 @@
 
 use crate::flags::{
     AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, EpollFlags, EpollOp,
-    EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, GrndFlags, InotifyFlags, InotifyMask,
-    ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags, MremapFlags, MsgFlags,
-    MsyncFlags, Names, OFlags, PrctlOption, PrioWhich, ProtFlags, RenameFlags, Rlimit, RusageWho,
-    SeccompFilterFlags, SeccompOp, ShutdownHow, SigHow, SignalfdFlags, SockFlags, SockLevel,
-    SockType, StatxAtFlags, StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags,
-    TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags, Whence,
+    EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, GrndFlags, IdType, InotifyFlags,
+    InotifyMask, ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags, MremapFlags,
+    MsgFlags, MsyncFlags, Names, OFlags, PrctlOption, PrioWhich, ProtFlags, RenameFlags, Rlimit,
+    RusageWho, SeccompFilterFlags, SeccompOp, ShutdownHow, SigHow, SignalfdFlags, SockFlags,
+    SockLevel, SockType, StatxAtFlags, StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags,
+    TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags, Whence,
 };
 
 use super::{Dir, Len, StructArg, StructType};
@@ -302,6 +302,8 @@ kinds! {
         Madvice(Madvice),
         /// `lseek` whence.
         Whence(Whence),
+        /// `waitid`'s id type.
+        IdType(IdType),
         /// A clock id.
         ClockId(ClockId),
         /// `sigprocmask` how.

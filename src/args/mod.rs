@@ -174,6 +174,10 @@ pub enum StructType {
     Msghdr,
     /// A socket option value (`[1]` for an `int`); its length is `Len`.
     SockOptVal,
+    /// `struct rusage` (`{ru_utime={tv_sec=0, tv_usec=1034}, ru_stime=..., ...}`).
+    Rusage,
+    /// `siginfo_t` (`{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}`).
+    Siginfo,
     /// A struct the formatter prints by address; the C type name is given.
     Opaque(&'static str),
 }
@@ -196,6 +200,8 @@ impl StructType {
             StructType::Stat => "struct stat",
             StructType::Statx => "struct statx",
             StructType::Sysinfo => "struct sysinfo",
+            StructType::Siginfo => "siginfo_t",
+            StructType::Rusage => "struct rusage",
             StructType::SockFprog => "struct sock_fprog",
             StructType::Stat64 => "struct stat64",
             StructType::Sigset => "sigset_t",
@@ -242,6 +248,9 @@ pub enum Ret {
     Hex,
     /// An octal mode (`umask`).
     Octal,
+    /// A new file descriptor (`openat`, `socket`, `dup`...): with
+    /// the formatter's `fd_paths` option, printed with its path (`3</etc/passwd>`).
+    Fd,
     /// The call does not return (`exit`, `exit_group`): strace prints `= ?`.
     NoReturn,
 }

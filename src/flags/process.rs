@@ -156,6 +156,18 @@ strace_enum! {
 }
 
 strace_enum! {
+    /// `waitid` id type (`P_*`).
+    ///
+    /// ```
+    /// use sigsys::flags::IdType;
+    /// assert_eq!(IdType::P_PIDFD.0, 3);
+    /// ```
+    pub struct IdType(u32);
+    prefix = "P_", decimal = false;
+    { P_ALL, P_PID, P_PGID, P_PIDFD }
+}
+
+strace_enum! {
     /// `getpriority`/`setpriority` which (`PRIO_*`).
     ///
     /// ```

@@ -210,6 +210,7 @@ fn values_match_libc_and_kernel_headers() {
     check::<Rlimit>("Rlimit", &headers, &mut used, &mut failures);
     check::<RusageWho>("RusageWho", &headers, &mut used, &mut failures);
     check::<PrioWhich>("PrioWhich", &headers, &mut used, &mut failures);
+    check::<IdType>("IdType", &headers, &mut used, &mut failures);
     check::<FutexCmd>("FutexCmd", &headers, &mut used, &mut failures);
     check::<SaFlags>("SaFlags", &headers, &mut used, &mut failures);
     check::<SsFlags>("SsFlags", &headers, &mut used, &mut failures);

@@ -5,6 +5,7 @@
 //! [`crate::args::typed_args`] follows) and each is printed from its typed value.
 
 use core::fmt::{self, Write};
+use syscalls::x86_64::Sysno as X64;
 
 use crate::abi::Abi;
 use crate::args::{
@@ -17,7 +18,9 @@ use crate::text::{emit, write_hex, write_octal, write_ptr, Hex};
 
 use super::read::{read_u32, read_u64};
 use super::result::{result_suffix, special_result};
-use super::scalars::{write_dev, write_enum, write_errno, write_file_mode, write_ioctl};
+use super::scalars::{
+    write_at_fdcwd, write_dev, write_enum, write_errno, write_fd, write_file_mode, write_ioctl,
+};
 use super::strings::{write_buf, write_cstr};
 use super::structs::{write_struct, At};
 use super::{time32, Ctx, Options};
@@ -235,7 +238,7 @@ where
     let Some(t) = typed else {
         return emit!(out, " = ", ret);
     };
-    if let Some(done) = special_result(out, &t, ret) {
+    if let Some(done) = special_result(out, &t, ret, opts) {
         return done;
     }
     match kind {
@@ -250,6 +253,11 @@ where
         Ret::Octal => {
             out.write_str(" = ")?;
             write_octal(out, ret as u64)
+        }
+        Ret::Fd => {
+            out.write_str(" = ")?;
+            write_fd(out, ret, opts.fd_paths)?;
+            result_suffix(out, &t, ret, call.abi, mem, opts)
         }
         Ret::Int | Ret::NoReturn => {
             emit!(out, " = ", ret)?;
@@ -457,9 +465,14 @@ where
         Arg::Offset(n) => write_hex(out, n as u64),
         Arg::Uint(n) | Arg::Size(n) => emit!(out, n),
         Arg::Hex(n) | Arg::FcntlArg(n) => write_hex(out, n),
-        Arg::Fd(n) | Arg::Pid(n) | Arg::Protocol(n) => emit!(out, n),
-        Arg::DirFd(-100) => out.write_str("AT_FDCWD"),
-        Arg::DirFd(n) => emit!(out, n),
+        // strace prints the descriptor `dup2`/`dup3` make as a number, as it was before.
+        Arg::Fd(n) if i == 1 && matches!(ctx.sysno, Some(X64::dup2 | X64::dup3)) => {
+            emit!(out, n)
+        }
+        Arg::Fd(n) => write_fd(out, i64::from(n), ctx.opts.fd_paths),
+        Arg::Pid(n) | Arg::Protocol(n) => emit!(out, n),
+        Arg::DirFd(-100) => write_at_fdcwd(out, ctx.opts.fd_paths),
+        Arg::DirFd(n) => write_fd(out, i64::from(n), ctx.opts.fd_paths),
         Arg::Ptr(a) => write_ptr(out, a),
         Arg::Path(a) => write_cstr(out, ctx, a, ctx.opts.path_limit, true),
         Arg::Str(a) => write_cstr(out, ctx, a, ctx.opts.string_limit, false),

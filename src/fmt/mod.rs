@@ -79,8 +79,10 @@
 //! the deepest route `tests/stack_budget.rs` measures, a SIGSYS handler that decodes,
 //! passes the call through and formats it into a 512-byte stack buffer uses about 1.5 KiB
 //! of stack in release builds and 11 KiB unoptimised, plus the kernel's signal frame
-//! (about 2.9 KiB with its xsave area): give a handler that formats an alternate stack of
-//! at least 32 KiB (Rust's own is 8 KiB).
+//! (about 2.9 KiB with its xsave area). The sizes to give the alternate stack are in the
+//! crate's "Stack budget" section (16 KiB release, 64 KiB debug,
+//! [`crate::install::use_altstack`]); on Rust's own small signal stack a debug build of a
+//! formatting handler dies of a silent SIGSEGV.
 //!
 //! Dates of file times (`utimensat`, `utimes`) are printed in UTC, as strace does with
 //! `TZ=UTC`.
@@ -129,6 +131,35 @@ pub fn write_sigset<W: core::fmt::Write + ?Sized>(out: &mut W, set: u64) -> core
     signals::write_sigset(out, set, 64)
 }
 
+/// Writes a `siginfo_t` (the kernel's 128-byte 64-bit layout) as strace prints it in a
+/// signal line or a `waitid` result: `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42,
+/// si_uid=0, si_status=0, si_utime=0, si_stime=0}`.
+///
+/// Async-signal-safe; reads nothing but `info`.
+///
+/// # Errors
+///
+/// Those of `out`.
+///
+/// # Examples
+///
+/// ```
+/// let mut info = [0u8; 128];
+/// info[0..4].copy_from_slice(&libc::SIGUSR1.to_ne_bytes()); // si_signo
+/// info[8..12].copy_from_slice(&(-6i32).to_ne_bytes()); // si_code = SI_TKILL
+/// info[16..20].copy_from_slice(&42i32.to_ne_bytes()); // si_pid
+/// let mut buf = [0u8; 128];
+/// let mut out = sigsys::fmt::FixedBuf::new(&mut buf);
+/// sigsys::fmt::write_siginfo(&mut out, &info).unwrap();
+/// assert_eq!(out.as_str(), "{si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=42, si_uid=0}");
+/// ```
+pub fn write_siginfo<W: core::fmt::Write + ?Sized>(
+    out: &mut W,
+    info: &[u8; 128],
+) -> core::fmt::Result {
+    signals::write_siginfo_bytes(out, info)
+}
+
 /// Formatting options (strace's `-s` and friends).
 ///
 /// # Examples
@@ -145,6 +176,12 @@ pub struct Options {
     pub string_limit: usize,
     /// Bytes of a path name shown (default 4096, `PATH_MAX`: strace prints paths whole).
     pub path_limit: usize,
+    /// Every field of the structs strace abbreviates with `...` (strace's `-v`).
+    pub verbose: bool,
+    /// Descriptors with what they are (`3</etc/passwd>`, strace's `-y`): read from
+    /// `/proc/self/fd` with one `readlinkat` from the gate per descriptor, so only right
+    /// when formatting in the process that made the call.
+    pub fd_paths: bool,
 }
 
 impl Options {
@@ -156,6 +193,8 @@ impl Options {
     pub const DEFAULT: Options = Options {
         string_limit: 32,
         path_limit: 4096,
+        verbose: false,
+        fd_paths: false,
     };
 }
 

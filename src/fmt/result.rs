@@ -86,6 +86,7 @@ pub(super) fn special_result<W: Write + ?Sized>(
     out: &mut W,
     t: &Described,
     ret: i64,
+    opts: &Options,
 ) -> Option<fmt::Result> {
     let hex_flags = |out: &mut W, spec: &crate::flags::FlagSpec| -> fmt::Result {
         out.write_str(" = ")?;
@@ -99,6 +100,13 @@ pub(super) fn special_result<W: Write + ?Sized>(
         Sysno::fcntl => match t.value(1, t.kind(1)) {
             Arg::FcntlCmd(FcntlCmd::F_GETFD) if ret != 0 => Some(hex_flags(out, &FdFlags::SPEC)),
             Arg::FcntlCmd(FcntlCmd::F_GETFL) => Some(hex_flags(out, &OFlags::SPEC)),
+            Arg::FcntlCmd(FcntlCmd::F_DUPFD | FcntlCmd::F_DUPFD_CLOEXEC) if opts.fd_paths => {
+                let r = (|| {
+                    out.write_str(" = ")?;
+                    super::scalars::write_fd(out, ret, true)
+                })();
+                Some(r)
+            }
             _ => None,
         },
         Sysno::rt_sigtimedwait if ret > 0 => {

@@ -241,3 +241,109 @@ pub(super) fn write_flags<T: StraceFlags, W: Write + ?Sized>(out: &mut W, v: u64
 pub(super) fn write_enum<T: StraceEnum, W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
     T::SPEC.write(out, T::from_raw(v).raw())
 }
+
+/// `AT_FDCWD`, with the working directory when `paths` is on (`AT_FDCWD</home>`).
+pub(super) fn write_at_fdcwd<W: Write + ?Sized>(out: &mut W, paths: bool) -> fmt::Result {
+    out.write_str("AT_FDCWD")?;
+    if paths {
+        write_link(out, b"/proc/self/cwd\0")?;
+    }
+    Ok(())
+}
+
+/// A descriptor as strace's `-y` prints it: `3</etc/passwd>`, `4<socket:[1234]>`,
+/// `5</tmp/x>(deleted)`: the number, then what `/proc/self/fd/N` links to, with strace's
+/// escaping (`<` and `>` in octal). Only the number when `paths` is off, for negative
+/// numbers, and when the link cannot be read (or is longer than 1 KiB).
+///
+/// Reads the link with `readlinkat` from the gate: meaningful only in the process that
+/// made the call (the formatter's own), which is where a SIGSYS handler runs.
+#[inline(never)]
+pub(super) fn write_fd<W: Write + ?Sized>(out: &mut W, fd: i64, paths: bool) -> fmt::Result {
+    emit!(out, fd)?;
+    if !paths || !(0..=i64::from(i32::MAX)).contains(&fd) {
+        return Ok(());
+    }
+    // "/proc/self/fd/" and up to 10 digits, NUL-terminated.
+    let mut name = [0u8; 32];
+    let prefix = b"/proc/self/fd/";
+    let mut digits = [0u8; 10];
+    let mut n = fd as u64;
+    let mut len = 0usize;
+    loop {
+        let Some(d) = digits.get_mut(len) else {
+            return Ok(());
+        };
+        *d = b'0'.wrapping_add((n % 10) as u8);
+        len = len.wrapping_add(1);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut at = 0usize;
+    for &b in prefix.iter().chain(digits.iter().take(len).rev()) {
+        let Some(slot) = name.get_mut(at) else {
+            return Ok(());
+        };
+        *slot = b;
+        at = at.wrapping_add(1);
+    }
+    write_link(out, &name)
+}
+
+/// `<what the NUL-terminated /proc name links to>`, as [`write_fd`] shows it; nothing
+/// if it cannot be read.
+#[inline(never)]
+pub(super) fn write_link<W: Write + ?Sized>(out: &mut W, name: &[u8]) -> fmt::Result {
+    if name.last() != Some(&0) {
+        return Ok(());
+    }
+    let mut link = [0u8; 1024];
+    // SAFETY: readlinkat reads the NUL-terminated name (its last byte is 0, checked
+    // above) and writes at most `link.len()` bytes into `link`; nothing else.
+    let r = unsafe {
+        crate::gate::syscall(
+            crate::arch::Sysno::readlinkat.id() as u64,
+            [
+                libc::AT_FDCWD as i64 as u64,
+                name.as_ptr() as u64,
+                link.as_mut_ptr() as u64,
+                link.len() as u64,
+                0,
+                0,
+            ],
+        )
+    };
+    let Ok(n) = usize::try_from(r) else {
+        return Ok(());
+    };
+    if n == 0 || n >= link.len() {
+        return Ok(());
+    }
+    let mut path = link.get(..n).unwrap_or(&[]);
+    let deleted = path.ends_with(b" (deleted)");
+    if deleted {
+        path = path.get(..n.saturating_sub(10)).unwrap_or(path);
+    }
+    out.write_char('<')?;
+    for (i, &c) in path.iter().enumerate() {
+        let next = path.get(i.wrapping_add(1)).copied();
+        match c {
+            b'<' | b'>' => {
+                let three = matches!(next, Some(b'0'..=b'7'));
+                emit!(
+                    out,
+                    "\\",
+                    crate::text::Oct(u64::from(c), if three { 3 } else { 0 })
+                )?;
+            }
+            _ => super::strings::write_escaped(out, c, next)?,
+        }
+    }
+    out.write_char('>')?;
+    if deleted {
+        out.write_str("(deleted)")?;
+    }
+    Ok(())
+}

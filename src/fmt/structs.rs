@@ -11,11 +11,13 @@ use crate::mem::Memory;
 use crate::text::{emit, write_hex, write_ptr, Hex};
 
 use super::read::{ne_u32, ne_u64, read_bytes, read_u32, read_u64, read_word, split16, word_size};
-use super::scalars::{write_dev, write_file_mode, write_flags, write_rlim};
-use super::signals::{write_sigaction, write_sigset_at, write_stack_t, write_wait_status_at};
+use super::scalars::{write_dev, write_fd, write_file_mode, write_flags, write_rlim};
+use super::signals::{
+    write_sigaction, write_siginfo_at, write_sigset_at, write_stack_t, write_wait_status_at,
+};
 use super::sockaddr::{write_msghdr, write_sockaddr};
 use super::strings::{write_buf, write_cstr, write_str_array, write_struct_buf, CHUNK};
-use super::time::{write_file_times, write_interval, write_time};
+use super::time::{write_file_times, write_interval, write_rusage, write_time};
 use super::Ctx;
 
 /// Where a struct argument is and what the call says of its size.
@@ -83,6 +85,8 @@ where
         StructType::WaitStatus => write_wait_status_at(out, ctx, at),
         StructType::Dirents | StructType::Dirents64 => write_dirents(out, ctx, at),
         StructType::StackT => write_stack_t(out, ctx, at),
+        StructType::Siginfo => write_siginfo_at(out, ctx, at),
+        StructType::Rusage => write_rusage(out, ctx, addr),
         StructType::CpuSet => {
             let bytes = count.min(1024);
             write_bit_list(out, ctx, addr, bytes, bytes.saturating_mul(8))
@@ -170,12 +174,13 @@ where
         if k > 0 {
             out.write_str(", ")?;
         }
-        emit!(
+        out.write_str("{fd=")?;
+        write_fd(
             out,
-            "{fd=",
-            i32::from_ne_bytes([f0, f1, f2, f3]),
-            ", events="
+            i64::from(i32::from_ne_bytes([f0, f1, f2, f3])),
+            ctx.opts.fd_paths,
         )?;
+        out.write_str(", events=")?;
         write_flags::<PollEvents, W>(out, u64::from(u16::from_ne_bytes([e0, e1])))?;
         out.write_char('}')?;
     }
@@ -201,14 +206,12 @@ where
         return Ok(false);
     };
     let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
-    emit!(
-        out,
-        "[",
-        i32::from_ne_bytes([a0, a1, a2, a3]),
-        ", ",
-        i32::from_ne_bytes([b0, b1, b2, b3]),
-        "]"
-    )?;
+    let paths = ctx.opts.fd_paths;
+    out.write_char('[')?;
+    write_fd(out, i64::from(i32::from_ne_bytes([a0, a1, a2, a3])), paths)?;
+    out.write_str(", ")?;
+    write_fd(out, i64::from(i32::from_ne_bytes([b0, b1, b2, b3])), paths)?;
+    out.write_char(']')?;
     Ok(true)
 }
 

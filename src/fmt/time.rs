@@ -189,3 +189,64 @@ where
     out.write_char('}')?;
     Ok(true)
 }
+
+/// `struct rusage`: the two times, then `...` (strace without `-v`) or every counter. The
+/// i386 layout (`compat_rusage`: 32-bit `long`s) is read for i386 callers.
+#[inline(never)]
+pub(super) fn write_rusage<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    const FIELDS: [&str; 14] = [
+        "ru_maxrss",
+        "ru_ixrss",
+        "ru_idrss",
+        "ru_isrss",
+        "ru_minflt",
+        "ru_majflt",
+        "ru_nswap",
+        "ru_inblock",
+        "ru_oublock",
+        "ru_msgsnd",
+        "ru_msgrcv",
+        "ru_nsignals",
+        "ru_nvcsw",
+        "ru_nivcsw",
+    ];
+    // 18 longs: two timevals, then the 14 counters.
+    let mut longs = [0u64; 18];
+    if ctx.compat32() {
+        let Some(b) = read_bytes::<72, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        for (i, v) in longs.iter_mut().enumerate() {
+            *v = u64::from(super::read::ne_u32(&b, i.wrapping_mul(4))) as u32 as i32 as i64 as u64;
+        }
+    } else {
+        let Some(b) = read_bytes::<144, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        for (i, v) in longs.iter_mut().enumerate() {
+            *v = super::read::ne_u64(&b, i.wrapping_mul(8));
+        }
+    }
+    let [us, uu, ss, su, counters @ ..] = longs;
+    out.write_str("{ru_utime=")?;
+    write_timespec(out, (us as i64, uu as i64), true)?;
+    out.write_str(", ru_stime=")?;
+    write_timespec(out, (ss as i64, su as i64), true)?;
+    if ctx.opts.verbose {
+        for (name, v) in FIELDS.iter().zip(counters) {
+            emit!(out, ", ", *name, "=", v)?;
+        }
+    } else {
+        out.write_str(", ...")?;
+    }
+    out.write_char('}')?;
+    Ok(true)
+}

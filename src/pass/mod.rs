@@ -157,9 +157,55 @@ impl Trap<'_> {
     /// assert_eq!(frame.outcome().returned(), Some(std::process::id() as i64));
     /// ```
     pub fn pass_through(&mut self) -> Result<i64, PassError> {
-        match route(&self.syscall()) {
+        let call = self.syscall();
+        match route(&call) {
             Route::Exec => Err(PassError::Exec),
-            route => self.pass_routed(route),
+            route => self.pass_routed(call, route),
+        }
+    }
+
+    /// Runs `call` instead of the trapped call, for real, from the gate, and writes its
+    /// result into the context: the interrupted code sees `call`'s result as the result of
+    /// its own call. `call` goes through the same routes and refusals as
+    /// [`Trap::pass_through`] (its mask arguments are kept free of SIGSYS, a `clone` with a
+    /// new stack is refused, ...), with the interrupted code's frame.
+    ///
+    /// This is how to rewrite a call: unlike [`Trap::restart_with`], the caller's argument
+    /// registers are left as they were (only the return register changes, as when the
+    /// kernel runs a call), arguments may point into the handler's own stack (they are
+    /// used before the handler returns), and nothing has to let a re-executed call
+    /// through: under SUD the selector stays at BLOCK, under seccomp no tag is needed.
+    ///
+    /// # Safety
+    ///
+    /// `call` is made for real with its arguments as given: its pointers must be valid for
+    /// what the call does with them (the kernel reads and writes there), as if the
+    /// interrupted code had made it. Pointers taken from the trapped call itself are the
+    /// interrupted code's own business; a pointer to the handler's own memory must stay
+    /// valid until this returns, and memory the call writes must not be behind a live
+    /// shared reference.
+    ///
+    /// # Errors
+    ///
+    /// As [`Trap::pass_through`] for `call` ([`PassError::Exec`] for `execve`/`execveat`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sigsys::{testing::Frame, Syscall, Sysno};
+    /// // A trapped getppid, answered by running getpid instead.
+    /// let mut frame = Frame::sud(Syscall::x86_64(Sysno::getppid, [0; 6]));
+    /// // SAFETY: getpid and getppid have no arguments and no effect.
+    /// let mut trap = unsafe { frame.trap_live() }.unwrap();
+    /// let getpid = Syscall::x86_64(Sysno::getpid, [0; 6]);
+    /// // SAFETY: getpid has no arguments.
+    /// assert_eq!(unsafe { trap.pass_through_with(getpid) }, Ok(std::process::id() as i64));
+    /// assert_eq!(frame.outcome().returned(), Some(std::process::id() as i64));
+    /// ```
+    pub unsafe fn pass_through_with(&mut self, call: Syscall) -> Result<i64, PassError> {
+        match route(&call) {
+            Route::Exec => Err(PassError::Exec),
+            route => self.pass_routed(call, route),
         }
     }
 
@@ -185,15 +231,16 @@ impl Trap<'_> {
     ///
     /// As [`Trap::pass_through`], without [`PassError::Exec`].
     pub fn pass_through_exec(&mut self) -> Result<i64, PassError> {
-        let route = route(&self.syscall());
-        self.pass_routed(route)
+        let call = self.syscall();
+        self.pass_routed(call, route(&call))
     }
 
-    fn pass_routed(&mut self, route: Route) -> Result<i64, PassError> {
+    /// Issues `call` (the trapped call, or the one [`Trap::pass_through_with`] was given)
+    /// along `route`, with this trap's frame.
+    fn pass_routed(&mut self, call: Syscall, route: Route) -> Result<i64, PassError> {
         if !self.is_live() {
             return Err(PassError::NotLive);
         }
-        let call = self.syscall();
         let ret = match route {
             Route::Refuse => return Err(PassError::Unsafe),
             Route::SigsysAction => return Err(PassError::SigsysHandler),
@@ -212,14 +259,16 @@ impl Trap<'_> {
             Route::Exec => {
                 self.install_frame_mask();
                 // SAFETY: the call is the interrupted code's own, issued as it would have
-                // been (the trap is live); on success the image is replaced, on failure we
+                // been (the trap is live; or one the caller of `pass_through_with` answers
+                // for as if it were); on success the image is replaced, on failure we
                 // return normally.
                 unsafe { gate::run(&call) }
             }
             Route::Mask(arg) => {
                 let mut scratch = masks::Scratch::new();
                 let issued = masks::without_sigsys(&call, arg, &mut scratch)?;
-                // SAFETY: the interrupted code's own call (the trap is live), with a mask
+                // SAFETY: the interrupted code's own call (the trap is live; or one vouched
+                // for by the caller of `pass_through_with`), with a mask
                 // pointer at most replaced by one to a copy in `scratch`, which lives
                 // until after the call.
                 unsafe { gate::run(&issued) }

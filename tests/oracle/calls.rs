@@ -805,15 +805,45 @@ pub fn run() {
     sc(SYS_rt_sigprocmask, [SIG_BLOCK as u64, a(&usr2), 0, 8, 0, 0]);
     sc(SYS_kill, [pid, SIGUSR2 as u64, 0, 0, 0, 0]);
     sc(SYS_rt_sigtimedwait, [a(&usr2), 0, a(&ts_zero), 8, 0, 0]);
+    // The same with the siginfo written back (SI_USER: the sender's pid and uid).
+    let mut info = [0u8; 128];
+    sc(SYS_kill, [pid, SIGUSR2 as u64, 0, 0, 0, 0]);
+    sc(
+        SYS_rt_sigtimedwait,
+        [a(&usr2), am(&mut info), a(&ts_zero), 8, 0, 0],
+    );
     sc(
         SYS_rt_sigprocmask,
         [SIG_UNBLOCK as u64, a(&usr2), 0, 8, 0, 0],
+    );
+    // No child has been waited for yet: the children's usage is all zeros, the same in
+    // both runs.
+    let mut ru = [0u64; 18];
+    sc(
+        SYS_getrusage,
+        [libc::RUSAGE_CHILDREN as u64, am(&mut ru), 0, 0, 0, 0],
     );
     let child = sc(SYS_clone, [SIGCHLD as u64, 0, 0, 0, 0, 0]);
     if child == 0 {
         sc(SYS_exit_group, [7, 0, 0, 0, 0, 0]);
     }
     sc(SYS_wait4, [child as u64, am(&mut status), 0, 0, 0, 0]);
+    // waitid's siginfo: CLD_EXITED with the status.
+    let child = sc(SYS_clone, [SIGCHLD as u64, 0, 0, 0, 0, 0]);
+    if child == 0 {
+        sc(SYS_exit_group, [3, 0, 0, 0, 0, 0]);
+    }
+    sc(
+        SYS_waitid,
+        [
+            libc::P_PID as u64,
+            child as u64,
+            am(&mut info),
+            libc::WEXITED as u64,
+            0,
+            0,
+        ],
+    );
 
     // More file calls.
     let f4 = sc(

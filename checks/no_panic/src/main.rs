@@ -1,7 +1,8 @@
 //! Link-time proof that the handler path cannot panic.
 //!
 //! `probe` runs decode, typed arguments, safecopy reads and writes, formatting into a
-//! 512-byte buffer, emulate, restart and pass-through (and `fault_probe` the safecopy fault
+//! 512-byte buffer, emulate, restart, pass-through (also of a given call), reading a string
+//! argument and writing the line with `io::write_all` (and `fault_probe` the safecopy fault
 //! check), holding a guard whose `Drop`
 //! calls a function that exists nowhere. The guard is only dropped on unwinding (a panic),
 //! so the optimiser keeps that call, and the link fails, exactly when something on the path
@@ -54,19 +55,41 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
                 0
             }
             _ if call.args[4] & 1 != 0 => trap.pass_through_exec().unwrap_or(-38),
+            // SAFETY: the interrupted code's own call, unchanged.
+            _ if call.args[4] & 2 != 0 => unsafe { trap.pass_through_with(call) }.unwrap_or(-38),
             _ => trap.pass_through().unwrap_or(-38),
         };
         let mut path = [0u8; 64];
         let _ = sigsys::mem::read_cstr(&SelfMemory, call.args[1], &mut path);
         core::hint::black_box(&path);
+        let arg = sigsys::mem::read_cstr_arg(&SelfMemory, &call, 2, &mut path).map(<[u8]>::len);
+        let _ = core::hint::black_box(arg);
         let mut storage = [0u8; 512];
         let mut out = FixedBuf::new(&mut storage);
-        let opts = Options::DEFAULT;
+        let opts = Options {
+            verbose: call.args[2] & 1 != 0,
+            fd_paths: call.args[2] & 2 != 0,
+            ..Options::DEFAULT
+        };
+        // The seccomp interpreter on a program made of the call's own words.
+        let prog: [libc::sock_filter; 4] = core::array::from_fn(|i| libc::sock_filter {
+            code: call.args[i % 6] as u16,
+            jt: (call.args[i % 6] >> 16) as u8,
+            jf: (call.args[i % 6] >> 24) as u8,
+            k: (call.args[i % 6] >> 32) as u32,
+        });
+        let data = sigsys::bpf::SeccompData::new(call.nr as i32, 0, 0, call.args);
+        let verdict = sigsys::bpf::stacked(sigsys::bpf::evaluate(&prog, &data));
+        core::hint::black_box(verdict);
+        // SAFETY: the kernel's siginfo, 128 bytes.
+        let _ = sigsys::fmt::write_siginfo(
+            &mut FixedBuf::new(&mut [0u8; 256]),
+            unsafe { &*info.cast::<[u8; 128]>() },
+        );
         let _ = write_line_with(&mut out, &call, ret, &before, &fast, &opts);
         let _ = write_call(&mut out, &call, &SelfMemory, &opts);
         let line = out.as_str();
-        // SAFETY: writes the formatted line to stderr from the gate.
-        unsafe { sigsys::gate::syscall(1, [2, line.as_ptr() as u64, line.len() as u64, 0, 0, 0]) };
+        let _ = sigsys::io::write_all(2, line.as_bytes());
         core::hint::black_box(typed);
     }
     core::mem::forget(guard);

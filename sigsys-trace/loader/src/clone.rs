@@ -38,6 +38,7 @@ use crate::state;
 const CLONE_VM: u64 = libc::CLONE_VM as u64;
 const CLONE_VFORK: u64 = libc::CLONE_VFORK as u64;
 const CLONE_THREAD: u64 = libc::CLONE_THREAD as u64;
+const CLONE_SIGHAND: u64 = libc::CLONE_SIGHAND as u64;
 
 /// What the child finds at its stack pointer. Offsets are used by the assembly below.
 #[repr(C, align(64))]
@@ -167,6 +168,10 @@ extern "C" fn child_setup(rec: *const ChildRecord) {
     state::me()
         .sigsys_blocked
         .store(rec.sigsys_blocked != 0, Ordering::Relaxed);
+    if rec.flags & CLONE_VM != 0 && rec.flags & CLONE_SIGHAND == 0 {
+        // posix_spawn's child: its signal actions are a copy, the tracer's record is not.
+        state::me().private_sighand.store(true, Ordering::Relaxed);
+    }
     let _ = state::arm_thread();
 }
 

@@ -8,6 +8,8 @@
 //! loader, and with it the gate, is at the same address in every image, so it still holds
 //! after `execve`.
 
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
 use sigsys::{filter, Syscall, Trap};
 use syscalls::x86_64::Sysno;
 
@@ -100,8 +102,105 @@ fn install(trap: &mut Trap<'_>, flags: u64, uprog: u64, pass: fn(&mut Trap<'_>) 
         Ok(composed) => run_filter(flags, composed),
         Err(e) => -(e.into_raw() as i64),
     };
+    if r >= 0 {
+        record(program);
+    }
     trap.set_return(r);
     r
+}
+
+/// The program's filters as it gave them, oldest first, for [`kills`]: instructions in
+/// `insns`, `(start, len)` of each in `spans`, `count` of them published (Release after
+/// writing, Acquire before reading: a reader sees only complete ones). One installer at a
+/// time (`busy`); a filter that does not fit, or meets another installer, makes the record
+/// `incomplete`, which ends the predictions (a missing filter could be the one that
+/// kills).
+struct Record {
+    insns: core::cell::UnsafeCell<[libc::sock_filter; RECORD_INSNS]>,
+    spans: core::cell::UnsafeCell<[(u32, u32); RECORD_FILTERS]>,
+    count: AtomicU32,
+    used: AtomicU32,
+    busy: AtomicBool,
+    incomplete: AtomicBool,
+}
+
+const RECORD_INSNS: usize = 16384;
+const RECORD_FILTERS: usize = 64;
+
+// SAFETY: entries below `count` (and instructions below their span's end) are written once
+// before `count` is published and never again; writers are serialised by `busy`.
+unsafe impl Sync for Record {}
+
+static RECORD: Record = Record {
+    insns: core::cell::UnsafeCell::new(
+        [libc::sock_filter {
+            code: 0,
+            jt: 0,
+            jf: 0,
+            k: 0,
+        }; RECORD_INSNS],
+    ),
+    spans: core::cell::UnsafeCell::new([(0, 0); RECORD_FILTERS]),
+    count: AtomicU32::new(0),
+    used: AtomicU32::new(0),
+    busy: AtomicBool::new(false),
+    incomplete: AtomicBool::new(false),
+};
+
+fn record(program: &[libc::sock_filter]) {
+    if RECORD.busy.swap(true, Ordering::Acquire) {
+        RECORD.incomplete.store(true, Ordering::Relaxed);
+        return;
+    }
+    let n = RECORD.count.load(Ordering::Relaxed) as usize;
+    let at = RECORD.used.load(Ordering::Relaxed) as usize;
+    let end = at.saturating_add(program.len());
+    if n >= RECORD_FILTERS || end > RECORD_INSNS {
+        RECORD.incomplete.store(true, Ordering::Relaxed);
+    } else {
+        // SAFETY: the only writer (`busy`); the range and the span are past what readers
+        // may read (`count`, `used` not yet advanced).
+        unsafe {
+            if let Some(dst) = (*RECORD.insns.get()).get_mut(at..end) {
+                dst.copy_from_slice(program);
+            }
+            if let Some(span) = (*RECORD.spans.get()).get_mut(n) {
+                *span = (at as u32, program.len() as u32);
+            }
+        }
+        RECORD.used.store(end as u32, Ordering::Relaxed);
+        RECORD.count.store(n as u32 + 1, Ordering::Release);
+    }
+    RECORD.busy.store(false, Ordering::Release);
+}
+
+/// Whether the program's filters kill the process or the thread for `call` when the
+/// handler passes it through (`sigsys::bpf`: the kernel's decision, predicted), so that
+/// its line can be written first (`getppid() = ?`, as strace shows it). The instruction
+/// pointer given to the filters is the gate's pass exits', where the kernel will see the
+/// call. False when the program installed no filter, when the record is incomplete, and
+/// for filters installed by an earlier image (an exec starts the record anew).
+pub fn kills(call: &Syscall) -> bool {
+    let n = RECORD.count.load(Ordering::Acquire) as usize;
+    if n == 0 || RECORD.incomplete.load(Ordering::Relaxed) {
+        return false;
+    }
+    let data = sigsys::bpf::SeccompData::new(
+        call.abi.rax_for(call.nr) as i32,
+        call.abi.audit_arch(),
+        sigsys::gate::pass_range().start,
+        call.args,
+    );
+    // SAFETY: entries below the published count are complete and never change.
+    let (insns, spans) = unsafe { (&*RECORD.insns.get(), &*RECORD.spans.get()) };
+    let actions = spans.iter().take(n).rev().map(|&(at, len)| {
+        let prog = insns
+            .get(at as usize..(at as usize).saturating_add(len as usize))
+            .unwrap_or(&[]);
+        sigsys::bpf::evaluate(prog, &data).unwrap_or(libc::SECCOMP_RET_ALLOW)
+    });
+    let action = sigsys::bpf::stacked(actions) & libc::SECCOMP_RET_ACTION_FULL;
+    action == libc::SECCOMP_RET_KILL_PROCESS || action == libc::SECCOMP_RET_KILL_THREAD
 }
 
 /// Installs `prog` from the pass exit (the program's own filters apply to it, and its

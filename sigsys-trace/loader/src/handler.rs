@@ -5,7 +5,7 @@
 //! returns through the gate's restorer (installed with `SA_RESTORER`), so its own
 //! `rt_sigreturn` is let through as well and the selector never changes.
 
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::Ordering;
 
 use sigsys::install::KernelSigaction;
 use sigsys::{Abi, Cause, PassError, Trap};
@@ -70,6 +70,40 @@ fn dispatch(trap: &mut Trap<'_>) {
     } else {
         0
     };
+    // `-e inject=`: every call but those that do not return (and `rt_sigreturn`, which
+    // is the kernel's, not a call to fail).
+    let tamper = match sysno {
+        Some(Sysno::exit | Sysno::exit_group | Sysno::rt_sigreturn) | None => None,
+        Some(s) => crate::inject::check(s.id() as u32),
+    };
+    if let Some(t) = tamper {
+        let ret = match t.ret {
+            Some(r) => {
+                trap.set_return(r);
+                r
+            }
+            None => answer(trap, sysno, &call),
+        };
+        if full {
+            line::write_done(&mut line, &call, ret, style);
+            if t.ret.is_some() {
+                // strace marks a tampered result, not a signal alone.
+                line.push(" (INJECTED)");
+            }
+            if started != 0 {
+                line::write_times(&mut line, started);
+            }
+            line.queue();
+            line::flush_if_old();
+        }
+        if t.signal != 0 {
+            crate::inject::raise_after(t.signal);
+        }
+        return;
+    }
+    if full && crate::compose::kills(&call) {
+        killed_line(&call, style);
+    }
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
             if full {
@@ -129,6 +163,18 @@ fn dispatch(trap: &mut Trap<'_>) {
             }
             ret
         }
+        Some(Sysno::close) if full && line::FD_PATHS.load(Ordering::Relaxed) => {
+            // `-y`: the descriptor's path is gone after the call; the call's text now.
+            line::write_call(&mut line, &call, style);
+            let ret = answer(trap, sysno, &call);
+            line::write_result(&mut line, &call, ret, style);
+            if started != 0 {
+                line::write_times(&mut line, started);
+            }
+            line.queue();
+            line::flush_if_old();
+            return;
+        }
         _ => answer(trap, sysno, &call),
     };
     if full {
@@ -146,18 +192,13 @@ fn dispatch(trap: &mut Trap<'_>) {
 fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> i64 {
     let call = *call;
     match sysno {
-        Some(Sysno::rt_sigaction) if matches!(call.arg_int(0), libc::SIGSEGV | libc::SIGBUS) => {
-            let r = virtual_fault_sigaction(call.args);
-            trap.set_return(r);
-            r
-        }
         Some(Sysno::rt_sigaction) if call.arg_int(0) == libc::SIGSYS => {
             let r = virtual_sigaction(call.args);
             trap.set_return(r);
             r
         }
         Some(Sysno::rt_sigaction) => {
-            let r = sigaction_without_sigsys(call.args);
+            let r = crate::signals::sigaction(call.args);
             trap.set_return(r);
             r
         }
@@ -192,6 +233,19 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
         Some(Sysno::prctl) if crate::compose::is_prctl_seccomp(&call) => {
             crate::compose::prctl(trap, &call, pass)
         }
+        Some(
+            Sysno::kill
+            | Sysno::tgkill
+            | Sysno::tkill
+            | Sysno::rt_sigqueueinfo
+            | Sysno::rt_tgsigqueueinfo
+            | Sysno::pidfd_send_signal,
+        ) => {
+            // A signal sent to the own thread arrives as the call returns: after its line,
+            // as strace shows it.
+            hold_signals();
+            pass(trap)
+        }
         Some(Sysno::rt_sigsuspend) => pass_mask_arg(trap, 0, false),
         Some(Sysno::ppoll) => pass_mask_arg(trap, 3, false),
         Some(Sysno::epoll_pwait | Sysno::epoll_pwait2) => pass_mask_arg(trap, 4, false),
@@ -218,6 +272,44 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
         }
         _ => pass(trap),
     }
+}
+
+/// The line of a call the program's own filter kills it for, sent before the call (which
+/// does not return): `getppid() = ?`, as strace shows it before `+++ killed by SIGSYS +++`.
+#[inline(never)]
+fn killed_line(call: &sigsys::Syscall, style: Style) {
+    let mut l = Line::new(b'L');
+    line::write_call(&mut l, call, style);
+    l.push(line::RESULT_MARK);
+    l.push(" = ?");
+    l.send();
+}
+
+/// Blocks every signal but faults and SIGSYS until the handler's `rt_sigreturn` puts the
+/// frame's mask back: one the handler sends the own thread is delivered then, after the
+/// call's line.
+pub fn hold_signals() {
+    let sync = [
+        libc::SIGSEGV,
+        libc::SIGBUS,
+        libc::SIGILL,
+        libc::SIGFPE,
+        libc::SIGTRAP,
+    ]
+    .iter()
+    .fold(SIGSYS_BIT, |m, &s| m | 1 << (s - 1));
+    let block = !sync;
+    sys(
+        Sysno::rt_sigprocmask,
+        [
+            libc::SIG_BLOCK as u64,
+            core::ptr::from_ref(&block) as u64,
+            0,
+            8,
+            0,
+            0,
+        ],
+    );
 }
 
 /// `execve`/`execveat` with its two messages (the call now, the result from the new image
@@ -435,51 +527,6 @@ fn virtual_sigaction(args: [u64; 6]) -> i64 {
     0
 }
 
-/// `rt_sigaction(SIGSEGV or SIGBUS, act, oldact, 8)`: the program's action is recorded as
-/// the one the crate's fault handler chains to (`sigsys::safecopy::set_previous`), which
-/// stays installed with the program's flags and mask taken over, so the program's handler
-/// runs as untraced and every fault of the tracer's own reads stays the tracer's;
-/// `oldact` reports the program's own action. The kernel's order: `act` is read first
-/// (`EFAULT` changes nothing), `oldact` written last.
-#[inline(never)]
-fn virtual_fault_sigaction(args: [u64; 6]) -> i64 {
-    let [sig, act, oldact, size, ..] = args;
-    let sig = sig as i32;
-    if size != 8 {
-        return -(libc::EINVAL as i64);
-    }
-    let mut new = None;
-    if act != 0 {
-        // SAFETY: KernelSigaction is four u64s; any bit pattern is valid.
-        match unsafe { sigsys::mem::read_pod::<KernelSigaction>(&crate::mem::ProgMemory, act) } {
-            // The kernel never keeps SIGKILL or SIGSTOP in a handler's mask.
-            Ok(mut a) => {
-                a.mask &= !((1 << (libc::SIGKILL - 1)) | (1 << (libc::SIGSTOP - 1)));
-                new = Some(a);
-            }
-            Err(_) => return -(libc::EFAULT as i64),
-        }
-    }
-    let old = match new {
-        // SAFETY: the program's handler, as it would have installed it with the kernel.
-        Some(a) => match unsafe { sigsys::safecopy::set_previous(sig, &a) } {
-            Ok(old) => old,
-            Err(e) => return -(e.into_raw() as i64),
-        },
-        None => sigsys::safecopy::previous(sig).unwrap_or_default(),
-    };
-    if oldact != 0 {
-        // SAFETY: KernelSigaction is four u64s without padding.
-        let bytes =
-            unsafe { core::slice::from_raw_parts(core::ptr::from_ref(&old).cast::<u8>(), 32) };
-        // SAFETY: the program's `oldact`, where the kernel writes.
-        if unsafe { crate::mem::write(oldact, bytes) } != Ok(32) {
-            return -(libc::EFAULT as i64);
-        }
-    }
-    0
-}
-
 /// `sigaltstack(ss, old_ss)`, virtualised per thread.
 ///
 /// The program sees the alternate stack it set (initially none), with the kernel's checks
@@ -609,60 +656,6 @@ fn disarmed_by_a_jump(trap: &Trap<'_>) -> bool {
     (psize != 0 || tracer != 0) && !state::on_stack(rsp, psp, psize) && !on_tracer
 }
 
-/// Signals whose handler mask the program gave with SIGSYS in it (bit `sig - 1`).
-static MASK_HAD_SIGSYS: AtomicU64 = AtomicU64::new(0);
-
-/// `rt_sigaction(sig, act, oldact, 8)` for signals other than SIGSYS: SIGSYS is taken out
-/// of the handler's mask (a program handler running with SIGSYS blocked would be killed at
-/// its first system call) and put back in what `oldact` reports.
-#[inline(never)]
-fn sigaction_without_sigsys(args: [u64; 6]) -> i64 {
-    let [sig, act, oldact, size, ..] = args;
-    let bit = 1u64.checked_shl((sig as u32).wrapping_sub(1)).unwrap_or(0);
-    let mut local = None;
-    if act != 0 && size == 8 && bit != 0 {
-        // SAFETY: KernelSigaction is four u64s; any bit pattern is valid.
-        match unsafe { sigsys::mem::read_pod::<KernelSigaction>(&crate::mem::ProgMemory, act) } {
-            Ok(a) => local = Some(a),
-            Err(_) => return -(libc::EFAULT as i64),
-        }
-    }
-    let had = MASK_HAD_SIGSYS.load(Ordering::Relaxed) & bit != 0;
-    let mut strip = false;
-    let act_ptr = match &mut local {
-        Some(a) => {
-            strip = a.mask & SIGSYS_BIT != 0;
-            a.mask &= !SIGSYS_BIT;
-            core::ptr::from_ref(a) as u64
-        }
-        None => act,
-    };
-    let r = sys(Sysno::rt_sigaction, [sig, act_ptr, oldact, size, 0, 0]);
-    if r == 0 {
-        if had && oldact != 0 {
-            let mem = crate::mem::ProgMemory;
-            // SAFETY: the kernel just wrote a KernelSigaction there.
-            if let Ok(mut old) = unsafe { sigsys::mem::read_pod::<KernelSigaction>(&mem, oldact) } {
-                old.mask |= SIGSYS_BIT;
-                // SAFETY: four u64s without padding.
-                let bytes = unsafe {
-                    core::slice::from_raw_parts(core::ptr::from_ref(&old).cast::<u8>(), 32)
-                };
-                // SAFETY: the program's `oldact`, where the kernel writes.
-                let _ = unsafe { crate::mem::write(oldact, bytes) };
-            }
-        }
-        if local.is_some() {
-            if strip {
-                MASK_HAD_SIGSYS.fetch_or(bit, Ordering::Relaxed);
-            } else {
-                MASK_HAD_SIGSYS.fetch_and(!bit, Ordering::Relaxed);
-            }
-        }
-    }
-    r
-}
-
 /// Runs a call that takes a temporary signal mask (argument `idx`; for `pselect6` a
 /// pointer to `{mask pointer, size}`) with SIGSYS taken out of that mask: a program
 /// handler run during the call gets that mask, and must not have SIGSYS blocked.
@@ -717,6 +710,11 @@ fn pass_mask_arg(trap: &mut Trap<'_>, idx: usize, indirect: bool) -> i64 {
 #[inline(never)]
 unsafe fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     let handler = PROG_SIGSYS[0].load(Ordering::Relaxed);
+    let ignored = handler == libc::SIG_IGN as u64;
+    if !ignored && !info.is_null() && crate::signals::SHOW.load(Ordering::Relaxed) {
+        // SAFETY: the kernel passes the frame's siginfo, 128 bytes.
+        crate::signals::signal_line(sig, unsafe { &*info.cast::<[u8; 128]>() });
+    }
     let flags = PROG_SIGSYS[1].load(Ordering::Relaxed);
     match handler {
         h if h == libc::SIG_IGN as u64 => {}

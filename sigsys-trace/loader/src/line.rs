@@ -758,8 +758,16 @@ fn opts() -> sigsys::fmt::Options {
         0 => {}
         n => o.string_limit = n as usize,
     }
+    o.verbose = VERBOSE.load(Ordering::Relaxed);
+    o.fd_paths = FD_PATHS.load(Ordering::Relaxed);
     o
 }
+
+/// `-y`: descriptors with their paths.
+pub static FD_PATHS: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+/// `-v`: structs unabbreviated.
+pub static VERBOSE: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
 /// Where the launcher finds a line's times (`-t`, `-r`, `-T`, `-c`): after its text.
 pub const TIMES_MARK: &str = "\x1e";

@@ -25,9 +25,11 @@ use crate::state;
 /// what it replaced, for [`restore`] when the handler returns (a nested trap decides for
 /// itself).
 pub fn for_trap(trap: &sigsys::Trap<'_>) -> bool {
-    state::me()
-        .fast_mem
-        .swap(trap.memory().is_fast(), Ordering::Relaxed)
+    let me = state::me();
+    // A task with signal actions of its own (`clone(CLONE_VM)` without `CLONE_SIGHAND`)
+    // may have replaced the crate's fault handler in them: its reads go through the kernel.
+    let fast = trap.memory().is_fast() && !me.private_sighand.load(Ordering::Relaxed);
+    me.fast_mem.swap(fast, Ordering::Relaxed)
 }
 
 /// Puts back what [`for_trap`] replaced.

@@ -31,7 +31,17 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
     if header.flags & protocol::FLAG_TIMES != 0 {
         state::TIMES.store(true, Ordering::Relaxed);
     }
+    if header.flags & protocol::FLAG_FD_PATHS != 0 {
+        line::FD_PATHS.store(true, Ordering::Relaxed);
+    }
+    if header.flags & protocol::FLAG_VERBOSE != 0 {
+        line::VERBOSE.store(true, Ordering::Relaxed);
+    }
+    if header.flags & protocol::FLAG_SIGNALS != 0 && header.mode != protocol::MODE_BARE {
+        crate::signals::SHOW.store(true, Ordering::Relaxed);
+    }
     line::STRING_LIMIT.store(header.string_limit, Ordering::Relaxed);
+    crate::inject::load(&header.inject, header.inject_len);
     line::set_token(header.token);
     let n = (header.sock_len as usize).min(header.sock.len());
     // SAFETY: before the program runs.

@@ -48,6 +48,11 @@ pub struct Thread {
     alt_pending: AtomicBool,
     /// A line is being added to this thread's batch (see `line::Line::queue`).
     pub busy: AtomicBool,
+    /// This task shares the memory but not the signal actions of the tasks the tracer's
+    /// record of them stands for (see `signals`).
+    pub private_sighand: AtomicBool,
+    /// Calls counted per `-e inject=` rule (see `inject`).
+    pub inject_counts: [core::sync::atomic::AtomicU32; crate::protocol::INJECT_RULES],
     /// The alternate stack the program believes this thread has: sp, size, flags.
     prog_alt: [AtomicU64; 3],
     /// The tracer's own alternate stack of this thread (0: none).
@@ -67,6 +72,9 @@ impl Thread {
             sigsys_blocked: AtomicBool::new(false),
             alt_pending: AtomicBool::new(false),
             busy: AtomicBool::new(false),
+            private_sighand: AtomicBool::new(false),
+            inject_counts: [const { core::sync::atomic::AtomicU32::new(0) };
+                crate::protocol::INJECT_RULES],
             prog_alt: [
                 AtomicU64::new(0),
                 AtomicU64::new(0),

@@ -51,9 +51,10 @@ static int null_deref(void) {
  * format the line and must not fault the program. */
 static int bad_pointers(void) {
     int bad = 0;
-    bad += write(1, (void *)16, 5) == -1;
-    bad += access((const char *)24, F_OK) == -1;
-    struct timespec *ts = (struct timespec *)32;
+    char *volatile low = (char *)16;
+    bad += write(1, low, 5) == -1;
+    bad += access(low + 8, F_OK) == -1;
+    struct timespec *ts = (struct timespec *)(low + 16);
     bad += nanosleep(ts, NULL) == -1;
     return bad;
 }

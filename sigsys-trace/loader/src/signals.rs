@@ -1,0 +1,262 @@
+//! The program's signal actions (other than SIGSYS's), and the signal lines.
+//!
+//! strace prints a line for every signal delivered (`--- SIGCHLD {si_signo=SIGCHLD,
+//! si_code=CLD_EXITED, ...} ---`). In-process, a delivery is seen only where the program
+//! runs a handler: there the tracer's [`on_signal`] is installed in its place, with the
+//! program's own flags, mask and restorer, so the kernel delivers exactly as it would to
+//! the program's handler (same stack, same blocked signals, same restart rule, same
+//! `rt_sigreturn` through the program's restorer, which is traced as strace shows it).
+//! `on_signal` sends the line, then calls the program's handler with the kernel's
+//! arguments. Signals with the default action or ignored are never intercepted: installing
+//! a handler for them would change what the program sees (a blocking call interrupted by a
+//! signal it ignores), so their deliveries are not shown (strace, through ptrace, shows
+//! them; see the README).
+//!
+//! `rt_sigaction` reads back the program's own action ([`ACTIONS`]), never the tracer's.
+//! SIGSYS is taken out of every handler mask the kernel gets (a program handler running
+//! with SIGSYS blocked would be killed at its first system call), and reads back as given.
+//!
+//! A task that shares the tracer's memory but not the signal actions (`clone(CLONE_VM)`
+//! without `CLONE_SIGHAND`: `posix_spawn`'s child) must not change [`ACTIONS`], which stand
+//! for the actions of the tasks that do: its own `rt_sigaction` calls go to the kernel
+//! unchanged (unwrapped), and read back what the kernel says.
+
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use sigsys::install::KernelSigaction;
+use syscalls::x86_64::Sysno;
+
+use crate::line::Line;
+use crate::state::{self, sys};
+
+const SIGSYS_BIT: u64 = 1 << (libc::SIGSYS - 1);
+
+/// Show signal lines (the launcher's `FLAG_SIGNALS`): the program's handlers are wrapped.
+pub static SHOW: AtomicBool = AtomicBool::new(false);
+
+/// The actions the program set, by signal (`sig - 1`): handler, flags, restorer, mask;
+/// valid where [`KNOWN`] has the signal's bit.
+static ACTIONS: [[AtomicU64; 4]; 64] = [const { [const { AtomicU64::new(0) }; 4] }; 64];
+
+/// Signals (bit `sig - 1`) whose [`ACTIONS`] entry holds the program's action.
+static KNOWN: AtomicU64 = AtomicU64::new(0);
+
+fn load(i: usize) -> Option<KernelSigaction> {
+    let a = ACTIONS.get(i)?;
+    Some(KernelSigaction {
+        handler: a[0].load(Ordering::Relaxed),
+        flags: a[1].load(Ordering::Relaxed),
+        restorer: a[2].load(Ordering::Relaxed),
+        mask: a[3].load(Ordering::Relaxed),
+    })
+}
+
+fn store(i: usize, v: &KernelSigaction) {
+    if let Some(a) = ACTIONS.get(i) {
+        for (slot, x) in a.iter().zip([v.handler, v.flags, v.restorer, v.mask]) {
+            slot.store(x, Ordering::Relaxed);
+        }
+    }
+}
+
+fn is_function(handler: u64) -> bool {
+    handler != libc::SIG_DFL as u64 && handler != libc::SIG_IGN as u64
+}
+
+fn wrapper() -> u64 {
+    on_signal as *const () as usize as u64
+}
+
+fn as_bytes(a: &KernelSigaction) -> &[u8] {
+    // SAFETY: KernelSigaction is four u64s without padding.
+    unsafe { core::slice::from_raw_parts(core::ptr::from_ref(a).cast::<u8>(), 32) }
+}
+
+/// `rt_sigaction(sig, act, oldact, size)` for every signal but SIGSYS (which
+/// `handler::virtual_sigaction` keeps for itself).
+#[inline(never)]
+pub fn sigaction(args: [u64; 6]) -> i64 {
+    let [sig, act, oldact, size, ..] = args;
+    let bit = 1u64.checked_shl((sig as u32).wrapping_sub(1)).unwrap_or(0);
+    let Some(i) = usize::try_from(sig).ok().and_then(|s| s.checked_sub(1)) else {
+        return sys(Sysno::rt_sigaction, args);
+    };
+    if size != 8 || bit == 0 || i >= 64 {
+        // The kernel's error, as it gives it.
+        return sys(Sysno::rt_sigaction, args);
+    }
+    let mut given = None;
+    if act != 0 {
+        // SAFETY: KernelSigaction is four u64s; any bit pattern is valid.
+        match unsafe { sigsys::mem::read_pod::<KernelSigaction>(&crate::mem::ProgMemory, act) } {
+            Ok(a) => given = Some(a),
+            Err(_) => return -(libc::EFAULT as i64),
+        }
+    }
+    let shared = !state::me().private_sighand.load(Ordering::Relaxed);
+    let prev = if KNOWN.load(Ordering::Acquire) & bit != 0 {
+        load(i)
+    } else {
+        None
+    };
+    let mut real = given;
+    if let Some(a) = &mut real {
+        a.mask &= !SIGSYS_BIT;
+        let catchable = sig != libc::SIGKILL as u64 && sig != libc::SIGSTOP as u64;
+        if shared && catchable && SHOW.load(Ordering::Relaxed) && is_function(a.handler) {
+            a.handler = wrapper();
+            a.flags |= libc::SA_SIGINFO as u64;
+        }
+    }
+    // The program's action is recorded before the kernel gets the wrapper, so that a
+    // delivery right after the install finds it.
+    if let (Some(a), true) = (&given, shared) {
+        store(i, a);
+        KNOWN.fetch_or(bit, Ordering::Release);
+    }
+    let act_ptr = match &real {
+        Some(a) => core::ptr::from_ref(a) as u64,
+        None => 0,
+    };
+    let r = if shared && matches!(sig as i32, libc::SIGSEGV | libc::SIGBUS) {
+        fault_action(sig as i32, real.as_ref(), oldact)
+    } else {
+        sys(Sysno::rt_sigaction, [sig, act_ptr, oldact, 8, 0, 0])
+    };
+    if r != 0 {
+        if given.is_some() && shared {
+            match &prev {
+                Some(p) => store(i, p),
+                None => {
+                    KNOWN.fetch_and(!bit, Ordering::Release);
+                }
+            }
+        }
+        return r;
+    }
+    if oldact != 0 {
+        // What the kernel reported, unless it is the program's recorded action (the
+        // wrapper in its place, or the same handler with SIGSYS taken out of its mask).
+        // SAFETY: the kernel just wrote a KernelSigaction there.
+        let old =
+            unsafe { sigsys::mem::read_pod::<KernelSigaction>(&crate::mem::ProgMemory, oldact) };
+        if let (Ok(old), Some(p)) = (old, &prev) {
+            if old.handler == wrapper() || old.handler == p.handler {
+                // SAFETY: the program's `oldact`, where the kernel writes.
+                let _ = unsafe { crate::mem::write(oldact, as_bytes(p)) };
+            }
+        }
+    }
+    r
+}
+
+/// SIGSEGV and SIGBUS: the crate's fault handler (`sigsys::safecopy`) stays installed,
+/// claiming the faults of the tracer's own reads of the program's memory, and chains every
+/// other fault to `real` (the program's action, or the wrapper in its place), whose flags
+/// and mask it takes over so the kernel delivers as it would to it. `oldact` gets the
+/// action chained to before, as the kernel would report it.
+fn fault_action(sig: i32, real: Option<&KernelSigaction>, oldact: u64) -> i64 {
+    let old = match real {
+        // SAFETY: the program's handler (or the wrapper), valid code of this process.
+        Some(a) => match unsafe { sigsys::safecopy::set_previous(sig, a) } {
+            Ok(old) => old,
+            Err(e) => return -i64::from(e.into_raw()),
+        },
+        None => sigsys::safecopy::previous(sig).unwrap_or_default(),
+    };
+    // SAFETY: the program's `oldact`, where the kernel writes.
+    if oldact != 0 && unsafe { crate::mem::write(oldact, as_bytes(&old)) } != Ok(32) {
+        return -(libc::EFAULT as i64);
+    }
+    0
+}
+
+/// The handler installed in place of each of the program's: shows the delivery, then runs
+/// the program's handler as the kernel would have.
+///
+/// # Safety
+///
+/// Called by the kernel as an `SA_SIGINFO` handler.
+unsafe extern "C" fn on_signal(
+    sig: libc::c_int,
+    info: *mut libc::siginfo_t,
+    ctx: *mut libc::c_void,
+) {
+    let Some(i) = usize::try_from(sig).ok().and_then(|s| s.checked_sub(1)) else {
+        return;
+    };
+    let Some(a) = load(i) else {
+        return;
+    };
+    if !info.is_null() && state::FULL.load(Ordering::Relaxed) {
+        // SAFETY: the kernel passes the frame's siginfo, 128 bytes.
+        let bytes = unsafe { &*info.cast::<[u8; 128]>() };
+        signal_line(sig, bytes);
+    }
+    if a.flags & libc::SA_RESETHAND as u64 != 0 {
+        // The kernel put SIG_DFL back as it delivered (the wrapper has the same flags).
+        if let Some(e) = ACTIONS.get(i) {
+            e[0].store(libc::SIG_DFL as u64, Ordering::Relaxed);
+        }
+    }
+    match a.handler {
+        h if is_function(h) => {
+            // The kernel passes all three arguments to every handler (a plain one ignores
+            // two); so does this call.
+            // SAFETY: the program installed this address as its handler for `sig`.
+            let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+                unsafe { core::mem::transmute(h as usize) };
+            f(sig, info, ctx);
+        }
+        h if h == libc::SIG_DFL as u64 => redeliver(sig),
+        _ => {} // SIG_IGN since the delivery began: nothing to do.
+    }
+}
+
+/// The program set the default action while this delivery was on its way: raise the
+/// signal again, for the kernel to deliver with that action once the handler returns
+/// (unless the wrapper is still installed, which only a task with private actions sees).
+fn redeliver(sig: libc::c_int) {
+    let mut cur = KernelSigaction::default();
+    let r = sys(
+        Sysno::rt_sigaction,
+        [sig as u64, 0, core::ptr::from_mut(&mut cur) as u64, 8, 0, 0],
+    );
+    if r == 0 && cur.handler != wrapper() {
+        sys(
+            Sysno::tgkill,
+            [
+                state::pid() as u64,
+                state::tid() as u64,
+                sig as u64,
+                0,
+                0,
+                0,
+            ],
+        );
+    }
+}
+
+/// Whether the program runs a handler of its own for `sig` (so a delivery gets its line
+/// from [`on_signal`]).
+pub fn handled(sig: libc::c_int) -> bool {
+    let Some(i) = usize::try_from(sig).ok().and_then(|s| s.checked_sub(1)) else {
+        return false;
+    };
+    let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
+    KNOWN.load(Ordering::Acquire) & bit != 0 && load(i).is_some_and(|a| is_function(a.handler))
+}
+
+/// Sends `--- SIGCHLD {si_signo=SIGCHLD, ...} ---` in the thread's order of lines.
+pub fn signal_line(sig: libc::c_int, info: &[u8; 128]) {
+    let mut line = Line::new(b'S');
+    line.push("--- ");
+    let _ = sigsys::flags::Signal(sig).write(&mut line, false);
+    line.push(" ");
+    let _ = sigsys::fmt::write_siginfo(&mut line, info);
+    line.push(" ---");
+    if state::TIMES.load(Ordering::Relaxed) {
+        crate::line::write_times(&mut line, crate::line::now_ns());
+    }
+    line.queue();
+}
