@@ -75,18 +75,29 @@ fuzz_target!(|data: &[u8]| {
     let off = usize::from(u16::from_le_bytes([o0, o1])) % (PAGES * PAGE);
     let len = (usize::from(u16::from_le_bytes([l0, l1])) % (2 * PAGE + 1)).min(PAGES * PAGE - off);
     let good = (0..len).take_while(|&k| !bad((off + k) / PAGE)).count();
-    let want = if len > 0 && good == 0 { Err(Errno::EFAULT) } else { Ok(good) };
+    let want = if len > 0 && good == 0 {
+        Err(Errno::EFAULT)
+    } else {
+        Ok(good)
+    };
     let mem = FastMemory::current();
     assert!(mem.is_fast());
     let at = (base + off) as u64;
     let mut buf = vec![0u8; len];
     let got = mem.read(at, &mut buf);
-    assert_eq!(got, want, "read at page offset {off} len {len} layout {layout:08b}");
+    assert_eq!(
+        got, want,
+        "read at page offset {off} len {len} layout {layout:08b}"
+    );
     for (k, &b) in buf.iter().take(got.unwrap_or(0)).enumerate() {
         assert_eq!(b, pattern(off + k), "byte {k}");
     }
     let mut slow = vec![0u8; len];
-    assert_eq!(FastMemory::SLOW.read(at, &mut slow), want, "process_vm_readv agrees");
+    assert_eq!(
+        FastMemory::SLOW.read(at, &mut slow),
+        want,
+        "process_vm_readv agrees"
+    );
     if flags & 1 != 0 {
         // Writing the same bytes back: the same count (or EFAULT), nothing else changes.
         let n = got.unwrap_or(0);
