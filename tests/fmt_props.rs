@@ -140,6 +140,11 @@ fn prop_never_panics(
         path_limit: 64 + usize::from(limit),
         verbose: which & 0x80 != 0,
         fd_paths: false,
+        hex_strings: match limit % 3 {
+            0 => sigsys::fmt::HexStrings::Never,
+            1 => sigsys::fmt::HexStrings::NonAscii,
+            _ => sigsys::fmt::HexStrings::All,
+        },
     };
     let size = usize::from(size) % 1500;
     let full = format_into(&call, ret, &mem, &opts, 1 << 16, which);

@@ -1760,6 +1760,11 @@ pub fn check_format(data: &[u8]) {
         verbose: byte(data, 76) & 0x80 != 0,
         // Descriptor paths read the fuzzer's own /proc/self/fd: left out.
         fd_paths: false,
+        hex_strings: match byte(data, 77) % 3 {
+            0 => sigsys::fmt::HexStrings::Never,
+            1 => sigsys::fmt::HexStrings::NonAscii,
+            _ => sigsys::fmt::HexStrings::All,
+        },
     };
     let entry = byte(data, 76) % 4;
     let fuzz_mem = FuzzMemory {

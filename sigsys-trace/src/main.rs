@@ -365,6 +365,11 @@ fn run_dir(opts: &options::Options, name: &str) -> run_dir::RunDir {
             protocol::FLAG_FD_PATHS
         } else {
             0
+        }
+        | match opts.hex {
+            0 => 0,
+            1 => protocol::FLAG_HEX_NON_ASCII,
+            _ => protocol::FLAG_HEX_ALL,
         };
     let limit = opts.string_limit.unwrap_or(0).min(u32::MAX as usize) as u32;
     run_dir::RunDir::new(mode, flags, limit, &opts.inject, name)

@@ -34,6 +34,7 @@ Runs PROGRAM with every system call of every thread and child process traced in-
   -w             summary of wall-clock time (the only kind measured here; accepted)
   -v             unabbreviated structs (all of struct rusage, ...)
   -y             descriptors with their paths: 3</etc/passwd>, 4<socket:[1234]>
+  -x, -xx        strings with non-ASCII bytes in hex; all strings in hex
   -e inject=SET:error=ERRNO|retval=N[:signal=SIG][:when=F[..L][+[S]]]
                  tamper with calls: not run, returning the error or value (and/or a
                  signal after them), printed with (INJECTED); -e fault=SET[:error=E]
@@ -245,6 +246,8 @@ pub struct Options {
     pub verbose: bool,
     /// `-y`: descriptors with their paths.
     pub fd_paths: bool,
+    /// `-x` count: 1 strings with non-text bytes in hex, 2 all strings.
+    pub hex: u8,
     /// `-e inject=`/`-e fault=` rules, in order.
     pub inject: Vec<crate::protocol::InjectRule>,
     /// The program and its arguments.
@@ -278,6 +281,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String
         signals: u64::MAX,
         verbose: false,
         fd_paths: false,
+        hex: 0,
         inject: Vec::new(),
         program: Vec::new(),
     };
@@ -425,7 +429,8 @@ fn short_option(
         }
         'v' => opts.verbose = true,
         'y' => opts.fd_paths = true,
-        'x' | 'k' | 'i' | 'n' | 'u' | 'D' | 'b' | 'I' | 'X' | 'P' | 'E' => {
+        'x' => opts.hex = opts.hex.saturating_add(1).min(2),
+        'k' | 'i' | 'n' | 'u' | 'D' | 'b' | 'I' | 'X' | 'P' | 'E' => {
             return Err(format!("option -{c} is not supported (yet)"))
         }
         _ => return Err(format!("unknown option -{c}")),

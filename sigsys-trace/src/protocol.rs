@@ -62,6 +62,10 @@ pub const FLAG_SIGNALS: u32 = 4;
 pub const FLAG_VERBOSE: u32 = 8;
 /// `Header::flags`: descriptors with their paths (`-y`).
 pub const FLAG_FD_PATHS: u32 = 16;
+/// `Header::flags`: strings in hex when they hold non-text bytes (`-x`).
+pub const FLAG_HEX_NON_ASCII: u32 = 32;
+/// `Header::flags`: every string in hex (`-xx`).
+pub const FLAG_HEX_ALL: u32 = 64;
 
 /// The start of the shared mapping.
 #[repr(C)]

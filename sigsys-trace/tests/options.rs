@@ -338,3 +338,26 @@ fn inject_and_fault_are_straces() {
         assert!(!o.status.success(), "{bad}");
     }
 }
+
+#[test]
+fn hex_strings_are_straces() {
+    if !sud() || !have_strace() {
+        return;
+    }
+    // `cat` reads an ELF header (non-text bytes: hex with -x) and opens paths (text: hex
+    // only with -xx).
+    for opts in [&["-x"][..], &["-xx"][..]] {
+        let prog = ["cat", "/etc/hostname"];
+        let s = run("strace", &[opts, &prog[..]].concat());
+        let t = run(TRACER, &[opts, &prog[..]].concat());
+        let (s, t) = (
+            String::from_utf8_lossy(&s.stderr),
+            String::from_utf8_lossy(&t.stderr),
+        );
+        for needle in ["openat(AT_FDCWD, \"", "read(3, \""] {
+            let want = lines_with(&s, needle, false);
+            assert!(!want.is_empty(), "{s}");
+            assert_eq!(lines_with(&t, needle, false), want, "{opts:?} in\n{t}");
+        }
+    }
+}

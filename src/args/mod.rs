@@ -174,6 +174,11 @@ pub enum StructType {
     Msghdr,
     /// A socket option value (`[1]` for an `int`); its length is `Len`.
     SockOptVal,
+    /// `struct statfs` (`{f_type=EXT2_SUPER_MAGIC, f_bsize=4096, ...}`).
+    Statfs,
+    /// `struct clone_args` of `clone3` (`{flags=CLONE_VM|..., exit_signal=0, stack=0x...,
+    /// ...} => {parent_tid=[42]}`).
+    CloneArgs,
     /// `struct rusage` (`{ru_utime={tv_sec=0, tv_usec=1034}, ru_stime=..., ...}`).
     Rusage,
     /// `siginfo_t` (`{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}`).
@@ -202,6 +207,8 @@ impl StructType {
             StructType::Sysinfo => "struct sysinfo",
             StructType::Siginfo => "siginfo_t",
             StructType::Rusage => "struct rusage",
+            StructType::CloneArgs => "struct clone_args",
+            StructType::Statfs => "struct statfs",
             StructType::SockFprog => "struct sock_fprog",
             StructType::Stat64 => "struct stat64",
             StructType::Sigset => "sigset_t",

@@ -50,6 +50,9 @@ pub(crate) enum Rule {
     SocketOption,
     /// `seccomp`: the flags and the argument by operation.
     Seccomp,
+    /// `ioctl`: the argument by request, for the requests strace decodes that programs
+    /// commonly make (the others in hex, as strace).
+    Ioctl,
 }
 
 impl Rule {
@@ -90,6 +93,13 @@ pub(crate) enum Form {
     SocketOption,
     /// `name=` then the argument as this kind (`clone`).
     Named(&'static (&'static str, Kind)),
+    /// A task name in a `TASK_COMM_LEN` (16) buffer, as `prctl(PR_SET_NAME)` takes and
+    /// `PR_GET_NAME` fills it: strace reads 15 bytes of the one and 16 of the other, and
+    /// shows `...` after them when no NUL is among them.
+    CommName {
+        /// Written by the call (shown after it).
+        out: bool,
+    },
 }
 
 /// Where [`layout`] sends the shown arguments: up to six (argument index, form) pairs,
@@ -179,6 +189,13 @@ where
             l.plain(t, if fixed { 5 } else { 4 });
         }
         Rule::Fcntl => fcntl(raw(1), l),
+        Rule::Ioctl => {
+            l.push(0, Form::Row);
+            l.push(1, Form::Row);
+            if let Some(form) = ioctl_arg(raw(1) as u32) {
+                l.push(2, form);
+            }
+        }
         Rule::Futex => futex(raw(1), l),
         Rule::Prctl => prctl(raw(0), l),
         Rule::Clone => clone(raw(0), l),
@@ -233,6 +250,32 @@ impl<F: FnMut(u8, u8, Form) -> fmt::Result> Layout<F> {
     fn plain_from(&mut self, t: &Described, from: u8) {
         self.row_range(t, from, 6);
     }
+}
+
+/// `ioctl(fd, request, arg)`: the argument as strace shows it for the request (`None`:
+/// not shown, the request takes none).
+fn ioctl_arg(request: u32) -> Option<Form> {
+    const INT_IN: Kind = Kind::Struct {
+        ty: StructType::IntRef,
+        dir: Dir::In,
+        len: Len::Fixed,
+    };
+    const INT_OUT: Kind = Kind::Struct {
+        ty: StructType::IntRef,
+        dir: Dir::Out,
+        len: Len::Fixed,
+    };
+    Some(match request {
+        // FIOCLEX, FIONCLEX, TIOCNOTTY: no argument.
+        0x5451 | 0x5450 | 0x5422 => return None,
+        // FICLONE: the source descriptor.
+        0x4004_9409 => Form::As(&Kind::Fd),
+        // FIONBIO, FIOASYNC, TIOCSPGRP, TIOCSPTLCK: an int read by the kernel.
+        0x5421 | 0x5452 | 0x5410 | 0x4004_5431 => Form::As(&INT_IN),
+        // FIONREAD, TIOCGPGRP, TIOCOUTQ, TIOCGPTN: an int written by it.
+        0x541b | 0x540f | 0x5411 | 0x8004_5430 => Form::As(&INT_OUT),
+        _ => Form::Row,
+    })
 }
 
 /// `fcntl(fd, cmd, arg)`: the argument as the command reads it.
@@ -336,8 +379,8 @@ fn prctl<F: FnMut(u8, u8, Form) -> fmt::Result>(option: u64, l: &mut Layout<F>) 
         | PrctlOption::PR_GET_SECUREBITS
         | PrctlOption::PR_TASK_PERF_EVENTS_DISABLE
         | PrctlOption::PR_TASK_PERF_EVENTS_ENABLE => {}
-        PrctlOption::PR_SET_NAME => l.push(1, Form::As(&Kind::Str)),
-        PrctlOption::PR_GET_NAME => l.push(1, Form::As(&Kind::OutStr)),
+        PrctlOption::PR_SET_NAME => l.push(1, Form::CommName { out: false }),
+        PrctlOption::PR_GET_NAME => l.push(1, Form::CommName { out: true }),
         PrctlOption::PR_SET_PDEATHSIG => l.push(1, Form::As(&Kind::Signal)),
         PrctlOption::PR_GET_PDEATHSIG => l.push(1, Form::SigRef),
         PrctlOption::PR_SET_DUMPABLE => l.push(1, Form::Dumpable),

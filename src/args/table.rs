@@ -5,8 +5,8 @@
 use syscalls::x86_64::Sysno;
 
 use super::Rule::{
-    ArchPrctl, Clone, DevIfDevice, Fcntl, Futex, InetProtocol, ModeIfCreat, NewAddrIfFixed, Prctl,
-    Seccomp, SocketOption,
+    ArchPrctl, Clone, DevIfDevice, Fcntl, Futex, InetProtocol, Ioctl, ModeIfCreat, NewAddrIfFixed,
+    Prctl, Seccomp, SocketOption,
 };
 use super::{Dir, Kind, Len, Ret, Rule, Signature, StructType};
 
@@ -177,7 +177,7 @@ signatures! {
     rt_sigaction(SIG, si(T::Sigaction), so(T::Sigaction), SZ);
     rt_sigprocmask(Kind::SigHow, sigset_in(3), sigset_out(3), SZ);
     rt_sigreturn();
-    ioctl(FD, Kind::IoctlRequest, X);
+    ioctl(FD, Kind::IoctlRequest, X) by Ioctl;
     pread64(FD, ob(2), SZ, OFF);
     pwrite64(FD, ib(2), SZ, OFF);
     readv(FD, iov_out(2), I);
@@ -304,8 +304,8 @@ signatures! {
     uselib(P);
     personality(X);
     ustat(Kind::Dev, oo("struct ustat"));
-    statfs(P, oo("struct statfs"));
-    fstatfs(FD, oo("struct statfs"));
+    statfs(P, so(StructType::Statfs));
+    fstatfs(FD, so(StructType::Statfs));
     sysfs(I, X, X);
     getpriority(Kind::PrioWhich, I);
     setpriority(Kind::PrioWhich, I, I);
@@ -520,7 +520,7 @@ signatures! {
     fsmount(FD, X, X) -> Fd;
     fspick(DFD, P, X) -> Fd;
     pidfd_open(PID, X) -> Fd;
-    clone3(oi("struct clone_args"), SZ);
+    clone3(st(StructType::CloneArgs, Dir::In, Len::Arg(1)), SZ);
     close_range(FD, U, X);
     openat2(DFD, P, oi("struct open_how"), SZ) -> Fd;
     pidfd_getfd(FD, FD, X) -> Fd;

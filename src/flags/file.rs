@@ -82,6 +82,22 @@ strace_flags! {
 }
 
 strace_flags! {
+    /// `statfs`'s `f_flags` (`ST_*`), in strace's order (`ST_VALID` first).
+    ///
+    /// ```
+    /// use sigsys::flags::StatfsFlags;
+    /// assert_eq!(StatfsFlags::ST_VALID.bits(), 0x20);
+    /// ```
+    pub struct StatfsFlags: u64;
+    zero = None;
+    field(0) {}
+    flags {
+        ST_VALID = 0x20, ST_RDONLY, ST_NOSUID, ST_NODEV, ST_NOEXEC, ST_SYNCHRONOUS,
+        ST_MANDLOCK, ST_NOATIME, ST_NODIRATIME, ST_RELATIME, ST_NOSYMFOLLOW = 0x2000,
+    }
+}
+
+strace_flags! {
     /// Flags of `faccessat2` (`AT_EACCESS` shares its bit with `AT_REMOVEDIR`).
     ///
     /// ```

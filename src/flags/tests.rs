@@ -52,6 +52,9 @@ const KERNEL_HEADERS: &[(&str, u64)] = &[
     ("MSG_SOCK_DEVMEM", 0x2000000),
     ("SOL_MPTCP", 0x11c),
     ("SOL_SCTP", 0x84),
+    // include/linux/statfs.h
+    ("ST_NOSYMFOLLOW", 0x2000),
+    ("ST_VALID", 0x20),
     // include/uapi/asm-generic/fcntl.h
     ("F_GETOWNER_UIDS", 0x11),
     ("F_GETOWN_EX", 0x10),
@@ -211,6 +214,7 @@ fn values_match_libc_and_kernel_headers() {
     check::<RusageWho>("RusageWho", &headers, &mut used, &mut failures);
     check::<PrioWhich>("PrioWhich", &headers, &mut used, &mut failures);
     check::<IdType>("IdType", &headers, &mut used, &mut failures);
+    check::<StatfsFlags>("StatfsFlags", &headers, &mut used, &mut failures);
     check::<FutexCmd>("FutexCmd", &headers, &mut used, &mut failures);
     check::<SaFlags>("SaFlags", &headers, &mut used, &mut failures);
     check::<SsFlags>("SsFlags", &headers, &mut used, &mut failures);

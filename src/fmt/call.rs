@@ -444,6 +444,11 @@ where
             None => emit!(out, v as u32 as i32),
         },
         Form::SocketOption => write_enum::<SockOpt, W>(out, v),
+        Form::CommName { out: true } if !ctx.output_ready() => write_ptr(out, v),
+        Form::CommName { out: written } => {
+            let len = if written { 16 } else { 15 };
+            super::strings::write_bounded_cstr(out, ctx, v, len)
+        }
         // The forms of a table kind are written by `write_arg`.
         Form::Row | Form::As(_) | Form::Named(_) => Ok(()),
     }

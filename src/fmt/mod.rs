@@ -105,6 +105,7 @@ mod sockaddr;
 mod strings;
 mod structs;
 mod time;
+mod xlat;
 
 pub use self::call::{
     write_call, write_call_done, write_call_done_with, write_line, write_line_with, write_result,
@@ -182,6 +183,29 @@ pub struct Options {
     /// `/proc/self/fd` with one `readlinkat` from the gate per descriptor, so only right
     /// when formatting in the process that made the call.
     pub fd_paths: bool,
+    /// Strings and buffers in `\x` hex: never (the default), when they hold a byte that
+    /// is neither printable ASCII nor whitespace (strace's `-x`), or always (`-xx`).
+    pub hex_strings: HexStrings,
+}
+
+/// When strings are printed in hex ([`Options::hex_strings`]).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::fmt::{HexStrings, Options};
+/// let opts = Options { hex_strings: HexStrings::NonAscii, ..Options::DEFAULT };
+/// assert_ne!(opts, Options::DEFAULT);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HexStrings {
+    /// Escaped text (`"a\nb\377"`), as strace without `-x`.
+    #[default]
+    Never,
+    /// The whole string in hex if any byte is not printable ASCII or whitespace (`-x`).
+    NonAscii,
+    /// Every string in hex (`-xx`).
+    All,
 }
 
 impl Options {
@@ -195,6 +219,7 @@ impl Options {
         path_limit: 4096,
         verbose: false,
         fd_paths: false,
+        hex_strings: HexStrings::Never,
     };
 }
 

@@ -197,29 +197,34 @@ pub(super) fn write_dev<W: Write + ?Sized>(out: &mut W, dev: u64) -> fmt::Result
     out.write_char(')')
 }
 
-pub(super) const IOCTLS: &[(&str, u32)] = &[
-    ("TCGETS", 0x5401),
-    ("TCSETS", 0x5402),
-    ("TCSETSW", 0x5403),
-    ("TCSETSF", 0x5404),
-    ("TIOCSCTTY", 0x540e),
-    ("TIOCGPGRP", 0x540f),
-    ("TIOCSPGRP", 0x5410),
-    ("TIOCGWINSZ", 0x5413),
-    ("TIOCSWINSZ", 0x5414),
-    ("FIONREAD", 0x541b),
-    ("TIOCNOTTY", 0x5422),
-    ("FIONBIO", 0x5421),
-    ("FIONCLEX", 0x5450),
-    ("FIOCLEX", 0x5451),
-    ("FIOASYNC", 0x5452),
-];
-
+/// An `ioctl` request as strace prints it: its names (strace's table, several joined by
+/// ` or `), or `_IOC(dir, type, nr, size)` for a code it does not know.
 pub(super) fn write_ioctl<W: Write + ?Sized>(out: &mut W, req: u32) -> fmt::Result {
-    match IOCTLS.iter().find(|(_, v)| *v == req) {
-        Some((name, _)) => out.write_str(name),
-        None => write_hex(out, u64::from(req)),
+    let table = &super::xlat::IOCTLS;
+    let first = table.partition_point(|&(code, _)| code < req);
+    let mut names = table
+        .iter()
+        .skip(first)
+        .take_while(|&&(code, _)| code == req);
+    if let Some((_, name)) = names.next() {
+        out.write_str(name)?;
+        for (_, name) in names {
+            emit!(out, " or ", *name)?;
+        }
+        return Ok(());
     }
+    out.write_str("_IOC(")?;
+    match req >> 30 {
+        0 => out.write_str("_IOC_NONE")?,
+        1 => out.write_str("_IOC_WRITE")?,
+        2 => out.write_str("_IOC_READ")?,
+        _ => out.write_str("_IOC_READ|_IOC_WRITE")?,
+    }
+    for part in [(req >> 8) & 0xff, req & 0xff, (req >> 16) & 0x3fff] {
+        out.write_str(", ")?;
+        write_hex(out, u64::from(part))?;
+    }
+    out.write_char(')')
 }
 
 pub(super) fn write_rlim<W: Write + ?Sized>(out: &mut W, v: u64, infinity: &str) -> fmt::Result {

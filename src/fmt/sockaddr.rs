@@ -59,7 +59,7 @@ where
 /// `bytes` quoted and escaped: `"..."`.
 fn write_quoted<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> fmt::Result {
     out.write_char('"')?;
-    let mut q = Quoter { pending: None };
+    let mut q = Quoter::new();
     for &c in bytes {
         q.push(out, c)?;
     }

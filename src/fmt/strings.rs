@@ -7,7 +7,7 @@ use crate::mem::Memory;
 use crate::text::{emit, write_ptr, Oct};
 
 use super::read::{read_word, word_size};
-use super::Ctx;
+use super::{Ctx, HexStrings};
 
 /// strace's escaping of one byte, which depends on the byte after it (an octal escape is
 /// padded to three digits when a digit follows).
@@ -39,9 +39,11 @@ pub(super) fn write_escaped<W: Write + ?Sized>(
 }
 
 /// A streaming quoter: bytes go in one at a time, the escape of each is decided once the
-/// next is known.
+/// next is known; in `hex` mode every byte is `\xNN` (strace's `-x` for a string that
+/// needs it, `-xx` for all).
 pub(super) struct Quoter {
     pub(super) pending: Option<u8>,
+    pub(super) hex: bool,
 }
 
 /// Every byte as `\xNN`: strace's form for data that is random by nature (`getrandom`).
@@ -58,7 +60,34 @@ fn write_hex_bytes<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> fmt::Result 
 }
 
 impl Quoter {
+    /// A quoter for text escaped as strace escapes it.
+    pub(super) const fn new() -> Quoter {
+        Quoter {
+            pending: None,
+            hex: false,
+        }
+    }
+
+    /// A quoter for `addr`'s string or buffer of at most `max` bytes (up to a NUL if
+    /// `nul_ends`): in hex if the options say so for what it holds.
+    pub(super) fn for_data<M: Memory + ?Sized>(
+        ctx: &Ctx<'_, M>,
+        addr: u64,
+        max: u64,
+        nul_ends: bool,
+    ) -> Quoter {
+        let hex = match ctx.opts.hex_strings {
+            HexStrings::Never => false,
+            HexStrings::All => true,
+            HexStrings::NonAscii => has_non_text(ctx, addr, max, nul_ends),
+        };
+        Quoter { pending: None, hex }
+    }
+
     pub(super) fn push<W: Write + ?Sized>(&mut self, out: &mut W, c: u8) -> fmt::Result {
+        if self.hex {
+            return write_hex_bytes(out, &[c]);
+        }
         if let Some(p) = self.pending.replace(c) {
             write_escaped(out, p, Some(c))?;
         }
@@ -74,6 +103,35 @@ impl Quoter {
 }
 
 pub(super) const CHUNK: usize = 128;
+
+/// Whether the first `max` bytes at `addr` (up to a NUL if `nul_ends`) hold a byte that is
+/// neither printable ASCII nor whitespace: strace's `-x` then shows the whole string in hex.
+/// A second read of the bytes the string is printed from (memory reads are cheap with
+/// safecopy, and `-x` is rare).
+fn has_non_text<M: Memory + ?Sized>(ctx: &Ctx<'_, M>, addr: u64, max: u64, nul_ends: bool) -> bool {
+    let mut chunk = [0u8; CHUNK];
+    let mut done = 0u64;
+    while done < max {
+        let want = usize::try_from(max.saturating_sub(done))
+            .unwrap_or(CHUNK)
+            .min(CHUNK);
+        let buf = chunk.get_mut(..want).unwrap_or(&mut []);
+        let n = match ctx.mem.read(addr.wrapping_add(done), buf) {
+            Ok(n) if n > 0 => n,
+            _ => return false,
+        };
+        for &c in buf.get(..n).unwrap_or(&[]) {
+            if nul_ends && c == 0 {
+                return false;
+            }
+            if c > 0x7e || (c < b' ' && !(9..=13).contains(&c)) {
+                return true;
+            }
+        }
+        done = done.saturating_add(n as u64);
+    }
+    false
+}
 
 /// A NUL-terminated string at `addr`: quoted, up to `limit` bytes, then `...` if longer.
 /// Paths print whole up to `limit`; an unreadable address prints as the address.
@@ -94,7 +152,7 @@ where
     let mut chunk = [0u8; CHUNK];
     let mut at = addr;
     let mut shown = 0usize;
-    let mut q = Quoter { pending: None };
+    let mut q = Quoter::for_data(ctx, addr, limit as u64, true);
     let mut started = false;
     loop {
         let n = match ctx.mem.read(at, &mut chunk) {
@@ -126,6 +184,47 @@ where
     }
 }
 
+/// A NUL-terminated string in a buffer of `len` bytes (at most 16), as strace's
+/// `printstr_ex(addr, len, QUOTE_0_TERMINATED)` prints it: up to the NUL, or all `len`
+/// bytes then `...` when there is none among them; the address if it cannot be read.
+/// `prctl` task names: 15 bytes for `PR_SET_NAME`, 16 for `PR_GET_NAME`.
+pub(super) fn write_bounded_cstr<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    len: usize,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    if addr == 0 {
+        return out.write_str("NULL");
+    }
+    let mut b = [0u8; 16];
+    let want = b.get_mut(..len.min(16)).unwrap_or(&mut []);
+    let n = match ctx.mem.read(addr, want) {
+        Ok(n) if n > 0 => n,
+        _ => return write_ptr(out, addr),
+    };
+    let got = want.get(..n).unwrap_or(&[]);
+    let (text, more) = match got.iter().position(|&c| c == 0) {
+        Some(p) => (got.get(..p).unwrap_or(&[]), false),
+        None => (got, true),
+    };
+    let mut q = Quoter::for_data(ctx, addr, text.len() as u64, false);
+    out.write_char('"')?;
+    for &c in text {
+        q.push(out, c)?;
+    }
+    q.finish(out)?;
+    out.write_char('"')?;
+    if more {
+        out.write_str("...")?;
+    }
+    Ok(())
+}
+
 /// A buffer of `len` bytes at `addr`: quoted, up to the string limit, then `...`.
 pub(super) fn write_buf<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64, len: u64) -> fmt::Result
 where
@@ -138,7 +237,7 @@ where
     let limit = ctx.opts.string_limit as u64;
     let show = len.min(limit);
     let mut chunk = [0u8; CHUNK];
-    let mut q = Quoter { pending: None };
+    let mut q = Quoter::for_data(ctx, addr, show, false);
     let mut done = 0u64;
     let mut started = false;
     while done < show || !started {
@@ -244,7 +343,7 @@ mod tests {
     fn escapes_like_strace() {
         let mut s = [0u8; 64];
         let mut out = FixedBuf::new(&mut s);
-        let mut q = Quoter { pending: None };
+        let mut q = Quoter::new();
         for c in b"a\0b\x001\n\xff" {
             q.push(&mut out, *c).unwrap();
         }

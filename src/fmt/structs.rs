@@ -87,6 +87,8 @@ where
         StructType::StackT => write_stack_t(out, ctx, at),
         StructType::Siginfo => write_siginfo_at(out, ctx, at),
         StructType::Rusage => write_rusage(out, ctx, addr),
+        StructType::Statfs if x86_64 => write_statfs(out, ctx, addr),
+        StructType::CloneArgs if x86_64 => write_clone_args(out, ctx, addr, count),
         StructType::CpuSet => {
             let bytes = count.min(1024);
             write_bit_list(out, ctx, addr, bytes, bytes.saturating_mul(8))
@@ -99,6 +101,8 @@ where
         | StructType::Msghdr
         | StructType::Sysinfo
         | StructType::SockFprog
+        | StructType::CloneArgs
+        | StructType::Statfs
         | StructType::Opaque(_) => Ok(false),
     }
 }
@@ -685,4 +689,179 @@ where
     }
     out.write_char(']')?;
     Ok(true)
+}
+
+/// `struct clone_args` of `clone3`, as strace prints it: the fields the flags make
+/// meaningful, and after a successful call what the kernel wrote
+/// (` => {pidfd=[3], parent_tid=[42]}`).
+#[inline(never)]
+pub(super) fn write_clone_args<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    size: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    use crate::flags::CloneFlags as F;
+    // u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+    // set_tid, set_tid_size, cgroup: 88 bytes (CLONE_ARGS_SIZE_VER2); 64 at least.
+    if size < 64 {
+        return Ok(false);
+    }
+    let Some(b) = read_bytes::<88, M>(ctx.mem, addr).or_else(|| {
+        read_bytes::<64, M>(ctx.mem, addr).map(|s| {
+            let mut b = [0u8; 88];
+            if let Some(d) = b.get_mut(..64) {
+                d.copy_from_slice(&s);
+            }
+            b
+        })
+    }) else {
+        return Ok(false);
+    };
+    let w = |i: usize| ne_u64(&b, i.wrapping_mul(8));
+    let flags = w(0);
+    let has = |f: F| flags & f.bits() != 0;
+    out.write_str("{flags=")?;
+    write_flags::<F, W>(out, flags)?;
+    let addr_field = |out: &mut W, name: &str, v: u64| -> fmt::Result {
+        emit!(out, ", ", name, "=")?;
+        write_ptr(out, v)
+    };
+    if has(F::CLONE_PIDFD) {
+        addr_field(out, "pidfd", w(1))?;
+    }
+    if has(F::CLONE_CHILD_SETTID) || has(F::CLONE_CHILD_CLEARTID) {
+        addr_field(out, "child_tid", w(2))?;
+    }
+    if has(F::CLONE_PARENT_SETTID) {
+        addr_field(out, "parent_tid", w(3))?;
+    }
+    out.write_str(", exit_signal=")?;
+    match i32::try_from(w(4)) {
+        Ok(sig) => crate::flags::Signal(sig).write(out, false)?,
+        Err(_) => emit!(out, w(4))?,
+    }
+    addr_field(out, "stack", w(5))?;
+    out.write_str(", stack_size=")?;
+    write_hex(out, w(6))?;
+    if has(F::CLONE_SETTLS) {
+        addr_field(out, "tls", w(7))?;
+    }
+    let (set_tid, set_tid_size) = (w(8), w(9));
+    if set_tid != 0 || set_tid_size != 0 {
+        addr_field(out, "set_tid", set_tid)?;
+        emit!(out, ", set_tid_size=", set_tid_size)?;
+    }
+    if size > 80 && (w(10) != 0 || has(F::CLONE_INTO_CGROUP)) {
+        emit!(out, ", cgroup=", w(10))?;
+    }
+    out.write_char('}')?;
+    if ctx.output_ready() && (has(F::CLONE_PIDFD) || has(F::CLONE_PARENT_SETTID)) {
+        let mut first = true;
+        for (flag, name, at) in [
+            (F::CLONE_PIDFD, "pidfd", w(1)),
+            (F::CLONE_PARENT_SETTID, "parent_tid", w(3)),
+        ] {
+            if !has(flag) {
+                continue;
+            }
+            out.write_str(if first { " => {" } else { ", " })?;
+            first = false;
+            emit!(out, name, "=")?;
+            match read_u32(ctx.mem, at) {
+                Some(v) => emit!(out, "[", v as i32, "]")?,
+                None => write_ptr(out, at)?,
+            }
+        }
+        out.write_char('}')?;
+    }
+    Ok(true)
+}
+
+/// The x86_64 `struct statfs`, as strace prints it: the file system's magic by name
+/// (strace's `fsmagic` table), the counts, `f_fsid`, and `f_flags` when `ST_VALID` says
+/// the kernel filled them in.
+#[inline(never)]
+pub(super) fn write_statfs<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    // long f_type, f_bsize; u64 f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    // int f_fsid[2] (@56); long f_namelen (@64), f_frsize, f_flags, f_spare[4].
+    let Some(b) = read_bytes::<88, M>(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    let w = |i: usize| ne_u64(&b, i);
+    let magic = w(0);
+    out.write_str("{f_type=")?;
+    match super::xlat::FS_MAGIC.iter().find(|(v, _)| *v == magic) {
+        Some((_, name)) => out.write_str(name)?,
+        None => write_hex(out, magic)?,
+    }
+    for (name, at) in [
+        ("f_bsize", 8),
+        ("f_blocks", 16),
+        ("f_bfree", 24),
+        ("f_bavail", 32),
+        ("f_files", 40),
+        ("f_ffree", 48),
+    ] {
+        emit!(out, ", ", name, "=", w(at))?;
+    }
+    out.write_str(", f_fsid={val=[")?;
+    write_hex(out, u64::from(ne_u32(&b, 56)))?;
+    out.write_str(", ")?;
+    write_hex(out, u64::from(ne_u32(&b, 60)))?;
+    emit!(out, "]}, f_namelen=", w(64), ", f_frsize=", w(72))?;
+    let flags = w(80);
+    if flags & crate::flags::StatfsFlags::ST_VALID.bits() != 0 {
+        out.write_str(", f_flags=")?;
+        write_flags::<crate::flags::StatfsFlags, W>(out, flags)?;
+    }
+    out.write_char('}')?;
+    Ok(true)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    /// strace's magic numbers agree with the kernel's `<linux/magic.h>`, where it defines
+    /// them with a number (the test reads the installed header; skipped without it).
+    #[test]
+    fn fs_magic_numbers_match_the_kernel_header() {
+        let Ok(header) = std::fs::read_to_string("/usr/include/linux/magic.h") else {
+            return;
+        };
+        let mut checked = 0;
+        for line in header.lines() {
+            let mut w = line.split_whitespace();
+            let (Some("#define"), Some(name), Some(v)) = (w.next(), w.next(), w.next()) else {
+                continue;
+            };
+            let Some(v) = v
+                .strip_prefix("0x")
+                .and_then(|h| u64::from_str_radix(h, 16).ok())
+                .or_else(|| v.parse().ok())
+            else {
+                continue;
+            };
+            if let Some((val, _)) = super::super::xlat::FS_MAGIC
+                .iter()
+                .find(|(_, n)| *n == name)
+            {
+                assert_eq!(*val, v, "{name}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "{checked}");
+    }
 }

@@ -415,6 +415,19 @@ pub fn run() {
         SYS_prctl,
         [PR_GET_NAME as u64, name_out.as_mut_ptr() as u64, 0, 0, 0, 0],
     );
+    // A name longer than the kernel keeps (15 bytes): strace's `"..."...`.
+    sc(
+        SYS_prctl,
+        [PR_SET_NAME as u64, p(c"C1 CompilerThread0"), 0, 0, 0, 0],
+    );
+    sc(
+        SYS_prctl,
+        [PR_GET_NAME as u64, name_out.as_mut_ptr() as u64, 0, 0, 0, 0],
+    );
+    sc(
+        SYS_prctl,
+        [PR_SET_NAME as u64, p(dumpable_name), 0, 0, 0, 0],
+    );
     sc(SYS_prctl, [PR_GET_DUMPABLE as u64, 0, 0, 0, 0, 0]);
     sc(SYS_getpriority, [PRIO_PROCESS as u64, 0, 0, 0, 0, 0]);
     sc0(SYS_sched_yield);

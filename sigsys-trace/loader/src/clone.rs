@@ -168,6 +168,7 @@ extern "C" fn child_setup(rec: *const ChildRecord) {
     state::me()
         .sigsys_blocked
         .store(rec.sigsys_blocked != 0, Ordering::Relaxed);
+    state::reset_inject_counts();
     if rec.flags & CLONE_VM != 0 && rec.flags & CLONE_SIGHAND == 0 {
         // posix_spawn's child: its signal actions are a copy, the tracer's record is not.
         state::me().private_sighand.store(true, Ordering::Relaxed);
@@ -179,6 +180,7 @@ extern "C" fn child_setup(rec: *const ChildRecord) {
 fn fork_child(parent_tid: i32) {
     state::refresh_pid();
     state::fork_child_threads(parent_tid);
+    state::reset_inject_counts();
     let _ = state::arm_thread();
 }
 

@@ -760,8 +760,16 @@ fn opts() -> sigsys::fmt::Options {
     }
     o.verbose = VERBOSE.load(Ordering::Relaxed);
     o.fd_paths = FD_PATHS.load(Ordering::Relaxed);
+    o.hex_strings = match HEX.load(Ordering::Relaxed) {
+        0 => sigsys::fmt::HexStrings::Never,
+        1 => sigsys::fmt::HexStrings::NonAscii,
+        _ => sigsys::fmt::HexStrings::All,
+    };
     o
 }
+
+/// `-x` (1) and `-xx` (2).
+pub static HEX: AtomicU32 = AtomicU32::new(0);
 
 /// `-y`: descriptors with their paths.
 pub static FD_PATHS: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);

@@ -31,6 +31,11 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
     if header.flags & protocol::FLAG_TIMES != 0 {
         state::TIMES.store(true, Ordering::Relaxed);
     }
+    if header.flags & protocol::FLAG_HEX_ALL != 0 {
+        line::HEX.store(2, Ordering::Relaxed);
+    } else if header.flags & protocol::FLAG_HEX_NON_ASCII != 0 {
+        line::HEX.store(1, Ordering::Relaxed);
+    }
     if header.flags & protocol::FLAG_FD_PATHS != 0 {
         line::FD_PATHS.store(true, Ordering::Relaxed);
     }

@@ -219,6 +219,13 @@ fn claim(tid: i32) -> &'static Thread {
     t
 }
 
+/// `-e inject=` counts start anew in every new task, as strace's do.
+pub fn reset_inject_counts() {
+    for c in &me().inject_counts {
+        c.store(0, Ordering::Relaxed);
+    }
+}
+
 /// A new thread (its `%gs` is its creator's): its own entry.
 pub fn new_thread() {
     let _ = claim(raw_tid());
