@@ -19,7 +19,7 @@ use criterion::Criterion;
 use sigsys::args::typed_args;
 use sigsys::fmt::{write_line, FixedBuf, Options};
 use sigsys::install::{self, KernelSigaction, HANDLER_FLAGS};
-use sigsys::mem::{Memory, NoMemory, SelfMemory};
+use sigsys::mem::{FastMemory, Memory, NoMemory, SelfMemory};
 use sigsys::sud::{self, Selector};
 use sigsys::testing::Frame;
 use sigsys::{filter, gate, Syscall, Trap};
@@ -43,6 +43,9 @@ fn criterion() -> Criterion {
 
 fn main() {
     let mut c = criterion();
+    // Memory reads by safecopy (issue 11): the crate's SIGSEGV/SIGBUS handler claims the
+    // faults of its copy routine.
+    sigsys::safecopy::install().expect("install safecopy");
     match std::env::var(CHILD_ENV).as_deref() {
         Ok("seccomp") => {
             round_trip_seccomp(&mut c);
@@ -177,8 +180,9 @@ fn in_process(c: &mut Criterion) {
         });
     }
     // Formatting a strace line into a 512-byte stack buffer: openat with its path read
-    // through the kernel (SelfMemory: one process_vm_readv per string), and the same with
-    // NoMemory (pointers printed as addresses: the pure formatting cost).
+    // through the kernel (SelfMemory: one process_vm_readv per string, on the cached pid),
+    // read by safecopy (FastMemory), and the same with NoMemory (pointers printed as
+    // addresses: the pure formatting cost).
     let path = b"/etc/ld.so.cache\0";
     let openat = Syscall::x86_64(
         Sysno::openat,
@@ -186,6 +190,13 @@ fn in_process(c: &mut Criterion) {
     );
     g.bench_function("format_line_openat_selfmem", |b| {
         b.iter(|| format_line(black_box(&openat), 3, &SelfMemory))
+    });
+    // The same path read by safecopy (a direct copy whose faults the crate's SIGSEGV
+    // handler claims).
+    let fast = FastMemory::current();
+    assert!(fast.is_fast(), "safecopy in force");
+    g.bench_function("format_line_openat_safecopy", |b| {
+        b.iter(|| format_line(black_box(&openat), 3, &fast))
     });
     g.bench_function("format_line_openat_nomem", |b| {
         b.iter(|| format_line(black_box(&openat), 3, &NoMemory))
@@ -250,7 +261,7 @@ extern "C" fn format_handler(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut li
     let Ok(mut trap) = (unsafe { Trap::from_raw(info, ctx) }) else {
         return;
     };
-    black_box(format_line(&trap.syscall(), 1, &SelfMemory));
+    black_box(format_line(&trap.syscall(), 1, &trap.memory()));
     trap.set_return(1);
 }
 
@@ -364,6 +375,7 @@ fn round_trip_native_and_sud(c: &mut Criterion) {
             ("bare handler (floor)", bare_handler),
             ("sigsys decode + emulate", emulate_handler),
             ("sigsys decode + format + emulate", format_handler),
+            ("sigsys restart + selector ALLOW", restart_sud_handler),
         ],
         true,
     );
@@ -519,6 +531,7 @@ fn print_summary() {
         ("in_process", "format_line_getppid"),
         ("in_process", "format_line_openat_nomem"),
         ("in_process", "format_line_openat_selfmem"),
+        ("in_process", "format_line_openat_safecopy"),
         ("in_process", "gate_getppid"),
         ("round_trip", "native_getppid"),
         ("round_trip", "sud_allow_getppid"),

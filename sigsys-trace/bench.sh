@@ -6,7 +6,9 @@
 # For each workload: untraced; `strace -f -o FILE`; `sigsys-trace -o FILE` (decoded lines
 # sent to the launcher, written to FILE); `sigsys-trace --bare` (the floor: every call trapped
 # by SUD and passed through by the same handler, nothing formatted or written). Wall-clock
-# seconds, best of $RUNS runs (default 3; strace: $STRACE_RUNS, default 1). Ratios: strace / sigsys-trace, sigsys-trace / floor.
+# seconds, best of $RUNS runs (default 3; strace: $STRACE_RUNS, default 1), all in one run so
+# that the ratios compare like with like. Ratios: strace / sigsys-trace (target >= 25x),
+# sigsys-trace / floor (target <= 1.2x).
 set -eu
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -55,6 +57,15 @@ row "find /usr/lib -name '*.so*'" find /usr/lib -name '*.so*'
 row "python3 -c (listdir x200, stat x20000)" "$PY" -c 'import json,os
 for i in range(200): json.dumps(os.listdir("/usr/lib"))
 for i in range(20000): os.stat("/")'
+# Multi-threaded: two threads of one process trapping at once (the tracer's per-thread
+# state, alternate stacks and line batches), and two processes side by side (xargs -P2).
+row "python3 threads (2 threads x stat x10000)" "$PY" -c 'import os,threading
+def work():
+    for i in range(10000): os.stat("/")
+ts=[threading.Thread(target=work) for _ in range(2)]
+[t.start() for t in ts]
+[t.join() for t in ts]'
+row "xargs -P2 (8 x ls -l /usr/lib)" sh -c 'for i in 1 2 3 4 5 6 7 8; do echo /usr/lib; done | xargs -P2 -n1 ls -l >/dev/null'
 
 # strace's cost depends on where the scheduler puts it and its tracee; sigsys-trace runs in
 # the tracee. The same dd with explicit placement (one run each; needs 2 CPUs).

@@ -61,6 +61,8 @@ pub unsafe fn install_handler(handler: Handler) -> Result<KernelSigaction, Errno
         restorer: gate::restorer(),
         mask: 0,
     };
+    // The fallback memory reads' pid cache, filled here in the process that installs.
+    crate::mem::init_pid_cache();
     // SAFETY: forwarded contract.
     unsafe { set_action(libc::SIGSYS, &action) }
 }

@@ -15,7 +15,9 @@
 //! - [`Trap::set_return`] / [`Trap::set_errno`] emulate a result;
 //! - [`Trap::restart`] re-executes the call ("reload RAX and backtrack RIP by 2");
 //! - [`Trap::pass_through`] runs it for real from the [`gate`], the crate's one block of
-//!   trusted code that [`sud::arm`] and [`filter::gate_prefix`] let through.
+//!   trusted code that [`sud::arm`] and [`filter::gate_prefix`] let through;
+//! - [`Trap::memory`] reads the caller's memory (for [`fmt`], [`mem::read_cstr`], ...) at
+//!   memory speed by [`safecopy`], whose fault handler turns a bad pointer into `EFAULT`.
 //!
 //! Everything reachable from a handler is `no_std`, allocation-free, panic-free and
 //! async-signal-safe; the crate's own system calls leave from the gate and do not touch
@@ -164,6 +166,8 @@ pub mod io;
 pub mod mem;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 mod pass;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod safecopy;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod siginfo;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]

@@ -10,7 +10,7 @@ use crate::consts::{ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTAR
 use crate::error::PassError;
 use crate::error::{DecodeError, RestartError};
 use crate::frame::{SigSet, SigStack, Sigcontext, Ucontext};
-use crate::mem::{self, SelfMemory};
+use crate::mem::{self, FastMemory};
 use crate::siginfo::{Cause, SigsysInfo};
 use crate::syscall::Syscall;
 use syscalls::Errno;
@@ -304,6 +304,32 @@ impl<'a> Trap<'a> {
         self.ctx.sigmask = mask;
     }
 
+    /// The interrupted program's memory, as this handler may read it: with the crate's
+    /// safecopy routine ([`crate::safecopy`]) when its fault handler is in force and the
+    /// frame's mask blocks neither SIGSEGV nor SIGBUS, else through `process_vm_readv`.
+    /// Pass it to the formatter ([`crate::fmt`]) and to [`crate::mem::read_cstr`] and
+    /// friends.
+    ///
+    /// The frame's mask is what the interrupted code blocked; the handler runs with that
+    /// and its own `sa_mask`, which must leave SIGSEGV and SIGBUS unblocked for the fast
+    /// reads to be safe (it does with [`crate::install::install_handler`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sigsys::mem::Memory;
+    /// # use sigsys::{testing::Frame, Syscall};
+    /// # let mut frame = Frame::sud(Syscall::x86_64(syscalls::x86_64::Sysno::getpid, [0; 6]));
+    /// sigsys::safecopy::install().unwrap();
+    /// let trap = frame.trap().unwrap();
+    /// let mem = trap.memory();
+    /// assert!(mem.is_fast());
+    /// assert_eq!(mem.read(8, &mut [0u8; 4]), Err(syscalls::Errno::EFAULT));
+    /// ```
+    pub fn memory(&self) -> FastMemory {
+        FastMemory::for_blocked(self.ctx.sigmask)
+    }
+
     /// The alternate stack `rt_sigreturn` restores (`uc_stack`), as it was when the signal
     /// arrived unless changed.
     pub fn altstack(&self) -> SigStack {
@@ -459,11 +485,12 @@ impl<'a> Trap<'a> {
     /// ```
     pub fn restart_with(&mut self, call: Syscall) -> Result<(), RestartError> {
         let insn_addr = self.check_rewindable()?;
-        let bytes = mem::read_array::<{ arch::INSN_LEN }>(&SelfMemory, insn_addr).map_err(|e| {
-            RestartError::Unreadable {
-                errno: e.into_raw(),
-            }
-        })?;
+        let bytes =
+            mem::read_array::<{ arch::INSN_LEN }>(&self.memory(), insn_addr).map_err(|e| {
+                RestartError::Unreadable {
+                    errno: e.into_raw(),
+                }
+            })?;
         if !arch::instruction_serves(bytes, call.abi) {
             return Err(RestartError::NotASyscallInstruction { bytes });
         }

@@ -52,6 +52,12 @@ extern "C" fn counting_handler(_: i32, info: *mut libc::siginfo_t, ctx: *mut lib
         Ok(mut t) => {
             let call = t.syscall();
             let _ = (call.name(), call.canonical(), t.site(), t.cause());
+            // Memory reads by safecopy: one that faults (claimed by the crate's SIGSEGV
+            // handler) and one that does not.
+            let mem = t.memory();
+            let word = 7u64;
+            let _ = sigsys::mem::read_array::<8>(&mem, (&raw const word) as u64);
+            let _ = sigsys::mem::Memory::read(&mem, 8, &mut [0u8; 8]);
             if call.is(S::getppid) {
                 t.set_return(31337);
                 EMULATE
@@ -72,13 +78,15 @@ fn count(kind: usize) -> usize {
     HANDLED[kind].load(SeqCst)
 }
 
-/// Zero allocations inside the handler across decode, emulate (seccomp), restart (SUD),
-/// pass-through (seccomp, file I/O through the supervisor filter) and a rejected forged
-/// signal; each path ran at least once.
+/// Zero allocations inside the handler across decode, safecopy reads (one of them faulting:
+/// the crate's SIGSEGV handler runs inside the SIGSYS handler), emulate (seccomp), restart
+/// (SUD; its instruction bytes read by safecopy), pass-through (seccomp, file I/O through
+/// the supervisor filter) and a rejected forged signal; each path ran at least once.
 #[test]
 fn handler_path_allocates_nothing() {
     run_in_child("handler_path_allocates_nothing", || {
         install(counting_handler);
+        sigsys::safecopy::install().unwrap();
         // Restart under SUD first (SUD is per thread and can be disarmed).
         // SAFETY: SELECTOR is static.
         unsafe { sigsys::sud::arm(&SELECTOR) }.unwrap();

@@ -28,7 +28,10 @@
 //!    with or without a `getpid()` before; at `execve` the tracer reads the environment),
 //!    `tgkill(pid, tid, 0)` probes for reusable alternate stacks.
 //! 3. Calls the tracer answers on the signal frame, which the kernel never runs (so B
-//!    cannot show them): `rt_sigprocmask`, `sigaltstack`, `rt_sigaction(SIGSYS, ...)`.
+//!    cannot show them): `rt_sigprocmask`, `sigaltstack`, `rt_sigaction(SIGSYS, ...)`;
+//!    `rt_sigaction(SIGSEGV/SIGBUS, ...)`, answered from the record of the program's action
+//!    (for a new action B shows the tracer's own `rt_sigaction`, installing its fault
+//!    handler with the program's flags and mask).
 //! 4. `rt_sigreturn` (B also shows the handler's own, one per trapped call).
 //! 5. Pointer arguments the tracer replaces by a copy of what they point to: the `act` of
 //!    `rt_sigaction`, the mask of `ppoll`/`pselect6`/`epoll_pwait`/`rt_sigsuspend`, the
@@ -148,7 +151,11 @@ fn frame_answered(e: &Entry) -> bool {
     matches!(
         e.name.as_str(),
         "rt_sigprocmask" | "sigaltstack" | "rt_sigreturn"
-    ) || (e.name == "rt_sigaction" && e.args.first().map(String::as_str) == Some("0x1f"))
+    ) || (e.name == "rt_sigaction"
+        && matches!(
+            e.args.first().map(String::as_str),
+            Some("0x1f" | "0x7" | "0xb")
+        ))
 }
 
 fn filter_a(es: &[Entry], root: bool) -> Vec<Entry> {

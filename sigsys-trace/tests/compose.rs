@@ -3,9 +3,8 @@
 
 mod common;
 
-use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
+use std::process::Command;
 
 use common::sud;
 
@@ -13,63 +12,14 @@ const TRACER: &str = env!("CARGO_BIN_EXE_sigsys-trace");
 
 fn sandbox() -> Option<PathBuf> {
     static BUILT: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    BUILT.get_or_init(build).clone()
-}
-
-fn build() -> Option<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("sigsys-compose-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("sandbox");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/sandbox.c");
-    let ok = Command::new("cc")
-        .args(["-O1", "-pthread", "-o"])
-        .arg(&bin)
-        .arg(&src)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("SIGSYS_TRACE_REQUIRE").is_none(),
-            "cc failed"
-        );
-        eprintln!("SKIPPED: no C compiler");
-        return None;
-    }
-    Some(bin)
+    BUILT.get_or_init(|| common::build_c("sandbox")).clone()
 }
 
 /// Runs `sandbox MODE` untraced and traced: the same stdout and exit status (or signal);
 /// returns the stdout and the trace.
 fn same(mode: &str) -> Option<(String, String)> {
     let bin = sandbox()?;
-    let plain = Command::new(&bin)
-        .arg(mode)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let file = bin.with_extension(format!("{mode}.txt"));
-    let traced = Command::new(TRACER)
-        .arg("-o")
-        .arg(&file)
-        .arg(&bin)
-        .arg(mode)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&plain.stdout).into_owned();
-    assert_eq!(
-        (plain.status.code(), plain.status.signal()),
-        (traced.status.code(), traced.status.signal()),
-        "{mode}: exit status untraced, then traced; traced stderr:\n{}",
-        String::from_utf8_lossy(&traced.stderr)
-    );
-    assert_eq!(
-        out,
-        String::from_utf8_lossy(&traced.stdout),
-        "{mode}: stdout"
-    );
-    let trace = common::unaligned(&std::fs::read_to_string(&file).unwrap_or_default());
-    Some((out, trace))
+    Some(common::same_as_untraced(TRACER, &[], &bin, mode))
 }
 
 #[test]

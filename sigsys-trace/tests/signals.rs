@@ -12,25 +12,7 @@ use common::sud;
 const TRACER: &str = env!("CARGO_BIN_EXE_sigsys-trace");
 
 fn build() -> Option<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("sigsys-signals-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("signals");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/signals.c");
-    let ok = Command::new("cc")
-        .args(["-O1", "-o"])
-        .arg(&bin)
-        .arg(&src)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("SIGSYS_TRACE_REQUIRE").is_none(),
-            "cc failed"
-        );
-        eprintln!("SKIPPED: no C compiler");
-        return None;
-    }
-    Some(bin)
+    common::build_c("signals")
 }
 
 /// The `--- SIG... ---` lines of a trace file (`PID TEXT` per line), with the process ids

@@ -155,3 +155,27 @@ mod tests {
         assert!(!s.contains(libc::SIGSYS) && s.contains(libc::SIGKILL));
     }
 }
+
+/// The safecopy item of the contract for an architecture that has no copy routines yet:
+/// `pub(crate) use super::common::no_safecopy as safecopy;` in its `mod.rs`. Every read
+/// then goes through `process_vm_readv` ([`crate::mem::FastMemory`] is never fast and
+/// [`crate::safecopy::fixup`] never claims a fault).
+#[allow(dead_code)] // used by architectures without safecopy routines
+pub(crate) mod no_safecopy {
+    /// No copy routines on this architecture.
+    pub(crate) const AVAILABLE: bool = false;
+
+    /// Never called when [`AVAILABLE`] is false; copies nothing.
+    ///
+    /// # Safety
+    ///
+    /// None needed: nothing is accessed.
+    pub(crate) unsafe fn copy(_dst: *mut u8, _src: *const u8, len: usize) -> usize {
+        len
+    }
+
+    /// No instruction of this architecture is a safecopy fault site.
+    pub(crate) fn fixup_pc(_pc: u64) -> Option<u64> {
+        None
+    }
+}

@@ -62,6 +62,16 @@
 //! can be answered but not re-run ([`Site::Vsyscall`]). `task_size(abi)`, `PAGE_SIZE` and
 //! `MINSIGSTKSZ` are the memory facts the pass-through guards need.
 //!
+//! **Safecopy** (`safecopy`): the copy routine that reads and writes the own process's
+//! memory at memory speed without a fault hurting it. `AVAILABLE` says whether the
+//! architecture has one; `copy(dst, src, len)` copies and returns the bytes *not* copied,
+//! and `fixup_pc(pc)` says where a SIGSEGV/SIGBUS at `pc` resumes when `pc` is the
+//! routine's faulting instruction (the fix-up then returns the count left). The routine
+//! is machine code in one known range of the crate's own code (on x86_64 one `rep movsb`,
+//! `x86_64/safecopy.rs`). An architecture without one yet re-exports
+//! `common::no_safecopy` (`AVAILABLE = false`): every read then falls back to
+//! `process_vm_readv`, and nothing else changes.
+//!
 //! What the architectures share is in `common.rs`: the layouts of the 64-bit
 //! architectures (`stack_t`, the 64-signal set) and the contract's own types ([`Site`],
 //! [`RestartCode`]).
@@ -77,8 +87,8 @@ pub(crate) use common::{LegacyCall, RestartCode};
 pub use common::{SigSet, SigStack, Site, SIGSET_SIZE};
 pub(crate) use imp::{
     args, classify, gate, instruction, instruction_serves, legacy_call, number_reg, pc,
-    restarted_abi, returned, set_args, set_number_reg, set_pc, set_ret, sp, sysno, task_size,
-    vsyscall_entry, Regs, Reported, INSN_LEN, MINSIGSTKSZ, PAGE_SIZE,
+    restarted_abi, returned, safecopy, set_args, set_number_reg, set_pc, set_ret, sp, sysno,
+    task_size, vsyscall_entry, Regs, Reported, INSN_LEN, MINSIGSTKSZ, PAGE_SIZE,
 };
 pub use imp::{
     Abi, AbiSysno, KernelSigaction, Sigcontext, Sysno, Ucontext, AUDIT_ARCH_I386,
@@ -128,4 +138,7 @@ const _: () = {
     let _: fn() -> u64 = gate::restorer;
     let _: unsafe fn(u64, [u64; 6]) -> i64 = gate::syscall;
     let _: unsafe fn(Abi, u32, [u64; 6]) -> i64 = gate::issue;
+    let _: bool = safecopy::AVAILABLE;
+    let _: unsafe fn(*mut u8, *const u8, usize) -> usize = safecopy::copy;
+    let _: fn(u64) -> Option<u64> = safecopy::fixup_pc;
 };

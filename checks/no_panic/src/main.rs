@@ -1,8 +1,9 @@
 //! Link-time proof that the handler path cannot panic.
 //!
-//! `probe` runs decode, typed arguments, formatting into a 512-byte buffer, emulate,
-//! restart, pass-through (also of a given call), reading a string argument and writing the
-//! line with `io::write_all`, holding a guard whose `Drop`
+//! `probe` runs decode, typed arguments, safecopy reads and writes, formatting into a
+//! 512-byte buffer, emulate, restart, pass-through (also of a given call), reading a string
+//! argument and writing the line with `io::write_all` (and `fault_probe` the safecopy fault
+//! check), holding a guard whose `Drop`
 //! calls a function that exists nowhere. The guard is only dropped on unwinding (a panic),
 //! so the optimiser keeps that call, and the link fails, exactly when something on the path
 //! can panic. Build it in release (fat LTO, one codegen unit, so that no-unwind facts
@@ -40,6 +41,10 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
         let _ = call.canonical();
         let typed = sigsys::args::typed_args(&call);
         let before = Before::capture(&call, &SelfMemory);
+        let fast = trap.memory();
+        let _ = sigsys::mem::read_cstr(&fast, call.args[2], &mut [0u8; 32]);
+        // SAFETY: the probe's own (never run) handler; the call's own output pointer.
+        let _ = unsafe { fast.write(call.args[3], &[0u8; 8]) };
         let ret = match call.args[5] % 3 {
             0 => {
                 trap.set_return(call.args[0] as i64);
@@ -81,7 +86,7 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
             &mut FixedBuf::new(&mut [0u8; 256]),
             unsafe { &*info.cast::<[u8; 128]>() },
         );
-        let _ = write_line_with(&mut out, &call, ret, &before, &SelfMemory, &opts);
+        let _ = write_line_with(&mut out, &call, ret, &before, &fast, &opts);
         let _ = write_call(&mut out, &call, &SelfMemory, &opts);
         let line = out.as_str();
         let _ = sigsys::io::write_all(2, line.as_bytes());
@@ -90,7 +95,20 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
     core::mem::forget(guard);
 }
 
+/// The crate's fault check, as a user's own SIGSEGV handler calls it.
+#[inline(never)]
+extern "C" fn fault_probe(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let guard = PanicGuard;
+    // SAFETY: called by the kernel with its pointers.
+    let mine = unsafe { sigsys::safecopy::fixup(sig, info, ctx) };
+    core::hint::black_box((mine, sigsys::safecopy::previous(sig)));
+    core::mem::forget(guard);
+}
+
 fn main() {
+    let fault: sigsys::install::Handler = fault_probe;
+    core::hint::black_box(fault);
+    sigsys::safecopy::install().expect("safecopy");
     // SAFETY: probe is async-signal-safe; it is installed but nothing traps here.
     let handler: sigsys::install::Handler = probe;
     unsafe { sigsys::install::install_handler(handler) }.expect("install");

@@ -259,7 +259,7 @@ fn read_clone_args(uargs: u64, size: u64, buf: &mut [u64; CLONE3_KNOWN / 8]) -> 
     if size < 64 {
         return Err(errno(libc::EINVAL as i64));
     }
-    let mem = sigsys::mem::SelfMemory;
+    let mem = crate::mem::ProgMemory;
     let known = (size as usize).min(CLONE3_KNOWN);
     let mut at = CLONE3_KNOWN as u64;
     while at < size {
@@ -388,14 +388,14 @@ fn write_record(trap: &Trap<'_>, flags: u64, top: u64) -> Option<u64> {
         unsafe { core::slice::from_raw_parts(core::ptr::from_ref(&rec).cast::<u8>(), head) };
     // SAFETY: `addr` is below the red zone of the new thread's stack, which the program
     // handed to clone for the child: nothing of ours lives there.
-    if !matches!(unsafe { sigsys::mem::write(addr, bytes) }, Ok(n) if n == bytes.len()) {
+    if !matches!(unsafe { crate::mem::write(addr, bytes) }, Ok(n) if n == bytes.len()) {
         return None;
     }
     if let Some((fp, n, _)) = xsave {
         // SAFETY: the frame's XSAVE image, `n` bytes the kernel wrote at `fpstate`.
         let image = unsafe { core::slice::from_raw_parts(fp as *const u8, n as usize) };
         // SAFETY: as above, the 64-byte aligned rest of the record's room.
-        if !matches!(unsafe { sigsys::mem::write(addr + 256, image) }, Ok(w) if w == image.len()) {
+        if !matches!(unsafe { crate::mem::write(addr + 256, image) }, Ok(w) if w == image.len()) {
             return None;
         }
     }

@@ -15,7 +15,8 @@
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
-use sigsys::mem::{self, SelfMemory};
+use crate::mem::ProgMemory;
+use sigsys::mem::read_cstr;
 use sigsys::Trap;
 use syscalls::x86_64::Sysno;
 
@@ -111,7 +112,7 @@ pub fn is_self_exe(path: &[u8]) -> bool {
 
 /// Reads the path argument at `addr` into `buf`; its length.
 fn read_path(addr: u64, buf: &mut [u8]) -> Result<usize, i64> {
-    match mem::read_cstr(&SelfMemory, addr, buf) {
+    match read_cstr(&ProgMemory, addr, buf) {
         Ok(n) if n < buf.len() => Ok(n),
         Ok(_) => Err(err(libc::ENAMETOOLONG)),
         Err(_) => Err(err(libc::EFAULT)),
@@ -126,7 +127,7 @@ pub fn readlink(call: &sigsys::Syscall, at: bool) -> Option<i64> {
         (call.args[0], call.args[1])
     };
     let mut name = [0u8; 64];
-    let n = mem::read_cstr(&SelfMemory, path, &mut name).ok()?;
+    let n = read_cstr(&ProgMemory, path, &mut name).ok()?;
     if !is_self_exe(name.get(..n)?) {
         return None;
     }
@@ -140,7 +141,7 @@ pub fn readlink(call: &sigsys::Syscall, at: bool) -> Option<i64> {
     }
     let n = exe.len().min(size as usize);
     // SAFETY: the program's buffer for readlink's answer, at most the size it gave.
-    match unsafe { mem::write(buf, exe.get(..n).unwrap_or(&[])) } {
+    match unsafe { crate::mem::write(buf, exe.get(..n).unwrap_or(&[])) } {
         Ok(w) => Some(w as i64),
         Err(_) => Some(err(libc::EFAULT)),
     }
@@ -155,7 +156,7 @@ pub fn open(call: &sigsys::Syscall, at: bool) -> Option<i64> {
         (call.args[0], call.args[1], call.args[2])
     };
     let mut name = [0u8; 64];
-    let n = mem::read_cstr(&SelfMemory, path, &mut name).ok()?;
+    let n = read_cstr(&ProgMemory, path, &mut name).ok()?;
     if !is_self_exe(name.get(..n)?) || EXE.get().is_empty() {
         return None;
     }

@@ -30,7 +30,11 @@ pub unsafe extern "C" fn on_sigsys(
 ) {
     // SAFETY: the kernel passes valid siginfo and ucontext pointers to the handler.
     match unsafe { Trap::from_raw(info, ctx) } {
-        Ok(mut trap) if trap.cause() == Cause::UserDispatch => dispatch(&mut trap),
+        Ok(mut trap) if trap.cause() == Cause::UserDispatch => {
+            let before = crate::mem::for_trap(&trap);
+            dispatch(&mut trap);
+            crate::mem::restore(before);
+        }
         // A seccomp trap of the program's own filter, or a SIGSYS sent by kill: the
         // program's.
         // SAFETY: forwarded handler arguments.
@@ -58,6 +62,8 @@ fn dispatch(trap: &mut Trap<'_>) {
     }
     if state::alt_pending() {
         apply_altstack(trap, false);
+    } else if disarmed_by_a_jump(trap) {
+        apply_altstack(trap, true);
     }
     let started = if full && state::TIMES.load(Ordering::Relaxed) {
         line::now_ns()
@@ -216,7 +222,7 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
         Some(Sysno::arch_prctl) if call.arg_int(0) == ARCH_GET_GS && state::gs_is_tracers() => {
             // The program never set `%gs`: for it, the base is 0.
             // SAFETY: the program's `unsigned long *` for the answer.
-            let r = match unsafe { sigsys::mem::write(call.args[1], &0u64.to_ne_bytes()) } {
+            let r = match unsafe { crate::mem::write(call.args[1], &0u64.to_ne_bytes()) } {
                 Ok(8) => 0,
                 _ => -(libc::EFAULT as i64),
             };
@@ -352,7 +358,7 @@ fn is_open_self_exe(call: &sigsys::Syscall, s: Sysno) -> bool {
         call.args[0]
     };
     let mut name = [0u8; 64];
-    match sigsys::mem::read_cstr(&sigsys::mem::SelfMemory, path, &mut name) {
+    match sigsys::mem::read_cstr(&crate::mem::ProgMemory, path, &mut name) {
         Ok(n) => crate::exec::is_self_exe(name.get(..n).unwrap_or(&[])),
         Err(_) => false,
     }
@@ -417,7 +423,7 @@ fn pass(trap: &mut Trap<'_>) -> i64 {
 fn sigprocmask(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     let [how, set, oldset, size, ..] = args;
     let believed = state::me().sigsys_blocked.load(Ordering::Relaxed);
-    let mem = sigsys::mem::SelfMemory;
+    let mem = crate::mem::ProgMemory;
     // SAFETY: a u64 accepts any bit pattern.
     let given = (set != 0 && size == 8)
         .then(|| unsafe { sigsys::mem::read_pod::<u64>(&mem, set) }.ok())
@@ -430,7 +436,7 @@ fn sigprocmask(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
         // SAFETY: the kernel (the frame emulation) just wrote the old set there.
         if let Ok(old) = unsafe { sigsys::mem::read_pod::<u64>(&mem, oldset) } {
             // SAFETY: the program's `oldset`, where the kernel writes.
-            let _ = unsafe { sigsys::mem::write(oldset, &(old | SIGSYS_BIT).to_ne_bytes()) };
+            let _ = unsafe { crate::mem::write(oldset, &(old | SIGSYS_BIT).to_ne_bytes()) };
         }
     }
     if let Some(given) = given {
@@ -458,7 +464,7 @@ fn sigreturn_rax(trap: &Trap<'_>) -> Option<u64> {
         + core::mem::offset_of!(sigsys::frame::Sigcontext, rax);
     let addr = trap.sp().checked_add(off as u64)?;
     // SAFETY: a u64 accepts every bit pattern.
-    unsafe { sigsys::mem::read_pod::<u64>(&sigsys::mem::SelfMemory, addr) }.ok()
+    unsafe { sigsys::mem::read_pod::<u64>(&crate::mem::ProgMemory, addr) }.ok()
 }
 
 /// The signal mask the frame at the program's stack pointer restores (its `uc_sigmask`;
@@ -469,7 +475,7 @@ fn sigreturn_mask(trap: &Trap<'_>) -> u64 {
         return 0;
     };
     // SAFETY: a u64 accepts every bit pattern.
-    unsafe { sigsys::mem::read_pod::<u64>(&sigsys::mem::SelfMemory, addr) }.unwrap_or(0)
+    unsafe { sigsys::mem::read_pod::<u64>(&crate::mem::ProgMemory, addr) }.unwrap_or(0)
 }
 
 fn frame_mask(trap: &Trap<'_>) -> u64 {
@@ -490,7 +496,7 @@ fn virtual_sigaction(args: [u64; 6]) -> i64 {
     let mut new = None;
     if act != 0 {
         // SAFETY: KernelSigaction is four u64s; any bit pattern is valid.
-        match unsafe { sigsys::mem::read_pod::<KernelSigaction>(&sigsys::mem::SelfMemory, act) } {
+        match unsafe { sigsys::mem::read_pod::<KernelSigaction>(&crate::mem::ProgMemory, act) } {
             Ok(a) => new = Some(a),
             Err(_) => return -(libc::EFAULT as i64),
         }
@@ -506,7 +512,7 @@ fn virtual_sigaction(args: [u64; 6]) -> i64 {
         let bytes =
             unsafe { core::slice::from_raw_parts(core::ptr::from_ref(&cur).cast::<u8>(), 32) };
         // SAFETY: the program's `oldact`, where the kernel writes.
-        if unsafe { sigsys::mem::write(oldact, bytes) } != Ok(32) {
+        if unsafe { crate::mem::write(oldact, bytes) } != Ok(32) {
             return -(libc::EFAULT as i64);
         }
     }
@@ -546,7 +552,7 @@ fn virtual_sigaltstack(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
     const MINSIGSTKSZ: u64 = 2048;
     let auto = sigsys::install::SS_AUTODISARM;
     let [ss, old_ss, ..] = args;
-    let mem = sigsys::mem::SelfMemory;
+    let mem = crate::mem::ProgMemory;
     let (sp, size, flags) = state::prog_altstack();
     let tracer = state::tracer_altstack();
     let rsp = trap.sp();
@@ -589,7 +595,7 @@ fn virtual_sigaltstack(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
         // SAFETY: three u64s, no padding.
         let bytes = unsafe { core::slice::from_raw_parts(old.as_ptr().cast::<u8>(), 24) };
         // SAFETY: the program's `old_ss`, where the kernel writes.
-        if unsafe { sigsys::mem::write(old_ss, bytes) } != Ok(24) {
+        if unsafe { crate::mem::write(old_ss, bytes) } != Ok(24) {
             return -(libc::EFAULT as i64);
         }
     }
@@ -634,6 +640,22 @@ fn apply_altstack(trap: &mut Trap<'_>, none_set: bool) {
     state::set_alt_pending(false);
 }
 
+/// Whether the real alternate stack is disarmed although no handler runs on it: a handler
+/// that ran there left by `siglongjmp` (`SS_AUTODISARM` is undone only by `rt_sigreturn`).
+/// The interrupted stack pointer is then outside both stacks; the kernel, for the
+/// program's own stack without `SS_AUTODISARM`, would deliver the next signal there again,
+/// so it is armed again (through the frame).
+fn disarmed_by_a_jump(trap: &Trap<'_>) -> bool {
+    if trap.altstack().flags & libc::SS_DISABLE == 0 {
+        return false;
+    }
+    let (psp, psize, _) = state::prog_altstack();
+    let tracer = state::tracer_altstack();
+    let rsp = trap.sp();
+    let on_tracer = tracer != 0 && state::on_stack(rsp, tracer, state::SIGNAL_STACK_SIZE as u64);
+    (psize != 0 || tracer != 0) && !state::on_stack(rsp, psp, psize) && !on_tracer
+}
+
 /// Runs a call that takes a temporary signal mask (argument `idx`; for `pselect6` a
 /// pointer to `{mask pointer, size}`) with SIGSYS taken out of that mask: a program
 /// handler run during the call gets that mask, and must not have SIGSYS blocked.
@@ -643,7 +665,7 @@ fn pass_mask_arg(trap: &mut Trap<'_>, idx: usize, indirect: bool) -> i64 {
     let Some(&arg) = call.args.get(idx) else {
         return pass(trap);
     };
-    let mem = sigsys::mem::SelfMemory;
+    let mem = crate::mem::ProgMemory;
     let (mask_ptr, mut pair) = if indirect {
         if arg == 0 {
             return pass(trap);

@@ -736,36 +736,9 @@ fn lines_in(bytes: &[u8]) -> u32 {
     (n as u32).saturating_add(cut)
 }
 
-/// The program's memory, read fault-free with `process_vm_readv` on the cached pid (the
-/// core's `SelfMemory` asks `getpid` every time; the tracer keeps its pid cache right across
-/// fork, so one system call per read is enough).
-pub struct ProcMemory;
-
-impl sigsys::mem::Memory for ProcMemory {
-    fn read(&self, addr: u64, buf: &mut [u8]) -> Result<usize, syscalls::Errno> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        let local = [buf.as_mut_ptr() as u64, buf.len() as u64];
-        let remote = [addr, buf.len() as u64];
-        let r = state::sys(
-            Sysno::process_vm_readv,
-            [
-                state::pid() as u64,
-                local.as_ptr() as u64,
-                1,
-                remote.as_ptr() as u64,
-                1,
-                0,
-            ],
-        );
-        if (-4095..0).contains(&r) {
-            Err(syscalls::Errno::new(-r as i32))
-        } else {
-            Ok(r as usize)
-        }
-    }
-}
+/// The program's memory, read fault-free (`mem::ProgMemory`: safecopy, or
+/// `process_vm_readv` on the cached pid).
+pub use crate::mem::ProgMemory as ProcMemory;
 
 /// How calls are written.
 #[derive(Clone, Copy, PartialEq, Eq)]

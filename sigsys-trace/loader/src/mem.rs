@@ -1,9 +1,96 @@
-//! The C memory functions the compiler calls (`memcpy` for struct copies, `strlen` for a
-//! recognised loop, ...). The loader links no C library: the program brings its own, and
-//! the loader's code must not depend on its state. Written with string instructions and
-//! volatile loops, which the compiler cannot turn back into calls of these same functions.
+//! The program's memory as the handler reads and writes it, and the C memory functions
+//! the compiler calls.
+//!
+//! **The program's memory** ([`ProgMemory`], [`write`]): read by the crate's safecopy
+//! routine (`sigsys::safecopy`: a direct copy whose faults the crate's SIGSEGV/SIGBUS
+//! handler turns into `EFAULT`) whenever the trap being handled allows it (the frame's
+//! mask blocks neither SIGSEGV nor SIGBUS: a fault while they are blocked would kill the
+//! program), else with `process_vm_readv` on the cached pid. Which one is decided once
+//! per trap ([`for_trap`]) and kept in the thread's entry for the readers below the
+//! handler (the formatter, exec, clone).
+//!
+//! **The C memory functions** (`memcpy` for struct copies, `strlen` for a recognised loop,
+//! ...). The loader links no C library: the program brings its own, and the loader's code
+//! must not depend on its state. Written with string instructions and volatile loops,
+//! which the compiler cannot turn back into calls of these same functions.
 
 use core::arch::asm;
+use core::sync::atomic::Ordering;
+
+use syscalls::x86_64::Sysno;
+
+use crate::state;
+
+/// Decides how this thread reads the program's memory while `trap` is handled; returns
+/// what it replaced, for [`restore`] when the handler returns (a nested trap decides for
+/// itself).
+pub fn for_trap(trap: &sigsys::Trap<'_>) -> bool {
+    let me = state::me();
+    // A task with signal actions of its own (`clone(CLONE_VM)` without `CLONE_SIGHAND`)
+    // may have replaced the crate's fault handler in them: its reads go through the kernel.
+    let fast = trap.memory().is_fast() && !me.private_sighand.load(Ordering::Relaxed);
+    me.fast_mem.swap(fast, Ordering::Relaxed)
+}
+
+/// Puts back what [`for_trap`] replaced.
+pub fn restore(prev: bool) {
+    state::me().fast_mem.store(prev, Ordering::Relaxed);
+}
+
+fn fast() -> sigsys::mem::FastMemory {
+    if state::me().fast_mem.load(Ordering::Relaxed) {
+        // The trap's frame said so (`for_trap`).
+        sigsys::mem::FastMemory::for_blocked(sigsys::frame::SigSet::EMPTY)
+    } else {
+        sigsys::mem::FastMemory::SLOW
+    }
+}
+
+/// The program's memory (see the module docs): never faults the program.
+#[derive(Clone, Copy)]
+pub struct ProgMemory;
+
+impl sigsys::mem::Memory for ProgMemory {
+    fn read(&self, addr: u64, buf: &mut [u8]) -> Result<usize, syscalls::Errno> {
+        let f = fast();
+        if f.is_fast() {
+            return f.read(addr, buf);
+        }
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        // `process_vm_readv` on the tracer's pid, which it keeps right across fork.
+        let local = [buf.as_mut_ptr() as u64, buf.len() as u64];
+        let remote = [addr, buf.len() as u64];
+        let r = state::sys(
+            Sysno::process_vm_readv,
+            [
+                state::pid() as u64,
+                local.as_ptr() as u64,
+                1,
+                remote.as_ptr() as u64,
+                1,
+                0,
+            ],
+        );
+        if (-4095..0).contains(&r) {
+            Err(syscalls::Errno::new(-r as i32))
+        } else {
+            Ok(r as usize)
+        }
+    }
+}
+
+/// Writes `data` at `addr` in the program's memory: the bytes written, or `EFAULT`.
+///
+/// # Safety
+///
+/// As `sigsys::mem::write`: where the program asked the kernel to write (a call's output
+/// buffer), or memory the tracer owns.
+pub unsafe fn write(addr: u64, data: &[u8]) -> Result<usize, syscalls::Errno> {
+    // SAFETY: forwarded contract.
+    unsafe { fast().write(addr, data) }
+}
 
 /// # Safety
 ///

@@ -88,7 +88,7 @@ pub fn sigaction(args: [u64; 6]) -> i64 {
     let mut given = None;
     if act != 0 {
         // SAFETY: KernelSigaction is four u64s; any bit pattern is valid.
-        match unsafe { sigsys::mem::read_pod::<KernelSigaction>(&sigsys::mem::SelfMemory, act) } {
+        match unsafe { sigsys::mem::read_pod::<KernelSigaction>(&crate::mem::ProgMemory, act) } {
             Ok(a) => given = Some(a),
             Err(_) => return -(libc::EFAULT as i64),
         }
@@ -118,7 +118,11 @@ pub fn sigaction(args: [u64; 6]) -> i64 {
         Some(a) => core::ptr::from_ref(a) as u64,
         None => 0,
     };
-    let r = sys(Sysno::rt_sigaction, [sig, act_ptr, oldact, 8, 0, 0]);
+    let r = if shared && matches!(sig as i32, libc::SIGSEGV | libc::SIGBUS) {
+        fault_action(sig as i32, real.as_ref(), oldact)
+    } else {
+        sys(Sysno::rt_sigaction, [sig, act_ptr, oldact, 8, 0, 0])
+    };
     if r != 0 {
         if given.is_some() && shared {
             match &prev {
@@ -135,15 +139,36 @@ pub fn sigaction(args: [u64; 6]) -> i64 {
         // wrapper in its place, or the same handler with SIGSYS taken out of its mask).
         // SAFETY: the kernel just wrote a KernelSigaction there.
         let old =
-            unsafe { sigsys::mem::read_pod::<KernelSigaction>(&sigsys::mem::SelfMemory, oldact) };
+            unsafe { sigsys::mem::read_pod::<KernelSigaction>(&crate::mem::ProgMemory, oldact) };
         if let (Ok(old), Some(p)) = (old, &prev) {
             if old.handler == wrapper() || old.handler == p.handler {
                 // SAFETY: the program's `oldact`, where the kernel writes.
-                let _ = unsafe { sigsys::mem::write(oldact, as_bytes(p)) };
+                let _ = unsafe { crate::mem::write(oldact, as_bytes(p)) };
             }
         }
     }
     r
+}
+
+/// SIGSEGV and SIGBUS: the crate's fault handler (`sigsys::safecopy`) stays installed,
+/// claiming the faults of the tracer's own reads of the program's memory, and chains every
+/// other fault to `real` (the program's action, or the wrapper in its place), whose flags
+/// and mask it takes over so the kernel delivers as it would to it. `oldact` gets the
+/// action chained to before, as the kernel would report it.
+fn fault_action(sig: i32, real: Option<&KernelSigaction>, oldact: u64) -> i64 {
+    let old = match real {
+        // SAFETY: the program's handler (or the wrapper), valid code of this process.
+        Some(a) => match unsafe { sigsys::safecopy::set_previous(sig, a) } {
+            Ok(old) => old,
+            Err(e) => return -i64::from(e.into_raw()),
+        },
+        None => sigsys::safecopy::previous(sig).unwrap_or_default(),
+    };
+    // SAFETY: the program's `oldact`, where the kernel writes.
+    if oldact != 0 && unsafe { crate::mem::write(oldact, as_bytes(&old)) } != Ok(32) {
+        return -(libc::EFAULT as i64);
+    }
+    0
 }
 
 /// The handler installed in place of each of the program's: shows the delivery, then runs

@@ -79,6 +79,18 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
             return;
         }
     }
+    // The program's memory is read by safecopy: the crate's SIGSEGV/SIGBUS handler claims
+    // the faults of its reads and chains every other fault to the program's own action
+    // (the image's: the default, or ignored as before the exec), which the program's
+    // `rt_sigaction` then sets (`handler::virtual_fault_sigaction`).
+    if let Err(e) = sigsys::safecopy::install() {
+        let mut l = Line::new(b'W');
+        let _ = core::fmt::Write::write_fmt(
+            &mut l,
+            format_args!("cannot install the fault handler ({e}); memory read by the kernel"),
+        );
+        l.send();
+    }
     handler::unblock_sigsys_at_start();
     let started = if state::TIMES.load(Ordering::Relaxed) {
         line::now_ns()

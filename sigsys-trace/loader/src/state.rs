@@ -59,6 +59,9 @@ pub struct Thread {
     tracer_alt: AtomicU64,
     /// The line memfd this thread's slot is in (0: none) and the slot's index + 1.
     pub mine: [AtomicU64; 2],
+    /// The trap being handled lets the program's memory be read by safecopy
+    /// (`mem::for_trap`).
+    pub fast_mem: AtomicBool,
 }
 
 impl Thread {
@@ -79,6 +82,7 @@ impl Thread {
             ],
             tracer_alt: AtomicU64::new(0),
             mine: [AtomicU64::new(0), AtomicU64::new(0)],
+            fast_mem: AtomicBool::new(false),
         }
     }
 
@@ -92,6 +96,7 @@ impl Thread {
         self.tracer_alt.store(0, Ordering::Relaxed);
         self.mine[0].store(0, Ordering::Relaxed);
         self.mine[1].store(0, Ordering::Relaxed);
+        self.fast_mem.store(false, Ordering::Relaxed);
     }
 
     /// Copies what a fork child inherits from the thread that forked.

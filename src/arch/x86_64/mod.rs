@@ -16,6 +16,8 @@
 //!   `SA_RESTART`) gets RAX = `-EINTR` ([`site::classify`]).
 //! - **Gate** ([`gate`]): a `syscall` exit, an `int $0x80` exit and the `rt_sigreturn`
 //!   restorer, in one page-aligned block under 4 KiB.
+//! - **Safecopy** ([`safecopy`]): one `rep movsb` whose fault resumes just after it with
+//!   RCX = the bytes left.
 //! - **Frame** ([`frame`]): the kernel's 304-byte `ucontext` with the 256-byte `sigcontext`.
 //! - **SUD and vsyscall**: SUD dispatches all three ABIs, with the gate as the allowed
 //!   region. The legacy vsyscall page (`0xffffffffff600000`) is emulated by the kernel: only
@@ -29,6 +31,7 @@ pub(crate) mod consts;
 pub(crate) mod frame;
 pub(crate) mod gate;
 pub(crate) mod regs;
+pub(crate) mod safecopy;
 pub(crate) mod site;
 pub(crate) mod sysno;
 
