@@ -498,13 +498,28 @@ pub fn parse_inject(spec: &str, fault: bool) -> Result<crate::protocol::InjectRu
     let bad = |t: &str| format!("invalid inject token '{t}'");
     for token in parts {
         if let Some(v) = token.strip_prefix("error=") {
+            // One result per rule, as strace requires.
+            if rule.set_ret != 0 {
+                return Err(bad(token));
+            }
             let e = errno_number(v).ok_or_else(|| bad(token))?;
             rule.ret = -i64::from(e);
-            rule.set_ret = 1;
+            rule.set_ret = crate::protocol::INJECT_ERROR;
         } else if let Some(v) = token.strip_prefix("retval=").filter(|_| !fault) {
-            rule.ret = v.parse::<i64>().map_err(|_| bad(token))?;
-            rule.set_ret = 1;
+            if rule.set_ret != 0 {
+                return Err(bad(token));
+            }
+            // strace takes any number a kernel_ulong_t holds, in decimal or hex.
+            rule.ret = match v.strip_prefix("0x") {
+                Some(h) => u64::from_str_radix(h, 16).map(|u| u as i64),
+                None => v.parse::<i64>().or_else(|_| v.parse::<u64>().map(|u| u as i64)),
+            }
+            .map_err(|_| bad(token))?;
+            rule.set_ret = crate::protocol::INJECT_RETVAL;
         } else if let Some(v) = token.strip_prefix("signal=").filter(|_| !fault) {
+            if rule.signal != 0 {
+                return Err(bad(token));
+            }
             rule.signal = signal_number(v).ok_or_else(|| bad(token))?;
         } else if let Some(v) = token.strip_prefix("when=") {
             parse_when(v, &mut rule).ok_or_else(|| bad(token))?;
@@ -525,7 +540,7 @@ pub fn parse_inject(spec: &str, fault: bool) -> Result<crate::protocol::InjectRu
     }
     if fault && rule.set_ret == 0 {
         rule.ret = -i64::from(libc::ENOSYS);
-        rule.set_ret = 1;
+        rule.set_ret = crate::protocol::INJECT_ERROR;
     }
     if rule.set_ret == 0 && rule.signal == 0 {
         return Err("inject: error=, retval= or signal= is required".to_string());
@@ -652,7 +667,7 @@ mod tests {
     fn inject_rules() {
         let r = ok(parse_inject("openat:error=ENOENT:when=2+", false));
         assert!(r.covers(257) && !r.covers(0));
-        assert_eq!((r.ret, r.set_ret), (-2, 1));
+        assert_eq!((r.ret, r.set_ret), (-2, crate::protocol::INJECT_ERROR));
         assert!(!r.applies_to(1) && r.applies_to(2) && r.applies_to(9));
         let r = ok(parse_inject("read:retval=0:when=3", false));
         assert!(!r.applies_to(2) && r.applies_to(3) && !r.applies_to(4));
@@ -665,6 +680,10 @@ mod tests {
         assert!(parse_inject("openat", false).is_err());
         assert!(parse_inject("openat:error=ENOPE", false).is_err());
         assert!(parse_inject("openat:error=EIO:when=3..2", false).is_err());
+        assert!(parse_inject("openat:retval=1:error=EIO", false).is_err());
+        assert!(parse_inject("openat:signal=USR1:signal=USR2", false).is_err());
+        assert_eq!(ok(parse_inject("read:retval=0x10", false)).ret, 16);
+        assert_eq!(ok(parse_inject("read:retval=18446744073709551615", false)).ret, -1);
     }
 
     #[test]

@@ -102,6 +102,11 @@ pub struct Header {
 /// Rules of `-e inject=`/`-e fault=` the images apply.
 pub const INJECT_RULES: usize = 16;
 
+/// `InjectRule::set_ret`: `error=` (`ret` is `-errno`).
+pub const INJECT_ERROR: u32 = 1;
+/// `InjectRule::set_ret`: `retval=` (`ret` is the value, shown as it is).
+pub const INJECT_RETVAL: u32 = 2;
+
 /// `InjectRule::when_last` for no last call.
 pub const INJECT_LAST_INF: u32 = u32::MAX;
 
@@ -113,7 +118,8 @@ pub struct InjectRule {
     pub calls: [u64; 8],
     /// What the call returns instead of running (`-errno` or the value), if `set_ret`.
     pub ret: i64,
-    /// 1: the call is not run and returns `ret`; 0: it runs (signal only).
+    /// [`INJECT_ERROR`] or [`INJECT_RETVAL`]: the call is not run and returns `ret`;
+    /// 0: it runs (signal only).
     pub set_ret: u32,
     /// The signal delivered after the call (0: none).
     pub signal: u32,

@@ -5,7 +5,6 @@
 //! [`crate::args::typed_args`] follows) and each is printed from its typed value.
 
 use core::fmt::{self, Write};
-use syscalls::x86_64::Sysno as X64;
 
 use crate::abi::Abi;
 use crate::args::{
@@ -470,10 +469,6 @@ where
         Arg::Offset(n) => write_hex(out, n as u64),
         Arg::Uint(n) | Arg::Size(n) => emit!(out, n),
         Arg::Hex(n) | Arg::FcntlArg(n) => write_hex(out, n),
-        // strace prints the descriptor `dup2`/`dup3` make as a number, as it was before.
-        Arg::Fd(n) if i == 1 && matches!(ctx.sysno, Some(X64::dup2 | X64::dup3)) => {
-            emit!(out, n)
-        }
         Arg::Fd(n) => write_fd(out, i64::from(n), ctx.opts.fd_paths),
         Arg::Pid(n) | Arg::Protocol(n) => emit!(out, n),
         Arg::DirFd(-100) => write_at_fdcwd(out, ctx.opts.fd_paths),

@@ -85,7 +85,14 @@ fn dispatch(trap: &mut Trap<'_>) {
             None => answer(trap, sysno, &call),
         };
         if full {
-            line::write_done(&mut line, &call, ret, style);
+            if t.retval {
+                // strace shows an injected value as it is, whatever it would mean.
+                line::write_call(&mut line, &call, style);
+                line.push(line::RESULT_MARK);
+                let _ = core::fmt::Write::write_fmt(&mut line, format_args!(" = {ret}"));
+            } else {
+                line::write_done(&mut line, &call, ret, style);
+            }
             if t.ret.is_some() {
                 // strace marks a tampered result, not a signal alone.
                 line.push(" (INJECTED)");
@@ -103,6 +110,15 @@ fn dispatch(trap: &mut Trap<'_>) {
     }
     if full && crate::compose::kills(&call) {
         killed_line(&call, style);
+    }
+    if full
+        && matches!(sysno, Some(Sysno::kill | Sysno::tgkill | Sysno::tkill))
+        && self_kill_lines(trap, sysno, &call, style)
+    {
+        // The line is written; should the process live on (a race with the program
+        // changing its action), the call's result is not shown again.
+        let _ = answer(trap, sysno, &call);
+        return;
     }
     let ret = match sysno {
         Some(Sysno::exit | Sysno::exit_group) => {
@@ -163,8 +179,11 @@ fn dispatch(trap: &mut Trap<'_>) {
             }
             ret
         }
-        Some(Sysno::close) if full && line::FD_PATHS.load(Ordering::Relaxed) => {
-            // `-y`: the descriptor's path is gone after the call; the call's text now.
+        Some(Sysno::close | Sysno::dup2 | Sysno::dup3)
+            if full && line::FD_PATHS.load(Ordering::Relaxed) =>
+        {
+            // `-y`: the call changes what its descriptors are; their paths before it, as
+            // strace shows them (`close(3</etc/passwd>)`, `dup2(3</a>, 4</b>)`).
             line::write_call(&mut line, &call, style);
             let ret = answer(trap, sysno, &call);
             line::write_result(&mut line, &call, ret, style);
@@ -182,9 +201,75 @@ fn dispatch(trap: &mut Trap<'_>) {
         if started != 0 {
             line::write_times(&mut line, started);
         }
-        line.queue();
-        line::flush_if_old();
+        let epipe = ret == -(libc::EPIPE as i64) && pipe_kills(trap);
+        if epipe {
+            // The process dies of SIGPIPE as the handler returns: the line and strace's
+            // `--- SIGPIPE` now.
+            line.send();
+            let mut info = [0u8; 128];
+            let uid = sys(Sysno::getuid, [0; 6]) as u32;
+            let pid = state::pid() as u32;
+            for (at, v) in [(0usize, libc::SIGPIPE as u32), (16, pid), (20, uid)] {
+                if let Some(dst) = info.get_mut(at..at.saturating_add(4)) {
+                    dst.copy_from_slice(&v.to_ne_bytes());
+                }
+            }
+            crate::signals::signal_line(libc::SIGPIPE, &info);
+            line::flush();
+        } else {
+            line.queue();
+            line::flush_if_old();
+        }
     }
+    if matches!(sysno, Some(Sysno::wait4 | Sysno::waitid)) {
+        reaped(sysno, &call, ret);
+    }
+}
+
+/// Whether a SIGPIPE the kernel just raised for the thread (a write to a broken pipe)
+/// will end the process: the default action, not blocked by the program.
+fn pipe_kills(trap: &Trap<'_>) -> bool {
+    frame_mask(trap) & (1 << (libc::SIGPIPE - 1)) == 0
+        && crate::signals::default_action(libc::SIGPIPE)
+}
+
+/// After a `wait4`/`waitid` that reaped a child: `Z CHILD STATUS` for the launcher, which
+/// cannot wait for its grandchildren and learns their end (`+++ killed by SIGPIPE +++`)
+/// this way.
+#[inline(never)]
+fn reaped(sysno: Option<Sysno>, call: &sigsys::Syscall, ret: i64) {
+    let mem = crate::mem::ProgMemory;
+    let (child, status) = match sysno {
+        Some(Sysno::wait4) if ret > 0 && call.args[1] != 0 => {
+            // SAFETY: an int accepts any bit pattern.
+            match unsafe { sigsys::mem::read_pod::<i32>(&mem, call.args[1]) } {
+                Ok(st) => (ret, st),
+                Err(_) => return,
+            }
+        }
+        Some(Sysno::waitid) if ret == 0 && call.args[2] != 0 && call.args[3] & 0x0100_0000 == 0 => {
+            // siginfo: si_code at 8, si_pid at 16, si_status at 24 (WNOWAIT left out).
+            // SAFETY: plain bytes.
+            let Ok(b) = (unsafe { sigsys::mem::read_pod::<[u8; 28]>(&mem, call.args[2]) }) else {
+                return;
+            };
+            let word = |i: usize| i32::from_ne_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+            let st = match word(8) {
+                1 => (word(24) & 0xff) << 8,   // CLD_EXITED
+                2 => word(24) & 0x7f,          // CLD_KILLED
+                3 => (word(24) & 0x7f) | 0x80, // CLD_DUMPED
+                _ => return,
+            };
+            (i64::from(word(16)), st)
+        }
+        _ => return,
+    };
+    if child <= 0 {
+        return;
+    }
+    let mut l = Line::new(b'Z');
+    let _ = core::fmt::Write::write_fmt(&mut l, format_args!("{child} {status}"));
+    l.send();
 }
 
 /// The calls the tracer answers or adjusts itself (signal state, the program's view of
@@ -233,16 +318,13 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
         Some(Sysno::prctl) if crate::compose::is_prctl_seccomp(&call) => {
             crate::compose::prctl(trap, &call, pass)
         }
-        Some(
-            Sysno::kill
-            | Sysno::tgkill
-            | Sysno::tkill
-            | Sysno::rt_sigqueueinfo
-            | Sysno::rt_tgsigqueueinfo
-            | Sysno::pidfd_send_signal,
-        ) => {
+        Some(s @ (Sysno::tgkill | Sysno::tkill | Sysno::rt_tgsigqueueinfo))
+            if to_this_thread(s, &call) =>
+        {
             // A signal sent to the own thread arrives as the call returns: after its line,
-            // as strace shows it.
+            // as strace shows it. (Not for signals sent to the process: the kernel gives
+            // those to the calling thread unless it blocks them, and holding them here
+            // would send them to another thread.)
             hold_signals();
             pass(trap)
         }
@@ -272,6 +354,86 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
         }
         _ => pass(trap),
     }
+}
+
+/// Whether a thread-directed signal call targets the calling thread.
+fn to_this_thread(s: Sysno, call: &sigsys::Syscall) -> bool {
+    let tid = i64::from(state::tid());
+    match s {
+        Sysno::tkill => call.arg_int(0) as i64 == tid,
+        _ => call.arg_int(0) == state::pid() && call.arg_int(1) as i64 == tid,
+    }
+}
+
+/// For `kill`, `tgkill` and `tkill` of the own process with a signal that will end it (the
+/// default action terminates or dumps core, the program set no handler, the thread does
+/// not block it; or SIGKILL): the call's line now, as strace shows it (`kill(P, SIGSEGV)
+/// = 0` then `--- SIGSEGV {...} ---`; `kill(P, SIGKILL) = ?`), since the process dies as
+/// the call returns, before its line would be written. Returns whether it was written.
+#[inline(never)]
+fn self_kill_lines(
+    trap: &Trap<'_>,
+    sysno: Option<Sysno>,
+    call: &sigsys::Syscall,
+    style: Style,
+) -> bool {
+    let (pid, tid) = (state::pid(), state::tid());
+    let (sig, code) = match sysno {
+        Some(Sysno::kill) if matches!(call.arg_int(0), 0) || call.arg_int(0) == pid => {
+            (call.arg_int(1), 0) // SI_USER
+        }
+        Some(Sysno::tgkill) if call.arg_int(0) == pid => (call.arg_int(2), -6), // SI_TKILL
+        Some(Sysno::tkill) if call.arg_int(0) == tid => (call.arg_int(1), -6),
+        _ => return false,
+    };
+    let Some(bit) = u32::try_from(sig)
+        .ok()
+        .and_then(|s| s.checked_sub(1))
+        .filter(|b| *b < 64)
+    else {
+        return false;
+    };
+    let not_fatal = [
+        libc::SIGCHLD,
+        libc::SIGCONT,
+        libc::SIGURG,
+        libc::SIGWINCH,
+        libc::SIGSTOP,
+        libc::SIGTSTP,
+        libc::SIGTTIN,
+        libc::SIGTTOU,
+        libc::SIGSYS, // the tracer's: forwarded to the program's action
+    ];
+    let kill = sig == libc::SIGKILL;
+    if !kill
+        && (not_fatal.contains(&sig)
+            || frame_mask(trap) & (1 << bit) != 0
+            || !crate::signals::default_action(sig))
+    {
+        return false;
+    }
+    let mut l = Line::new(b'L');
+    line::write_call(&mut l, call, style);
+    l.push(line::RESULT_MARK);
+    l.push(if kill { " = ?" } else { " = 0" });
+    l.send();
+    if !kill {
+        let mut info = [0u8; 128];
+        let uid = sys(Sysno::getuid, [0; 6]) as u32;
+        for (at, v) in [
+            (0usize, sig as u32),
+            (8, code as u32),
+            (16, pid as u32),
+            (20, uid),
+        ] {
+            if let Some(dst) = info.get_mut(at..at.saturating_add(4)) {
+                dst.copy_from_slice(&v.to_ne_bytes());
+            }
+        }
+        crate::signals::signal_line(sig, &info);
+        line::flush();
+    }
+    true
 }
 
 /// The line of a call the program's own filter kills it for, sent before the call (which
@@ -638,6 +800,39 @@ fn apply_altstack(trap: &mut Trap<'_>, none_set: bool) {
     st.size = size;
     st.flags = flags;
     state::set_alt_pending(false);
+}
+
+/// At the start of a program handler's delivery (the wrapper in `signals`): the kernel
+/// disarmed the real alternate stack (`SS_AUTODISARM` is undone by every frame it
+/// builds, on that stack or not), so the traps of the program's handler would run the
+/// tracer's handler on the program's stack. Armed again now, with the stack the thread
+/// should have, unless this delivery or the code it interrupted runs on that stack (a
+/// handler there: the kernel re-arms it at its `rt_sigreturn`). One `sigaltstack` per
+/// delivery.
+pub fn rearm_altstack(interrupted_sp: u64) {
+    let auto = sigsys::install::SS_AUTODISARM;
+    let (psp, psize, pflags) = state::prog_altstack();
+    let tracer = state::tracer_altstack();
+    let (sp, size, flags) = if psize != 0 && (psize >= state::prog_stack_min() || tracer == 0) {
+        (psp, psize, (pflags & !libc::SS_ONSTACK) | auto)
+    } else if tracer != 0 {
+        (tracer, state::SIGNAL_STACK_SIZE as u64, auto)
+    } else {
+        return;
+    };
+    let here = core::ptr::from_ref(&sp) as u64;
+    if state::on_stack(here, sp, size) || state::on_stack(interrupted_sp, sp, size) {
+        return;
+    }
+    let st = libc::stack_t {
+        ss_sp: sp as *mut libc::c_void,
+        ss_flags: flags,
+        ss_size: size as usize,
+    };
+    sys(
+        Sysno::sigaltstack,
+        [core::ptr::from_ref(&st) as u64, 0, 0, 0, 0, 0],
+    );
 }
 
 /// Whether the real alternate stack is disarmed although no handler runs on it: a handler

@@ -48,11 +48,15 @@ pub fn load(rules: &[InjectRule], len: u32) {
 pub struct Tamper {
     /// The result instead of running the call, if any.
     pub ret: Option<i64>,
+    /// `ret` is a `retval=` (printed as it is), not an `error=` (printed as an errno).
+    pub retval: bool,
     /// The signal to raise after it (0: none).
     pub signal: u32,
 }
 
-/// Whether the thread's call `nr` (x86_64) is tampered with now; counts it.
+/// Whether the thread's call `nr` (x86_64) is tampered with now; counts it. The last rule
+/// for the call on the command line is its rule, as in strace (a later `-e inject=` for
+/// the same call replaces an earlier one).
 pub fn check(nr: u32) -> Option<Tamper> {
     let n = RULES.1.load(Ordering::Acquire) as usize;
     if n == 0 {
@@ -61,22 +65,19 @@ pub fn check(nr: u32) -> Option<Tamper> {
     // SAFETY: read-only once loaded (see `Rules`).
     let rules = unsafe { &*RULES.0.get() };
     let counts = &state::me().inject_counts;
-    for (rule, count) in rules.iter().take(n).zip(counts.iter()) {
-        if !rule.covers(nr) {
-            continue;
-        }
-        let k = count.load(Ordering::Relaxed).saturating_add(1);
-        count.store(k, Ordering::Relaxed);
-        if rule.applies_to(k) {
-            return Some(Tamper {
-                ret: (rule.set_ret != 0).then_some(rule.ret),
-                signal: rule.signal,
-            });
-        }
-        // strace: the first rule for a call decides.
-        return None;
-    }
-    None
+    let (rule, count) = rules
+        .iter()
+        .take(n)
+        .zip(counts.iter())
+        .rev()
+        .find(|(rule, _)| rule.covers(nr))?;
+    let k = count.load(Ordering::Relaxed).saturating_add(1);
+    count.store(k, Ordering::Relaxed);
+    rule.applies_to(k).then_some(Tamper {
+        ret: (rule.set_ret != 0).then_some(rule.ret),
+        retval: rule.set_ret == crate::protocol::INJECT_RETVAL,
+        signal: rule.signal,
+    })
 }
 
 /// Raises `sig` for the calling thread as strace injects it (`si_code=SI_KERNEL`),

@@ -31,6 +31,18 @@ use crate::state::{self, sys};
 
 const SIGSYS_BIT: u64 = 1 << (libc::SIGSYS - 1);
 
+/// The `sa_flags` the kernel keeps (its `UAPI_SA_FLAGS` on x86: the rest is cleared by
+/// `rt_sigaction`, which is how programs probe for flag support).
+const UAPI_SA_FLAGS: u64 = (libc::SA_NOCLDSTOP
+    | libc::SA_NOCLDWAIT
+    | libc::SA_SIGINFO
+    | libc::SA_ONSTACK
+    | libc::SA_RESTART
+    | libc::SA_NODEFER
+    | libc::SA_RESETHAND) as u64
+    | sigsys::install::SA_RESTORER
+    | 0x800; // SA_EXPOSE_TAGBITS
+
 /// Show signal lines (the launcher's `FLAG_SIGNALS`): the program's handlers are wrapped.
 pub static SHOW: AtomicBool = AtomicBool::new(false);
 
@@ -89,7 +101,13 @@ pub fn sigaction(args: [u64; 6]) -> i64 {
     if act != 0 {
         // SAFETY: KernelSigaction is four u64s; any bit pattern is valid.
         match unsafe { sigsys::mem::read_pod::<KernelSigaction>(&crate::mem::ProgMemory, act) } {
-            Ok(a) => given = Some(a),
+            // As the kernel stores it: the flags it knows (not SA_UNSUPPORTED, which
+            // programs set to probe that), the mask without SIGKILL and SIGSTOP.
+            Ok(mut a) => {
+                a.flags &= UAPI_SA_FLAGS;
+                a.mask &= !(1 << (libc::SIGKILL - 1) | 1 << (libc::SIGSTOP - 1));
+                given = Some(a);
+            }
             Err(_) => return -(libc::EFAULT as i64),
         }
     }
@@ -103,7 +121,9 @@ pub fn sigaction(args: [u64; 6]) -> i64 {
     if let Some(a) = &mut real {
         a.mask &= !SIGSYS_BIT;
         let catchable = sig != libc::SIGKILL as u64 && sig != libc::SIGSTOP as u64;
-        if shared && catchable && SHOW.load(Ordering::Relaxed) && is_function(a.handler) {
+        // Wrapped whether or not lines are shown: the wrapper also re-arms the alternate
+        // stack the delivery disarmed (see `on_signal`).
+        if shared && catchable && is_function(a.handler) {
             a.handler = wrapper();
             a.flags |= libc::SA_SIGINFO as u64;
         }
@@ -123,7 +143,9 @@ pub fn sigaction(args: [u64; 6]) -> i64 {
     } else {
         sys(Sysno::rt_sigaction, [sig, act_ptr, oldact, 8, 0, 0])
     };
-    if r != 0 {
+    // EFAULT after the action was read (ours is a local copy) is the kernel failing to
+    // write `oldact`, after it installed the new action: keep the record.
+    if r != 0 && r != -(libc::EFAULT as i64) {
         if given.is_some() && shared {
             match &prev {
                 Some(p) => store(i, p),
@@ -132,6 +154,9 @@ pub fn sigaction(args: [u64; 6]) -> i64 {
                 }
             }
         }
+        return r;
+    }
+    if r != 0 {
         return r;
     }
     if oldact != 0 {
@@ -188,7 +213,12 @@ unsafe extern "C" fn on_signal(
     let Some(a) = load(i) else {
         return;
     };
-    if !info.is_null() && state::FULL.load(Ordering::Relaxed) {
+    if !ctx.is_null() {
+        // SAFETY: the kernel's ucontext of this delivery.
+        let interrupted_sp = unsafe { (*ctx.cast::<sigsys::frame::Ucontext>()).mcontext.rsp };
+        crate::handler::rearm_altstack(interrupted_sp);
+    }
+    if !info.is_null() && state::FULL.load(Ordering::Relaxed) && SHOW.load(Ordering::Relaxed) {
         // SAFETY: the kernel passes the frame's siginfo, 128 bytes.
         let bytes = unsafe { &*info.cast::<[u8; 128]>() };
         signal_line(sig, bytes);
@@ -235,6 +265,29 @@ fn redeliver(sig: libc::c_int) {
             ],
         );
     }
+}
+
+/// Whether `sig`'s action is the default one (the program set none, or `SIG_DFL`), as the
+/// program sees it.
+pub fn default_action(sig: libc::c_int) -> bool {
+    let Some(i) = usize::try_from(sig).ok().and_then(|s| s.checked_sub(1)) else {
+        return false;
+    };
+    let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
+    if KNOWN.load(Ordering::Acquire) & bit != 0 {
+        return load(i).is_some_and(|a| a.handler == libc::SIG_DFL as u64);
+    }
+    if matches!(sig, libc::SIGSEGV | libc::SIGBUS) {
+        // The real action is the crate's fault handler; the program's is what the image
+        // started with (ignored survives an exec), which `sigsys::safecopy` chains to.
+        return sigsys::safecopy::previous(sig).is_some_and(|a| a.handler == libc::SIG_DFL as u64);
+    }
+    let mut cur = KernelSigaction::default();
+    let r = sys(
+        Sysno::rt_sigaction,
+        [sig as u64, 0, core::ptr::from_mut(&mut cur) as u64, 8, 0, 0],
+    );
+    r == 0 && cur.handler == libc::SIG_DFL as u64
 }
 
 /// Whether the program runs a handler of its own for `sig` (so a delivery gets its line

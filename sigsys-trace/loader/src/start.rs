@@ -68,6 +68,18 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
             for (slot, v) in state::PROG_SIGSYS.iter().zip(old) {
                 slot.store(v, Ordering::Relaxed);
             }
+            // SIGPIPE held while the handler runs: a write the handler passes through to a
+            // broken pipe gets its line before the signal (delivered at the handler's
+            // `rt_sigreturn`, when the program's mask is back), as strace shows
+            // `write(...) = -1 EPIPE` before `--- SIGPIPE` and `+++ killed by SIGPIPE +++`.
+            let with_pipe = sigsys::install::KernelSigaction {
+                handler: handler::on_sigsys as *const () as usize as u64,
+                flags: sigsys::install::HANDLER_FLAGS,
+                restorer: sigsys::gate::restorer(),
+                mask: 1 << (libc::SIGPIPE - 1),
+            };
+            // SAFETY: the same handler as just installed, with a mask.
+            let _ = unsafe { sigsys::install::set_action(libc::SIGSYS, &with_pipe) };
         }
         Err(e) => {
             let mut l = Line::new(b'W');
