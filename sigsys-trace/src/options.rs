@@ -512,7 +512,9 @@ pub fn parse_inject(spec: &str, fault: bool) -> Result<crate::protocol::InjectRu
             // strace takes any number a kernel_ulong_t holds, in decimal or hex.
             rule.ret = match v.strip_prefix("0x") {
                 Some(h) => u64::from_str_radix(h, 16).map(|u| u as i64),
-                None => v.parse::<i64>().or_else(|_| v.parse::<u64>().map(|u| u as i64)),
+                None => v
+                    .parse::<i64>()
+                    .or_else(|_| v.parse::<u64>().map(|u| u as i64)),
             }
             .map_err(|_| bad(token))?;
             rule.set_ret = crate::protocol::INJECT_RETVAL;
@@ -683,7 +685,10 @@ mod tests {
         assert!(parse_inject("openat:retval=1:error=EIO", false).is_err());
         assert!(parse_inject("openat:signal=USR1:signal=USR2", false).is_err());
         assert_eq!(ok(parse_inject("read:retval=0x10", false)).ret, 16);
-        assert_eq!(ok(parse_inject("read:retval=18446744073709551615", false)).ret, -1);
+        assert_eq!(
+            ok(parse_inject("read:retval=18446744073709551615", false)).ret,
+            -1
+        );
     }
 
     #[test]
