@@ -113,6 +113,27 @@ fn stacked_filters_keep_the_kernels_precedence() {
     assert!(out.contains("getppid -1 errno 1"), "{out}");
 }
 
+/// `RET_USER_NOTIF` answered by the program's own supervisor thread: the call the handler
+/// passes through waits for the listener, which the kernel has, and returns its answer.
+#[test]
+fn user_notification_answered_by_a_supervisor_thread() {
+    if !sud() {
+        return;
+    }
+    let Some((out, trace)) = same("notify") else {
+        return;
+    };
+    assert!(
+        out.contains("listener ok") && out.contains("getppid 4242"),
+        "{out}"
+    );
+    assert!(trace.contains("getppid() = 4242"), "{trace}");
+    assert!(
+        trace.contains("SECCOMP_FILTER_FLAG_NEW_LISTENER"),
+        "{trace}"
+    );
+}
+
 /// A filter installed before an `execve` of a dynamically linked program: the new image
 /// (started through the loader, whose gate is at the same address) is still filtered, and
 /// traced from its first instruction.

@@ -21,9 +21,11 @@ fn signal_lines(trace: &str) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for line in trace.lines() {
+        // `PID TEXT`, the pid padded as strace pads it (`%-5d`).
         let Some((pid, text)) = line.split_once(' ') else {
             continue;
         };
+        let text = text.trim_start();
         if !ids.iter().any(|p| p == pid) {
             ids.push(pid.to_string());
         }

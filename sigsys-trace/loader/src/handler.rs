@@ -85,8 +85,9 @@ fn dispatch(trap: &mut Trap<'_>) {
             None => answer(trap, sysno, &call),
         };
         if full {
-            if t.retval {
-                // strace shows an injected value as it is, whatever it would mean.
+            if t.retval && (-4095..=-1).contains(&ret) {
+                // strace shows an injected value as it is, even one that reads as an
+                // errno.
                 line::write_call(&mut line, &call, style);
                 line.push(line::RESULT_MARK);
                 let _ = core::fmt::Write::write_fmt(&mut line, format_args!(" = {ret}"));

@@ -39,7 +39,7 @@ const UAPI_SA_FLAGS: u64 = (libc::SA_NOCLDSTOP
     | libc::SA_ONSTACK
     | libc::SA_RESTART
     | libc::SA_NODEFER
-    | libc::SA_RESETHAND) as u64
+    | libc::SA_RESETHAND) as u32 as u64 // c_ints: SA_RESETHAND is negative
     | sigsys::install::SA_RESTORER
     | 0x800; // SA_EXPOSE_TAGBITS
 

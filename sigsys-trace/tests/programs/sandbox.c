@@ -9,6 +9,8 @@
  *   sandbox stacked    two filters, ERRNO(1) then ERRNO(2) for getppid: which data the
  *                      kernel returns for equal actions
  *   sandbox strict     seccomp strict mode, then a write and an exit
+ *   sandbox notify     getppid goes to a user-notification listener (NEW_LISTENER), whose
+ *                      supervisor thread answers 4242
  *   sandbox exec       the errno filter, then an execve of itself (dynamically linked):
  *                      the new image is still filtered (mode after-exec)
  */
@@ -25,6 +27,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #define NR offsetof(struct seccomp_data, nr)
@@ -50,6 +53,24 @@ static void on_sigsys(int sig, siginfo_t *info, void *vctx) {
 /* Set by the thread: whether getppid failed with EPERM while it ran (printed by main
  * after the join, so that the output's order does not depend on the threads' timing). */
 static volatile int thread_saw_eperm = -1;
+
+/* The supervisor of mode notify: one notification, answered with 4242. */
+static void *supervise(void *a) {
+    int fd = (int)(long)a;
+    struct seccomp_notif req;
+    struct seccomp_notif_resp resp;
+    memset(&req, 0, sizeof req);
+    if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
+        say("recv failed\n");
+        return 0;
+    }
+    memset(&resp, 0, sizeof resp);
+    resp.id = req.id;
+    resp.val = 4242;
+    if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0)
+        say("send failed\n");
+    return 0;
+}
 
 static void *idle(void *a) {
     (void)a;
@@ -142,6 +163,17 @@ int main(int argc, char **argv) {
     } else if (!strcmp(m, "after-exec")) {
         long r = syscall(SYS_getppid);
         printf("after exec: getppid %ld errno %d\n", r, r < 0 ? errno : 0);
+    } else if (!strcmp(m, "notify")) {
+        struct sock_filter f[] = {LD_NR, IS(SYS_getppid, 0, 1), RET(SECCOMP_RET_USER_NOTIF),
+                                  RET(SECCOMP_RET_ALLOW)};
+        int fd = install(f, 4, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+        printf("listener %s\n", fd >= 0 ? "ok" : "failed");
+        fflush(stdout);
+        pthread_t t;
+        pthread_create(&t, 0, supervise, (void *)(long)fd);
+        long r = syscall(SYS_getppid);
+        printf("getppid %ld\n", r);
+        pthread_join(t, 0);
     } else if (!strcmp(m, "strict")) {
         fflush(stdout);
         syscall(SYS_seccomp, SECCOMP_SET_MODE_STRICT, 0, 0);
