@@ -133,10 +133,12 @@ pub enum RestartError {
         /// `si_call_addr`.
         call_addr: u64,
     },
-    /// The two bytes before the call address are not `syscall`, `int $0x80` or `sysenter`.
+    /// The bytes before the call address are not the system call instruction of the
+    /// call's ABI (x86_64: `syscall` or `int $0x80`, 2 bytes; aarch64: `svc #0`, riscv64:
+    /// `ecall`, 4 bytes).
     NotASyscallInstruction {
         /// The bytes found.
-        bytes: [u8; 2],
+        bytes: [u8; crate::arch::INSN_LEN],
     },
     /// The two bytes before the call address could not be read (for example execute-only
     /// code); the error is what `process_vm_readv` said.
@@ -153,11 +155,12 @@ impl fmt::Display for RestartError {
             RestartError::IpMoved { rip, call_addr } => {
                 write!(f, "RIP {rip:#x} is not the call address {call_addr:#x}")
             }
-            RestartError::NotASyscallInstruction { bytes: [a, b] } => {
-                write!(
-                    f,
-                    "bytes {a:02x} {b:02x} before the call address are not a system call"
-                )
+            RestartError::NotASyscallInstruction { bytes } => {
+                f.write_str("bytes")?;
+                for b in bytes {
+                    write!(f, " {b:02x}")?;
+                }
+                f.write_str(" before the call address are not a system call")
             }
             RestartError::Unreadable { errno } => {
                 write!(f, "cannot read the call instruction (errno {errno})")

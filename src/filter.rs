@@ -18,7 +18,7 @@ use libc::{
 };
 use syscalls::Errno;
 
-use crate::arch::Sysno;
+use crate::arch::Native as Sysno;
 use crate::consts::{
     SECCOMP_DATA_ARCH as ARCH_OFFSET, SECCOMP_DATA_ARGS as ARGS_OFFSET,
     SECCOMP_DATA_IP_HIGH as IP_HIGH_OFFSET, SECCOMP_DATA_IP_LOW as IP_LOW_OFFSET,

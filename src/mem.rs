@@ -7,7 +7,7 @@
 
 use syscalls::Errno;
 
-use crate::arch::{Sysno, PAGE_SIZE};
+use crate::arch::{Native as Sysno, PAGE_SIZE};
 use crate::gate;
 
 /// Where the formatter and the pass-through path read caller memory from.

@@ -66,8 +66,18 @@
 //! architectures (`stack_t`, the 64-signal set) and the contract's own types ([`Site`],
 //! [`RestartCode`]).
 
+#[cfg(any(target_arch = "aarch64", target_arch = "riscv64"))]
+pub(crate) mod asm_generic;
 pub(crate) mod common;
 
+#[cfg(target_arch = "aarch64")]
+mod aarch64;
+#[cfg(target_arch = "aarch64")]
+use self::aarch64 as imp;
+#[cfg(target_arch = "riscv64")]
+mod riscv64;
+#[cfg(target_arch = "riscv64")]
+use self::riscv64 as imp;
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
 #[cfg(target_arch = "x86_64")]
@@ -76,15 +86,19 @@ use self::x86_64 as imp;
 pub(crate) use common::{LegacyCall, RestartCode};
 pub use common::{SigSet, SigStack, Site, SIGSET_SIZE};
 pub(crate) use imp::{
-    args, classify, gate, instruction, instruction_serves, legacy_call, number_reg, pc,
-    restarted_abi, returned, set_args, set_number_reg, set_pc, set_ret, sp, sysno, task_size,
-    vsyscall_entry, Regs, Reported, INSN_LEN, MINSIGSTKSZ, PAGE_SIZE,
+    args, canonical_args, classify, compat_only, gate, in_vsyscall_page, instruction,
+    instruction_serves, joins_offsets, legacy_call, number_reg, pc, public_consts, public_sysno,
+    restarted_abi, returned, set_args, set_number_reg, set_pc, set_ret, sp, task_size,
+    vsyscall_entry, Native, Regs, Reported, INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE,
+    SIGACTION_HAS_RESTORER, STAT_OFFSETS,
 };
-pub use imp::{
-    Abi, AbiSysno, KernelSigaction, Sigcontext, Sysno, Ucontext, AUDIT_ARCH_I386,
-    AUDIT_ARCH_X86_64, INSN_INT80, INSN_SYSCALL, INSN_SYSENTER, SA_RESTORER, UCONTEXT_SIZE,
-    VSYSCALL_END, VSYSCALL_START, X32_SYSCALL_BIT,
-};
+pub use imp::{Abi, AbiSysno, KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
+
+/// The crate's vocabulary of call meanings, on every architecture: the x86_64 table (the
+/// largest; every asm-generic call with an x86_64 counterpart maps to it by name).
+/// [`crate::Syscall::is`] takes it and the typed-argument layer is written in it; the
+/// crate's own calls use the native table ([`Native`]).
+pub use syscalls::x86_64::Sysno;
 
 /// The contract's signatures, checked for whichever architecture is selected.
 const _: () = {
@@ -96,6 +110,11 @@ const _: () = {
     let _: fn(Abi) -> bool = Abi::is_compat;
     let _: fn(Abi, u32) -> Option<AbiSysno> = AbiSysno::new;
     let _: fn(AbiSysno) -> Option<Sysno> = AbiSysno::to_x86_64;
+    let _: fn(Abi) -> bool = Abi::is_ilp32;
+    let _: &[Abi] = Abi::ALL;
+    let _: fn(&crate::Syscall) -> [u64; 6] = canonical_args;
+    let _: fn(&crate::Syscall) -> bool = joins_offsets;
+    let _: fn(AbiSysno) -> Option<syscalls::x86::Sysno> = compat_only;
     let _: fn(AbiSysno) -> Option<LegacyCall> = legacy_call;
     let _: Abi = Abi::NATIVE;
     let _: fn(&Regs) -> u64 = number_reg;
@@ -121,6 +140,7 @@ const _: () = {
             restart,
         };
     let _: fn(u32) -> Option<u64> = vsyscall_entry;
+    let _: fn(u64) -> bool = in_vsyscall_page;
     let _: fn(Abi) -> u64 = task_size;
     let _: fn(&Ucontext) -> (&SigStack, &Regs, &SigSet) = |u| (&u.stack, &u.mcontext, &u.sigmask);
     let _: (u64, u64, usize) = (PAGE_SIZE, MINSIGSTKSZ, UCONTEXT_SIZE);

@@ -13,7 +13,7 @@
 //! either way; pointers and sizes in structs are 8 or 4 bytes.
 
 use crate::abi::Abi;
-use crate::arch::{Sysno as S, PAGE_SIZE, SIGSET_SIZE};
+use crate::arch::{Native as S, MAP_32BIT, PAGE_SIZE, SIGSET_SIZE};
 use crate::consts::{IORING_ENTER_EXT_ARG, IORING_ENTER_EXT_ARG_REG};
 use crate::error::PassError;
 use crate::frame::SigSet;
@@ -86,7 +86,7 @@ impl Scratch {
         }
         if self.mapped == 0 {
             let prot = (libc::PROT_READ | libc::PROT_WRITE) as u64;
-            let flags = (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT) as u64;
+            let flags = (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | MAP_32BIT) as u64;
             // SAFETY: a fresh anonymous mapping at an address of the kernel's choice.
             let addr = unsafe { gate::sys(S::mmap, [0, PAGE_SIZE, prot, flags, u64::MAX, 0]) };
             self.mapped = addr.map_err(|_| PassError::NoScratch)?;
