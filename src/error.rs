@@ -5,6 +5,11 @@
 
 use core::fmt;
 
+/// Length of the system call instruction whose bytes
+/// [`RestartError::NotASyscallInstruction`] carries: 2 on x86_64, 4 on aarch64 and riscv64
+/// (the architecture's `INSN_LEN`, which `src/arch/mod.rs` checks against this).
+pub const INSN_BYTES: usize = if cfg!(target_arch = "x86_64") { 2 } else { 4 };
+
 /// Why a signal was not accepted as a genuine trapped system call.
 ///
 /// Each variant is one distinct way a SIGSYS can be untrustworthy; a handler that gets one
@@ -138,7 +143,7 @@ pub enum RestartError {
     /// `ecall`, 4 bytes).
     NotASyscallInstruction {
         /// The bytes found.
-        bytes: [u8; crate::arch::INSN_LEN],
+        bytes: [u8; INSN_BYTES],
     },
     /// The two bytes before the call address could not be read (for example execute-only
     /// code); the error is what `process_vm_readv` said.

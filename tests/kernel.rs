@@ -582,6 +582,65 @@ fn restart_code_collision() {
 }
 
 // ---------------------------------------------------------------------------------------
+// The -ERESTART* collision on aarch64 and riscv64: with the first argument, not the number
+
+#[cfg(not(target_arch = "x86_64"))]
+static ARG_SEEN: [AtomicU64; 5] = [const { AtomicU64::new(0) }; 5];
+#[cfg(not(target_arch = "x86_64"))]
+static ARG_SITE: [AtomicU32; 5] = [const { AtomicU32::new(0) }; 5];
+#[cfg(not(target_arch = "x86_64"))]
+static ARG_N: AtomicUsize = AtomicUsize::new(0);
+
+#[cfg(not(target_arch = "x86_64"))]
+extern "C" fn on_arg_collision(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    let Ok(mut t) = trap(info, ctx) else { return };
+    if !t.syscall().is(S::getppid) {
+        let _ = t.pass_through();
+        return;
+    }
+    let i = ARG_N.fetch_add(1, SeqCst);
+    if let (Some(arg), Some(site)) = (ARG_SEEN.get(i), ARG_SITE.get(i)) {
+        arg.store(t.syscall().args[0], SeqCst);
+        site.store(
+            match t.site() {
+                sigsys::Site::Instruction => 1,
+                sigsys::Site::Rewound => 2,
+                sigsys::Site::Vsyscall => 3,
+            },
+            SeqCst,
+        );
+    }
+    t.set_return(4242);
+}
+
+/// A trapped call whose first argument is a kernel restart code: the kernel's
+/// signal-delivery fix-up reads x0 / a0 (the result register, holding the original first
+/// argument after the rollback). The crate's handler has no SA_RESTART, so -512, -514 and
+/// -516 arrive as -EINTR with the pc after the instruction (Site::Instruction, argument
+/// -4), -513 with the pc already moved back to the instruction (Site::Rewound, argument
+/// kept); 5 is untouched. Emulating each returns 4242 to the caller, after the instruction.
+#[cfg(not(target_arch = "x86_64"))]
+#[test]
+fn restart_code_in_the_first_argument() {
+    run_in_child("restart_code_in_the_first_argument", || {
+        install(on_arg_collision);
+        install_filter(&filter_trapping(&[(GETPPID as u32, TRAP)], false));
+        let args = [-512i64, -513, -514, -516, 5];
+        for a in args {
+            assert_eq!(
+                syscall6(GETPPID, [a as u64, 0, 0, 0, 0, 0]),
+                4242,
+                "arg {a}"
+            );
+        }
+        let seen: Vec<(i64, u32)> = (0..5)
+            .map(|i| (ARG_SEEN[i].load(SeqCst) as i64, ARG_SITE[i].load(SeqCst)))
+            .collect();
+        assert_eq!(seen, [(-4, 1), (-513, 2), (-4, 1), (-4, 1), (5, 1)]);
+    });
+}
+
+// ---------------------------------------------------------------------------------------
 // Nested trap
 
 static DEPTH: AtomicUsize = AtomicUsize::new(0);

@@ -90,7 +90,7 @@ pub(crate) use imp::{
     instruction_serves, joins_offsets, legacy_call, number_reg, pc, public_consts, public_sysno,
     restarted_abi, returned, set_args, set_number_reg, set_pc, set_ret, sp, task_size,
     vsyscall_entry, Native, Regs, Reported, INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE,
-    SIGACTION_HAS_RESTORER, STAT_OFFSETS,
+    SIGACTION_HAS_RESTORER, SIGRETURN_OUTSIDE_GATE, STAT_OFFSETS,
 };
 pub use imp::{Abi, AbiSysno, KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
 
@@ -102,6 +102,7 @@ pub use syscalls::x86_64::Sysno;
 
 /// The contract's signatures, checked for whichever architecture is selected.
 const _: () = {
+    assert!(INSN_LEN == crate::error::INSN_BYTES);
     let _: fn(u32, i32) -> Option<Abi> = Abi::from_audit_arch;
     let _: fn(Abi) -> u32 = Abi::audit_arch;
     let _: fn(Abi) -> &'static str = Abi::name;
@@ -112,8 +113,8 @@ const _: () = {
     let _: fn(AbiSysno) -> Option<Sysno> = AbiSysno::to_x86_64;
     let _: fn(Abi) -> bool = Abi::is_ilp32;
     let _: &[Abi] = Abi::ALL;
-    let _: fn(&crate::Syscall) -> [u64; 6] = canonical_args;
-    let _: fn(&crate::Syscall) -> bool = joins_offsets;
+    let _: fn(Option<AbiSysno>, [u64; 6]) -> [u64; 6] = canonical_args;
+    let _: fn(Option<AbiSysno>) -> bool = joins_offsets;
     let _: fn(AbiSysno) -> Option<syscalls::x86::Sysno> = compat_only;
     let _: fn(AbiSysno) -> Option<LegacyCall> = legacy_call;
     let _: Abi = Abi::NATIVE;

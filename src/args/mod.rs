@@ -368,7 +368,7 @@ impl TypedArgs {
 /// assert_eq!(sigsys::args::canonical_args(&call), [3, 0x1000, 16, 0x1_0000_0010, 0, 0]);
 /// ```
 pub fn canonical_args(call: &Syscall) -> [u64; 6] {
-    crate::arch::canonical_args(call)
+    crate::arch::canonical_args(call.sysno(), call.args)
 }
 
 /// A call as the formatter sees it: its x86_64 meaning if it has one, the signature from
@@ -397,7 +397,7 @@ impl Widths {
         Widths {
             narrow,
             // Only i386 splits offsets (and the look-up is not free: handler hot path).
-            wide_offsets: narrow && crate::arch::joins_offsets(call),
+            wide_offsets: narrow && crate::arch::joins_offsets(call.sysno()),
         }
     }
 }

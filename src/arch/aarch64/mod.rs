@@ -26,7 +26,9 @@ pub(crate) mod sysno;
 
 pub(crate) use crate::arch::asm_generic::STAT_OFFSETS;
 pub use abi::Abi;
-pub(crate) use consts::{INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE, SIGACTION_HAS_RESTORER};
+pub(crate) use consts::{
+    INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE, SIGACTION_HAS_RESTORER, SIGRETURN_OUTSIDE_GATE,
+};
 pub use frame::{KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
 pub(crate) use regs::{
     args, number_reg, pc, returned, set_args, set_number_reg, set_pc, set_ret, sp, Regs,
@@ -56,14 +58,15 @@ pub(crate) const fn task_size(_abi: Abi) -> u64 {
     consts::TASK_SIZE_64
 }
 
-/// The arguments of `call` in the order of the x86_64 call of the same meaning.
-pub(crate) fn canonical_args(call: &crate::Syscall) -> [u64; 6] {
-    let is_clone = call.sysno() == Some(AbiSysno::Aarch64(Native::clone));
-    crate::arch::asm_generic::canonical_args(is_clone, call.args)
+/// The arguments `args` of a call of `sysno` in the order of the x86_64 call of the same
+/// meaning.
+pub(crate) fn canonical_args(sysno: Option<AbiSysno>, args: [u64; 6]) -> [u64; 6] {
+    let is_clone = sysno == Some(AbiSysno::Aarch64(Native::clone));
+    crate::arch::asm_generic::canonical_args(is_clone, args)
 }
 
-/// Whether `call` has 64-bit offsets split over two registers: never on a 64-bit ABI.
-pub(crate) fn joins_offsets(_call: &crate::Syscall) -> bool {
+/// Whether `sysno` has 64-bit offsets split over two registers: never on a 64-bit ABI.
+pub(crate) fn joins_offsets(_sysno: Option<AbiSysno>) -> bool {
     false
 }
 

@@ -79,3 +79,27 @@ pub const UCONTEXT_SIZE: usize = 960;
 const _: () = assert!(core::mem::offset_of!(Ucontext, sigmask) == 40);
 const _: () = assert!(core::mem::offset_of!(Ucontext, mcontext) == 176);
 const _: () = assert!(core::mem::size_of::<KernelSigaction>() == 24);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::offset_of;
+
+    /// The offsets are glibc's `ucontext_t` (the kernel's here), `__gregs[0]` being the pc.
+    #[test]
+    fn registers_sit_where_glibc_puts_them() {
+        assert_eq!(
+            offset_of!(Ucontext, mcontext),
+            offset_of!(libc::ucontext_t, uc_mcontext)
+        );
+        assert_eq!(
+            offset_of!(Ucontext, sigmask),
+            offset_of!(libc::ucontext_t, uc_sigmask)
+        );
+        assert_eq!(
+            offset_of!(Ucontext, stack),
+            offset_of!(libc::ucontext_t, uc_stack)
+        );
+        assert_eq!(core::mem::size_of::<libc::ucontext_t>(), UCONTEXT_SIZE);
+    }
+}

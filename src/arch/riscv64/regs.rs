@@ -65,3 +65,23 @@ pub(crate) fn trap_regs(g: &Regs) -> TrapRegs {
         pc: g.regs[0],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registers() {
+        let mut g = Regs::default();
+        set_args(&mut g, Abi::NATIVE, [1, 2, 3, 4, 5, 6]);
+        set_number_reg(&mut g, 172);
+        set_pc(&mut g, 0x1000);
+        assert_eq!(args(&g, Abi::NATIVE), [1, 2, 3, 4, 5, 6]);
+        assert_eq!(g.regs[10..18], [1, 2, 3, 4, 5, 6, 0, 172]);
+        set_ret(&mut g, 7);
+        assert_eq!(
+            (returned(&g, Abi::NATIVE), number_reg(&g), pc(&g)),
+            (7, 172, 0x1000)
+        );
+    }
+}

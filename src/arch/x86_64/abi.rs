@@ -128,13 +128,6 @@ impl Abi {
     }
 }
 
-impl crate::Syscall {
-    /// An x86_64 call of `sysno` with `args`.
-    pub const fn x86_64(sysno: syscalls::x86_64::Sysno, args: [u64; 6]) -> crate::Syscall {
-        crate::Syscall::new(Abi::X86_64, sysno.id() as u32, args)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,12 +103,12 @@ pub(crate) fn legacy_call(sysno: AbiSysno) -> Option<LegacyCall> {
     })
 }
 
-/// The arguments of `call` in the order and width of the x86_64 call of the same meaning:
-/// the two halves of a 64-bit offset that i386 splits over two registers joined into one.
-pub(crate) fn canonical_args(call: &crate::Syscall) -> [u64; 6] {
+/// The arguments `a` of a call of `sysno` in the order and width of the x86_64 call of the
+/// same meaning: the two halves of a 64-bit offset that i386 splits over two registers
+/// joined into one.
+pub(crate) fn canonical_args(sysno: Option<AbiSysno>, a: [u64; 6]) -> [u64; 6] {
     use syscalls::x86::Sysno as X;
-    let a = call.args;
-    let Some(AbiSysno::I386(s)) = call.sysno() else {
+    let Some(AbiSysno::I386(s)) = sysno else {
         return a;
     };
     let join = |lo: u64, hi: u64| (lo & 0xffff_ffff) | (hi << 32);
@@ -135,12 +135,12 @@ pub(crate) fn canonical_args(call: &crate::Syscall) -> [u64; 6] {
     }
 }
 
-/// Whether `call` is an i386 call whose 64-bit offsets [`canonical_args`] joins from two
+/// Whether `sysno` is an i386 call whose 64-bit offsets [`canonical_args`] joins from two
 /// registers (its offsets are then 64 bits wide, the others' 32).
-pub(crate) fn joins_offsets(call: &crate::Syscall) -> bool {
+pub(crate) fn joins_offsets(sysno: Option<AbiSysno>) -> bool {
     use syscalls::x86::Sysno as X;
     matches!(
-        call.sysno(),
+        sysno,
         Some(AbiSysno::I386(
             X::pread64
                 | X::pwrite64
