@@ -67,9 +67,9 @@
 //!
 //! # Targets
 //!
-//! Linux on x86_64 (with its i386 and x32 ABIs), aarch64 and riscv64. The architecture's part of the crate is
-//! `src/arch/<arch>/`, behind the contract in `src/arch/mod.rs`; on any other target the
-//! crate stops with one `compile_error!` naming the supported ones.
+//! Linux on x86_64 (with its i386 and x32 ABIs), aarch64 and riscv64. The architecture's
+//! part of the crate is `src/arch/<arch>/`, behind the contract in `src/arch/mod.rs`; on
+//! any other target the crate stops with one `compile_error!` naming the supported ones.
 
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -97,7 +97,8 @@
     )
 )))]
 compile_error!(
-    "sigsys supports Linux on x86_64 only (supported targets: x86_64-unknown-linux-*); \
+    "sigsys supports Linux on x86_64, aarch64 and riscv64 only (supported targets: \
+     x86_64-unknown-linux-*, aarch64-unknown-linux-*, riscv64gc-unknown-linux-*); \
      a new architecture is a folder under src/arch/ (see src/arch/mod.rs)"
 );
 

@@ -12,13 +12,20 @@
 //! **ABIs.** `Abi`: the system call ABIs a process of this architecture can trap with (on
 //! x86_64: x86_64, i386 through `int $0x80`, x32), with `Abi::from_audit_arch(si_arch,
 //! si_syscall)`, `audit_arch`, `name`, `table_number` (the number as the ABI's table knows
-//! it), `rax_for` (the value the number register must hold) and `is_compat` (32-bit
-//! pointers and the kernel's compat layouts); `Abi::NATIVE` is the ABI of the gate's
-//! native exit. `AbiSysno` names a number of any of these tables, with `to_x86_64`, the
-//! call of the same meaning in the table the typed-argument layer is written against;
-//! `Sysno` is the native table (`syscalls::<arch>::Sysno`), which `Syscall::is` takes and
-//! the crate's own calls use. `legacy_call(sysno)` names the calls of older ABIs that have
-//! no such counterpart but that pass-through must treat specially ([`LegacyCall`]).
+//! it), `rax_for` (the value the number register must hold), `is_compat` (32-bit
+//! pointers and the kernel's compat layouts) and `is_ilp32` (32-bit registers and `long`s:
+//! i386); `Abi::NATIVE` is the ABI of the gate's native exit, `Abi::ALL` every ABI.
+//! `AbiSysno` names a number of any of these tables, with `to_x86_64`, the call of the
+//! same meaning in the crate's vocabulary: [`Sysno`] is the x86_64 table on every
+//! architecture (the largest; asm-generic names map to it by name), which `Syscall::is`
+//! takes and the typed-argument layer and pass-through's routing are written in; `Native`
+//! is the architecture's own table (`syscalls::<arch>::Sysno`), which the crate's own calls
+//! use (`gate::sys` takes only it). `canonical_args(sysno, args)` puts arguments in the
+//! x86_64 call's order and width (i386's split offsets joined; asm-generic `clone`'s `tls`
+//! and `child_tid` swapped), `joins_offsets` says whether it joined any, `compat_only` names
+//! a 32-bit-only call for the typed layer's own signatures. `legacy_call(sysno)` names the
+//! calls of older ABIs that have no such counterpart but that pass-through must treat
+//! specially ([`LegacyCall`]).
 //!
 //! **Registers.** `Regs`, the saved general-purpose registers, and the only functions that
 //! read or write them: `number_reg`/`set_number_reg` (where the kernel leaves the number at
@@ -50,7 +57,14 @@
 //! libc's), with public fields `stack` ([`SigStack`]), `mcontext` (`Regs`) and `sigmask`
 //! ([`SigSet`]); `Sigcontext` is `Regs` by its public name; `UCONTEXT_SIZE` its size, which
 //! is where the frame's siginfo starts. `KernelSigaction` is the kernel's `struct
-//! sigaction` and `SA_RESTORER` its restorer flag, for the installer.
+//! sigaction` (built with `KernelSigaction::new`) and `SA_RESTORER` its restorer flag (0 on
+//! riscv64), for the installer. x86_64's frame has the siginfo after the ucontext; aarch64's
+//! and riscv64's have it 128 bytes before.
+//!
+//! **Layouts the generic layers read.** `STAT_OFFSETS` (`st_mode`, `st_rdev`, `st_size` in
+//! the native `struct stat`), `SIGACTION_HAS_RESTORER` (riscv64 has no `sa_restorer`),
+//! `SIGRETURN_OUTSIDE_GATE` (handlers return through the vDSO, so the BPF gate prefix also
+//! allows `rt_sigreturn`: riscv64), `MAP_32BIT` (compat scratch memory; 0 without compat).
 //!
 //! **Numbers.** The architecture's kernel numbers (`AUDIT_ARCH_*`, the x32 bit, the
 //! instruction bytes, the vsyscall page) are defined in its `consts.rs` and re-exported by
@@ -61,6 +75,9 @@
 //! kernel reports an emulated legacy vsyscall (x86_64 only; `None` elsewhere), a site that
 //! can be answered but not re-run ([`Site::Vsyscall`]). `task_size(abi)`, `PAGE_SIZE` and
 //! `MINSIGSTKSZ` are the memory facts the pass-through guards need.
+//!
+//! aarch64 and riscv64 share `asm_generic/` (the classification of a trap, whose restart
+//! fix-up acts on the first argument there, the name map and the `Abi` macro).
 //!
 //! What the architectures share is in `common.rs`: the layouts of the 64-bit
 //! architectures (`stack_t`, the 64-signal set) and the contract's own types ([`Site`],
