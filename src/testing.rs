@@ -308,7 +308,7 @@ impl Frame {
 
     fn current_call_addr(&self) -> u64 {
         self.call_addr
-            .unwrap_or_else(|| (self.insn.as_ptr() as u64).wrapping_add(2))
+            .unwrap_or_else(|| (self.insn.as_ptr() as u64).wrapping_add(INSN_LEN as u64))
     }
 
     /// Prepares the context for a trap at the frame's current address: RIP as chosen.
