@@ -2,7 +2,10 @@
 # aarch64 and riscv64 on their real kernels under qemu-system (issue 10): installs what is
 # needed from Debian's packages (tools/cross/setup.sh), then runs the probe crate's tests in
 # the arm64 (Debian 12's 6.1 and Debian 13's 6.12) and riscv64 (Debian 13's 6.12) VMs and the
-# AArch32 compat probe in the arm64 VM. Times per VM boot go to target/cross/times.txt.
+# AArch32 compat probe in the arm64 VM; then the sigsys crate's own tests (unit and
+# real-kernel) in the arm64 6.1 and riscv64 VMs (the real-kernel binary again on arm64
+# 6.12), its no-panic link proof for both targets, and the one compile error of an
+# unsupported target. Times per VM boot go to target/cross/times.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -22,6 +25,25 @@ step "riscv64, Debian 13 kernel"
 tools/cross/test.sh riscv64 "${probe[@]}"
 step "AArch32 compat (armhf program, arm64 kernel)"
 tools/cross/compat.sh
+
+step "sigsys: unit and real-kernel tests, aarch64, Debian 12 kernel"
+tools/cross/test.sh aarch64 -p sigsys --lib --tests
+step "sigsys: real-kernel tests, aarch64, Debian 13 kernel"
+SIGSYS_CROSS_KERNEL=arm64-trixie tools/cross/test.sh aarch64 -p sigsys --test kernel
+step "sigsys: unit and real-kernel tests, riscv64, Debian 13 kernel"
+tools/cross/test.sh riscv64 -p sigsys --lib --tests
+step "sigsys: no-panic link proof, aarch64 and riscv64 (run in the VM)"
+tools/cross/test.sh aarch64 run --release --manifest-path checks/no_panic/Cargo.toml
+tools/cross/test.sh riscv64 run --manifest-path checks/no_panic/Cargo.toml
+step "sigsys: an unsupported target stops with one compile error"
+out=$(RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/cross/unsupported \
+    /usr/bin/cargo check -p sigsys --lib --target powerpc64le-unknown-linux-gnu -Zbuild-std=core 2>&1 || true)
+errors=$(grep -c '^error' <<<"$out" || true)
+grep -q 'sigsys supports Linux on x86_64, aarch64 and riscv64 only' <<<"$out" || {
+    echo "$out"; echo "cross: no compile_error for powerpc64le"; exit 1; }
+# The compile_error itself, and cargo's "could not compile" line.
+[ "$errors" -le 2 ] || { echo "$out"; echo "cross: $errors errors, expected one"; exit 1; }
+echo "powerpc64le: one compile_error (as expected)"
 
 step "VM runs (kernel, binary, seconds)"
 cat "$SIGSYS_CROSS_TIMES"

@@ -10,10 +10,7 @@
 //! Constants `libc` does provide (for example [`libc::SECCOMP_RET_TRAP`]) are used from
 //! `libc` directly.
 
-pub use crate::arch::{
-    AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, INSN_INT80, INSN_SYSCALL, INSN_SYSENTER, VSYSCALL_END,
-    VSYSCALL_START, X32_SYSCALL_BIT,
-};
+pub use crate::arch::public_consts::*;
 
 /// `si_code` of a SIGSYS raised by a seccomp filter returning `SECCOMP_RET_TRAP`.
 ///

@@ -5,6 +5,11 @@
 
 use core::fmt;
 
+/// Length of the system call instruction whose bytes
+/// [`RestartError::NotASyscallInstruction`] carries: 2 on x86_64, 4 on aarch64 and riscv64
+/// (the architecture's `INSN_LEN`, which `src/arch/mod.rs` checks against this).
+pub const INSN_BYTES: usize = if cfg!(target_arch = "x86_64") { 2 } else { 4 };
+
 /// Why a signal was not accepted as a genuine trapped system call.
 ///
 /// Each variant is one distinct way a SIGSYS can be untrustworthy; a handler that gets one
@@ -133,10 +138,12 @@ pub enum RestartError {
         /// `si_call_addr`.
         call_addr: u64,
     },
-    /// The two bytes before the call address are not `syscall`, `int $0x80` or `sysenter`.
+    /// The bytes before the call address are not the system call instruction of the
+    /// call's ABI (x86_64: `syscall` or `int $0x80`, 2 bytes; aarch64: `svc #0`, riscv64:
+    /// `ecall`, 4 bytes).
     NotASyscallInstruction {
         /// The bytes found.
-        bytes: [u8; 2],
+        bytes: [u8; INSN_BYTES],
     },
     /// The two bytes before the call address could not be read (for example execute-only
     /// code); the error is what `process_vm_readv` said.
@@ -153,11 +160,12 @@ impl fmt::Display for RestartError {
             RestartError::IpMoved { rip, call_addr } => {
                 write!(f, "RIP {rip:#x} is not the call address {call_addr:#x}")
             }
-            RestartError::NotASyscallInstruction { bytes: [a, b] } => {
-                write!(
-                    f,
-                    "bytes {a:02x} {b:02x} before the call address are not a system call"
-                )
+            RestartError::NotASyscallInstruction { bytes } => {
+                f.write_str("bytes")?;
+                for b in bytes {
+                    write!(f, " {b:02x}")?;
+                }
+                f.write_str(" before the call address are not a system call")
             }
             RestartError::Unreadable { errno } => {
                 write!(f, "cannot read the call instruction (errno {errno})")

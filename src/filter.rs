@@ -18,7 +18,7 @@ use libc::{
 };
 use syscalls::Errno;
 
-use crate::arch::Sysno;
+use crate::arch::{Native as Sysno, SIGRETURN_OUTSIDE_GATE};
 use crate::consts::{
     SECCOMP_DATA_ARCH as ARCH_OFFSET, SECCOMP_DATA_ARGS as ARGS_OFFSET,
     SECCOMP_DATA_IP_HIGH as IP_HIGH_OFFSET, SECCOMP_DATA_IP_LOW as IP_LOW_OFFSET,
@@ -26,8 +26,12 @@ use crate::consts::{
 };
 use crate::gate;
 
-/// Number of instructions in [`gate_prefix`].
-pub const GATE_PREFIX_LEN: usize = 6;
+/// Number of instructions in [`gate_prefix`]: 6, and 3 more where signal handlers return
+/// through code outside the gate (riscv64: see [`gate_prefix`]).
+pub const GATE_PREFIX_LEN: usize = ALLOW_IP_RANGE_LEN + if SIGRETURN_OUTSIDE_GATE { 3 } else { 0 };
+
+/// Number of instructions in [`allow_ip_range`].
+pub const ALLOW_IP_RANGE_LEN: usize = 6;
 
 /// A BPF statement (`BPF_STMT`).
 ///
@@ -113,7 +117,7 @@ pub const fn ret(action: u32) -> sock_filter {
 /// assert_eq!(prefix[1].k, 0x7f00); // upper half
 /// assert_eq!(prefix[3].k, 0x1000); // lower half of the start
 /// ```
-pub fn allow_ip_range(range: Range<u64>) -> [sock_filter; GATE_PREFIX_LEN] {
+pub fn allow_ip_range(range: Range<u64>) -> [sock_filter; ALLOW_IP_RANGE_LEN] {
     let high = (range.start >> 32) as u32;
     // Compare with the last byte, not the end: a range may end exactly on a 4 GiB
     // boundary, where the end's low half is 0. An empty range gets bounds no low half meets.
@@ -180,6 +184,11 @@ pub fn allow_tagged(nr: u32, index: u8, tag: u32) -> [sock_filter; ALLOW_TAGGED_
 /// program that cannot answer a trap. For a policy that must hold across exec, see the
 /// crate's recipes (`RET_ERRNO` rules with [`Program::check_arch`], no gate).
 ///
+/// On riscv64, which has no `SA_RESTORER`, every signal handler returns through the vDSO's
+/// `rt_sigreturn`, outside the gate: the prefix there also allows `rt_sigreturn` by number,
+/// from anywhere. That gives unsupervised code nothing it did not have: `rt_sigreturn`
+/// makes no other call, and the code it returns to is trapped as before.
+///
 /// # Examples
 ///
 /// A filter that traps every call not made from the gate:
@@ -193,7 +202,29 @@ pub fn allow_tagged(nr: u32, index: u8, tag: u32) -> [sock_filter; ALLOW_TAGGED_
 /// assert_eq!(prog.len(), 7);
 /// ```
 pub fn gate_prefix() -> [sock_filter; GATE_PREFIX_LEN] {
-    allow_ip_range(gate::range())
+    let sigreturn = [
+        load_nr(),
+        jump(
+            BPF_JMP | BPF_JEQ | BPF_K,
+            Sysno::rt_sigreturn.id() as u32,
+            0,
+            1,
+        ),
+        ret(libc::SECCOMP_RET_ALLOW),
+    ];
+    let extra = if SIGRETURN_OUTSIDE_GATE {
+        &sigreturn[..]
+    } else {
+        &[]
+    };
+    let mut prog = [ret(libc::SECCOMP_RET_ALLOW); GATE_PREFIX_LEN];
+    let parts = allow_ip_range(gate::range())
+        .into_iter()
+        .chain(extra.iter().copied());
+    for (slot, insn) in prog.iter_mut().zip(parts) {
+        *slot = insn;
+    }
+    prog
 }
 
 /// Writes into `out` a prefix that lets through, from the gate, only the calls numbered in
@@ -236,7 +267,7 @@ pub fn gate_prefix_allowing<'a>(
     let out = out.get_mut(..len)?;
     // The IP check (5 instructions), whose "out" jumps must land past everything here:
     // rebuilt from `allow_ip_range` with its targets moved from 6 to `len`.
-    let [ld_high, jeq_high, ld_low, jge_low, jgt_low, _allow] = gate_prefix();
+    let [ld_high, jeq_high, ld_low, jge_low, jgt_low, _allow] = allow_ip_range(gate::range());
     let more = n.wrapping_add(2); // instructions inserted before the old target
     let prefix = [
         ld_high,
@@ -349,7 +380,7 @@ pub unsafe fn install(prog: &[sock_filter], flags: u64) -> Result<u64, Errno> {
 pub const MAX_INSNS: usize = 4096;
 
 /// Instructions [`compose`] puts in front of a program's own filter.
-pub const COMPOSE_PREFIX_LEN: usize = GATE_PREFIX_LEN + 2;
+pub const COMPOSE_PREFIX_LEN: usize = ALLOW_IP_RANGE_LEN + 2;
 
 /// Composes a filter the supervised program installs itself with the supervisor: writes
 /// into `out` a prefix that lets the handler's own calls through (those that leave from

@@ -43,7 +43,7 @@
 use crate::arch;
 use crate::syscall::Syscall;
 
-pub use crate::arch::gate::{int80, own_range, pass_range, range, restorer, syscall};
+pub use crate::arch::gate::public::*;
 
 /// Whether `ip` (a post-instruction address, as the kernel reports it) lies in the gate.
 ///
@@ -86,7 +86,7 @@ pub unsafe fn run(call: &Syscall) -> i64 {
 /// # Safety
 ///
 /// As for [`syscall`].
-pub(crate) unsafe fn sys(nr: arch::Sysno, args: [u64; 6]) -> Result<u64, syscalls::Errno> {
+pub(crate) unsafe fn sys(nr: arch::Native, args: [u64; 6]) -> Result<u64, syscalls::Errno> {
     // SAFETY: forwarded contract.
     let ret = unsafe { syscall(nr.id() as u64, args) };
     syscalls::Errno::from_ret(ret as usize).map(|v| v as u64)

@@ -7,10 +7,11 @@
 
 use syscalls::Errno;
 
-use crate::arch::{Sysno, SIGSET_SIZE};
+use crate::arch::{Native as Sysno, SIGSET_SIZE};
 use crate::gate;
 
-pub use crate::arch::{KernelSigaction, SA_RESTORER};
+pub use crate::arch::public_consts::SA_RESTORER;
+pub use crate::arch::KernelSigaction;
 pub use crate::consts::SS_AUTODISARM;
 
 /// The signature of an `SA_SIGINFO` handler.
@@ -55,12 +56,7 @@ pub const HANDLER_FLAGS: u64 =
 /// assert_eq!(old.handler, 0); // SIG_DFL before
 /// ```
 pub unsafe fn install_handler(handler: Handler) -> Result<KernelSigaction, Errno> {
-    let action = KernelSigaction {
-        handler: handler as usize as u64,
-        flags: HANDLER_FLAGS,
-        restorer: gate::restorer(),
-        mask: 0,
-    };
+    let action = KernelSigaction::new(handler as usize as u64, HANDLER_FLAGS, gate::restorer(), 0);
     // The fallback memory reads' pid cache, filled here in the process that installs.
     crate::mem::init_pid_cache();
     // SAFETY: forwarded contract.

@@ -25,7 +25,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 use syscalls::Errno;
 
-use crate::arch::{SigSet, Sysno, PAGE_SIZE};
+use crate::arch::{Native as Sysno, SigSet, PAGE_SIZE};
 use crate::gate;
 
 /// Where the formatter and the pass-through path read caller memory from.

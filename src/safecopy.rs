@@ -47,8 +47,10 @@ use core::sync::atomic::{fence, AtomicU32, AtomicU64, AtomicU8, Ordering};
 
 use syscalls::Errno;
 
-use crate::arch::{self, safecopy as imp, SigSet, Sysno, Ucontext, SA_RESTORER};
+use crate::arch::Native as Sysno;
+use crate::arch::{self, safecopy as imp, SigSet, Ucontext};
 use crate::gate;
+use crate::install::SA_RESTORER;
 use crate::install::{self, KernelSigaction};
 
 /// Bit of [`STATE`]: the crate's handler is SIGSEGV's action.
@@ -96,12 +98,7 @@ impl Slot {
             core::hint::spin_loop();
         }
         let [handler, flags, restorer, mask] = w;
-        KernelSigaction {
-            handler,
-            flags,
-            restorer,
-            mask,
-        }
+        KernelSigaction::new(handler, flags, restorer, mask)
     }
 
     fn store(&self, a: &KernelSigaction) {
@@ -128,7 +125,7 @@ impl Slot {
         for (slot, v) in self
             .words
             .iter()
-            .zip([a.handler, a.flags, a.restorer, a.mask])
+            .zip([a.handler, a.flags, a.restorer(), a.mask])
         {
             slot.store(v, Ordering::Relaxed);
         }
@@ -349,14 +346,14 @@ unsafe fn die_by_default(sig: i32, info: *mut libc::siginfo_t) {
 
 /// The action the crate installs to take over `prev`.
 fn taking_over(prev: &KernelSigaction) -> KernelSigaction {
-    KernelSigaction {
-        handler: handler_addr(),
-        flags: (prev.flags & MIRRORED) | libc::SA_SIGINFO as u64 | SA_RESTORER,
-        restorer: gate::restorer(),
-        // SIGSYS is never blocked in a handler: a trap there would kill the process (the
-        // crate's pass-through keeps it out of every `sa_mask` for the same reason).
-        mask: prev.mask & !SigSet::bit(libc::SIGSYS),
-    }
+    // SIGSYS is never blocked in a handler: a trap there would kill the process (the
+    // crate's pass-through keeps it out of every `sa_mask` for the same reason).
+    KernelSigaction::new(
+        handler_addr(),
+        (prev.flags & MIRRORED) | libc::SA_SIGINFO as u64 | SA_RESTORER,
+        gate::restorer(),
+        prev.mask & !SigSet::bit(libc::SIGSYS),
+    )
 }
 
 fn handler_addr() -> u64 {

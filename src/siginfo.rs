@@ -6,7 +6,7 @@
 //! here trusts the registers yet: [`crate::Trap`] cross-checks them.
 
 use crate::abi::Abi;
-#[cfg(test)]
+#[cfg(all(test, target_arch = "x86_64"))]
 use crate::consts::{AUDIT_ARCH_I386, AUDIT_ARCH_X86_64};
 use crate::consts::{SYS_SECCOMP, SYS_USER_DISPATCH};
 use crate::error::DecodeError;
@@ -165,7 +165,8 @@ fn raw_fields(info: &libc::siginfo_t) -> (u64, i32, u32) {
     (addr as u64, nr, arch)
 }
 
-#[cfg(test)]
+// x86_64 numbers and ABIs.
+#[cfg(all(test, target_arch = "x86_64"))]
 mod tests {
     use super::*;
 

@@ -9,7 +9,7 @@ use core::sync::atomic::{AtomicU8, Ordering};
 
 use syscalls::Errno;
 
-use crate::arch::Sysno;
+use crate::arch::Native as Sysno;
 use crate::consts::{
     PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, PR_SYS_DISPATCH_ON,
     SYSCALL_DISPATCH_FILTER_ALLOW, SYSCALL_DISPATCH_FILTER_BLOCK,

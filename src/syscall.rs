@@ -36,7 +36,8 @@ impl Syscall {
         Syscall { abi, nr, args }
     }
 
-    /// An x86_64 call of `sysno` with `args`.
+    /// An x86_64 call of `sysno` with `args` (x86_64 builds: the ABI is that target's).
+    #[cfg(target_arch = "x86_64")]
     pub const fn x86_64(sysno: Sysno, args: [u64; 6]) -> Syscall {
         Syscall::new(Abi::X86_64, sysno.id() as u32, args)
     }

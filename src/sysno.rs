@@ -13,7 +13,7 @@
 //! by `tools/gen_sysno_tables.py`). They live with the architecture
 //! (`src/arch/x86_64/sysno/`).
 
-pub use crate::arch::sysno::{i386, x32, AbiSysno};
+pub use crate::arch::public_sysno::*;
 
 /// The former name of [`AbiSysno`].
 ///

@@ -8,6 +8,10 @@
 //!
 //! Regenerate the seed files with `SIGSYS_WRITE_SEEDS=1 cargo test --test corpus_replay`.
 
+// x86_64 only for now: written against the x86_64, i386 and x32 tables and frames
+// (aarch64 and riscv64: the unit tests of src/arch/asm_generic and the real-kernel tests).
+#![cfg(target_arch = "x86_64")]
+
 #[path = "../fuzz/fuzz_targets/common.rs"]
 mod common;
 

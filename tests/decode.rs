@@ -2,6 +2,10 @@
 //! error, every register the crate may write, and nothing else; and each state the kernel
 //! never produces, forged and refused. (Real traps are in `kernel.rs`.)
 
+// x86_64 only for now: written against the x86_64, i386 and x32 tables and frames
+// (aarch64 and riscv64: the unit tests of src/arch/asm_generic and the real-kernel tests).
+#![cfg(target_arch = "x86_64")]
+
 use sigsys::consts::{AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, VSYSCALL_START};
 use sigsys::frame::Sigcontext;
 use sigsys::testing::{Frame, Outcome};

@@ -49,6 +49,11 @@ fn dependencies(module: &str) -> BTreeSet<String> {
 
 #[test]
 fn no_module_of_the_layer_names_one_above_it() {
+    if !Path::new(env!("CARGO_MANIFEST_DIR")).join("src").is_dir() {
+        // A cross run in a VM has no source tree (tools/cross/README.md).
+        println!("layer_graph: skipped: no source tree here");
+        return;
+    }
     for (i, module) in LAYER.iter().enumerate() {
         let deps = dependencies(module);
         println!("{module} -> {deps:?}");

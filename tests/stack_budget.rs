@@ -14,6 +14,10 @@
 //! debug (`cargo test --test stack_budget`) and release (`--release`). The assertion is a
 //! generous bound, not a timing or a tight figure: see BENCHMARKS.md for the measurements.
 
+// x86_64 only for now: written against the x86_64, i386 and x32 tables and frames
+// (aarch64 and riscv64: the unit tests of src/arch/asm_generic and the real-kernel tests).
+#![cfg(target_arch = "x86_64")]
+
 use std::arch::asm;
 use std::hint::black_box;
 use std::process::Command;

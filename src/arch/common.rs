@@ -23,6 +23,7 @@ pub enum Site {
 /// table, which pass-through treats specially (on x86_64: i386's old-style signal calls and
 /// `mmap2`). Each is the kernel's call of that name, with its i386 arguments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // no legacy ABI there
 pub(crate) enum LegacyCall {
     /// `sigreturn()`: unwinds a frame of the old layout.
     Sigreturn,
@@ -56,6 +57,62 @@ pub(crate) enum RestartCode {
     /// `-ERESTART_RESTARTBLOCK`: `-EINTR` when a handler runs.
     RestartBlock,
 }
+
+/// The siginfo facts an architecture's `classify` checks the registers against, with the
+/// architecture's `Abi` type.
+#[derive(Clone, Copy, Debug)]
+// The asm-generic classification needs only the number and the call address.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+pub(crate) struct Reported<A> {
+    /// The ABI the siginfo names.
+    pub(crate) abi: A,
+    /// Raised by seccomp (not SUD).
+    pub(crate) seccomp: bool,
+    /// `si_call_addr`.
+    pub(crate) call_addr: u64,
+    /// `si_syscall`.
+    pub(crate) nr: i32,
+    /// The kernel restart code `-nr` is, if it is one.
+    pub(crate) restart: Option<RestartCode>,
+}
+
+/// The kernel's `struct sigaction` where the architecture has `SA_RESTORER` (x86_64,
+/// aarch64): handler, flags, restorer, mask.
+#[cfg(not(target_arch = "riscv64"))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct KernelSigaction {
+    /// Handler address (or `SIG_DFL` = 0, `SIG_IGN` = 1).
+    pub handler: u64,
+    /// `SA_*` flags.
+    pub flags: u64,
+    /// The restorer the kernel returns through.
+    pub restorer: u64,
+    /// Signals blocked while the handler runs (bit `n - 1` for signal `n`).
+    pub mask: u64,
+}
+
+#[cfg(not(target_arch = "riscv64"))]
+impl KernelSigaction {
+    /// An action with these fields (the installer's constructor on every architecture: on
+    /// those without `SA_RESTORER` the restorer is dropped).
+    pub const fn new(handler: u64, flags: u64, restorer: u64, mask: u64) -> KernelSigaction {
+        KernelSigaction {
+            handler,
+            flags,
+            restorer,
+            mask,
+        }
+    }
+
+    /// The restorer (0 where the architecture has none).
+    pub const fn restorer(&self) -> u64 {
+        self.restorer
+    }
+}
+
+#[cfg(not(target_arch = "riscv64"))]
+const _: () = assert!(core::mem::size_of::<KernelSigaction>() == 32);
 
 /// An alternate signal stack as the kernel stores it (`stack_t`, 24 bytes on 64-bit architectures).
 ///

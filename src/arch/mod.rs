@@ -12,13 +12,20 @@
 //! **ABIs.** `Abi`: the system call ABIs a process of this architecture can trap with (on
 //! x86_64: x86_64, i386 through `int $0x80`, x32), with `Abi::from_audit_arch(si_arch,
 //! si_syscall)`, `audit_arch`, `name`, `table_number` (the number as the ABI's table knows
-//! it), `rax_for` (the value the number register must hold) and `is_compat` (32-bit
-//! pointers and the kernel's compat layouts); `Abi::NATIVE` is the ABI of the gate's
-//! native exit. `AbiSysno` names a number of any of these tables, with `to_x86_64`, the
-//! call of the same meaning in the table the typed-argument layer is written against;
-//! `Sysno` is the native table (`syscalls::<arch>::Sysno`), which `Syscall::is` takes and
-//! the crate's own calls use. `legacy_call(sysno)` names the calls of older ABIs that have
-//! no such counterpart but that pass-through must treat specially ([`LegacyCall`]).
+//! it), `rax_for` (the value the number register must hold), `is_compat` (32-bit
+//! pointers and the kernel's compat layouts) and `is_ilp32` (32-bit registers and `long`s:
+//! i386); `Abi::NATIVE` is the ABI of the gate's native exit, `Abi::ALL` every ABI.
+//! `AbiSysno` names a number of any of these tables, with `to_x86_64`, the call of the
+//! same meaning in the crate's vocabulary: [`Sysno`] is the x86_64 table on every
+//! architecture (the largest; asm-generic names map to it by name), which `Syscall::is`
+//! takes and the typed-argument layer and pass-through's routing are written in; `Native`
+//! is the architecture's own table (`syscalls::<arch>::Sysno`), which the crate's own calls
+//! use (`gate::sys` takes only it). `canonical_args(sysno, args)` puts arguments in the
+//! x86_64 call's order and width (i386's split offsets joined; asm-generic `clone`'s `tls`
+//! and `child_tid` swapped), `joins_offsets` says whether it joined any, `compat_only` names
+//! a 32-bit-only call for the typed layer's own signatures. `legacy_call(sysno)` names the
+//! calls of older ABIs that have no such counterpart but that pass-through must treat
+//! specially ([`LegacyCall`]).
 //!
 //! **Registers.** `Regs`, the saved general-purpose registers, and the only functions that
 //! read or write them: `number_reg`/`set_number_reg` (where the kernel leaves the number at
@@ -50,7 +57,14 @@
 //! libc's), with public fields `stack` ([`SigStack`]), `mcontext` (`Regs`) and `sigmask`
 //! ([`SigSet`]); `Sigcontext` is `Regs` by its public name; `UCONTEXT_SIZE` its size, which
 //! is where the frame's siginfo starts. `KernelSigaction` is the kernel's `struct
-//! sigaction` and `SA_RESTORER` its restorer flag, for the installer.
+//! sigaction` (built with `KernelSigaction::new`) and `SA_RESTORER` its restorer flag (0 on
+//! riscv64), for the installer. x86_64's frame has the siginfo after the ucontext; aarch64's
+//! and riscv64's have it 128 bytes before.
+//!
+//! **Layouts the generic layers read.** `STAT_OFFSETS` (`st_mode`, `st_rdev`, `st_size` in
+//! the native `struct stat`), `SIGACTION_HAS_RESTORER` (riscv64 has no `sa_restorer`),
+//! `SIGRETURN_OUTSIDE_GATE` (handlers return through the vDSO, so the BPF gate prefix also
+//! allows `rt_sigreturn`: riscv64), `MAP_32BIT` (compat scratch memory; 0 without compat).
 //!
 //! **Numbers.** The architecture's kernel numbers (`AUDIT_ARCH_*`, the x32 bit, the
 //! instruction bytes, the vsyscall page) are defined in its `consts.rs` and re-exported by
@@ -72,12 +86,25 @@
 //! `common::no_safecopy` (`AVAILABLE = false`): every read then falls back to
 //! `process_vm_readv`, and nothing else changes.
 //!
+//! aarch64 and riscv64 share `asm_generic/` (the classification of a trap, whose restart
+//! fix-up acts on the first argument there, the name map and the `Abi` macro).
+//!
 //! What the architectures share is in `common.rs`: the layouts of the 64-bit
 //! architectures (`stack_t`, the 64-signal set) and the contract's own types ([`Site`],
 //! [`RestartCode`]).
 
+#[cfg(any(target_arch = "aarch64", target_arch = "riscv64"))]
+pub(crate) mod asm_generic;
 pub(crate) mod common;
 
+#[cfg(target_arch = "aarch64")]
+mod aarch64;
+#[cfg(target_arch = "aarch64")]
+use self::aarch64 as imp;
+#[cfg(target_arch = "riscv64")]
+mod riscv64;
+#[cfg(target_arch = "riscv64")]
+use self::riscv64 as imp;
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
 #[cfg(target_arch = "x86_64")]
@@ -86,18 +113,23 @@ use self::x86_64 as imp;
 pub(crate) use common::{LegacyCall, RestartCode};
 pub use common::{SigSet, SigStack, Site, SIGSET_SIZE};
 pub(crate) use imp::{
-    args, classify, gate, instruction, instruction_serves, legacy_call, number_reg, pc,
-    restarted_abi, returned, safecopy, set_args, set_number_reg, set_pc, set_ret, sp, sysno,
-    task_size, vsyscall_entry, Regs, Reported, INSN_LEN, MINSIGSTKSZ, PAGE_SIZE,
+    args, canonical_args, classify, compat_only, gate, in_vsyscall_page, instruction,
+    instruction_serves, joins_offsets, legacy_call, number_reg, pc, public_consts, public_sysno,
+    restarted_abi, returned, safecopy, set_args, set_number_reg, set_pc, set_ret, sp, task_size,
+    vsyscall_entry, Native, Regs, Reported, INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE,
+    SIGACTION_HAS_RESTORER, SIGRETURN_OUTSIDE_GATE, STAT_OFFSETS,
 };
-pub use imp::{
-    Abi, AbiSysno, KernelSigaction, Sigcontext, Sysno, Ucontext, AUDIT_ARCH_I386,
-    AUDIT_ARCH_X86_64, INSN_INT80, INSN_SYSCALL, INSN_SYSENTER, SA_RESTORER, UCONTEXT_SIZE,
-    VSYSCALL_END, VSYSCALL_START, X32_SYSCALL_BIT,
-};
+pub use imp::{Abi, AbiSysno, KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
+
+/// The crate's vocabulary of call meanings, on every architecture: the x86_64 table (the
+/// largest; every asm-generic call with an x86_64 counterpart maps to it by name).
+/// [`crate::Syscall::is`] takes it and the typed-argument layer is written in it; the
+/// crate's own calls use the native table ([`Native`]).
+pub use syscalls::x86_64::Sysno;
 
 /// The contract's signatures, checked for whichever architecture is selected.
 const _: () = {
+    assert!(INSN_LEN == crate::error::INSN_BYTES);
     let _: fn(u32, i32) -> Option<Abi> = Abi::from_audit_arch;
     let _: fn(Abi) -> u32 = Abi::audit_arch;
     let _: fn(Abi) -> &'static str = Abi::name;
@@ -106,6 +138,11 @@ const _: () = {
     let _: fn(Abi) -> bool = Abi::is_compat;
     let _: fn(Abi, u32) -> Option<AbiSysno> = AbiSysno::new;
     let _: fn(AbiSysno) -> Option<Sysno> = AbiSysno::to_x86_64;
+    let _: fn(Abi) -> bool = Abi::is_ilp32;
+    let _: &[Abi] = Abi::ALL;
+    let _: fn(Option<AbiSysno>, [u64; 6]) -> [u64; 6] = canonical_args;
+    let _: fn(Option<AbiSysno>) -> bool = joins_offsets;
+    let _: fn(AbiSysno) -> Option<syscalls::x86::Sysno> = compat_only;
     let _: fn(AbiSysno) -> Option<LegacyCall> = legacy_call;
     let _: Abi = Abi::NATIVE;
     let _: fn(&Regs) -> u64 = number_reg;
@@ -131,6 +168,7 @@ const _: () = {
             restart,
         };
     let _: fn(u32) -> Option<u64> = vsyscall_entry;
+    let _: fn(u64) -> bool = in_vsyscall_page;
     let _: fn(Abi) -> u64 = task_size;
     let _: fn(&Ucontext) -> (&SigStack, &Regs, &SigSet) = |u| (&u.stack, &u.mcontext, &u.sigmask);
     let _: (u64, u64, usize) = (PAGE_SIZE, MINSIGSTKSZ, UCONTEXT_SIZE);

@@ -45,7 +45,6 @@
 
 use syscalls::x86_64::Sysno;
 
-use crate::abi::Abi;
 use crate::flags::{CloneFlags, FutexOp, Signal, StraceFlags};
 use crate::syscall::Syscall;
 
@@ -388,58 +387,7 @@ impl TypedArgs {
 /// assert_eq!(sigsys::args::canonical_args(&call), [3, 0x1000, 16, 0x1_0000_0010, 0, 0]);
 /// ```
 pub fn canonical_args(call: &Syscall) -> [u64; 6] {
-    use syscalls::x86::Sysno as X;
-    let a = call.args;
-    let Some(crate::sysno::AbiSysno::I386(s)) = call.sysno() else {
-        return a;
-    };
-    let join = |lo: u64, hi: u64| (lo & 0xffff_ffff) | (hi << 32);
-    let [a0, a1, a2, a3, a4, a5] = a;
-    match s {
-        // (fd, buf/iov, count, lo, hi[, flags])
-        X::pread64 | X::pwrite64 | X::preadv | X::pwritev => [a0, a1, a2, join(a3, a4), 0, 0],
-        X::preadv2 | X::pwritev2 => [a0, a1, a2, join(a3, a4), 0, a5],
-        // readahead(fd, lo, hi, count)
-        X::readahead => [a0, join(a1, a2), a3, 0, 0, 0],
-        // fadvise64(fd, lo, hi, len, advice)
-        X::fadvise64 => [a0, join(a1, a2), a3, a4, 0, 0],
-        // fallocate(fd, mode, off lo, off hi, len lo, len hi)
-        X::fallocate => [a0, a1, join(a2, a3), join(a4, a5), 0, 0],
-        // sync_file_range(fd, off lo, off hi, n lo, n hi, flags)
-        X::sync_file_range => [a0, join(a1, a2), join(a3, a4), a5, 0, 0],
-        // i386-only: truncate64(path, lo, hi), ftruncate64(fd, lo, hi)
-        X::truncate64 | X::ftruncate64 => [a0, join(a1, a2), 0, 0, 0, 0],
-        // fadvise64_64(fd, off lo, off hi, len lo, len hi, advice)
-        X::fadvise64_64 => [a0, join(a1, a2), 0, join(a3, a4), 0, a5],
-        // _llseek(fd, hi, lo, result, whence)
-        X::_llseek => [a0, join(a2, a1), 0, a3, a4, 0],
-        _ => a,
-    }
-}
-
-/// Whether `call` is an i386 call whose 64-bit offsets [`canonical_args`] joins from two
-/// registers (its offsets are then 64 bits wide, the others' 32).
-pub(crate) fn joins_offsets(call: &Syscall) -> bool {
-    use syscalls::x86::Sysno as X;
-    matches!(
-        call.sysno(),
-        Some(crate::sysno::AbiSysno::I386(
-            X::pread64
-                | X::pwrite64
-                | X::preadv
-                | X::pwritev
-                | X::preadv2
-                | X::pwritev2
-                | X::readahead
-                | X::fadvise64
-                | X::fallocate
-                | X::sync_file_range
-                | X::truncate64
-                | X::ftruncate64
-                | X::fadvise64_64
-                | X::_llseek
-        ))
-    )
+    crate::arch::canonical_args(call.sysno(), call.args)
 }
 
 /// A call as the formatter sees it: its x86_64 meaning if it has one, the signature from
@@ -464,11 +412,11 @@ pub(crate) struct Widths {
 
 impl Widths {
     fn of(call: &Syscall) -> Widths {
-        let narrow = call.abi == Abi::I386;
+        let narrow = call.abi.is_ilp32();
         Widths {
             narrow,
             // Only i386 splits offsets (and the look-up is not free: handler hot path).
-            wide_offsets: narrow && joins_offsets(call),
+            wide_offsets: narrow && crate::arch::joins_offsets(call.sysno()),
         }
     }
 }
@@ -485,17 +433,13 @@ pub(crate) fn describe(call: &Syscall) -> Option<Described> {
             widths,
         });
     }
-    match call.sysno() {
-        Some(crate::sysno::AbiSysno::I386(s)) => {
-            i386_only_signature(s).map(|signature| Described {
-                sysno: None,
-                signature,
-                raw,
-                widths,
-            })
-        }
-        _ => None,
-    }
+    let s = call.sysno().and_then(crate::arch::compat_only)?;
+    i386_only_signature(s).map(|signature| Described {
+        sysno: None,
+        signature,
+        raw,
+        widths,
+    })
 }
 
 impl Described {
@@ -658,7 +602,8 @@ fn value(kind: Kind, raw: &[u64; 6], i: u8, widths: Widths) -> Arg {
     }
 }
 
-#[cfg(test)]
+// x86_64 numbers and ABIs.
+#[cfg(all(test, target_arch = "x86_64"))]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
@@ -701,7 +646,7 @@ mod tests {
         // The typed view keeps the row's shape: six arguments.
         assert_eq!(call(3, 2).args().len(), 6);
         // i386 futex (240), FUTEX_REQUEUE: the same view.
-        let i386 = Syscall::new(Abi::I386, 240, [0x1000, 3, 1, 2, 0x2000, 0]);
+        let i386 = Syscall::new(crate::Abi::I386, 240, [0x1000, 3, 1, 2, 0x2000, 0]);
         assert_eq!(typed_args(&i386).unwrap().arg(3), Some(Arg::Uint(2)));
     }
 

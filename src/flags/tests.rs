@@ -18,6 +18,17 @@ pub(crate) trait Sources {
 
 /// The hand-written values, as the kernel headers define them.
 const KERNEL_HEADERS: &[(&str, u64)] = &[
+    // arch/x86/include/uapi/asm/mman.h (libc has it on x86_64 only)
+    ("MAP_32BIT", 0x40),
+    // include/uapi/asm-generic/socket.h (libc lacks these on riscv64)
+    ("SO_TIMESTAMP_NEW", 63),
+    ("SO_TIMESTAMPNS_NEW", 64),
+    ("SO_TIMESTAMPING_NEW", 65),
+    ("SO_RCVTIMEO_NEW", 66),
+    ("SO_SNDTIMEO_NEW", 67),
+    // include/uapi/linux/prctl.h (libc has these on x86_64 only)
+    ("PR_GET_SPECULATION_CTRL", 52),
+    ("PR_SET_SPECULATION_CTRL", 53),
     // arch/x86/include/uapi/asm/prctl.h
     ("ARCH_GET_CPUID", 0x1011),
     ("ARCH_GET_FS", 0x1003),

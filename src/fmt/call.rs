@@ -6,7 +6,6 @@
 
 use core::fmt::{self, Write};
 
-use crate::abi::Abi;
 use crate::args::{
     describe, layout, Arg, Described, Dir, Form, Kind, Layout, Len, Ret, StructArg, StructType,
 };
@@ -223,8 +222,8 @@ where
     M: Memory + ?Sized,
 {
     let ret = match call.abi {
-        Abi::I386 => i64::from(ret as i32),
-        Abi::X86_64 | Abi::X32 => ret,
+        abi if abi.is_ilp32() => i64::from(ret as i32),
+        _ => ret,
     };
     let typed = describe(call);
     let kind = typed.map_or(Ret::Int, |t| t.signature.ret);
@@ -241,7 +240,7 @@ where
         return done;
     }
     match kind {
-        Ret::Hex if call.abi == Abi::I386 => {
+        Ret::Hex if call.abi.is_ilp32() => {
             out.write_str(" = ")?;
             write_hex(out, u64::from(ret as u32))
         }

@@ -266,12 +266,12 @@ impl<M: Memory + ?Sized> Ctx<'_, M> {
 
     /// 32-bit pointers and `long`s inside structs (i386 and x32 callers).
     fn compat(&self) -> bool {
-        self.abi != Abi::X86_64
+        self.abi.is_compat()
     }
 
     /// The i386 ABI (32-bit `long` everywhere, unlike x32's 64-bit kernel structs).
     fn compat32(&self) -> bool {
-        self.abi == Abi::I386
+        self.abi.is_ilp32()
     }
 
     fn ret_len(&self) -> u64 {
@@ -297,14 +297,15 @@ impl<M: Memory + ?Sized> Ctx<'_, M> {
 /// Whether `call` passes 32-bit time structs: i386 calls, except the `*_time64` ones
 /// (which the i386 map renames to their x86_64 names).
 fn time32(call: &Syscall) -> bool {
-    call.abi == Abi::I386
+    call.abi.is_ilp32()
         && match (call.name(), call.canonical()) {
             (Some(name), Some(c)) => !(name.ends_with("64") && name != c.name()),
             _ => true,
         }
 }
 
-#[cfg(test)]
+// x86_64 numbers and ABIs.
+#[cfg(all(test, target_arch = "x86_64"))]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;

@@ -43,7 +43,7 @@ where
                 abi,
                 ret: Some(ret),
                 raw: &t.raw,
-                time32: abi == Abi::I386,
+                time32: abi.is_ilp32(),
                 sysno: t.sysno,
                 before: &Before::NONE,
             };

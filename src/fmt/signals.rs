@@ -2,7 +2,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::abi::Abi;
+use crate::arch::SIGACTION_HAS_RESTORER;
 use crate::flags::{SaFlags, Signal, SsFlags};
 use crate::mem::Memory;
 use crate::text::{emit, write_ptr, Hex};
@@ -53,7 +53,14 @@ where
     W: Write + ?Sized,
     M: Memory + ?Sized,
 {
-    let (handler, flags, restorer, mask) = if ctx.abi == Abi::X86_64 {
+    let (handler, flags, restorer, mask) = if !ctx.abi.is_compat() && !SIGACTION_HAS_RESTORER {
+        // riscv64: no `sa_restorer` field.
+        let Some(b) = read_bytes::<24, M>(ctx.mem, addr) else {
+            return Ok(false);
+        };
+        let w = |i: usize| ne_u64(&b, i);
+        (w(0), w(8), 0, w(16))
+    } else if !ctx.abi.is_compat() {
         let Some(b) = read_bytes::<32, M>(ctx.mem, addr) else {
             return Ok(false);
         };

@@ -4,7 +4,6 @@ use core::fmt::{self, Write};
 
 use syscalls::x86_64::Sysno;
 
-use crate::abi::Abi;
 use crate::args::{Dir, StructType};
 use crate::flags::{EpollEvents, PollEvents, StatxMask};
 use crate::mem::Memory;
@@ -49,7 +48,7 @@ where
         array,
         dir,
     } = *at;
-    let x86_64 = ctx.abi == Abi::X86_64;
+    let x86_64 = !ctx.abi.is_compat();
     match ty {
         StructType::Timespec | StructType::Timeval => write_time(out, ctx, at),
         StructType::TimespecPair | StructType::TimevalPair => write_file_times(out, ctx, at),
@@ -114,7 +113,7 @@ where
     M: Memory + ?Sized,
 {
     let At { addr, .. } = *at;
-    let compat = ctx.abi == Abi::I386 && ctx.sysno != Some(Sysno::prlimit64);
+    let compat = ctx.abi.is_ilp32() && ctx.sysno != Some(Sysno::prlimit64);
     let (cur, max) = if compat {
         let Some(b) = read_bytes::<8, M>(ctx.mem, addr) else {
             return Ok(false);
@@ -367,7 +366,7 @@ where
     } = *at;
     // Entries in the `count` bytes the call filled: `d_reclen` is at offset 16
     // (64-bit and dirent64 layouts, x32 included) or 8 (i386 linux_dirent).
-    let reclen_at = if ty == StructType::Dirents && ctx.abi == Abi::I386 {
+    let reclen_at = if ty == StructType::Dirents && ctx.abi.is_ilp32() {
         8
     } else {
         16
@@ -420,7 +419,8 @@ where
     W: Write + ?Sized,
     M: Memory + ?Sized,
 {
-    // (mode, rdev, size) offsets: x86_64 (and x32) `struct stat`, i386 `stat64`.
+    // (mode, rdev, size) offsets: i386 `stat64`, or the native `struct stat` (x32's is
+    // x86_64's) of the architecture.
     let (mode, rdev, size) = if stat64 {
         let Some(b) = read_bytes::<52, M>(ctx.mem, addr) else {
             return Ok(false);
@@ -430,7 +430,8 @@ where
         let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
             return Ok(false);
         };
-        (ne_u64(&b, 24) as u32, ne_u64(&b, 40), ne_u64(&b, 48) as i64)
+        let (mode, rdev, size) = crate::arch::STAT_OFFSETS;
+        (ne_u32(&b, mode), ne_u64(&b, rdev), ne_u64(&b, size) as i64)
     };
     out.write_str("{st_mode=")?;
     write_file_mode(out, mode)?;

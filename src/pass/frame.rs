@@ -3,7 +3,7 @@
 
 use syscalls::Errno;
 
-use crate::arch::{Sysno as S, MINSIGSTKSZ, SIGSET_SIZE};
+use crate::arch::{Native as S, MINSIGSTKSZ, SIGSET_SIZE};
 use crate::consts::SS_AUTODISARM;
 use crate::error::PassError;
 use crate::frame::{SigSet, SigStack};

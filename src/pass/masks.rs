@@ -13,7 +13,7 @@
 //! either way; pointers and sizes in structs are 8 or 4 bytes.
 
 use crate::abi::Abi;
-use crate::arch::{Sysno as S, PAGE_SIZE, SIGSET_SIZE};
+use crate::arch::{Native as S, MAP_32BIT, PAGE_SIZE, SIGACTION_HAS_RESTORER, SIGSET_SIZE};
 use crate::consts::{IORING_ENTER_EXT_ARG, IORING_ENTER_EXT_ARG_REG};
 use crate::error::PassError;
 use crate::frame::SigSet;
@@ -86,7 +86,7 @@ impl Scratch {
         }
         if self.mapped == 0 {
             let prot = (libc::PROT_READ | libc::PROT_WRITE) as u64;
-            let flags = (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT) as u64;
+            let flags = (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | MAP_32BIT) as u64;
             // SAFETY: a fresh anonymous mapping at an address of the kernel's choice.
             let addr = unsafe { gate::sys(S::mmap, [0, PAGE_SIZE, prot, flags, u64::MAX, 0]) };
             self.mapped = addr.map_err(|_| PassError::NoScratch)?;
@@ -239,8 +239,8 @@ fn uring_ext_arg(call: &Syscall, scratch: &mut Scratch) -> Result<Option<u64>, P
     scratch.place(call.abi, 0, &[mask_addr, sz, ts]).map(Some)
 }
 
-/// The new action of `rt_sigaction` at `act`: x86_64 `{ handler, flags, restorer, mask }`
-/// (32 bytes), compat `{ u32 handler, u32 flags, u32 restorer, u64 mask }` (20 bytes).
+/// The new action of `rt_sigaction` at `act`: native `{ handler, flags, restorer, mask }`
+/// (32 bytes; riscv64 `{ handler, flags, mask }`, 24), compat `{ u32 handler, u32 flags, u32 restorer, u64 mask }` (20 bytes).
 fn sigaction(
     act: u64,
     compat: bool,
@@ -276,6 +276,18 @@ fn sigaction(
         }
         return scratch.place(abi, 0, &words).map(Some);
     }
+    if !SIGACTION_HAS_RESTORER {
+        // { handler, flags, mask } (riscv64).
+        let Some(mut words) = read_words::<3>(act) else {
+            return Ok(None);
+        };
+        if words[2] & SIGSYS_BIT == 0 {
+            return Ok(None);
+        }
+        words[2] &= !SIGSYS_BIT;
+        return scratch.place(abi, 0, &words).map(Some);
+    }
+    // { handler, flags, restorer, mask }
     let Some(mut words) = read_words::<4>(act) else {
         return Ok(None);
     };

@@ -27,7 +27,11 @@ pub enum Abi {
 impl Abi {
     /// The ABI of the gate's native exit, whose `rt_sigreturn` frame layout the gate's
     /// restorer serves.
-    pub(crate) const NATIVE: Abi = Abi::X86_64;
+    pub const NATIVE: Abi = Abi::X86_64;
+
+    /// Every ABI a process of this architecture can trap with (for the test kit).
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub(crate) const ALL: &'static [Abi] = &[Abi::X86_64, Abi::I386, Abi::X32];
 
     /// The ABI of a call from `si_arch` and `si_syscall`, or `None` for a foreign arch.
     ///
@@ -115,6 +119,12 @@ impl Abi {
             Abi::X86_64 => false,
             Abi::I386 | Abi::X32 => true,
         }
+    }
+
+    /// Whether registers, `long`s and pointers are 32 bits wide (i386; x32 has 64-bit
+    /// registers and `long long` arguments).
+    pub(crate) const fn is_ilp32(self) -> bool {
+        matches!(self, Abi::I386)
     }
 }
 

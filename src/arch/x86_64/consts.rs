@@ -44,6 +44,16 @@ pub const SA_RESTORER: u64 = 0x0400_0000;
 /// `MINSIGSTKSZ` as the kernel checks it in `sigaltstack` (x86_64 and compat alike).
 pub(crate) const MINSIGSTKSZ: u64 = 2048;
 
+/// `MAP_32BIT`: the compat callers' scratch memory is mapped below 4 GiB.
+pub(crate) const MAP_32BIT: i32 = libc::MAP_32BIT;
+
+/// The offsets of `st_mode`, `st_rdev` and `st_size` in the kernel's `struct stat`
+/// (`arch/x86/include/uapi/asm/stat.h`: `st_nlink` is 64 bits and comes before `st_mode`).
+pub(crate) const STAT_OFFSETS: (usize, usize, usize) = (24, 40, 48);
+
+/// Whether the kernel's native `struct sigaction` has `sa_restorer`.
+pub(crate) const SIGACTION_HAS_RESTORER: bool = true;
+
 /// The page size.
 pub(crate) const PAGE_SIZE: u64 = 4096;
 
@@ -52,3 +62,6 @@ pub(crate) const TASK_SIZE_64: u64 = (1 << 47) - PAGE_SIZE;
 
 /// The end of the user address space of a 32-bit (i386 or x32) caller: 4 GiB.
 pub(crate) const TASK_SIZE_32: u64 = 1 << 32;
+
+/// Whether signal handlers return through code outside the gate (the gate's restorer serves `SA_RESTORER`).
+pub(crate) const SIGRETURN_OUTSIDE_GATE: bool = false;

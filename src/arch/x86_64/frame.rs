@@ -85,19 +85,7 @@ pub struct Ucontext {
     pub sigmask: SigSet,
 }
 
-/// The kernel's `struct sigaction` on x86_64.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[repr(C)]
-pub struct KernelSigaction {
-    /// Handler address (or `SIG_DFL` = 0, `SIG_IGN` = 1).
-    pub handler: u64,
-    /// `SA_*` flags.
-    pub flags: u64,
-    /// The restorer the kernel returns through.
-    pub restorer: u64,
-    /// Signals blocked while the handler runs (bit `n - 1` for signal `n`).
-    pub mask: u64,
-}
+pub use crate::arch::common::KernelSigaction;
 
 /// Size of the kernel's x86_64 `struct ucontext`: the frame's siginfo starts this many bytes
 /// after the context.
@@ -105,7 +93,6 @@ pub const UCONTEXT_SIZE: usize = 304;
 
 const _: () = assert!(core::mem::size_of::<Ucontext>() == UCONTEXT_SIZE);
 const _: () = assert!(core::mem::size_of::<Sigcontext>() == 256);
-const _: () = assert!(core::mem::size_of::<KernelSigaction>() == 32);
 const _: () = assert!(core::mem::offset_of!(Ucontext, mcontext) == 40);
 const _: () = assert!(core::mem::offset_of!(Ucontext, sigmask) == 296);
 

@@ -252,6 +252,11 @@ pub unsafe fn int80(nr: u32, args: [u32; 6]) -> i64 {
     unsafe { gate_int80(nr, &args) }
 }
 
+/// What [`crate::gate`] re-exports.
+pub(crate) mod public {
+    pub use super::{int80, own_range, pass_range, range, restorer, syscall};
+}
+
 /// Issues table number `nr` of `abi` with `args` from the gate's pass exit for that ABI
 /// and returns RAX as the kernel leaves it (`int $0x80` for i386, `syscall` otherwise;
 /// i386 arguments are truncated to 32 bits).

@@ -36,24 +36,37 @@ pub(crate) mod site;
 pub(crate) mod sysno;
 
 pub use abi::Abi;
-pub use consts::{
-    AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, INSN_INT80, INSN_SYSCALL, INSN_SYSENTER, SA_RESTORER,
-    VSYSCALL_END, VSYSCALL_START, X32_SYSCALL_BIT,
+pub(crate) use consts::{
+    INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE, SIGACTION_HAS_RESTORER, SIGRETURN_OUTSIDE_GATE,
+    STAT_OFFSETS,
 };
-pub(crate) use consts::{INSN_LEN, MINSIGSTKSZ, PAGE_SIZE};
 pub use frame::{KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
 pub(crate) use regs::{
     args, number_reg, pc, returned, set_args, set_number_reg, set_pc, set_ret, sp, Regs,
 };
 pub(crate) use site::{
-    classify, instruction, instruction_serves, restarted_abi, vsyscall_entry, Reported,
+    classify, in_vsyscall_page, instruction, instruction_serves, restarted_abi, vsyscall_entry,
+    Reported,
 };
-pub(crate) use sysno::legacy_call;
 pub use sysno::AbiSysno;
+pub(crate) use sysno::{canonical_args, compat_only, joins_offsets, legacy_call};
 
-/// The native table: the numbers of the x86_64 ABI, which [`crate::Syscall::is`] and
-/// [`crate::Syscall::canonical`] speak, and which the crate's own calls use.
-pub use syscalls::x86_64::Sysno;
+/// The native table: the numbers the crate's own calls use (on x86_64 also the crate's
+/// vocabulary, [`crate::Sysno`]).
+pub(crate) use syscalls::x86_64::Sysno as Native;
+
+/// What [`crate::consts`] re-exports.
+pub(crate) mod public_consts {
+    pub use super::consts::{
+        AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, INSN_INT80, INSN_SYSCALL, INSN_SYSENTER, SA_RESTORER,
+        VSYSCALL_END, VSYSCALL_START, X32_SYSCALL_BIT,
+    };
+}
+
+/// What [`crate::sysno`] re-exports.
+pub(crate) mod public_sysno {
+    pub use super::sysno::{i386, x32, AbiSysno};
+}
 
 /// The end of the user address space for a caller of `abi`.
 pub(crate) const fn task_size(abi: Abi) -> u64 {

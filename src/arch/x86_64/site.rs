@@ -12,19 +12,7 @@ use crate::arch::common::{RestartCode, Site};
 use crate::error::DecodeError;
 
 /// The siginfo facts [`classify`] checks the registers against.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Reported {
-    /// The ABI the siginfo names.
-    pub(crate) abi: Abi,
-    /// Raised by seccomp (not SUD).
-    pub(crate) seccomp: bool,
-    /// `si_call_addr`.
-    pub(crate) call_addr: u64,
-    /// `si_syscall`.
-    pub(crate) nr: i32,
-    /// The kernel restart code `-nr` is, if it is one.
-    pub(crate) restart: Option<RestartCode>,
-}
+pub(crate) type Reported = crate::arch::common::Reported<Abi>;
 
 /// Decides where the interrupted code stands, checking RAX and RIP against what the kernel
 /// leaves for this siginfo, case by case.
@@ -113,6 +101,12 @@ pub(crate) fn restarted_abi(bytes: [u8; INSN_LEN], number: u64) -> Abi {
         _ if number as u32 & X32_SYSCALL_BIT != 0 && (number as u32 as i32) >= 0 => Abi::X32,
         _ => Abi::X86_64,
     }
+}
+
+/// Whether `addr` is in (or above) the vsyscall page.
+#[cfg_attr(not(feature = "testing"), allow(dead_code))]
+pub(crate) fn in_vsyscall_page(addr: u64) -> bool {
+    addr >= VSYSCALL_START
 }
 
 /// The vsyscall entry the kernel reports number `nr` at, if it emulates one for it.

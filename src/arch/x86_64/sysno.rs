@@ -103,6 +103,72 @@ pub(crate) fn legacy_call(sysno: AbiSysno) -> Option<LegacyCall> {
     })
 }
 
+/// The arguments `a` of a call of `sysno` in the order and width of the x86_64 call of the
+/// same meaning: the two halves of a 64-bit offset that i386 splits over two registers
+/// joined into one.
+pub(crate) fn canonical_args(sysno: Option<AbiSysno>, a: [u64; 6]) -> [u64; 6] {
+    use syscalls::x86::Sysno as X;
+    let Some(AbiSysno::I386(s)) = sysno else {
+        return a;
+    };
+    let join = |lo: u64, hi: u64| (lo & 0xffff_ffff) | (hi << 32);
+    let [a0, a1, a2, a3, a4, a5] = a;
+    match s {
+        // (fd, buf/iov, count, lo, hi[, flags])
+        X::pread64 | X::pwrite64 | X::preadv | X::pwritev => [a0, a1, a2, join(a3, a4), 0, 0],
+        X::preadv2 | X::pwritev2 => [a0, a1, a2, join(a3, a4), 0, a5],
+        // readahead(fd, lo, hi, count)
+        X::readahead => [a0, join(a1, a2), a3, 0, 0, 0],
+        // fadvise64(fd, lo, hi, len, advice)
+        X::fadvise64 => [a0, join(a1, a2), a3, a4, 0, 0],
+        // fallocate(fd, mode, off lo, off hi, len lo, len hi)
+        X::fallocate => [a0, a1, join(a2, a3), join(a4, a5), 0, 0],
+        // sync_file_range(fd, off lo, off hi, n lo, n hi, flags)
+        X::sync_file_range => [a0, join(a1, a2), join(a3, a4), a5, 0, 0],
+        // i386-only: truncate64(path, lo, hi), ftruncate64(fd, lo, hi)
+        X::truncate64 | X::ftruncate64 => [a0, join(a1, a2), 0, 0, 0, 0],
+        // fadvise64_64(fd, off lo, off hi, len lo, len hi, advice)
+        X::fadvise64_64 => [a0, join(a1, a2), 0, join(a3, a4), 0, a5],
+        // _llseek(fd, hi, lo, result, whence)
+        X::_llseek => [a0, join(a2, a1), 0, a3, a4, 0],
+        _ => a,
+    }
+}
+
+/// Whether `sysno` is an i386 call whose 64-bit offsets [`canonical_args`] joins from two
+/// registers (its offsets are then 64 bits wide, the others' 32).
+pub(crate) fn joins_offsets(sysno: Option<AbiSysno>) -> bool {
+    use syscalls::x86::Sysno as X;
+    matches!(
+        sysno,
+        Some(AbiSysno::I386(
+            X::pread64
+                | X::pwrite64
+                | X::preadv
+                | X::pwritev
+                | X::preadv2
+                | X::pwritev2
+                | X::readahead
+                | X::fadvise64
+                | X::fallocate
+                | X::sync_file_range
+                | X::truncate64
+                | X::ftruncate64
+                | X::fadvise64_64
+                | X::_llseek
+        ))
+    )
+}
+
+/// The i386-only call `sysno` is (no x86_64 counterpart), for the typed layer's own
+/// signatures of those.
+pub(crate) fn compat_only(sysno: AbiSysno) -> Option<syscalls::x86::Sysno> {
+    match sysno {
+        AbiSysno::I386(s) => Some(s),
+        AbiSysno::X86_64(_) | AbiSysno::X32(_) => None,
+    }
+}
+
 impl core::fmt::Display for AbiSysno {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.name())

@@ -1,0 +1,98 @@
+//! Decoding, emulation and restart of the architecture's native calls on test-kit frames
+//! (`sigsys::testing`), written once for every architecture: on aarch64 and riscv64 these
+//! are the decode tests (`tests/decode.rs` covers the x86 ABIs in detail).
+
+use sigsys::error::INSN_BYTES;
+use sigsys::testing::{Frame, Outcome};
+use sigsys::{Abi, Cause, DecodeError, RestartError, Site, Syscall, Sysno};
+
+fn call(nr: i64, args: [u64; 6]) -> Syscall {
+    Syscall::new(Abi::NATIVE, nr as u32, args)
+}
+
+fn getpid() -> Syscall {
+    call(libc::SYS_getpid, [3, 1, 4, 1, 5, 9])
+}
+
+/// A native seccomp trap decodes to its number, name, vocabulary entry, arguments and data.
+#[test]
+fn decodes_a_native_call() {
+    let mut frame = Frame::seccomp_data(getpid(), 7);
+    let t = frame.trap().unwrap();
+    assert_eq!(t.syscall(), getpid());
+    assert_eq!(t.syscall().name(), Some("getpid"));
+    assert!(t.syscall().is(Sysno::getpid));
+    assert_eq!(t.cause(), Cause::Seccomp { ret_data: 7 });
+    assert_eq!(t.site(), Site::Instruction);
+    let mut frame = Frame::sud(getpid());
+    assert_eq!(frame.trap().unwrap().cause(), Cause::UserDispatch);
+}
+
+/// Emulation writes the result register and leaves the pc after the instruction.
+#[test]
+fn emulates() {
+    let mut frame = Frame::seccomp(getpid());
+    frame.trap().unwrap().set_return(4242);
+    assert_eq!(frame.outcome(), Outcome::Returned(4242));
+    let mut frame = Frame::seccomp(getpid());
+    frame.trap().unwrap().set_errno(syscalls::Errno::EPERM);
+    assert_eq!(frame.outcome().errno(), Some(syscalls::Errno::EPERM));
+}
+
+/// A restart re-runs the instruction with the new number and arguments; one over bytes
+/// that are not the system call instruction is refused.
+#[test]
+fn restarts() {
+    let getppid = call(libc::SYS_getppid, [0; 6]);
+    let mut frame = Frame::sud(getpid());
+    frame.trap().unwrap().restart_with(getppid).unwrap();
+    assert_eq!(frame.outcome(), Outcome::Restarted(getppid));
+    let mut frame = Frame::sud(getpid()).with_instruction([0; INSN_BYTES]);
+    assert_eq!(
+        frame.trap().unwrap().restart(),
+        Err(RestartError::NotASyscallInstruction {
+            bytes: [0; INSN_BYTES]
+        })
+    );
+    assert_eq!(frame.outcome(), Outcome::Untouched);
+}
+
+/// Foreign architectures and registers that disagree with the siginfo are refused.
+#[test]
+fn forgeries_refused() {
+    let mut frame = Frame::seccomp(getpid()).with_arch(0x4000_0028); // AUDIT_ARCH_ARM
+    assert_eq!(
+        frame.trap().err(),
+        Some(DecodeError::UnknownArch { arch: 0x4000_0028 })
+    );
+    let mut frame = Frame::seccomp(getpid()).with_si_syscall(libc::SYS_getpid as i32 + 1);
+    assert!(matches!(
+        frame.trap().err(),
+        Some(DecodeError::NumberMismatch { .. })
+    ));
+    let mut frame = Frame::seccomp(getpid()).with_ip(0x10);
+    assert!(matches!(
+        frame.trap().err(),
+        Some(DecodeError::IpMismatch { .. })
+    ));
+}
+
+/// aarch64 and riscv64: a first argument of -ERESTARTNOINTR arrives with the pc moved back
+/// by the kernel (Site::Rewound); emulating puts the pc after the instruction again, and
+/// a rewound pc without a restart code in the first argument is refused.
+#[cfg(not(target_arch = "x86_64"))]
+#[test]
+fn first_argument_restart_code_rewound() {
+    let collided = call(libc::SYS_getppid, [(-513i64) as u64, 0, 0, 0, 0, 0]);
+    let mut frame = Frame::seccomp(collided).rewound();
+    let mut t = frame.trap().unwrap();
+    assert_eq!(t.site(), Site::Rewound);
+    assert_eq!(t.syscall().args[0] as i64, -513);
+    t.set_return(1);
+    assert_eq!(frame.outcome(), Outcome::Returned(1));
+    let mut frame = Frame::seccomp(getpid()).rewound();
+    assert!(matches!(
+        frame.trap().err(),
+        Some(DecodeError::IpMismatch { .. })
+    ));
+}
