@@ -112,6 +112,9 @@ static REFUSED: AtomicU64 = AtomicU64::new(0);
 /// ```
 pub unsafe fn install(policy: Policy) -> Result<KernelSigaction, Errno> {
     POLICY.store(policy as usize, Ordering::SeqCst);
+    // The fallback memory reads' pid cache, filled in the process that installs (not by
+    // `install_handler` itself, which `mem` builds on).
+    crate::pid::init_pid_cache();
     // SAFETY: `entry` is async-signal-safe (decoding, atomics, errno) and the caller
     // promises the policy it calls is too.
     unsafe { install::install_handler(entry) }

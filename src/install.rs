@@ -57,8 +57,6 @@ pub const HANDLER_FLAGS: u64 =
 /// ```
 pub unsafe fn install_handler(handler: Handler) -> Result<KernelSigaction, Errno> {
     let action = KernelSigaction::new(handler as usize as u64, HANDLER_FLAGS, gate::restorer(), 0);
-    // The fallback memory reads' pid cache, filled here in the process that installs.
-    crate::mem::init_pid_cache();
     // SAFETY: forwarded contract.
     unsafe { set_action(libc::SIGSYS, &action) }
 }

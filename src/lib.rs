@@ -298,6 +298,15 @@ mod pass;
         target_arch = "riscv64"
     )
 ))]
+mod pid;
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "riscv64"
+    )
+))]
 pub mod safecopy;
 #[cfg(all(
     target_os = "linux",

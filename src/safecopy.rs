@@ -249,7 +249,7 @@ pub unsafe fn fixup(signo: i32, info: *const libc::siginfo_t, ctx: *mut libc::c_
 /// unsafe { sigsys::safecopy::declare_handled() };
 /// ```
 pub unsafe fn declare_handled() {
-    crate::mem::init_pid_cache();
+    crate::pid::init_pid_cache();
     STATE.fetch_or(DECLARED, Ordering::AcqRel);
 }
 
@@ -325,7 +325,7 @@ unsafe fn die_by_default(sig: i32, info: *mut libc::siginfo_t) {
     STATE.fetch_and(!ours_bit(sig), Ordering::AcqRel);
     // SAFETY: SIG_DFL has no code to keep alive.
     let _ = unsafe { install::set_action(sig, &KernelSigaction::default()) };
-    let pid = crate::mem::own_pid();
+    let pid = crate::pid::own_pid();
     // SAFETY: gettid has no preconditions.
     let tid = unsafe { gate::syscall(Sysno::gettid.id() as u64, [0; 6]) } as u64;
     let sig = sig as u64;
@@ -403,7 +403,7 @@ pub fn install() -> Result<(), Errno> {
     if !imp::AVAILABLE {
         return Err(Errno::ENOSYS);
     }
-    crate::mem::init_pid_cache();
+    crate::pid::init_pid_cache();
     for sig in [libc::SIGSEGV, libc::SIGBUS] {
         let Some(slot) = index(sig).and_then(|i| PREVIOUS.get(i)) else {
             continue;
