@@ -842,7 +842,7 @@ mod tests {
 
     #[test]
     fn program_pieces_compute_their_jumps() {
-        use crate::arch::Sysno as S;
+        use crate::arch::Native as S;
         let native = crate::Abi::NATIVE.audit_arch();
         let eperm = errno(Errno::EPERM);
         let far = crate::gate::range().end + (1 << 20);

@@ -25,7 +25,7 @@ use core::fmt;
 
 use syscalls::Errno;
 
-use crate::arch::Sysno;
+use crate::arch::Native as Sysno;
 use crate::gate;
 
 /// Writes all of `bytes` to `fd`: one `write` after another until every byte is written,

@@ -2,6 +2,9 @@
 //! on top of the other, and after each the kernel's decision for random calls (what the
 //! call returns) must be what `bpf::evaluate` and `bpf::stacked` predict.
 
+// The calls and the architecture the programs decide about are x86_64's.
+#![cfg(target_arch = "x86_64")]
+
 mod common;
 
 use libc::sock_filter;

@@ -5,6 +5,9 @@
 //! action still kills with SIGSEGV. Every test installs signal actions, so each runs in a
 //! child of its own.
 
+// The copy routine is x86_64's (other architectures fall back to process_vm_readv).
+#![cfg(target_arch = "x86_64")]
+
 mod common;
 
 use std::arch::asm;
