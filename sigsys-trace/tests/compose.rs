@@ -83,8 +83,20 @@ fn trap_to_the_programs_own_handler() {
     if !sud() {
         return;
     }
-    let Some((out, _)) = same("trap") else { return };
+    let Some((out, trace)) = same("trap") else {
+        return;
+    };
     assert!(out.contains("getppid 4249"), "{out}");
+    // The program's handler gets the program's own context (call address = RIP, the
+    // number in RAX), as untraced.
+    assert!(out.contains("context matches 1"), "{out}");
+    // strace's lines: the call with RAX at the trap, the signal, the handler's return.
+    assert!(trace.contains("getppid() = 110"), "{trace}");
+    assert!(
+        trace.contains("--- SIGSYS {si_signo=SIGSYS, si_code=SYS_SECCOMP, si_errno=E2BIG,"),
+        "{trace}"
+    );
+    assert!(trace.contains("rt_sigreturn({mask=[]}) = 4249"), "{trace}");
 }
 
 #[test]

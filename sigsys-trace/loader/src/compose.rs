@@ -181,9 +181,24 @@ fn record(program: &[libc::sock_filter]) {
 /// call. False when the program installed no filter, when the record is incomplete, and
 /// for filters installed by an earlier image (an exec starts the record anew).
 pub fn kills(call: &Syscall) -> bool {
+    let action = predicted(call).unwrap_or(libc::SECCOMP_RET_ALLOW) & libc::SECCOMP_RET_ACTION_FULL;
+    action == libc::SECCOMP_RET_KILL_PROCESS || action == libc::SECCOMP_RET_KILL_THREAD
+}
+
+/// The data of a `RET_TRAP` the program's filters return for `call` (its `si_errno`), if
+/// that is their decision (see [`kills`] for what is known).
+pub fn traps(call: &Syscall) -> Option<u32> {
+    let action = predicted(call)?;
+    (action & libc::SECCOMP_RET_ACTION_FULL == libc::SECCOMP_RET_TRAP)
+        .then_some(action & libc::SECCOMP_RET_DATA)
+}
+
+/// The recorded filters' decision for `call`, as the kernel will take it when the handler
+/// passes the call through; `None` without a complete record.
+fn predicted(call: &Syscall) -> Option<u32> {
     let n = RECORD.count.load(Ordering::Acquire) as usize;
     if n == 0 || RECORD.incomplete.load(Ordering::Relaxed) {
-        return false;
+        return None;
     }
     let data = sigsys::bpf::SeccompData::new(
         call.abi.rax_for(call.nr) as i32,
@@ -199,8 +214,7 @@ pub fn kills(call: &Syscall) -> bool {
             .unwrap_or(&[]);
         sigsys::bpf::evaluate(prog, &data).unwrap_or(libc::SECCOMP_RET_ALLOW)
     });
-    let action = sigsys::bpf::stacked(actions) & libc::SECCOMP_RET_ACTION_FULL;
-    action == libc::SECCOMP_RET_KILL_PROCESS || action == libc::SECCOMP_RET_KILL_THREAD
+    Some(sigsys::bpf::stacked(actions))
 }
 
 /// Installs `prog` from the pass exit (the program's own filters apply to it, and its

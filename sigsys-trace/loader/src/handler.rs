@@ -112,6 +112,10 @@ fn dispatch(trap: &mut Trap<'_>) {
     if full && crate::compose::kills(&call) {
         killed_line(&call, style);
     }
+    if let Some(data) = crate::compose::traps(&call) {
+        program_trap(trap, &call, data, full, style);
+        return;
+    }
     if full
         && matches!(sysno, Some(Sysno::kill | Sysno::tgkill | Sysno::tkill))
         && self_kill_lines(trap, sysno, &call, style)
@@ -435,6 +439,62 @@ fn self_kill_lines(
         line::flush();
     }
     true
+}
+
+/// A call the program's own filter answers with `RET_TRAP`: delivered to the program's
+/// SIGSYS action as if its own instruction had trapped, which is what happened (the
+/// handler runs on this frame, whose context is the program's: `si_call_addr` after its
+/// instruction, the number in RAX as the kernel's rollback leaves it, and whatever the
+/// program's handler writes there is what the call returns). The lines strace shows:
+/// `getppid() = 110` (RAX at the trap), `--- SIGSYS {si_code=SYS_SECCOMP, si_errno=DATA,
+/// ...} ---`, and the handler's `rt_sigreturn` with the value it left. The kernel forces
+/// the signal: ignored or blocked, SIGSYS kills, as here.
+#[inline(never)]
+fn program_trap(trap: &mut Trap<'_>, call: &sigsys::Syscall, data: u32, full: bool, style: Style) {
+    let nr = call.abi.rax_for(call.nr);
+    if full {
+        let mut l = Line::new(b'L');
+        line::write_call(&mut l, call, style);
+        l.push(line::RESULT_MARK);
+        let _ = core::fmt::Write::write_fmt(&mut l, format_args!(" = {}", nr as i64));
+        l.queue();
+    }
+    let mut info = [0u8; 128];
+    let fields: [(usize, &[u8]); 6] = [
+        (0, &(libc::SIGSYS as u32).to_ne_bytes()),
+        (4, &data.to_ne_bytes()),
+        (8, &1u32.to_ne_bytes()), // SYS_SECCOMP
+        (16, &trap.ip().to_ne_bytes()),
+        (24, &(nr as u32).to_ne_bytes()),
+        (28, &call.abi.audit_arch().to_ne_bytes()),
+    ];
+    for (at, bytes) in fields {
+        if let Some(dst) = info.get_mut(at..at.saturating_add(bytes.len())) {
+            dst.copy_from_slice(bytes);
+        }
+    }
+    let handler = PROG_SIGSYS[0].load(Ordering::Relaxed);
+    let blocked = state::me().sigsys_blocked.load(Ordering::Relaxed);
+    if handler == libc::SIG_IGN as u64 || blocked {
+        // Forced: the default action.
+        PROG_SIGSYS[0].store(libc::SIG_DFL as u64, Ordering::Relaxed);
+    }
+    // SAFETY: this frame's own context and a complete siginfo, as the kernel would pass
+    // them to the program's handler.
+    unsafe {
+        let ctx = core::ptr::from_mut(trap.ucontext_mut()).cast::<libc::c_void>();
+        forward(libc::SIGSYS, info.as_mut_ptr().cast(), ctx);
+    }
+    if full {
+        let mut l = Line::new(b'L');
+        l.push("rt_sigreturn({mask=");
+        let _ = sigsys::fmt::write_sigset(&mut l, frame_mask(trap));
+        l.push("})");
+        l.push(line::RESULT_MARK);
+        let rax = trap.regs().rax;
+        let _ = core::fmt::Write::write_fmt(&mut l, format_args!(" = {}", rax as i64));
+        l.queue();
+    }
 }
 
 /// The line of a call the program's own filter kills it for, sent before the call (which

@@ -4,7 +4,8 @@
  *                      else EPERM, the tracer's mmap, sendmsg, process_vm_readv and
  *                      rt_sigreturn included
  *   sandbox kill       getppid kills the process (RET_KILL_PROCESS)
- *   sandbox trap       getppid traps to the program's own SIGSYS handler, which writes RAX
+ *   sandbox trap       getppid traps to the program's own SIGSYS handler, which checks the
+ *                      context is the call's (as Chromium's does) and writes RAX
  *   sandbox tsync      a filter for all threads (TSYNC) while a second thread runs
  *   sandbox stacked    two filters, ERRNO(1) then ERRNO(2) for getppid: which data the
  *                      kernel returns for equal actions
@@ -43,9 +44,15 @@ static int install(struct sock_filter *f, unsigned short n, unsigned flags) {
 
 static void say(const char *s) { (void)!write(1, s, strlen(s)); }
 
+/* Set by the SIGSYS handler: the context is the trapped call's, as Chromium's handler
+ * checks it (the call address is the context's RIP, RAX holds the number). */
+static volatile int context_matches = -1;
+
 static void on_sigsys(int sig, siginfo_t *info, void *vctx) {
     ucontext_t *ctx = vctx;
     (void)sig;
+    context_matches = info->si_call_addr == (void *)ctx->uc_mcontext.gregs[REG_RIP] &&
+                      ctx->uc_mcontext.gregs[REG_RAX] == info->si_syscall;
     if (info->si_code == 1 /* SYS_SECCOMP */ && info->si_syscall == SYS_getppid)
         ctx->uc_mcontext.gregs[REG_RAX] = 4242 + info->si_errno;
 }
@@ -133,6 +140,7 @@ int main(int argc, char **argv) {
                                   RET(SECCOMP_RET_ALLOW)};
         printf("install %d\n", install(f, 4, 0));
         printf("getppid %ld\n", syscall(SYS_getppid));
+        printf("context matches %d\n", context_matches);
     } else if (!strcmp(m, "tsync")) {
         pthread_t t;
         pthread_create(&t, 0, idle, 0);
