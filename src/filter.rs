@@ -902,7 +902,8 @@ mod tests {
         let mut prog = Program::<32>::new();
         prog.allow_gate().then(&theirs);
         let p = prog.as_slice().unwrap();
-        assert_eq!(p.len(), COMPOSE_PREFIX_LEN + theirs.len());
+        // The gate's rule (with riscv64's rt_sigreturn allowance), A and X zeroed, theirs.
+        assert_eq!(p.len(), GATE_PREFIX_LEN + 2 + theirs.len());
         let getppid = libc::SYS_getppid as u32;
         assert_eq!(run(p, getppid, gate.start), libc::SECCOMP_RET_ALLOW);
         assert_eq!(run(p, getppid, gate.end + 4096), libc::SECCOMP_RET_TRAP);
