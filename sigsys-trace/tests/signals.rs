@@ -131,7 +131,7 @@ fn handlers_run_as_untraced_and_deliveries_are_strace_lines() {
         ),
     }
 
-    // -e signal=SET picks the lines; none leaves the handlers unwrapped.
+    // -e signal=SET picks the lines (the handlers run through the wrapper either way).
     let (_, only) = traced(&bin, &["-e", "signal=USR1"], "usr1");
     let only = signal_lines(&only);
     assert_eq!(only.len(), 2, "{only:?}");
