@@ -148,26 +148,48 @@ pub(super) const ERRNO_TEXT: [&str; 134] = [
     "Memory page has hardware error",
 ];
 
+/// The kernel-internal codes above 511 that strace names (its `errnoent.h`); glibc has
+/// no text for them, so the text is `strerror`'s "Unknown error N".
+const INTERNAL_ERRNO: [(i32, &str); 13] = [
+    (515, "ENOIOCTLCMD"),
+    (517, "EPROBE_DEFER"),
+    (518, "EOPENSTALE"),
+    (521, "EBADHANDLE"),
+    (522, "ENOTSYNC"),
+    (523, "EBADCOOKIE"),
+    (524, "ENOTSUPP"),
+    (525, "ETOOSMALL"),
+    (526, "ESERVERFAULT"),
+    (527, "EBADTYPE"),
+    (528, "EJUKEBOX"),
+    (529, "EIOCBQUEUED"),
+    (530, "ERECALLCONFLICT"),
+];
+
 pub(super) fn write_errno<W: Write + ?Sized>(out: &mut W, code: i32) -> fmt::Result {
     let restart = match code {
         512 => Some(("ERESTARTSYS", "To be restarted if SA_RESTART is set")),
         513 => Some(("ERESTARTNOINTR", "To be restarted")),
         514 => Some(("ERESTARTNOHAND", "To be restarted if no handler")),
-        515 => Some(("ENOIOCTLCMD", "No ioctl command")),
         516 => Some(("ERESTART_RESTARTBLOCK", "Interrupted by signal")),
         _ => None,
     };
     if let Some((name, text)) = restart {
         return emit!(out, " = ? ", name, " (", text, ")");
     }
-    let e = Errno::new(code);
+    if let Some(&(_, name)) = INTERNAL_ERRNO.iter().find(|&&(c, _)| c == code) {
+        return emit!(out, " = -1 ", name, " (Unknown error ", code, ")");
+    }
+    // strace 6.1 names 1..=133 and the internal codes above; nothing else.
+    let e = Errno::new(if code <= 133 { code } else { 0 });
     let text = usize::try_from(code)
         .ok()
         .and_then(|i| ERRNO_TEXT.get(i).copied())
         .or(e.description());
     match (e.name(), text) {
         (Some(name), Some(text)) => emit!(out, " = -1 ", name, " (", text, ")"),
-        _ => emit!(out, " = -1 ERRNO_", code, " (Unknown error ", code, ")"),
+        // strace's `print_err_ret` for a code it has no name for.
+        _ => emit!(out, " = -1 (errno ", code, ")"),
     }
 }
 
