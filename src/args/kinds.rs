@@ -9,11 +9,12 @@
 use crate::flags::{
     AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, EpollFlags, EpollOp,
     EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, GrndFlags, IdType, InotifyFlags,
-    InotifyMask, ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags, MremapFlags,
-    MsgFlags, MsyncFlags, Names, OFlags, PrctlOption, PrioWhich, ProtFlags, RenameFlags, Rlimit,
-    RusageWho, SeccompFilterFlags, SeccompOp, ShutdownHow, SigHow, SignalfdFlags, SockFlags,
-    SockLevel, SockType, StatxAtFlags, StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags,
-    TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags, Whence,
+    InotifyMask, IpcMsgFlags, ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags,
+    MremapFlags, MsgFlags, MsgctlCmd, MsyncFlags, Names, OFlags, PrctlOption, PrioWhich, ProtFlags,
+    RenameFlags, Rlimit, RusageWho, SeccompFilterFlags, SeccompOp, SemctlCmd, ShmatFlags,
+    ShmctlCmd, ShutdownHow, SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, StatxAtFlags,
+    StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags,
+    UnshareFlags, WaitFlags, Whence,
 };
 
 use super::{Dir, Len, StructArg, StructType};
@@ -90,12 +91,18 @@ macro_rules! kinds {
 
 kinds! {
     kind {
-        /// A signed integer (`int`, `long`).
+        /// A signed `long` (the whole register).
         Int,
-        /// An unsigned integer.
+        /// An unsigned `long`.
         Uint,
-        /// An integer strace prints in hex (raw flags it does not name, keys, cookies).
+        /// A `long` strace prints in hex (raw flags it does not name, keys, cookies).
         Hex,
+        /// A C `int`: the register's low 32 bits, as the kernel reads it (`Arg::Int`).
+        Int32,
+        /// An `unsigned int`: the low 32 bits (`Arg::Uint`).
+        Uint32,
+        /// An `unsigned int` strace prints in hex: the low 32 bits (`Arg::Hex`).
+        Hex32,
         /// A file descriptor.
         Fd,
         /// A directory descriptor of an `*at` call (`AT_FDCWD` is -100).
@@ -150,6 +157,14 @@ kinds! {
         SockOptName,
         /// An `ioctl` request number.
         IoctlRequest,
+        /// A System V IPC key (`IPC_PRIVATE` or hex; `Arg::Hex` of its 32 bits).
+        IpcKey,
+        /// `msgget`/`semget` flags: `IPC_*` names, then the permission bits in octal
+        /// (`Arg::Hex` of the 32 bits).
+        IpcPerm,
+        /// `shmget` flags: `IPC_*`/`SHM_*` names, the huge page size as
+        /// `N<<SHM_HUGE_SHIFT`, then the permission bits in octal (`Arg::Hex`).
+        ShmPerm,
         /// A struct or array by address.
         Struct {
             /// What is behind the pointer.
@@ -292,6 +307,10 @@ kinds! {
         InotifyMask(InotifyMask),
         /// `SECCOMP_FILTER_FLAG_*`.
         SeccompFilterFlags(SeccompFilterFlags),
+        /// `SHM_*` of `shmat`.
+        ShmatFlags(ShmatFlags),
+        /// `MSG_*`/`IPC_NOWAIT` of `msgsnd`/`msgrcv`.
+        IpcMsgFlags(IpcMsgFlags),
     }
     enums {
         /// An `fcntl` command.
@@ -330,5 +349,11 @@ kinds! {
         Fadvice(Fadvice),
         /// `SOL_*` socket option level.
         SockLevel(SockLevel),
+        /// A `msgctl` command.
+        MsgctlCmd(MsgctlCmd),
+        /// A `semctl` command.
+        SemctlCmd(SemctlCmd),
+        /// A `shmctl` command.
+        ShmctlCmd(ShmctlCmd),
     }
 }

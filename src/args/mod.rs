@@ -294,7 +294,14 @@ impl Signature {
         self.args.iter().any(|k| {
             !matches!(
                 k,
-                Kind::Int | Kind::Uint | Kind::Hex | Kind::Size | Kind::Skip
+                Kind::Int
+                    | Kind::Uint
+                    | Kind::Hex
+                    | Kind::Int32
+                    | Kind::Uint32
+                    | Kind::Hex32
+                    | Kind::Size
+                    | Kind::Skip
             )
         })
     }
@@ -562,6 +569,9 @@ fn value(kind: Kind, raw: &[u64; 6], i: u8, widths: Widths) -> Arg {
         Kind::Int => Arg::Int(signed),
         Kind::Uint => Arg::Uint(v),
         Kind::Hex => Arg::Hex(v),
+        Kind::Int32 => Arg::Int(i64::from(int)),
+        Kind::Uint32 => Arg::Uint(u64::from(v as u32)),
+        Kind::Hex32 => Arg::Hex(u64::from(v as u32)),
         Kind::Fd => Arg::Fd(int),
         Kind::DirFd => Arg::DirFd(int),
         Kind::Path => Arg::Path(v),
@@ -590,6 +600,7 @@ fn value(kind: Kind, raw: &[u64; 6], i: u8, widths: Widths) -> Arg {
         Kind::Protocol => Arg::Protocol(int),
         Kind::SockOptName => Arg::SockOptName(v as u32),
         Kind::IoctlRequest => Arg::IoctlRequest(v as u32),
+        Kind::IpcKey | Kind::IpcPerm | Kind::ShmPerm => Arg::Hex(u64::from(v as u32)),
         Kind::Struct { ty, dir, len } => Arg::Struct(StructArg {
             ty,
             addr: v,

@@ -20,6 +20,7 @@ const O_TMPFILE_BIT: u64 = (libc::O_TMPFILE & !libc::O_DIRECTORY) as u64;
 const MREMAP_FIXED: u64 = libc::MREMAP_FIXED as u64;
 const AF_INET: u64 = libc::AF_INET as u64;
 const AF_INET6: u64 = libc::AF_INET6 as u64;
+const AF_NETLINK: u64 = libc::AF_NETLINK as u64;
 
 /// A call's special rule, named in its table row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,8 +90,16 @@ pub(crate) enum Form {
     SigRef,
     /// An `IPPROTO_*` name, or the number.
     InetProtocol,
-    /// An `SO_*` name (`SOL_SOCKET` options).
-    SocketOption,
+    /// A `NETLINK_*` protocol name, or the number.
+    NetlinkProtocol,
+    /// An option name at socket level `level` (`SO_*` at `SOL_SOCKET`, `IP_*` at
+    /// `SOL_IP`, ...), as `getsockopt` (`get`) or `setsockopt` names it.
+    SocketOption {
+        /// The level argument.
+        level: u32,
+        /// `getsockopt` (which names a few values differently).
+        get: bool,
+    },
     /// `name=` then the argument as this kind (`clone`).
     Named(&'static (&'static str, Kind)),
     /// A task name in a `TASK_COMM_LEN` (16) buffer, as `prctl(PR_SET_NAME)` takes and
@@ -203,8 +212,15 @@ where
         Rule::InetProtocol => {
             l.push(0, Form::Row);
             l.push(1, Form::Row);
-            let inet = raw(0) == AF_INET || raw(0) == AF_INET6;
-            l.push(2, if inet { Form::InetProtocol } else { Form::Row });
+            let family = raw(0) as u32 as u64;
+            l.push(
+                2,
+                match family {
+                    AF_INET | AF_INET6 => Form::InetProtocol,
+                    AF_NETLINK => Form::NetlinkProtocol,
+                    _ => Form::Row,
+                },
+            );
             l.plain_from(t, 3);
         }
         Rule::Seccomp => {
@@ -230,13 +246,12 @@ where
         Rule::SocketOption => {
             l.push(0, Form::Row);
             l.push(1, Form::Row);
-            let socket = raw(1) as u32 == libc::SOL_SOCKET as u32;
+            let get = t.sysno == Some(syscalls::x86_64::Sysno::getsockopt);
             l.push(
                 2,
-                if socket {
-                    Form::SocketOption
-                } else {
-                    Form::Row
+                Form::SocketOption {
+                    level: raw(1) as u32,
+                    get,
                 },
             );
             l.plain_from(t, 3);
@@ -444,8 +459,8 @@ mod tests {
         // include/uapi/asm-generic/fcntl.h: #define __O_TMPFILE 020000000
         assert_eq!(O_TMPFILE_BIT, 0o20000000);
         assert_eq!(
-            (O_CREAT, MREMAP_FIXED, AF_INET, AF_INET6),
-            (0o100, 2, 2, 10)
+            (O_CREAT, MREMAP_FIXED, AF_INET, AF_INET6, AF_NETLINK),
+            (0o100, 2, 2, 10, 16)
         );
     }
 }

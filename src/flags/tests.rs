@@ -18,6 +18,12 @@ pub(crate) trait Sources {
 
 /// The hand-written values, as the kernel headers define them.
 const KERNEL_HEADERS: &[(&str, u64)] = &[
+    // include/uapi/linux/msg.h, sem.h, shm.h (libc lacks the *_STAT_ANY and two SHM_*)
+    ("MSG_STAT_ANY", 13),
+    ("SEM_STAT_ANY", 20),
+    ("SHM_STAT", 13),
+    ("SHM_INFO", 14),
+    ("SHM_STAT_ANY", 15),
     // arch/x86/include/uapi/asm/mman.h (libc has it on x86_64 only)
     ("MAP_32BIT", 0x40),
     // include/uapi/asm-generic/socket.h (libc lacks these on riscv64)
@@ -184,6 +190,13 @@ fn values_match_libc_and_kernel_headers() {
     check::<EpollOp>("EpollOp", &headers, &mut used, &mut failures);
     check::<EventfdFlags>("EventfdFlags", &headers, &mut used, &mut failures);
     check::<OFlags>("OFlags", &headers, &mut used, &mut failures);
+    check::<IpcFlags>("IpcFlags", &headers, &mut used, &mut failures);
+    check::<ShmgetFlags>("ShmgetFlags", &headers, &mut used, &mut failures);
+    check::<ShmatFlags>("ShmatFlags", &headers, &mut used, &mut failures);
+    check::<IpcMsgFlags>("IpcMsgFlags", &headers, &mut used, &mut failures);
+    check::<MsgctlCmd>("MsgctlCmd", &headers, &mut used, &mut failures);
+    check::<SemctlCmd>("SemctlCmd", &headers, &mut used, &mut failures);
+    check::<ShmctlCmd>("ShmctlCmd", &headers, &mut used, &mut failures);
     check::<AtFlags>("AtFlags", &headers, &mut used, &mut failures);
     check::<AccessAtFlags>("AccessAtFlags", &headers, &mut used, &mut failures);
     check::<AccessMode>("AccessMode", &headers, &mut used, &mut failures);

@@ -9,7 +9,7 @@ use core::fmt::{self, Write};
 use crate::args::{
     describe, layout, Arg, Described, Dir, Form, Kind, Layout, Len, Ret, StructArg, StructType,
 };
-use crate::flags::{CloneFlags, FdFlags, IpProto, Signal, SockOpt, StraceEnum, StraceFlags};
+use crate::flags::{CloneFlags, FdFlags, IpProto, Signal, StraceEnum, StraceFlags};
 use crate::mem::Memory;
 use crate::syscall::Syscall;
 use crate::text::{emit, write_hex, write_octal, write_ptr, Hex};
@@ -17,11 +17,11 @@ use crate::text::{emit, write_hex, write_octal, write_ptr, Hex};
 use super::read::{read_u32, read_u64};
 use super::result::{result_suffix, special_result};
 use super::scalars::{
-    write_at_fdcwd, write_dev, write_enum, write_errno, write_fd, write_file_mode, write_ioctl,
+    write_at_fdcwd, write_dev, write_errno, write_fd, write_file_mode, write_ioctl,
 };
 use super::strings::{write_buf, write_cstr};
 use super::structs::{write_struct, At};
-use super::{time32, Ctx, Options};
+use super::{time32, xlat, Ctx, Options};
 
 /// Writes `name(args...)` as known when the call is made: input data decoded, output
 /// buffers and structs shown by address.
@@ -441,7 +441,11 @@ where
             Some(name) => out.write_str(name),
             None => emit!(out, v as u32 as i32),
         },
-        Form::SocketOption => write_enum::<SockOpt, W>(out, v),
+        Form::NetlinkProtocol => match lookup_xlat(&xlat::NETLINK_PROTOCOLS, v as u32) {
+            Some(name) => out.write_str(name),
+            None => emit!(out, v as u32 as i32),
+        },
+        Form::SocketOption { level, get } => write_sockopt_name(out, level, get, v as u32),
         Form::CommName { out: true } if !ctx.output_ready() => write_ptr(out, v),
         Form::CommName { out: written } => {
             let len = if written { 16 } else { 15 };
@@ -449,6 +453,46 @@ where
         }
         // The forms of a table kind are written by `write_arg`.
         Form::Row | Form::As(_) | Form::Named(_) => Ok(()),
+    }
+}
+
+/// The name of a `u32` value in a generated strace table.
+fn lookup_xlat(table: &[(u64, &'static str)], v: u32) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|&&(value, _)| value == u64::from(v))
+        .map(|&(_, name)| name)
+}
+
+/// A socket option name at its level, as strace's `print_sockopt_fd_level_name`: the
+/// level's table, `0x.. /* PREFIX??? */` for a name it lacks, the number at a level
+/// without a table.
+fn write_sockopt_name<W: Write + ?Sized>(
+    out: &mut W,
+    level: u32,
+    get: bool,
+    v: u32,
+) -> fmt::Result {
+    let (table, unknown): (&[(u64, &str)], &str) = match level {
+        1 => (&xlat::SOCK_OPTIONS, "SO_???"),
+        0 => (&xlat::SOCK_IP_OPTIONS, "IP_???"),
+        41 => (&xlat::SOCK_IPV6_OPTIONS, "IPV6_???"),
+        6 => (&xlat::SOCK_TCP_OPTIONS, "TCP_???"),
+        17 => (&xlat::SOCK_UDP_OPTIONS, "UDP_???"),
+        263 => (&xlat::SOCK_PACKET_OPTIONS, "PACKET_???"),
+        255 => (&xlat::SOCK_RAW_OPTIONS, "RAW_???"),
+        270 => (&xlat::SOCK_NETLINK_OPTIONS, "NETLINK_???"),
+        _ => return emit!(out, v),
+    };
+    // strace's getsock_options / setsock_options: the one value sock_options lacks.
+    let extra = match (level, v, get) {
+        (1, 26, true) => Some("SO_GET_FILTER"),
+        (1, 26, false) => Some("SO_ATTACH_FILTER"),
+        _ => None,
+    };
+    match lookup_xlat(table, v).or(extra) {
+        Some(name) => out.write_str(name),
+        None => emit!(out, Hex(u64::from(v)), " /* ", unknown, " */"),
     }
 }
 
@@ -460,6 +504,20 @@ where
     M: Memory + ?Sized,
 {
     let arg = t.value(i, kind);
+    match kind {
+        Kind::IpcKey | Kind::IpcPerm | Kind::ShmPerm => {
+            return super::scalars::write_ipc(out, *kind, ctx.raw(i) as u32)
+        }
+        _ => {}
+    }
+    if *kind == Kind::SockLevel {
+        // strace's `socketlayers`, more levels than `SockLevel` names.
+        let v = ctx.raw(i) as u32;
+        return match lookup_xlat(&xlat::SOCKET_LAYERS, v) {
+            Some(name) => out.write_str(name),
+            None => emit!(out, Hex(u64::from(v)), " /* SOL_?? */"),
+        };
+    }
     if let Some((names, bits)) = arg.named() {
         return names.write(out, bits);
     }

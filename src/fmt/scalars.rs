@@ -5,7 +5,8 @@ use core::fmt::{self, Write};
 
 use syscalls::Errno;
 
-use crate::flags::{FileType, StraceEnum, StraceFlags};
+use crate::args::Kind;
+use crate::flags::{FileType, IpcFlags, ShmgetFlags, StraceEnum, StraceFlags};
 use crate::text::{emit, write_hex, write_octal};
 
 /// glibc's `strerror` texts (what strace prints), indexed by errno; the `syscalls`
@@ -373,4 +374,38 @@ pub(super) fn write_link<W: Write + ?Sized>(out: &mut W, name: &[u8]) -> fmt::Re
         out.write_str("(deleted)")?;
     }
     Ok(())
+}
+
+/// The System V IPC kinds, as strace's `msgget`/`semget`/`shmget` print them: a key
+/// (`IPC_PRIVATE` or hex), or flag names then the permission bits (`IPC_CREAT|0600`).
+pub(super) fn write_ipc<W: Write + ?Sized>(out: &mut W, kind: Kind, v: u32) -> fmt::Result {
+    /// `SHM_HUGE_MASK << SHM_HUGE_SHIFT`: `shmget`'s huge page size (log2).
+    const HUGE_SHIFT: u32 = 26;
+    const HUGE: u32 = 0x3f << HUGE_SHIFT;
+    let flags = v & !0o777;
+    match kind {
+        Kind::IpcKey if v == 0 => return out.write_str("IPC_PRIVATE"),
+        Kind::IpcKey => return write_hex(out, u64::from(v)),
+        Kind::ShmPerm => {
+            let (huge, rest) = (flags & HUGE, flags & !HUGE);
+            if rest != 0 {
+                ShmgetFlags::SPEC.write(out, u64::from(rest))?;
+            }
+            if huge != 0 {
+                if rest != 0 {
+                    out.write_char('|')?;
+                }
+                emit!(out, huge >> HUGE_SHIFT, "<<SHM_HUGE_SHIFT")?;
+            }
+            if flags != 0 {
+                out.write_char('|')?;
+            }
+        }
+        _ if flags != 0 => {
+            IpcFlags::SPEC.write(out, u64::from(flags))?;
+            out.write_char('|')?;
+        }
+        _ => {}
+    }
+    write_octal(out, u64::from(v & 0o777))
 }
