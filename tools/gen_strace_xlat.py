@@ -25,6 +25,8 @@ TABLES = [
     ("SOCK_UDP_OPTIONS", "sock_udp_options", "`SOL_UDP` options (`UDP_*`).", ["linux/udp.h"]),
     ("SOCK_PACKET_OPTIONS", "sock_packet_options", "`SOL_PACKET` options (`PACKET_*`).", ["linux/if_packet.h"]),
     ("SOCK_RAW_OPTIONS", "sock_raw_options", "`SOL_RAW` options (`ICMP_FILTER`).", ["linux/icmp.h"]),
+    ("CAPABILITIES", "cap", "Capabilities (`CAP_*`).", ["linux/capability.h"]),
+    ("SECBITS", "secbits", "`prctl(PR_SET_SECUREBITS)` bits (`SECBIT_*`).", ["linux/securebits.h"]),
     ("SOCK_NETLINK_OPTIONS", "sock_netlink_options", "`SOL_NETLINK` options (`NETLINK_*`).", ["linux/netlink.h"]),
 ]
 

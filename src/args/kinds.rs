@@ -10,11 +10,12 @@ use crate::flags::{
     AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, EpollFlags, EpollOp,
     EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, GrndFlags, IdType, InotifyFlags,
     InotifyMask, IpcMsgFlags, ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags,
-    MremapFlags, MsgFlags, MsgctlCmd, MsyncFlags, Names, OFlags, PrctlOption, PrioWhich, ProtFlags,
-    RenameFlags, Rlimit, RusageWho, SeccompFilterFlags, SeccompOp, SemctlCmd, ShmatFlags,
-    ShmctlCmd, ShutdownHow, SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, StatxAtFlags,
-    StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags,
-    UnshareFlags, WaitFlags, Whence,
+    MremapFlags, MsgFlags, MsgctlCmd, MsyncFlags, Names, OFlags, PrCapAmbient, PrMceKill,
+    PrMceKillPolicy, PrSetMm, PrSetVma, PrSudCmd, PrTsc, PrUnalign, PrctlOption, PrioWhich,
+    ProtFlags, RenameFlags, Rlimit, RusageWho, SeccompFilterFlags, SeccompMode, SeccompOp,
+    SemctlCmd, ShmatFlags, ShmctlCmd, ShutdownHow, SigHow, SignalfdFlags, SockFlags, SockLevel,
+    SockType, StatxAtFlags, StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags,
+    TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags, Whence,
 };
 
 use super::{Dir, Len, StructArg, StructType};
@@ -311,6 +312,8 @@ kinds! {
         ShmatFlags(ShmatFlags),
         /// `MSG_*`/`IPC_NOWAIT` of `msgsnd`/`msgrcv`.
         IpcMsgFlags(IpcMsgFlags),
+        /// `PR_UNALIGN_*`.
+        PrUnalign(PrUnalign),
     }
     enums {
         /// An `fcntl` command.
@@ -355,5 +358,21 @@ kinds! {
         SemctlCmd(SemctlCmd),
         /// A `shmctl` command.
         ShmctlCmd(ShmctlCmd),
+        /// `PR_CAP_AMBIENT_*`.
+        PrCapAmbient(PrCapAmbient),
+        /// `PR_MCE_KILL_CLEAR`/`PR_MCE_KILL_SET`.
+        PrMceKill(PrMceKill),
+        /// `PR_MCE_KILL_*` policies.
+        PrMceKillPolicy(PrMceKillPolicy),
+        /// `PR_SET_MM_*`.
+        PrSetMm(PrSetMm),
+        /// `PR_TSC_*`.
+        PrTsc(PrTsc),
+        /// `SECCOMP_MODE_*`.
+        SeccompMode(SeccompMode),
+        /// `PR_SYS_DISPATCH_*`.
+        PrSudCmd(PrSudCmd),
+        /// `PR_SET_VMA_*`.
+        PrSetVma(PrSetVma),
     }
 }

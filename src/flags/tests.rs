@@ -24,6 +24,10 @@ const KERNEL_HEADERS: &[(&str, u64)] = &[
     ("SHM_STAT", 13),
     ("SHM_INFO", 14),
     ("SHM_STAT_ANY", 15),
+    // include/uapi/linux/prctl.h
+    ("PR_SYS_DISPATCH_OFF", 0),
+    ("PR_SYS_DISPATCH_ON", 1),
+    ("PR_SET_VMA_ANON_NAME", 0),
     // arch/x86/include/uapi/asm/mman.h (libc has it on x86_64 only)
     ("MAP_32BIT", 0x40),
     // include/uapi/asm-generic/socket.h (libc lacks these on riscv64)
@@ -191,6 +195,15 @@ fn values_match_libc_and_kernel_headers() {
     check::<EventfdFlags>("EventfdFlags", &headers, &mut used, &mut failures);
     check::<OFlags>("OFlags", &headers, &mut used, &mut failures);
     check::<IpcFlags>("IpcFlags", &headers, &mut used, &mut failures);
+    check::<PrCapAmbient>("PrCapAmbient", &headers, &mut used, &mut failures);
+    check::<PrMceKill>("PrMceKill", &headers, &mut used, &mut failures);
+    check::<PrMceKillPolicy>("PrMceKillPolicy", &headers, &mut used, &mut failures);
+    check::<PrSetMm>("PrSetMm", &headers, &mut used, &mut failures);
+    check::<PrTsc>("PrTsc", &headers, &mut used, &mut failures);
+    check::<SeccompMode>("SeccompMode", &headers, &mut used, &mut failures);
+    check::<PrSudCmd>("PrSudCmd", &headers, &mut used, &mut failures);
+    check::<PrSetVma>("PrSetVma", &headers, &mut used, &mut failures);
+    check::<PrUnalign>("PrUnalign", &headers, &mut used, &mut failures);
     check::<ShmgetFlags>("ShmgetFlags", &headers, &mut used, &mut failures);
     check::<ShmatFlags>("ShmatFlags", &headers, &mut used, &mut failures);
     check::<IpcMsgFlags>("IpcMsgFlags", &headers, &mut used, &mut failures);

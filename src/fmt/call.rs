@@ -441,6 +441,25 @@ where
             Some(name) => out.write_str(name),
             None => emit!(out, v as u32 as i32),
         },
+        Form::Capability => match lookup_xlat(&xlat::CAPABILITIES, v as u32) {
+            Some(name) => out.write_str(name),
+            None => emit!(out, Hex(v), " /* CAP_??? */"),
+        },
+        Form::SecureBits => write_xlat_flags(out, &xlat::SECBITS, v, "SECBIT_???"),
+        Form::Ptracer if v as i32 == -1 => out.write_str("PR_SET_PTRACER_ANY"),
+        Form::Ptracer => emit!(out, v as i32),
+        Form::UintRef | Form::TscRef | Form::UnalignRef => match read_u32(ctx.mem, v) {
+            Some(n) if ctx.output_ready() => {
+                out.write_char('[')?;
+                match form {
+                    Form::TscRef => crate::flags::PrTsc::SPEC.write(out, u64::from(n))?,
+                    Form::UnalignRef => crate::flags::PrUnalign::SPEC.write(out, u64::from(n))?,
+                    _ => emit!(out, n)?,
+                }
+                out.write_char(']')
+            }
+            _ => write_ptr(out, v),
+        },
         Form::NetlinkProtocol => match lookup_xlat(&xlat::NETLINK_PROTOCOLS, v as u32) {
             Some(name) => out.write_str(name),
             None => emit!(out, v as u32 as i32),
@@ -453,6 +472,34 @@ where
         }
         // The forms of a table kind are written by `write_arg`.
         Form::Row | Form::As(_) | Form::Named(_) => Ok(()),
+    }
+}
+
+/// Flags named by a generated strace table, joined by `|`, the unknown rest in hex (with
+/// strace's `/* PREFIX??? */` when no bit has a name), `0` for none.
+fn write_xlat_flags<W: Write + ?Sized>(
+    out: &mut W,
+    table: &[(u64, &str)],
+    v: u64,
+    unknown: &str,
+) -> fmt::Result {
+    let mut rest = v;
+    let mut first = true;
+    for &(bits, name) in table {
+        if bits != 0 && rest & bits == bits {
+            if !first {
+                out.write_char('|')?;
+            }
+            out.write_str(name)?;
+            first = false;
+            rest &= !bits;
+        }
+    }
+    match (rest, first) {
+        (0, true) => out.write_char('0'),
+        (0, false) => Ok(()),
+        (r, true) => emit!(out, Hex(r), " /* ", unknown, " */"),
+        (r, false) => emit!(out, "|", Hex(r)),
     }
 }
 

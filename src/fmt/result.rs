@@ -6,7 +6,9 @@ use syscalls::x86_64::Sysno;
 
 use crate::abi::Abi;
 use crate::args::{Arg, Described};
-use crate::flags::{FcntlCmd, FdFlags, OFlags, PollEvents, PrctlOption, Signal, StraceFlags};
+use crate::flags::{
+    FcntlCmd, FdFlags, OFlags, PollEvents, PrctlOption, Signal, StraceEnum, StraceFlags,
+};
 use crate::mem::Memory;
 use crate::text::{emit, write_hex};
 
@@ -124,6 +126,35 @@ pub(super) fn special_result<W: Write + ?Sized>(
                 2 => "SUID_DUMP_ROOT",
                 _ => return None,
             };
+            Some((|| emit!(out, " = ", ret, " (", name, ")"))())
+        }
+        Sysno::prctl if ret > 0 => prctl_result(out, t, ret),
+        _ => None,
+    }
+}
+
+/// The results strace explains for `prctl`'s getters: `PR_GET_SECUREBITS` in hex with its
+/// bits, `PR_MCE_KILL_GET` with the policy's name.
+fn prctl_result<W: Write + ?Sized>(out: &mut W, t: &Described, ret: i64) -> Option<fmt::Result> {
+    match t.value(0, t.kind(0)) {
+        Arg::PrctlOption(PrctlOption::PR_GET_SECUREBITS) => Some((|| {
+            out.write_str(" = ")?;
+            write_hex(out, ret as u64)?;
+            out.write_str(" (")?;
+            let mut first = true;
+            for &(bits, name) in super::xlat::SECBITS.iter() {
+                if ret as u64 & bits != 0 {
+                    if !first {
+                        out.write_char('|')?;
+                    }
+                    out.write_str(name)?;
+                    first = false;
+                }
+            }
+            out.write_char(')')
+        })()),
+        Arg::PrctlOption(PrctlOption::PR_MCE_KILL_GET) => {
+            let name = crate::flags::PrMceKillPolicy::SPEC.name(ret as u64)?;
             Some((|| emit!(out, " = ", ret, " (", name, ")"))())
         }
         _ => None,

@@ -494,6 +494,69 @@ pub(super) static SOCK_RAW_OPTIONS: [(u64, &str); 1] = [
     (0x1, "ICMP_FILTER"),
 ];
 
+/// Capabilities (`CAP_*`).
+///
+/// From `src/xlat/cap.in`, in its order.
+#[rustfmt::skip]
+pub(super) static CAPABILITIES: [(u64, &str); 41] = [
+    (0x0, "CAP_CHOWN"),
+    (0x1, "CAP_DAC_OVERRIDE"),
+    (0x2, "CAP_DAC_READ_SEARCH"),
+    (0x3, "CAP_FOWNER"),
+    (0x4, "CAP_FSETID"),
+    (0x5, "CAP_KILL"),
+    (0x6, "CAP_SETGID"),
+    (0x7, "CAP_SETUID"),
+    (0x8, "CAP_SETPCAP"),
+    (0x9, "CAP_LINUX_IMMUTABLE"),
+    (0xa, "CAP_NET_BIND_SERVICE"),
+    (0xb, "CAP_NET_BROADCAST"),
+    (0xc, "CAP_NET_ADMIN"),
+    (0xd, "CAP_NET_RAW"),
+    (0xe, "CAP_IPC_LOCK"),
+    (0xf, "CAP_IPC_OWNER"),
+    (0x10, "CAP_SYS_MODULE"),
+    (0x11, "CAP_SYS_RAWIO"),
+    (0x12, "CAP_SYS_CHROOT"),
+    (0x13, "CAP_SYS_PTRACE"),
+    (0x14, "CAP_SYS_PACCT"),
+    (0x15, "CAP_SYS_ADMIN"),
+    (0x16, "CAP_SYS_BOOT"),
+    (0x17, "CAP_SYS_NICE"),
+    (0x18, "CAP_SYS_RESOURCE"),
+    (0x19, "CAP_SYS_TIME"),
+    (0x1a, "CAP_SYS_TTY_CONFIG"),
+    (0x1b, "CAP_MKNOD"),
+    (0x1c, "CAP_LEASE"),
+    (0x1d, "CAP_AUDIT_WRITE"),
+    (0x1e, "CAP_AUDIT_CONTROL"),
+    (0x1f, "CAP_SETFCAP"),
+    (0x20, "CAP_MAC_OVERRIDE"),
+    (0x21, "CAP_MAC_ADMIN"),
+    (0x22, "CAP_SYSLOG"),
+    (0x23, "CAP_WAKE_ALARM"),
+    (0x24, "CAP_BLOCK_SUSPEND"),
+    (0x25, "CAP_AUDIT_READ"),
+    (0x26, "CAP_PERFMON"),
+    (0x27, "CAP_BPF"),
+    (0x28, "CAP_CHECKPOINT_RESTORE"),
+];
+
+/// `prctl(PR_SET_SECUREBITS)` bits (`SECBIT_*`).
+///
+/// From `src/xlat/secbits.in`, in its order.
+#[rustfmt::skip]
+pub(super) static SECBITS: [(u64, &str); 8] = [
+    (0x1, "SECBIT_NOROOT"),
+    (0x2, "SECBIT_NOROOT_LOCKED"),
+    (0x4, "SECBIT_NO_SETUID_FIXUP"),
+    (0x8, "SECBIT_NO_SETUID_FIXUP_LOCKED"),
+    (0x10, "SECBIT_KEEP_CAPS"),
+    (0x20, "SECBIT_KEEP_CAPS_LOCKED"),
+    (0x40, "SECBIT_NO_CAP_AMBIENT_RAISE"),
+    (0x80, "SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED"),
+];
+
 /// `SOL_NETLINK` options (`NETLINK_*`).
 ///
 /// From `src/xlat/sock_netlink_options.in`, in its order.
