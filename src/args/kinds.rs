@@ -10,12 +10,12 @@ use crate::flags::{
     AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, EpollFlags, EpollOp,
     EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, GrndFlags, IdType, InotifyFlags,
     InotifyMask, IpcMsgFlags, ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags,
-    MremapFlags, MsgFlags, MsgctlCmd, MsyncFlags, Names, OFlags, PrCapAmbient, PrMceKill,
-    PrMceKillPolicy, PrSetMm, PrSetVma, PrSudCmd, PrTsc, PrUnalign, PrctlOption, PrioWhich,
-    ProtFlags, RenameFlags, Rlimit, RusageWho, SeccompFilterFlags, SeccompMode, SeccompOp,
-    SemctlCmd, ShmatFlags, ShmctlCmd, ShutdownHow, SigHow, SignalfdFlags, SockFlags, SockLevel,
-    SockType, StatxAtFlags, StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags,
-    TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags, Whence,
+    MremapFlags, MsgFlags, MsgctlCmd, MsyncFlags, Names, OFlags, PidfdFlags, PrCapAmbient,
+    PrMceKill, PrMceKillPolicy, PrSetMm, PrSetVma, PrSudCmd, PrTsc, PrUnalign, PrctlOption,
+    PrioWhich, ProtFlags, RenameFlags, Rlimit, RusageWho, SeccompFilterFlags, SeccompMode,
+    SeccompOp, SemctlCmd, ShmatFlags, ShmctlCmd, ShutdownHow, SigHow, SignalfdFlags, SockFlags,
+    SockLevel, SockType, StatxAtFlags, StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags,
+    TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags, Whence,
 };
 
 use super::{Dir, Len, StructArg, StructType};
@@ -314,6 +314,8 @@ kinds! {
         IpcMsgFlags(IpcMsgFlags),
         /// `PR_UNALIGN_*`.
         PrUnalign(PrUnalign),
+        /// `PIDFD_*` of `pidfd_open`.
+        PidfdFlags(PidfdFlags),
     }
     enums {
         /// An `fcntl` command.

@@ -218,7 +218,7 @@ signatures! {
     getpeername(FD, addr_out(2), INTREF_IO);
     socketpair(Kind::AddressFamily, Kind::SockType, Kind::Protocol, so(T::FdPair)) by InetProtocol;
     // The option is named (SO_*) at SOL_SOCKET.
-    setsockopt(FD, Kind::SockLevel, Kind::SockOptName, st(T::SockOptVal, Dir::In, Len::Arg(4)), U) by SocketOption;
+    setsockopt(FD, Kind::SockLevel, Kind::SockOptName, st(T::SockOptVal, Dir::In, Len::Arg(4)), I) by SocketOption;
     getsockopt(FD, Kind::SockLevel, Kind::SockOptName, st(T::SockOptVal, Dir::Out, Len::ArgPtr(4)), INTREF_IO) by SocketOption;
     // strace's order and names (child_stack= flags= ...), the tids and tls by flag.
     clone(Kind::CloneFlags, PTR, PTR, PTR, X) by Clone;
@@ -524,7 +524,7 @@ signatures! {
     fsconfig(FD, U, S, PTR, I);
     fsmount(FD, X, X) -> Fd;
     fspick(DFD, P, X) -> Fd;
-    pidfd_open(PID, X32) -> Fd;
+    pidfd_open(PID, Kind::PidfdFlags) -> Fd;
     clone3(st(StructType::CloneArgs, Dir::In, Len::Arg(1)), SZ);
     close_range(FD, U, X);
     openat2(DFD, P, oi("struct open_how"), SZ) -> Fd;

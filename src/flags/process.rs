@@ -425,3 +425,16 @@ strace_flags! {
     field(0) {}
     flags { PR_UNALIGN_NOPRINT, PR_UNALIGN_SIGBUS }
 }
+
+strace_flags! {
+    /// `pidfd_open` flags.
+    ///
+    /// ```
+    /// use sigsys::flags::PidfdFlags;
+    /// assert_eq!(PidfdFlags::PIDFD_NONBLOCK.bits(), 0o4000);
+    /// ```
+    pub struct PidfdFlags: u32;
+    zero = None;
+    field(0) {}
+    flags { PIDFD_NONBLOCK = libc::O_NONBLOCK as u32 }
+}

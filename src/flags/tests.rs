@@ -28,6 +28,8 @@ const KERNEL_HEADERS: &[(&str, u64)] = &[
     ("PR_SYS_DISPATCH_OFF", 0),
     ("PR_SYS_DISPATCH_ON", 1),
     ("PR_SET_VMA_ANON_NAME", 0),
+    // include/uapi/linux/pidfd.h: PIDFD_NONBLOCK is O_NONBLOCK
+    ("PIDFD_NONBLOCK", 0o4000),
     // arch/x86/include/uapi/asm/mman.h (libc has it on x86_64 only)
     ("MAP_32BIT", 0x40),
     // include/uapi/asm-generic/socket.h (libc lacks these on riscv64)
@@ -195,6 +197,7 @@ fn values_match_libc_and_kernel_headers() {
     check::<EventfdFlags>("EventfdFlags", &headers, &mut used, &mut failures);
     check::<OFlags>("OFlags", &headers, &mut used, &mut failures);
     check::<IpcFlags>("IpcFlags", &headers, &mut used, &mut failures);
+    check::<PidfdFlags>("PidfdFlags", &headers, &mut used, &mut failures);
     check::<PrCapAmbient>("PrCapAmbient", &headers, &mut used, &mut failures);
     check::<PrMceKill>("PrMceKill", &headers, &mut used, &mut failures);
     check::<PrMceKillPolicy>("PrMceKillPolicy", &headers, &mut used, &mut failures);

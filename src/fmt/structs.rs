@@ -93,8 +93,7 @@ where
             write_bit_list(out, ctx, addr, bytes, bytes.saturating_mul(8))
         }
         StructType::Msghdr if x86_64 => write_msghdr(out, ctx, addr, dir),
-        StructType::SockOptVal if count == 4 => write_sockopt_int(out, ctx, at),
-        StructType::SockOptVal => write_struct_buf(out, ctx, addr, count),
+        StructType::SockOptVal => write_sockopt_val(out, ctx, at),
         StructType::Stat
         | StructType::Stat64
         | StructType::Msghdr
@@ -390,6 +389,59 @@ where
 }
 
 /// An `int` socket option value: `[1]`.
+/// A socket option's value of `count` bytes, as strace's `print_getsockopt` and
+/// `print_setsockopt`: the address for a length that is not positive, `SO_LINGER` and
+/// `SO_PEERCRED` as structs, an `int` as `[N]`, other lengths as a string.
+pub(super) fn write_sockopt_val<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, count, .. } = *at;
+    let len = count as u32 as i32;
+    if len <= 0 {
+        return Ok(false);
+    }
+    let (level, name) = (ctx.raw(1) as u32, ctx.raw(2) as u32);
+    let socket = level == libc::SOL_SOCKET as u32;
+    if socket && name == libc::SO_LINGER as u32 && len >= 8 {
+        if let Some(b) = read_bytes::<8, M>(ctx.mem, addr) {
+            emit!(
+                out,
+                "{l_onoff=",
+                ne_u32(&b, 0) as i32,
+                ", l_linger=",
+                ne_u32(&b, 4) as i32,
+                "}"
+            )?;
+            return Ok(true);
+        }
+    }
+    if socket && name == libc::SO_PEERCRED as u32 && len >= 12 {
+        if let Some(b) = read_bytes::<12, M>(ctx.mem, addr) {
+            emit!(
+                out,
+                "{pid=",
+                ne_u32(&b, 0) as i32,
+                ", uid=",
+                ne_u32(&b, 4),
+                ", gid=",
+                ne_u32(&b, 8),
+                "}"
+            )?;
+            return Ok(true);
+        }
+    }
+    if len == 4 {
+        return write_sockopt_int(out, ctx, at);
+    }
+    write_struct_buf(out, ctx, addr, count)
+}
+
 pub(super) fn write_sockopt_int<W, M>(
     out: &mut W,
     ctx: &Ctx<'_, M>,
