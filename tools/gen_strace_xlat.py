@@ -25,6 +25,7 @@ TABLES = [
     ("SOCK_UDP_OPTIONS", "sock_udp_options", "`SOL_UDP` options (`UDP_*`).", ["linux/udp.h"]),
     ("SOCK_PACKET_OPTIONS", "sock_packet_options", "`SOL_PACKET` options (`PACKET_*`).", ["linux/if_packet.h"]),
     ("SOCK_RAW_OPTIONS", "sock_raw_options", "`SOL_RAW` options (`ICMP_FILTER`).", ["linux/icmp.h"]),
+    ("STATX_ATTRS", "statx_attrs", "`statx`'s `stx_attributes` (`STATX_ATTR_*`).", []),
     ("CAPABILITIES", "cap", "Capabilities (`CAP_*`).", ["linux/capability.h"]),
     ("SECBITS", "secbits", "`prctl(PR_SET_SECUREBITS)` bits (`SECBIT_*`).", ["linux/securebits.h"]),
     ("SOCK_NETLINK_OPTIONS", "sock_netlink_options", "`SOL_NETLINK` options (`NETLINK_*`).", ["linux/netlink.h"]),
@@ -73,8 +74,9 @@ def entries(git, name, headers):
     ).stdout
     rows = []
     live = [True]  # one entry per open #if: whether its current branch is x86_64's
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     for line in text.splitlines():
-        line = line.split("/*")[0].strip()
+        line = line.strip()
         if line.startswith("#if"):
             on = x86_64_cond(line)
             live.append(on and live[-1])

@@ -185,6 +185,8 @@ pub enum StructType {
     Rusage,
     /// `siginfo_t` (`{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}`).
     Siginfo,
+    /// `gid_t[Len]` of `getgroups`/`setgroups` (`[0, 4, 27]`).
+    GidArray,
     /// A struct the formatter prints by address; the C type name is given.
     Opaque(&'static str),
 }
@@ -208,6 +210,7 @@ impl StructType {
             StructType::Statx => "struct statx",
             StructType::Sysinfo => "struct sysinfo",
             StructType::Siginfo => "siginfo_t",
+            StructType::GidArray => "gid_t[]",
             StructType::Rusage => "struct rusage",
             StructType::CloneArgs => "struct clone_args",
             StructType::Statfs => "struct statfs",

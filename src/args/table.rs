@@ -281,8 +281,8 @@ signatures! {
     setsid();
     setreuid(Kind::Uid, Kind::Uid);
     setregid(Kind::Gid, Kind::Gid);
-    getgroups(I, st(T::Opaque("gid_t[]"), Dir::Out, Len::Ret));
-    setgroups(SZ, st(T::Opaque("gid_t[]"), Dir::In, Len::Arg(0)));
+    getgroups(I, st(T::GidArray, Dir::Out, Len::Ret));
+    setgroups(I, st(T::GidArray, Dir::In, Len::Arg(0)));
     setresuid(Kind::Uid, Kind::Uid, Kind::Uid);
     getresuid(INTREF, INTREF, INTREF);
     setresgid(Kind::Gid, Kind::Gid, Kind::Gid);

@@ -18,6 +18,7 @@ use super::read::{read_u32, read_u64};
 use super::result::{result_suffix, special_result};
 use super::scalars::{
     write_at_fdcwd, write_dev, write_errno, write_fd, write_file_mode, write_ioctl,
+    write_xlat_flags,
 };
 use super::strings::{write_buf, write_cstr};
 use super::structs::{write_struct, At};
@@ -472,34 +473,6 @@ where
         }
         // The forms of a table kind are written by `write_arg`.
         Form::Row | Form::As(_) | Form::Named(_) => Ok(()),
-    }
-}
-
-/// Flags named by a generated strace table, joined by `|`, the unknown rest in hex (with
-/// strace's `/* PREFIX??? */` when no bit has a name), `0` for none.
-fn write_xlat_flags<W: Write + ?Sized>(
-    out: &mut W,
-    table: &[(u64, &str)],
-    v: u64,
-    unknown: &str,
-) -> fmt::Result {
-    let mut rest = v;
-    let mut first = true;
-    for &(bits, name) in table {
-        if bits != 0 && rest & bits == bits {
-            if !first {
-                out.write_char('|')?;
-            }
-            out.write_str(name)?;
-            first = false;
-            rest &= !bits;
-        }
-    }
-    match (rest, first) {
-        (0, true) => out.write_char('0'),
-        (0, false) => Ok(()),
-        (r, true) => emit!(out, Hex(r), " /* ", unknown, " */"),
-        (r, false) => emit!(out, "|", Hex(r)),
     }
 }
 

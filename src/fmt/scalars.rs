@@ -7,7 +7,7 @@ use syscalls::Errno;
 
 use crate::args::Kind;
 use crate::flags::{FileType, IpcFlags, ShmgetFlags, StraceEnum, StraceFlags};
-use crate::text::{emit, write_hex, write_octal};
+use crate::text::{emit, write_hex, write_octal, Hex};
 
 /// glibc's `strerror` texts (what strace prints), indexed by errno; the `syscalls`
 /// crate's kernel-comment texts are the fallback beyond.
@@ -194,20 +194,32 @@ pub(super) fn write_errno<W: Write + ?Sized>(out: &mut W, code: i32) -> fmt::Res
     }
 }
 
+/// A file type and mode as strace's `print_symbolic_mode_t`: the type's name, the
+/// set-id and sticky bits by name, then the permissions in octal
+/// (`S_IFDIR|S_ISVTX|0777`); the whole mode in octal when the type has no name.
 pub(super) fn write_file_mode<W: Write + ?Sized>(out: &mut W, mode: u32) -> fmt::Result {
     let ty = mode & 0o170000;
-    let perm = u64::from(mode & 0o7777);
-    if FileType::SPEC
-        .field
-        .iter()
-        .any(|(_, v)| *v == u64::from(ty))
-    {
+    if ty != 0 {
+        if !FileType::SPEC
+            .field
+            .iter()
+            .any(|(_, v)| *v == u64::from(ty))
+        {
+            return write_octal(out, u64::from(mode));
+        }
         FileType::SPEC.write(out, u64::from(ty))?;
         out.write_char('|')?;
-        write_octal(out, perm)
-    } else {
-        write_octal(out, u64::from(mode))
     }
+    for (bit, name) in [
+        (0o4000, "S_ISUID|"),
+        (0o2000, "S_ISGID|"),
+        (0o1000, "S_ISVTX|"),
+    ] {
+        if mode & bit != 0 {
+            out.write_str(name)?;
+        }
+    }
+    write_octal(out, u64::from(mode & !0o177000))
 }
 
 pub(super) fn write_dev<W: Write + ?Sized>(out: &mut W, dev: u64) -> fmt::Result {
@@ -408,4 +420,32 @@ pub(super) fn write_ipc<W: Write + ?Sized>(out: &mut W, kind: Kind, v: u32) -> f
         _ => {}
     }
     write_octal(out, u64::from(v & 0o777))
+}
+
+/// Flags named by a generated strace table, joined by `|`, the unknown rest in hex (with
+/// strace's `/* PREFIX??? */` when no bit has a name), `0` for none.
+pub(super) fn write_xlat_flags<W: Write + ?Sized>(
+    out: &mut W,
+    table: &[(u64, &str)],
+    v: u64,
+    unknown: &str,
+) -> fmt::Result {
+    let mut rest = v;
+    let mut first = true;
+    for &(bits, name) in table {
+        if bits != 0 && rest & bits == bits {
+            if !first {
+                out.write_char('|')?;
+            }
+            out.write_str(name)?;
+            first = false;
+            rest &= !bits;
+        }
+    }
+    match (rest, first) {
+        (0, true) => out.write_char('0'),
+        (0, false) => Ok(()),
+        (r, true) => emit!(out, Hex(r), " /* ", unknown, " */"),
+        (r, false) => emit!(out, "|", Hex(r)),
+    }
 }

@@ -10,7 +10,9 @@ use crate::mem::Memory;
 use crate::text::{emit, write_hex, write_ptr, Hex};
 
 use super::read::{ne_u32, ne_u64, read_bytes, read_u32, read_u64, read_word, split16, word_size};
-use super::scalars::{write_dev, write_fd, write_file_mode, write_flags, write_rlim};
+use super::scalars::{
+    write_dev, write_fd, write_file_mode, write_flags, write_rlim, write_xlat_flags,
+};
 use super::signals::{
     write_sigaction, write_siginfo_at, write_sigset_at, write_stack_t, write_wait_status_at,
 };
@@ -94,6 +96,7 @@ where
         }
         StructType::Msghdr if x86_64 => write_msghdr(out, ctx, addr, dir),
         StructType::SockOptVal => write_sockopt_val(out, ctx, at),
+        StructType::GidArray => write_gid_array(out, ctx, addr, count),
         StructType::Stat
         | StructType::Stat64
         | StructType::Msghdr
@@ -389,6 +392,45 @@ where
 }
 
 /// An `int` socket option value: `[1]`.
+/// `count` group ids as strace's `print_groups`: `[0, 4, 27]`, `[]` for none, cut after
+/// 32 with `...`; the address for a count above `NGROUPS_MAX` (65536) or a read that fails.
+fn write_gid_array<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    count: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let count = count as u32;
+    if count > 65536 || addr == 0 {
+        return Ok(false);
+    }
+    if count > 0 && read_u32(ctx.mem, addr).is_none() {
+        return Ok(false);
+    }
+    out.write_char('[')?;
+    for i in 0..count.min(32) {
+        if i > 0 {
+            out.write_str(", ")?;
+        }
+        match read_u32(ctx.mem, addr.wrapping_add(u64::from(i).wrapping_mul(4))) {
+            Some(gid) => emit!(out, gid)?,
+            None => {
+                out.write_str("...")?;
+                break;
+            }
+        }
+    }
+    if count > 32 {
+        out.write_str(", ...")?;
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
+
 /// A socket option's value of `count` bytes, as strace's `print_getsockopt` and
 /// `print_setsockopt`: the address for a length that is not positive, `SO_LINGER` and
 /// `SO_PEERCRED` as structs, an `int` as `[N]`, other lengths as a string.
@@ -518,10 +560,12 @@ where
     out.write_str("{stx_mask=")?;
     write_flags::<StatxMask, W>(out, u64::from(ne_u32(&b, 0)))?;
     out.write_str(", stx_attributes=")?;
-    match ne_u64(&b, 8) {
-        0 => out.write_char('0')?,
-        a => emit!(out, Hex(a))?,
-    }
+    write_xlat_flags(
+        out,
+        &super::xlat::STATX_ATTRS,
+        ne_u64(&b, 8),
+        "STATX_ATTR_???",
+    )?;
     out.write_str(", stx_mode=")?;
     write_file_mode(out, ne_u32(&b, 28) & 0xffff)?;
     emit!(out, ", stx_size=", ne_u64(&b, 40))?;

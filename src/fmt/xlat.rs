@@ -494,6 +494,22 @@ pub(super) static SOCK_RAW_OPTIONS: [(u64, &str); 1] = [
     (0x1, "ICMP_FILTER"),
 ];
 
+/// `statx`'s `stx_attributes` (`STATX_ATTR_*`).
+///
+/// From `src/xlat/statx_attrs.in`, in its order.
+#[rustfmt::skip]
+pub(super) static STATX_ATTRS: [(u64, &str); 9] = [
+    (0x4, "STATX_ATTR_COMPRESSED"),
+    (0x10, "STATX_ATTR_IMMUTABLE"),
+    (0x20, "STATX_ATTR_APPEND"),
+    (0x40, "STATX_ATTR_NODUMP"),
+    (0x800, "STATX_ATTR_ENCRYPTED"),
+    (0x1000, "STATX_ATTR_AUTOMOUNT"),
+    (0x2000, "STATX_ATTR_MOUNT_ROOT"),
+    (0x100000, "STATX_ATTR_VERITY"),
+    (0x200000, "STATX_ATTR_DAX"),
+];
+
 /// Capabilities (`CAP_*`).
 ///
 /// From `src/xlat/cap.in`, in its order.
