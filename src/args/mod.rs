@@ -187,6 +187,11 @@ pub enum StructType {
     Siginfo,
     /// `gid_t[Len]` of `getgroups`/`setgroups` (`[0, 4, 27]`).
     GidArray,
+    /// `struct __user_cap_header_struct` (`{version=_LINUX_CAPABILITY_VERSION_3, pid=0}`).
+    CapHeader,
+    /// `struct __user_cap_data_struct[]` of `capget`/`capset` (one or two, by the header's
+    /// version; `{effective=1<<CAP_CHOWN|..., permitted=..., inheritable=0}`).
+    CapData,
     /// A struct the formatter prints by address; the C type name is given.
     Opaque(&'static str),
 }
@@ -211,6 +216,8 @@ impl StructType {
             StructType::Sysinfo => "struct sysinfo",
             StructType::Siginfo => "siginfo_t",
             StructType::GidArray => "gid_t[]",
+            StructType::CapHeader => "struct __user_cap_header_struct",
+            StructType::CapData => "struct __user_cap_data_struct[]",
             StructType::Rusage => "struct rusage",
             StructType::CloneArgs => "struct clone_args",
             StructType::Statfs => "struct statfs",

@@ -291,8 +291,8 @@ signatures! {
     setfsuid(Kind::Uid);
     setfsgid(Kind::Gid);
     getsid(PID);
-    capget(oio("struct __user_cap_header_struct"), oo("struct __user_cap_data_struct"));
-    capset(oi("struct __user_cap_header_struct"), oi("struct __user_cap_data_struct"));
+    capget(si(T::CapHeader), so(T::CapData));
+    capset(si(T::CapHeader), si(T::CapData));
     rt_sigpending(sigset_out(1), SZ);
     rt_sigtimedwait(sigset_in(3), SIGINFO_OUT, TS, SZ);
     rt_sigqueueinfo(PID, SIG, SIGINFO_IN);

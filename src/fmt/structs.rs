@@ -97,6 +97,8 @@ where
         StructType::Msghdr if x86_64 => write_msghdr(out, ctx, addr, dir),
         StructType::SockOptVal => write_sockopt_val(out, ctx, at),
         StructType::GidArray => write_gid_array(out, ctx, addr, count),
+        StructType::CapHeader => write_cap_header(out, ctx, addr),
+        StructType::CapData => write_cap_data(out, ctx, addr),
         StructType::Stat
         | StructType::Stat64
         | StructType::Msghdr
@@ -392,6 +394,109 @@ where
 }
 
 /// An `int` socket option value: `[1]`.
+/// The capability header's version and pid, as `capget`/`capset` read it.
+fn cap_header<M: Memory + ?Sized>(ctx: &Ctx<'_, M>, addr: u64) -> Option<(u32, i32)> {
+    let b = read_bytes::<8, M>(ctx.mem, addr)?;
+    Some((ne_u32(&b, 0), ne_u32(&b, 4) as i32))
+}
+
+/// `{version=_LINUX_CAPABILITY_VERSION_3, pid=N}`.
+fn write_cap_header<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let Some((version, pid)) = cap_header(ctx, addr) else {
+        return Ok(false);
+    };
+    out.write_str("{version=")?;
+    match version {
+        0x1998_0330 => out.write_str("_LINUX_CAPABILITY_VERSION_1")?,
+        0x2007_1026 => out.write_str("_LINUX_CAPABILITY_VERSION_2")?,
+        0x2008_0522 => out.write_str("_LINUX_CAPABILITY_VERSION_3")?,
+        v => emit!(
+            out,
+            Hex(u64::from(v)),
+            " /* _LINUX_CAPABILITY_VERSION_??? */"
+        )?,
+    }
+    emit!(out, ", pid=", pid, "}")?;
+    Ok(true)
+}
+
+/// The capability sets, as strace's `print_cap_data`: two 32-bit words each for versions
+/// 2 and 3 (the header, argument 0, says which), one for version 1.
+fn write_cap_data<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let Some((version, _)) = cap_header(ctx, ctx.raw(0)) else {
+        return Ok(false);
+    };
+    let two = version == 0x2007_1026 || version == 0x2008_0522;
+    let mut b = [0u8; 24];
+    let want = if two { 24 } else { 12 };
+    match ctx.mem.read(addr, b.get_mut(..want).unwrap_or(&mut [])) {
+        Ok(n) if n == want => {}
+        _ => return Ok(false),
+    }
+    for (k, name) in [
+        (0usize, "{effective="),
+        (4, ", permitted="),
+        (8, ", inheritable="),
+    ] {
+        out.write_str(name)?;
+        let lo = ne_u32(&b, k);
+        let hi = if two {
+            ne_u32(&b, k.wrapping_add(12))
+        } else {
+            0
+        };
+        write_cap_bits(out, lo, hi)?;
+    }
+    out.write_char('}')?;
+    Ok(true)
+}
+
+/// One capability set as `1<<CAP_CHOWN|1<<CAP_KILL`, the word of capabilities 32-63
+/// after the first's.
+fn write_cap_bits<W: Write + ?Sized>(out: &mut W, lo: u32, hi: u32) -> fmt::Result {
+    let mut first = true;
+    for (word, base) in [(lo, 0u32), (hi, 32)] {
+        let mut rest = word;
+        for bit in 0..32u32 {
+            if word & (1 << bit) == 0 {
+                continue;
+            }
+            let cap = base.saturating_add(bit);
+            let Some(&(_, name)) = super::xlat::CAPABILITIES
+                .iter()
+                .find(|&&(v, _)| v == u64::from(cap))
+            else {
+                continue;
+            };
+            if !first {
+                out.write_char('|')?;
+            }
+            emit!(out, "1<<", name)?;
+            first = false;
+            rest &= !(1 << bit);
+        }
+        if rest != 0 {
+            if !first {
+                out.write_char('|')?;
+            }
+            emit!(out, Hex(u64::from(rest)))?;
+            first = false;
+        }
+    }
+    if first {
+        out.write_char('0')?;
+    }
+    Ok(())
+}
+
 /// `count` group ids as strace's `print_groups`: `[0, 4, 27]`, `[]` for none, cut after
 /// 32 with `...`; the address for a count above `NGROUPS_MAX` (65536) or a read that fails.
 fn write_gid_array<W, M>(
