@@ -142,11 +142,16 @@ where
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Before {
     values: [Option<i64>; 6],
+    /// `select`'s input sets (arguments 1-3), for descriptors below 128.
+    sets: [Option<u128>; 3],
 }
 
 impl Before {
     /// Nothing known from before the call.
-    pub const NONE: Before = Before { values: [None; 6] };
+    pub const NONE: Before = Before {
+        values: [None; 6],
+        sets: [None; 3],
+    };
 
     /// Reads the call's value-result arguments (`int *` lengths and `loff_t *` offsets
     /// that the kernel reads and writes) from `mem`.
@@ -176,13 +181,49 @@ impl Before {
                     dir: Dir::InOut,
                     ..
                 } => read_u64(mem, raw).map(|v| v as i64),
+                // `recvmsg`'s `msg_namelen`, which the kernel rewrites.
+                Kind::Struct {
+                    ty: StructType::Msghdr,
+                    dir: Dir::Out,
+                    ..
+                } if raw != 0 => read_u32(mem, raw.wrapping_add(8)).map(i64::from),
                 _ => None,
             };
+        }
+        // `select`/`pselect6` rewrite their sets with the ready descriptors.
+        if matches!(
+            t.sysno,
+            Some(syscalls::x86_64::Sysno::select | syscalls::x86_64::Sysno::pselect6)
+        ) {
+            let nfds = (t.raw.first().copied().unwrap_or(0) as u32 as i32).clamp(0, 128) as u64;
+            for (k, slot) in before.sets.iter_mut().enumerate() {
+                let addr = t.raw.get(k.wrapping_add(1)).copied().unwrap_or(0);
+                if addr == 0 || nfds > 128 {
+                    continue;
+                }
+                let lo = read_u64(mem, addr);
+                let hi = if nfds > 64 {
+                    read_u64(mem, addr.wrapping_add(8))
+                } else {
+                    Some(0)
+                };
+                if let (Some(lo), Some(hi)) = (lo, hi) {
+                    *slot = Some(u128::from(lo) | u128::from(hi) << 64);
+                }
+            }
         }
         before
     }
 
-    fn at(&self, i: u8) -> Option<i64> {
+    /// `select`'s input set `i` (argument 1-3) as it was before the call.
+    fn set(&self, i: u8) -> Option<u128> {
+        self.sets
+            .get(usize::from(i).wrapping_sub(1))
+            .copied()
+            .flatten()
+    }
+
+    pub(super) fn at(&self, i: u8) -> Option<i64> {
         self.values.get(usize::from(i)).copied().flatten()
     }
 }
@@ -644,7 +685,24 @@ where
     if addr == 0 || !ctx.shows(dir) {
         return write_ptr(out, addr);
     }
-    if let (Some(old), Some(_)) = (ctx.before.at(i), ctx.ret) {
+    if let (StructType::FdSet, Some(bits), Some(_)) = (ty, ctx.before.set(i), ctx.ret) {
+        // The input set, as the call read it (the kernel has rewritten it since).
+        out.write_char('[')?;
+        let mut first = true;
+        for fd in 0..count.min(128) {
+            if bits & (1u128 << fd) != 0 {
+                if !first {
+                    out.write_char(' ')?;
+                }
+                emit!(out, fd)?;
+                first = false;
+            }
+        }
+        return out.write_char(']');
+    }
+    if let (StructType::Msghdr, Some(_), Some(_)) = (ty, ctx.before.at(i), ctx.ret) {
+        // `msg_namelen` before the call: `write_msghdr` shows `old => new`.
+    } else if let (Some(old), Some(_)) = (ctx.before.at(i), ctx.ret) {
         let now = match ty {
             StructType::OffRef => read_u64(ctx.mem, addr).map(|x| x as i64),
             _ => read_u32(ctx.mem, addr).map(|x| i64::from(x as i32)),

@@ -5,7 +5,7 @@ use core::fmt::{self, Write};
 use syscalls::x86_64::Sysno;
 
 use crate::abi::Abi;
-use crate::args::{Arg, Described};
+use crate::args::{Arg, Described, Dir, StructType};
 use crate::flags::{
     FcntlCmd, FdFlags, OFlags, PollEvents, PrctlOption, Signal, StraceEnum, StraceFlags,
 };
@@ -16,6 +16,81 @@ use super::call::Before;
 use super::read::read_bytes;
 use super::scalars::write_flags;
 use super::{Ctx, Options};
+
+/// `select`/`pselect6`'s ready descriptors and remaining time, as strace's
+/// `decode_select` writes them: ` (in [3 4], out [5], left {tv_sec=0, tv_nsec=0})` (and
+/// its `]` after each set read once any text is there).
+fn select_suffix<W, M>(out: &mut W, ctx: &Ctx<'_, M>, ret: i64, pselect: bool) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let nfds = (ctx.raw(0) as u32 as i32).clamp(0, 1024) as u64;
+    let words = nfds.div_ceil(64);
+    let mut ready = ret;
+    let mut any = false;
+    let mut sep = "";
+    out.write_str(" (")?;
+    for (i, name) in [(1u8, "in"), (2, "out"), (3, "except")] {
+        if ready <= 0 {
+            break;
+        }
+        let addr = ctx.raw(i);
+        if addr == 0 || (words > 0 && read_bytes::<8, M>(ctx.mem, addr).is_none()) {
+            continue;
+        }
+        let mut first = true;
+        'set: for w in 0..words {
+            let Some(b) = read_bytes::<8, M>(ctx.mem, addr.wrapping_add(w.wrapping_mul(8))) else {
+                break;
+            };
+            let bits = u64::from_ne_bytes(b);
+            for bit in 0..64u64 {
+                let fd = w.wrapping_mul(64).wrapping_add(bit);
+                if fd >= nfds {
+                    break 'set;
+                }
+                if bits & (1 << bit) == 0 {
+                    continue;
+                }
+                if first {
+                    emit!(out, sep, name, " [", fd)?;
+                    first = false;
+                    sep = ", ";
+                    any = true;
+                } else {
+                    emit!(out, " ", fd)?;
+                }
+                ready = ready.saturating_sub(1);
+                if ready == 0 {
+                    break 'set;
+                }
+            }
+        }
+        if any {
+            out.write_char(']')?;
+        }
+    }
+    let timeout = ctx.raw(4);
+    if timeout != 0 {
+        emit!(out, sep, "left ")?;
+        let at = super::structs::At {
+            ty: if pselect {
+                StructType::Timespec
+            } else {
+                StructType::Timeval
+            },
+            addr: timeout,
+            count: 0,
+            array: false,
+            dir: Dir::Out,
+        };
+        if !super::structs::write_struct(out, ctx, &at)? {
+            crate::text::write_ptr(out, timeout)?;
+        }
+    }
+    out.write_char(')')
+}
 
 /// strace's decoded suffix after the result, for the calls that have one.
 pub(super) fn result_suffix<W, M>(
@@ -37,6 +112,19 @@ where
     match sysno {
         Sysno::poll | Sysno::ppoll | Sysno::select | Sysno::pselect6 if ret == 0 => {
             out.write_str(" (Timeout)")
+        }
+        Sysno::select | Sysno::pselect6 if ret > 0 => {
+            let ctx = Ctx {
+                mem,
+                opts,
+                abi,
+                ret: Some(ret),
+                raw: &t.raw,
+                time32: abi.is_ilp32(),
+                sysno: t.sysno,
+                before: &Before::NONE,
+            };
+            select_suffix(out, &ctx, ret, sysno == Sysno::pselect6)
         }
         Sysno::poll | Sysno::ppoll => {
             let ctx = Ctx {

@@ -268,7 +268,15 @@ where
     if name == 0 || namelen == 0 || !write_sockaddr(out, ctx, name, u64::from(namelen))? {
         write_ptr(out, name)?;
     }
-    emit!(out, ", msg_namelen=", namelen, ", msg_iov=")?;
+    out.write_str(", msg_namelen=")?;
+    match ctx.before.at(1) {
+        // `recvmsg`: the room given, then what the kernel wrote.
+        Some(old) if old != i64::from(namelen) && ctx.ret.is_some() => {
+            emit!(out, old as u32, " => ", namelen)?
+        }
+        _ => emit!(out, namelen)?,
+    }
+    out.write_str(", msg_iov=")?;
     if iov == 0 || !write_iovec(out, ctx, iov, iovlen, true, dir)? {
         write_ptr(out, iov)?;
     }
