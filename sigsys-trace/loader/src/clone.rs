@@ -219,7 +219,7 @@ pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
             // The launcher waits for every process it knows of: it knows of this one
             // before the parent can end.
             let mut l = crate::line::Line::new(b'F');
-            let _ = core::fmt::Write::write_fmt(&mut l, format_args!("{ret}"));
+            l.push_int(ret);
             l.send();
         }
     }

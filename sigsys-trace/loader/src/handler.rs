@@ -90,7 +90,8 @@ fn dispatch(trap: &mut Trap<'_>) {
                 // errno.
                 line::write_call(&mut line, &call, style);
                 line.push(line::RESULT_MARK);
-                let _ = core::fmt::Write::write_fmt(&mut line, format_args!(" = {ret}"));
+                line.push(" = ");
+                line.push_int(ret);
             } else {
                 line::write_done(&mut line, &call, ret, style);
             }
@@ -135,11 +136,10 @@ fn dispatch(trap: &mut Trap<'_>) {
             // The task's end, for the launcher's `+++ exited with N +++` (the code as the
             // kernel reads it: an int, of which the status keeps the low 8 bits).
             let mut end = Line::new(b'X');
-            let kind = if sysno == Some(Sysno::exit) { 't' } else { 'g' };
-            let _ = core::fmt::Write::write_fmt(
-                &mut end,
-                format_args!("{kind} {}", call.arg_int(0) & 0xff),
-            );
+            let kind = if sysno == Some(Sysno::exit) { "t" } else { "g" };
+            end.push(kind);
+            end.push(" ");
+            end.push_int(i64::from(call.arg_int(0) & 0xff));
             end.send();
             if sysno == Some(Sysno::exit) {
                 state::forget_me();
@@ -273,7 +273,9 @@ fn reaped(sysno: Option<Sysno>, call: &sigsys::Syscall, ret: i64) {
         return;
     }
     let mut l = Line::new(b'Z');
-    let _ = core::fmt::Write::write_fmt(&mut l, format_args!("{child} {status}"));
+    l.push_int(child);
+    l.push(" ");
+    l.push_int(i64::from(status));
     l.send();
 }
 
@@ -456,7 +458,8 @@ fn program_trap(trap: &mut Trap<'_>, call: &sigsys::Syscall, data: u32, full: bo
         let mut l = Line::new(b'L');
         line::write_call(&mut l, call, style);
         l.push(line::RESULT_MARK);
-        let _ = core::fmt::Write::write_fmt(&mut l, format_args!(" = {}", nr as i64));
+        l.push(" = ");
+        l.push_int(nr as i64);
         l.queue();
     }
     let mut info = [0u8; 128];
@@ -492,7 +495,8 @@ fn program_trap(trap: &mut Trap<'_>, call: &sigsys::Syscall, data: u32, full: bo
         l.push("})");
         l.push(line::RESULT_MARK);
         let rax = trap.regs().rax;
-        let _ = core::fmt::Write::write_fmt(&mut l, format_args!(" = {}", rax as i64));
+        l.push(" = ");
+        l.push_int(rax as i64);
         l.queue();
     }
 }

@@ -7,6 +7,7 @@
 //! `W` (a warning for the user).
 
 use core::fmt::{self, Write};
+use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use sigsys::Syscall;
@@ -17,65 +18,217 @@ use crate::state;
 /// Longest line sent; longer lines are cut (the launcher keeps the newline).
 pub const LINE_MAX: usize = 2048;
 
+/// Room before a line's text for its header (`PID TID KIND `: at most 11 + 1 + 11 + 3
+/// bytes), written when the line is sent.
+const HEAD_ROOM: usize = 32;
+
 /// A line being built, on the handler's stack.
+///
+/// Made without touching its buffer (only the bytes written are initialised), its header
+/// written in front of the text when it is sent, and never moved ([`Line::send`] and
+/// [`Line::queue`] take it by reference): at 2 KiB, zeroing and copying it cost more than
+/// formatting most lines.
 pub struct Line {
-    buf: [u8; LINE_MAX],
+    buf: MaybeUninit<[u8; HEAD_ROOM + LINE_MAX]>,
+    /// Where the line starts in `buf` (`HEAD_ROOM` until the header is written).
+    start: usize,
+    /// Where it ends.
     len: usize,
+    /// The end the text may reach: the header and the newline fit in `LINE_MAX`.
+    end_max: usize,
+    /// The header's process and thread ids (taken when the line is made) and kind (0: no
+    /// header).
+    head: (i32, i32, u8),
 }
 
 impl Write for Line {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        // Keep one byte for the newline; cut silently.
-        let room = (LINE_MAX - 1).saturating_sub(self.len);
-        let n = s.len().min(room);
-        if let (Some(dst), Some(src)) = (
-            self.buf.get_mut(self.len..self.len + n),
-            s.as_bytes().get(..n),
-        ) {
-            dst.copy_from_slice(src);
-            self.len += n;
-        }
-        // Full: make the formatter stop early.
-        if n < s.len() {
-            Err(fmt::Error)
-        } else {
+        if self.push_bytes(s.as_bytes()) {
             Ok(())
+        } else {
+            // Full: make the formatter stop early.
+            Err(fmt::Error)
+        }
+    }
+}
+
+/// Writes `b` just before `at` in `room` (the header, backwards).
+fn put_back(room: &mut [MaybeUninit<u8>], at: &mut usize, b: u8) {
+    *at = at.saturating_sub(1);
+    if let Some(slot) = room.get_mut(*at) {
+        slot.write(b);
+    }
+}
+
+/// Writes `v` in decimal just before `at` in `room`.
+fn put_back_int(room: &mut [MaybeUninit<u8>], at: &mut usize, v: i32) {
+    let mut u = v.unsigned_abs();
+    loop {
+        put_back(room, at, b'0' + (u % 10) as u8);
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        put_back(room, at, b'-');
+    }
+}
+
+/// Characters of `v` in decimal.
+fn dec_len(v: i32) -> usize {
+    let mut n = usize::from(v < 0);
+    let mut u = v.unsigned_abs();
+    loop {
+        n += 1;
+        u /= 10;
+        if u == 0 {
+            return n;
         }
     }
 }
 
 impl Line {
-    /// An empty line with the `PID TID KIND ` header.
+    /// An empty line with the `PID TID KIND ` header (the ids now: after a fork or an exec
+    /// they are another process's).
+    #[inline(always)]
     pub fn new(kind: u8) -> Line {
         shm::prepare();
-        let mut line = Line {
-            buf: [0; LINE_MAX],
-            len: 0,
-        };
-        let _ = write!(line, "{} {} {} ", state::pid(), state::tid(), kind as char);
-        line
+        let (pid, tid) = (state::pid(), state::tid());
+        let head = dec_len(pid) + 1 + dec_len(tid) + 3;
+        Line::made((pid, tid, kind), head)
     }
 
     /// A line that is never sent (bare mode): no header, no system call.
+    #[inline(always)]
     pub fn empty() -> Line {
         shm::prepare();
-        Line {
-            buf: [0; LINE_MAX],
-            len: 0,
+        Line::made((0, 0, 0), 0)
+    }
+
+    /// A line with its fields set and its buffer untouched.
+    #[inline(always)]
+    fn made(head: (i32, i32, u8), head_len: usize) -> Line {
+        let mut line = MaybeUninit::<Line>::uninit();
+        let p = line.as_mut_ptr();
+        // SAFETY: every field is written but `buf`, which needs no initialisation. (A
+        // struct literal would make the compiler zero the buffer.)
+        unsafe {
+            core::ptr::addr_of_mut!((*p).start).write(HEAD_ROOM);
+            core::ptr::addr_of_mut!((*p).len).write(HEAD_ROOM);
+            core::ptr::addr_of_mut!((*p).end_max).write(HEAD_ROOM + LINE_MAX - 1 - head_len);
+            core::ptr::addr_of_mut!((*p).head).write(head);
+            line.assume_init()
         }
+    }
+
+    /// Writes the header in front of the text (once), from its end backwards.
+    fn write_header(&mut self) {
+        let (pid, tid, kind) = self.head;
+        if kind == 0 || self.start != HEAD_ROOM {
+            return;
+        }
+        let mut at = HEAD_ROOM;
+        let room = self.room();
+        put_back(room, &mut at, b' ');
+        put_back(room, &mut at, kind);
+        put_back(room, &mut at, b' ');
+        put_back_int(room, &mut at, tid);
+        put_back(room, &mut at, b' ');
+        put_back_int(room, &mut at, pid);
+        self.start = at;
+    }
+
+    /// The bytes written so far (the header once [`Line::send`] or [`Line::queue`] wrote
+    /// it).
+    pub fn bytes(&self) -> &[u8] {
+        let (start, len) = (self.start.min(self.len), self.len.min(HEAD_ROOM + LINE_MAX));
+        // SAFETY: `buf[start..len]` has been written (`push_bytes`, `write_header`,
+        // `terminate`).
+        unsafe {
+            core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>().add(start), len - start)
+        }
+    }
+
+    /// The buffer, as bytes that may be uninitialised.
+    fn room(&mut self) -> &mut [MaybeUninit<u8>; HEAD_ROOM + LINE_MAX] {
+        // SAFETY: `[MaybeUninit<u8>; N]` has the layout of `MaybeUninit<[u8; N]>`, and
+        // needs no initialisation.
+        unsafe {
+            &mut *self
+                .buf
+                .as_mut_ptr()
+                .cast::<[MaybeUninit<u8>; HEAD_ROOM + LINE_MAX]>()
+        }
+    }
+
+    /// Appends bytes, keeping one byte for the newline; a cut is silent. False if cut.
+    pub fn push_bytes(&mut self, s: &[u8]) -> bool {
+        let room = self.end_max.saturating_sub(self.len);
+        let n = s.len().min(room);
+        let at = self.len;
+        if let Some(dst) = self.room().get_mut(at..at.saturating_add(n)) {
+            // SAFETY: `dst` is `n` bytes of the buffer and `s` has at least `n`; a
+            // `MaybeUninit<u8>` has the layout of a `u8`.
+            unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), dst.as_mut_ptr().cast(), n) };
+            self.len = self.len.saturating_add(n);
+        }
+        n == s.len()
     }
 
     /// Appends text.
     pub fn push(&mut self, s: &str) {
-        let _ = self.write_str(s);
+        self.push_bytes(s.as_bytes());
+    }
+
+    /// Appends `v` in decimal.
+    pub fn push_int(&mut self, v: i64) {
+        if v < 0 {
+            self.push_bytes(b"-");
+        }
+        self.push_digits(v.unsigned_abs(), 10);
+    }
+
+    /// Appends `v` in decimal.
+    pub fn push_u64(&mut self, v: u64) {
+        self.push_digits(v, 10);
+    }
+
+    /// Appends `v` as `0x...` (`0` for zero, as strace's raw mode prints it).
+    pub fn push_hex(&mut self, v: u64) {
+        if v == 0 {
+            self.push_bytes(b"0");
+        } else {
+            self.push_bytes(b"0x");
+            self.push_digits(v, 16);
+        }
+    }
+
+    /// Appends `v`'s digits in `base` (10 or 16), no prefix.
+    pub fn push_digits(&mut self, mut v: u64, base: u64) {
+        let base = base.clamp(2, 16);
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            let d = (v % base) as u8;
+            i = i.saturating_sub(1);
+            if let Some(slot) = digits.get_mut(i) {
+                *slot = if d < 10 { b'0' + d } else { b'a' + (d - 10) };
+            }
+            v /= base;
+            if v == 0 || i == 0 {
+                break;
+            }
+        }
+        self.push_bytes(digits.get(i..).unwrap_or(&[]));
     }
 
     /// Sends the line (with its newline) to the launcher. Never fails visibly: a lost
     /// connection only loses the line.
-    pub fn send(mut self) {
+    pub fn send(&mut self) {
         flush();
         self.terminate();
-        let bytes = self.buf.get(..self.len).unwrap_or(&[]);
+        let bytes = self.bytes();
         if try_send(bytes) {
             return;
         }
@@ -101,9 +254,9 @@ impl Line {
     /// published with a compare-and-swap of the length; if a nested handler emptied the
     /// batch meanwhile, the copy is redone at the new end. [`flush`] runs with signals
     /// blocked, so nothing nests inside it.
-    pub fn queue(mut self) {
+    pub fn queue(&mut self) {
         self.terminate();
-        let bytes = self.buf.get(..self.len).unwrap_or(&[]);
+        let bytes = self.bytes();
         let batch = if state::EAGER.load(Ordering::Relaxed) {
             None
         } else {
@@ -127,8 +280,10 @@ impl Line {
     }
 
     fn terminate(&mut self) {
-        if let Some(b) = self.buf.get_mut(self.len) {
-            *b = b'\n';
+        self.write_header();
+        let at = self.len;
+        if let Some(b) = self.room().get_mut(at) {
+            b.write(b'\n');
             self.len += 1;
         }
     }
@@ -549,7 +704,7 @@ pub mod shm {
     fn send_fd(fd: i32) -> bool {
         let mut line = super::Line::new(b'M');
         line.terminate();
-        let bytes = line.buf.get(..line.len).unwrap_or(&[]);
+        let bytes = line.bytes();
         let mut iov = [
             libc::iovec {
                 iov_base: super::token_ptr(),
@@ -806,7 +961,10 @@ pub fn now_ns() -> u64 {
 /// Appends the call's start and duration (nanoseconds) for the launcher.
 pub fn write_times(line: &mut Line, started: u64) {
     let dur = now_ns().saturating_sub(started);
-    let _ = write!(line, "{TIMES_MARK}{started} {dur}");
+    line.push(TIMES_MARK);
+    line.push_u64(started);
+    line.push(" ");
+    line.push_u64(dur);
 }
 
 /// Writes `name(args...)` as known before the call runs (for calls printed before they
@@ -857,7 +1015,8 @@ fn write_raw_call(line: &mut Line, call: &Syscall) {
     match call.name() {
         Some(name) => line.push(name),
         None => {
-            let _ = write!(line, "syscall_{:#x}", call.nr);
+            line.push("syscall_0x");
+            line.push_digits(u64::from(call.nr), 16);
         }
     }
     let nargs = sigsys::args::typed_args(call).map_or(6, |t| t.signature.args.len());
@@ -883,10 +1042,15 @@ fn write_raw_result(line: &mut Line, call: &Syscall, ret: i64) {
         let errno = syscalls::Errno::new(-ret as i32);
         match errno.name_and_description() {
             Some((name, desc)) => {
-                let _ = write!(line, "-1 {name} ({desc})");
+                line.push("-1 ");
+                line.push(name);
+                line.push(" (");
+                line.push(desc);
+                line.push(")");
             }
             None => {
-                let _ = write!(line, "-1 errno {}", -ret);
+                line.push("-1 errno ");
+                line.push_int(ret.saturating_neg());
             }
         }
     } else {
@@ -895,9 +1059,5 @@ fn write_raw_result(line: &mut Line, call: &Syscall, ret: i64) {
 }
 
 fn write_hex(line: &mut Line, v: u64) {
-    if v == 0 {
-        line.push("0");
-    } else {
-        let _ = write!(line, "{v:#x}");
-    }
+    line.push_hex(v);
 }
