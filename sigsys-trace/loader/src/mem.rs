@@ -20,6 +20,7 @@ use core::sync::atomic::Ordering;
 use syscalls::x86_64::Sysno;
 
 use crate::state;
+use crate::sys::sys;
 
 /// Decides how this thread reads the program's memory while `trap` is handled; returns
 /// what it replaced, for [`restore`] when the handler returns (a nested trap decides for
@@ -62,17 +63,21 @@ impl sigsys::mem::Memory for ProgMemory {
         // `process_vm_readv` on the tracer's pid, which it keeps right across fork.
         let local = [buf.as_mut_ptr() as u64, buf.len() as u64];
         let remote = [addr, buf.len() as u64];
-        let r = state::sys(
-            Sysno::process_vm_readv,
-            [
-                state::pid() as u64,
-                local.as_ptr() as u64,
-                1,
-                remote.as_ptr() as u64,
-                1,
-                0,
-            ],
-        );
+        // SAFETY: one local iovec for `buf`, its length, and one remote one, which the kernel
+        // checks and reads through.
+        let r = unsafe {
+            sys(
+                Sysno::process_vm_readv,
+                [
+                    state::pid() as u64,
+                    local.as_ptr() as u64,
+                    1,
+                    remote.as_ptr() as u64,
+                    1,
+                    0,
+                ],
+            )
+        };
         if (-4095..0).contains(&r) {
             Err(syscalls::Errno::new(-r as i32))
         } else {
