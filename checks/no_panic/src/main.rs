@@ -2,7 +2,8 @@
 //!
 //! `probe` runs decode, typed arguments, safecopy reads and writes, formatting into a
 //! 512-byte buffer, emulate, restart, pass-through (also of a given call), reading a string
-//! argument and writing the line with `io::write_all` (and `fault_probe` the safecopy fault
+//! argument, sigsys-trace's raw-mode line (`sigsys-trace/loader/src/raw.rs`, included as
+//! it is) and writing the line with `io::write_all` (and `fault_probe` the safecopy fault
 //! check), holding a guard whose `Drop`
 //! calls a function that exists nowhere. The guard is only dropped on unwinding (a panic),
 //! so the optimiser keeps that call, and the link fails, exactly when something on the path
@@ -16,6 +17,10 @@
 //! A successful build is the proof; running it prints one line.
 
 use sigsys::fmt::{write_call, write_line_with, Before, FixedBuf, Options};
+
+/// sigsys-trace's raw mode (`--raw`), as the loader's handler runs it: the file itself.
+#[path = "../../../sigsys-trace/loader/src/raw.rs"]
+mod raw;
 use sigsys::mem::SelfMemory;
 use sigsys::Trap;
 
@@ -87,6 +92,8 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
         });
         let _ = write_line_with(&mut out, &call, ret, &before, &fast, &opts);
         let _ = write_call(&mut out, &call, &SelfMemory, &opts);
+        let _ = raw::write_call(&mut out, &call);
+        let _ = raw::write_result(&mut out, &call, ret);
         let line = out.as_str();
         let _ = sigsys::io::write_all(2, line.as_bytes());
         core::hint::black_box(typed);

@@ -34,6 +34,7 @@ use sigsys::Trap;
 use syscalls::x86_64::Sysno;
 
 use crate::state;
+use crate::sys::sys;
 
 const CLONE_VM: u64 = libc::CLONE_VM as u64;
 const CLONE_VFORK: u64 = libc::CLONE_VFORK as u64;
@@ -132,10 +133,14 @@ extern "C" fn child_setup(rec: *const ChildRecord) {
             ss_flags: libc::SS_DISABLE,
             ss_size: 0,
         };
-        state::sys(
-            Sysno::sigaltstack,
-            [core::ptr::from_ref(&off) as u64, 0, 0, 0, 0, 0],
-        );
+        // SAFETY: a `stack_t` on this stack, which the kernel reads; the stack it names is mapped
+        // for this thread alone.
+        unsafe {
+            sys(
+                Sysno::sigaltstack,
+                [core::ptr::from_ref(&off) as u64, 0, 0, 0, 0, 0],
+            )
+        };
     }
     if rec.flags & CLONE_VM == 0 && rec.alt[1] as i32 & libc::SS_DISABLE == 0 && rec.alt[2] != 0 {
         // Our own copy of the stack the handler ran on (disarmed while it ran): armed again,
@@ -145,10 +150,14 @@ extern "C" fn child_setup(rec: *const ChildRecord) {
             ss_flags: rec.alt[1] as i32,
             ss_size: rec.alt[2] as usize,
         };
-        state::sys(
-            Sysno::sigaltstack,
-            [core::ptr::from_ref(&alt) as u64, 0, 0, 0, 0, 0],
-        );
+        // SAFETY: a `stack_t` on this stack, which the kernel reads; the stack it names is mapped
+        // for this thread alone.
+        unsafe {
+            sys(
+                Sysno::sigaltstack,
+                [core::ptr::from_ref(&alt) as u64, 0, 0, 0, 0, 0],
+            )
+        };
     }
     // A vfork child shares the parent's globals: the parent restores its own cached pid
     // after the child has exec'd or exited (it is suspended until then).
@@ -203,7 +212,9 @@ pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
         Sysno::vfork => {
             // Own memory (returns 0 in the handler like fork), parent suspended as by vfork.
             let flags = (libc::CLONE_VFORK | libc::SIGCHLD) as u64;
-            state::sys(Sysno::clone, [flags, 0, 0, 0, 0, 0])
+            // SAFETY: the program's own clone with its own arguments (the changes made above keep
+            // them valid); the child runs code that expects to start so, as without the tracer.
+            unsafe { sys(Sysno::clone, [flags, 0, 0, 0, 0, 0]) }
         }
         Sysno::clone => clone(trap, args),
         Sysno::clone3 => clone3(trap, args[0], args[1]),
@@ -219,7 +230,7 @@ pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
             // The launcher waits for every process it knows of: it knows of this one
             // before the parent can end.
             let mut l = crate::line::Line::new(b'F');
-            let _ = core::fmt::Write::write_fmt(&mut l, format_args!("{ret}"));
+            l.push_int(ret);
             l.send();
         }
     }
@@ -233,14 +244,20 @@ fn clone(trap: &mut Trap<'_>, args: [u64; 6]) -> i64 {
         if flags & CLONE_VM != 0 {
             // vfork-like: in a copy of the memory (CLONE_VFORK kept).
             let f = flags & !CLONE_VM;
-            return state::sys(Sysno::clone, [f, 0, ptid, ctid, tls, 0]);
+            // SAFETY: the program's own clone with its own arguments (the changes made above keep
+            // them valid); the child runs code that expects to start so, as without the tracer.
+            return unsafe { sys(Sysno::clone, [f, 0, ptid, ctid, tls, 0]) };
         }
-        return state::sys(Sysno::clone, args);
+        // SAFETY: the program's own clone with its own arguments (the changes made above keep them
+        // valid); the child runs code that expects to start so, as without the tracer.
+        return unsafe { sys(Sysno::clone, args) };
     }
     let Some(rec) = write_record(trap, flags, newsp) else {
         return errno(libc::EFAULT as i64);
     };
-    state::sys(Sysno::clone, [flags, rec, ptid, ctid, tls, 0])
+    // SAFETY: the program's own clone with its own arguments (the changes made above keep them
+    // valid); the child runs code that expects to start so, as without the tracer.
+    unsafe { sys(Sysno::clone, [flags, rec, ptid, ctid, tls, 0]) }
 }
 
 /// The kernel's `struct clone_args` as the tracer knows it (`CLONE_ARGS_SIZE_VER2`: up to
@@ -313,7 +330,9 @@ fn clone3(trap: &mut Trap<'_>, uargs: u64, size: u64) -> i64 {
         }
         buf[6] = rec - stack;
     }
-    state::sys(Sysno::clone3, [buf.as_ptr() as u64, size, 0, 0, 0, 0])
+    // SAFETY: `buf` holds the program's `clone_args` (with the changes above), `size` bytes, read
+    // by the kernel; the child starts as the program asked.
+    unsafe { sys(Sysno::clone3, [buf.as_ptr() as u64, size, 0, 0, 0, 0]) }
 }
 
 /// `struct _fpx_sw_bytes` in the last 48 bytes of the frame's FXSAVE area: the kernel's

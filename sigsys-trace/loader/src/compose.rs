@@ -14,7 +14,7 @@ use sigsys::{filter, Syscall, Trap};
 use syscalls::x86_64::Sysno;
 
 use crate::line::ProcMemory;
-use crate::state::sys;
+use crate::sys::sys;
 
 const SECCOMP_SET_MODE_STRICT: u32 = 0;
 const SECCOMP_SET_MODE_FILTER: u32 = 1;
@@ -57,17 +57,20 @@ impl Buffers {
     const LEN: u64 = (2 * MAX * INSN) as u64;
 
     fn new() -> Option<Buffers> {
-        let r = sys(
-            Sysno::mmap,
-            [
-                0,
-                Self::LEN,
-                (libc::PROT_READ | libc::PROT_WRITE) as u64,
-                (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as u64,
-                u64::MAX,
-                0,
-            ],
-        );
+        // SAFETY: a new mapping at no fixed address: nothing in use is replaced.
+        let r = unsafe {
+            sys(
+                Sysno::mmap,
+                [
+                    0,
+                    Self::LEN,
+                    (libc::PROT_READ | libc::PROT_WRITE) as u64,
+                    (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as u64,
+                    u64::MAX,
+                    0,
+                ],
+            )
+        };
         (!(-4095..0).contains(&r)).then_some(Buffers { base: r as u64 })
     }
 
@@ -83,7 +86,8 @@ impl Buffers {
 
 impl Drop for Buffers {
     fn drop(&mut self) {
-        sys(Sysno::munmap, [self.base, Self::LEN, 0, 0, 0, 0]);
+        // SAFETY: the mapping made by this code, which nothing uses any more.
+        unsafe { sys(Sysno::munmap, [self.base, Self::LEN, 0, 0, 0, 0]) };
     }
 }
 

@@ -67,17 +67,20 @@ fn u64at(b: &[u8], o: usize) -> u64 {
 }
 
 fn pread(fd: i32, buf: &mut [u8], off: u64) -> Result<usize, Error> {
-    let r = sys(
-        Sysno::pread64,
-        [
-            fd as u64,
-            buf.as_mut_ptr() as u64,
-            buf.len() as u64,
-            off,
-            0,
-            0,
-        ],
-    );
+    // SAFETY: reads into a local buffer, at most its length.
+    let r = unsafe {
+        sys(
+            Sysno::pread64,
+            [
+                fd as u64,
+                buf.as_mut_ptr() as u64,
+                buf.len() as u64,
+                off,
+                0,
+                0,
+            ],
+        )
+    };
     if r < 0 {
         Err((-r) as i32)
     } else {
@@ -186,14 +189,18 @@ pub fn load(fd: i32, interp: &mut [u8]) -> Result<(Image, usize), Error> {
     } else {
         (0, 0)
     };
-    let at = sys::mmap(
-        hint,
-        span,
-        libc::PROT_NONE as u64,
-        (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as u64 | fixed,
-        -1,
-        0,
-    )?;
+    // SAFETY: a new reservation, at no address or (`MAP_FIXED_NOREPLACE`) at one where
+    // nothing is mapped: nothing in use is replaced.
+    let at = unsafe {
+        sys::mmap(
+            hint,
+            span,
+            libc::PROT_NONE as u64,
+            (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as u64 | fixed,
+            -1,
+            0,
+        )
+    }?;
     let bias = if kind == ET_EXEC {
         0
     } else {
@@ -233,21 +240,27 @@ fn map_segment(fd: i32, bias: u64, p: &Phdr) -> Result<(), Error> {
         let len = up(p.filesz.wrapping_add(page_off));
         // Writable while the tail of its last page is cleared.
         let map_prot = prot | libc::PROT_WRITE as u64;
-        sys::mmap(
-            map_start,
-            len,
-            map_prot,
-            fixed,
-            fd,
-            p.offset.wrapping_sub(page_off),
-        )?;
+        // SAFETY: `MAP_FIXED` inside the span reserved above for this image: it replaces
+        // only that reservation.
+        unsafe {
+            sys::mmap(
+                map_start,
+                len,
+                map_prot,
+                fixed,
+                fd,
+                p.offset.wrapping_sub(page_off),
+            )
+        }?;
         if p.memsz > p.filesz && file_end & (PAGE - 1) != 0 {
             let n = up(file_end).wrapping_sub(file_end);
             // SAFETY: the tail of the last page of a private, writable mapping just made.
             unsafe { core::ptr::write_bytes(file_end as *mut u8, 0, n as usize) };
         }
         if map_prot != prot {
-            let r = sys(Sysno::mprotect, [map_start, len, prot, 0, 0, 0]);
+            // SAFETY: pages this code mapped (or the stack, as the kernel would set it): no memory
+            // in use loses access it needs.
+            let r = unsafe { sys(Sysno::mprotect, [map_start, len, prot, 0, 0, 0]) };
             if r < 0 {
                 return Err((-r) as i32);
             }
@@ -260,14 +273,17 @@ fn map_segment(fd: i32, bias: u64, p: &Phdr) -> Result<(), Error> {
     };
     let end = up(start.wrapping_add(p.memsz));
     if end > bss {
-        sys::mmap(
-            bss,
-            end.wrapping_sub(bss),
-            prot,
-            fixed | libc::MAP_ANONYMOUS as u64,
-            -1,
-            0,
-        )?;
+        // SAFETY: as above: the segment's zero pages, inside the reserved span.
+        unsafe {
+            sys::mmap(
+                bss,
+                end.wrapping_sub(bss),
+                prot,
+                fixed | libc::MAP_ANONYMOUS as u64,
+                -1,
+                0,
+            )
+        }?;
     }
     Ok(())
 }

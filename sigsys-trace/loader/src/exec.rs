@@ -22,7 +22,7 @@ use syscalls::x86_64::Sysno;
 
 use crate::line::Line;
 use crate::protocol;
-use crate::state::sys;
+use crate::sys::{self, sys};
 
 /// The run's shared mapping (0: none).
 pub static SHM: AtomicU64 = AtomicU64::new(0);
@@ -160,10 +160,8 @@ pub fn open(call: &sigsys::Syscall, at: bool) -> Option<i64> {
     if !is_self_exe(name.get(..n)?) || EXE.get().is_empty() {
         return None;
     }
-    Some(sys(
-        Sysno::openat,
-        [AT_FDCWD, EXE.as_ptr(), flags, mode, 0, 0],
-    ))
+    // SAFETY: a NUL-terminated path in a buffer that outlives the call.
+    Some(unsafe { sys(Sysno::openat, [AT_FDCWD, EXE.as_ptr(), flags, mode, 0, 0]) })
 }
 
 /// Whether the loader can be executed and the shared file read and written with the
@@ -182,31 +180,37 @@ fn run_reachable() -> bool {
     }
     shm[..=dir].copy_from_slice(&loader[..=dir]);
     shm[dir + 1..total].copy_from_slice(file);
-    let euid = sys(Sysno::geteuid, [0; 6]) as u32;
-    let egid = sys(Sysno::getegid, [0; 6]) as u32;
+    let euid = sys::geteuid();
+    let egid = sys::getegid();
     // Root keeps its capabilities across exec: the kernel's own check is right. Any other
     // user loses them at exec (short of ambient ones), so the mode bits decide, as they
     // will for the new image.
     let access = |path: u64, mode: u32| {
         if euid == 0 {
-            return sys(
-                Sysno::faccessat2,
-                [
-                    AT_FDCWD,
-                    path,
-                    u64::from(mode),
-                    libc::AT_EACCESS as u64,
-                    0,
-                    0,
-                ],
-            ) == 0;
+            // SAFETY: a NUL-terminated path in a buffer that outlives the call; nothing is written.
+            return unsafe {
+                sys(
+                    Sysno::faccessat2,
+                    [
+                        AT_FDCWD,
+                        path,
+                        u64::from(mode),
+                        libc::AT_EACCESS as u64,
+                        0,
+                        0,
+                    ],
+                )
+            } == 0;
         }
         // SAFETY: plain data; all-zero is valid.
         let mut st: libc::stat = unsafe { core::mem::zeroed() };
-        if sys(
-            Sysno::stat,
-            [path, core::ptr::from_mut(&mut st) as u64, 0, 0, 0, 0],
-        ) != 0
+        // SAFETY: a NUL-terminated path and a local `struct stat` buffer of the kernel's size.
+        if unsafe {
+            sys(
+                Sysno::stat,
+                [path, core::ptr::from_mut(&mut st) as u64, 0, 0, 0, 0],
+            )
+        } != 0
         {
             return false;
         }
@@ -253,17 +257,20 @@ fn check(dirfd: u64, path: &[u8], flags: u64) -> Result<Plan, i64> {
         } else {
             0
         };
-    let r = sys(
-        Sysno::faccessat2,
-        [
-            dirfd,
-            path.as_ptr() as u64,
-            libc::X_OK as u64,
-            access_flags,
-            0,
-            0,
-        ],
-    );
+    // SAFETY: a NUL-terminated path in a buffer that outlives the call; nothing is written.
+    let r = unsafe {
+        sys(
+            Sysno::faccessat2,
+            [
+                dirfd,
+                path.as_ptr() as u64,
+                libc::X_OK as u64,
+                access_flags,
+                0,
+                0,
+            ],
+        )
+    };
     if r < 0 {
         return Err(r);
     }
@@ -274,12 +281,16 @@ fn check(dirfd: u64, path: &[u8], flags: u64) -> Result<Plan, i64> {
         if let Some(z) = p.get_mut(14 + len) {
             *z = 0;
         }
-        sys(Sysno::open, [p.as_ptr() as u64, oflags, 0, 0, 0, 0])
+        // SAFETY: a NUL-terminated path in a buffer that outlives the call.
+        unsafe { sys(Sysno::open, [p.as_ptr() as u64, oflags, 0, 0, 0, 0]) }
     } else {
-        sys(
-            Sysno::openat,
-            [dirfd, path.as_ptr() as u64, oflags, 0, 0, 0],
-        )
+        // SAFETY: a NUL-terminated path in a buffer that outlives the call.
+        unsafe {
+            sys(
+                Sysno::openat,
+                [dirfd, path.as_ptr() as u64, oflags, 0, 0, 0],
+            )
+        }
     };
     if fd == err(libc::EACCES) {
         return Ok(Plan::Direct(
@@ -296,7 +307,7 @@ fn check(dirfd: u64, path: &[u8], flags: u64) -> Result<Plan, i64> {
     match inspect(fd) {
         Ok(Plan::Loader(_)) => Ok(Plan::Loader(fd)),
         other => {
-            sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+            sys::close(fd);
             other
         }
     }
@@ -317,24 +328,30 @@ fn check_interp(path: &[u8], depth: u32) -> Result<Plan, i64> {
     let mut p = [0u8; 257];
     let n = path.len().min(256);
     p[..n].copy_from_slice(&path[..n]);
-    let r = sys(
-        Sysno::faccessat2,
-        [
-            AT_FDCWD,
-            p.as_ptr() as u64,
-            libc::X_OK as u64,
-            libc::AT_EACCESS as u64,
-            0,
-            0,
-        ],
-    );
+    // SAFETY: a NUL-terminated path in a buffer that outlives the call; nothing is written.
+    let r = unsafe {
+        sys(
+            Sysno::faccessat2,
+            [
+                AT_FDCWD,
+                p.as_ptr() as u64,
+                libc::X_OK as u64,
+                libc::AT_EACCESS as u64,
+                0,
+                0,
+            ],
+        )
+    };
     if r < 0 {
         return Err(r);
     }
-    let fd = sys(
-        Sysno::open,
-        [p.as_ptr() as u64, libc::O_RDONLY as u64, 0, 0, 0, 0],
-    );
+    // SAFETY: a NUL-terminated path in a buffer that outlives the call.
+    let fd = unsafe {
+        sys(
+            Sysno::open,
+            [p.as_ptr() as u64, libc::O_RDONLY as u64, 0, 0, 0, 0],
+        )
+    };
     if fd == err(libc::EACCES) {
         return Ok(Plan::Direct(
             "an interpreter the program may run but not read",
@@ -344,7 +361,7 @@ fn check_interp(path: &[u8], depth: u32) -> Result<Plan, i64> {
         return Err(fd);
     }
     let r = inspect_at(fd as i32, depth);
-    sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+    sys::close(fd);
     r
 }
 
@@ -376,10 +393,13 @@ fn elf_interp(fd: i32, head: &[u8; 64], buf: &mut [u8; 256]) -> Result<usize, i6
     let mut ph = [0u8; 56];
     for i in 0..phnum.min(128) {
         let at = phoff.wrapping_add((i as u64).wrapping_mul(56));
-        if sys(
-            Sysno::pread64,
-            [fd as u64, ph.as_mut_ptr() as u64, 56, at, 0, 0],
-        ) != 56
+        // SAFETY: reads into a local buffer, at most its length.
+        if unsafe {
+            sys(
+                Sysno::pread64,
+                [fd as u64, ph.as_mut_ptr() as u64, 56, at, 0, 0],
+            )
+        } != 56
         {
             return Err(err(libc::ENOEXEC));
         }
@@ -389,10 +409,13 @@ fn elf_interp(fd: i32, head: &[u8; 64], buf: &mut [u8; 256]) -> Result<usize, i6
             if !(2..=256).contains(&size) {
                 return Err(err(libc::ENOEXEC));
             }
-            let n = sys(
-                Sysno::pread64,
-                [fd as u64, buf.as_mut_ptr() as u64, size, off, 0, 0],
-            );
+            // SAFETY: reads into a local buffer, at most its length.
+            let n = unsafe {
+                sys(
+                    Sysno::pread64,
+                    [fd as u64, buf.as_mut_ptr() as u64, size, off, 0, 0],
+                )
+            };
             if n != size as i64 {
                 return Err(err(libc::ENOEXEC));
             }
@@ -409,33 +432,39 @@ fn elf_interp(fd: i32, head: &[u8; 64], buf: &mut [u8; 256]) -> Result<usize, i6
 /// Whether the kernel has `binfmt_misc` handlers registered (it may run a file that is
 /// neither ELF nor `#!`).
 fn binfmt_misc_handlers() -> bool {
-    let fd = sys(
-        Sysno::open,
-        [
-            c"/proc/sys/fs/binfmt_misc".as_ptr() as u64,
-            (libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) as u64,
-            0,
-            0,
-            0,
-            0,
-        ],
-    );
+    // SAFETY: a NUL-terminated path in a buffer that outlives the call.
+    let fd = unsafe {
+        sys(
+            Sysno::open,
+            [
+                c"/proc/sys/fs/binfmt_misc".as_ptr() as u64,
+                (libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) as u64,
+                0,
+                0,
+                0,
+                0,
+            ],
+        )
+    };
     if fd < 0 {
         return false;
     }
     let mut buf = [0u8; 2048];
-    let n = sys(
-        Sysno::getdents64,
-        [
-            fd as u64,
-            buf.as_mut_ptr() as u64,
-            buf.len() as u64,
-            0,
-            0,
-            0,
-        ],
-    );
-    sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+    // SAFETY: reads into a local buffer, at most its length.
+    let n = unsafe {
+        sys(
+            Sysno::getdents64,
+            [
+                fd as u64,
+                buf.as_mut_ptr() as u64,
+                buf.len() as u64,
+                0,
+                0,
+                0,
+            ],
+        )
+    };
+    sys::close(fd);
     // Entries besides ".", "..", "register" and "status" are handlers.
     let mut at = 0usize;
     let mut others = 0;
@@ -459,10 +488,13 @@ fn binfmt_misc_handlers() -> bool {
 fn inspect_at(fd: i32, depth: u32) -> Result<Plan, i64> {
     // SAFETY: plain data; all-zero is valid.
     let mut st: libc::stat = unsafe { core::mem::zeroed() };
-    let r = sys(
-        Sysno::fstat,
-        [fd as u64, core::ptr::from_mut(&mut st) as u64, 0, 0, 0, 0],
-    );
+    // SAFETY: a local buffer of the kernel's `struct stat` size.
+    let r = unsafe {
+        sys(
+            Sysno::fstat,
+            [fd as u64, core::ptr::from_mut(&mut st) as u64, 0, 0, 0, 0],
+        )
+    };
     if r < 0 {
         return Err(r);
     }
@@ -472,10 +504,13 @@ fn inspect_at(fd: i32, depth: u32) -> Result<Plan, i64> {
     // The kernel's `struct statfs` on x86_64: eleven 64-bit fields (`f_flags` last), four
     // spare.
     let mut fs = [0u64; 15];
-    let mount_flags = if sys(
-        Sysno::fstatfs,
-        [fd as u64, fs.as_mut_ptr() as u64, 0, 0, 0, 0],
-    ) == 0
+    // SAFETY: a local buffer of the kernel's `struct statfs` size.
+    let mount_flags = if unsafe {
+        sys(
+            Sysno::fstatfs,
+            [fd as u64, fs.as_mut_ptr() as u64, 0, 0, 0, 0],
+        )
+    } == 0
     {
         fs[10]
     } else {
@@ -485,8 +520,8 @@ fn inspect_at(fd: i32, depth: u32) -> Result<Plan, i64> {
         return Err(err(libc::EACCES));
     }
     let nosuid = mount_flags & libc::ST_NOSUID != 0;
-    let euid = sys(Sysno::geteuid, [0; 6]) as u32;
-    let egid = sys(Sysno::getegid, [0; 6]) as u32;
+    let euid = sys::geteuid();
+    let egid = sys::getegid();
     if !nosuid
         && ((st.st_mode & libc::S_ISUID != 0 && st.st_uid != euid)
             || (st.st_mode & libc::S_ISGID != 0
@@ -495,25 +530,31 @@ fn inspect_at(fd: i32, depth: u32) -> Result<Plan, i64> {
     {
         return Ok(Plan::Direct("a set-user-ID or set-group-ID program"));
     }
-    let r = sys(
-        Sysno::fgetxattr,
-        [
-            fd as u64,
-            c"security.capability".as_ptr() as u64,
-            0,
-            0,
-            0,
-            0,
-        ],
-    );
+    // SAFETY: a NUL-terminated name and a local buffer of the length passed.
+    let r = unsafe {
+        sys(
+            Sysno::fgetxattr,
+            [
+                fd as u64,
+                c"security.capability".as_ptr() as u64,
+                0,
+                0,
+                0,
+                0,
+            ],
+        )
+    };
     if r > 0 && !nosuid {
         return Ok(Plan::Direct("a program with file capabilities"));
     }
     let mut head = [0u8; 256];
-    let n = sys(
-        Sysno::pread64,
-        [fd as u64, head.as_mut_ptr() as u64, 256, 0, 0, 0],
-    );
+    // SAFETY: reads into a local buffer, at most its length.
+    let n = unsafe {
+        sys(
+            Sysno::pread64,
+            [fd as u64, head.as_mut_ptr() as u64, 256, 0, 0, 0],
+        )
+    };
     if n < 0 {
         return Err(n);
     }
@@ -665,18 +706,20 @@ pub fn exec(trap: &mut Trap<'_>, at: bool, set_mask: impl Fn()) -> i64 {
     };
     // SAFETY: SHM is the live shared mapping of the run.
     let Some(slot) = (unsafe { protocol::publish_next(shm, pid, fd, &next) }) else {
-        sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+        sys::close(fd);
         return direct(trap, "too many images starting at once");
     };
     set_mask();
-    let r = sys(Sysno::execve, [LOADER.as_ptr(), argv, envp, 0, 0, 0]);
+    // SAFETY: NUL-terminated path, argument and environment vectors the kernel reads; on success
+    // this image is gone, on failure nothing changed.
+    let r = unsafe { sys(Sysno::execve, [LOADER.as_ptr(), argv, envp, 0, 0, 0]) };
     // Still here. The program's file passed the kernel's checks above, so an error about
     // the loader's path (a chroot, another mount namespace, Landlock) means the loader
     // cannot run here: the program's exec runs without it. Others (E2BIG, EFAULT, ENOMEM)
     // the kernel would have returned for the program too.
     // SAFETY: as above.
     unsafe { protocol::free(shm, slot) };
-    sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+    sys::close(fd);
     let about_the_loader = [
         libc::EACCES,
         libc::ENOENT,

@@ -12,7 +12,8 @@ use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use crate::protocol::{InjectRule, INJECT_RULES};
-use crate::state::{self, sys};
+use crate::state;
+use crate::sys::sys;
 use syscalls::x86_64::Sysno;
 
 struct Rules(UnsafeCell<[InjectRule; INJECT_RULES]>, AtomicU32);
@@ -101,16 +102,19 @@ pub fn raise_after(sig: u32) {
     if !crate::signals::handled(sig as i32) && crate::signals::SHOW.load(Ordering::Relaxed) {
         crate::signals::signal_line(sig as i32, &info);
     }
-    crate::handler::hold_signals();
-    sys(
-        Sysno::rt_tgsigqueueinfo,
-        [
-            state::pid() as u64,
-            state::tid() as u64,
-            u64::from(sig),
-            info.as_ptr() as u64,
-            0,
-            0,
-        ],
-    );
+    crate::masks::hold_signals();
+    // SAFETY: a local 128-byte siginfo, read by the kernel.
+    unsafe {
+        sys(
+            Sysno::rt_tgsigqueueinfo,
+            [
+                state::pid() as u64,
+                state::tid() as u64,
+                u64::from(sig),
+                info.as_ptr() as u64,
+                0,
+                0,
+            ],
+        )
+    };
 }

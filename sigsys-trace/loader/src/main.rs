@@ -19,14 +19,22 @@
 #[allow(dead_code)]
 mod protocol;
 
+mod altstack;
+mod batch;
 mod clone;
 mod compose;
 mod elf;
+mod ends;
 mod exec;
 mod handler;
 mod inject;
 mod line;
+mod masks;
 mod mem;
+mod prog_sigsys;
+mod raw;
+mod send;
+mod shm;
 mod signals;
 mod start;
 mod state;
@@ -184,10 +192,13 @@ fn open_beside(execfn: &[u8], file: &str, flags: i32) -> i64 {
     path[..dir.len()].copy_from_slice(dir);
     path[dir.len()] = b'/';
     path[dir.len() + 1..total].copy_from_slice(file.as_bytes());
-    sys(
-        Sysno::open,
-        [path.as_ptr() as u64, flags as u64, 0, 0, 0, 0],
-    )
+    // SAFETY: a NUL-terminated path in a buffer that outlives the call.
+    unsafe {
+        sys(
+            Sysno::open,
+            [path.as_ptr() as u64, flags as u64, 0, 0, 0, 0],
+        )
+    }
 }
 
 /// Maps the run's shared file; its address.
@@ -196,15 +207,18 @@ fn map_shm(execfn: &[u8]) -> u64 {
     if fd < 0 {
         die(b"the loader cannot open its run directory", -fd as i32);
     }
-    let map = sys::mmap(
-        0,
-        protocol::SHM_SIZE as u64,
-        (libc::PROT_READ | libc::PROT_WRITE) as u64,
-        libc::MAP_SHARED as u64,
-        fd as i32,
-        0,
-    );
-    sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+    // SAFETY: a new mapping at no fixed address: nothing in use is replaced.
+    let map = unsafe {
+        sys::mmap(
+            0,
+            protocol::SHM_SIZE as u64,
+            (libc::PROT_READ | libc::PROT_WRITE) as u64,
+            libc::MAP_SHARED as u64,
+            fd as i32,
+            0,
+        )
+    };
+    sys::close(fd);
     match map {
         Ok(m) => m,
         Err(e) => die(b"the loader cannot map its run directory", e),
@@ -222,7 +236,7 @@ unsafe extern "C" fn loader_main(sp: *mut u64) -> ! {
     if header.magic != protocol::MAGIC {
         die(b"the loader's run directory is not a sigsys-trace run", 0);
     }
-    let pid = sys(Sysno::getpid, [0; 6]) as i32;
+    let pid = sys::getpid();
     // SAFETY: as above.
     let Some(i) = (unsafe { protocol::find(shm, pid) }) else {
         die(b"the loader was started without a program to load", 0)
@@ -244,10 +258,13 @@ unsafe extern "C" fn loader_main(sp: *mut u64) -> ! {
     // SAFETY: as above.
     unsafe { protocol::free(shm, i) };
     let mut head = [0u8; 256];
-    let n = sys(
-        Sysno::pread64,
-        [fd as u64, head.as_mut_ptr() as u64, 256, 0, 0, 0],
-    );
+    // SAFETY: reads into a local buffer, at most its length.
+    let n = unsafe {
+        sys(
+            Sysno::pread64,
+            [fd as u64, head.as_mut_ptr() as u64, 256, 0, 0, 0],
+        )
+    };
     if n >= 2 && head.starts_with(b"#!") {
         let this = Exec {
             name,
@@ -297,17 +314,20 @@ fn fd_path(fd: i32) -> PathOut {
         buf: [0; protocol::NAME_MAX],
         len: 0,
     };
-    let r = sys(
-        Sysno::readlink,
-        [
-            link.as_ptr() as u64,
-            out.buf.as_mut_ptr() as u64,
-            out.buf.len() as u64,
-            0,
-            0,
-            0,
-        ],
-    );
+    // SAFETY: a NUL-terminated path, and a local output buffer of the length passed.
+    let r = unsafe {
+        sys(
+            Sysno::readlink,
+            [
+                link.as_ptr() as u64,
+                out.buf.as_mut_ptr() as u64,
+                out.buf.len() as u64,
+                0,
+                0,
+                0,
+            ],
+        )
+    };
     out.len = if r > 0 { r as usize } else { 0 };
     out
 }
@@ -332,10 +352,13 @@ fn set_comm(name: &[u8]) {
     let mut comm = [0u8; 16];
     let n = base.len().min(15);
     comm[..n].copy_from_slice(&base[..n]);
-    sys(
-        Sysno::prctl,
-        [libc::PR_SET_NAME as u64, comm.as_ptr() as u64, 0, 0, 0, 0],
-    );
+    // SAFETY: the option takes or fills only the local buffer it is given (or numbers).
+    unsafe {
+        sys(
+            Sysno::prctl,
+            [libc::PR_SET_NAME as u64, comm.as_ptr() as u64, 0, 0, 0, 0],
+        )
+    };
 }
 
 /// The exec being carried out: the slot's contents.
@@ -385,26 +408,32 @@ fn script(stack: &Stack, shm: u64, execfn: &[u8], fd: i32, this: &Exec<'_>, head
     // level, the previous interpreter's path below it).
     let mut nbuf = [0u8; protocol::NAME_MAX + 1];
     nbuf[..path.len()].copy_from_slice(path);
-    let ifd = sys(
-        Sysno::open,
-        [ibuf.as_ptr() as u64, libc::O_RDONLY as u64, 0, 0, 0, 0],
-    );
+    // SAFETY: a NUL-terminated path in a buffer that outlives the call.
+    let ifd = unsafe {
+        sys(
+            Sysno::open,
+            [ibuf.as_ptr() as u64, libc::O_RDONLY as u64, 0, 0, 0, 0],
+        )
+    };
     if ifd < 0 {
         die(b"cannot open the script's interpreter", -ifd as i32);
     }
-    sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+    sys::close(fd);
     // The new argument vector: interp, [arg], name, argv[1..], NULL.
     let extra = if arg.is_empty() { 2 } else { 3 };
     let count = stack.argc.saturating_sub(1) + extra + 1;
     let bytes = (count * 8) as u64;
-    let argv = match sys::mmap(
-        0,
-        bytes,
-        (libc::PROT_READ | libc::PROT_WRITE) as u64,
-        (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as u64,
-        -1,
-        0,
-    ) {
+    // SAFETY: a new mapping at no fixed address: nothing in use is replaced.
+    let argv = match unsafe {
+        sys::mmap(
+            0,
+            bytes,
+            (libc::PROT_READ | libc::PROT_WRITE) as u64,
+            (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as u64,
+            -1,
+            0,
+        )
+    } {
         Ok(a) => a as *mut u64,
         Err(e) => die(b"cannot run the script", e),
     };
@@ -429,7 +458,7 @@ fn script(stack: &Stack, shm: u64, execfn: &[u8], fd: i32, this: &Exec<'_>, head
     if unsafe {
         protocol::publish_next(
             shm,
-            sys(Sysno::getpid, [0; 6]) as i32,
+            sys::getpid(),
             ifd as i32,
             &protocol::Next {
                 name,
@@ -447,10 +476,14 @@ fn script(stack: &Stack, shm: u64, execfn: &[u8], fd: i32, this: &Exec<'_>, head
     lbuf[..execfn.len().min(protocol::NAME_MAX)]
         .copy_from_slice(&execfn[..execfn.len().min(protocol::NAME_MAX)]);
     let envp = stack.envp();
-    let r = sys(
-        Sysno::execve,
-        [lbuf.as_ptr() as u64, argv as u64, envp, 0, 0, 0],
-    );
+    // SAFETY: NUL-terminated path, argument and environment vectors the kernel reads; on success
+    // this image is gone, on failure nothing changed.
+    let r = unsafe {
+        sys(
+            Sysno::execve,
+            [lbuf.as_ptr() as u64, argv as u64, envp, 0, 0, 0],
+        )
+    };
     die(b"cannot run the script's interpreter", -r as i32)
 }
 
@@ -462,22 +495,25 @@ fn enter(stack: &Stack, fd: i32, name: u64, header: &protocol::Header) -> ! {
         Ok(x) => x,
         Err(e) => die(b"cannot load the program", e),
     };
-    sys(Sysno::close, [fd as u64, 0, 0, 0, 0, 0]);
+    sys::close(fd);
     let mut entry = prog.entry;
     let mut base = 0;
     if ilen > 0 {
         interp[ilen] = 0;
-        let ifd = sys(
-            Sysno::open,
-            [
-                interp.as_ptr() as u64,
-                (libc::O_RDONLY | libc::O_CLOEXEC) as u64,
-                0,
-                0,
-                0,
-                0,
-            ],
-        );
+        // SAFETY: a NUL-terminated path in a buffer that outlives the call.
+        let ifd = unsafe {
+            sys(
+                Sysno::open,
+                [
+                    interp.as_ptr() as u64,
+                    (libc::O_RDONLY | libc::O_CLOEXEC) as u64,
+                    0,
+                    0,
+                    0,
+                    0,
+                ],
+            )
+        };
         if ifd < 0 {
             die(b"cannot open the program's interpreter", -ifd as i32);
         }
@@ -486,7 +522,7 @@ fn enter(stack: &Stack, fd: i32, name: u64, header: &protocol::Header) -> ! {
             Ok(x) => x,
             Err(e) => die(b"cannot load the program's interpreter", e),
         };
-        sys(Sysno::close, [ifd as u64, 0, 0, 0, 0, 0]);
+        sys::close(ifd);
         entry = ld.entry;
         base = ld.bias;
     }
@@ -495,7 +531,9 @@ fn enter(stack: &Stack, fd: i32, name: u64, header: &protocol::Header) -> ! {
         // mapping executable (GCC's nested-function trampolines live there).
         let page = stack.sp as u64 & !4095;
         let prot = libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC | libc::PROT_GROWSDOWN;
-        sys(Sysno::mprotect, [page, 4096, prot as u64, 0, 0, 0]);
+        // SAFETY: pages this code mapped (or the stack, as the kernel would set it): no memory in
+        // use loses access it needs.
+        unsafe { sys(Sysno::mprotect, [page, 4096, prot as u64, 0, 0, 0]) };
     }
     stack.set_aux(AT_PHDR, prog.phdr);
     stack.set_aux(AT_PHENT, 56);

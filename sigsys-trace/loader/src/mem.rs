@@ -20,6 +20,7 @@ use core::sync::atomic::Ordering;
 use syscalls::x86_64::Sysno;
 
 use crate::state;
+use crate::sys::sys;
 
 /// Decides how this thread reads the program's memory while `trap` is handled; returns
 /// what it replaced, for [`restore`] when the handler returns (a nested trap decides for
@@ -62,17 +63,21 @@ impl sigsys::mem::Memory for ProgMemory {
         // `process_vm_readv` on the tracer's pid, which it keeps right across fork.
         let local = [buf.as_mut_ptr() as u64, buf.len() as u64];
         let remote = [addr, buf.len() as u64];
-        let r = state::sys(
-            Sysno::process_vm_readv,
-            [
-                state::pid() as u64,
-                local.as_ptr() as u64,
-                1,
-                remote.as_ptr() as u64,
-                1,
-                0,
-            ],
-        );
+        // SAFETY: one local iovec for `buf`, its length, and one remote one, which the kernel
+        // checks and reads through.
+        let r = unsafe {
+            sys(
+                Sysno::process_vm_readv,
+                [
+                    state::pid() as u64,
+                    local.as_ptr() as u64,
+                    1,
+                    remote.as_ptr() as u64,
+                    1,
+                    0,
+                ],
+            )
+        };
         if (-4095..0).contains(&r) {
             Err(syscalls::Errno::new(-r as i32))
         } else {
@@ -92,11 +97,65 @@ pub unsafe fn write(addr: u64, data: &[u8]) -> Result<usize, syscalls::Errno> {
     unsafe { fast().write(addr, data) }
 }
 
+/// Copies of at most this many bytes are made with plain loads and stores: `rep movsb`
+/// costs tens of cycles to start, and the formatter makes many small copies per line
+/// (measured: a quarter of the handler's own time went there on `find` with `rep movsb`
+/// alone).
+const SMALL_COPY: usize = 64;
+
+/// Copies `n <= SMALL_COPY` bytes from `s` to `d` with unaligned loads and stores, every
+/// load before the first store (so overlapping ranges are copied right in both
+/// directions). Straight-line code, no loop: the compiler cannot turn it back into a call
+/// of `memcpy`.
+///
+/// # Safety
+///
+/// `n <= SMALL_COPY`; `n` bytes readable at `s` and writable at `d`.
+#[inline(always)]
+unsafe fn copy_small(d: *mut u8, s: *const u8, n: usize) {
+    // SAFETY: every access is inside `s[..n]` / `d[..n]` (the caller's contract): the
+    // second access of each pair starts at `n - size`, which the branch guarantees is not
+    // below 0, and each pair covers the whole range.
+    unsafe {
+        if n >= 32 {
+            let a = s.cast::<[u64; 4]>().read_unaligned();
+            let b = s.add(n - 32).cast::<[u64; 4]>().read_unaligned();
+            d.cast::<[u64; 4]>().write_unaligned(a);
+            d.add(n - 32).cast::<[u64; 4]>().write_unaligned(b);
+        } else if n >= 16 {
+            let a = s.cast::<[u64; 2]>().read_unaligned();
+            let b = s.add(n - 16).cast::<[u64; 2]>().read_unaligned();
+            d.cast::<[u64; 2]>().write_unaligned(a);
+            d.add(n - 16).cast::<[u64; 2]>().write_unaligned(b);
+        } else if n >= 8 {
+            let a = s.cast::<u64>().read_unaligned();
+            let b = s.add(n - 8).cast::<u64>().read_unaligned();
+            d.cast::<u64>().write_unaligned(a);
+            d.add(n - 8).cast::<u64>().write_unaligned(b);
+        } else if n >= 4 {
+            let a = s.cast::<u32>().read_unaligned();
+            let b = s.add(n - 4).cast::<u32>().read_unaligned();
+            d.cast::<u32>().write_unaligned(a);
+            d.add(n - 4).cast::<u32>().write_unaligned(b);
+        } else if n > 0 {
+            let (a, b, c) = (*s, *s.add(n / 2), *s.add(n - 1));
+            *d = a;
+            *d.add(n / 2) = b;
+            *d.add(n - 1) = c;
+        }
+    }
+}
+
 /// # Safety
 ///
 /// The C contract: `n` bytes readable at `s`, writable at `d`, not overlapping.
 #[no_mangle]
 pub unsafe extern "C" fn memcpy(d: *mut u8, s: *const u8, n: usize) -> *mut u8 {
+    if n <= SMALL_COPY {
+        // SAFETY: the caller's contract, and `n <= SMALL_COPY`.
+        unsafe { copy_small(d, s, n) };
+        return d;
+    }
     // SAFETY: the caller's contract; the direction flag is clear (the ABI's invariant).
     unsafe {
         asm!("rep movsb", inout("rcx") n => _, inout("rdi") d => _, inout("rsi") s => _,
@@ -110,6 +169,11 @@ pub unsafe extern "C" fn memcpy(d: *mut u8, s: *const u8, n: usize) -> *mut u8 {
 /// The C contract: `n` bytes readable at `s`, writable at `d`; they may overlap.
 #[no_mangle]
 pub unsafe extern "C" fn memmove(d: *mut u8, s: *const u8, n: usize) -> *mut u8 {
+    if n <= SMALL_COPY {
+        // SAFETY: the caller's contract; `copy_small` loads everything before it stores.
+        unsafe { copy_small(d, s, n) };
+        return d;
+    }
     if (d as usize) <= (s as usize) || (d as usize) >= (s as usize).wrapping_add(n) {
         // SAFETY: a forward copy is right when the destination starts below the source.
         return unsafe { memcpy(d, s, n) };

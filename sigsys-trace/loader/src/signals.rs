@@ -27,7 +27,8 @@ use sigsys::install::KernelSigaction;
 use syscalls::x86_64::Sysno;
 
 use crate::line::Line;
-use crate::state::{self, sys};
+use crate::state;
+use crate::sys::sys;
 
 const SIGSYS_BIT: u64 = 1 << (libc::SIGSYS - 1);
 
@@ -85,17 +86,23 @@ fn as_bytes(a: &KernelSigaction) -> &[u8] {
 }
 
 /// `rt_sigaction(sig, act, oldact, size)` for every signal but SIGSYS (which
-/// `handler::virtual_sigaction` keeps for itself).
+/// `prog_sigsys::virtual_sigaction` keeps for itself).
 #[inline(never)]
 pub fn sigaction(args: [u64; 6]) -> i64 {
     let [sig, act, oldact, size, ..] = args;
     let bit = 1u64.checked_shl((sig as u32).wrapping_sub(1)).unwrap_or(0);
     let Some(i) = usize::try_from(sig).ok().and_then(|s| s.checked_sub(1)) else {
-        return sys(Sysno::rt_sigaction, args);
+        // SAFETY: the action the program gave (or a local copy of it) and its `oldact`, read and
+        // written by the kernel as for the program's own call; the tracer's own action stays for
+        // SIGSYS.
+        return unsafe { sys(Sysno::rt_sigaction, args) };
     };
     if size != 8 || bit == 0 || i >= 64 {
         // The kernel's error, as it gives it.
-        return sys(Sysno::rt_sigaction, args);
+        // SAFETY: the action the program gave (or a local copy of it) and its `oldact`, read and
+        // written by the kernel as for the program's own call; the tracer's own action stays for
+        // SIGSYS.
+        return unsafe { sys(Sysno::rt_sigaction, args) };
     }
     let mut given = None;
     if act != 0 {
@@ -141,7 +148,10 @@ pub fn sigaction(args: [u64; 6]) -> i64 {
     let r = if shared && matches!(sig as i32, libc::SIGSEGV | libc::SIGBUS) {
         fault_action(sig as i32, real.as_ref(), oldact)
     } else {
-        sys(Sysno::rt_sigaction, [sig, act_ptr, oldact, 8, 0, 0])
+        // SAFETY: the action the program gave (or a local copy of it) and its `oldact`, read and
+        // written by the kernel as for the program's own call; the tracer's own action stays for
+        // SIGSYS.
+        unsafe { sys(Sysno::rt_sigaction, [sig, act_ptr, oldact, 8, 0, 0]) }
     };
     // EFAULT after the action was read (ours is a local copy) is the kernel failing to
     // write `oldact`, after it installed the new action: keep the record.
@@ -160,19 +170,23 @@ pub fn sigaction(args: [u64; 6]) -> i64 {
         return r;
     }
     if oldact != 0 {
-        // What the kernel reported, unless it is the program's recorded action (the
-        // wrapper in its place, or the same handler with SIGSYS taken out of its mask).
-        // SAFETY: the kernel just wrote a KernelSigaction there.
-        let old =
-            unsafe { sigsys::mem::read_pod::<KernelSigaction>(&crate::mem::ProgMemory, oldact) };
-        if let (Ok(old), Some(p)) = (old, &prev) {
-            if old.handler == wrapper() || old.handler == p.handler {
-                // SAFETY: the program's `oldact`, where the kernel writes.
-                let _ = unsafe { crate::mem::write(oldact, as_bytes(p)) };
-            }
-        }
+        report_old(oldact, prev.as_ref());
     }
     r
+}
+
+/// What the kernel wrote in the program's `oldact`, unless it is the program's recorded
+/// action `prev` (the wrapper in its place, or the same handler with SIGSYS taken out of
+/// its mask): then that record.
+fn report_old(oldact: u64, prev: Option<&KernelSigaction>) {
+    // SAFETY: the kernel just wrote a KernelSigaction there.
+    let old = unsafe { sigsys::mem::read_pod::<KernelSigaction>(&crate::mem::ProgMemory, oldact) };
+    if let (Ok(old), Some(p)) = (old, prev) {
+        if old.handler == wrapper() || old.handler == p.handler {
+            // SAFETY: the program's `oldact`, where the kernel writes.
+            let _ = unsafe { crate::mem::write(oldact, as_bytes(p)) };
+        }
+    }
 }
 
 /// SIGSEGV and SIGBUS: the crate's fault handler (`sigsys::safecopy`) stays installed,
@@ -216,7 +230,7 @@ unsafe extern "C" fn on_signal(
     if !ctx.is_null() {
         // SAFETY: the kernel's ucontext of this delivery.
         let interrupted_sp = unsafe { (*ctx.cast::<sigsys::frame::Ucontext>()).mcontext.rsp };
-        crate::handler::rearm_altstack(interrupted_sp);
+        crate::altstack::rearm_altstack(interrupted_sp);
     }
     if !info.is_null() && state::FULL.load(Ordering::Relaxed) && SHOW.load(Ordering::Relaxed) {
         // SAFETY: the kernel passes the frame's siginfo, 128 bytes.
@@ -248,22 +262,30 @@ unsafe extern "C" fn on_signal(
 /// (unless the wrapper is still installed, which only a task with private actions sees).
 fn redeliver(sig: libc::c_int) {
     let mut cur = KernelSigaction::default();
-    let r = sys(
-        Sysno::rt_sigaction,
-        [sig as u64, 0, core::ptr::from_mut(&mut cur) as u64, 8, 0, 0],
-    );
-    if r == 0 && cur.handler != wrapper() {
+    // SAFETY: the action the program gave (or a local copy of it) and its `oldact`, read and
+    // written by the kernel as for the program's own call; the tracer's own action stays for
+    // SIGSYS.
+    let r = unsafe {
         sys(
-            Sysno::tgkill,
-            [
-                state::pid() as u64,
-                state::tid() as u64,
-                sig as u64,
-                0,
-                0,
-                0,
-            ],
-        );
+            Sysno::rt_sigaction,
+            [sig as u64, 0, core::ptr::from_mut(&mut cur) as u64, 8, 0, 0],
+        )
+    };
+    if r == 0 && cur.handler != wrapper() {
+        // SAFETY: numbers only: a signal the kernel delivers as it would to the program.
+        unsafe {
+            sys(
+                Sysno::tgkill,
+                [
+                    state::pid() as u64,
+                    state::tid() as u64,
+                    sig as u64,
+                    0,
+                    0,
+                    0,
+                ],
+            )
+        };
     }
 }
 
@@ -283,10 +305,15 @@ pub fn default_action(sig: libc::c_int) -> bool {
         return sigsys::safecopy::previous(sig).is_some_and(|a| a.handler == libc::SIG_DFL as u64);
     }
     let mut cur = KernelSigaction::default();
-    let r = sys(
-        Sysno::rt_sigaction,
-        [sig as u64, 0, core::ptr::from_mut(&mut cur) as u64, 8, 0, 0],
-    );
+    // SAFETY: the action the program gave (or a local copy of it) and its `oldact`, read and
+    // written by the kernel as for the program's own call; the tracer's own action stays for
+    // SIGSYS.
+    let r = unsafe {
+        sys(
+            Sysno::rt_sigaction,
+            [sig as u64, 0, core::ptr::from_mut(&mut cur) as u64, 8, 0, 0],
+        )
+    };
     r == 0 && cur.handler == libc::SIG_DFL as u64
 }
 

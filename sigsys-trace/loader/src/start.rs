@@ -11,15 +11,13 @@ use crate::line::{self, Line};
 use crate::protocol::{self, Header};
 use crate::state;
 
+use crate::{batch, masks, send};
+
 /// The `protocol::Slot::flags` of this image's exec.
 pub static SLOT_FLAGS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
 
-/// Arms the tracer as `header` says. `minsigstksz` is the kernel's `AT_MINSIGSTKSZ`.
-///
-/// `execve` is the program's exec as the kernel ran it (name, argv, envp), for the first
-/// line of the image.
-pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
-    state::init_thread_lookup(hwcap2);
+/// The run's options, from the header, into the statics the handler reads.
+fn options(header: &Header) {
     match header.mode {
         protocol::MODE_BARE => state::FULL.store(false, Ordering::Relaxed),
         protocol::MODE_HEXA => state::RAW.store(true, Ordering::Relaxed),
@@ -46,14 +44,23 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
         crate::signals::SHOW.store(true, Ordering::Relaxed);
     }
     line::STRING_LIMIT.store(header.string_limit, Ordering::Relaxed);
+}
+
+/// Arms the tracer as `header` says. `minsigstksz` is the kernel's `AT_MINSIGSTKSZ`.
+///
+/// `execve` is the program's exec as the kernel ran it (name, argv, envp), for the first
+/// line of the image.
+pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
+    state::init_thread_lookup(hwcap2);
+    options(header);
     crate::inject::load(&header.inject, header.inject_len);
-    line::set_token(header.token);
+    send::set_token(header.token);
     let n = (header.sock_len as usize).min(header.sock.len());
     // SAFETY: before the program runs.
-    unsafe { line::set_launcher(header.sock.get(..n).unwrap_or(&[])) };
+    unsafe { send::set_launcher(header.sock.get(..n).unwrap_or(&[])) };
     state::refresh_pid();
     state::init_prog_stack_min(minsigstksz);
-    line::tsc_mode_at_start();
+    batch::tsc_mode_at_start();
     if state::new_altstack().is_none() {
         warn("cannot map an alternate signal stack; the handler uses the program's stack");
     }
@@ -103,7 +110,7 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
         );
         l.send();
     }
-    handler::unblock_sigsys_at_start();
+    masks::unblock_sigsys_at_start();
     let started = if state::TIMES.load(Ordering::Relaxed) {
         line::now_ns()
     } else {

@@ -7,6 +7,8 @@ use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use sigsys::sud::Selector;
 use syscalls::x86_64::Sysno;
 
+use crate::sys::{self, sys};
+
 /// Whether lines are formatted and sent (`false`: the "bare" benchmark floor).
 pub static FULL: AtomicBool = AtomicBool::new(true);
 /// Send every line at once (trace on the launcher's stderr) instead of batching.
@@ -44,7 +46,7 @@ pub struct Thread {
     /// (blocked, the next trap would kill the process) and shows the program its wish.
     pub sigsys_blocked: AtomicBool,
     /// The program changed its alternate stack while a handler ran on the real one: the
-    /// real one is switched at a later trap (see `handler::apply_altstack`).
+    /// real one is switched at a later trap (see `altstack::apply_altstack`).
     alt_pending: AtomicBool,
     /// A line is being added to this thread's batch (see `line::Line::queue`).
     pub busy: AtomicBool,
@@ -273,7 +275,7 @@ pub fn altstack_for_new_thread() {
             return None;
         }
         let tid = packed & ((1 << 22) - 1);
-        let gone = sys(Sysno::tgkill, [pid, tid, 0, 0, 0, 0]) == -(libc::ESRCH as i64);
+        let gone = sys::tgkill(pid as i64, tid as i64, 0) == -(libc::ESRCH as i64);
         (gone
             && slot
                 .compare_exchange(packed, 0, Ordering::AcqRel, Ordering::Relaxed)
@@ -345,12 +347,6 @@ pub fn use_altstack(base: u64) -> bool {
     ok
 }
 
-/// A 64-bit system call from the gate (never traced, never touches errno).
-pub fn sys(nr: Sysno, args: [u64; 6]) -> i64 {
-    // SAFETY: callers pass arguments valid for `nr`; the gate issues exactly that call.
-    unsafe { sigsys::gate::syscall(nr.id() as u64, args) }
-}
-
 /// The process id (cached).
 pub fn pid() -> i32 {
     match PID.load(Ordering::Relaxed) {
@@ -361,7 +357,7 @@ pub fn pid() -> i32 {
 
 /// Re-reads the process id (after fork).
 pub fn refresh_pid() -> i32 {
-    let p = sys(Sysno::getpid, [0; 6]) as i32;
+    let p = sys::getpid();
     PID.store(p, Ordering::Relaxed);
     p
 }
@@ -381,7 +377,7 @@ pub fn tid() -> i32 {
 
 /// The thread id, asked of the kernel.
 fn raw_tid() -> i32 {
-    sys(Sysno::gettid, [0; 6]) as i32
+    sys::gettid()
 }
 
 /// Arms SUD for the calling thread with its selector at BLOCK.
@@ -409,7 +405,7 @@ pub const ALTSTACK_SIZE: usize = if cfg!(debug_assertions) {
     64 * 1024
 };
 /// The line batch at the top of a tracer alternate stack mapping.
-pub const BATCH_SIZE: usize = 8 * 1024;
+pub const BATCH_SIZE: usize = crate::protocol::BATCH_SLOT_SIZE;
 /// The signal stack proper of a tracer alternate stack mapping (below the batch).
 pub const SIGNAL_STACK_SIZE: usize = ALTSTACK_SIZE - BATCH_SIZE;
 /// `PROT_NONE` pages below every tracer alternate stack (outside `ALTSTACK_SIZE`; address
@@ -508,44 +504,55 @@ pub fn new_altstack() -> Option<u64> {
 
 /// Unmaps an alternate stack made by [`map_altstack`] (its guard page included).
 pub fn unmap_altstack(base: u64) {
-    sys(
-        Sysno::munmap,
-        [
-            base.wrapping_sub(GUARD_SIZE as u64),
-            (GUARD_SIZE + ALTSTACK_SIZE) as u64,
-            0,
-            0,
-            0,
-            0,
-        ],
-    );
+    // SAFETY: the mapping made by this code, which nothing uses any more.
+    unsafe {
+        sys(
+            Sysno::munmap,
+            [
+                base.wrapping_sub(GUARD_SIZE as u64),
+                (GUARD_SIZE + ALTSTACK_SIZE) as u64,
+                0,
+                0,
+                0,
+                0,
+            ],
+        )
+    };
 }
 
 /// Maps (from the gate) memory for an alternate stack, with a guard page below it;
 /// returns its base (above the guard page).
 pub fn map_altstack() -> Option<u64> {
     let len = (GUARD_SIZE + ALTSTACK_SIZE) as u64;
-    let map = sys(
-        Sysno::mmap,
-        [
-            0,
-            len,
-            (libc::PROT_READ | libc::PROT_WRITE) as u64,
-            (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK) as u64,
-            u64::MAX,
-            0,
-        ],
-    );
+    // SAFETY: a new mapping at no fixed address: nothing in use is replaced.
+    let map = unsafe {
+        sys(
+            Sysno::mmap,
+            [
+                0,
+                len,
+                (libc::PROT_READ | libc::PROT_WRITE) as u64,
+                (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK) as u64,
+                u64::MAX,
+                0,
+            ],
+        )
+    };
     if (-4095..0).contains(&map) {
         return None;
     }
     let map = map as u64;
-    let r = sys(
-        Sysno::mprotect,
-        [map, GUARD_SIZE as u64, libc::PROT_NONE as u64, 0, 0, 0],
-    );
+    // SAFETY: pages this code mapped (or the stack, as the kernel would set it): no memory in use
+    // loses access it needs.
+    let r = unsafe {
+        sys(
+            Sysno::mprotect,
+            [map, GUARD_SIZE as u64, libc::PROT_NONE as u64, 0, 0, 0],
+        )
+    };
     if r != 0 {
-        sys(Sysno::munmap, [map, len, 0, 0, 0, 0]);
+        // SAFETY: the mapping made by this code, which nothing uses any more.
+        unsafe { sys(Sysno::munmap, [map, len, 0, 0, 0, 0]) };
         return None;
     }
     Some(map.wrapping_add(GUARD_SIZE as u64))
