@@ -12,10 +12,11 @@ use crate::flags::{
     InotifyMask, IpcMsgFlags, ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags,
     MremapFlags, MsgFlags, MsgctlCmd, MsyncFlags, Names, OFlags, PidfdFlags, PrCapAmbient,
     PrMceKill, PrMceKillPolicy, PrSetMm, PrSetVma, PrSudCmd, PrTsc, PrUnalign, PrctlOption,
-    PrioWhich, ProtFlags, RenameFlags, Rlimit, RusageWho, SeccompFilterFlags, SeccompMode,
-    SeccompOp, SemctlCmd, ShmatFlags, ShmctlCmd, ShutdownHow, SigHow, SignalfdFlags, SockFlags,
-    SockLevel, SockType, StatxAtFlags, StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags,
-    TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags, Whence,
+    PrioWhich, ProtFlags, PtraceOptions, PtraceRequest, RenameFlags, Rlimit, RusageWho,
+    SeccompFilterFlags, SeccompMode, SeccompOp, SemctlCmd, ShmatFlags, ShmctlCmd, ShutdownHow,
+    SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, StatxAtFlags, StatxMask, StraceEnum,
+    StraceFlags, SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags,
+    WaitFlags, Whence,
 };
 
 use super::{Dir, Len, StructArg, StructType};
@@ -316,6 +317,8 @@ kinds! {
         PrUnalign(PrUnalign),
         /// `PIDFD_*` of `pidfd_open`.
         PidfdFlags(PidfdFlags),
+        /// `PTRACE_O_*`.
+        PtraceOptions(PtraceOptions),
     }
     enums {
         /// An `fcntl` command.
@@ -376,5 +379,7 @@ kinds! {
         PrSudCmd(PrSudCmd),
         /// `PR_SET_VMA_*`.
         PrSetVma(PrSetVma),
+        /// A `ptrace` request.
+        PtraceRequest(PtraceRequest),
     }
 }

@@ -8,7 +8,9 @@
 
 use core::fmt;
 
-use crate::flags::{ArchPrctlCode, CloneFlags, FcntlCmd, FutexCmd, FutexOp, PrctlOption};
+use crate::flags::{
+    ArchPrctlCode, CloneFlags, FcntlCmd, FutexCmd, FutexOp, PrctlOption, PtraceRequest,
+};
 use crate::flags::{StraceEnum, StraceFlags};
 
 use super::{Described, Dir, Kind, Len, StructType};
@@ -41,6 +43,8 @@ pub(crate) enum Rule {
     Futex,
     /// `prctl`: the arguments by option.
     Prctl,
+    /// `ptrace`: the arguments by request.
+    Ptrace,
     /// `clone`: strace's order and `name=` prefixes; the optional pointers by flag.
     Clone,
     /// `arch_prctl`: `ARCH_GET_FS`/`ARCH_GET_GS` write an address behind the argument.
@@ -219,6 +223,7 @@ where
         }
         Rule::Futex => futex(raw(1), l),
         Rule::Prctl => prctl(raw(0), t.raw, l),
+        Rule::Ptrace => ptrace(raw(0), l),
         Rule::Clone => clone(raw(0), l),
         Rule::ArchPrctl => arch_prctl(raw(0), l),
         Rule::InetProtocol => {
@@ -507,6 +512,59 @@ fn prctl<F: FnMut(u8, u8, Form) -> fmt::Result>(option: u64, raw: [u64; 6], l: &
         // PR_GET_NO_NEW_PRIVS, PR_GET_THP_DISABLE and the options not decoded: all four.
         _ => rest(l, 1),
     }
+}
+
+/// `ptrace(request, pid, addr, data)` as strace's `decode_ptrace_entering`: `TRACEME`
+/// alone, the requests that ignore `addr` and `data` without them, `data` as a signal or
+/// options where the request reads it so, or as the word it writes back.
+fn ptrace<F: FnMut(u8, u8, Form) -> fmt::Result>(request: u64, l: &mut Layout<F>) {
+    use PtraceRequest as R;
+    l.push(0, Form::Row);
+    let r = PtraceRequest::from_raw(request);
+    if r == R::PTRACE_TRACEME {
+        return;
+    }
+    l.push(1, Form::Row);
+    if matches!(
+        r,
+        R::PTRACE_ATTACH | R::PTRACE_INTERRUPT | R::PTRACE_KILL | R::PTRACE_LISTEN
+    ) {
+        return;
+    }
+    l.push(
+        2,
+        match r {
+            R::PTRACE_GETSIGMASK
+            | R::PTRACE_SETSIGMASK
+            | R::PTRACE_SECCOMP_GET_FILTER
+            | R::PTRACE_SECCOMP_GET_METADATA
+            | R::PTRACE_GET_SYSCALL_INFO => Form::As(&Kind::Uint),
+            _ => Form::Row,
+        },
+    );
+    const WORD_OUT: Kind = Kind::Struct {
+        ty: StructType::AddrRef,
+        dir: Dir::Out,
+        len: Len::Fixed,
+    };
+    l.push(
+        3,
+        match r {
+            R::PTRACE_CONT
+            | R::PTRACE_DETACH
+            | R::PTRACE_SYSCALL
+            | R::PTRACE_SINGLESTEP
+            | R::PTRACE_SINGLEBLOCK
+            | R::PTRACE_SYSEMU
+            | R::PTRACE_SYSEMU_SINGLESTEP => Form::As(&Kind::Signal),
+            R::PTRACE_SEIZE | R::PTRACE_SETOPTIONS => Form::As(&Kind::PtraceOptions),
+            R::PTRACE_PEEKDATA
+            | R::PTRACE_PEEKTEXT
+            | R::PTRACE_PEEKUSER
+            | R::PTRACE_GETEVENTMSG => Form::As(&WORD_OUT),
+            _ => Form::Row,
+        },
+    );
 }
 
 /// `clone(flags, stack, parent_tid, child_tid, tls)` as strace prints it: the stack first,

@@ -6,7 +6,7 @@ use syscalls::x86_64::Sysno;
 
 use super::Rule::{
     ArchPrctl, Clone, DevIfDevice, Fcntl, Futex, InetProtocol, Ioctl, ModeIfCreat, NewAddrIfFixed,
-    Prctl, Seccomp, SocketOption,
+    Prctl, Ptrace, Seccomp, SocketOption,
 };
 use super::{Dir, Kind, Len, Ret, Rule, Signature, StructType};
 
@@ -267,7 +267,7 @@ signatures! {
     getrusage(Kind::RusageWho, RUSAGE);
     sysinfo(so(StructType::Sysinfo));
     times(oo("struct tms"));
-    ptrace(L, PID, PTR, PTR);
+    ptrace(Kind::PtraceRequest, PID, PTR, PTR) by Ptrace;
     getuid();
     syslog(I, ob(2), I);
     getgid();

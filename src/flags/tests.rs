@@ -28,6 +28,15 @@ const KERNEL_HEADERS: &[(&str, u64)] = &[
     ("PR_SYS_DISPATCH_OFF", 0),
     ("PR_SYS_DISPATCH_ON", 1),
     ("PR_SET_VMA_ANON_NAME", 0),
+    // include/uapi/linux/ptrace.h (libc lacks these two)
+    ("PTRACE_SECCOMP_GET_FILTER", 0x420c),
+    ("PTRACE_SECCOMP_GET_METADATA", 0x420d),
+    ("PTRACE_GET_RSEQ_CONFIGURATION", 0x420f),
+    // arch/x86/include/uapi/asm/ptrace-abi.h
+    ("PTRACE_GET_THREAD_AREA", 25),
+    ("PTRACE_SET_THREAD_AREA", 26),
+    ("PTRACE_ARCH_PRCTL", 30),
+    ("PTRACE_SINGLEBLOCK", 33),
     // include/uapi/linux/pidfd.h: PIDFD_NONBLOCK is O_NONBLOCK
     ("PIDFD_NONBLOCK", 0o4000),
     // arch/x86/include/uapi/asm/mman.h (libc has it on x86_64 only)
@@ -198,6 +207,8 @@ fn values_match_libc_and_kernel_headers() {
     check::<OFlags>("OFlags", &headers, &mut used, &mut failures);
     check::<IpcFlags>("IpcFlags", &headers, &mut used, &mut failures);
     check::<PidfdFlags>("PidfdFlags", &headers, &mut used, &mut failures);
+    check::<PtraceRequest>("PtraceRequest", &headers, &mut used, &mut failures);
+    check::<PtraceOptions>("PtraceOptions", &headers, &mut used, &mut failures);
     check::<PrCapAmbient>("PrCapAmbient", &headers, &mut used, &mut failures);
     check::<PrMceKill>("PrMceKill", &headers, &mut used, &mut failures);
     check::<PrMceKillPolicy>("PrMceKillPolicy", &headers, &mut used, &mut failures);
