@@ -144,6 +144,9 @@ pub struct Before {
     values: [Option<i64>; 6],
     /// `select`'s input sets (arguments 1-3), for descriptors below 128.
     sets: [Option<u128>; 3],
+    /// The timeout the kernel rewrites with the time left (`select`, `pselect6`, `ppoll`):
+    /// its argument index and value.
+    timeout: Option<(u8, [u64; 2])>,
 }
 
 impl Before {
@@ -151,6 +154,7 @@ impl Before {
     pub const NONE: Before = Before {
         values: [None; 6],
         sets: [None; 3],
+        timeout: None,
     };
 
     /// Reads the call's value-result arguments (`int *` lengths and `loff_t *` offsets
@@ -190,6 +194,22 @@ impl Before {
                 _ => None,
             };
         }
+        // The timeouts these calls rewrite with the time left (x86_64 layouts only).
+        let timeout_arg = match t.sysno {
+            Some(syscalls::x86_64::Sysno::select | syscalls::x86_64::Sysno::pselect6) => Some(4),
+            Some(syscalls::x86_64::Sysno::ppoll) => Some(2),
+            _ => None,
+        };
+        if let (Some(i), crate::abi::Abi::X86_64) = (timeout_arg, call.abi) {
+            let addr = t.raw.get(usize::from(i)).copied().unwrap_or(0);
+            if let (true, Some(a), Some(b)) = (
+                addr != 0,
+                read_u64(mem, addr),
+                read_u64(mem, addr.wrapping_add(8)),
+            ) {
+                before.timeout = Some((i, [a, b]));
+            }
+        }
         // `select`/`pselect6` rewrite their sets with the ready descriptors.
         if matches!(
             t.sysno,
@@ -213,6 +233,14 @@ impl Before {
             }
         }
         before
+    }
+
+    /// The timeout argument `i` as it was before the call.
+    fn timeout(&self, i: u8) -> Option<(i64, i64)> {
+        match self.timeout {
+            Some((at, [s, ns])) if at == i => Some((s as i64, ns as i64)),
+            _ => None,
+        }
     }
 
     /// `select`'s input set `i` (argument 1-3) as it was before the call.
@@ -684,6 +712,12 @@ where
     } = s;
     if addr == 0 || !ctx.shows(dir) {
         return write_ptr(out, addr);
+    }
+    if let (StructType::Timespec | StructType::Timeval, Some(tp), Some(_)) =
+        (ty, ctx.before.timeout(i), ctx.ret)
+    {
+        // The timeout as given (the kernel has written the time left since).
+        return super::time::write_timespec(out, tp, ty == StructType::Timeval);
     }
     if let (StructType::FdSet, Some(bits), Some(_)) = (ty, ctx.before.set(i), ctx.ret) {
         // The input set, as the call read it (the kernel has rewritten it since).

@@ -165,7 +165,23 @@ where
                 out.write_char('}')?;
                 first = false;
             }
-            out.write_str("])")
+            out.write_char(']')?;
+            let timeout = raw(2);
+            if sysno == Sysno::ppoll && timeout != 0 {
+                // The time left, which the kernel wrote back.
+                out.write_str(", left ")?;
+                let at = super::structs::At {
+                    ty: StructType::Timespec,
+                    addr: timeout,
+                    count: 0,
+                    array: false,
+                    dir: Dir::Out,
+                };
+                if !super::structs::write_struct(out, &ctx, &at)? {
+                    crate::text::write_ptr(out, timeout)?;
+                }
+            }
+            out.write_char(')')
         }
         _ => Ok(()),
     }

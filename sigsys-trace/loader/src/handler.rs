@@ -159,6 +159,7 @@ fn has_value_results(sysno: Option<Sysno>) -> bool {
                 | Sysno::getsockopt
                 | Sysno::select
                 | Sysno::pselect6
+                | Sysno::ppoll
                 | Sysno::sendfile
                 | Sysno::copy_file_range
                 | Sysno::splice

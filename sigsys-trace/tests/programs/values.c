@@ -1,0 +1,82 @@
+/* Value-result arguments and PTRACE_TRACEME under sigsys-trace (tests/values.rs).
+ *
+ *   values traceme   a child that asks its parent to trace it: the parent sees one
+ *                    SIGSTOP stop and the exit status, as untraced
+ *   values sockets   getsockname/accept/recvmsg/select, whose lengths and sets the kernel
+ *                    rewrites
+ */
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int traceme(void)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		getpid();
+		_exit(3);
+	}
+	int st, stops = 0;
+	for (;;) {
+		waitpid(p, &st, 0);
+		if (!WIFSTOPPED(st))
+			break;
+		printf("stopped by %d\n", WSTOPSIG(st));
+		if (++stops > 5) {
+			kill(p, SIGKILL);
+			continue;
+		}
+		ptrace(PTRACE_CONT, p, 0, 0);
+	}
+	printf("exited %d with %d\n", WIFEXITED(st), WEXITSTATUS(st));
+	return 0;
+}
+
+static int sockets(void)
+{
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	getsockname(sv[0], (struct sockaddr *)&ss, &len);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	bind(s, (struct sockaddr *)&a, sizeof(a));
+	listen(s, 1);
+	len = sizeof(a);
+	getsockname(s, (struct sockaddr *)&a, &len);
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	connect(c, (struct sockaddr *)&a, sizeof(a));
+	len = sizeof(ss);
+	int d = accept(s, (struct sockaddr *)&ss, &len);
+	write(sv[1], "ab", 2);
+	char buf[8];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr m = { .msg_name = &ss, .msg_namelen = sizeof(ss), .msg_iov = &iov, .msg_iovlen = 1 };
+	recvmsg(sv[0], &m, 0);
+	fd_set r, w;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(sv[0], &r);
+	FD_SET(sv[1], &r);
+	FD_SET(sv[1], &w);
+	struct timeval tv = { 1, 0 };
+	select(sv[1] + 1, &r, &w, NULL, &tv);
+	printf("%d\n", d >= 0);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "traceme"))
+		return traceme();
+	return sockets();
+}

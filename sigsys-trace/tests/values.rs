@@ -1,0 +1,89 @@
+//! Value-result arguments as strace shows them (`[128 => 16]`, `msg_namelen=128 => 0`,
+//! select's input sets and the ready ones after), and a task that calls `PTRACE_TRACEME`,
+//! which runs untraced from there so that its tracer sees what it sees without
+//! sigsys-trace (`tests/programs/values.c`, built here).
+
+mod common;
+
+use std::process::Command;
+
+use common::{same_as_untraced, sud, unaligned};
+
+const TRACER: &str = env!("CARGO_BIN_EXE_sigsys-trace");
+
+#[test]
+fn traceme_child_is_left_to_its_tracer() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = common::build_c("values") else {
+        return;
+    };
+    let (out, trace) = same_as_untraced(TRACER, &[], &bin, "traceme");
+    // One stop (the child's own SIGSTOP), not one per SIGSYS of the tracer.
+    assert_eq!(out, "stopped by 19\nexited 1 with 3\n", "{trace}");
+    assert!(trace.contains("ptrace(PTRACE_TRACEME) = 0"), "{trace}");
+    assert!(trace.contains("ptrace(PTRACE_CONT, "), "{trace}");
+}
+
+/// The lines of `name(` calls in a trace file, pids, ports and stack addresses masked.
+fn calls(trace: &str, names: &[&str]) -> Vec<String> {
+    unaligned(trace)
+        .lines()
+        .map(|l| match l.split_once(' ') {
+            // `PID TEXT` in sigsys-trace's -o files; strace -o without -f has no pid.
+            Some((pid, rest)) if pid.chars().all(|c| c.is_ascii_digit()) => rest.trim_start(),
+            _ => l,
+        })
+        .filter(|l| names.iter().any(|n| l.starts_with(&format!("{n}("))))
+        .map(|l| {
+            let mut l = l.to_string();
+            if let Some(i) = l.find("htons(") {
+                let end = l[i..].find(')').map_or(l.len(), |e| i + e);
+                l.replace_range(i..end, "htons(N");
+            }
+            // The time left differs between the two runs.
+            if let Some(i) = l.find("left {") {
+                l.truncate(i);
+            }
+            // Stack addresses differ between the two runs.
+            l.split(", ")
+                .map(|w| match w.find("=0x7") {
+                    Some(i) => format!("{}=0xADDR", &w[..i]),
+                    None => w.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect()
+}
+
+#[test]
+fn value_results_are_straces() {
+    if !sud() || Command::new("strace").arg("-V").output().is_err() {
+        return;
+    }
+    let Some(bin) = common::build_c("values") else {
+        return;
+    };
+    let dir = bin.parent().unwrap();
+    let (s, t) = (dir.join("values.strace"), dir.join("values.ours"));
+    assert!(Command::new("strace")
+        .arg("-o")
+        .arg(&s)
+        .arg(&bin)
+        .arg("sockets")
+        .status()
+        .unwrap()
+        .success());
+    let _ = same_as_untraced(TRACER, &[], &bin, "sockets");
+    let ours = std::fs::read_to_string(bin.with_extension("sockets.txt")).unwrap();
+    std::fs::write(&t, &ours).unwrap();
+    let names = ["getsockname", "accept", "recvmsg", "select", "pselect6"];
+    let (a, b) = (
+        calls(&std::fs::read_to_string(&s).unwrap(), &names),
+        calls(&ours, &names),
+    );
+    assert_eq!(a.len(), 5, "{a:?}");
+    assert_eq!(a, b);
+}
