@@ -36,7 +36,10 @@ pub unsafe extern "C" fn on_sigsys(
     match unsafe { Trap::from_raw(info, ctx) } {
         Ok(mut trap) if trap.cause() == Cause::UserDispatch => {
             let before = crate::mem::for_trap(&trap);
-            dispatch(&mut trap);
+            let me = state::me();
+            let outer = me.trap_mask.swap(frame_mask(&trap), Ordering::Relaxed);
+            dispatch(&mut trap, outer);
+            me.trap_mask.store(outer, Ordering::Relaxed);
             crate::mem::restore(before);
         }
         // A seccomp trap of the program's own filter, or a SIGSYS sent by kill: the
@@ -56,6 +59,9 @@ struct Ctx {
     style: Style,
     /// When the call started, for `-t`/`-T` (0: not asked for).
     started: u64,
+    /// The program's mask at the trap this one is nested in (`state::NO_TRAP`: none), see
+    /// `state::Thread::trap_mask`.
+    outer_mask: u64,
 }
 
 impl Ctx {
@@ -69,7 +75,7 @@ impl Ctx {
     }
 }
 
-fn dispatch(trap: &mut Trap<'_>) {
+fn dispatch(trap: &mut Trap<'_>, outer_mask: u64) {
     let call = trap.syscall();
     let full = state::FULL.load(Ordering::Relaxed);
     let style = if state::RAW.load(Ordering::Relaxed) {
@@ -103,6 +109,7 @@ fn dispatch(trap: &mut Trap<'_>) {
         full,
         style,
         started,
+        outer_mask,
     };
     if injected(trap, &cx, &mut line) {
         return;
@@ -280,7 +287,15 @@ fn sigreturn(trap: &mut Trap<'_>, cx: &Ctx, line: &mut Line) {
         match masks::sigreturn_rax(trap) {
             Some(rax) if cx.style == Style::Decoded => {
                 line.push("rt_sigreturn({mask=");
-                let _ = sigsys::fmt::write_sigset(line, masks::sigreturn_mask(trap));
+                // A handler that interrupted a call in the gate returns into the tracer's
+                // handler, whose mask holds SIGPIPE too: the program's is the trap's.
+                let mask = match masks::sigreturn_rip(trap) {
+                    Some(rip) if sigsys::gate::contains(rip) && cx.outer_mask != state::NO_TRAP => {
+                        cx.outer_mask
+                    }
+                    _ => masks::sigreturn_mask(trap),
+                };
+                let _ = sigsys::fmt::write_sigset(line, mask);
                 line.push("})");
                 line::write_result(line, call, rax as i64, cx.style);
             }

@@ -146,6 +146,16 @@ pub fn sigreturn_rax(trap: &Trap<'_>) -> Option<u64> {
     unsafe { sigsys::mem::read_pod::<u64>(&crate::mem::ProgMemory, addr) }.ok()
 }
 
+/// The instruction pointer the program's `rt_sigreturn` will restore (its frame's
+/// `uc_mcontext.gregs[RIP]`).
+pub fn sigreturn_rip(trap: &Trap<'_>) -> Option<u64> {
+    let off = core::mem::offset_of!(sigsys::Ucontext, mcontext)
+        + core::mem::offset_of!(sigsys::frame::Sigcontext, rip);
+    let addr = trap.sp().checked_add(off as u64)?;
+    // SAFETY: a u64 accepts every bit pattern.
+    unsafe { sigsys::mem::read_pod::<u64>(&crate::mem::ProgMemory, addr) }.ok()
+}
+
 /// The signal mask the frame at the program's stack pointer restores (its `uc_sigmask`;
 /// unreadable: empty).
 pub fn sigreturn_mask(trap: &Trap<'_>) -> u64 {

@@ -34,6 +34,10 @@ pub static PROG_SIGSYS: [AtomicU64; 4] = [
 /// Threads the tracer can keep state for at once (more are run untraced, with a warning).
 pub const MAX_THREADS: usize = 16384;
 
+/// `Thread::trap_mask` outside any trap: a mask no thread can have (SIGKILL and SIGSTOP
+/// are never blocked).
+pub const NO_TRAP: u64 = u64::MAX;
+
 /// What the tracer keeps for one thread. Not in thread-local storage: the loader has
 /// none of its own once the program runs (`%fs` is the program's), so threads are found
 /// by their id in [`THREADS`].
@@ -64,6 +68,10 @@ pub struct Thread {
     /// The trap being handled lets the program's memory be read by safecopy
     /// (`mem::for_trap`).
     pub fast_mem: AtomicBool,
+    /// The program's signal mask at the trap being handled ([`NO_TRAP`]: none), saved and restored
+    /// around nested traps: what the program's mask is while its call runs in the gate
+    /// (see `handler::sigreturn`).
+    pub trap_mask: AtomicU64,
 }
 
 impl Thread {
@@ -85,6 +93,7 @@ impl Thread {
             tracer_alt: AtomicU64::new(0),
             mine: [AtomicU64::new(0), AtomicU64::new(0)],
             fast_mem: AtomicBool::new(false),
+            trap_mask: AtomicU64::new(NO_TRAP),
         }
     }
 
