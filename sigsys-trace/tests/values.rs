@@ -11,12 +11,18 @@ use common::{same_as_untraced, sud, unaligned};
 
 const TRACER: &str = env!("CARGO_BIN_EXE_sigsys-trace");
 
+/// The program, built once for both tests (in parallel they would race on one path).
+fn program() -> Option<std::path::PathBuf> {
+    static BIN: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| common::build_c("values")).clone()
+}
+
 #[test]
 fn traceme_child_is_left_to_its_tracer() {
     if !sud() {
         return;
     }
-    let Some(bin) = common::build_c("values") else {
+    let Some(bin) = program() else {
         return;
     };
     let (out, trace) = same_as_untraced(TRACER, &[], &bin, "traceme");
@@ -50,6 +56,7 @@ fn calls(trace: &str, names: &[&str]) -> Vec<String> {
             l.split(", ")
                 .map(|w| match w.find("=0x7") {
                     Some(i) => format!("{}=0xADDR", &w[..i]),
+                    None if w.starts_with("0x7") => "0xADDR".to_string(),
                     None => w.to_string(),
                 })
                 .collect::<Vec<_>>()
@@ -63,7 +70,7 @@ fn value_results_are_straces() {
     if !sud() || Command::new("strace").arg("-V").output().is_err() {
         return;
     }
-    let Some(bin) = common::build_c("values") else {
+    let Some(bin) = program() else {
         return;
     };
     let dir = bin.parent().unwrap();
@@ -85,5 +92,51 @@ fn value_results_are_straces() {
         calls(&ours, &names),
     );
     assert_eq!(a.len(), 5, "{a:?}");
+    assert_eq!(a, b);
+}
+
+/// A call a signal handler interrupts: strace's `= ? ERESTARTSYS` (`ERESTART_RESTARTBLOCK`
+/// for nanosleep, `ERESTARTNOHAND` for pause) line, the signal, then `rt_sigreturn` with
+/// EINTR; no second line of the call.
+#[test]
+fn interrupted_calls_are_straces() {
+    if !sud() || Command::new("strace").arg("-V").output().is_err() {
+        return;
+    }
+    let Some(bin) = program() else {
+        return;
+    };
+    let s = bin.with_extension("interrupt.strace");
+    assert!(Command::new("strace")
+        .arg("-o")
+        .arg(&s)
+        .arg(&bin)
+        .arg("interrupt")
+        .status()
+        .unwrap()
+        .success());
+    let (out, _) = same_as_untraced(TRACER, &[], &bin, "interrupt");
+    assert_eq!(out, "-1\n");
+    let ours = std::fs::read_to_string(bin.with_extension("interrupt.txt")).unwrap();
+    let names = [
+        "read",
+        "clock_nanosleep",
+        "nanosleep",
+        "pause",
+        "rt_sigreturn",
+    ];
+    // The dynamic loader's reads of libc are not the program's.
+    let program_calls = |t: &str| -> Vec<String> {
+        calls(t, &names)
+            .into_iter()
+            .filter(|l| !l.contains("ELF"))
+            .collect()
+    };
+    let (a, b) = (
+        program_calls(&std::fs::read_to_string(&s).unwrap()),
+        program_calls(&ours),
+    );
+    let interrupted: Vec<_> = a.iter().filter(|l| l.contains("= ? ERESTART")).collect();
+    assert_eq!(interrupted.len(), 3, "{a:?}");
     assert_eq!(a, b);
 }

@@ -137,10 +137,17 @@ fn dispatch(trap: &mut Trap<'_>, outer_mask: u64) {
     } else {
         sigsys::fmt::Before::NONE
     };
-    let Some(ret) = by_call(trap, &cx, &mut line) else {
+    // Recorded while it runs, for the line of a call a signal interrupts (`= ?
+    // ERESTARTSYS`, see `interrupted_line`).
+    let record = full.then(|| state::me().call.set(&call));
+    let ret = by_call(trap, &cx, &mut line);
+    let interrupted = record.is_some_and(|old| state::me().call.restore(old));
+    let Some(ret) = ret else {
         return;
     };
-    if full {
+    // A call that failed with EINTR after its `= ? ERESTART...` line: strace shows no
+    // other (a restarted one has a line of its own, as the call it is).
+    if full && !(interrupted && ret == -(libc::EINTR as i64)) {
         done_line(trap, &cx, &mut line, ret, &before);
     }
     if sysno == Some(Sysno::ptrace) && call.args[0] == libc::PTRACE_TRACEME as u64 && ret == 0 {
@@ -149,6 +156,54 @@ fn dispatch(trap: &mut Trap<'_>, outer_mask: u64) {
     if matches!(sysno, Some(Sysno::wait4 | Sysno::waitid)) {
         ends::reaped(sysno, &call, ret);
     }
+}
+
+/// A signal handler of the program is about to run on this thread: if it interrupted a
+/// call the gate was passing through (`ctx` is the delivery's ucontext), that call's line
+/// as strace shows it, `= ? ERESTARTSYS (To be restarted if SA_RESTART is set)` (or the
+/// code the kernel uses for that call), before the signal's.
+pub fn interrupted_line(ctx: &sigsys::frame::Ucontext) {
+    let record = &state::me().call;
+    let Some(call) = record.current() else {
+        return;
+    };
+    let (rip, rax) = (ctx.mcontext.rip, ctx.mcontext.rax as i64);
+    let restarted = rax == i64::from(call.nr) || rax == Sysno::restart_syscall.id() as i64;
+    if !sigsys::gate::contains(rip) || !(restarted || rax == -(libc::EINTR as i64)) {
+        return;
+    }
+    const ERESTARTSYS: i64 = 512;
+    const ERESTARTNOHAND: i64 = 514;
+    const ERESTART_RESTARTBLOCK: i64 = 516;
+    let code = match call.canonical() {
+        // Restarted with a handler: only `-ERESTARTSYS` under `SA_RESTART` (and the rare
+        // `-ERESTARTNOINTR`).
+        _ if restarted => ERESTARTSYS,
+        Some(Sysno::nanosleep | Sysno::clock_nanosleep) => ERESTART_RESTARTBLOCK,
+        // poll with a timeout restarts through a restart block; without one it is NOHAND.
+        Some(Sysno::poll) if call.arg_int(2) >= 0 => ERESTART_RESTARTBLOCK,
+        Some(
+            Sysno::poll
+            | Sysno::ppoll
+            | Sysno::select
+            | Sysno::pselect6
+            | Sysno::pause
+            | Sysno::rt_sigsuspend
+            | Sysno::epoll_wait
+            | Sysno::epoll_pwait
+            | Sysno::epoll_pwait2,
+        ) => ERESTARTNOHAND,
+        _ => ERESTARTSYS,
+    };
+    let style = if state::RAW.load(Ordering::Relaxed) {
+        Style::Raw
+    } else {
+        Style::Decoded
+    };
+    let mut line = Line::new(b'L');
+    line::write_done(&mut line, &call, -code, style);
+    line.queue();
+    record.mark_interrupted();
 }
 
 /// The calls with arguments the kernel reads and rewrites, which [`sigsys::fmt::Before`]

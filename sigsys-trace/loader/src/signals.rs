@@ -232,6 +232,10 @@ unsafe extern "C" fn on_signal(
         let interrupted_sp = unsafe { (*ctx.cast::<sigsys::frame::Ucontext>()).mcontext.rsp };
         crate::altstack::rearm_altstack(interrupted_sp);
     }
+    if !ctx.is_null() && state::FULL.load(Ordering::Relaxed) {
+        // SAFETY: the kernel's ucontext of this delivery.
+        crate::handler::interrupted_line(unsafe { &*ctx.cast::<sigsys::frame::Ucontext>() });
+    }
     if !info.is_null() && state::FULL.load(Ordering::Relaxed) && SHOW.load(Ordering::Relaxed) {
         // SAFETY: the kernel passes the frame's siginfo, 128 bytes.
         let bytes = unsafe { &*info.cast::<[u8; 128]>() };

@@ -72,6 +72,74 @@ pub struct Thread {
     /// around nested traps: what the program's mask is while its call runs in the gate
     /// (see `handler::sigreturn`).
     pub trap_mask: AtomicU64,
+    /// The native call being passed through (see [`CallRecord`]), for the line of a call a
+    /// signal interrupts.
+    pub call: CallRecord,
+}
+
+/// A native call in progress on a thread: its number + 1 (0: none; bit 63 once a signal
+/// handler interrupted it and its line is written), then its arguments.
+pub struct CallRecord([AtomicU64; 7]);
+
+/// [`CallRecord`]'s flag: the call was interrupted and shown `= ? ERESTART...`.
+const INTERRUPTED: u64 = 1 << 63;
+
+impl CallRecord {
+    const fn new() -> CallRecord {
+        CallRecord([const { AtomicU64::new(0) }; 7])
+    }
+
+    /// Records `call` (a native one; others clear the record); returns what was there.
+    pub fn set(&self, call: &sigsys::Syscall) -> [u64; 7] {
+        let old = self.0.each_ref().map(|w| w.load(Ordering::Relaxed));
+        let nr = if call.abi == sigsys::Abi::X86_64 {
+            u64::from(call.nr).wrapping_add(1)
+        } else {
+            0
+        };
+        let words = [
+            nr,
+            call.args[0],
+            call.args[1],
+            call.args[2],
+            call.args[3],
+            call.args[4],
+            call.args[5],
+        ];
+        for (w, v) in self.0.iter().zip(words) {
+            w.store(v, Ordering::Relaxed);
+        }
+        old
+    }
+
+    /// Puts back what [`CallRecord::set`] returned (a nested trap's end); whether the call
+    /// just recorded was marked interrupted.
+    pub fn restore(&self, old: [u64; 7]) -> bool {
+        let interrupted = self.0[0].load(Ordering::Relaxed) & INTERRUPTED != 0;
+        for (w, v) in self.0.iter().zip(old) {
+            w.store(v, Ordering::Relaxed);
+        }
+        interrupted
+    }
+
+    /// The call in progress, if any and not yet marked.
+    pub fn current(&self) -> Option<sigsys::Syscall> {
+        let nr = self.0[0].load(Ordering::Relaxed);
+        if nr == 0 || nr & INTERRUPTED != 0 {
+            return None;
+        }
+        let a = |i: usize| self.0[i].load(Ordering::Relaxed);
+        Some(sigsys::Syscall::new(
+            sigsys::Abi::X86_64,
+            nr.wrapping_sub(1) as u32,
+            [a(1), a(2), a(3), a(4), a(5), a(6)],
+        ))
+    }
+
+    /// Marks the call in progress as interrupted: its line is written.
+    pub fn mark_interrupted(&self) {
+        self.0[0].fetch_or(INTERRUPTED, Ordering::Relaxed);
+    }
 }
 
 impl Thread {
@@ -94,6 +162,7 @@ impl Thread {
             mine: [AtomicU64::new(0), AtomicU64::new(0)],
             fast_mem: AtomicBool::new(false),
             trap_mask: AtomicU64::new(NO_TRAP),
+            call: CallRecord::new(),
         }
     }
 

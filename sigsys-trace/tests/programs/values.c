@@ -4,6 +4,8 @@
  *                    SIGSTOP stop and the exit status, as untraced
  *   values sockets   getsockname/accept/recvmsg/select, whose lengths and sets the kernel
  *                    rewrites
+ *   values interrupt a read, a nanosleep and a pause interrupted by SIGALRM (no
+ *                    SA_RESTART): strace's `= ? ERESTART...` lines
  */
 #include <netinet/in.h>
 #include <signal.h>
@@ -12,6 +14,8 @@
 #include <sys/ptrace.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -74,8 +78,36 @@ static int sockets(void)
 	return 0;
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static int interrupt(void)
+{
+	int p[2];
+	pipe(p);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, 0);
+	struct itimerval it = { { 0, 0 }, { 0, 100000 } };
+	setitimer(ITIMER_REAL, &it, 0);
+	char c;
+	int r = read(p[0], &c, 1);
+	struct timespec ts = { 5, 0 };
+	setitimer(ITIMER_REAL, &it, 0);
+	nanosleep(&ts, 0);
+	setitimer(ITIMER_REAL, &it, 0);
+	pause();
+	printf("%d\n", r);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "interrupt"))
+		return interrupt();
 	if (argc > 1 && !strcmp(argv[1], "traceme"))
 		return traceme();
 	return sockets();
