@@ -72,12 +72,11 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
     // (the image's: the default, or ignored as before the exec), which the program's
     // `rt_sigaction` then sets (`handler::virtual_fault_sigaction`).
     if let Err(e) = sigsys::safecopy::install() {
-        let mut l = Line::new(b'W');
-        let _ = core::fmt::Write::write_fmt(
-            &mut l,
-            format_args!("cannot install the fault handler ({e}); memory read by the kernel"),
+        warn_err(
+            "cannot install the fault handler",
+            &e,
+            "; memory read by the kernel",
         );
-        l.send();
     }
     masks::unblock_sigsys_at_start();
     let started = if state::TIMES.load(Ordering::Relaxed) {
@@ -89,12 +88,7 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
     match state::arm_thread() {
         Ok(()) => state::ACTIVE.store(true, Ordering::Relaxed),
         Err(e) => {
-            let mut l = Line::new(b'W');
-            let _ = core::fmt::Write::write_fmt(
-                &mut l,
-                format_args!("cannot arm Syscall User Dispatch ({e}); nothing traced"),
-            );
-            l.send();
+            warn_err("cannot arm Syscall User Dispatch", &e, "; nothing traced");
         }
     }
 }
@@ -128,12 +122,7 @@ fn install_handler() -> bool {
             true
         }
         Err(e) => {
-            let mut l = Line::new(b'W');
-            let _ = core::fmt::Write::write_fmt(
-                &mut l,
-                format_args!("cannot install the SIGSYS handler ({e}); nothing traced"),
-            );
-            l.send();
+            warn_err("cannot install the SIGSYS handler", &e, "; nothing traced");
             false
         }
     }
@@ -158,6 +147,13 @@ fn hello(execve: [u64; 3], started: u64) {
         hello.push("armed");
     }
     hello.send();
+}
+
+/// A warning `BEFORE (ERROR) AFTER` (start-up only: `core::fmt` for the error's text).
+fn warn_err(before: &str, e: &dyn core::fmt::Display, after: &str) {
+    let mut l = Line::new(b'W');
+    let _ = core::fmt::Write::write_fmt(&mut l, format_args!("{before} ({e}){after}"));
+    l.send();
 }
 
 fn warn(msg: &str) {
