@@ -19,7 +19,7 @@ pub(crate) trait Part {
     fn put<W: Write + ?Sized>(self, out: &mut W) -> fmt::Result;
 }
 
-/// `0x`-prefixed lowercase hex (Rust's `{:#x}`).
+/// `0x`-prefixed lowercase hex, C's `%#x`: zero is `0`.
 pub(crate) struct Hex(pub u64);
 
 /// Octal digits, zero-padded to a width (Rust's `{:0w$o}`).
@@ -88,6 +88,10 @@ impl Part for char {
 
 impl Part for Hex {
     fn put<W: Write + ?Sized>(self, out: &mut W) -> fmt::Result {
+        // C's `%#x`, which strace's hex fields use: zero has no prefix.
+        if self.0 == 0 {
+            return out.write_char('0');
+        }
         out.write_str("0x")?;
         put_digits(out, self.0, 4, 0)
     }
@@ -343,7 +347,7 @@ mod tests {
         r.unwrap();
         assert_eq!(
             out.as_str(),
-            "0 18446744073709551615 -9223372036854775808 -7 0x0 0xdeadbeef 000 07 644 \
+            "0 18446744073709551615 -9223372036854775808 -7 0 0xdeadbeef 000 07 644 \
              1777777777777777777777"
         );
     }

@@ -13,27 +13,89 @@ import subprocess
 import sys
 
 TAG = "v6.1"
-# (rust const name, xlat file, doc)
+# (rust const name, xlat file, doc, headers for the names the file gives no value)
 TABLES = [
-    ("FS_MAGIC", "fsmagic", "`statfs`'s `f_type`: file system magic numbers (`<linux/magic.h>`)."),
+    ("FS_MAGIC", "fsmagic", "`statfs`'s `f_type`: file system magic numbers (`<linux/magic.h>`).", []),
+    ("NETLINK_PROTOCOLS", "netlink_protocols", "`socket(AF_NETLINK, ...)` protocols (`NETLINK_*`).", ["linux/netlink.h"]),
+    ("SOCKET_LAYERS", "socketlayers", "`setsockopt`/`getsockopt` levels (`SOL_*`).", []),
+    ("SOCK_OPTIONS", "sock_options", "`SOL_SOCKET` options (`SO_*`).", []),
+    ("SOCK_IP_OPTIONS", "sock_ip_options", "`SOL_IP` options (`IP_*`).", ["linux/in.h"]),
+    ("SOCK_IPV6_OPTIONS", "sock_ipv6_options", "`SOL_IPV6` options (`IPV6_*`).", ["linux/in6.h"]),
+    ("SOCK_TCP_OPTIONS", "sock_tcp_options", "`SOL_TCP` options (`TCP_*`).", ["linux/tcp.h"]),
+    ("SOCK_UDP_OPTIONS", "sock_udp_options", "`SOL_UDP` options (`UDP_*`).", ["linux/udp.h"]),
+    ("SOCK_PACKET_OPTIONS", "sock_packet_options", "`SOL_PACKET` options (`PACKET_*`).", ["linux/if_packet.h"]),
+    ("SOCK_RAW_OPTIONS", "sock_raw_options", "`SOL_RAW` options (`ICMP_FILTER`).", ["linux/icmp.h"]),
+    ("STATX_ATTRS", "statx_attrs", "`statx`'s `stx_attributes` (`STATX_ATTR_*`).", []),
+    ("CAPABILITIES", "cap", "Capabilities (`CAP_*`).", ["linux/capability.h"]),
+    ("SECBITS", "secbits", "`prctl(PR_SET_SECUREBITS)` bits (`SECBIT_*`).", ["linux/securebits.h"]),
+    ("SOCK_NETLINK_OPTIONS", "sock_netlink_options", "`SOL_NETLINK` options (`NETLINK_*`).", ["linux/netlink.h"]),
 ]
 
 
-def entries(git, name):
+def resolve(names, headers):
+    """The values of `names` as this machine's kernel headers define them (a C program)."""
+    if not names:
+        return {}
+    import os
+    import tempfile
+    src = "".join(f"#include <{h}>\n" for h in ["stdio.h"] + headers)
+    src += "int main(void) {\n"
+    for n in names:
+        src += f'    printf("%s %lld\\n", "{n}", (long long)({n}));\n'
+    src += "    return 0;\n}\n"
+    with tempfile.TemporaryDirectory() as d:
+        c, exe = os.path.join(d, "v.c"), os.path.join(d, "v")
+        open(c, "w").write(src)
+        subprocess.run(["gcc", "-o", exe, c], check=True)
+        out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
+    return {n: int(v) for n, v in (line.split() for line in out.splitlines())}
+
+
+def x86_64_cond(line):
+    """Whether an `#if`/`#ifdef`/`#ifndef` line of an xlat file holds on x86_64: its
+    conditions name architectures (`defined __alpha__ || defined __mips__`)."""
+    word, _, cond = line.partition(" ")
+    if word in ("#ifdef", "#ifndef"):
+        on = cond.strip() in ("__x86_64__", "X86_64")
+        return on if word == "#ifdef" else not on
+    expr = re.sub(r"defined\s*\(\s*(\w+)\s*\)|defined\s+(\w+)",
+                  lambda m: str((m.group(1) or m.group(2)) in ("__x86_64__", "X86_64", "__linux__")), cond)
+    expr = expr.replace("||", " or ").replace("&&", " and ").replace("!", " not ")
+    return bool(eval(expr, {}, {}))
+
+
+def entries(git, name, headers):
+    """The (name, value) rows of `src/xlat/NAME.in` as strace builds them on x86_64: the
+    `#if` branches for other architectures left out, names without a value taken from
+    the kernel headers."""
     text = subprocess.run(
         ["git", "--git-dir", git, "show", f"{TAG}:src/xlat/{name}.in"],
         check=True, capture_output=True, text=True,
     ).stdout
-    out = []
+    rows = []
+    live = [True]  # one entry per open #if: whether its current branch is x86_64's
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     for line in text.splitlines():
-        line = line.split("/*")[0].strip()
-        if not line or line.startswith("#"):
+        line = line.strip()
+        if line.startswith("#if"):
+            on = x86_64_cond(line)
+            live.append(on and live[-1])
+            continue
+        if line.startswith("#else"):
+            live[-1] = not live[-1] and all(live[:-1])
+            continue
+        if line.startswith("#endif"):
+            live.pop()
+            continue
+        if not line or line.startswith("#") or not live[-1]:
             continue
         parts = line.split()
-        if len(parts) < 2:
-            continue  # a name without a value: strace takes it from the headers
-        out.append((parts[0], int(parts[1], 0)))
-    return out
+        rows.append((parts[0], int(parts[1], 0) if len(parts) > 1 else None))
+    missing = [n for n, v in rows if v is None]
+    if missing and not headers:
+        raise SystemExit(f"{name}: no value for {missing} and no header to take it from")
+    values = resolve(missing, headers)
+    return [(n, v if v is not None else values[n]) for n, v in rows]
 
 
 IOC_ENTRY = re.compile(r'^\{\s*"([^"]+)",\s*"([^"]+)",\s*([^,]+),\s*([^,]+),\s*([^}]+?)\s*\},?$')
@@ -103,8 +165,8 @@ def main():
     print("//! not edit.")
     print(f"//! (strace commit {commit})")
     print()
-    for const, name, doc in TABLES:
-        rows = entries(git, name)
+    for const, name, doc, headers in TABLES:
+        rows = entries(git, name, headers)
         print(f"/// {doc}")
         print("///")
         print(f"/// From `src/xlat/{name}.in`, in its order.")

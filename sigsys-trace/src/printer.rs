@@ -37,7 +37,7 @@ pub struct View {
     pub durations: bool,
     /// `-a N`.
     pub column: usize,
-    /// `-q` count (2: no `+++ exited` lines).
+    /// `-q` count (2: no `+++ exited` lines; `+++ killed` lines stay, as in strace).
     pub quiet: u8,
     /// `-ff -o FILE`: FILE, to which `.TID` is added per task.
     pub per_task: Option<std::path::PathBuf>,
@@ -466,13 +466,25 @@ impl Printer {
 
     fn end_task(&mut self, tid: i32, end: &str) {
         if self.tasks.contains_key(&tid) {
-            if self.view.quiet < 2 && self.view.summary != Summary::Only {
+            if self.end_shown(end) && self.view.summary != Summary::Only {
                 let line = format!("{}{end}", self.prefix(tid));
                 self.emit(tid, &line);
             }
             self.tasks.remove(&tid);
             self.ended.insert(tid);
         }
+    }
+
+    /// As strace: `+++ killed by SIG +++` follows `-e signal=SET` (and `-qq` keeps it);
+    /// `+++ exited +++` follows `-qq`.
+    fn end_shown(&self, end: &str) -> bool {
+        let Some(rest) = end.strip_prefix("+++ killed by ") else {
+            return self.view.quiet < 2;
+        };
+        let name = rest.split(' ').next().unwrap_or("");
+        (1..=64)
+            .find(|&s| signal_name(s) == name)
+            .is_none_or(|s| (1u64 << (s - 1)) & self.view.signals != 0)
     }
 
     /// Process `pid` has ended with wait status `status` (None: not known): an end line

@@ -222,6 +222,36 @@ fn one_file_per_task_and_quiet() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("ptrace"));
 }
 
+/// `+++ killed by` follows `-e signal=SET`, not `-q`: `-qq` keeps it, `signal=none` and
+/// `signal=!SIGKILL` hide it; `+++ exited` follows `-qq`.
+#[test]
+fn end_lines_follow_straces_quiet_and_signal_sets() {
+    if !sud() || !have_strace() {
+        return;
+    }
+    for opts in [
+        &["-qq"][..],
+        &["-e", "signal=none"],
+        &["-e", "signal=!SIGKILL"],
+        &["-e", "signal=SIGKILL"],
+        &[],
+    ] {
+        for prog in ["kill -9 $$", "exit 3"] {
+            let ends = |tool: &str| -> Vec<String> {
+                let mut args = opts.to_vec();
+                args.extend(["-e", "trace=none", "sh", "-c", prog]);
+                let o = run(tool, &args);
+                String::from_utf8_lossy(&o.stderr)
+                    .lines()
+                    .filter(|l| l.contains("+++"))
+                    .map(|l| l.split_once("+++").unwrap().1.to_string())
+                    .collect()
+            };
+            assert_eq!(ends(TRACER), ends("strace"), "{opts:?} {prog}");
+        }
+    }
+}
+
 /// The lines of a trace (stderr) that contain `needle`, alignment collapsed, digits after
 /// `=` replaced by `N` where `numbers` (times and counters differ between two runs).
 fn lines_with(text: &str, needle: &str, numbers: bool) -> Vec<String> {

@@ -9,11 +9,14 @@
 use crate::flags::{
     AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, EpollFlags, EpollOp,
     EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, GrndFlags, IdType, InotifyFlags,
-    InotifyMask, ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags, MremapFlags,
-    MsgFlags, MsyncFlags, Names, OFlags, PrctlOption, PrioWhich, ProtFlags, RenameFlags, Rlimit,
-    RusageWho, SeccompFilterFlags, SeccompOp, ShutdownHow, SigHow, SignalfdFlags, SockFlags,
-    SockLevel, SockType, StatxAtFlags, StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags,
-    TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags, WaitFlags, Whence,
+    InotifyMask, IpcMsgFlags, ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags,
+    MremapFlags, MsgFlags, MsgctlCmd, MsyncFlags, Names, OFlags, PidfdFlags, PrCapAmbient,
+    PrMceKill, PrMceKillPolicy, PrSetMm, PrSetVma, PrSudCmd, PrTsc, PrUnalign, PrctlOption,
+    PrioWhich, ProtFlags, PtraceOptions, PtraceRequest, RenameFlags, Rlimit, RusageWho,
+    SeccompFilterFlags, SeccompMode, SeccompOp, SemctlCmd, ShmatFlags, ShmctlCmd, ShutdownHow,
+    SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, StatxAtFlags, StatxMask, StraceEnum,
+    StraceFlags, SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags,
+    WaitFlags, Whence,
 };
 
 use super::{Dir, Len, StructArg, StructType};
@@ -90,12 +93,18 @@ macro_rules! kinds {
 
 kinds! {
     kind {
-        /// A signed integer (`int`, `long`).
+        /// A signed `long` (the whole register).
         Int,
-        /// An unsigned integer.
+        /// An unsigned `long`.
         Uint,
-        /// An integer strace prints in hex (raw flags it does not name, keys, cookies).
+        /// A `long` strace prints in hex (raw flags it does not name, keys, cookies).
         Hex,
+        /// A C `int`: the register's low 32 bits, as the kernel reads it (`Arg::Int`).
+        Int32,
+        /// An `unsigned int`: the low 32 bits (`Arg::Uint`).
+        Uint32,
+        /// An `unsigned int` strace prints in hex: the low 32 bits (`Arg::Hex`).
+        Hex32,
         /// A file descriptor.
         Fd,
         /// A directory descriptor of an `*at` call (`AT_FDCWD` is -100).
@@ -150,6 +159,14 @@ kinds! {
         SockOptName,
         /// An `ioctl` request number.
         IoctlRequest,
+        /// A System V IPC key (`IPC_PRIVATE` or hex; `Arg::Hex` of its 32 bits).
+        IpcKey,
+        /// `msgget`/`semget` flags: `IPC_*` names, then the permission bits in octal
+        /// (`Arg::Hex` of the 32 bits).
+        IpcPerm,
+        /// `shmget` flags: `IPC_*`/`SHM_*` names, the huge page size as
+        /// `N<<SHM_HUGE_SHIFT`, then the permission bits in octal (`Arg::Hex`).
+        ShmPerm,
         /// A struct or array by address.
         Struct {
             /// What is behind the pointer.
@@ -292,6 +309,16 @@ kinds! {
         InotifyMask(InotifyMask),
         /// `SECCOMP_FILTER_FLAG_*`.
         SeccompFilterFlags(SeccompFilterFlags),
+        /// `SHM_*` of `shmat`.
+        ShmatFlags(ShmatFlags),
+        /// `MSG_*`/`IPC_NOWAIT` of `msgsnd`/`msgrcv`.
+        IpcMsgFlags(IpcMsgFlags),
+        /// `PR_UNALIGN_*`.
+        PrUnalign(PrUnalign),
+        /// `PIDFD_*` of `pidfd_open`.
+        PidfdFlags(PidfdFlags),
+        /// `PTRACE_O_*`.
+        PtraceOptions(PtraceOptions),
     }
     enums {
         /// An `fcntl` command.
@@ -330,5 +357,29 @@ kinds! {
         Fadvice(Fadvice),
         /// `SOL_*` socket option level.
         SockLevel(SockLevel),
+        /// A `msgctl` command.
+        MsgctlCmd(MsgctlCmd),
+        /// A `semctl` command.
+        SemctlCmd(SemctlCmd),
+        /// A `shmctl` command.
+        ShmctlCmd(ShmctlCmd),
+        /// `PR_CAP_AMBIENT_*`.
+        PrCapAmbient(PrCapAmbient),
+        /// `PR_MCE_KILL_CLEAR`/`PR_MCE_KILL_SET`.
+        PrMceKill(PrMceKill),
+        /// `PR_MCE_KILL_*` policies.
+        PrMceKillPolicy(PrMceKillPolicy),
+        /// `PR_SET_MM_*`.
+        PrSetMm(PrSetMm),
+        /// `PR_TSC_*`.
+        PrTsc(PrTsc),
+        /// `SECCOMP_MODE_*`.
+        SeccompMode(SeccompMode),
+        /// `PR_SYS_DISPATCH_*`.
+        PrSudCmd(PrSudCmd),
+        /// `PR_SET_VMA_*`.
+        PrSetVma(PrSetVma),
+        /// A `ptrace` request.
+        PtraceRequest(PtraceRequest),
     }
 }

@@ -185,6 +185,13 @@ pub enum StructType {
     Rusage,
     /// `siginfo_t` (`{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}`).
     Siginfo,
+    /// `gid_t[Len]` of `getgroups`/`setgroups` (`[0, 4, 27]`).
+    GidArray,
+    /// `struct __user_cap_header_struct` (`{version=_LINUX_CAPABILITY_VERSION_3, pid=0}`).
+    CapHeader,
+    /// `struct __user_cap_data_struct[]` of `capget`/`capset` (one or two, by the header's
+    /// version; `{effective=1<<CAP_CHOWN|..., permitted=..., inheritable=0}`).
+    CapData,
     /// A struct the formatter prints by address; the C type name is given.
     Opaque(&'static str),
 }
@@ -208,6 +215,9 @@ impl StructType {
             StructType::Statx => "struct statx",
             StructType::Sysinfo => "struct sysinfo",
             StructType::Siginfo => "siginfo_t",
+            StructType::GidArray => "gid_t[]",
+            StructType::CapHeader => "struct __user_cap_header_struct",
+            StructType::CapData => "struct __user_cap_data_struct[]",
             StructType::Rusage => "struct rusage",
             StructType::CloneArgs => "struct clone_args",
             StructType::Statfs => "struct statfs",
@@ -294,7 +304,14 @@ impl Signature {
         self.args.iter().any(|k| {
             !matches!(
                 k,
-                Kind::Int | Kind::Uint | Kind::Hex | Kind::Size | Kind::Skip
+                Kind::Int
+                    | Kind::Uint
+                    | Kind::Hex
+                    | Kind::Int32
+                    | Kind::Uint32
+                    | Kind::Hex32
+                    | Kind::Size
+                    | Kind::Skip
             )
         })
     }
@@ -562,6 +579,9 @@ fn value(kind: Kind, raw: &[u64; 6], i: u8, widths: Widths) -> Arg {
         Kind::Int => Arg::Int(signed),
         Kind::Uint => Arg::Uint(v),
         Kind::Hex => Arg::Hex(v),
+        Kind::Int32 => Arg::Int(i64::from(int)),
+        Kind::Uint32 => Arg::Uint(u64::from(v as u32)),
+        Kind::Hex32 => Arg::Hex(u64::from(v as u32)),
         Kind::Fd => Arg::Fd(int),
         Kind::DirFd => Arg::DirFd(int),
         Kind::Path => Arg::Path(v),
@@ -590,6 +610,7 @@ fn value(kind: Kind, raw: &[u64; 6], i: u8, widths: Widths) -> Arg {
         Kind::Protocol => Arg::Protocol(int),
         Kind::SockOptName => Arg::SockOptName(v as u32),
         Kind::IoctlRequest => Arg::IoctlRequest(v as u32),
+        Kind::IpcKey | Kind::IpcPerm | Kind::ShmPerm => Arg::Hex(u64::from(v as u32)),
         Kind::Struct { ty, dir, len } => Arg::Struct(StructArg {
             ty,
             addr: v,

@@ -8,7 +8,9 @@
 
 use core::fmt;
 
-use crate::flags::{ArchPrctlCode, CloneFlags, FcntlCmd, FutexCmd, FutexOp, PrctlOption};
+use crate::flags::{
+    ArchPrctlCode, CloneFlags, FcntlCmd, FutexCmd, FutexOp, PrctlOption, PtraceRequest,
+};
 use crate::flags::{StraceEnum, StraceFlags};
 
 use super::{Described, Dir, Kind, Len, StructType};
@@ -20,6 +22,7 @@ const O_TMPFILE_BIT: u64 = (libc::O_TMPFILE & !libc::O_DIRECTORY) as u64;
 const MREMAP_FIXED: u64 = libc::MREMAP_FIXED as u64;
 const AF_INET: u64 = libc::AF_INET as u64;
 const AF_INET6: u64 = libc::AF_INET6 as u64;
+const AF_NETLINK: u64 = libc::AF_NETLINK as u64;
 
 /// A call's special rule, named in its table row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +43,8 @@ pub(crate) enum Rule {
     Futex,
     /// `prctl`: the arguments by option.
     Prctl,
+    /// `ptrace`: the arguments by request.
+    Ptrace,
     /// `clone`: strace's order and `name=` prefixes; the optional pointers by flag.
     Clone,
     /// `arch_prctl`: `ARCH_GET_FS`/`ARCH_GET_GS` write an address behind the argument.
@@ -89,10 +94,30 @@ pub(crate) enum Form {
     SigRef,
     /// An `IPPROTO_*` name, or the number.
     InetProtocol,
-    /// An `SO_*` name (`SOL_SOCKET` options).
-    SocketOption,
+    /// A `NETLINK_*` protocol name, or the number.
+    NetlinkProtocol,
+    /// An option name at socket level `level` (`SO_*` at `SOL_SOCKET`, `IP_*` at
+    /// `SOL_IP`, ...), as `getsockopt` (`get`) or `setsockopt` names it.
+    SocketOption {
+        /// The level argument.
+        level: u32,
+        /// `getsockopt` (which names a few values differently).
+        get: bool,
+    },
     /// `name=` then the argument as this kind (`clone`).
     Named(&'static (&'static str, Kind)),
+    /// A capability number (`CAP_*`).
+    Capability,
+    /// `SECBIT_*` flags.
+    SecureBits,
+    /// `PR_SET_PTRACER`'s pid, `-1` as `PR_SET_PTRACER_ANY`.
+    Ptracer,
+    /// A pointer to an `unsigned int` the call writes, shown `[N]` (`%u`).
+    UintRef,
+    /// A pointer to a `PR_TSC_*` the call writes (`[PR_TSC_ENABLE]`).
+    TscRef,
+    /// A pointer to `PR_UNALIGN_*` flags the call writes.
+    UnalignRef,
     /// A task name in a `TASK_COMM_LEN` (16) buffer, as `prctl(PR_SET_NAME)` takes and
     /// `PR_GET_NAME` fills it: strace reads 15 bytes of the one and 16 of the other, and
     /// shows `...` after them when no NUL is among them.
@@ -197,14 +222,22 @@ where
             }
         }
         Rule::Futex => futex(raw(1), l),
-        Rule::Prctl => prctl(raw(0), l),
+        Rule::Prctl => prctl(raw(0), t.raw, l),
+        Rule::Ptrace => ptrace(raw(0), l),
         Rule::Clone => clone(raw(0), l),
         Rule::ArchPrctl => arch_prctl(raw(0), l),
         Rule::InetProtocol => {
             l.push(0, Form::Row);
             l.push(1, Form::Row);
-            let inet = raw(0) == AF_INET || raw(0) == AF_INET6;
-            l.push(2, if inet { Form::InetProtocol } else { Form::Row });
+            let family = raw(0) as u32 as u64;
+            l.push(
+                2,
+                match family {
+                    AF_INET | AF_INET6 => Form::InetProtocol,
+                    AF_NETLINK => Form::NetlinkProtocol,
+                    _ => Form::Row,
+                },
+            );
             l.plain_from(t, 3);
         }
         Rule::Seccomp => {
@@ -230,13 +263,12 @@ where
         Rule::SocketOption => {
             l.push(0, Form::Row);
             l.push(1, Form::Row);
-            let socket = raw(1) as u32 == libc::SOL_SOCKET as u32;
+            let get = t.sysno == Some(syscalls::x86_64::Sysno::getsockopt);
             l.push(
                 2,
-                if socket {
-                    Form::SocketOption
-                } else {
-                    Form::Row
+                Form::SocketOption {
+                    level: raw(1) as u32,
+                    get,
                 },
             );
             l.plain_from(t, 3);
@@ -362,38 +394,177 @@ fn futex<F: FnMut(u8, u8, Form) -> fmt::Result>(op: u64, l: &mut Layout<F>) {
     }
 }
 
-/// `prctl(option, arg2, arg3, arg4, arg5)`: the arguments the option reads.
-fn prctl<F: FnMut(u8, u8, Form) -> fmt::Result>(option: u64, l: &mut Layout<F>) {
+/// `prctl(option, arg2, arg3, arg4, arg5)`: the arguments the option reads, as strace's
+/// `prctl.c` prints them (the rest of an option's arguments in hex).
+fn prctl<F: FnMut(u8, u8, Form) -> fmt::Result>(option: u64, raw: [u64; 6], l: &mut Layout<F>) {
+    use PrctlOption as P;
     l.push(0, Form::Row);
     let rest = |l: &mut Layout<F>, from: u8| {
         for i in from..5 {
             l.push(i, Form::Row);
         }
     };
+    const UINT: Form = Form::As(&Kind::Uint);
+    let arg2 = raw.get(1).copied().unwrap_or(0);
     match PrctlOption::from_raw(option) {
-        PrctlOption::PR_GET_DUMPABLE
-        | PrctlOption::PR_GET_KEEPCAPS
-        | PrctlOption::PR_GET_SECCOMP
-        | PrctlOption::PR_GET_TIMERSLACK
-        | PrctlOption::PR_GET_TIMING
-        | PrctlOption::PR_GET_SECUREBITS
-        | PrctlOption::PR_TASK_PERF_EVENTS_DISABLE
-        | PrctlOption::PR_TASK_PERF_EVENTS_ENABLE => {}
-        PrctlOption::PR_SET_NAME => l.push(1, Form::CommName { out: false }),
-        PrctlOption::PR_GET_NAME => l.push(1, Form::CommName { out: true }),
-        PrctlOption::PR_SET_PDEATHSIG => l.push(1, Form::As(&Kind::Signal)),
-        PrctlOption::PR_GET_PDEATHSIG => l.push(1, Form::SigRef),
-        PrctlOption::PR_SET_DUMPABLE => l.push(1, Form::Dumpable),
-        PrctlOption::PR_SET_KEEPCAPS | PrctlOption::PR_SET_TIMERSLACK => {
-            l.push(1, Form::As(&Kind::Uint))
+        P::PR_GET_DUMPABLE
+        | P::PR_GET_KEEPCAPS
+        | P::PR_GET_SECCOMP
+        | P::PR_GET_TIMERSLACK
+        | P::PR_GET_TIMING
+        | P::PR_GET_SECUREBITS
+        | P::PR_GET_FP_MODE
+        | P::PR_SVE_GET_VL
+        | P::PR_SME_GET_VL
+        | P::PR_TASK_PERF_EVENTS_DISABLE
+        | P::PR_TASK_PERF_EVENTS_ENABLE => {}
+        P::PR_GET_CHILD_SUBREAPER | P::PR_GET_ENDIAN | P::PR_GET_FPEMU | P::PR_GET_FPEXC => {
+            l.push(1, Form::UintRef)
         }
-        PrctlOption::PR_SET_NO_NEW_PRIVS | PrctlOption::PR_SET_THP_DISABLE => {
-            l.push(1, Form::As(&Kind::Uint));
+        P::PR_GET_TID_ADDRESS => l.push(
+            1,
+            Form::As(&Kind::Struct {
+                ty: StructType::AddrRef,
+                dir: Dir::Out,
+                len: Len::Fixed,
+            }),
+        ),
+        P::PR_GET_TSC => l.push(1, Form::TscRef),
+        P::PR_GET_UNALIGN => l.push(1, Form::UnalignRef),
+        P::PR_SET_NAME => l.push(1, Form::CommName { out: false }),
+        P::PR_GET_NAME => l.push(1, Form::CommName { out: true }),
+        P::PR_SET_PDEATHSIG if arg2 > 128 => l.push(1, UINT),
+        P::PR_SET_PDEATHSIG => l.push(1, Form::As(&Kind::Signal)),
+        P::PR_GET_PDEATHSIG => l.push(1, Form::SigRef),
+        P::PR_SET_DUMPABLE => l.push(1, Form::Dumpable),
+        P::PR_SET_CHILD_SUBREAPER
+        | P::PR_SET_ENDIAN
+        | P::PR_SET_FPEMU
+        | P::PR_SET_FPEXC
+        | P::PR_SET_KEEPCAPS
+        | P::PR_SET_TIMING => l.push(1, UINT),
+        P::PR_SET_TIMERSLACK => l.push(1, Form::As(&Kind::Int)),
+        P::PR_CAPBSET_DROP | P::PR_CAPBSET_READ => l.push(1, Form::Capability),
+        P::PR_CAP_AMBIENT => {
+            l.push(1, Form::As(&Kind::PrCapAmbient));
+            if (1..=3).contains(&arg2) {
+                l.push(2, Form::Capability);
+                rest(l, 3);
+            } else {
+                rest(l, 2);
+            }
+        }
+        P::PR_MCE_KILL => {
+            l.push(1, Form::As(&Kind::PrMceKill));
+            l.push(
+                2,
+                if arg2 == 1 {
+                    Form::As(&Kind::PrMceKillPolicy)
+                } else {
+                    Form::Row
+                },
+            );
+            rest(l, 3);
+        }
+        P::PR_SET_VMA if arg2 == 0 => {
+            l.push(1, Form::As(&Kind::PrSetVma));
+            l.push(2, Form::As(&Kind::Ptr));
+            l.push(3, UINT);
+            l.push(4, Form::As(&Kind::Str));
+        }
+        P::PR_SET_VMA => {
+            l.push(1, Form::As(&Kind::PrSetVma));
             rest(l, 2);
+        }
+        P::PR_SET_MM => {
+            l.push(1, Form::As(&Kind::PrSetMm));
+            rest(l, 2);
+        }
+        P::PR_SET_PTRACER => l.push(1, Form::Ptracer),
+        P::PR_SET_SECCOMP => {
+            l.push(1, Form::As(&Kind::SeccompMode));
+            match arg2 {
+                1 => {}
+                2 => l.push(
+                    2,
+                    Form::As(&Kind::Struct {
+                        ty: StructType::SockFprog,
+                        dir: Dir::In,
+                        len: Len::Fixed,
+                    }),
+                ),
+                _ => rest(l, 2),
+            }
+        }
+        P::PR_SET_SECUREBITS => l.push(1, Form::SecureBits),
+        P::PR_SET_TSC => l.push(1, Form::As(&Kind::PrTsc)),
+        P::PR_SET_UNALIGN => l.push(1, Form::As(&Kind::PrUnalign)),
+        P::PR_SET_NO_NEW_PRIVS | P::PR_SET_THP_DISABLE | P::PR_SET_IO_FLUSHER => {
+            l.push(1, UINT);
+            rest(l, 2);
+        }
+        P::PR_SET_SYSCALL_USER_DISPATCH => {
+            l.push(1, Form::As(&Kind::PrSudCmd));
+            l.push(2, Form::Row);
+            l.push(3, Form::Row);
+            l.push(4, Form::As(&Kind::Ptr));
         }
         // PR_GET_NO_NEW_PRIVS, PR_GET_THP_DISABLE and the options not decoded: all four.
         _ => rest(l, 1),
     }
+}
+
+/// `ptrace(request, pid, addr, data)` as strace's `decode_ptrace_entering`: `TRACEME`
+/// alone, the requests that ignore `addr` and `data` without them, `data` as a signal or
+/// options where the request reads it so, or as the word it writes back.
+fn ptrace<F: FnMut(u8, u8, Form) -> fmt::Result>(request: u64, l: &mut Layout<F>) {
+    use PtraceRequest as R;
+    l.push(0, Form::Row);
+    let r = PtraceRequest::from_raw(request);
+    if r == R::PTRACE_TRACEME {
+        return;
+    }
+    l.push(1, Form::Row);
+    if matches!(
+        r,
+        R::PTRACE_ATTACH | R::PTRACE_INTERRUPT | R::PTRACE_KILL | R::PTRACE_LISTEN
+    ) {
+        return;
+    }
+    l.push(
+        2,
+        match r {
+            R::PTRACE_GETSIGMASK
+            | R::PTRACE_SETSIGMASK
+            | R::PTRACE_SECCOMP_GET_FILTER
+            | R::PTRACE_SECCOMP_GET_METADATA
+            | R::PTRACE_GET_SYSCALL_INFO => Form::As(&Kind::Uint),
+            _ => Form::Row,
+        },
+    );
+    const WORD_OUT: Kind = Kind::Struct {
+        ty: StructType::AddrRef,
+        dir: Dir::Out,
+        len: Len::Fixed,
+    };
+    l.push(
+        3,
+        match r {
+            R::PTRACE_CONT
+            | R::PTRACE_DETACH
+            | R::PTRACE_SYSCALL
+            | R::PTRACE_SINGLESTEP
+            | R::PTRACE_SINGLEBLOCK
+            | R::PTRACE_SYSEMU
+            | R::PTRACE_SYSEMU_SINGLESTEP => Form::As(&Kind::Signal),
+            R::PTRACE_SEIZE | R::PTRACE_SETOPTIONS => Form::As(&Kind::PtraceOptions),
+            R::PTRACE_PEEKDATA
+            | R::PTRACE_PEEKTEXT
+            | R::PTRACE_PEEKUSER
+            | R::PTRACE_GETEVENTMSG => Form::As(&WORD_OUT),
+            _ => Form::Row,
+        },
+    );
 }
 
 /// `clone(flags, stack, parent_tid, child_tid, tls)` as strace prints it: the stack first,
@@ -444,8 +615,8 @@ mod tests {
         // include/uapi/asm-generic/fcntl.h: #define __O_TMPFILE 020000000
         assert_eq!(O_TMPFILE_BIT, 0o20000000);
         assert_eq!(
-            (O_CREAT, MREMAP_FIXED, AF_INET, AF_INET6),
-            (0o100, 2, 2, 10)
+            (O_CREAT, MREMAP_FIXED, AF_INET, AF_INET6, AF_NETLINK),
+            (0o100, 2, 2, 10, 16)
         );
     }
 }

@@ -6,15 +6,15 @@ use syscalls::x86_64::Sysno;
 
 use super::Rule::{
     ArchPrctl, Clone, DevIfDevice, Fcntl, Futex, InetProtocol, Ioctl, ModeIfCreat, NewAddrIfFixed,
-    Prctl, Seccomp, SocketOption,
+    Prctl, Ptrace, Seccomp, SocketOption,
 };
 use super::{Dir, Kind, Len, Ret, Rule, Signature, StructType};
 
 // Short names for the table.
 use Kind::{
     AccessMode as AMODE, AtFlags as ATF, ClockId as CLK, DirFd as DFD, Fd as FD, Hex as X,
-    Int as I, Mode as MODE, Offset as OFF, Path as P, Pid as PID, Ptr as PTR, Signal as SIG,
-    Size as SZ, Str as S, Uint as U,
+    Hex32 as X32, Int as L, Int32 as I, Mode as MODE, Offset as OFF, Path as P, Pid as PID,
+    Ptr as PTR, Signal as SIG, Size as SZ, Str as S, Uint as U, Uint32 as U32,
 };
 
 const fn ib(n: u8) -> Kind {
@@ -180,8 +180,8 @@ signatures! {
     ioctl(FD, Kind::IoctlRequest, X) by Ioctl;
     pread64(FD, ob(2), SZ, OFF);
     pwrite64(FD, ib(2), SZ, OFF);
-    readv(FD, iov_out(2), I);
-    writev(FD, iov_in(2), I);
+    readv(FD, iov_out(2), U);
+    writev(FD, iov_in(2), U);
     access(P, AMODE);
     pipe(so(T::FdPair));
     select(I, fdset(0), fdset(0), fdset(0), TV);
@@ -191,9 +191,9 @@ signatures! {
     msync(PTR, SZ, Kind::MsyncFlags);
     mincore(PTR, SZ, oo("unsigned char[]"));
     madvise(PTR, SZ, Kind::Madvice);
-    shmget(X, SZ, X);
-    shmat(I, PTR, X) -> Hex;
-    shmctl(I, I, oio("struct shmid_ds"));
+    shmget(Kind::IpcKey, SZ, Kind::ShmPerm);
+    shmat(I, PTR, Kind::ShmatFlags) -> Hex;
+    shmctl(I, Kind::ShmctlCmd, oio("struct shmid_ds"));
     dup(FD) -> Fd;
     dup2(FD, FD) -> Fd;
     pause();
@@ -218,7 +218,7 @@ signatures! {
     getpeername(FD, addr_out(2), INTREF_IO);
     socketpair(Kind::AddressFamily, Kind::SockType, Kind::Protocol, so(T::FdPair)) by InetProtocol;
     // The option is named (SO_*) at SOL_SOCKET.
-    setsockopt(FD, Kind::SockLevel, Kind::SockOptName, st(T::SockOptVal, Dir::In, Len::Arg(4)), U) by SocketOption;
+    setsockopt(FD, Kind::SockLevel, Kind::SockOptName, st(T::SockOptVal, Dir::In, Len::Arg(4)), I) by SocketOption;
     getsockopt(FD, Kind::SockLevel, Kind::SockOptName, st(T::SockOptVal, Dir::Out, Len::ArgPtr(4)), INTREF_IO) by SocketOption;
     // strace's order and names (child_stack= flags= ...), the tids and tls by flag.
     clone(Kind::CloneFlags, PTR, PTR, PTR, X) by Clone;
@@ -229,14 +229,14 @@ signatures! {
     wait4(PID, so(T::WaitStatus), Kind::WaitFlags, RUSAGE);
     kill(PID, SIG);
     uname(so(T::Utsname));
-    semget(X, I, X);
+    semget(Kind::IpcKey, I, Kind::IpcPerm);
     semop(I, oi("struct sembuf[]"), U);
-    semctl(I, I, I, X);
+    semctl(I, I, Kind::SemctlCmd, PTR);
     shmdt(PTR);
-    msgget(X, X);
-    msgsnd(I, oi("struct msgbuf"), SZ, X);
-    msgrcv(I, oo("struct msgbuf"), SZ, I, X);
-    msgctl(I, I, oio("struct msqid_ds"));
+    msgget(Kind::IpcKey, Kind::IpcPerm);
+    msgsnd(I, oi("struct msgbuf"), SZ, Kind::IpcMsgFlags);
+    msgrcv(I, oo("struct msgbuf"), SZ, L, Kind::IpcMsgFlags);
+    msgctl(I, Kind::MsgctlCmd, oio("struct msqid_ds"));
     // The argument by command: none, flags, a number, a signal or a struct flock pointer.
     fcntl(FD, Kind::FcntlCmd, Kind::FcntlArg) by Fcntl;
     flock(FD, Kind::FlockOp);
@@ -267,7 +267,7 @@ signatures! {
     getrusage(Kind::RusageWho, RUSAGE);
     sysinfo(so(StructType::Sysinfo));
     times(oo("struct tms"));
-    ptrace(I, PID, PTR, PTR);
+    ptrace(Kind::PtraceRequest, PID, PTR, PTR) by Ptrace;
     getuid();
     syslog(I, ob(2), I);
     getgid();
@@ -281,8 +281,8 @@ signatures! {
     setsid();
     setreuid(Kind::Uid, Kind::Uid);
     setregid(Kind::Gid, Kind::Gid);
-    getgroups(I, st(T::Opaque("gid_t[]"), Dir::Out, Len::Ret));
-    setgroups(SZ, st(T::Opaque("gid_t[]"), Dir::In, Len::Arg(0)));
+    getgroups(I, st(T::GidArray, Dir::Out, Len::Ret));
+    setgroups(I, st(T::GidArray, Dir::In, Len::Arg(0)));
     setresuid(Kind::Uid, Kind::Uid, Kind::Uid);
     getresuid(INTREF, INTREF, INTREF);
     setresgid(Kind::Gid, Kind::Gid, Kind::Gid);
@@ -291,8 +291,8 @@ signatures! {
     setfsuid(Kind::Uid);
     setfsgid(Kind::Gid);
     getsid(PID);
-    capget(oio("struct __user_cap_header_struct"), oo("struct __user_cap_data_struct"));
-    capset(oi("struct __user_cap_header_struct"), oi("struct __user_cap_data_struct"));
+    capget(si(T::CapHeader), so(T::CapData));
+    capset(si(T::CapHeader), si(T::CapData));
     rt_sigpending(sigset_out(1), SZ);
     rt_sigtimedwait(sigset_in(3), SIGINFO_OUT, TS, SZ);
     rt_sigqueueinfo(PID, SIG, SIGINFO_IN);
@@ -379,8 +379,8 @@ signatures! {
     set_thread_area(oio("struct user_desc"));
     io_setup(U, oo("aio_context_t"));
     io_destroy(X);
-    io_getevents(X, I, I, oo("struct io_event[]"), TS);
-    io_submit(X, I, oi("struct iocb *[]"));
+    io_getevents(X, L, L, oo("struct io_event[]"), TS);
+    io_submit(X, L, oi("struct iocb *[]"));
     io_cancel(X, oi("struct iocb"), oo("struct io_event"));
     get_thread_area(oio("struct user_desc"));
     lookup_dcookie(X, ob(2), SZ);
@@ -413,7 +413,7 @@ signatures! {
     tgkill(PID, PID, SIG);
     utimes(P, si(T::TimevalPair));
     vserver(X, X, X, X, X);
-    mbind(PTR, SZ, I, PTR, U, X);
+    mbind(PTR, SZ, L, PTR, U, X32);
     set_mempolicy(I, PTR, U);
     get_mempolicy(INTREF, PTR, U, PTR, X);
     mq_open(S, Kind::OpenFlags, Kind::OpenMode, oi("struct mq_attr")) -> Fd by ModeIfCreat { flags: 1 };
@@ -471,8 +471,8 @@ signatures! {
     dup3(FD, FD, Kind::FdCreateFlags) -> Fd;
     pipe2(so(T::FdPair), Kind::FdCreateFlags);
     inotify_init1(Kind::InotifyFlags) -> Fd;
-    preadv(FD, iov_out(2), I, OFF, Kind::Skip);
-    pwritev(FD, iov_in(2), I, OFF, Kind::Skip);
+    preadv(FD, iov_out(2), U, OFF, Kind::Skip);
+    pwritev(FD, iov_in(2), U, OFF, Kind::Skip);
     rt_tgsigqueueinfo(PID, PID, SIG, SIGINFO_IN);
     perf_event_open(oi("struct perf_event_attr"), PID, I, FD, X) -> Fd;
     recvmmsg(FD, st(T::Opaque("struct mmsghdr[]"), Dir::InOut, Len::Arg(2)), U, Kind::MsgFlags, TS);
@@ -505,26 +505,26 @@ signatures! {
     membarrier(I, X, I);
     mlock2(PTR, SZ, X);
     copy_file_range(FD, OFFREF, FD, OFFREF, SZ, X);
-    preadv2(FD, iov_out(2), I, OFF, Kind::Skip, X);
-    pwritev2(FD, iov_in(2), I, OFF, Kind::Skip, X);
+    preadv2(FD, iov_out(2), U, OFF, Kind::Skip, X);
+    pwritev2(FD, iov_in(2), U, OFF, Kind::Skip, X);
     pkey_mprotect(PTR, SZ, Kind::Prot, I);
     pkey_alloc(X, X);
     pkey_free(I);
     statx(DFD, P, Kind::StatxAtFlags, Kind::StatxMask, so(StructType::Statx));
-    io_pgetevents(X, I, I, oo("struct io_event[]"), TS, oi("struct __aio_sigset"));
+    io_pgetevents(X, L, L, oo("struct io_event[]"), TS, oi("struct __aio_sigset"));
     // strace prints the length in hex too (`rseq(0x..., 0x20, 0, 0x53053053)`).
     rseq(oi("struct rseq"), X, X, X);
     pidfd_send_signal(FD, SIG, SIGINFO_IN, X);
     io_uring_setup(U, oio("struct io_uring_params")) -> Fd;
     io_uring_enter(FD, U, U, X, PTR, SZ);
-    io_uring_register(FD, U, PTR, U);
+    io_uring_register(FD, U32, PTR, U32);
     open_tree(DFD, P, X) -> Fd;
     move_mount(DFD, P, DFD, P, X);
     fsopen(S, X) -> Fd;
     fsconfig(FD, U, S, PTR, I);
     fsmount(FD, X, X) -> Fd;
     fspick(DFD, P, X) -> Fd;
-    pidfd_open(PID, X) -> Fd;
+    pidfd_open(PID, Kind::PidfdFlags) -> Fd;
     clone3(st(StructType::CloneArgs, Dir::In, Len::Arg(1)), SZ);
     close_range(FD, U, X);
     openat2(DFD, P, oi("struct open_how"), SZ) -> Fd;
@@ -608,6 +608,6 @@ i386_signatures! {
     statfs64(P, SZ, oo("struct statfs64"));
     fstatfs64(FD, SZ, oo("struct statfs64"));
     socketcall(I, PTR);
-    ipc(I, I, I, I, PTR, I);
+    ipc(U32, I, L, L, PTR, L);
     olduname(oo("struct oldold_utsname"));
 }

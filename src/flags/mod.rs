@@ -415,6 +415,7 @@ macro_rules! strace_enum {
 
 mod event;
 mod file;
+mod ipc;
 mod mm;
 mod mount;
 mod net;
@@ -424,6 +425,7 @@ mod time;
 
 pub use self::event::*;
 pub use self::file::*;
+pub use self::ipc::*;
 pub use self::mm::*;
 pub use self::mount::*;
 pub use self::net::*;

@@ -101,7 +101,7 @@ strace_enum! {
         PR_RISCV_V_GET_CONTROL = 70, PR_RISCV_SET_ICACHE_FLUSH_CTX = 71,
         PR_PPC_GET_DEXCR = 72, PR_PPC_SET_DEXCR = 73, PR_GET_SHADOW_STACK_STATUS = 74,
         PR_SET_SHADOW_STACK_STATUS = 75, PR_LOCK_SHADOW_STACK_STATUS = 76,
-        PR_GET_AUXV = 0x4155_5856, PR_SET_VMA,
+        PR_GET_AUXV = 0x4155_5856, PR_SET_VMA, PR_SET_PTRACER,
     }
 }
 
@@ -306,5 +306,177 @@ strace_flags! {
     flags {
         SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW,
         SECCOMP_FILTER_FLAG_NEW_LISTENER, SECCOMP_FILTER_FLAG_TSYNC_ESRCH,
+    }
+}
+
+strace_enum! {
+    /// `prctl(PR_CAP_AMBIENT)` operations.
+    ///
+    /// ```
+    /// use sigsys::flags::PrCapAmbient;
+    /// assert_eq!(PrCapAmbient::PR_CAP_AMBIENT_RAISE.0, 2);
+    /// ```
+    pub struct PrCapAmbient(u64);
+    prefix = "PR_CAP_AMBIENT_", decimal = false;
+    {
+        PR_CAP_AMBIENT_IS_SET, PR_CAP_AMBIENT_RAISE, PR_CAP_AMBIENT_LOWER,
+        PR_CAP_AMBIENT_CLEAR_ALL,
+    }
+}
+
+strace_enum! {
+    /// `prctl(PR_MCE_KILL)` operations.
+    ///
+    /// ```
+    /// use sigsys::flags::PrMceKill;
+    /// assert_eq!(PrMceKill::PR_MCE_KILL_SET.0, 1);
+    /// ```
+    pub struct PrMceKill(u64);
+    prefix = "PR_MCE_KILL_", decimal = false;
+    { PR_MCE_KILL_CLEAR, PR_MCE_KILL_SET }
+}
+
+strace_enum! {
+    /// `prctl(PR_MCE_KILL, PR_MCE_KILL_SET)` policies.
+    ///
+    /// ```
+    /// use sigsys::flags::PrMceKillPolicy;
+    /// assert_eq!(PrMceKillPolicy::PR_MCE_KILL_EARLY.0, 1);
+    /// ```
+    pub struct PrMceKillPolicy(u64);
+    prefix = "PR_MCE_KILL_", decimal = false;
+    { PR_MCE_KILL_LATE, PR_MCE_KILL_EARLY, PR_MCE_KILL_DEFAULT }
+}
+
+strace_enum! {
+    /// `prctl(PR_SET_MM)` fields.
+    ///
+    /// ```
+    /// use sigsys::flags::PrSetMm;
+    /// assert_eq!(PrSetMm::PR_SET_MM_BRK.0, 7);
+    /// ```
+    pub struct PrSetMm(u32);
+    prefix = "PR_SET_MM_", decimal = false;
+    {
+        PR_SET_MM_START_CODE, PR_SET_MM_END_CODE, PR_SET_MM_START_DATA, PR_SET_MM_END_DATA,
+        PR_SET_MM_START_STACK, PR_SET_MM_START_BRK, PR_SET_MM_BRK, PR_SET_MM_ARG_START,
+        PR_SET_MM_ARG_END, PR_SET_MM_ENV_START, PR_SET_MM_ENV_END, PR_SET_MM_AUXV,
+        PR_SET_MM_EXE_FILE, PR_SET_MM_MAP, PR_SET_MM_MAP_SIZE,
+    }
+}
+
+strace_enum! {
+    /// `prctl(PR_SET_TSC)` modes.
+    ///
+    /// ```
+    /// use sigsys::flags::PrTsc;
+    /// assert_eq!(PrTsc::PR_TSC_SIGSEGV.0, 2);
+    /// ```
+    pub struct PrTsc(u32);
+    prefix = "PR_TSC_", decimal = false;
+    { PR_TSC_ENABLE, PR_TSC_SIGSEGV }
+}
+
+strace_enum! {
+    /// `prctl(PR_SET_SECCOMP)` modes.
+    ///
+    /// ```
+    /// use sigsys::flags::SeccompMode;
+    /// assert_eq!(SeccompMode::SECCOMP_MODE_FILTER.0, 2);
+    /// ```
+    pub struct SeccompMode(u64);
+    prefix = "SECCOMP_MODE_", decimal = false;
+    { SECCOMP_MODE_DISABLED, SECCOMP_MODE_STRICT, SECCOMP_MODE_FILTER }
+}
+
+strace_enum! {
+    /// `prctl(PR_SET_SYSCALL_USER_DISPATCH)` commands.
+    ///
+    /// ```
+    /// use sigsys::flags::PrSudCmd;
+    /// assert_eq!(PrSudCmd::PR_SYS_DISPATCH_ON.0, 1);
+    /// ```
+    pub struct PrSudCmd(u64);
+    prefix = "PR_SYS_DISPATCH_", decimal = false;
+    { PR_SYS_DISPATCH_OFF = 0, PR_SYS_DISPATCH_ON = 1 }
+}
+
+strace_enum! {
+    /// `prctl(PR_SET_VMA)` operations.
+    ///
+    /// ```
+    /// use sigsys::flags::PrSetVma;
+    /// assert_eq!(PrSetVma::PR_SET_VMA_ANON_NAME.0, 0);
+    /// ```
+    pub struct PrSetVma(u64);
+    prefix = "PR_SET_VMA_", decimal = false;
+    { PR_SET_VMA_ANON_NAME = 0 }
+}
+
+strace_flags! {
+    /// `prctl(PR_SET_UNALIGN)` flags.
+    ///
+    /// ```
+    /// use sigsys::flags::PrUnalign;
+    /// assert_eq!(PrUnalign::PR_UNALIGN_SIGBUS.bits(), 2);
+    /// ```
+    pub struct PrUnalign: u32;
+    zero = None;
+    field(0) {}
+    flags { PR_UNALIGN_NOPRINT, PR_UNALIGN_SIGBUS }
+}
+
+strace_flags! {
+    /// `pidfd_open` flags.
+    ///
+    /// ```
+    /// use sigsys::flags::PidfdFlags;
+    /// assert_eq!(PidfdFlags::PIDFD_NONBLOCK.bits(), 0o4000);
+    /// ```
+    pub struct PidfdFlags: u32;
+    zero = None;
+    field(0) {}
+    flags { PIDFD_NONBLOCK = libc::O_NONBLOCK as u32 }
+}
+
+strace_enum! {
+    /// `ptrace` requests (x86_64's).
+    ///
+    /// ```
+    /// use sigsys::flags::PtraceRequest;
+    /// assert_eq!(PtraceRequest::PTRACE_CONT.0, 7);
+    /// ```
+    pub struct PtraceRequest(u64);
+    prefix = "PTRACE_", decimal = false;
+    {
+        PTRACE_TRACEME, PTRACE_PEEKTEXT, PTRACE_PEEKDATA, PTRACE_PEEKUSER, PTRACE_POKETEXT,
+        PTRACE_POKEDATA, PTRACE_POKEUSER, PTRACE_CONT, PTRACE_KILL, PTRACE_SINGLESTEP,
+        PTRACE_ATTACH, PTRACE_DETACH, PTRACE_SYSCALL, PTRACE_SETOPTIONS, PTRACE_GETEVENTMSG,
+        PTRACE_GETSIGINFO, PTRACE_SETSIGINFO, PTRACE_GETREGSET, PTRACE_SETREGSET,
+        PTRACE_SEIZE, PTRACE_INTERRUPT, PTRACE_LISTEN, PTRACE_PEEKSIGINFO,
+        PTRACE_GETSIGMASK, PTRACE_SETSIGMASK, PTRACE_SECCOMP_GET_FILTER = 0x420c,
+        PTRACE_SECCOMP_GET_METADATA = 0x420d, PTRACE_GET_SYSCALL_INFO,
+        PTRACE_GET_RSEQ_CONFIGURATION = 0x420f,
+        PTRACE_GETREGS, PTRACE_SETREGS, PTRACE_GETFPREGS, PTRACE_SETFPREGS,
+        PTRACE_GETFPXREGS, PTRACE_SETFPXREGS, PTRACE_GET_THREAD_AREA = 25,
+        PTRACE_SET_THREAD_AREA = 26, PTRACE_ARCH_PRCTL = 30, PTRACE_SYSEMU,
+        PTRACE_SYSEMU_SINGLESTEP, PTRACE_SINGLEBLOCK = 33,
+    }
+}
+
+strace_flags! {
+    /// `ptrace(PTRACE_SETOPTIONS)` and `PTRACE_SEIZE` options (`PTRACE_O_*`).
+    ///
+    /// ```
+    /// use sigsys::flags::PtraceOptions;
+    /// assert_eq!(PtraceOptions::PTRACE_O_TRACESYSGOOD.bits(), 1);
+    /// ```
+    pub struct PtraceOptions: u32;
+    zero = None;
+    field(0) {}
+    flags {
+        PTRACE_O_TRACESYSGOOD, PTRACE_O_TRACEFORK, PTRACE_O_TRACEVFORK, PTRACE_O_TRACECLONE,
+        PTRACE_O_TRACEEXEC, PTRACE_O_TRACEVFORKDONE, PTRACE_O_TRACEEXIT,
+        PTRACE_O_TRACESECCOMP, PTRACE_O_EXITKILL, PTRACE_O_SUSPEND_SECCOMP,
     }
 }

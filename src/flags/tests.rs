@@ -18,6 +18,27 @@ pub(crate) trait Sources {
 
 /// The hand-written values, as the kernel headers define them.
 const KERNEL_HEADERS: &[(&str, u64)] = &[
+    // include/uapi/linux/msg.h, sem.h, shm.h (libc lacks the *_STAT_ANY and two SHM_*)
+    ("MSG_STAT_ANY", 13),
+    ("SEM_STAT_ANY", 20),
+    ("SHM_STAT", 13),
+    ("SHM_INFO", 14),
+    ("SHM_STAT_ANY", 15),
+    // include/uapi/linux/prctl.h
+    ("PR_SYS_DISPATCH_OFF", 0),
+    ("PR_SYS_DISPATCH_ON", 1),
+    ("PR_SET_VMA_ANON_NAME", 0),
+    // include/uapi/linux/ptrace.h (libc lacks these two)
+    ("PTRACE_SECCOMP_GET_FILTER", 0x420c),
+    ("PTRACE_SECCOMP_GET_METADATA", 0x420d),
+    ("PTRACE_GET_RSEQ_CONFIGURATION", 0x420f),
+    // arch/x86/include/uapi/asm/ptrace-abi.h
+    ("PTRACE_GET_THREAD_AREA", 25),
+    ("PTRACE_SET_THREAD_AREA", 26),
+    ("PTRACE_ARCH_PRCTL", 30),
+    ("PTRACE_SINGLEBLOCK", 33),
+    // include/uapi/linux/pidfd.h: PIDFD_NONBLOCK is O_NONBLOCK
+    ("PIDFD_NONBLOCK", 0o4000),
     // arch/x86/include/uapi/asm/mman.h (libc has it on x86_64 only)
     ("MAP_32BIT", 0x40),
     // include/uapi/asm-generic/socket.h (libc lacks these on riscv64)
@@ -184,6 +205,25 @@ fn values_match_libc_and_kernel_headers() {
     check::<EpollOp>("EpollOp", &headers, &mut used, &mut failures);
     check::<EventfdFlags>("EventfdFlags", &headers, &mut used, &mut failures);
     check::<OFlags>("OFlags", &headers, &mut used, &mut failures);
+    check::<IpcFlags>("IpcFlags", &headers, &mut used, &mut failures);
+    check::<PidfdFlags>("PidfdFlags", &headers, &mut used, &mut failures);
+    check::<PtraceRequest>("PtraceRequest", &headers, &mut used, &mut failures);
+    check::<PtraceOptions>("PtraceOptions", &headers, &mut used, &mut failures);
+    check::<PrCapAmbient>("PrCapAmbient", &headers, &mut used, &mut failures);
+    check::<PrMceKill>("PrMceKill", &headers, &mut used, &mut failures);
+    check::<PrMceKillPolicy>("PrMceKillPolicy", &headers, &mut used, &mut failures);
+    check::<PrSetMm>("PrSetMm", &headers, &mut used, &mut failures);
+    check::<PrTsc>("PrTsc", &headers, &mut used, &mut failures);
+    check::<SeccompMode>("SeccompMode", &headers, &mut used, &mut failures);
+    check::<PrSudCmd>("PrSudCmd", &headers, &mut used, &mut failures);
+    check::<PrSetVma>("PrSetVma", &headers, &mut used, &mut failures);
+    check::<PrUnalign>("PrUnalign", &headers, &mut used, &mut failures);
+    check::<ShmgetFlags>("ShmgetFlags", &headers, &mut used, &mut failures);
+    check::<ShmatFlags>("ShmatFlags", &headers, &mut used, &mut failures);
+    check::<IpcMsgFlags>("IpcMsgFlags", &headers, &mut used, &mut failures);
+    check::<MsgctlCmd>("MsgctlCmd", &headers, &mut used, &mut failures);
+    check::<SemctlCmd>("SemctlCmd", &headers, &mut used, &mut failures);
+    check::<ShmctlCmd>("ShmctlCmd", &headers, &mut used, &mut failures);
     check::<AtFlags>("AtFlags", &headers, &mut used, &mut failures);
     check::<AccessAtFlags>("AccessAtFlags", &headers, &mut used, &mut failures);
     check::<AccessMode>("AccessMode", &headers, &mut used, &mut failures);

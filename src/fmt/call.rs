@@ -9,7 +9,7 @@ use core::fmt::{self, Write};
 use crate::args::{
     describe, layout, Arg, Described, Dir, Form, Kind, Layout, Len, Ret, StructArg, StructType,
 };
-use crate::flags::{CloneFlags, FdFlags, IpProto, Signal, SockOpt, StraceEnum, StraceFlags};
+use crate::flags::{CloneFlags, FdFlags, IpProto, Signal, StraceEnum, StraceFlags};
 use crate::mem::Memory;
 use crate::syscall::Syscall;
 use crate::text::{emit, write_hex, write_octal, write_ptr, Hex};
@@ -17,11 +17,12 @@ use crate::text::{emit, write_hex, write_octal, write_ptr, Hex};
 use super::read::{read_u32, read_u64};
 use super::result::{result_suffix, special_result};
 use super::scalars::{
-    write_at_fdcwd, write_dev, write_enum, write_errno, write_fd, write_file_mode, write_ioctl,
+    write_at_fdcwd, write_dev, write_errno, write_fd, write_file_mode, write_ioctl,
+    write_xlat_flags,
 };
 use super::strings::{write_buf, write_cstr};
 use super::structs::{write_struct, At};
-use super::{time32, Ctx, Options};
+use super::{time32, xlat, Ctx, Options};
 
 /// Writes `name(args...)` as known when the call is made: input data decoded, output
 /// buffers and structs shown by address.
@@ -141,11 +142,16 @@ where
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Before {
     values: [Option<i64>; 6],
+    /// `select`'s input sets (arguments 1-3), for descriptors below 128.
+    sets: [Option<u128>; 3],
 }
 
 impl Before {
     /// Nothing known from before the call.
-    pub const NONE: Before = Before { values: [None; 6] };
+    pub const NONE: Before = Before {
+        values: [None; 6],
+        sets: [None; 3],
+    };
 
     /// Reads the call's value-result arguments (`int *` lengths and `loff_t *` offsets
     /// that the kernel reads and writes) from `mem`.
@@ -175,13 +181,49 @@ impl Before {
                     dir: Dir::InOut,
                     ..
                 } => read_u64(mem, raw).map(|v| v as i64),
+                // `recvmsg`'s `msg_namelen`, which the kernel rewrites.
+                Kind::Struct {
+                    ty: StructType::Msghdr,
+                    dir: Dir::Out,
+                    ..
+                } if raw != 0 => read_u32(mem, raw.wrapping_add(8)).map(i64::from),
                 _ => None,
             };
+        }
+        // `select`/`pselect6` rewrite their sets with the ready descriptors.
+        if matches!(
+            t.sysno,
+            Some(syscalls::x86_64::Sysno::select | syscalls::x86_64::Sysno::pselect6)
+        ) {
+            let nfds = (t.raw.first().copied().unwrap_or(0) as u32 as i32).clamp(0, 128) as u64;
+            for (k, slot) in before.sets.iter_mut().enumerate() {
+                let addr = t.raw.get(k.wrapping_add(1)).copied().unwrap_or(0);
+                if addr == 0 || nfds > 128 {
+                    continue;
+                }
+                let lo = read_u64(mem, addr);
+                let hi = if nfds > 64 {
+                    read_u64(mem, addr.wrapping_add(8))
+                } else {
+                    Some(0)
+                };
+                if let (Some(lo), Some(hi)) = (lo, hi) {
+                    *slot = Some(u128::from(lo) | u128::from(hi) << 64);
+                }
+            }
         }
         before
     }
 
-    fn at(&self, i: u8) -> Option<i64> {
+    /// `select`'s input set `i` (argument 1-3) as it was before the call.
+    fn set(&self, i: u8) -> Option<u128> {
+        self.sets
+            .get(usize::from(i).wrapping_sub(1))
+            .copied()
+            .flatten()
+    }
+
+    pub(super) fn at(&self, i: u8) -> Option<i64> {
         self.values.get(usize::from(i)).copied().flatten()
     }
 }
@@ -441,7 +483,30 @@ where
             Some(name) => out.write_str(name),
             None => emit!(out, v as u32 as i32),
         },
-        Form::SocketOption => write_enum::<SockOpt, W>(out, v),
+        Form::Capability => match lookup_xlat(&xlat::CAPABILITIES, v as u32) {
+            Some(name) => out.write_str(name),
+            None => emit!(out, Hex(v), " /* CAP_??? */"),
+        },
+        Form::SecureBits => write_xlat_flags(out, &xlat::SECBITS, v, "SECBIT_???"),
+        Form::Ptracer if v as i32 == -1 => out.write_str("PR_SET_PTRACER_ANY"),
+        Form::Ptracer => emit!(out, v as i32),
+        Form::UintRef | Form::TscRef | Form::UnalignRef => match read_u32(ctx.mem, v) {
+            Some(n) if ctx.output_ready() => {
+                out.write_char('[')?;
+                match form {
+                    Form::TscRef => crate::flags::PrTsc::SPEC.write(out, u64::from(n))?,
+                    Form::UnalignRef => crate::flags::PrUnalign::SPEC.write(out, u64::from(n))?,
+                    _ => emit!(out, n)?,
+                }
+                out.write_char(']')
+            }
+            _ => write_ptr(out, v),
+        },
+        Form::NetlinkProtocol => match lookup_xlat(&xlat::NETLINK_PROTOCOLS, v as u32) {
+            Some(name) => out.write_str(name),
+            None => emit!(out, v as u32 as i32),
+        },
+        Form::SocketOption { level, get } => write_sockopt_name(out, level, get, v as u32),
         Form::CommName { out: true } if !ctx.output_ready() => write_ptr(out, v),
         Form::CommName { out: written } => {
             let len = if written { 16 } else { 15 };
@@ -449,6 +514,46 @@ where
         }
         // The forms of a table kind are written by `write_arg`.
         Form::Row | Form::As(_) | Form::Named(_) => Ok(()),
+    }
+}
+
+/// The name of a `u32` value in a generated strace table.
+fn lookup_xlat(table: &[(u64, &'static str)], v: u32) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|&&(value, _)| value == u64::from(v))
+        .map(|&(_, name)| name)
+}
+
+/// A socket option name at its level, as strace's `print_sockopt_fd_level_name`: the
+/// level's table, `0x.. /* PREFIX??? */` for a name it lacks, the number at a level
+/// without a table.
+fn write_sockopt_name<W: Write + ?Sized>(
+    out: &mut W,
+    level: u32,
+    get: bool,
+    v: u32,
+) -> fmt::Result {
+    let (table, unknown): (&[(u64, &str)], &str) = match level {
+        1 => (&xlat::SOCK_OPTIONS, "SO_???"),
+        0 => (&xlat::SOCK_IP_OPTIONS, "IP_???"),
+        41 => (&xlat::SOCK_IPV6_OPTIONS, "IPV6_???"),
+        6 => (&xlat::SOCK_TCP_OPTIONS, "TCP_???"),
+        17 => (&xlat::SOCK_UDP_OPTIONS, "UDP_???"),
+        263 => (&xlat::SOCK_PACKET_OPTIONS, "PACKET_???"),
+        255 => (&xlat::SOCK_RAW_OPTIONS, "RAW_???"),
+        270 => (&xlat::SOCK_NETLINK_OPTIONS, "NETLINK_???"),
+        _ => return emit!(out, v),
+    };
+    // strace's getsock_options / setsock_options: the one value sock_options lacks.
+    let extra = match (level, v, get) {
+        (1, 26, true) => Some("SO_GET_FILTER"),
+        (1, 26, false) => Some("SO_ATTACH_FILTER"),
+        _ => None,
+    };
+    match lookup_xlat(table, v).or(extra) {
+        Some(name) => out.write_str(name),
+        None => emit!(out, Hex(u64::from(v)), " /* ", unknown, " */"),
     }
 }
 
@@ -460,6 +565,20 @@ where
     M: Memory + ?Sized,
 {
     let arg = t.value(i, kind);
+    match kind {
+        Kind::IpcKey | Kind::IpcPerm | Kind::ShmPerm => {
+            return super::scalars::write_ipc(out, *kind, ctx.raw(i) as u32)
+        }
+        _ => {}
+    }
+    if *kind == Kind::SockLevel {
+        // strace's `socketlayers`, more levels than `SockLevel` names.
+        let v = ctx.raw(i) as u32;
+        return match lookup_xlat(&xlat::SOCKET_LAYERS, v) {
+            Some(name) => out.write_str(name),
+            None => emit!(out, Hex(u64::from(v)), " /* SOL_?? */"),
+        };
+    }
     if let Some((names, bits)) = arg.named() {
         return names.write(out, bits);
     }
@@ -566,7 +685,24 @@ where
     if addr == 0 || !ctx.shows(dir) {
         return write_ptr(out, addr);
     }
-    if let (Some(old), Some(_)) = (ctx.before.at(i), ctx.ret) {
+    if let (StructType::FdSet, Some(bits), Some(_)) = (ty, ctx.before.set(i), ctx.ret) {
+        // The input set, as the call read it (the kernel has rewritten it since).
+        out.write_char('[')?;
+        let mut first = true;
+        for fd in 0..count.min(128) {
+            if bits & (1u128 << fd) != 0 {
+                if !first {
+                    out.write_char(' ')?;
+                }
+                emit!(out, fd)?;
+                first = false;
+            }
+        }
+        return out.write_char(']');
+    }
+    if let (StructType::Msghdr, Some(_), Some(_)) = (ty, ctx.before.at(i), ctx.ret) {
+        // `msg_namelen` before the call: `write_msghdr` shows `old => new`.
+    } else if let (Some(old), Some(_)) = (ctx.before.at(i), ctx.ret) {
         let now = match ty {
             StructType::OffRef => read_u64(ctx.mem, addr).map(|x| x as i64),
             _ => read_u32(ctx.mem, addr).map(|x| i64::from(x as i32)),

@@ -328,4 +328,24 @@ mod tests {
             "syscall_0x1f3(0x1, 0x2, 0x3, 0x4, 0x5, 0x6) = 0"
         );
     }
+    #[test]
+    fn errno_texts_are_straces() {
+        let call = Syscall::new(Abi::X86_64, 16, [1, 0x5401, 0, 0, 0, 0]);
+        for (ret, want) in [
+            (-515, " = -1 ENOIOCTLCMD (Unknown error 515)"),
+            (-530, " = -1 ERECALLCONFLICT (Unknown error 530)"),
+            (-600, " = -1 (errno 600)"),
+            (-519, " = -1 (errno 519)"),
+            (
+                -512,
+                " = ? ERESTARTSYS (To be restarted if SA_RESTART is set)",
+            ),
+            (-41, " = -1 (errno 41)"),
+        ] {
+            let mut s = [0u8; 128];
+            let mut out = FixedBuf::new(&mut s);
+            write_result(&mut out, &call, ret, &NoMemory, &Options::DEFAULT).unwrap();
+            assert_eq!(out.as_str(), want, "{ret}");
+        }
+    }
 }

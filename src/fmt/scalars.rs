@@ -5,8 +5,9 @@ use core::fmt::{self, Write};
 
 use syscalls::Errno;
 
-use crate::flags::{FileType, StraceEnum, StraceFlags};
-use crate::text::{emit, write_hex, write_octal};
+use crate::args::Kind;
+use crate::flags::{FileType, IpcFlags, ShmgetFlags, StraceEnum, StraceFlags};
+use crate::text::{emit, write_hex, write_octal, Hex};
 
 /// glibc's `strerror` texts (what strace prints), indexed by errno; the `syscalls`
 /// crate's kernel-comment texts are the fallback beyond.
@@ -148,43 +149,77 @@ pub(super) const ERRNO_TEXT: [&str; 134] = [
     "Memory page has hardware error",
 ];
 
+/// The kernel-internal codes above 511 that strace names (its `errnoent.h`); glibc has
+/// no text for them, so the text is `strerror`'s "Unknown error N".
+const INTERNAL_ERRNO: [(i32, &str); 13] = [
+    (515, "ENOIOCTLCMD"),
+    (517, "EPROBE_DEFER"),
+    (518, "EOPENSTALE"),
+    (521, "EBADHANDLE"),
+    (522, "ENOTSYNC"),
+    (523, "EBADCOOKIE"),
+    (524, "ENOTSUPP"),
+    (525, "ETOOSMALL"),
+    (526, "ESERVERFAULT"),
+    (527, "EBADTYPE"),
+    (528, "EJUKEBOX"),
+    (529, "EIOCBQUEUED"),
+    (530, "ERECALLCONFLICT"),
+];
+
 pub(super) fn write_errno<W: Write + ?Sized>(out: &mut W, code: i32) -> fmt::Result {
     let restart = match code {
         512 => Some(("ERESTARTSYS", "To be restarted if SA_RESTART is set")),
         513 => Some(("ERESTARTNOINTR", "To be restarted")),
         514 => Some(("ERESTARTNOHAND", "To be restarted if no handler")),
-        515 => Some(("ENOIOCTLCMD", "No ioctl command")),
         516 => Some(("ERESTART_RESTARTBLOCK", "Interrupted by signal")),
         _ => None,
     };
     if let Some((name, text)) = restart {
         return emit!(out, " = ? ", name, " (", text, ")");
     }
-    let e = Errno::new(code);
+    if let Some(&(_, name)) = INTERNAL_ERRNO.iter().find(|&&(c, _)| c == code) {
+        return emit!(out, " = -1 ", name, " (Unknown error ", code, ")");
+    }
+    // strace 6.1 names 1..=133 and the internal codes above; nothing else.
+    let e = Errno::new(if code <= 133 { code } else { 0 });
     let text = usize::try_from(code)
         .ok()
         .and_then(|i| ERRNO_TEXT.get(i).copied())
         .or(e.description());
     match (e.name(), text) {
         (Some(name), Some(text)) => emit!(out, " = -1 ", name, " (", text, ")"),
-        _ => emit!(out, " = -1 ERRNO_", code, " (Unknown error ", code, ")"),
+        // strace's `print_err_ret` for a code it has no name for.
+        _ => emit!(out, " = -1 (errno ", code, ")"),
     }
 }
 
+/// A file type and mode as strace's `print_symbolic_mode_t`: the type's name, the
+/// set-id and sticky bits by name, then the permissions in octal
+/// (`S_IFDIR|S_ISVTX|0777`); the whole mode in octal when the type has no name.
 pub(super) fn write_file_mode<W: Write + ?Sized>(out: &mut W, mode: u32) -> fmt::Result {
     let ty = mode & 0o170000;
-    let perm = u64::from(mode & 0o7777);
-    if FileType::SPEC
-        .field
-        .iter()
-        .any(|(_, v)| *v == u64::from(ty))
-    {
+    if ty != 0 {
+        if !FileType::SPEC
+            .field
+            .iter()
+            .any(|(_, v)| *v == u64::from(ty))
+        {
+            return write_octal(out, u64::from(mode));
+        }
         FileType::SPEC.write(out, u64::from(ty))?;
         out.write_char('|')?;
-        write_octal(out, perm)
-    } else {
-        write_octal(out, u64::from(mode))
     }
+    for (bit, name) in [
+        (0o4000, "S_ISUID|"),
+        (0o2000, "S_ISGID|"),
+        (0o1000, "S_ISVTX|"),
+    ] {
+        if mode & bit != 0 {
+            out.write_str(name)?;
+        }
+    }
+    write_octal(out, u64::from(mode & !0o177000))
 }
 
 pub(super) fn write_dev<W: Write + ?Sized>(out: &mut W, dev: u64) -> fmt::Result {
@@ -351,4 +386,66 @@ pub(super) fn write_link<W: Write + ?Sized>(out: &mut W, name: &[u8]) -> fmt::Re
         out.write_str("(deleted)")?;
     }
     Ok(())
+}
+
+/// The System V IPC kinds, as strace's `msgget`/`semget`/`shmget` print them: a key
+/// (`IPC_PRIVATE` or hex), or flag names then the permission bits (`IPC_CREAT|0600`).
+pub(super) fn write_ipc<W: Write + ?Sized>(out: &mut W, kind: Kind, v: u32) -> fmt::Result {
+    /// `SHM_HUGE_MASK << SHM_HUGE_SHIFT`: `shmget`'s huge page size (log2).
+    const HUGE_SHIFT: u32 = 26;
+    const HUGE: u32 = 0x3f << HUGE_SHIFT;
+    let flags = v & !0o777;
+    match kind {
+        Kind::IpcKey if v == 0 => return out.write_str("IPC_PRIVATE"),
+        Kind::IpcKey => return write_hex(out, u64::from(v)),
+        Kind::ShmPerm => {
+            let (huge, rest) = (flags & HUGE, flags & !HUGE);
+            if rest != 0 {
+                ShmgetFlags::SPEC.write(out, u64::from(rest))?;
+            }
+            if huge != 0 {
+                if rest != 0 {
+                    out.write_char('|')?;
+                }
+                emit!(out, huge >> HUGE_SHIFT, "<<SHM_HUGE_SHIFT")?;
+            }
+            if flags != 0 {
+                out.write_char('|')?;
+            }
+        }
+        _ if flags != 0 => {
+            IpcFlags::SPEC.write(out, u64::from(flags))?;
+            out.write_char('|')?;
+        }
+        _ => {}
+    }
+    write_octal(out, u64::from(v & 0o777))
+}
+
+/// Flags named by a generated strace table, joined by `|`, the unknown rest in hex (with
+/// strace's `/* PREFIX??? */` when no bit has a name), `0` for none.
+pub(super) fn write_xlat_flags<W: Write + ?Sized>(
+    out: &mut W,
+    table: &[(u64, &str)],
+    v: u64,
+    unknown: &str,
+) -> fmt::Result {
+    let mut rest = v;
+    let mut first = true;
+    for &(bits, name) in table {
+        if bits != 0 && rest & bits == bits {
+            if !first {
+                out.write_char('|')?;
+            }
+            out.write_str(name)?;
+            first = false;
+            rest &= !bits;
+        }
+    }
+    match (rest, first) {
+        (0, true) => out.write_char('0'),
+        (0, false) => Ok(()),
+        (r, true) => emit!(out, Hex(r), " /* ", unknown, " */"),
+        (r, false) => emit!(out, "|", Hex(r)),
+    }
 }

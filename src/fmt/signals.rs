@@ -247,6 +247,7 @@ fn si_code_name(signo: i32, code: i32) -> Option<&'static str> {
             "ILL_PRVREG",
             "ILL_COPROC",
             "ILL_BADSTK",
+            "ILL_BADIADDR",
         ],
         libc::SIGFPE => &[
             "FPE_INTDIV",

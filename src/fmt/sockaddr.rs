@@ -5,7 +5,7 @@ use core::fmt::{self, Write};
 use crate::args::Dir;
 use crate::flags::{AddressFamily, MsgFlags};
 use crate::mem::Memory;
-use crate::text::{emit, put_digits, write_ptr};
+use crate::text::{emit, put_digits, write_ptr, Hex};
 
 use super::read::{ne_u32, ne_u64, read_bytes};
 use super::scalars::{write_enum, write_flags};
@@ -46,7 +46,8 @@ where
         libc::AF_UNIX if !body.is_empty() => write_sun(out, body)?,
         libc::AF_UNIX => {}
         libc::AF_INET6 if len >= 24 => write_sin6(out, body, len)?,
-        libc::AF_INET if len >= 8 => write_sin(out, body)?,
+        libc::AF_INET if len >= 16 => write_sin(out, body)?,
+        libc::AF_NETLINK if len >= 12 => write_snl(out, body)?,
         _ => {
             out.write_str(", sa_data=")?;
             write_quoted(out, body)?;
@@ -54,6 +55,44 @@ where
     }
     out.write_char('}')?;
     Ok(true)
+}
+
+/// The fields of an `AF_NETLINK` address after its family (`body`: at least 10 bytes),
+/// as strace: `nl_pad` only when set, `nl_groups` as `%#08x`.
+fn write_snl<W: Write + ?Sized>(out: &mut W, body: &[u8]) -> fmt::Result {
+    let u16_at = |i: usize| {
+        u16::from_ne_bytes([
+            body.get(i).copied().unwrap_or(0),
+            body.get(i.wrapping_add(1)).copied().unwrap_or(0),
+        ])
+    };
+    let u32_at = |i: usize| u32::from(u16_at(i)) | u32::from(u16_at(i.wrapping_add(2))) << 16;
+    let (pad, pid, groups) = (u16_at(0), u32_at(2), u32_at(6));
+    if pad != 0 {
+        emit!(out, ", nl_pad=", Hex(u64::from(pad)))?;
+    }
+    emit!(out, ", nl_pid=", pid as i32, ", nl_groups=")?;
+    write_hex_width(out, groups, 8)
+}
+
+/// C's `%#0Nx`: zero is N zeros; otherwise `0x` and the digits, zero-padded to N in all.
+fn write_hex_width<W: Write + ?Sized>(out: &mut W, v: u32, width: usize) -> fmt::Result {
+    let mut digits = 1usize;
+    while digits < 8 && v >> digits.saturating_mul(4) != 0 {
+        digits = digits.saturating_add(1);
+    }
+    let prefix = if v == 0 { 0 } else { 2 };
+    if v != 0 {
+        out.write_str("0x")?;
+    }
+    for _ in digits.saturating_add(prefix)..width {
+        out.write_char('0')?;
+    }
+    for k in (0..digits).rev() {
+        let d = (v >> k.saturating_mul(4)) & 0xf;
+        out.write_char(char::from_digit(d, 16).unwrap_or('0'))?;
+    }
+    Ok(())
 }
 
 /// `bytes` quoted and escaped: `"..."`.
@@ -229,7 +268,15 @@ where
     if name == 0 || namelen == 0 || !write_sockaddr(out, ctx, name, u64::from(namelen))? {
         write_ptr(out, name)?;
     }
-    emit!(out, ", msg_namelen=", namelen, ", msg_iov=")?;
+    out.write_str(", msg_namelen=")?;
+    match ctx.before.at(1) {
+        // `recvmsg`: the room given, then what the kernel wrote.
+        Some(old) if old != i64::from(namelen) && ctx.ret.is_some() => {
+            emit!(out, old as u32, " => ", namelen)?
+        }
+        _ => emit!(out, namelen)?,
+    }
+    out.write_str(", msg_iov=")?;
     if iov == 0 || !write_iovec(out, ctx, iov, iovlen, true, dir)? {
         write_ptr(out, iov)?;
     }

@@ -10,7 +10,9 @@ use crate::mem::Memory;
 use crate::text::{emit, write_hex, write_ptr, Hex};
 
 use super::read::{ne_u32, ne_u64, read_bytes, read_u32, read_u64, read_word, split16, word_size};
-use super::scalars::{write_dev, write_fd, write_file_mode, write_flags, write_rlim};
+use super::scalars::{
+    write_dev, write_fd, write_file_mode, write_flags, write_rlim, write_xlat_flags,
+};
 use super::signals::{
     write_sigaction, write_siginfo_at, write_sigset_at, write_stack_t, write_wait_status_at,
 };
@@ -93,8 +95,10 @@ where
             write_bit_list(out, ctx, addr, bytes, bytes.saturating_mul(8))
         }
         StructType::Msghdr if x86_64 => write_msghdr(out, ctx, addr, dir),
-        StructType::SockOptVal if count == 4 => write_sockopt_int(out, ctx, at),
-        StructType::SockOptVal => write_struct_buf(out, ctx, addr, count),
+        StructType::SockOptVal => write_sockopt_val(out, ctx, at),
+        StructType::GidArray => write_gid_array(out, ctx, addr, count),
+        StructType::CapHeader => write_cap_header(out, ctx, addr),
+        StructType::CapData => write_cap_data(out, ctx, addr),
         StructType::Stat
         | StructType::Stat64
         | StructType::Msghdr
@@ -390,6 +394,201 @@ where
 }
 
 /// An `int` socket option value: `[1]`.
+/// The capability header's version and pid, as `capget`/`capset` read it.
+fn cap_header<M: Memory + ?Sized>(ctx: &Ctx<'_, M>, addr: u64) -> Option<(u32, i32)> {
+    let b = read_bytes::<8, M>(ctx.mem, addr)?;
+    Some((ne_u32(&b, 0), ne_u32(&b, 4) as i32))
+}
+
+/// `{version=_LINUX_CAPABILITY_VERSION_3, pid=N}`.
+fn write_cap_header<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let Some((version, pid)) = cap_header(ctx, addr) else {
+        return Ok(false);
+    };
+    out.write_str("{version=")?;
+    match version {
+        0x1998_0330 => out.write_str("_LINUX_CAPABILITY_VERSION_1")?,
+        0x2007_1026 => out.write_str("_LINUX_CAPABILITY_VERSION_2")?,
+        0x2008_0522 => out.write_str("_LINUX_CAPABILITY_VERSION_3")?,
+        v => emit!(
+            out,
+            Hex(u64::from(v)),
+            " /* _LINUX_CAPABILITY_VERSION_??? */"
+        )?,
+    }
+    emit!(out, ", pid=", pid, "}")?;
+    Ok(true)
+}
+
+/// The capability sets, as strace's `print_cap_data`: two 32-bit words each for versions
+/// 2 and 3 (the header, argument 0, says which), one for version 1.
+fn write_cap_data<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let Some((version, _)) = cap_header(ctx, ctx.raw(0)) else {
+        return Ok(false);
+    };
+    let two = version == 0x2007_1026 || version == 0x2008_0522;
+    let mut b = [0u8; 24];
+    let want = if two { 24 } else { 12 };
+    match ctx.mem.read(addr, b.get_mut(..want).unwrap_or(&mut [])) {
+        Ok(n) if n == want => {}
+        _ => return Ok(false),
+    }
+    for (k, name) in [
+        (0usize, "{effective="),
+        (4, ", permitted="),
+        (8, ", inheritable="),
+    ] {
+        out.write_str(name)?;
+        let lo = ne_u32(&b, k);
+        let hi = if two {
+            ne_u32(&b, k.wrapping_add(12))
+        } else {
+            0
+        };
+        write_cap_bits(out, lo, hi)?;
+    }
+    out.write_char('}')?;
+    Ok(true)
+}
+
+/// One capability set as `1<<CAP_CHOWN|1<<CAP_KILL`, the word of capabilities 32-63
+/// after the first's.
+fn write_cap_bits<W: Write + ?Sized>(out: &mut W, lo: u32, hi: u32) -> fmt::Result {
+    let mut first = true;
+    for (word, base) in [(lo, 0u32), (hi, 32)] {
+        let mut rest = word;
+        for bit in 0..32u32 {
+            if word & (1 << bit) == 0 {
+                continue;
+            }
+            let cap = base.saturating_add(bit);
+            let Some(&(_, name)) = super::xlat::CAPABILITIES
+                .iter()
+                .find(|&&(v, _)| v == u64::from(cap))
+            else {
+                continue;
+            };
+            if !first {
+                out.write_char('|')?;
+            }
+            emit!(out, "1<<", name)?;
+            first = false;
+            rest &= !(1 << bit);
+        }
+        if rest != 0 {
+            if !first {
+                out.write_char('|')?;
+            }
+            emit!(out, Hex(u64::from(rest)))?;
+            first = false;
+        }
+    }
+    if first {
+        out.write_char('0')?;
+    }
+    Ok(())
+}
+
+/// `count` group ids as strace's `print_groups`: `[0, 4, 27]`, `[]` for none, cut after
+/// 32 with `...`; the address for a count above `NGROUPS_MAX` (65536) or a read that fails.
+fn write_gid_array<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    count: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let count = count as u32;
+    if count > 65536 || addr == 0 {
+        return Ok(false);
+    }
+    if count > 0 && read_u32(ctx.mem, addr).is_none() {
+        return Ok(false);
+    }
+    out.write_char('[')?;
+    for i in 0..count.min(32) {
+        if i > 0 {
+            out.write_str(", ")?;
+        }
+        match read_u32(ctx.mem, addr.wrapping_add(u64::from(i).wrapping_mul(4))) {
+            Some(gid) => emit!(out, gid)?,
+            None => {
+                out.write_str("...")?;
+                break;
+            }
+        }
+    }
+    if count > 32 {
+        out.write_str(", ...")?;
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// A socket option's value of `count` bytes, as strace's `print_getsockopt` and
+/// `print_setsockopt`: the address for a length that is not positive, `SO_LINGER` and
+/// `SO_PEERCRED` as structs, an `int` as `[N]`, other lengths as a string.
+pub(super) fn write_sockopt_val<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    at: &At,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let At { addr, count, .. } = *at;
+    let len = count as u32 as i32;
+    if len <= 0 {
+        return Ok(false);
+    }
+    let (level, name) = (ctx.raw(1) as u32, ctx.raw(2) as u32);
+    let socket = level == libc::SOL_SOCKET as u32;
+    if socket && name == libc::SO_LINGER as u32 && len >= 8 {
+        if let Some(b) = read_bytes::<8, M>(ctx.mem, addr) {
+            emit!(
+                out,
+                "{l_onoff=",
+                ne_u32(&b, 0) as i32,
+                ", l_linger=",
+                ne_u32(&b, 4) as i32,
+                "}"
+            )?;
+            return Ok(true);
+        }
+    }
+    if socket && name == libc::SO_PEERCRED as u32 && len >= 12 {
+        if let Some(b) = read_bytes::<12, M>(ctx.mem, addr) {
+            emit!(
+                out,
+                "{pid=",
+                ne_u32(&b, 0) as i32,
+                ", uid=",
+                ne_u32(&b, 4),
+                ", gid=",
+                ne_u32(&b, 8),
+                "}"
+            )?;
+            return Ok(true);
+        }
+    }
+    if len == 4 {
+        return write_sockopt_int(out, ctx, at);
+    }
+    write_struct_buf(out, ctx, addr, count)
+}
+
 pub(super) fn write_sockopt_int<W, M>(
     out: &mut W,
     ctx: &Ctx<'_, M>,
@@ -466,10 +665,12 @@ where
     out.write_str("{stx_mask=")?;
     write_flags::<StatxMask, W>(out, u64::from(ne_u32(&b, 0)))?;
     out.write_str(", stx_attributes=")?;
-    match ne_u64(&b, 8) {
-        0 => out.write_char('0')?,
-        a => emit!(out, Hex(a))?,
-    }
+    write_xlat_flags(
+        out,
+        &super::xlat::STATX_ATTRS,
+        ne_u64(&b, 8),
+        "STATX_ATTR_???",
+    )?;
     out.write_str(", stx_mode=")?;
     write_file_mode(out, ne_u32(&b, 28) & 0xffff)?;
     emit!(out, ", stx_size=", ne_u64(&b, 40))?;

@@ -122,6 +122,476 @@ pub(super) static FS_MAGIC: [(u64, &str); 111] = [
     (0xff534d42, "CIFS_SUPER_MAGIC"),
 ];
 
+/// `socket(AF_NETLINK, ...)` protocols (`NETLINK_*`).
+///
+/// From `src/xlat/netlink_protocols.in`, in its order.
+#[rustfmt::skip]
+pub(super) static NETLINK_PROTOCOLS: [(u64, &str); 22] = [
+    (0x0, "NETLINK_ROUTE"),
+    (0x1, "NETLINK_UNUSED"),
+    (0x2, "NETLINK_USERSOCK"),
+    (0x3, "NETLINK_FIREWALL"),
+    (0x4, "NETLINK_SOCK_DIAG"),
+    (0x5, "NETLINK_NFLOG"),
+    (0x6, "NETLINK_XFRM"),
+    (0x7, "NETLINK_SELINUX"),
+    (0x8, "NETLINK_ISCSI"),
+    (0x9, "NETLINK_AUDIT"),
+    (0xa, "NETLINK_FIB_LOOKUP"),
+    (0xb, "NETLINK_CONNECTOR"),
+    (0xc, "NETLINK_NETFILTER"),
+    (0xd, "NETLINK_IP6_FW"),
+    (0xe, "NETLINK_DNRTMSG"),
+    (0xf, "NETLINK_KOBJECT_UEVENT"),
+    (0x10, "NETLINK_GENERIC"),
+    (0x12, "NETLINK_SCSITRANSPORT"),
+    (0x13, "NETLINK_ECRYPTFS"),
+    (0x14, "NETLINK_RDMA"),
+    (0x15, "NETLINK_CRYPTO"),
+    (0x16, "NETLINK_SMC"),
+];
+
+/// `setsockopt`/`getsockopt` levels (`SOL_*`).
+///
+/// From `src/xlat/socketlayers.in`, in its order.
+#[rustfmt::skip]
+pub(super) static SOCKET_LAYERS: [(u64, &str); 40] = [
+    (0x0, "SOL_IP"),
+    (0x1, "SOL_SOCKET"),
+    (0x6, "SOL_TCP"),
+    (0x11, "SOL_UDP"),
+    (0x28, "AF_VSOCK"),
+    (0x29, "SOL_IPV6"),
+    (0x3a, "SOL_ICMPV6"),
+    (0x64, "SOL_CAN_BASE"),
+    (0x65, "SOL_CAN_RAW"),
+    (0x84, "SOL_SCTP"),
+    (0x88, "SOL_UDPLITE"),
+    (0xff, "SOL_RAW"),
+    (0x100, "SOL_IPX"),
+    (0x101, "SOL_AX25"),
+    (0x102, "SOL_ATALK"),
+    (0x103, "SOL_NETROM"),
+    (0x104, "SOL_ROSE"),
+    (0x105, "SOL_DECNET"),
+    (0x106, "SOL_X25"),
+    (0x107, "SOL_PACKET"),
+    (0x108, "SOL_ATM"),
+    (0x109, "SOL_AAL"),
+    (0x10a, "SOL_IRDA"),
+    (0x10b, "SOL_NETBEUI"),
+    (0x10c, "SOL_LLC"),
+    (0x10d, "SOL_DCCP"),
+    (0x10e, "SOL_NETLINK"),
+    (0x10f, "SOL_TIPC"),
+    (0x110, "SOL_RXRPC"),
+    (0x111, "SOL_PPPOL2TP"),
+    (0x112, "SOL_BLUETOOTH"),
+    (0x113, "SOL_PNPIPE"),
+    (0x114, "SOL_RDS"),
+    (0x115, "SOL_IUCV"),
+    (0x116, "SOL_CAIF"),
+    (0x117, "SOL_ALG"),
+    (0x118, "SOL_NFC"),
+    (0x119, "SOL_KCM"),
+    (0x11a, "SOL_TLS"),
+    (0x11b, "SOL_XDP"),
+];
+
+/// `SOL_SOCKET` options (`SO_*`).
+///
+/// From `src/xlat/sock_options.in`, in its order.
+#[rustfmt::skip]
+pub(super) static SOCK_OPTIONS: [(u64, &str); 72] = [
+    (0x1, "SO_DEBUG"),
+    (0x2, "SO_REUSEADDR"),
+    (0x3, "SO_TYPE"),
+    (0x4, "SO_ERROR"),
+    (0x5, "SO_DONTROUTE"),
+    (0x6, "SO_BROADCAST"),
+    (0x7, "SO_SNDBUF"),
+    (0x8, "SO_RCVBUF"),
+    (0x9, "SO_KEEPALIVE"),
+    (0xa, "SO_OOBINLINE"),
+    (0xb, "SO_NO_CHECK"),
+    (0xc, "SO_PRIORITY"),
+    (0xd, "SO_LINGER"),
+    (0xe, "SO_BSDCOMPAT"),
+    (0xf, "SO_REUSEPORT"),
+    (0x10, "SO_PASSCRED"),
+    (0x11, "SO_PEERCRED"),
+    (0x12, "SO_RCVLOWAT"),
+    (0x13, "SO_SNDLOWAT"),
+    (0x14, "SO_RCVTIMEO_OLD"),
+    (0x15, "SO_SNDTIMEO_OLD"),
+    (0x16, "SO_SECURITY_AUTHENTICATION"),
+    (0x17, "SO_SECURITY_ENCRYPTION_TRANSPORT"),
+    (0x18, "SO_SECURITY_ENCRYPTION_NETWORK"),
+    (0x19, "SO_BINDTODEVICE"),
+    (0x1b, "SO_DETACH_FILTER"),
+    (0x1c, "SO_PEERNAME"),
+    (0x1d, "SO_TIMESTAMP_OLD"),
+    (0x1e, "SO_ACCEPTCONN"),
+    (0x1f, "SO_PEERSEC"),
+    (0x20, "SO_SNDBUFFORCE"),
+    (0x21, "SO_RCVBUFFORCE"),
+    (0x22, "SO_PASSSEC"),
+    (0x23, "SO_TIMESTAMPNS_OLD"),
+    (0x24, "SO_MARK"),
+    (0x25, "SO_TIMESTAMPING_OLD"),
+    (0x26, "SO_PROTOCOL"),
+    (0x27, "SO_DOMAIN"),
+    (0x28, "SO_RXQ_OVFL"),
+    (0x29, "SO_WIFI_STATUS"),
+    (0x2a, "SO_PEEK_OFF"),
+    (0x2b, "SO_NOFCS"),
+    (0x2c, "SO_LOCK_FILTER"),
+    (0x2d, "SO_SELECT_ERR_QUEUE"),
+    (0x2e, "SO_BUSY_POLL"),
+    (0x2f, "SO_MAX_PACING_RATE"),
+    (0x30, "SO_BPF_EXTENSIONS"),
+    (0x31, "SO_INCOMING_CPU"),
+    (0x32, "SO_ATTACH_BPF"),
+    (0x33, "SO_ATTACH_REUSEPORT_CBPF"),
+    (0x34, "SO_ATTACH_REUSEPORT_EBPF"),
+    (0x35, "SO_CNX_ADVICE"),
+    (0x37, "SO_MEMINFO"),
+    (0x38, "SO_INCOMING_NAPI_ID"),
+    (0x39, "SO_COOKIE"),
+    (0x3b, "SO_PEERGROUPS"),
+    (0x3c, "SO_ZEROCOPY"),
+    (0x3d, "SO_TXTIME"),
+    (0x3e, "SO_BINDTOIFINDEX"),
+    (0x3f, "SO_TIMESTAMP_NEW"),
+    (0x40, "SO_TIMESTAMPNS_NEW"),
+    (0x41, "SO_TIMESTAMPING_NEW"),
+    (0x42, "SO_RCVTIMEO_NEW"),
+    (0x43, "SO_SNDTIMEO_NEW"),
+    (0x44, "SO_DETACH_REUSEPORT_BPF"),
+    (0x45, "SO_PREFER_BUSY_POLL"),
+    (0x46, "SO_BUSY_POLL_BUDGET"),
+    (0x47, "SO_NETNS_COOKIE"),
+    (0x48, "SO_BUF_LOCK"),
+    (0x49, "SO_RESERVE_MEM"),
+    (0x4a, "SO_TXREHASH"),
+    (0x4b, "SO_RCVMARK"),
+];
+
+/// `SOL_IP` options (`IP_*`).
+///
+/// From `src/xlat/sock_ip_options.in`, in its order.
+#[rustfmt::skip]
+pub(super) static SOCK_IP_OPTIONS: [(u64, &str); 45] = [
+    (0x1, "IP_TOS"),
+    (0x2, "IP_TTL"),
+    (0x3, "IP_HDRINCL"),
+    (0x4, "IP_OPTIONS"),
+    (0x5, "IP_ROUTER_ALERT"),
+    (0x6, "IP_RECVOPTS"),
+    (0x7, "IP_RETOPTS"),
+    (0x8, "IP_PKTINFO"),
+    (0x9, "IP_PKTOPTIONS"),
+    (0xa, "IP_MTU_DISCOVER"),
+    (0xb, "IP_RECVERR"),
+    (0xc, "IP_RECVTTL"),
+    (0xd, "IP_RECVTOS"),
+    (0xe, "IP_MTU"),
+    (0xf, "IP_FREEBIND"),
+    (0x10, "IP_IPSEC_POLICY"),
+    (0x11, "IP_XFRM_POLICY"),
+    (0x12, "IP_PASSSEC"),
+    (0x13, "IP_TRANSPARENT"),
+    (0x14, "IP_ORIGDSTADDR"),
+    (0x15, "IP_MINTTL"),
+    (0x16, "IP_NODEFRAG"),
+    (0x17, "IP_CHECKSUM"),
+    (0x18, "IP_BIND_ADDRESS_NO_PORT"),
+    (0x19, "IP_RECVFRAGSIZE"),
+    (0x1a, "IP_RECVERR_RFC4884"),
+    (0x20, "IP_MULTICAST_IF"),
+    (0x21, "IP_MULTICAST_TTL"),
+    (0x22, "IP_MULTICAST_LOOP"),
+    (0x23, "IP_ADD_MEMBERSHIP"),
+    (0x24, "IP_DROP_MEMBERSHIP"),
+    (0x25, "IP_UNBLOCK_SOURCE"),
+    (0x26, "IP_BLOCK_SOURCE"),
+    (0x27, "IP_ADD_SOURCE_MEMBERSHIP"),
+    (0x28, "IP_DROP_SOURCE_MEMBERSHIP"),
+    (0x29, "IP_MSFILTER"),
+    (0x2a, "MCAST_JOIN_GROUP"),
+    (0x2b, "MCAST_BLOCK_SOURCE"),
+    (0x2c, "MCAST_UNBLOCK_SOURCE"),
+    (0x2d, "MCAST_LEAVE_GROUP"),
+    (0x2e, "MCAST_JOIN_SOURCE_GROUP"),
+    (0x2f, "MCAST_LEAVE_SOURCE_GROUP"),
+    (0x30, "MCAST_MSFILTER"),
+    (0x31, "IP_MULTICAST_ALL"),
+    (0x32, "IP_UNICAST_IF"),
+];
+
+/// `SOL_IPV6` options (`IPV6_*`).
+///
+/// From `src/xlat/sock_ipv6_options.in`, in its order.
+#[rustfmt::skip]
+pub(super) static SOCK_IPV6_OPTIONS: [(u64, &str); 64] = [
+    (0x1, "IPV6_ADDRFORM"),
+    (0x2, "IPV6_2292PKTINFO"),
+    (0x3, "IPV6_2292HOPOPTS"),
+    (0x4, "IPV6_2292DSTOPTS"),
+    (0x5, "IPV6_2292RTHDR"),
+    (0x6, "IPV6_2292PKTOPTIONS"),
+    (0x7, "IPV6_CHECKSUM"),
+    (0x8, "IPV6_2292HOPLIMIT"),
+    (0x9, "IPV6_NEXTHOP"),
+    (0xa, "IPV6_AUTHHDR"),
+    (0xb, "IPV6_FLOWINFO"),
+    (0x10, "IPV6_UNICAST_HOPS"),
+    (0x11, "IPV6_MULTICAST_IF"),
+    (0x12, "IPV6_MULTICAST_HOPS"),
+    (0x13, "IPV6_MULTICAST_LOOP"),
+    (0x14, "IPV6_ADD_MEMBERSHIP"),
+    (0x15, "IPV6_DROP_MEMBERSHIP"),
+    (0x16, "IPV6_ROUTER_ALERT"),
+    (0x17, "IPV6_MTU_DISCOVER"),
+    (0x18, "IPV6_MTU"),
+    (0x19, "IPV6_RECVERR"),
+    (0x1a, "IPV6_V6ONLY"),
+    (0x1b, "IPV6_JOIN_ANYCAST"),
+    (0x1c, "IPV6_LEAVE_ANYCAST"),
+    (0x1d, "IPV6_MULTICAST_ALL"),
+    (0x1e, "IPV6_ROUTER_ALERT_ISOLATE"),
+    (0x1f, "IPV6_RECVERR_RFC4884"),
+    (0x20, "IPV6_FLOWLABEL_MGR"),
+    (0x21, "IPV6_FLOWINFO_SEND"),
+    (0x22, "IPV6_IPSEC_POLICY"),
+    (0x23, "IPV6_XFRM_POLICY"),
+    (0x24, "IPV6_HDRINCL"),
+    (0x2a, "MCAST_JOIN_GROUP"),
+    (0x2b, "MCAST_BLOCK_SOURCE"),
+    (0x2c, "MCAST_UNBLOCK_SOURCE"),
+    (0x2d, "MCAST_LEAVE_GROUP"),
+    (0x2e, "MCAST_JOIN_SOURCE_GROUP"),
+    (0x2f, "MCAST_LEAVE_SOURCE_GROUP"),
+    (0x30, "MCAST_MSFILTER"),
+    (0x31, "IPV6_RECVPKTINFO"),
+    (0x32, "IPV6_PKTINFO"),
+    (0x33, "IPV6_RECVHOPLIMIT"),
+    (0x34, "IPV6_HOPLIMIT"),
+    (0x35, "IPV6_RECVHOPOPTS"),
+    (0x36, "IPV6_HOPOPTS"),
+    (0x37, "IPV6_RTHDRDSTOPTS"),
+    (0x38, "IPV6_RECVRTHDR"),
+    (0x39, "IPV6_RTHDR"),
+    (0x3a, "IPV6_RECVDSTOPTS"),
+    (0x3b, "IPV6_DSTOPTS"),
+    (0x3c, "IPV6_RECVPATHMTU"),
+    (0x3d, "IPV6_PATHMTU"),
+    (0x3e, "IPV6_DONTFRAG"),
+    (0x3f, "IPV6_USE_MIN_MTU"),
+    (0x42, "IPV6_RECVTCLASS"),
+    (0x43, "IPV6_TCLASS"),
+    (0x46, "IPV6_AUTOFLOWLABEL"),
+    (0x48, "IPV6_ADDR_PREFERENCES"),
+    (0x49, "IPV6_MINHOPCOUNT"),
+    (0x4a, "IPV6_ORIGDSTADDR"),
+    (0x4b, "IPV6_TRANSPARENT"),
+    (0x4c, "IPV6_UNICAST_IF"),
+    (0x4d, "IPV6_RECVFRAGSIZE"),
+    (0x4e, "IPV6_FREEBIND"),
+];
+
+/// `SOL_TCP` options (`TCP_*`).
+///
+/// From `src/xlat/sock_tcp_options.in`, in its order.
+#[rustfmt::skip]
+pub(super) static SOCK_TCP_OPTIONS: [(u64, &str); 37] = [
+    (0x1, "TCP_NODELAY"),
+    (0x2, "TCP_MAXSEG"),
+    (0x3, "TCP_CORK"),
+    (0x4, "TCP_KEEPIDLE"),
+    (0x5, "TCP_KEEPINTVL"),
+    (0x6, "TCP_KEEPCNT"),
+    (0x7, "TCP_SYNCNT"),
+    (0x8, "TCP_LINGER2"),
+    (0x9, "TCP_DEFER_ACCEPT"),
+    (0xa, "TCP_WINDOW_CLAMP"),
+    (0xb, "TCP_INFO"),
+    (0xc, "TCP_QUICKACK"),
+    (0xd, "TCP_CONGESTION"),
+    (0xe, "TCP_MD5SIG"),
+    (0xf, "TCP_COOKIE_TRANSACTIONS"),
+    (0x10, "TCP_THIN_LINEAR_TIMEOUTS"),
+    (0x11, "TCP_THIN_DUPACK"),
+    (0x12, "TCP_USER_TIMEOUT"),
+    (0x13, "TCP_REPAIR"),
+    (0x14, "TCP_REPAIR_QUEUE"),
+    (0x15, "TCP_QUEUE_SEQ"),
+    (0x16, "TCP_REPAIR_OPTIONS"),
+    (0x17, "TCP_FASTOPEN"),
+    (0x18, "TCP_TIMESTAMP"),
+    (0x19, "TCP_NOTSENT_LOWAT"),
+    (0x1a, "TCP_CC_INFO"),
+    (0x1b, "TCP_SAVE_SYN"),
+    (0x1c, "TCP_SAVED_SYN"),
+    (0x1d, "TCP_REPAIR_WINDOW"),
+    (0x1e, "TCP_FASTOPEN_CONNECT"),
+    (0x1f, "TCP_ULP"),
+    (0x20, "TCP_MD5SIG_EXT"),
+    (0x21, "TCP_FASTOPEN_KEY"),
+    (0x22, "TCP_FASTOPEN_NO_COOKIE"),
+    (0x23, "TCP_ZEROCOPY_RECEIVE"),
+    (0x24, "TCP_INQ"),
+    (0x25, "TCP_TX_DELAY"),
+];
+
+/// `SOL_UDP` options (`UDP_*`).
+///
+/// From `src/xlat/sock_udp_options.in`, in its order.
+#[rustfmt::skip]
+pub(super) static SOCK_UDP_OPTIONS: [(u64, &str); 6] = [
+    (0x1, "UDP_CORK"),
+    (0x64, "UDP_ENCAP"),
+    (0x65, "UDP_NO_CHECK6_TX"),
+    (0x66, "UDP_NO_CHECK6_RX"),
+    (0x67, "UDP_SEGMENT"),
+    (0x68, "UDP_GRO"),
+];
+
+/// `SOL_PACKET` options (`PACKET_*`).
+///
+/// From `src/xlat/sock_packet_options.in`, in its order.
+#[rustfmt::skip]
+pub(super) static SOCK_PACKET_OPTIONS: [(u64, &str); 22] = [
+    (0x1, "PACKET_ADD_MEMBERSHIP"),
+    (0x2, "PACKET_DROP_MEMBERSHIP"),
+    (0x3, "PACKET_RECV_OUTPUT"),
+    (0x5, "PACKET_RX_RING"),
+    (0x6, "PACKET_STATISTICS"),
+    (0x7, "PACKET_COPY_THRESH"),
+    (0x8, "PACKET_AUXDATA"),
+    (0x9, "PACKET_ORIGDEV"),
+    (0xa, "PACKET_VERSION"),
+    (0xb, "PACKET_HDRLEN"),
+    (0xc, "PACKET_RESERVE"),
+    (0xd, "PACKET_TX_RING"),
+    (0xe, "PACKET_LOSS"),
+    (0xf, "PACKET_VNET_HDR"),
+    (0x10, "PACKET_TX_TIMESTAMP"),
+    (0x11, "PACKET_TIMESTAMP"),
+    (0x12, "PACKET_FANOUT"),
+    (0x13, "PACKET_TX_HAS_OFF"),
+    (0x14, "PACKET_QDISC_BYPASS"),
+    (0x15, "PACKET_ROLLOVER_STATS"),
+    (0x16, "PACKET_FANOUT_DATA"),
+    (0x17, "PACKET_IGNORE_OUTGOING"),
+];
+
+/// `SOL_RAW` options (`ICMP_FILTER`).
+///
+/// From `src/xlat/sock_raw_options.in`, in its order.
+#[rustfmt::skip]
+pub(super) static SOCK_RAW_OPTIONS: [(u64, &str); 1] = [
+    (0x1, "ICMP_FILTER"),
+];
+
+/// `statx`'s `stx_attributes` (`STATX_ATTR_*`).
+///
+/// From `src/xlat/statx_attrs.in`, in its order.
+#[rustfmt::skip]
+pub(super) static STATX_ATTRS: [(u64, &str); 9] = [
+    (0x4, "STATX_ATTR_COMPRESSED"),
+    (0x10, "STATX_ATTR_IMMUTABLE"),
+    (0x20, "STATX_ATTR_APPEND"),
+    (0x40, "STATX_ATTR_NODUMP"),
+    (0x800, "STATX_ATTR_ENCRYPTED"),
+    (0x1000, "STATX_ATTR_AUTOMOUNT"),
+    (0x2000, "STATX_ATTR_MOUNT_ROOT"),
+    (0x100000, "STATX_ATTR_VERITY"),
+    (0x200000, "STATX_ATTR_DAX"),
+];
+
+/// Capabilities (`CAP_*`).
+///
+/// From `src/xlat/cap.in`, in its order.
+#[rustfmt::skip]
+pub(super) static CAPABILITIES: [(u64, &str); 41] = [
+    (0x0, "CAP_CHOWN"),
+    (0x1, "CAP_DAC_OVERRIDE"),
+    (0x2, "CAP_DAC_READ_SEARCH"),
+    (0x3, "CAP_FOWNER"),
+    (0x4, "CAP_FSETID"),
+    (0x5, "CAP_KILL"),
+    (0x6, "CAP_SETGID"),
+    (0x7, "CAP_SETUID"),
+    (0x8, "CAP_SETPCAP"),
+    (0x9, "CAP_LINUX_IMMUTABLE"),
+    (0xa, "CAP_NET_BIND_SERVICE"),
+    (0xb, "CAP_NET_BROADCAST"),
+    (0xc, "CAP_NET_ADMIN"),
+    (0xd, "CAP_NET_RAW"),
+    (0xe, "CAP_IPC_LOCK"),
+    (0xf, "CAP_IPC_OWNER"),
+    (0x10, "CAP_SYS_MODULE"),
+    (0x11, "CAP_SYS_RAWIO"),
+    (0x12, "CAP_SYS_CHROOT"),
+    (0x13, "CAP_SYS_PTRACE"),
+    (0x14, "CAP_SYS_PACCT"),
+    (0x15, "CAP_SYS_ADMIN"),
+    (0x16, "CAP_SYS_BOOT"),
+    (0x17, "CAP_SYS_NICE"),
+    (0x18, "CAP_SYS_RESOURCE"),
+    (0x19, "CAP_SYS_TIME"),
+    (0x1a, "CAP_SYS_TTY_CONFIG"),
+    (0x1b, "CAP_MKNOD"),
+    (0x1c, "CAP_LEASE"),
+    (0x1d, "CAP_AUDIT_WRITE"),
+    (0x1e, "CAP_AUDIT_CONTROL"),
+    (0x1f, "CAP_SETFCAP"),
+    (0x20, "CAP_MAC_OVERRIDE"),
+    (0x21, "CAP_MAC_ADMIN"),
+    (0x22, "CAP_SYSLOG"),
+    (0x23, "CAP_WAKE_ALARM"),
+    (0x24, "CAP_BLOCK_SUSPEND"),
+    (0x25, "CAP_AUDIT_READ"),
+    (0x26, "CAP_PERFMON"),
+    (0x27, "CAP_BPF"),
+    (0x28, "CAP_CHECKPOINT_RESTORE"),
+];
+
+/// `prctl(PR_SET_SECUREBITS)` bits (`SECBIT_*`).
+///
+/// From `src/xlat/secbits.in`, in its order.
+#[rustfmt::skip]
+pub(super) static SECBITS: [(u64, &str); 8] = [
+    (0x1, "SECBIT_NOROOT"),
+    (0x2, "SECBIT_NOROOT_LOCKED"),
+    (0x4, "SECBIT_NO_SETUID_FIXUP"),
+    (0x8, "SECBIT_NO_SETUID_FIXUP_LOCKED"),
+    (0x10, "SECBIT_KEEP_CAPS"),
+    (0x20, "SECBIT_KEEP_CAPS_LOCKED"),
+    (0x40, "SECBIT_NO_CAP_AMBIENT_RAISE"),
+    (0x80, "SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED"),
+];
+
+/// `SOL_NETLINK` options (`NETLINK_*`).
+///
+/// From `src/xlat/sock_netlink_options.in`, in its order.
+#[rustfmt::skip]
+pub(super) static SOCK_NETLINK_OPTIONS: [(u64, &str); 12] = [
+    (0x1, "NETLINK_ADD_MEMBERSHIP"),
+    (0x2, "NETLINK_DROP_MEMBERSHIP"),
+    (0x3, "NETLINK_PKTINFO"),
+    (0x4, "NETLINK_BROADCAST_ERROR"),
+    (0x5, "NETLINK_NO_ENOBUFS"),
+    (0x6, "NETLINK_RX_RING"),
+    (0x7, "NETLINK_TX_RING"),
+    (0x8, "NETLINK_LISTEN_ALL_NSID"),
+    (0x9, "NETLINK_LIST_MEMBERSHIPS"),
+    (0xa, "NETLINK_CAP_ACK"),
+    (0xb, "NETLINK_EXT_ACK"),
+    (0xc, "NETLINK_GET_STRICT_CHK"),
+];
+
 /// `ioctl` request names: strace's x86_64 `ioctlent0.h` as its `ioctlsort` makes it
 /// from `src/linux/x86_64/ioctls_arch0.h`, `src/linux/64/ioctls_inc.h` and
 /// `src/ioctls_zfs.h`: sorted by code, then name; the names of one code are printed

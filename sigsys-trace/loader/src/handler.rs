@@ -123,15 +123,47 @@ fn dispatch(trap: &mut Trap<'_>) {
         let _ = answer(trap, sysno, &call);
         return;
     }
+    // The value-result arguments (socket address lengths, offsets, select's sets) as
+    // the call reads them: the kernel rewrites them, strace shows `[128 => 16]`.
+    let before = if full && style == Style::Decoded && has_value_results(sysno) {
+        sigsys::fmt::Before::capture(&call, &line::ProcMemory)
+    } else {
+        sigsys::fmt::Before::NONE
+    };
     let Some(ret) = by_call(trap, &cx, &mut line) else {
         return;
     };
     if full {
-        done_line(trap, &cx, &mut line, ret);
+        done_line(trap, &cx, &mut line, ret, &before);
+    }
+    if sysno == Some(Sysno::ptrace) && call.args[0] == libc::PTRACE_TRACEME as u64 && ret == 0 {
+        untraced_from_here();
     }
     if matches!(sysno, Some(Sysno::wait4 | Sysno::waitid)) {
         ends::reaped(sysno, &call, ret);
     }
+}
+
+/// The calls with arguments the kernel reads and rewrites, which [`sigsys::fmt::Before`]
+/// captures.
+fn has_value_results(sysno: Option<Sysno>) -> bool {
+    matches!(
+        sysno,
+        Some(
+            Sysno::accept
+                | Sysno::accept4
+                | Sysno::recvfrom
+                | Sysno::recvmsg
+                | Sysno::getsockname
+                | Sysno::getpeername
+                | Sysno::getsockopt
+                | Sysno::select
+                | Sysno::pselect6
+                | Sysno::sendfile
+                | Sysno::copy_file_range
+                | Sysno::splice
+        )
+    )
 }
 
 /// `-e inject=`: a call whose result (or signal) a rule tampers with, answered and its
@@ -268,8 +300,8 @@ fn sigreturn(trap: &mut Trap<'_>, cx: &Ctx, line: &mut Line) {
 /// The line of a call that returned `ret`. A write that failed with `EPIPE` in a process
 /// the SIGPIPE will end: the line and strace's `--- SIGPIPE` now, as the handler returns
 /// into the death.
-fn done_line(trap: &Trap<'_>, cx: &Ctx, line: &mut Line, ret: i64) {
-    line::write_done(line, &cx.call, ret, cx.style);
+fn done_line(trap: &Trap<'_>, cx: &Ctx, line: &mut Line, ret: i64, before: &sigsys::fmt::Before) {
+    line::write_done_with(line, &cx.call, ret, before, cx.style);
     if ret != -(libc::EPIPE as i64) || !ends::pipe_kills(trap) {
         cx.queue(line);
         return;
@@ -365,6 +397,19 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
         }
         _ => pass(trap),
     }
+}
+
+/// After a successful `PTRACE_TRACEME`: the task's tracer would see every SIGSYS of
+/// Syscall User Dispatch as a signal stop, so the task runs untraced from here on (this
+/// call's line is the last), as it would without sigsys-trace; its `execve` then runs the
+/// program without the loader.
+fn untraced_from_here() {
+    batch::flush();
+    let mut l = Line::new(b'W');
+    l.push("untraced from PTRACE_TRACEME on (its tracer would see the tracer's SIGSYS)");
+    l.send();
+    // Off for this thread; the handler returns through the gate as before.
+    let _ = sigsys::sud::disarm();
 }
 
 /// Whether a thread-directed signal call targets the calling thread.

@@ -292,11 +292,23 @@ pub fn write_call(line: &mut Line, call: &Syscall, style: Style) {
 
 /// Writes `name(args...) = result` once the call returned `ret`.
 pub fn write_done(line: &mut Line, call: &Syscall, ret: i64, style: Style) {
+    write_done_with(line, call, ret, &sigsys::fmt::Before::NONE, style);
+}
+
+/// [`write_done`] with the value-result arguments as they were before the call.
+pub fn write_done_with(
+    line: &mut Line,
+    call: &Syscall,
+    ret: i64,
+    before: &sigsys::fmt::Before,
+    style: Style,
+) {
     match style {
         Style::Decoded => {
             // Every read of the program's memory is fault-proof, buffers just copied by the
             // kernel included: another thread may unmap them meanwhile.
-            let _ = sigsys::fmt::write_call_done(line, call, ret, &ProcMemory, &opts());
+            let _ =
+                sigsys::fmt::write_call_done_with(line, call, ret, before, &ProcMemory, &opts());
             line.push(RESULT_MARK);
             let _ = sigsys::fmt::write_result(line, call, ret, &ProcMemory, &opts());
         }
