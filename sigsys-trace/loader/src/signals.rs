@@ -87,6 +87,10 @@ fn as_bytes(a: &KernelSigaction) -> &[u8] {
 
 /// `rt_sigaction(sig, act, oldact, size)` for every signal but SIGSYS (which
 /// `prog_sigsys::virtual_sigaction` keeps for itself).
+// Long (about 85 lines) on purpose: the call's steps in their order (the kernel's checks,
+// the program's action read, recorded, wrapped and installed, the record rolled back if
+// the kernel refused), which must not be reordered: a delivery right after the install
+// must find the record.
 #[inline(never)]
 pub fn sigaction(args: [u64; 6]) -> i64 {
     let [sig, act, oldact, size, ..] = args;

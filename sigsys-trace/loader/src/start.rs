@@ -64,6 +64,38 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
     if state::new_altstack().is_none() {
         warn("cannot map an alternate signal stack; the handler uses the program's stack");
     }
+    if !install_handler() {
+        return;
+    }
+    // The program's memory is read by safecopy: the crate's SIGSEGV/SIGBUS handler claims
+    // the faults of its reads and chains every other fault to the program's own action
+    // (the image's: the default, or ignored as before the exec), which the program's
+    // `rt_sigaction` then sets (`handler::virtual_fault_sigaction`).
+    if let Err(e) = sigsys::safecopy::install() {
+        warn_err(
+            "cannot install the fault handler",
+            &e,
+            "; memory read by the kernel",
+        );
+    }
+    masks::unblock_sigsys_at_start();
+    let started = if state::TIMES.load(Ordering::Relaxed) {
+        line::now_ns()
+    } else {
+        0
+    };
+    hello(execve, started);
+    match state::arm_thread() {
+        Ok(()) => state::ACTIVE.store(true, Ordering::Relaxed),
+        Err(e) => {
+            warn_err("cannot arm Syscall User Dispatch", &e, "; nothing traced");
+        }
+    }
+}
+
+/// Installs the SIGSYS handler and records the action it replaced as the program's;
+/// whether it is installed (if not, a warning was sent and nothing is traced).
+fn install_handler() -> bool {
     // SAFETY: the handler is async-signal-safe (no heap, no locks, gate calls only).
     match unsafe { sigsys::install::install_handler(handler::on_sigsys) } {
         Ok(old) => {
@@ -87,35 +119,17 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
             };
             // SAFETY: the same handler as just installed, with a mask.
             let _ = unsafe { sigsys::install::set_action(libc::SIGSYS, &with_pipe) };
+            true
         }
         Err(e) => {
-            let mut l = Line::new(b'W');
-            let _ = core::fmt::Write::write_fmt(
-                &mut l,
-                format_args!("cannot install the SIGSYS handler ({e}); nothing traced"),
-            );
-            l.send();
-            return;
+            warn_err("cannot install the SIGSYS handler", &e, "; nothing traced");
+            false
         }
     }
-    // The program's memory is read by safecopy: the crate's SIGSEGV/SIGBUS handler claims
-    // the faults of its reads and chains every other fault to the program's own action
-    // (the image's: the default, or ignored as before the exec), which the program's
-    // `rt_sigaction` then sets (`handler::virtual_fault_sigaction`).
-    if let Err(e) = sigsys::safecopy::install() {
-        let mut l = Line::new(b'W');
-        let _ = core::fmt::Write::write_fmt(
-            &mut l,
-            format_args!("cannot install the fault handler ({e}); memory read by the kernel"),
-        );
-        l.send();
-    }
-    masks::unblock_sigsys_at_start();
-    let started = if state::TIMES.load(Ordering::Relaxed) {
-        line::now_ns()
-    } else {
-        0
-    };
+}
+
+/// The image's first line (`A`): its `execve` as the kernel ran it (`armed` in bare mode).
+fn hello(execve: [u64; 3], started: u64) {
     let mut hello = Line::new(b'A');
     if state::FULL.load(Ordering::Relaxed) {
         let call =
@@ -133,17 +147,13 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
         hello.push("armed");
     }
     hello.send();
-    match state::arm_thread() {
-        Ok(()) => state::ACTIVE.store(true, Ordering::Relaxed),
-        Err(e) => {
-            let mut l = Line::new(b'W');
-            let _ = core::fmt::Write::write_fmt(
-                &mut l,
-                format_args!("cannot arm Syscall User Dispatch ({e}); nothing traced"),
-            );
-            l.send();
-        }
-    }
+}
+
+/// A warning `BEFORE (ERROR) AFTER` (start-up only: `core::fmt` for the error's text).
+fn warn_err(before: &str, e: &dyn core::fmt::Display, after: &str) {
+    let mut l = Line::new(b'W');
+    let _ = core::fmt::Write::write_fmt(&mut l, format_args!("{before} ({e}){after}"));
+    l.send();
 }
 
 fn warn(msg: &str) {
