@@ -18,7 +18,7 @@ use libc::{
 };
 use syscalls::Errno;
 
-use crate::arch::{Native as Sysno, SIGRETURN_OUTSIDE_GATE};
+use crate::arch::Native as Sysno;
 use crate::consts::{
     SECCOMP_DATA_ARCH as ARCH_OFFSET, SECCOMP_DATA_ARGS as ARGS_OFFSET,
     SECCOMP_DATA_IP_HIGH as IP_HIGH_OFFSET, SECCOMP_DATA_IP_LOW as IP_LOW_OFFSET,
@@ -26,9 +26,8 @@ use crate::consts::{
 };
 use crate::gate;
 
-/// Number of instructions in [`gate_prefix`]: 6, and 3 more where signal handlers return
-/// through code outside the gate (riscv64: see [`gate_prefix`]).
-pub const GATE_PREFIX_LEN: usize = ALLOW_IP_RANGE_LEN + if SIGRETURN_OUTSIDE_GATE { 3 } else { 0 };
+/// Number of instructions in [`gate_prefix`]: 6 ([`allow_ip_range`] of the gate).
+pub const GATE_PREFIX_LEN: usize = ALLOW_IP_RANGE_LEN;
 
 /// Number of instructions in [`allow_ip_range`].
 pub const ALLOW_IP_RANGE_LEN: usize = 6;
@@ -184,10 +183,12 @@ pub fn allow_tagged(nr: u32, index: u8, tag: u32) -> [sock_filter; ALLOW_TAGGED_
 /// program that cannot answer a trap. For a policy that must hold across exec, see the
 /// crate's recipes (`RET_ERRNO` rules with [`Program::check_arch`], no gate).
 ///
-/// On riscv64, which has no `SA_RESTORER`, every signal handler returns through the vDSO's
-/// `rt_sigreturn`, outside the gate: the prefix there also allows `rt_sigreturn` by number,
-/// from anywhere. That gives unsupervised code nothing it did not have: `rt_sigreturn`
-/// makes no other call, and the code it returns to is trapped as before.
+/// The handler's own return is one of those calls on every architecture: where the
+/// kernel honours `SA_RESTORER` it returns into the gate's restorer, and on riscv64, which
+/// has none, [`crate::install::install_handler`] installs the gate's entry, which issues
+/// the handler's `rt_sigreturn` from the gate. A program's own handlers return through
+/// libc's restorer or the vDSO, outside the gate: their `rt_sigreturn` traps, and
+/// pass-through lets it happen from the gate's restorer.
 ///
 /// # Examples
 ///
@@ -202,29 +203,7 @@ pub fn allow_tagged(nr: u32, index: u8, tag: u32) -> [sock_filter; ALLOW_TAGGED_
 /// assert_eq!(prog.len(), 7);
 /// ```
 pub fn gate_prefix() -> [sock_filter; GATE_PREFIX_LEN] {
-    let sigreturn = [
-        load_nr(),
-        jump(
-            BPF_JMP | BPF_JEQ | BPF_K,
-            Sysno::rt_sigreturn.id() as u32,
-            0,
-            1,
-        ),
-        ret(libc::SECCOMP_RET_ALLOW),
-    ];
-    let extra = if SIGRETURN_OUTSIDE_GATE {
-        &sigreturn[..]
-    } else {
-        &[]
-    };
-    let mut prog = [ret(libc::SECCOMP_RET_ALLOW); GATE_PREFIX_LEN];
-    let parts = allow_ip_range(gate::range())
-        .into_iter()
-        .chain(extra.iter().copied());
-    for (slot, insn) in prog.iter_mut().zip(parts) {
-        *slot = insn;
-    }
-    prog
+    allow_ip_range(gate::range())
 }
 
 /// Writes into `out` a prefix that lets through, from the gate, only the calls numbered in
@@ -902,7 +881,7 @@ mod tests {
         let mut prog = Program::<32>::new();
         prog.allow_gate().then(&theirs);
         let p = prog.as_slice().unwrap();
-        // The gate's rule (with riscv64's rt_sigreturn allowance), A and X zeroed, theirs.
+        // The gate's rule, A and X zeroed, theirs.
         assert_eq!(p.len(), GATE_PREFIX_LEN + 2 + theirs.len());
         let getppid = libc::SYS_getppid as u32;
         assert_eq!(run(p, getppid, gate.start), libc::SECCOMP_RET_ALLOW);

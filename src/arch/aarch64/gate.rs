@@ -162,6 +162,9 @@ pub(crate) unsafe fn issue(abi: Abi, nr: u32, args: [u64; 6]) -> i64 {
     unsafe { gate_pass_syscall(abi.rax_for(nr), &args) }
 }
 
+/// The kernel returns a handler into the gate's restorer (`SA_RESTORER`): no entry needed.
+pub(crate) use crate::arch::common::direct_entry as entry_for;
+
 /// What [`crate::gate`] re-exports.
 pub(crate) mod public {
     pub use super::{own_range, pass_range, range, restorer, syscall};

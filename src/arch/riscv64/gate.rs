@@ -1,13 +1,25 @@
 //! The riscv64 gate: the global asm of its exits and the functions that enter them.
 //!
 //! One page-aligned block, smaller than a page, holds an `ecall` exit for the handler's own
-//! calls, an `rt_sigreturn` restorer (`li a7, 139; ecall`, as the vDSO's) and a second
-//! `ecall` exit for the program's calls passed through. riscv64 has no `SA_RESTORER`: a
-//! handler always returns through the vDSO's `__vdso_rt_sigreturn`, outside the gate, so
-//! [`crate::filter::gate_prefix`] also allows `rt_sigreturn` by number there. The
-//! restorer serves the pass-through of the program's own `rt_sigreturn`.
+//! calls, an `rt_sigreturn` restorer (`li a7, 139; ecall`, as the vDSO's), the handler
+//! entry and a second `ecall` exit for the program's calls passed through.
+//!
+//! **The handler entry.** riscv64 has no `SA_RESTORER`: the kernel points a handler's `ra`
+//! at the vDSO's `__vdso_rt_sigreturn`, outside the gate, and its kernel does not exempt
+//! that `rt_sigreturn` from Syscall User Dispatch (riscv's `arch_syscall_is_vdso_sigreturn`
+//! is `false`), so a handler returning there with the selector at BLOCK is dispatched
+//! again, and under a filter that traps everything not from the gate it is trapped. So the
+//! action [`crate::install::install_handler`] installs is not the handler itself but the
+//! gate's entry ([`entry_for`]): it calls the handler (kept per signal in `ENTRY_TARGETS`)
+//! and then issues `rt_sigreturn` itself, from the gate, with the stack pointer the kernel
+//! gave it (the frame: a called function gives `sp` back as it found it). The return
+//! address the handler sees is that `li a7, 139; ecall`, the vDSO's pattern, and the entry
+//! has no unwind info of its own, so libgcc's and gdb's signal-frame detection read the
+//! frame at the caller's stack pointer as they do for the vDSO's. The restorer also serves
+//! the pass-through of the program's own `rt_sigreturn`.
 
 use core::ops::Range;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use super::abi::Abi;
 
@@ -43,6 +55,24 @@ core::arch::global_asm!(
     "li a7, 139",
     "ecall",
     "unimp",
+    // The handler entry, for the kernel: a0 = signal, a1 = siginfo, a2 = ucontext, sp = the
+    // frame. Calls ENTRY_TARGETS[a0] (if set), then rt_sigreturn from here.
+    ".p2align 2",
+    ".globl sigsys_v0_1_gate_entry",
+    ".hidden sigsys_v0_1_gate_entry",
+    "sigsys_v0_1_gate_entry:",
+    "li t1, {signals}",
+    "bgeu a0, t1, 1f",
+    "lla t0, {targets}",
+    "slli t1, a0, 3",
+    "add t0, t0, t1",
+    "ld t0, 0(t0)",
+    "beqz t0, 1f",
+    "jalr t0",
+    "1:",
+    "li a7, 139",
+    "ecall",
+    "unimp",
     // The pass exit: the same gadget again, used only for the program's calls that a
     // handler passes through, so that a filter can tell them from the handler's own.
     ".p2align 4",
@@ -68,7 +98,15 @@ core::arch::global_asm!(
     ".hidden sigsys_v0_1_gate_end",
     "sigsys_v0_1_gate_end:",
     ".popsection",
+    signals = const SIGNALS,
+    targets = sym ENTRY_TARGETS,
 );
+
+/// Signal numbers the entry serves: 1 to 64 (index 0 unused).
+const SIGNALS: usize = 65;
+
+/// The handler the gate's entry calls for each signal (0: none, the entry only returns).
+static ENTRY_TARGETS: [AtomicU64; SIGNALS] = [const { AtomicU64::new(0) }; SIGNALS];
 
 extern "C" {
     #[link_name = "sigsys_v0_1_gate_start"]
@@ -79,6 +117,8 @@ extern "C" {
     fn gate_syscall(nr: u64, args: *const [u64; 6]) -> i64;
     #[link_name = "sigsys_v0_1_gate_restorer"]
     fn gate_restorer();
+    #[link_name = "sigsys_v0_1_gate_entry"]
+    fn gate_entry();
     #[link_name = "sigsys_v0_1_gate_pass_start"]
     static GATE_PASS_START: u8;
     #[link_name = "sigsys_v0_1_gate_pass_syscall"]
@@ -133,6 +173,25 @@ pub fn pass_range() -> Range<u64> {
 /// ```
 pub fn restorer() -> u64 {
     gate_restorer as unsafe extern "C" fn() as usize as u64
+}
+
+/// The handler address to give the kernel for `signal` so that `handler` returns from the
+/// gate: the gate's entry, which calls `handler` (stored for `signal` here first). Also
+/// returns the handler the entry called for `signal` before (0: none), which is what an
+/// action naming the entry meant. A `signal` outside 1..=64 gets `handler` itself.
+pub(crate) fn entry_for(signal: i32, handler: u64) -> (u64, u64) {
+    match usize::try_from(signal)
+        .ok()
+        .and_then(|s| ENTRY_TARGETS.get(s))
+    {
+        Some(slot) if signal > 0 => (entry(), slot.swap(handler, Ordering::SeqCst)),
+        _ => (handler, 0),
+    }
+}
+
+/// The address of the gate's handler entry.
+fn entry() -> u64 {
+    gate_entry as unsafe extern "C" fn() as usize as u64
 }
 
 /// Issues a system call (number in a7 as given) from the gate and returns a0.

@@ -62,6 +62,3 @@ pub(crate) const TASK_SIZE_64: u64 = (1 << 47) - PAGE_SIZE;
 
 /// The end of the user address space of a 32-bit (i386 or x32) caller: 4 GiB.
 pub(crate) const TASK_SIZE_32: u64 = 1 << 32;
-
-/// Whether signal handlers return through code outside the gate (the gate's restorer serves `SA_RESTORER`).
-pub(crate) const SIGRETURN_OUTSIDE_GATE: bool = false;

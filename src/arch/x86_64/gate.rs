@@ -252,6 +252,9 @@ pub unsafe fn int80(nr: u32, args: [u32; 6]) -> i64 {
     unsafe { gate_int80(nr, &args) }
 }
 
+/// The kernel returns a handler into the gate's restorer (`SA_RESTORER`): no entry needed.
+pub(crate) use crate::arch::common::direct_entry as entry_for;
+
 /// What [`crate::gate`] re-exports.
 pub(crate) mod public {
     pub use super::{int80, own_range, pass_range, range, restorer, syscall};
