@@ -92,6 +92,9 @@
 //! aarch64 and riscv64 share `asm_generic/` (the classification of a trap, whose restart
 //! fix-up acts on the first argument there, the name map and the `Abi` macro).
 //!
+//! The gate's labels have the same names on every architecture: `gate_labels.rs` names its
+//! parts (`range`, `own_range`, `pass_range`, `restorer`) once for all.
+//!
 //! What the architectures share is in `common.rs`: the layouts of the 64-bit
 //! architectures (`stack_t`, the 64-signal set) and the contract's own types ([`Site`],
 //! [`RestartCode`]).
@@ -99,6 +102,7 @@
 #[cfg(any(target_arch = "aarch64", target_arch = "riscv64"))]
 pub(crate) mod asm_generic;
 pub(crate) mod common;
+pub(crate) mod gate_labels;
 
 #[cfg(target_arch = "aarch64")]
 mod aarch64;

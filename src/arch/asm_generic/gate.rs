@@ -19,8 +19,9 @@
 //! Symbols carry the crate's major version (`v0_1`), as on x86_64, so two versions of the
 //! crate in one program each keep their own gate.
 
-/// Expands to the asm-generic gate (see the module docs) and its functions: `range`,
-/// `own_range`, `pass_range`, `restorer`, `syscall`, `issue` and the `public` re-exports.
+/// Expands to the asm-generic gate (see the module docs) and its functions: `syscall`,
+/// `issue`, the labels' functions (`crate::arch::gate_labels`) and the `public`
+/// re-exports.
 /// `regs` names, for the docs, the number register, the result register and what the
 /// gadget clobbers.
 macro_rules! gate {
@@ -28,117 +29,45 @@ macro_rules! gate {
         gadget: [$($gadget:literal),* $(,)?],
         before_restorer: [$($before:literal),* $(,)?],
         restorer: [$($restorer:literal),* $(,)?],
-        after_restorer: [$($after:literal),* $(,)?],
+        after_restorer: [$($after:expr),* $(,)?],
         operands: [$($operands:tt)*],
         regs: ($nr_reg:literal, $ret_reg:literal, $clobbers:literal) $(,)?
     ) => {
-        use core::ops::Range;
-
         use $crate::arch::Abi;
 
         core::arch::global_asm!(
             ".pushsection .text.sigsys_gate,\"ax\",%progbits",
             ".p2align 12",
-            ".globl sigsys_v0_1_gate_start",
-            ".hidden sigsys_v0_1_gate_start",
-            "sigsys_v0_1_gate_start:",
-            ".globl sigsys_v0_1_gate_syscall",
-            ".hidden sigsys_v0_1_gate_syscall",
+            $crate::arch::gate_labels::symbol!("sigsys_v0_1_gate_start"),
+            $crate::arch::gate_labels::symbol!("sigsys_v0_1_gate_syscall"),
             ".type sigsys_v0_1_gate_syscall, %function",
-            "sigsys_v0_1_gate_syscall:",
             ".cfi_startproc",
             $($gadget,)*
             ".cfi_endproc",
             ".size sigsys_v0_1_gate_syscall, . - sigsys_v0_1_gate_syscall",
             $($before,)*
-            ".globl sigsys_v0_1_gate_restorer",
-            ".hidden sigsys_v0_1_gate_restorer",
-            "sigsys_v0_1_gate_restorer:",
+            $crate::arch::gate_labels::symbol!("sigsys_v0_1_gate_restorer"),
             $($restorer,)*
             $($after,)*
             ".p2align 4",
-            ".globl sigsys_v0_1_gate_pass_start",
-            ".hidden sigsys_v0_1_gate_pass_start",
-            "sigsys_v0_1_gate_pass_start:",
-            ".globl sigsys_v0_1_gate_pass_syscall",
-            ".hidden sigsys_v0_1_gate_pass_syscall",
-            "sigsys_v0_1_gate_pass_syscall:",
+            $crate::arch::gate_labels::symbol!("sigsys_v0_1_gate_pass_start"),
+            $crate::arch::gate_labels::symbol!("sigsys_v0_1_gate_pass_syscall"),
             ".cfi_startproc",
             $($gadget,)*
             ".cfi_endproc",
-            ".globl sigsys_v0_1_gate_end",
-            ".hidden sigsys_v0_1_gate_end",
-            "sigsys_v0_1_gate_end:",
+            $crate::arch::gate_labels::symbol!("sigsys_v0_1_gate_end"),
             ".popsection",
             $($operands)*
         );
 
         extern "C" {
-            #[link_name = "sigsys_v0_1_gate_start"]
-            static GATE_START: u8;
-            #[link_name = "sigsys_v0_1_gate_end"]
-            static GATE_END: u8;
             #[link_name = "sigsys_v0_1_gate_syscall"]
             fn gate_syscall(nr: u64, args: *const [u64; 6]) -> i64;
-            #[link_name = "sigsys_v0_1_gate_restorer"]
-            fn gate_restorer();
-            #[link_name = "sigsys_v0_1_gate_pass_start"]
-            static GATE_PASS_START: u8;
             #[link_name = "sigsys_v0_1_gate_pass_syscall"]
             fn gate_pass_syscall(nr: u64, args: *const [u64; 6]) -> i64;
         }
 
-        /// The address range of the gate's code, `start..end`.
-        ///
-        /// # Examples
-        ///
-        /// ```
-        /// let gate = sigsys::gate::range();
-        /// assert!(gate.start < gate.end && gate.end - gate.start < 4096);
-        /// ```
-        pub fn range() -> Range<u64> {
-            // Only the addresses of the two labels are taken; nothing is read.
-            let start = core::ptr::addr_of!(GATE_START) as u64;
-            let end = core::ptr::addr_of!(GATE_END) as u64;
-            start..end
-        }
-
-        /// The part of the gate the handler's own calls leave from ([`syscall`], the
-        /// restorer).
-        ///
-        /// # Examples
-        ///
-        /// ```
-        /// assert!(sigsys::gate::own_range().contains(&sigsys::gate::restorer()));
-        /// ```
-        pub fn own_range() -> Range<u64> {
-            range().start..pass_range().start
-        }
-
-        /// The part of the gate the program's calls that a handler passes through leave
-        /// from.
-        ///
-        /// # Examples
-        ///
-        /// ```
-        /// assert_eq!(sigsys::gate::pass_range().end, sigsys::gate::range().end);
-        /// ```
-        pub fn pass_range() -> Range<u64> {
-            // Only the label's address is taken.
-            let start = core::ptr::addr_of!(GATE_PASS_START) as u64;
-            start..range().end
-        }
-
-        /// The address of the gate's `rt_sigreturn` restorer, for `SA_RESTORER`.
-        ///
-        /// # Examples
-        ///
-        /// ```
-        /// assert_ne!(sigsys::gate::restorer(), 0);
-        /// ```
-        pub fn restorer() -> u64 {
-            gate_restorer as unsafe extern "C" fn() as usize as u64
-        }
+        pub use $crate::arch::gate_labels::{own_range, pass_range, range, restorer};
 
         #[doc = concat!("Issues a system call (number in ", $nr_reg, " as given) from the gate and")]
         #[doc = concat!("returns ", $ret_reg, ".")]

@@ -42,9 +42,7 @@ crate::arch::asm_generic::gate::gate! {
     // (see the module docs).
     after_restorer: [
         ".p2align 2",
-        ".globl sigsys_v0_1_gate_entry",
-        ".hidden sigsys_v0_1_gate_entry",
-        "sigsys_v0_1_gate_entry:",
+        crate::arch::gate_labels::symbol!("sigsys_v0_1_gate_entry"),
         "li t1, {signals}",
         "bgeu a0, t1, 1f",
         "lla t0, {targets}",
