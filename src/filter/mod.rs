@@ -37,17 +37,3 @@ pub use prefix::{
 };
 pub use program::Program;
 pub use rules::{allow_tagged, check_arch, ALLOW_TAGGED_LEN, CHECK_ARCH_LEN, FOREIGN_NR};
-
-/// What a program answers for a native call of number `nr` from `ip` with `args`, run by
-/// the crate's interpreter ([`crate::bpf::evaluate`]), for the unit tests.
-#[cfg(test)]
-fn run_with(prog: &[libc::sock_filter], arch: u32, nr: u32, ip: u64, args: [u64; 6]) -> u32 {
-    let data = crate::bpf::SeccompData::new(nr as i32, arch, ip, args);
-    crate::bpf::evaluate(prog, &data).expect("a program the kernel runs")
-}
-
-/// [`run_with`] for a native call with no arguments.
-#[cfg(test)]
-fn run(prog: &[libc::sock_filter], nr: u32, ip: u64) -> u32 {
-    run_with(prog, crate::Abi::NATIVE.audit_arch(), nr, ip, [0; 6])
-}
