@@ -66,7 +66,8 @@
 //! and riscv64's have it 128 bytes before.
 //!
 //! **Layouts the generic layers read.** `STAT_OFFSETS` (`st_mode`, `st_rdev`, `st_size` in
-//! the native `struct stat`), `SIGACTION_HAS_RESTORER` (riscv64 has no `sa_restorer`),
+//! the native `struct stat`), `EPOLL_EVENT` (the size of `struct epoll_event` and the
+//! offset of its `data`: packed on x86_64 only), `SIGACTION_HAS_RESTORER` (riscv64 has no `sa_restorer`),
 //! `MAP_32BIT` (compat scratch memory; 0 without compat).
 //!
 //! **Numbers.** The architecture's kernel numbers (`AUDIT_ARCH_*`, the x32 bit, the
@@ -123,8 +124,8 @@ pub(crate) use imp::{
     args, canonical_args, classify, compat_only, gate, in_vsyscall_page, instruction,
     instruction_serves, joins_offsets, legacy_call, number_reg, pc, public_consts, public_sysno,
     restarted_abi, returned, safecopy, set_args, set_number_reg, set_pc, set_ret, sp, task_size,
-    vsyscall_entry, Native, Regs, Reported, INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE,
-    SIGACTION_HAS_RESTORER, STAT_OFFSETS,
+    vsyscall_entry, Native, Regs, Reported, EPOLL_EVENT, INSN_LEN, MAP_32BIT, MINSIGSTKSZ,
+    PAGE_SIZE, SIGACTION_HAS_RESTORER, STAT_OFFSETS,
 };
 pub use imp::{Abi, AbiSysno, KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
 

@@ -23,6 +23,10 @@ use crate::error::DecodeError;
 /// (`include/uapi/asm-generic/stat.h`: `st_dev`, `st_ino`, then a 32-bit `st_mode`).
 pub(crate) const STAT_OFFSETS: (usize, usize, usize) = (16, 32, 48);
 
+/// The size of `struct epoll_event` and the offset of its `data`: not packed here (only
+/// x86_64's is), so 16 bytes with `data` at 8.
+pub(crate) const EPOLL_EVENT: (u64, u64) = (16, 8);
+
 /// The values of a trap's registers that [`classify`] checks.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TrapRegs {

@@ -24,7 +24,7 @@ pub(crate) mod regs;
 pub(crate) mod site;
 pub(crate) mod sysno;
 
-pub(crate) use crate::arch::asm_generic::STAT_OFFSETS;
+pub(crate) use crate::arch::asm_generic::{EPOLL_EVENT, STAT_OFFSETS};
 pub use abi::Abi;
 
 /// No copy routine yet: every read of the own memory goes through `process_vm_readv`.

@@ -51,6 +51,10 @@ pub(crate) const MAP_32BIT: i32 = libc::MAP_32BIT;
 /// (`arch/x86/include/uapi/asm/stat.h`: `st_nlink` is 64 bits and comes before `st_mode`).
 pub(crate) const STAT_OFFSETS: (usize, usize, usize) = (24, 40, 48);
 
+/// The size of `struct epoll_event` and the offset of its `data`: packed on x86_64
+/// (`EPOLL_PACKED` in `include/uapi/linux/eventpoll.h`), 12 bytes with `data` at 4.
+pub(crate) const EPOLL_EVENT: (u64, u64) = (12, 4);
+
 /// Whether the kernel's native `struct sigaction` has `sa_restorer`.
 pub(crate) const SIGACTION_HAS_RESTORER: bool = true;
 
