@@ -1,5 +1,8 @@
 //! The oracle's runner: see `tests/strace_oracle.rs`.
 
+#[path = "prims.rs"]
+mod prims;
+
 #[cfg(target_arch = "x86_64")]
 #[path = "calls.rs"]
 mod calls;
@@ -234,8 +237,8 @@ fn driver() -> i32 {
 }
 
 fn between_markers(text: &str) -> Vec<String> {
-    let start = format!("close({})", calls::START);
-    let end = format!("close({})", calls::END);
+    let start = format!("close({})", prims::START);
+    let end = format!("close({})", prims::END);
     let mut lines = Vec::new();
     let mut inside = false;
     for line in text.lines() {
