@@ -41,12 +41,22 @@ for f in tests/*.rs; do
 done
 echo "cross: test binaries: ${tests[*]}"
 
-step "sigsys: unit and real-kernel tests, aarch64, Debian 12 kernel"
-tools/cross/test.sh aarch64 -p sigsys --lib "${tests[@]}"
+# Built once per architecture, then all binaries in one boot (tools/cross/batch.sh), not
+# one boot each.
+built() { # arch: the test executables cargo built
+    tools/cross/test.sh "$1" -p sigsys --lib "${tests[@]}" --no-run --message-format=json \
+        | jq -r 'select(.executable != null) | .executable'
+}
+step "sigsys: unit and real-kernel tests, aarch64, Debian 12 kernel (one boot)"
+mapfile -t bins < <(built aarch64)
+[ "${#bins[@]}" -gt 0 ] || { echo "cross: no aarch64 test binaries built"; exit 1; }
+SIGSYS_CROSS_ROOTFS=$PWD/target/cross/rootfs-arm64 tools/cross/batch.sh "${bins[@]}"
 step "sigsys: real-kernel tests, aarch64, Debian 13 kernel"
 SIGSYS_CROSS_KERNEL=arm64-trixie tools/cross/test.sh aarch64 -p sigsys --test kernel
-step "sigsys: unit and real-kernel tests, riscv64, Debian 13 kernel"
-tools/cross/test.sh riscv64 -p sigsys --lib "${tests[@]}"
+step "sigsys: unit and real-kernel tests, riscv64, Debian 13 kernel (one boot)"
+mapfile -t bins < <(built riscv64)
+[ "${#bins[@]}" -gt 0 ] || { echo "cross: no riscv64 test binaries built"; exit 1; }
+SIGSYS_CROSS_ROOTFS=$PWD/target/cross/rootfs-riscv64 tools/cross/batch.sh "${bins[@]}"
 step "sigsys: no-panic link proof, aarch64 and riscv64 (run in the VM)"
 tools/cross/test.sh aarch64 run --release --manifest-path checks/no_panic/Cargo.toml
 tools/cross/test.sh riscv64 run --manifest-path checks/no_panic/Cargo.toml

@@ -48,6 +48,8 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/root/proc" "$work/root/sys" "$work/root/dev" "$work/root/tmp"
 # SIGSYS_CROSS_ROOTFS: a tree added to the root first (test.sh: strace and its libc).
 [ -n "${SIGSYS_CROSS_ROOTFS:-}" ] && cp -a "$SIGSYS_CROSS_ROOTFS/." "$work/root/"
+# SIGSYS_CROSS_BATCH_DIR: the programs batch.sh runs in this one boot, as /t.
+[ -n "${SIGSYS_CROSS_BATCH_DIR:-}" ] && cp -a "$SIGSYS_CROSS_BATCH_DIR" "$work/root/t"
 cp "$cache/bin/init-$arch" "$work/root/init"
 cp "$bin" "$work/root/test"
 chmod 755 "$work/root/init" "$work/root/test"

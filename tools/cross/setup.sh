@@ -86,7 +86,7 @@ step "toolchains (rustc-web, cross gcc, arm64 std)"
 pkgs=$(need rustc-web cargo-web rust-web-src libstd-rust-web-dev:arm64 \
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
     gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
-    gcc-arm-linux-gnueabihf libc6-dev-armhf-cross cpio)
+    gcc-arm-linux-gnueabihf libc6-dev-armhf-cross cpio jq)
 if [ -n "$pkgs" ]; then
     $SUDO apt-get install -y -qq --no-install-recommends $pkgs >/dev/null || {
         $SUDO apt-get update -qq; $SUDO apt-get install -y -qq --no-install-recommends $pkgs >/dev/null; }
