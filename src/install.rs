@@ -3,7 +3,8 @@
 //! libc's `sigaction` puts its own restorer (`__restore_rt`) in the kernel's sigaction, and
 //! that restorer is outside the gate: under SUD its `rt_sigreturn` is itself dispatched
 //! while the selector says BLOCK, and under a gate-prefixed filter it is trapped. The
-//! installer here uses raw `rt_sigaction` with the gate's restorer instead.
+//! installer here uses raw `rt_sigaction` with the gate's restorer instead (on riscv64,
+//! which has no `SA_RESTORER`, with the gate's handler entry: [`install_handler`]).
 
 use syscalls::Errno;
 
@@ -28,6 +29,13 @@ pub const HANDLER_FLAGS: u64 =
 
 /// Installs `handler` for SIGSYS with [`HANDLER_FLAGS`], the gate's restorer and an empty
 /// mask; returns the action it replaced.
+///
+/// The handler returns from the gate, so that neither Syscall User Dispatch nor a
+/// gate-prefixed filter sees its `rt_sigreturn`: through the gate's restorer where the
+/// kernel honours `SA_RESTORER` (x86_64, aarch64). riscv64 has no `SA_RESTORER` (the kernel
+/// returns every handler through the vDSO's `rt_sigreturn`), so there the action names the
+/// gate's entry, which calls `handler` and then issues `rt_sigreturn` from the gate; the
+/// action returned names the handler the entry called, when it was the entry.
 ///
 /// The action is process-wide, but alternate stacks are per thread: give every thread that
 /// may trap its own with [`set_altstack`]. Without one, the handler runs on the thread's
@@ -56,9 +64,24 @@ pub const HANDLER_FLAGS: u64 =
 /// assert_eq!(old.handler, 0); // SIG_DFL before
 /// ```
 pub unsafe fn install_handler(handler: Handler) -> Result<KernelSigaction, Errno> {
-    let action = KernelSigaction::new(handler as usize as u64, HANDLER_FLAGS, gate::restorer(), 0);
+    let handler = handler as usize as u64;
+    // Where the kernel has no SA_RESTORER (riscv64), the gate's entry calls the handler and
+    // returns from the gate; elsewhere `installed` is `handler`.
+    let (installed, before) = crate::arch::gate::entry_for(libc::SIGSYS, handler);
+    let action = KernelSigaction::new(installed, HANDLER_FLAGS, gate::restorer(), 0);
     // SAFETY: forwarded contract.
-    unsafe { set_action(libc::SIGSYS, &action) }
+    match unsafe { set_action(libc::SIGSYS, &action) } {
+        Ok(mut old) => {
+            if installed != handler && old.handler == installed {
+                old.handler = before; // the entry meant the handler it called
+            }
+            Ok(old)
+        }
+        Err(e) => {
+            let _ = crate::arch::gate::entry_for(libc::SIGSYS, before);
+            Err(e)
+        }
+    }
 }
 
 /// Sets the kernel action of `signal` and returns the previous one, through the gate.

@@ -4,6 +4,25 @@
 //! `execve`, and raises SIGSYS for every system call made outside the allowed region while
 //! the thread's selector byte says BLOCK. With the gate as the region, the crate's own calls
 //! (pass-through, memory reads, the restorer's `rt_sigreturn`) are never dispatched.
+//!
+//! # The handler's return
+//!
+//! The kernel lets a call through when its pc lies in the region or the selector says
+//! ALLOW, and on x86_64 also when it is the vDSO's `rt_sigreturn`
+//! (`arch_syscall_is_vdso_sigreturn`). SUD has one region, so the handler's own
+//! `rt_sigreturn` must leave from the gate too: with the gate's restorer where the kernel
+//! honours `SA_RESTORER` (x86_64; aarch64, whose Debian kernels have no SUD), and on
+//! riscv64, which has no `SA_RESTORER` and whose kernel exempts no vDSO `rt_sigreturn`,
+//! through the gate's handler entry that [`crate::install::install_handler`] installs
+//! there: it calls the handler and issues `rt_sigreturn` itself, from the gate. The
+//! selector stays at BLOCK throughout on every architecture; the program never runs with
+//! it at ALLOW. A handler installed otherwise (libc's `sigaction`) returns through the
+//! vDSO on riscv64: under SUD with the selector at BLOCK that return is dispatched again,
+//! endlessly (observed: the process dies of SIGSEGV when the alternate stack runs out).
+//! The other two ideas do not work there: one region cannot cover both the gate and the
+//! vDSO (they are mapped apart, and a region spanning both would exempt whatever lies
+//! between), and a handler that set ALLOW before returning would leave the program
+//! unsupervised until something set BLOCK again.
 
 use core::sync::atomic::{AtomicU8, Ordering};
 

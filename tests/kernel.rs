@@ -1230,8 +1230,8 @@ extern "C" fn read_then_pass(_: i32, info: *mut libc::siginfo_t, ctx: *mut libc:
 
 /// A supervisor, then a third-party filter installed after it as `filter::compose` builds
 /// it: the program's calls the handler passes through get the third-party filter's
-/// answers (`getppid`: `EPERM`), while the handler's own calls (its `process_vm_readv`,
-/// which the third-party filter also denies, and its `rt_sigreturn`) are untouched.
+/// answers (`getppid`: `EPERM`), while the handler's own calls (its `process_vm_readv` and
+/// its `rt_sigreturn`, both of which the third-party filter also denies) are untouched.
 #[test]
 fn composed_filter_applies_to_passed_calls_only() {
     run_in_child("composed_filter_applies_to_passed_calls_only", || {
@@ -1241,8 +1241,11 @@ fn composed_filter_applies_to_passed_calls_only() {
         install_filter(&filter_trap_all());
         let third_party = [
             load_nr(),
-            jump(jeq, libc::SYS_getppid as u32, 2, 0),
-            jump(jeq, libc::SYS_process_vm_readv as u32, 1, 0),
+            jump(jeq, libc::SYS_getppid as u32, 3, 0),
+            jump(jeq, libc::SYS_process_vm_readv as u32, 2, 0),
+            // The handler's return is exempt as its own call (on riscv64 too: the gate's
+            // entry issues it, not the vDSO).
+            jump(jeq, libc::SYS_rt_sigreturn as u32, 1, 0),
             ret(libc::SECCOMP_RET_ALLOW),
             ret(libc::SECCOMP_RET_ERRNO | libc::EPERM as u32),
         ];
@@ -1259,5 +1262,76 @@ fn composed_filter_applies_to_passed_calls_only() {
             OWN_READS_OK.load(SeqCst) >= before + 2,
             "the handler's own reads work"
         );
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// The handler's own return (riscv64: the gate's entry, there being no SA_RESTORER)
+
+/// A filter narrowed with `filter::gate_prefix_allowing`: from the gate only `rt_sigreturn`
+/// (anything else from there kills the process), from elsewhere `getppid` traps and
+/// `rt_sigreturn` kills. The handler emulates `getppid` twice and the process lives on: its
+/// return left from the gate on every architecture (on riscv64 through the gate's entry; a
+/// return through the vDSO would have been killed).
+#[test]
+fn narrowed_gate_prefix_lets_the_handler_return() {
+    run_in_child("narrowed_gate_prefix_lets_the_handler_return", || {
+        use sigsys::filter::{self, jump, load_nr, ret};
+        let jeq = libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K;
+        let kill = libc::SECCOMP_RET_KILL_PROCESS;
+        install(emulate_getppid);
+        let mut buf = [ret(0); 16];
+        let own = [libc::SYS_rt_sigreturn as u32];
+        let mut prog = filter::gate_prefix_allowing(&own, kill, &mut buf)
+            .expect("prefix")
+            .to_vec();
+        prog.extend([
+            load_nr(),
+            jump(jeq, GETPPID as u32, 0, 1),
+            ret(TRAP),
+            jump(jeq, libc::SYS_rt_sigreturn as u32, 0, 1),
+            ret(kill),
+            ret(libc::SECCOMP_RET_ALLOW),
+        ]);
+        install_filter(&prog);
+        assert_eq!(syscall6(GETPPID, [0; 6]), 4242);
+        assert_eq!(syscall6(GETPPID, [0; 6]), 4242);
+    });
+}
+
+extern "C" fn first_handler(_: i32, _: *mut libc::siginfo_t, _: *mut libc::c_void) {}
+
+/// `install_handler` returns the action it replaced naming the handler that was installed
+/// (on riscv64 the kernel's action names the gate's entry, which is mapped back), and the
+/// kernel's action for SIGSYS has the gate's restorer (where the architecture has one).
+#[test]
+fn install_handler_reports_the_handler_it_replaced() {
+    run_in_child("install_handler_reports_the_handler_it_replaced", || {
+        use sigsys::install::{install_handler, set_action, KernelSigaction};
+        let first = unsafe { install_handler(first_handler) }.expect("first");
+        assert_eq!(first.handler, 0, "SIG_DFL before");
+        let second = unsafe { install_handler(emulate_getppid) }.expect("second");
+        assert_eq!(second.handler, first_handler as *const () as usize as u64);
+        let query = KernelSigaction::default();
+        // Ignore SIGSYS for a moment to read the action back, then put it back.
+        let ignore = KernelSigaction {
+            handler: 1,
+            ..query
+        };
+        let now = unsafe { set_action(libc::SIGSYS, &ignore) }.expect("read back");
+        let restorer = if cfg!(target_arch = "riscv64") {
+            0 // no sa_restorer
+        } else {
+            sigsys::gate::restorer()
+        };
+        assert_eq!(now.restorer(), restorer);
+        assert!(
+            now.handler == emulate_getppid as *const () as usize as u64
+                || sigsys::gate::contains(now.handler),
+            "the handler itself, or the gate's entry"
+        );
+        unsafe { set_action(libc::SIGSYS, &now) }.expect("put back");
+        install_filter(&filter_trapping(&[(GETPPID as u32, TRAP)], false));
+        assert_eq!(syscall6(GETPPID, [0; 6]), 4242);
     });
 }

@@ -58,6 +58,15 @@ pub(crate) enum RestartCode {
     RestartBlock,
 }
 
+/// The gate's handler entry where the kernel honours `SA_RESTORER` (x86_64, aarch64): none
+/// is needed, the handler is installed as it is and returns into the gate's restorer.
+/// Returns the address to install (`handler`) and the handler an action naming the entry
+/// meant before (none: 0). See `riscv64/gate.rs` for the architecture that needs one.
+#[cfg(not(target_arch = "riscv64"))]
+pub(crate) fn direct_entry(_signal: i32, handler: u64) -> (u64, u64) {
+    (handler, 0)
+}
+
 /// The siginfo facts an architecture's `classify` checks the registers against, with the
 /// architecture's `Abi` type.
 #[derive(Clone, Copy, Debug)]

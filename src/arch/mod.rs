@@ -51,7 +51,11 @@
 //! **The gate's exits** (`gate`): one block of the crate's machine code, page-aligned and
 //! smaller than a page, holding a system call exit per instruction the ABIs use and the
 //! `rt_sigreturn` restorer: `range()`, `restorer()`, `syscall(number, args)` (the native
-//! exit) and `issue(abi, nr, args)` (the exit of `abi`).
+//! exit) and `issue(abi, nr, args)` (the exit of `abi`). `entry_for(signal, handler)` is
+//! the address the installer gives the kernel so that a handler returns from the gate, with
+//! the handler an action naming that address meant before: the handler itself where the
+//! kernel honours `SA_RESTORER` (x86_64, aarch64); on riscv64, which has none, the gate's
+//! entry, which calls the handler and then issues `rt_sigreturn` from the gate.
 //!
 //! **The kernel's context layout.** `Ucontext` is the kernel's `struct ucontext` (never
 //! libc's), with public fields `stack` ([`SigStack`]), `mcontext` (`Regs`) and `sigmask`
@@ -62,9 +66,9 @@
 //! and riscv64's have it 128 bytes before.
 //!
 //! **Layouts the generic layers read.** `STAT_OFFSETS` (`st_mode`, `st_rdev`, `st_size` in
-//! the native `struct stat`), `SIGACTION_HAS_RESTORER` (riscv64 has no `sa_restorer`),
-//! `SIGRETURN_OUTSIDE_GATE` (handlers return through the vDSO, so the BPF gate prefix also
-//! allows `rt_sigreturn`: riscv64), `MAP_32BIT` (compat scratch memory; 0 without compat).
+//! the native `struct stat`), `EPOLL_EVENT` (the size of `struct epoll_event` and the
+//! offset of its `data`: packed on x86_64 only), `SIGACTION_HAS_RESTORER` (riscv64 has no `sa_restorer`),
+//! `MAP_32BIT` (compat scratch memory; 0 without compat).
 //!
 //! **Numbers.** The architecture's kernel numbers (`AUDIT_ARCH_*`, the x32 bit, the
 //! instruction bytes, the vsyscall page) are defined in its `consts.rs` and re-exported by
@@ -89,6 +93,9 @@
 //! aarch64 and riscv64 share `asm_generic/` (the classification of a trap, whose restart
 //! fix-up acts on the first argument there, the name map and the `Abi` macro).
 //!
+//! The gate's labels have the same names on every architecture: `gate_labels.rs` names its
+//! parts (`range`, `own_range`, `pass_range`, `restorer`) once for all.
+//!
 //! What the architectures share is in `common.rs`: the layouts of the 64-bit
 //! architectures (`stack_t`, the 64-signal set) and the contract's own types ([`Site`],
 //! [`RestartCode`]).
@@ -96,6 +103,7 @@
 #[cfg(any(target_arch = "aarch64", target_arch = "riscv64"))]
 pub(crate) mod asm_generic;
 pub(crate) mod common;
+pub(crate) mod gate_labels;
 
 #[cfg(target_arch = "aarch64")]
 mod aarch64;
@@ -116,8 +124,8 @@ pub(crate) use imp::{
     args, canonical_args, classify, compat_only, gate, in_vsyscall_page, instruction,
     instruction_serves, joins_offsets, legacy_call, number_reg, pc, public_consts, public_sysno,
     restarted_abi, returned, safecopy, set_args, set_number_reg, set_pc, set_ret, sp, task_size,
-    vsyscall_entry, Native, Regs, Reported, INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE,
-    SIGACTION_HAS_RESTORER, SIGRETURN_OUTSIDE_GATE, STAT_OFFSETS,
+    vsyscall_entry, Native, Regs, Reported, EPOLL_EVENT, INSN_LEN, MAP_32BIT, MINSIGSTKSZ,
+    PAGE_SIZE, SIGACTION_HAS_RESTORER, STAT_OFFSETS,
 };
 pub use imp::{Abi, AbiSysno, KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
 
@@ -176,6 +184,7 @@ const _: () = {
     let _: fn() -> u64 = gate::restorer;
     let _: unsafe fn(u64, [u64; 6]) -> i64 = gate::syscall;
     let _: unsafe fn(Abi, u32, [u64; 6]) -> i64 = gate::issue;
+    let _: fn(i32, u64) -> (u64, u64) = gate::entry_for;
     let _: bool = safecopy::AVAILABLE;
     let _: unsafe fn(*mut u8, *const u8, usize) -> usize = safecopy::copy;
     let _: fn(u64) -> Option<u64> = safecopy::fixup_pc;

@@ -322,7 +322,8 @@ where
     let At { addr, count, .. } = *at;
     out.write_char('[')?;
     for k in 0..count.min(ctx.opts.string_limit as u64) {
-        let Some(b) = read_bytes::<12, M>(ctx.mem, addr.wrapping_add(k.wrapping_mul(12))) else {
+        let at = addr.wrapping_add(k.wrapping_mul(crate::arch::EPOLL_EVENT.0));
+        let Some(b) = read_epoll_event(ctx.mem, at) else {
             break;
         };
         if k > 0 {
@@ -348,7 +349,7 @@ where
     M: Memory + ?Sized,
 {
     let At { addr, .. } = *at;
-    let Some(b) = read_bytes::<12, M>(ctx.mem, addr) else {
+    let Some(b) = read_epoll_event(ctx.mem, addr) else {
         return Ok(false);
     };
     write_epoll_event(out, b)?;
@@ -830,6 +831,15 @@ where
     }
     out.write_char(']')?;
     Ok(true)
+}
+
+/// The `events` and `data` of the `struct epoll_event` at `addr`, in the architecture's
+/// layout (packed on x86_64, `data` at 8 elsewhere), as x86_64's 12 bytes.
+fn read_epoll_event<M: Memory + ?Sized>(mem: &M, addr: u64) -> Option<[u8; 12]> {
+    let [e0, e1, e2, e3] = read_bytes::<4, M>(mem, addr)?;
+    let data = read_bytes::<8, M>(mem, addr.wrapping_add(crate::arch::EPOLL_EVENT.1))?;
+    let [d0, d1, d2, d3, d4, d5, d6, d7] = data;
+    Some([e0, e1, e2, e3, d0, d1, d2, d3, d4, d5, d6, d7])
 }
 
 pub(super) fn write_epoll_event<W: Write + ?Sized>(out: &mut W, b: [u8; 12]) -> fmt::Result {

@@ -20,13 +20,6 @@ const CHILD_MARKER: &str = "SIGSYS_TEST_CHILD";
 /// Debian arm64 kernels answer `EINVAL`: no `GENERIC_ENTRY`). Probed on a thread of its own,
 /// which is left disarmed.
 pub fn sud_or_skip(name: &str) -> bool {
-    if cfg!(target_arch = "riscv64") {
-        // The kernel has SUD, but does not exempt the vDSO's rt_sigreturn there, and riscv64
-        // handlers always return through it: a handler that returns with the selector at
-        // BLOCK is dispatched again (the crate cannot arm SUD usefully yet).
-        println!("{name}: skipped: SUD on riscv64 dispatches the handler's vDSO rt_sigreturn");
-        return false;
-    }
     let ok = std::thread::spawn(sigsys::sud::is_supported)
         .join()
         .expect("SUD probe");

@@ -4,36 +4,7 @@
 //! so that nothing but these calls happens between the markers (no allocation, no libc
 //! wrapper with calls of its own).
 
-use std::ffi::CStr;
-
-/// Start marker: `close(-1000)`.
-pub const START: i64 = -1000;
-/// End marker: `close(-1001)`.
-pub const END: i64 = -1001;
-
-fn sc(nr: libc::c_long, a: [u64; 6]) -> i64 {
-    // SAFETY: the oracle's calls are made on its own, prepared buffers; each is harmless to
-    // the process (files in the oracle's directory, its own memory, signals it ignores).
-    unsafe { libc::syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]) as i64 }
-}
-
-fn p(s: &CStr) -> u64 {
-    s.as_ptr() as u64
-}
-
-fn a<T>(x: &T) -> u64 {
-    x as *const T as u64
-}
-
-fn am<T>(x: &mut T) -> u64 {
-    x as *mut T as u64
-}
-
-#[repr(C)]
-struct Iovec {
-    base: u64,
-    len: u64,
-}
+use super::prims::{a, am, iovec, p, sc, Iovec, END, START};
 
 #[repr(C)]
 struct KSigaction {
@@ -118,26 +89,11 @@ pub fn run() {
     let mut small2 = vec![0u8; 64];
     let mut iov_a = vec![0u8; 6];
     let mut iov_b = vec![0u8; 6];
-    let iov = [
-        Iovec {
-            base: iov_a.as_mut_ptr() as u64,
-            len: 6,
-        },
-        Iovec {
-            base: iov_b.as_mut_ptr() as u64,
-            len: 6,
-        },
-    ];
+    let iov = [iovec(iov_a.as_mut_ptr(), 6), iovec(iov_b.as_mut_ptr(), 6)];
     let wiov_data = [*b"abc", *b"def"];
     let wiov = [
-        Iovec {
-            base: wiov_data[0].as_ptr() as u64,
-            len: 3,
-        },
-        Iovec {
-            base: wiov_data[1].as_ptr() as u64,
-            len: 2,
-        },
+        iovec(wiov_data[0].as_ptr(), 3),
+        iovec(wiov_data[1].as_ptr(), 2),
     ];
     let mut stat_buf = vec![0u8; 256];
     let mut cwd = vec![0u8; 4096];

@@ -13,6 +13,7 @@
 #   SIGSYS_CROSS_VERBOSE  1: show the kernel's console output and the qemu command line
 #   SIGSYS_CROSS_APPEND   more kernel command line (e.g. "loglevel=7" to see the boot)
 #   SIGSYS_CROSS_TIMES    a file: one line "<binary> <seconds>" appended per run
+#   SIGSYS_CROSS_ROOTFS   a directory copied into the VM's root (test.sh: strace and libc)
 # The test sees the caller's RUST_*, CARGO*, SIGSYS_* and QUICKCHECK_* variables (plus
 # SIGSYS_CROSS_ENV="NAME ..." for more), cwd /tmp (a tmpfs), no network, no host files.
 set -euo pipefail
@@ -45,6 +46,10 @@ build "$cache/bin/console" "${HOST_CC:-cc}" "$here/console.c"
 work=$(mktemp -d "${TMPDIR:-/tmp}/sigsys-cross.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/root/proc" "$work/root/sys" "$work/root/dev" "$work/root/tmp"
+# SIGSYS_CROSS_ROOTFS: a tree added to the root first (test.sh: strace and its libc).
+[ -n "${SIGSYS_CROSS_ROOTFS:-}" ] && cp -a "$SIGSYS_CROSS_ROOTFS/." "$work/root/"
+# SIGSYS_CROSS_BATCH_DIR: the programs batch.sh runs in this one boot, as /t.
+[ -n "${SIGSYS_CROSS_BATCH_DIR:-}" ] && cp -a "$SIGSYS_CROSS_BATCH_DIR" "$work/root/t"
 cp "$cache/bin/init-$arch" "$work/root/init"
 cp "$bin" "$work/root/test"
 chmod 755 "$work/root/init" "$work/root/test"

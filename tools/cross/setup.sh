@@ -86,7 +86,7 @@ step "toolchains (rustc-web, cross gcc, arm64 std)"
 pkgs=$(need rustc-web cargo-web rust-web-src libstd-rust-web-dev:arm64 \
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
     gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
-    gcc-arm-linux-gnueabihf libc6-dev-armhf-cross cpio)
+    gcc-arm-linux-gnueabihf libc6-dev-armhf-cross cpio jq)
 if [ -n "$pkgs" ]; then
     $SUDO apt-get install -y -qq --no-install-recommends $pkgs >/dev/null || {
         $SUDO apt-get update -qq; $SUDO apt-get install -y -qq --no-install-recommends $pkgs >/dev/null; }
@@ -142,6 +142,31 @@ for k in $kernels; do
     esac
     done_step
 done
+# The strace of each architecture with its libc, as a tree the runner adds to the VM's root
+# (SIGSYS_CROSS_ROOTFS; tests/strace_oracle.rs compares the crate's lines with it): arm64's
+# from bookworm (strace 6.1, as on x86_64 here), riscv64's from trixie (6.13). strace needs
+# only libc.so.6 and the dynamic loader.
+strace_root() { # arch suite triplet loader
+    local arch=$1 suite=$2 triplet=$3 ld=$4 out=$CACHE/rootfs-$1 tmp o
+    [ -x "$out/usr/bin/strace" ] && return
+    private_index kernels arm64,riscv64 bookworm trixie
+    o="$(apt_opts kernels arm64,riscv64) -o APT::Default-Release=$suite"
+    tmp=$(mktemp -d); chmod 777 "$tmp"
+    # shellcheck disable=SC2086
+    ( cd "$tmp" && apt-get -q=2 $o download "strace:$arch" "libc6:$arch" )
+    mkdir -p "$tmp/x" "$out.tmp/usr/bin" "$out.tmp/lib/$triplet"
+    for d in "$tmp"/*.deb; do dpkg-deb -x "$d" "$tmp/x"; done
+    cp "$tmp/x/usr/bin/strace" "$out.tmp/usr/bin/"
+    cp -L "$(find "$tmp/x" -path "*/$triplet/$ld" | head -n1)" "$out.tmp/lib/$ld"
+    cp -L "$(find "$tmp/x" -path "*/$triplet/libc.so.6" | head -n1)" "$out.tmp/lib/$triplet/"
+    rm -rf "$out" && mv "$out.tmp" "$out"
+    rm -rf "$tmp"
+}
+step "strace and libc for the VMs (arm64, riscv64)"
+strace_root arm64 bookworm aarch64-linux-gnu ld-linux-aarch64.so.1
+strace_root riscv64 trixie riscv64-linux-gnu ld-linux-riscv64-lp64d.so.1
+done_step
+
 for k in "$KDIR"/*.version; do printf 'setup: kernel %-16s %s\n' "$(basename "$k" .version)" "$(cat "$k")"; done
 
 step_name="total"; step_start=$t0; done_step

@@ -35,6 +35,9 @@ for t in /usr/bin/rustc /usr/bin/cargo "$(command -v "$cc" || true)"; do
     [ -x "$t" ] || { echo "test.sh: $t missing: run tools/cross/setup.sh" >&2; exit 2; }
 done
 
+# strace and its libc in the VM (tests/strace_oracle.rs), when setup.sh has fetched them.
+case $arch in aarch64 | arm64) rootfs=$root/target/cross/rootfs-arm64 ;; *) rootfs=$root/target/cross/rootfs-$arch ;; esac
+if [ -d "$rootfs" ]; then export SIGSYS_CROSS_ROOTFS=${SIGSYS_CROSS_ROOTFS-$rootfs}; fi
 key=$(echo "$triple" | tr 'a-z-' 'A-Z_')
 export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
 export "CARGO_TARGET_${key}_LINKER=$cc"

@@ -36,6 +36,3 @@ pub(crate) const TASK_SIZE_64: u64 = 1 << 48;
 
 /// No compat ABI here, so no compat scratch below 4 GiB (`MAP_32BIT` is x86's).
 pub(crate) const MAP_32BIT: i32 = 0;
-
-/// Whether signal handlers return through code outside the gate (arm64 honours `SA_RESTORER`: handlers return through the gate's restorer).
-pub(crate) const SIGRETURN_OUTSIDE_GATE: bool = false;

@@ -24,14 +24,12 @@ pub(crate) mod regs;
 pub(crate) mod site;
 pub(crate) mod sysno;
 
-pub(crate) use crate::arch::asm_generic::STAT_OFFSETS;
+pub(crate) use crate::arch::asm_generic::{EPOLL_EVENT, STAT_OFFSETS};
 pub use abi::Abi;
 
 /// No copy routine yet: every read of the own memory goes through `process_vm_readv`.
 pub(crate) use super::common::no_safecopy as safecopy;
-pub(crate) use consts::{
-    INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE, SIGACTION_HAS_RESTORER, SIGRETURN_OUTSIDE_GATE,
-};
+pub(crate) use consts::{INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE, SIGACTION_HAS_RESTORER};
 pub use frame::{KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
 pub(crate) use regs::{
     args, number_reg, pc, returned, set_args, set_number_reg, set_pc, set_ret, sp, Regs,

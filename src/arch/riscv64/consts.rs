@@ -30,6 +30,3 @@ pub(crate) const TASK_SIZE_64: u64 = 1 << 56;
 
 /// No compat ABI here, so no compat scratch below 4 GiB (`MAP_32BIT` is x86's).
 pub(crate) const MAP_32BIT: i32 = 0;
-
-/// Whether signal handlers return through code outside the gate (riscv64 has no `SA_RESTORER`: handlers return through the vDSO's `rt_sigreturn`).
-pub(crate) const SIGRETURN_OUTSIDE_GATE: bool = true;

@@ -5,13 +5,15 @@
 //! - **Instructions** ([`site`]): `ecall` (`0x00000073`), always 4 bytes.
 //! - **Restart codes**: the kernel's signal-delivery fix-up reads a0, which at a trap holds
 //!   the original first argument (`crate::arch::asm_generic::classify`).
-//! - **Gate** ([`gate`]): an `ecall` exit, a restorer and the pass exit in one page-aligned
-//!   block. riscv64 has no `SA_RESTORER`: handlers return through the vDSO's
-//!   `rt_sigreturn`, which [`crate::filter::gate_prefix`] lets through by number.
+//! - **Gate** ([`gate`]): an `ecall` exit, a restorer, the handler entry and the pass exit
+//!   in one page-aligned block. riscv64 has no `SA_RESTORER`: the kernel returns a handler
+//!   through the vDSO's `rt_sigreturn`, so the installer gives the kernel the gate's entry,
+//!   which calls the handler and issues its `rt_sigreturn` from the gate
+//!   ([`gate::entry_for`]).
 //! - **Frame** ([`frame`]): the kernel's `ucontext` (mask at 40, registers at 176).
-//! - **SUD**: the kernel has it, but does not exempt the vDSO's `rt_sigreturn` on riscv64
-//!   (no `arch_syscall_is_vdso_sigreturn`), so a handler's return is dispatched while the
-//!   selector blocks; not yet supported by the crate's tests.
+//! - **SUD**: the kernel has it, and does not exempt the vDSO's `rt_sigreturn` on riscv64
+//!   (`arch_syscall_is_vdso_sigreturn` is `false` there); the handler entry returns from the
+//!   gate, the allowed region, so the selector stays at BLOCK.
 //! - **Table** ([`sysno`]): `syscalls::riscv64`, mapped to x86_64 by name.
 
 pub(crate) mod abi;
@@ -22,14 +24,12 @@ pub(crate) mod regs;
 pub(crate) mod site;
 pub(crate) mod sysno;
 
-pub(crate) use crate::arch::asm_generic::STAT_OFFSETS;
+pub(crate) use crate::arch::asm_generic::{EPOLL_EVENT, STAT_OFFSETS};
 pub use abi::Abi;
 
 /// No copy routine yet: every read of the own memory goes through `process_vm_readv`.
 pub(crate) use super::common::no_safecopy as safecopy;
-pub(crate) use consts::{
-    INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE, SIGACTION_HAS_RESTORER, SIGRETURN_OUTSIDE_GATE,
-};
+pub(crate) use consts::{INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE, SIGACTION_HAS_RESTORER};
 pub use frame::{KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
 pub(crate) use regs::{
     args, number_reg, pc, returned, set_args, set_number_reg, set_pc, set_ret, sp, Regs,

@@ -51,6 +51,10 @@ pub(crate) const MAP_32BIT: i32 = libc::MAP_32BIT;
 /// (`arch/x86/include/uapi/asm/stat.h`: `st_nlink` is 64 bits and comes before `st_mode`).
 pub(crate) const STAT_OFFSETS: (usize, usize, usize) = (24, 40, 48);
 
+/// The size of `struct epoll_event` and the offset of its `data`: packed on x86_64
+/// (`EPOLL_PACKED` in `include/uapi/linux/eventpoll.h`), 12 bytes with `data` at 4.
+pub(crate) const EPOLL_EVENT: (u64, u64) = (12, 4);
+
 /// Whether the kernel's native `struct sigaction` has `sa_restorer`.
 pub(crate) const SIGACTION_HAS_RESTORER: bool = true;
 
@@ -62,6 +66,3 @@ pub(crate) const TASK_SIZE_64: u64 = (1 << 47) - PAGE_SIZE;
 
 /// The end of the user address space of a 32-bit (i386 or x32) caller: 4 GiB.
 pub(crate) const TASK_SIZE_32: u64 = 1 << 32;
-
-/// Whether signal handlers return through code outside the gate (the gate's restorer serves `SA_RESTORER`).
-pub(crate) const SIGRETURN_OUTSIDE_GATE: bool = false;

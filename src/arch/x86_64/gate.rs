@@ -6,9 +6,8 @@
 //! debuggers can still walk back through a SIGSYS frame. What the gate is for, and what it
 //! does not protect against, is [`crate::gate`].
 
-use core::ops::Range;
-
 use super::abi::Abi;
+use crate::arch::gate_labels::symbol;
 
 // Page-aligned and well under 4 KiB, so the block never straddles a 4 GiB boundary: the BPF
 // prefix can then compare the upper half of the instruction pointer with one value.
@@ -20,14 +19,10 @@ use super::abi::Abi;
 core::arch::global_asm!(
     ".pushsection .text.sigsys_gate,\"ax\",@progbits",
     ".p2align 12",
-    ".globl sigsys_v0_1_gate_start",
-    ".hidden sigsys_v0_1_gate_start",
-    "sigsys_v0_1_gate_start:",
+    symbol!("sigsys_v0_1_gate_start"),
     // i64 sigsys_v0_1_gate_syscall(u64 rax /* rdi */, const u64 args[6] /* rsi */)
-    ".globl sigsys_v0_1_gate_syscall",
-    ".hidden sigsys_v0_1_gate_syscall",
+    symbol!("sigsys_v0_1_gate_syscall"),
     ".type sigsys_v0_1_gate_syscall, @function",
-    "sigsys_v0_1_gate_syscall:",
     ".cfi_startproc",
     "mov rax, rdi",
     "mov rdi, [rsi]",
@@ -43,10 +38,8 @@ core::arch::global_asm!(
     // i64 sigsys_v0_1_gate_int80(u32 nr /* edi */, const u32 args[6] /* rsi */): returns all
     // of RAX, as the kernel leaves it (a compat call's result is a long: addresses above
     // 2 GiB come back zero-extended, errors sign-extended).
-    ".globl sigsys_v0_1_gate_int80",
-    ".hidden sigsys_v0_1_gate_int80",
+    symbol!("sigsys_v0_1_gate_int80"),
     ".type sigsys_v0_1_gate_int80, @function",
-    "sigsys_v0_1_gate_int80:",
     ".cfi_startproc",
     "push rbx",
     ".cfi_adjust_cfa_offset 8",
@@ -73,9 +66,7 @@ core::arch::global_asm!(
     ".size sigsys_v0_1_gate_int80, . - sigsys_v0_1_gate_int80",
     // The restorer: `mov $15, %rax; syscall` exactly as libgcc's and gdb's unwinders expect.
     "nop",
-    ".globl sigsys_v0_1_gate_restorer",
-    ".hidden sigsys_v0_1_gate_restorer",
-    "sigsys_v0_1_gate_restorer:",
+    symbol!("sigsys_v0_1_gate_restorer"),
     ".byte 0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00",
     "syscall",
     "ud2",
@@ -83,12 +74,8 @@ core::arch::global_asm!(
     // handler passes through (`gate::run`), so that a filter can tell them from the
     // handler's own calls above (`filter::compose`).
     ".p2align 4",
-    ".globl sigsys_v0_1_gate_pass_start",
-    ".hidden sigsys_v0_1_gate_pass_start",
-    "sigsys_v0_1_gate_pass_start:",
-    ".globl sigsys_v0_1_gate_pass_syscall",
-    ".hidden sigsys_v0_1_gate_pass_syscall",
-    "sigsys_v0_1_gate_pass_syscall:",
+    symbol!("sigsys_v0_1_gate_pass_start"),
+    symbol!("sigsys_v0_1_gate_pass_syscall"),
     ".cfi_startproc",
     "mov rax, rdi",
     "mov rdi, [rsi]",
@@ -100,9 +87,7 @@ core::arch::global_asm!(
     "syscall",
     "ret",
     ".cfi_endproc",
-    ".globl sigsys_v0_1_gate_pass_int80",
-    ".hidden sigsys_v0_1_gate_pass_int80",
-    "sigsys_v0_1_gate_pass_int80:",
+    symbol!("sigsys_v0_1_gate_pass_int80"),
     ".cfi_startproc",
     "push rbx",
     ".cfi_adjust_cfa_offset 8",
@@ -126,87 +111,22 @@ core::arch::global_asm!(
     ".cfi_restore rbx",
     "ret",
     ".cfi_endproc",
-    ".globl sigsys_v0_1_gate_end",
-    ".hidden sigsys_v0_1_gate_end",
-    "sigsys_v0_1_gate_end:",
+    symbol!("sigsys_v0_1_gate_end"),
     ".popsection",
 );
 
 extern "C" {
-    #[link_name = "sigsys_v0_1_gate_start"]
-    static GATE_START: u8;
-    #[link_name = "sigsys_v0_1_gate_end"]
-    static GATE_END: u8;
     #[link_name = "sigsys_v0_1_gate_syscall"]
     fn gate_syscall(rax: u64, args: *const [u64; 6]) -> i64;
     #[link_name = "sigsys_v0_1_gate_int80"]
     fn gate_int80(nr: u32, args: *const [u32; 6]) -> i64;
-    #[link_name = "sigsys_v0_1_gate_restorer"]
-    fn gate_restorer();
-    #[link_name = "sigsys_v0_1_gate_pass_start"]
-    static GATE_PASS_START: u8;
     #[link_name = "sigsys_v0_1_gate_pass_syscall"]
     fn gate_pass_syscall(rax: u64, args: *const [u64; 6]) -> i64;
     #[link_name = "sigsys_v0_1_gate_pass_int80"]
     fn gate_pass_int80(nr: u32, args: *const [u32; 6]) -> i64;
 }
 
-/// The address range of the gate's code, `start..end`.
-///
-/// # Examples
-///
-/// ```
-/// let gate = sigsys::gate::range();
-/// assert!(gate.start < gate.end && gate.end - gate.start < 4096);
-/// assert!(gate.contains(&sigsys::gate::restorer()));
-/// ```
-pub fn range() -> Range<u64> {
-    // Only the addresses of the two labels are taken; nothing is read.
-    let start = core::ptr::addr_of!(GATE_START) as u64;
-    let end = core::ptr::addr_of!(GATE_END) as u64;
-    start..end
-}
-
-/// The part of the gate the handler's own calls leave from ([`syscall`], [`int80`], the
-/// restorer): `start..` the pass exits.
-///
-/// # Examples
-///
-/// ```
-/// let own = sigsys::gate::own_range();
-/// assert!(own.contains(&sigsys::gate::restorer()));
-/// assert_eq!(own.start, sigsys::gate::range().start);
-/// assert_eq!(own.end, sigsys::gate::pass_range().start);
-/// ```
-pub fn own_range() -> Range<u64> {
-    range().start..pass_range().start
-}
-
-/// The part of the gate the program's calls that a handler passes through leave from
-/// ([`crate::gate::run`], `Trap::pass_through`): `..end`.
-///
-/// # Examples
-///
-/// ```
-/// let pass = sigsys::gate::pass_range();
-/// assert!(pass.start < pass.end && pass.end == sigsys::gate::range().end);
-/// ```
-pub fn pass_range() -> Range<u64> {
-    // Only the label's address is taken.
-    let start = core::ptr::addr_of!(GATE_PASS_START) as u64;
-    start..range().end
-}
-
-/// The address of the gate's `rt_sigreturn` restorer, for `SA_RESTORER`.
-///
-/// # Examples
-///
-/// ```
-/// assert_ne!(sigsys::gate::restorer(), 0);
-/// ```
-pub fn restorer() -> u64 {
-    gate_restorer as unsafe extern "C" fn() as usize as u64
-}
+pub use crate::arch::gate_labels::{own_range, pass_range, range, restorer};
 
 /// Issues a 64-bit system call (`rax` is loaded as given, so x32 numbers work) from the gate
 /// and returns RAX.
@@ -251,6 +171,9 @@ pub unsafe fn int80(nr: u32, args: [u32; 6]) -> i64 {
     // arguments 1 and 6.
     unsafe { gate_int80(nr, &args) }
 }
+
+/// The kernel returns a handler into the gate's restorer (`SA_RESTORER`): no entry needed.
+pub(crate) use crate::arch::common::direct_entry as entry_for;
 
 /// What [`crate::gate`] re-exports.
 pub(crate) mod public {

@@ -37,8 +37,7 @@ pub(crate) mod sysno;
 
 pub use abi::Abi;
 pub(crate) use consts::{
-    INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE, SIGACTION_HAS_RESTORER, SIGRETURN_OUTSIDE_GATE,
-    STAT_OFFSETS,
+    EPOLL_EVENT, INSN_LEN, MAP_32BIT, MINSIGSTKSZ, PAGE_SIZE, SIGACTION_HAS_RESTORER, STAT_OFFSETS,
 };
 pub use frame::{KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
 pub(crate) use regs::{
