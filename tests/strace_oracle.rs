@@ -35,12 +35,11 @@
 //!   `clone_args`, `open_how`, `io_uring_params`, `bpf_attr`, `perf_event_attr`, `flock`,
 //!   `termios` and other `ioctl` arguments, `mmsghdr`, the control data of `msghdr`;
 //! - 32-bit layouts of `stat`, `msghdr` (i386 and x32 callers) print by address;
-//! - the fd sets of `select`/`pselect6` show their contents when formatted (after the call,
-//!   what the kernel left), and their result has no `(in [...], left {...})` suffix;
-//! - `[in => out]` of value-result lengths and offsets needs a [`Before`] snapshot taken
-//!   before the call (the handler here takes one); without it the value after is shown;
-//! - option names at socket levels other than `SOL_SOCKET`, option values other than
-//!   `int`; `prctl` options beyond the common ones print their four arguments in hex;
+//! - the input fd sets and timeouts of `select`/`pselect6`/`ppoll` and `[in => out]` of
+//!   value-result lengths and offsets need a [`Before`] snapshot taken before the call
+//!   (sigsys-trace takes one); without it the values after the call are shown;
+//! - option values other than `int`, `SO_LINGER` and `SO_PEERCRED`; the arm64-only
+//!   `prctl` options (SVE, SME, PAC, tagged addresses) print their arguments in hex;
 //!   `FUTEX_WAKE_OP`'s operation word is shown in hex; `ioctl` arguments are decoded for a
 //!   few requests only (names: strace's whole table);
 //! - i386-only calls have a small table of their own (`mmap2`, `_llseek`, `stat64`,

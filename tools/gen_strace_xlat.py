@@ -25,6 +25,18 @@ TABLES = [
     ("SOCK_UDP_OPTIONS", "sock_udp_options", "`SOL_UDP` options (`UDP_*`).", ["linux/udp.h"]),
     ("SOCK_PACKET_OPTIONS", "sock_packet_options", "`SOL_PACKET` options (`PACKET_*`).", ["linux/if_packet.h"]),
     ("SOCK_RAW_OPTIONS", "sock_raw_options", "`SOL_RAW` options (`ICMP_FILTER`).", ["linux/icmp.h"]),
+    ("TERM_IFLAGS", "term_iflags", "`struct termios`'s `c_iflag`.", ["asm/termbits.h"]),
+    ("TERM_OFLAGS", "term_oflags", "`c_oflag`'s flags.", ["asm/termbits.h"]),
+    ("TERM_OFLAGS_NLDLY", "term_oflags_nldly", "`c_oflag & NLDLY`.", ["asm/termbits.h"]),
+    ("TERM_OFLAGS_CRDLY", "term_oflags_crdly", "`c_oflag & CRDLY`.", ["asm/termbits.h"]),
+    ("TERM_OFLAGS_TABDLY", "term_oflags_tabdly", "`c_oflag & TABDLY`.", ["asm/termbits.h"]),
+    ("TERM_OFLAGS_BSDLY", "term_oflags_bsdly", "`c_oflag & BSDLY`.", ["asm/termbits.h"]),
+    ("TERM_OFLAGS_VTDLY", "term_oflags_vtdly", "`c_oflag & VTDLY`.", ["asm/termbits.h"]),
+    ("TERM_OFLAGS_FFDLY", "term_oflags_ffdly", "`c_oflag & FFDLY`.", ["asm/termbits.h"]),
+    ("BAUD_OPTIONS", "baud_options", "`c_cflag & CBAUD` (`B*`).", ["asm/termbits.h"]),
+    ("TERM_CFLAGS_CSIZE", "term_cflags_csize", "`c_cflag & CSIZE`.", ["asm/termbits.h"]),
+    ("TERM_CFLAGS", "term_cflags", "`c_cflag`'s flags.", ["asm/termbits.h"]),
+    ("TERM_LFLAGS", "term_lflags", "`c_lflag`.", ["asm/termbits.h"]),
     ("STATX_ATTRS", "statx_attrs", "`statx`'s `stx_attributes` (`STATX_ATTR_*`).", []),
     ("CAPABILITIES", "cap", "Capabilities (`CAP_*`).", ["linux/capability.h"]),
     ("SECBITS", "secbits", "`prctl(PR_SET_SECUREBITS)` bits (`SECBIT_*`).", ["linux/securebits.h"]),
@@ -41,7 +53,8 @@ def resolve(names, headers):
     src = "".join(f"#include <{h}>\n" for h in ["stdio.h"] + headers)
     src += "int main(void) {\n"
     for n in names:
-        src += f'    printf("%s %lld\\n", "{n}", (long long)({n}));\n'
+        # A name the headers lack is left out, as strace's xlat leaves it.
+        src += f'#ifdef {n}\n    printf("%s %lld\\n", "{n}", (long long)({n}));\n#endif\n'
     src += "    return 0;\n}\n"
     with tempfile.TemporaryDirectory() as d:
         c, exe = os.path.join(d, "v.c"), os.path.join(d, "v")
@@ -95,7 +108,7 @@ def entries(git, name, headers):
     if missing and not headers:
         raise SystemExit(f"{name}: no value for {missing} and no header to take it from")
     values = resolve(missing, headers)
-    return [(n, v if v is not None else values[n]) for n, v in rows]
+    return [(n, v if v is not None else values[n]) for n, v in rows if v is not None or n in values]
 
 
 IOC_ENTRY = re.compile(r'^\{\s*"([^"]+)",\s*"([^"]+)",\s*([^,]+),\s*([^,]+),\s*([^}]+?)\s*\},?$')

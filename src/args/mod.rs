@@ -187,6 +187,10 @@ pub enum StructType {
     Siginfo,
     /// `gid_t[Len]` of `getgroups`/`setgroups` (`[0, 4, 27]`).
     GidArray,
+    /// The kernel's `struct termios` of `TCGETS`/`TCSETS*` (`{c_iflag=ICRNL|IXON, ...}`).
+    Termios,
+    /// `struct winsize` of `TIOCGWINSZ`/`TIOCSWINSZ`.
+    Winsize,
     /// `struct __user_cap_header_struct` (`{version=_LINUX_CAPABILITY_VERSION_3, pid=0}`).
     CapHeader,
     /// `struct __user_cap_data_struct[]` of `capget`/`capset` (one or two, by the header's
@@ -216,6 +220,8 @@ impl StructType {
             StructType::Sysinfo => "struct sysinfo",
             StructType::Siginfo => "siginfo_t",
             StructType::GidArray => "gid_t[]",
+            StructType::Termios => "struct termios",
+            StructType::Winsize => "struct winsize",
             StructType::CapHeader => "struct __user_cap_header_struct",
             StructType::CapData => "struct __user_cap_data_struct[]",
             StructType::Rusage => "struct rusage",

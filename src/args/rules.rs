@@ -297,7 +297,20 @@ fn ioctl_arg(request: u32) -> Option<Form> {
         dir: Dir::Out,
         len: Len::Fixed,
     };
+    const fn tty(ty: StructType, dir: Dir) -> Kind {
+        Kind::Struct {
+            ty,
+            dir,
+            len: Len::Fixed,
+        }
+    }
     Some(match request {
+        // TCGETS; TCSETS, TCSETSW, TCSETSF.
+        0x5401 => Form::As(&const { tty(StructType::Termios, Dir::Out) }),
+        0x5402..=0x5404 => Form::As(&const { tty(StructType::Termios, Dir::In) }),
+        // TIOCGWINSZ, TIOCSWINSZ.
+        0x5413 => Form::As(&const { tty(StructType::Winsize, Dir::Out) }),
+        0x5414 => Form::As(&const { tty(StructType::Winsize, Dir::In) }),
         // FIOCLEX, FIONCLEX, TIOCNOTTY: no argument.
         0x5451 | 0x5450 | 0x5422 => return None,
         // FICLONE: the source descriptor.

@@ -423,7 +423,8 @@ pub(super) fn write_ipc<W: Write + ?Sized>(out: &mut W, kind: Kind, v: u32) -> f
 }
 
 /// Flags named by a generated strace table, joined by `|`, the unknown rest in hex (with
-/// strace's `/* PREFIX??? */` when no bit has a name), `0` for none.
+/// strace's `/* PREFIX??? */` when no bit has a name), `0` for none (nothing when
+/// `unknown` is empty: strace's `printflags` without a default text).
 pub(super) fn write_xlat_flags<W: Write + ?Sized>(
     out: &mut W,
     table: &[(u64, &str)],
@@ -443,8 +444,11 @@ pub(super) fn write_xlat_flags<W: Write + ?Sized>(
         }
     }
     match (rest, first) {
+        // strace's `printflags` with no default text prints nothing for none.
+        (0, true) if unknown.is_empty() => Ok(()),
         (0, true) => out.write_char('0'),
         (0, false) => Ok(()),
+        (r, true) if unknown.is_empty() => emit!(out, Hex(r)),
         (r, true) => emit!(out, Hex(r), " /* ", unknown, " */"),
         (r, false) => emit!(out, "|", Hex(r)),
     }

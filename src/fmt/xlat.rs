@@ -494,6 +494,192 @@ pub(super) static SOCK_RAW_OPTIONS: [(u64, &str); 1] = [
     (0x1, "ICMP_FILTER"),
 ];
 
+/// `struct termios`'s `c_iflag`.
+///
+/// From `src/xlat/term_iflags.in`, in its order.
+#[rustfmt::skip]
+pub(super) static TERM_IFLAGS: [(u64, &str); 15] = [
+    (0x1, "IGNBRK"),
+    (0x2, "BRKINT"),
+    (0x4, "IGNPAR"),
+    (0x8, "PARMRK"),
+    (0x10, "INPCK"),
+    (0x20, "ISTRIP"),
+    (0x40, "INLCR"),
+    (0x80, "IGNCR"),
+    (0x100, "ICRNL"),
+    (0x200, "IUCLC"),
+    (0x400, "IXON"),
+    (0x800, "IXANY"),
+    (0x1000, "IXOFF"),
+    (0x2000, "IMAXBEL"),
+    (0x4000, "IUTF8"),
+];
+
+/// `c_oflag`'s flags.
+///
+/// From `src/xlat/term_oflags.in`, in its order.
+#[rustfmt::skip]
+pub(super) static TERM_OFLAGS: [(u64, &str); 8] = [
+    (0x1, "OPOST"),
+    (0x2, "OLCUC"),
+    (0x4, "ONLCR"),
+    (0x8, "OCRNL"),
+    (0x10, "ONOCR"),
+    (0x20, "ONLRET"),
+    (0x40, "OFILL"),
+    (0x80, "OFDEL"),
+];
+
+/// `c_oflag & NLDLY`.
+///
+/// From `src/xlat/term_oflags_nldly.in`, in its order.
+#[rustfmt::skip]
+pub(super) static TERM_OFLAGS_NLDLY: [(u64, &str); 2] = [
+    (0x0, "NL0"),
+    (0x100, "NL1"),
+];
+
+/// `c_oflag & CRDLY`.
+///
+/// From `src/xlat/term_oflags_crdly.in`, in its order.
+#[rustfmt::skip]
+pub(super) static TERM_OFLAGS_CRDLY: [(u64, &str); 4] = [
+    (0x0, "CR0"),
+    (0x200, "CR1"),
+    (0x400, "CR2"),
+    (0x600, "CR3"),
+];
+
+/// `c_oflag & TABDLY`.
+///
+/// From `src/xlat/term_oflags_tabdly.in`, in its order.
+#[rustfmt::skip]
+pub(super) static TERM_OFLAGS_TABDLY: [(u64, &str); 5] = [
+    (0x1800, "XTABS"),
+    (0x0, "TAB0"),
+    (0x800, "TAB1"),
+    (0x1000, "TAB2"),
+    (0x1800, "TAB3"),
+];
+
+/// `c_oflag & BSDLY`.
+///
+/// From `src/xlat/term_oflags_bsdly.in`, in its order.
+#[rustfmt::skip]
+pub(super) static TERM_OFLAGS_BSDLY: [(u64, &str); 2] = [
+    (0x2000, "BS1"),
+    (0x0, "BS0"),
+];
+
+/// `c_oflag & VTDLY`.
+///
+/// From `src/xlat/term_oflags_vtdly.in`, in its order.
+#[rustfmt::skip]
+pub(super) static TERM_OFLAGS_VTDLY: [(u64, &str); 2] = [
+    (0x0, "VT0"),
+    (0x4000, "VT1"),
+];
+
+/// `c_oflag & FFDLY`.
+///
+/// From `src/xlat/term_oflags_ffdly.in`, in its order.
+#[rustfmt::skip]
+pub(super) static TERM_OFLAGS_FFDLY: [(u64, &str); 2] = [
+    (0x0, "FF0"),
+    (0x8000, "FF1"),
+];
+
+/// `c_cflag & CBAUD` (`B*`).
+///
+/// From `src/xlat/baud_options.in`, in its order.
+#[rustfmt::skip]
+pub(super) static BAUD_OPTIONS: [(u64, &str); 34] = [
+    (0x0, "B0"),
+    (0x1, "B50"),
+    (0x2, "B75"),
+    (0x3, "B110"),
+    (0x4, "B134"),
+    (0x5, "B150"),
+    (0x6, "B200"),
+    (0x7, "B300"),
+    (0x8, "B600"),
+    (0x9, "B1200"),
+    (0xa, "B1800"),
+    (0xb, "B2400"),
+    (0xc, "B4800"),
+    (0xd, "B9600"),
+    (0xe, "B19200"),
+    (0xf, "B38400"),
+    (0x1001, "B57600"),
+    (0x1002, "B115200"),
+    (0x1003, "B230400"),
+    (0x1004, "B460800"),
+    (0x1005, "B500000"),
+    (0x1006, "B576000"),
+    (0x1007, "B921600"),
+    (0x1008, "B1000000"),
+    (0x1009, "B1152000"),
+    (0x100a, "B1500000"),
+    (0x100b, "B2000000"),
+    (0x100c, "B2500000"),
+    (0x100d, "B3000000"),
+    (0x100e, "B3500000"),
+    (0x100f, "B4000000"),
+    (0xe, "EXTA"),
+    (0xf, "EXTB"),
+    (0x1000, "BOTHER"),
+];
+
+/// `c_cflag & CSIZE`.
+///
+/// From `src/xlat/term_cflags_csize.in`, in its order.
+#[rustfmt::skip]
+pub(super) static TERM_CFLAGS_CSIZE: [(u64, &str); 4] = [
+    (0x0, "CS5"),
+    (0x10, "CS6"),
+    (0x20, "CS7"),
+    (0x30, "CS8"),
+];
+
+/// `c_cflag`'s flags.
+///
+/// From `src/xlat/term_cflags.in`, in its order.
+#[rustfmt::skip]
+pub(super) static TERM_CFLAGS: [(u64, &str); 8] = [
+    (0x40, "CSTOPB"),
+    (0x80, "CREAD"),
+    (0x100, "PARENB"),
+    (0x200, "PARODD"),
+    (0x400, "HUPCL"),
+    (0x800, "CLOCAL"),
+    (0x40000000, "CMSPAR"),
+    (0x80000000, "CRTSCTS"),
+];
+
+/// `c_lflag`.
+///
+/// From `src/xlat/term_lflags.in`, in its order.
+#[rustfmt::skip]
+pub(super) static TERM_LFLAGS: [(u64, &str); 16] = [
+    (0x1, "ISIG"),
+    (0x2, "ICANON"),
+    (0x4, "XCASE"),
+    (0x8, "ECHO"),
+    (0x10, "ECHOE"),
+    (0x20, "ECHOK"),
+    (0x40, "ECHONL"),
+    (0x80, "NOFLSH"),
+    (0x8000, "IEXTEN"),
+    (0x200, "ECHOCTL"),
+    (0x400, "ECHOPRT"),
+    (0x800, "ECHOKE"),
+    (0x1000, "FLUSHO"),
+    (0x4000, "PENDIN"),
+    (0x100, "TOSTOP"),
+    (0x10000, "EXTPROC"),
+];
+
 /// `statx`'s `stx_attributes` (`STATX_ATTR_*`).
 ///
 /// From `src/xlat/statx_attrs.in`, in its order.

@@ -39,9 +39,9 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[(
     "socketcall(1, 0xADDR) = ",
 )];
 
-/// Intentional differences on the asm-generic architectures: the first everywhere; the
-/// second on riscv64 only, whose strace is Debian 13's 6.13 (aarch64's and x86_64's are
-/// 6.1, whose format sigsys follows).
+/// Intentional differences on the asm-generic architectures: on riscv64 only, whose
+/// strace is Debian 13's 6.13 (aarch64's and x86_64's are 6.1, whose format sigsys
+/// follows).
 #[cfg(not(target_arch = "x86_64"))]
 const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
     #[cfg(target_arch = "riscv64")]
@@ -50,14 +50,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
         "strace 6.13 prints epoll_data as one hex number; sigsys prints strace 6.1's \
              {u32=, u64=}",
         "epoll_ctl(4, EPOLL_CTL_ADD, 5, {events=EPOLLIN, data={u32=5, u64=5}}) = 0",
-    ),
-    (
-        "ppoll([{fd=3, events=POLLIN}], 1, {tv_sec=0, tv_nsec=0}, NULL, 8) = 1 \
-         ([{fd=3, revents=POLLIN}], left {",
-        "the time left is not printed in the result of ppoll (as for select and pselect6: \
-         see the limits in strace_oracle.rs)",
-        "ppoll([{fd=3, events=POLLIN}], 1, {tv_sec=0, tv_nsec=0}, NULL, 8) = 1 \
-         ([{fd=3, revents=POLLIN}])",
     ),
 ];
 
