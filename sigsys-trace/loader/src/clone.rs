@@ -308,12 +308,52 @@ fn read_clone_args(uargs: u64, size: u64, buf: &mut [u64; CLONE3_KNOWN / 8]) -> 
     }
 }
 
+/// The kernel's `EINVAL` checks of `clone3`'s arguments (`copy_clone_args_from_user`,
+/// `clone3_args_valid`, `clone3_stack_valid` in kernel/fork.c), in `buf` as read
+/// (`size` bytes of it given).
+fn clone3_args_valid(buf: &[u64; CLONE3_KNOWN / 8], size: u64) -> bool {
+    const CLONE_CLEAR_SIGHAND: u64 = 0x1_0000_0000;
+    const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+    const CLONE_DETACHED: u64 = 0x0040_0000;
+    const CSIGNAL: u64 = 0xff;
+    const CLONE_NEWTIME: u64 = 0x80;
+    const CLONE_SIGHAND: u64 = 0x800;
+    const CLONE_THREAD: u64 = 0x1_0000;
+    const CLONE_PARENT: u64 = 0x8000;
+    const MAX_PID_NS_LEVEL: u64 = 32;
+    // x86_64's TASK_SIZE_MAX with 4-level page tables: what `access_ok` allows.
+    const TASK_SIZE_MAX: u64 = (1 << 47) - 4096;
+    let [flags, _, _, _, exit_signal, stack, stack_size, _, set_tid, set_tid_size, cgroup] = *buf;
+    let copied = set_tid_size <= MAX_PID_NS_LEVEL
+        && (set_tid != 0) == (set_tid_size != 0)
+        && exit_signal & !CSIGNAL == 0
+        && !(flags & CLONE_INTO_CGROUP != 0 && (cgroup > i32::MAX as u64 || size < 88));
+    let flags_ok = flags & !(0xffff_ffff | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP) == 0
+        && flags & (CLONE_DETACHED | (CSIGNAL & !CLONE_NEWTIME)) == 0
+        && flags & (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND) != CLONE_SIGHAND | CLONE_CLEAR_SIGHAND
+        && !(flags & (CLONE_THREAD | CLONE_PARENT) != 0 && exit_signal != 0);
+    let stack_ok = if stack == 0 {
+        stack_size == 0
+    } else {
+        stack_size != 0
+            && stack
+                .checked_add(stack_size)
+                .is_some_and(|end| end <= TASK_SIZE_MAX)
+    };
+    copied && flags_ok && stack_ok
+}
+
 fn clone3(trap: &mut Trap<'_>, uargs: u64, size: u64) -> i64 {
     let mut buf = [0u64; CLONE3_KNOWN / 8];
     let size = match read_clone_args(uargs, size, &mut buf) {
         Ok(s) => s,
         Err(e) => return e,
     };
+    if !clone3_args_valid(&buf, size) {
+        // The kernel's answer before it forks: found here, before the child's record is
+        // written below a stack the kernel would refuse.
+        return errno(libc::EINVAL as i64);
+    }
     let flags = buf[0];
     let (stack, stack_size) = (buf[5], buf[6]);
     if stack == 0 {
