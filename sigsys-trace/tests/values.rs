@@ -140,3 +140,26 @@ fn interrupted_calls_are_straces() {
     assert_eq!(interrupted.len(), 3, "{a:?}");
     assert_eq!(a, b);
 }
+
+/// SIGCHLD at its default action: its deliveries are lines (`--- SIGCHLD {...} ---`, as
+/// strace shows them) and still interrupt nothing: the sleep, the poll and the select
+/// run their full time, and the program reads back `SIG_DFL`.
+#[test]
+fn default_sigchld_is_shown_and_interrupts_nothing() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = program() else {
+        return;
+    };
+    let (out, trace) = same_as_untraced(TRACER, &[], &bin, "chld");
+    assert_eq!(
+        out, "default 1\nnanosleep 0 0\npoll 0\nselect 0\n",
+        "{trace}"
+    );
+    let lines = trace
+        .lines()
+        .filter(|l| l.contains("--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED"))
+        .count();
+    assert_eq!(lines, 3, "{trace}");
+}

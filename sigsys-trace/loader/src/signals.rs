@@ -7,10 +7,16 @@
 //! the program's handler (same stack, same blocked signals, same restart rule, same
 //! `rt_sigreturn` through the program's restorer, which is traced as strace shows it).
 //! `on_signal` sends the line, then calls the program's handler with the kernel's
-//! arguments. Signals with the default action or ignored are never intercepted: installing
-//! a handler for them would change what the program sees (a blocking call interrupted by a
+//! arguments. Signals ignored or at their default action are not intercepted (installing a
+//! handler for them would change what the program sees: a blocking call interrupted by a
 //! signal it ignores), so their deliveries are not shown (strace, through ptrace, shows
-//! them; see the README).
+//! them; see the README), with one exception: SIGCHLD at its default action (ignore), whose
+//! `--- SIGCHLD` line every program that runs children shows under strace. There the
+//! wrapper is installed as a handler that only shows the line ([`chld_at_start`],
+//! [`sigaction`]), `SA_RESTART` and on the alternate stack, and SIGCHLD is blocked while
+//! the tracer's SIGSYS handler runs ([`set_handler_mask`]): every blocking call of the
+//! program runs there, so none is interrupted by it, as none is untraced. `SIG_IGN` is
+//! left alone (it makes the kernel reap children itself).
 //!
 //! `rt_sigaction` reads back the program's own action ([`ACTIONS`]), never the tracer's.
 //! SIGSYS is taken out of every handler mask the kernel gets (a program handler running
@@ -85,6 +91,89 @@ fn as_bytes(a: &KernelSigaction) -> &[u8] {
     unsafe { core::slice::from_raw_parts(core::ptr::from_ref(a).cast::<u8>(), 32) }
 }
 
+/// The tracer's SIGSYS handler's mask: SIGPIPE (a write to a broken pipe gets its line
+/// before the signal, delivered at the handler's `rt_sigreturn`, as strace shows `write(...)
+/// = -1 EPIPE` before `--- SIGPIPE`), and SIGCHLD while only the line-showing wrapper
+/// handles it (`chld`).
+pub fn set_handler_mask(chld: bool) {
+    let chld_bit = if chld { 1 << (libc::SIGCHLD - 1) } else { 0 };
+    let action = KernelSigaction {
+        handler: crate::handler::on_sigsys as *const () as usize as u64,
+        flags: sigsys::install::HANDLER_FLAGS,
+        restorer: sigsys::gate::restorer(),
+        mask: 1 << (libc::SIGPIPE - 1) | chld_bit,
+    };
+    // SAFETY: the tracer's SIGSYS handler as installed, with a mask.
+    let _ = unsafe { sigsys::install::set_action(libc::SIGSYS, &action) };
+}
+
+/// The wrapper as SIGCHLD's line-only handler for the program's default action `dfl`
+/// (kept flags: `SA_NOCLDSTOP`, `SA_NOCLDWAIT`, which apply at the default action too).
+fn chld_shown(dfl: &KernelSigaction) -> KernelSigaction {
+    KernelSigaction {
+        handler: wrapper(),
+        flags: dfl.flags & (libc::SA_NOCLDSTOP | libc::SA_NOCLDWAIT) as u64
+            | (libc::SA_SIGINFO | libc::SA_RESTART | libc::SA_ONSTACK) as u64
+            | sigsys::install::SA_RESTORER,
+        restorer: sigsys::gate::restorer(),
+        mask: dfl.mask & !SIGSYS_BIT,
+    }
+}
+
+/// Whether SIGCHLD deliveries at the default action are shown (signal lines on, lines
+/// written).
+fn chld_wanted() -> bool {
+    SHOW.load(Ordering::Relaxed) && state::FULL.load(Ordering::Relaxed)
+}
+
+/// At the image's start: SIGCHLD at its default action (not ignored across the exec) gets
+/// the line-only wrapper, the program's action recorded as it was.
+pub fn chld_at_start() {
+    if !chld_wanted() {
+        return;
+    }
+    let mut cur = KernelSigaction::default();
+    // SAFETY: reads the current action into a local.
+    let r = unsafe {
+        sys(
+            Sysno::rt_sigaction,
+            [
+                libc::SIGCHLD as u64,
+                0,
+                core::ptr::from_mut(&mut cur) as u64,
+                8,
+                0,
+                0,
+            ],
+        )
+    };
+    if r != 0 || cur.handler != libc::SIG_DFL as u64 {
+        return;
+    }
+    let i = (libc::SIGCHLD - 1) as usize;
+    store(i, &cur);
+    KNOWN.fetch_or(1 << i, Ordering::Release);
+    let shown = chld_shown(&cur);
+    // SAFETY: the wrapper, which only shows the line for a default action, with the gate's
+    // restorer.
+    let r = unsafe {
+        sys(
+            Sysno::rt_sigaction,
+            [
+                libc::SIGCHLD as u64,
+                core::ptr::from_ref(&shown) as u64,
+                0,
+                8,
+                0,
+                0,
+            ],
+        )
+    };
+    if r == 0 {
+        set_handler_mask(true);
+    }
+}
+
 /// `rt_sigaction(sig, act, oldact, size)` for every signal but SIGSYS (which
 /// `prog_sigsys::virtual_sigaction` keeps for itself).
 // Long (about 85 lines) on purpose: the call's steps in their order (the kernel's checks,
@@ -137,8 +226,21 @@ pub fn sigaction(args: [u64; 6]) -> i64 {
         if shared && catchable && is_function(a.handler) {
             a.handler = wrapper();
             a.flags |= libc::SA_SIGINFO as u64;
+        } else if shared
+            && sig == libc::SIGCHLD as u64
+            && a.handler == libc::SIG_DFL as u64
+            && chld_wanted()
+        {
+            *a = chld_shown(a);
         }
     }
+    // SIGCHLD blocked in the tracer's handler exactly while only the wrapper shows it.
+    let chld_mask = match (&given, &real) {
+        (Some(g), Some(r)) if shared && sig == libc::SIGCHLD as u64 => {
+            Some(g.handler == libc::SIG_DFL as u64 && r.handler == wrapper())
+        }
+        _ => None,
+    };
     // The program's action is recorded before the kernel gets the wrapper, so that a
     // delivery right after the install finds it.
     if let (Some(a), true) = (&given, shared) {
@@ -172,6 +274,9 @@ pub fn sigaction(args: [u64; 6]) -> i64 {
     }
     if r != 0 {
         return r;
+    }
+    if let Some(chld) = chld_mask {
+        set_handler_mask(chld);
     }
     if oldact != 0 {
         report_old(oldact, prev.as_ref());
@@ -260,6 +365,8 @@ unsafe extern "C" fn on_signal(
                 unsafe { core::mem::transmute(h as usize) };
             f(sig, info, ctx);
         }
+        // SIGCHLD's default is to ignore it: the line was all (see `chld_at_start`).
+        h if h == libc::SIG_DFL as u64 && sig == libc::SIGCHLD => {}
         h if h == libc::SIG_DFL as u64 => redeliver(sig),
         _ => {} // SIG_IGN since the delivery began: nothing to do.
     }

@@ -79,6 +79,7 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
         );
     }
     masks::unblock_sigsys_at_start();
+    crate::signals::chld_at_start();
     let started = if state::TIMES.load(Ordering::Relaxed) {
         line::now_ns()
     } else {
@@ -111,14 +112,7 @@ fn install_handler() -> bool {
             // broken pipe gets its line before the signal (delivered at the handler's
             // `rt_sigreturn`, when the program's mask is back), as strace shows
             // `write(...) = -1 EPIPE` before `--- SIGPIPE` and `+++ killed by SIGPIPE +++`.
-            let with_pipe = sigsys::install::KernelSigaction {
-                handler: handler::on_sigsys as *const () as usize as u64,
-                flags: sigsys::install::HANDLER_FLAGS,
-                restorer: sigsys::gate::restorer(),
-                mask: 1 << (libc::SIGPIPE - 1),
-            };
-            // SAFETY: the same handler as just installed, with a mask.
-            let _ = unsafe { sigsys::install::set_action(libc::SIGSYS, &with_pipe) };
+            crate::signals::set_handler_mask(false);
             true
         }
         Err(e) => {

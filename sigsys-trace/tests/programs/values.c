@@ -6,6 +6,8 @@
  *                    rewrites
  *   values interrupt a read, a nanosleep and a pause interrupted by SIGALRM (no
  *                    SA_RESTART): strace's `= ? ERESTART...` lines
+ *   values chld      children exit while the parent sleeps, polls and selects with
+ *                    SIGCHLD at its default action: nothing interrupted, three lines
  */
 #include <netinet/in.h>
 #include <signal.h>
@@ -17,6 +19,8 @@
 #include <sys/time.h>
 #include <time.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <errno.h>
 #include <unistd.h>
 
 static int traceme(void)
@@ -104,8 +108,39 @@ static int interrupt(void)
 	return 0;
 }
 
+static int chld(void)
+{
+	struct sigaction old;
+	sigaction(SIGCHLD, NULL, &old);
+	printf("default %d\n", old.sa_handler == SIG_DFL);
+	if (!fork()) {
+		usleep(50000);
+		_exit(0);
+	}
+	struct timespec ts = { 0, 300000000 };
+	int r = nanosleep(&ts, 0);
+	printf("nanosleep %d %d\n", r, r ? errno : 0);
+	if (!fork()) {
+		usleep(50000);
+		_exit(0);
+	}
+	printf("poll %d\n", poll(0, 0, 300));
+	if (!fork()) {
+		usleep(50000);
+		_exit(0);
+	}
+	struct timeval tv = { 0, 300000 };
+	printf("select %d\n", select(0, 0, 0, 0, &tv));
+	int st;
+	while (wait(&st) > 0)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "chld"))
+		return chld();
 	if (argc > 1 && !strcmp(argv[1], "interrupt"))
 		return interrupt();
 	if (argc > 1 && !strcmp(argv[1], "traceme"))
