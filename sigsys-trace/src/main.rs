@@ -173,10 +173,18 @@ fn forward_signals(child: i32) {
 /// Installs [`on_stop_signal`] for the signals that would end the launcher before the
 /// program (leaving it running untraced-for and its trace unwritten), before the program is
 /// started: a signal sent as soon as the program runs must not find the default action.
+/// A signal the launcher was started with ignored stays ignored, so that the program
+/// inherits it ignored, as it would untraced (`nohup`, a shell's background job).
 fn install_forwarding() {
     for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT] {
         // SAFETY: a zeroed sigaction is valid; the handler is async-signal-safe.
         unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(sig, std::ptr::null(), &mut old) == 0
+                && old.sa_sigaction == libc::SIG_IGN
+            {
+                continue;
+            }
             let mut sa: libc::sigaction = std::mem::zeroed();
             sa.sa_sigaction = on_stop_signal
                 as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void)

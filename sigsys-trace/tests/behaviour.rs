@@ -305,3 +305,39 @@ fn exec_with_an_empty_environment_stays_traced() {
     );
     assert!(!err.contains("not traced"), "{err}");
 }
+
+/// Signals the launcher was started with ignored (`nohup`, a shell's background job) are
+/// ignored in the program too, as they would be untraced.
+#[test]
+fn ignored_signals_stay_ignored() {
+    use std::os::unix::process::CommandExt;
+    if !sud() {
+        return;
+    }
+    // The program reads its dispositions from /proc: `SigIgn` (a hex mask).
+    let sig_ign = |traced: bool| {
+        let mut cmd = if traced {
+            let mut c = tracer();
+            c.args(["-o", "/dev/null", "grep", "SigIgn", "/proc/self/status"]);
+            c
+        } else {
+            let mut c = Command::new("grep");
+            c.args(["SigIgn", "/proc/self/status"]);
+            c
+        };
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGHUP] {
+                    libc::signal(sig, libc::SIG_IGN);
+                }
+                Ok(())
+            });
+        }
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    let plain = sig_ign(false);
+    // SIGHUP, SIGINT, SIGQUIT: bits 0-2.
+    assert!(plain.trim_end().ends_with('7'), "{plain}");
+    assert_eq!(sig_ign(true), plain);
+}
