@@ -51,8 +51,10 @@
 //! One room per topic: `call.rs` (the entry points and the layout of one call, which
 //! follows the call's rule from [`crate::args`] and prints each argument from its typed
 //! [`crate::args::Arg`]), `result.rs` (decoded results), `scalars.rs` (numbers with a
-//! meaning, errno texts), `strings.rs`, `structs.rs` (one writer per struct kind),
-//! `sockaddr.rs`, `signals.rs`, `time.rs`, and `read.rs` (reading the traced memory). The
+//! meaning, errno texts), `strings.rs`, `structs.rs` (one writer per struct kind, the
+//! larger families in `process.rs`, `sockopt.rs` and `tty.rs`), `sockaddr.rs`,
+//! `signals.rs`, `time.rs`, `xlat.rs` (strace's value tables, generated), and `read.rs`
+//! (reading the traced memory). The
 //! writer primitives ([`FixedBuf`], the panic-free number output) are in `src/text.rs`, the
 //! leaf every module of the layer builds on.
 //!
@@ -97,14 +99,17 @@ use crate::syscall::Syscall;
 use self::read::read_u32;
 
 mod call;
+mod process;
 mod read;
 mod result;
 mod scalars;
 mod signals;
 mod sockaddr;
+mod sockopt;
 mod strings;
 mod structs;
 mod time;
+mod tty;
 mod xlat;
 
 pub use self::call::{
