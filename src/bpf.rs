@@ -227,6 +227,8 @@ pub fn check(prog: &[sock_filter]) -> Result<(), BpfError> {
 /// assert_eq!(evaluate(&prog, &call(39)), Ok(libc::SECCOMP_RET_ERRNO | 1));
 /// assert_eq!(evaluate(&prog, &call(1)), Ok(libc::SECCOMP_RET_ALLOW));
 /// ```
+// Long (about 105 lines) on purpose: one arm per classic-BPF instruction class, the
+// kernel's interpreter as a table.
 pub fn evaluate(prog: &[sock_filter], data: &SeccompData) -> Result<u32, BpfError> {
     check(prog)?;
     use libc::{

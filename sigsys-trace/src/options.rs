@@ -262,6 +262,7 @@ impl Options {
 }
 
 /// Parses the command line; `Err` is the message for a usage error.
+// Long (about 85 lines) on purpose: one arm per strace option, read as one table.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String> {
     let mut opts = Options {
         output: None,

@@ -179,6 +179,7 @@ impl<F: FnMut(u8, u8, Form) -> fmt::Result> Layout<F> {
 
 /// Sends the arguments shown for `t`, in order, as its rule says.
 #[inline]
+// Long (about 95 lines) on purpose: one arm per rule, the table of `Rule`.
 pub(crate) fn layout<F>(t: &Described, l: &mut Layout<F>)
 where
     F: FnMut(u8, u8, Form) -> fmt::Result,
@@ -409,6 +410,7 @@ fn futex<F: FnMut(u8, u8, Form) -> fmt::Result>(op: u64, l: &mut Layout<F>) {
 
 /// `prctl(option, arg2, arg3, arg4, arg5)`: the arguments the option reads, as strace's
 /// `prctl.c` prints them (the rest of an option's arguments in hex).
+// Long (about 115 lines) on purpose: one arm per option, strace's `prctl.c` as a table.
 fn prctl<F: FnMut(u8, u8, Form) -> fmt::Result>(option: u64, raw: [u64; 6], l: &mut Layout<F>) {
     use PrctlOption as P;
     l.push(0, Form::Row);

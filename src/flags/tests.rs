@@ -190,6 +190,7 @@ fn check<T: Sources>(
 }
 
 #[test]
+// Long on purpose: one check per flag type.
 fn values_match_libc_and_kernel_headers() {
     let headers: HashMap<&str, u64> = KERNEL_HEADERS.iter().copied().collect();
     assert_eq!(

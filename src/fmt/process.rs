@@ -163,6 +163,7 @@ where
 /// meaningful, and after a successful call what the kernel wrote
 /// (` => {pidfd=[3], parent_tid=[42]}`).
 #[inline(never)]
+// Long (about 85 lines) on purpose: strace's field list, one field after the other.
 pub(super) fn write_clone_args<W, M>(
     out: &mut W,
     ctx: &Ctx<'_, M>,

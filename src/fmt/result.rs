@@ -93,6 +93,7 @@ where
 }
 
 /// strace's decoded suffix after the result, for the calls that have one.
+// Long (about 90 lines) on purpose: one arm per call with a decoded suffix.
 pub(super) fn result_suffix<W, M>(
     out: &mut W,
     t: &Described,

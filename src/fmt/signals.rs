@@ -201,6 +201,7 @@ where
 
 /// strace's name of a `si_code`: the generic codes first, then the signal's own table
 /// (strace's `siginfo_codes`, `sigchld_codes`, `sigsegv_codes`... in its x86 reading).
+// Long (about 90 lines) on purpose: the si_code names per signal, strace's tables.
 fn si_code_name(signo: i32, code: i32) -> Option<&'static str> {
     let generic = match code {
         0 => Some("SI_USER"),
@@ -309,6 +310,8 @@ fn write_clock_t<W: Write + ?Sized>(out: &mut W, ticks: u64) -> fmt::Result {
 /// The 64-bit `siginfo_t` (128 bytes, the kernel's layout) as strace prints it:
 /// `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, si_uid=0, si_status=0, si_utime=0,
 /// si_stime=0}`.
+// Long (about 135 lines) on purpose: the siginfo layout of each signal kind, in strace's
+// field order, read as one.
 pub(super) fn write_siginfo_bytes<W: Write + ?Sized>(out: &mut W, b: &[u8; 128]) -> fmt::Result {
     let i32_at = |i: usize| ne_u32(b, i) as i32;
     let (signo, errno, code) = (i32_at(0), i32_at(4), i32_at(8));

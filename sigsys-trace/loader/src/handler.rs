@@ -75,6 +75,8 @@ impl Ctx {
     }
 }
 
+// Long (about 80 lines) on purpose: one trap's steps in their order (header, altstack,
+// injection, composition, the call, its line), each a call of its own.
 fn dispatch(trap: &mut Trap<'_>, outer_mask: u64) {
     let call = trap.syscall();
     let full = state::FULL.load(Ordering::Relaxed);
