@@ -303,7 +303,7 @@ enum_props! {
     FcntlCmd: 32, FutexCmd: 32, PrctlOption: 32, Madvice: 32, Whence: 32, ClockId: 32,
     SigHow: 32, AddressFamily: 32, ShutdownHow: 32, EpollOp: 32, PrioWhich: 32, Rlimit: 32,
     ArchPrctlCode: 32, IpProto: 32,
-    ItimerWhich: 32, RusageWho: 32, Fadvice: 32, SockLevel: 32, SockOpt: 32,
+    ItimerWhich: 32, RusageWho: 32, Fadvice: 32, SockLevel: 32,
 }
 
 #[test]

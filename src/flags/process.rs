@@ -440,7 +440,9 @@ strace_flags! {
 }
 
 strace_enum! {
-    /// `ptrace` requests (x86_64's).
+    /// `ptrace` requests: the generic ones, and x86_64's own (`PTRACE_GETREGS` ...
+    /// `PTRACE_SINGLEBLOCK`, by value: libc has them on x86 only; on other architectures
+    /// those numbers name nothing the kernel knows).
     ///
     /// ```
     /// use sigsys::flags::PtraceRequest;
@@ -457,10 +459,10 @@ strace_enum! {
         PTRACE_GETSIGMASK, PTRACE_SETSIGMASK, PTRACE_SECCOMP_GET_FILTER = 0x420c,
         PTRACE_SECCOMP_GET_METADATA = 0x420d, PTRACE_GET_SYSCALL_INFO,
         PTRACE_GET_RSEQ_CONFIGURATION = 0x420f,
-        PTRACE_GETREGS, PTRACE_SETREGS, PTRACE_GETFPREGS, PTRACE_SETFPREGS,
-        PTRACE_GETFPXREGS, PTRACE_SETFPXREGS, PTRACE_GET_THREAD_AREA = 25,
-        PTRACE_SET_THREAD_AREA = 26, PTRACE_ARCH_PRCTL = 30, PTRACE_SYSEMU,
-        PTRACE_SYSEMU_SINGLESTEP, PTRACE_SINGLEBLOCK = 33,
+        PTRACE_GETREGS = 12, PTRACE_SETREGS = 13, PTRACE_GETFPREGS = 14,
+        PTRACE_SETFPREGS = 15, PTRACE_GETFPXREGS = 18, PTRACE_SETFPXREGS = 19,
+        PTRACE_GET_THREAD_AREA = 25, PTRACE_SET_THREAD_AREA = 26, PTRACE_ARCH_PRCTL = 30,
+        PTRACE_SYSEMU = 31, PTRACE_SYSEMU_SINGLESTEP = 32, PTRACE_SINGLEBLOCK = 33,
     }
 }
 

@@ -194,13 +194,13 @@ impl Before {
                 _ => None,
             };
         }
-        // The timeouts these calls rewrite with the time left (x86_64 layouts only).
+        // The timeouts these calls rewrite with the time left (native 64-bit layouts only).
         let timeout_arg = match t.sysno {
             Some(syscalls::x86_64::Sysno::select | syscalls::x86_64::Sysno::pselect6) => Some(4),
             Some(syscalls::x86_64::Sysno::ppoll) => Some(2),
             _ => None,
         };
-        if let (Some(i), crate::abi::Abi::X86_64) = (timeout_arg, call.abi) {
+        if let (Some(i), false) = (timeout_arg, call.abi.is_compat()) {
             let addr = t.raw.get(usize::from(i)).copied().unwrap_or(0);
             if let (true, Some(a), Some(b)) = (
                 addr != 0,
