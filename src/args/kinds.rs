@@ -8,15 +8,15 @@
 
 use crate::flags::{
     AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, EpollFlags, EpollOp,
-    EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, GrndFlags, IdType, InotifyFlags,
-    InotifyMask, IpcMsgFlags, ItimerWhich, Madvice, MapFlags, MfdFlags, MlockallFlags, MountFlags,
-    MremapFlags, MsgFlags, MsgctlCmd, MsyncFlags, Names, OFlags, PidfdFlags, PrCapAmbient,
-    PrMceKill, PrMceKillPolicy, PrSetMm, PrSetVma, PrSudCmd, PrTsc, PrUnalign, PrctlOption,
-    PrioWhich, ProtFlags, PtraceOptions, PtraceRequest, RenameFlags, Rlimit, RusageWho,
-    SeccompFilterFlags, SeccompMode, SeccompOp, SemctlCmd, ShmatFlags, ShmctlCmd, ShutdownHow,
-    SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, StatxAtFlags, StatxMask, StraceEnum,
-    StraceFlags, SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags, UnshareFlags,
-    WaitFlags, Whence,
+    EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, GetMempolicyFlags, GrndFlags, IdType,
+    InotifyFlags, InotifyMask, IpcMsgFlags, ItimerWhich, Madvice, MapFlags, MbindFlags, MfdFlags,
+    MlockallFlags, MountFlags, MpolMode, MremapFlags, MsgFlags, MsgctlCmd, MsyncFlags, Names,
+    OFlags, PidfdFlags, PrCapAmbient, PrMceKill, PrMceKillPolicy, PrSetMm, PrSetVma, PrSudCmd,
+    PrTsc, PrUnalign, PrctlOption, PrioWhich, ProtFlags, PtraceOptions, PtraceRequest, RenameFlags,
+    Rlimit, RusageWho, SeccompFilterFlags, SeccompMode, SeccompOp, SemctlCmd, ShmatFlags,
+    ShmctlCmd, ShutdownHow, SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, StatxAtFlags,
+    StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags,
+    UnshareFlags, WaitFlags, Whence,
 };
 
 use super::{Dir, Len, StructArg, StructType};
@@ -319,6 +319,12 @@ kinds! {
         PidfdFlags(PidfdFlags),
         /// `PTRACE_O_*`.
         PtraceOptions(PtraceOptions),
+        /// `MPOL_*` mode and flags.
+        MpolMode(MpolMode),
+        /// `MPOL_MF_*` of `mbind`.
+        MbindFlags(MbindFlags),
+        /// `MPOL_F_*` of `get_mempolicy`.
+        GetMempolicyFlags(GetMempolicyFlags),
     }
     enums {
         /// An `fcntl` command.

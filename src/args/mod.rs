@@ -191,6 +191,10 @@ pub enum StructType {
     Termios,
     /// `struct winsize` of `TIOCGWINSZ`/`TIOCSWINSZ`.
     Winsize,
+    /// A node mask of `Len` bits (`maxnode`), as `unsigned long` words.
+    Nodemask,
+    /// An `int` memory policy mode the call writes (`[MPOL_DEFAULT]`).
+    MpolRef,
     /// `struct __user_cap_header_struct` (`{version=_LINUX_CAPABILITY_VERSION_3, pid=0}`).
     CapHeader,
     /// `struct __user_cap_data_struct[]` of `capget`/`capset` (one or two, by the header's
@@ -222,6 +226,8 @@ impl StructType {
             StructType::GidArray => "gid_t[]",
             StructType::Termios => "struct termios",
             StructType::Winsize => "struct winsize",
+            StructType::Nodemask => "unsigned long[] (node mask)",
+            StructType::MpolRef => "int * (memory policy)",
             StructType::CapHeader => "struct __user_cap_header_struct",
             StructType::CapData => "struct __user_cap_data_struct[]",
             StructType::Rusage => "struct rusage",

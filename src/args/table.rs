@@ -13,8 +13,8 @@ use super::{Dir, Kind, Len, Ret, Rule, Signature, StructType};
 // Short names for the table.
 use Kind::{
     AccessMode as AMODE, AtFlags as ATF, ClockId as CLK, DirFd as DFD, Fd as FD, Hex as X,
-    Hex32 as X32, Int as L, Int32 as I, Mode as MODE, Offset as OFF, Path as P, Pid as PID,
-    Ptr as PTR, Signal as SIG, Size as SZ, Str as S, Uint as U, Uint32 as U32,
+    Int as L, Int32 as I, Mode as MODE, Offset as OFF, Path as P, Pid as PID, Ptr as PTR,
+    Signal as SIG, Size as SZ, Str as S, Uint as U, Uint32 as U32,
 };
 
 const fn ib(n: u8) -> Kind {
@@ -413,9 +413,9 @@ signatures! {
     tgkill(PID, PID, SIG);
     utimes(P, si(T::TimevalPair));
     vserver(X, X, X, X, X);
-    mbind(PTR, SZ, L, PTR, U, X32);
-    set_mempolicy(I, PTR, U);
-    get_mempolicy(INTREF, PTR, U, PTR, X);
+    mbind(PTR, SZ, Kind::MpolMode, st(T::Nodemask, Dir::In, Len::Arg(4)), U, Kind::MbindFlags);
+    set_mempolicy(Kind::MpolMode, st(T::Nodemask, Dir::In, Len::Arg(2)), U);
+    get_mempolicy(so(T::MpolRef), st(T::Nodemask, Dir::Out, Len::Arg(2)), U, PTR, Kind::GetMempolicyFlags);
     mq_open(S, Kind::OpenFlags, Kind::OpenMode, oi("struct mq_attr")) -> Fd by ModeIfCreat { flags: 1 };
     mq_unlink(S);
     mq_timedsend(FD, ib(2), SZ, U, TS);

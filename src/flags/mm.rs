@@ -114,3 +114,46 @@ strace_enum! {
         MADV_GUARD_REMOVE = 103,
     }
 }
+
+strace_flags! {
+    /// A memory policy mode (`MPOL_*`, the field under the mode mask) and its flags, as
+    /// `set_mempolicy`/`mbind` take them.
+    ///
+    /// ```
+    /// use sigsys::flags::MpolMode;
+    /// assert_eq!(MpolMode::MPOL_BIND.bits(), 2);
+    /// ```
+    pub struct MpolMode: u32;
+    zero = None;
+    field(0x1fff) {
+        MPOL_DEFAULT, MPOL_PREFERRED, MPOL_BIND, MPOL_INTERLEAVE, MPOL_LOCAL,
+        MPOL_PREFERRED_MANY = 5,
+    }
+    flags { MPOL_F_STATIC_NODES, MPOL_F_RELATIVE_NODES, MPOL_F_NUMA_BALANCING }
+}
+
+strace_flags! {
+    /// `mbind` flags (`MPOL_MF_*`).
+    ///
+    /// ```
+    /// use sigsys::flags::MbindFlags;
+    /// assert_eq!(MbindFlags::MPOL_MF_MOVE.bits(), 2);
+    /// ```
+    pub struct MbindFlags: u32;
+    zero = None;
+    field(0) {}
+    flags { MPOL_MF_STRICT = 1, MPOL_MF_MOVE = 2, MPOL_MF_MOVE_ALL = 4 }
+}
+
+strace_flags! {
+    /// `get_mempolicy` flags (`MPOL_F_*`).
+    ///
+    /// ```
+    /// use sigsys::flags::GetMempolicyFlags;
+    /// assert_eq!(GetMempolicyFlags::MPOL_F_ADDR.bits(), 2);
+    /// ```
+    pub struct GetMempolicyFlags: u32;
+    zero = None;
+    field(0) {}
+    flags { MPOL_F_NODE = 1, MPOL_F_ADDR = 2, MPOL_F_MEMS_ALLOWED = 4 }
+}

@@ -45,6 +45,14 @@ const KERNEL_HEADERS: &[(&str, u64)] = &[
     ("PTRACE_SET_THREAD_AREA", 26),
     ("PTRACE_ARCH_PRCTL", 30),
     ("PTRACE_SINGLEBLOCK", 33),
+    // include/uapi/linux/mempolicy.h (libc lacks these)
+    ("MPOL_PREFERRED_MANY", 5),
+    ("MPOL_MF_STRICT", 1),
+    ("MPOL_MF_MOVE", 2),
+    ("MPOL_MF_MOVE_ALL", 4),
+    ("MPOL_F_NODE", 1),
+    ("MPOL_F_ADDR", 2),
+    ("MPOL_F_MEMS_ALLOWED", 4),
     // include/uapi/linux/pidfd.h: PIDFD_NONBLOCK is O_NONBLOCK
     ("PIDFD_NONBLOCK", 0o4000),
     // arch/x86/include/uapi/asm/mman.h (libc has it on x86_64 only)
@@ -205,6 +213,9 @@ fn values_match_libc_and_kernel_headers() {
     check::<OFlags>("OFlags", &headers, &mut used, &mut failures);
     check::<IpcFlags>("IpcFlags", &headers, &mut used, &mut failures);
     check::<PidfdFlags>("PidfdFlags", &headers, &mut used, &mut failures);
+    check::<MpolMode>("MpolMode", &headers, &mut used, &mut failures);
+    check::<MbindFlags>("MbindFlags", &headers, &mut used, &mut failures);
+    check::<GetMempolicyFlags>("GetMempolicyFlags", &headers, &mut used, &mut failures);
     check::<PtraceRequest>("PtraceRequest", &headers, &mut used, &mut failures);
     check::<PtraceOptions>("PtraceOptions", &headers, &mut used, &mut failures);
     check::<PrCapAmbient>("PrCapAmbient", &headers, &mut used, &mut failures);

@@ -593,6 +593,19 @@ where
     M: Memory + ?Sized,
 {
     let arg = t.value(i, kind);
+    if *kind == Kind::MpolMode {
+        // strace's `print_mode`: an unknown mode without flags is `0x6 /* MPOL_??? */`.
+        // `set_mempolicy` reads an `int`; `mbind` an `unsigned long`.
+        let v = match ctx.sysno {
+            Some(syscalls::x86_64::Sysno::set_mempolicy) => ctx.raw(i) as u32 as u64,
+            _ => ctx.raw(i),
+        };
+        let spec = &<crate::flags::MpolMode as StraceFlags>::SPEC;
+        let flags = spec.flags.iter().fold(0, |m, &(_, b)| m | b);
+        if v & flags == 0 && !spec.field.iter().any(|&(_, f)| f == v) {
+            return emit!(out, Hex(v), " /* MPOL_??? */");
+        }
+    }
     match kind {
         Kind::IpcKey | Kind::IpcPerm | Kind::ShmPerm => {
             return super::scalars::write_ipc(out, *kind, ctx.raw(i) as u32)

@@ -144,10 +144,11 @@ where
         if i > 0 {
             out.write_str(", ")?;
         }
-        match read_u32(ctx.mem, addr.wrapping_add(u64::from(i).wrapping_mul(4))) {
+        let at = addr.wrapping_add(u64::from(i).wrapping_mul(4));
+        match read_u32(ctx.mem, at) {
             Some(gid) => emit!(out, gid)?,
             None => {
-                out.write_str("...")?;
+                emit!(out, "... /* ", Hex(at), " */")?;
                 break;
             }
         }
@@ -248,5 +249,80 @@ where
         }
         out.write_char('}')?;
     }
+    Ok(true)
+}
+
+/// A node mask of `maxnode` bits as strace's `print_nodemask`: `(maxnode + 62) / 64`
+/// words, each `%#018lx`-style but 16 wide (`0000000000000000`, `0x00000000000001`), cut
+/// after 32 with `...`.
+pub(super) fn write_nodemask<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    maxnode: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let words = maxnode.saturating_add(62) / 64;
+    if words < maxnode / 64 || (maxnode != 0 && words == 0) || addr == 0 {
+        return Ok(false);
+    }
+    if words > 0 && read_bytes::<8, M>(ctx.mem, addr).is_none() {
+        return Ok(false);
+    }
+    out.write_char('[')?;
+    for k in 0..words.min(32) {
+        if k > 0 {
+            out.write_str(", ")?;
+        }
+        let at = addr.wrapping_add(k.wrapping_mul(8));
+        let Some(b) = read_bytes::<8, M>(ctx.mem, at) else {
+            // strace's `print_array`: where the read stopped.
+            emit!(out, "... /* ", Hex(at), " */")?;
+            break;
+        };
+        let v = ne_u64(&b, 0);
+        // C's `%#016lx`: the `0x` counts in the width, and zero has none.
+        let digits = if v == 0 { 16 } else { 14 };
+        if v != 0 {
+            out.write_str("0x")?;
+        }
+        for shift in (0..digits).rev() {
+            let d = (v >> (shift * 4)) & 0xf;
+            out.write_char(char::from_digit(d as u32, 16).unwrap_or('0'))?;
+        }
+    }
+    if words > 32 {
+        out.write_str(", ...")?;
+    }
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// The policy `get_mempolicy` writes: `[MPOL_DEFAULT]`.
+pub(super) fn write_mpol_ref<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let Some(v) = read_u32(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    out.write_char('[')?;
+    match <crate::flags::MpolMode as crate::flags::StraceFlags>::SPEC
+        .field
+        .iter()
+        .find(|&&(_, x)| x == u64::from(v))
+    {
+        Some(&(name, _)) => out.write_str(name)?,
+        None => emit!(out, Hex(u64::from(v)), " /* MPOL_??? */")?,
+    }
+    out.write_char(']')?;
     Ok(true)
 }

@@ -101,6 +101,8 @@ where
         StructType::SockOptVal => write_sockopt_val(out, ctx, at),
         StructType::GidArray => write_gid_array(out, ctx, addr, count),
         StructType::Termios => write_termios(out, ctx, addr),
+        StructType::Nodemask => super::process::write_nodemask(out, ctx, addr, count),
+        StructType::MpolRef => super::process::write_mpol_ref(out, ctx, addr),
         StructType::Winsize => write_winsize(out, ctx, addr),
         StructType::CapHeader => write_cap_header(out, ctx, addr),
         StructType::CapData => write_cap_data(out, ctx, addr),
