@@ -290,7 +290,8 @@ where
             out.write_str("0x")?;
         }
         for shift in (0..digits).rev() {
-            let d = (v >> (shift * 4)) & 0xf;
+            let shift: u32 = shift;
+            let d = v.checked_shr(shift.wrapping_mul(4)).unwrap_or(0) & 0xf;
             out.write_char(char::from_digit(d as u32, 16).unwrap_or('0'))?;
         }
     }
