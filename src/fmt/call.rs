@@ -190,7 +190,9 @@ impl Before {
                     ty: StructType::Msghdr,
                     dir: Dir::Out,
                     ..
-                } if raw != 0 => read_u32(mem, raw.wrapping_add(8)).map(i64::from),
+                } if raw != 0 && !call.abi.is_compat() => {
+                    read_u32(mem, raw.wrapping_add(8)).map(i64::from)
+                }
                 _ => None,
             };
         }
@@ -200,14 +202,23 @@ impl Before {
             Some(syscalls::x86_64::Sysno::ppoll) => Some(2),
             _ => None,
         };
-        if let (Some(i), false) = (timeout_arg, call.abi.is_compat()) {
+        if let Some(i) = timeout_arg {
             let addr = t.raw.get(usize::from(i)).copied().unwrap_or(0);
-            if let (true, Some(a), Some(b)) = (
-                addr != 0,
-                read_u64(mem, addr),
-                read_u64(mem, addr.wrapping_add(8)),
-            ) {
-                before.timeout = Some((i, [a, b]));
+            // i386's 32-bit time structs (two `long`s of 4 bytes), or the native ones.
+            let pair = if super::time32(call) {
+                read_u64(mem, addr).map(|w| {
+                    [
+                        i64::from(w as u32 as i32) as u64,
+                        i64::from((w >> 32) as u32 as i32) as u64,
+                    ]
+                })
+            } else {
+                read_u64(mem, addr)
+                    .zip(read_u64(mem, addr.wrapping_add(8)))
+                    .map(|(a, b)| [a, b])
+            };
+            if let (true, Some(pair)) = (addr != 0, pair) {
+                before.timeout = Some((i, pair));
             }
         }
         // `select`/`pselect6` rewrite their sets with the ready descriptors.
@@ -215,10 +226,16 @@ impl Before {
             t.sysno,
             Some(syscalls::x86_64::Sysno::select | syscalls::x86_64::Sysno::pselect6)
         ) {
-            let nfds = (t.raw.first().copied().unwrap_or(0) as u32 as i32).clamp(0, 128) as u64;
+            // Descriptors below 128 only: a larger set is shown as the kernel left it.
+            let nfds = t.raw.first().copied().unwrap_or(0) as u32 as i32;
+            let nfds = if (0..=128).contains(&nfds) {
+                nfds as u64
+            } else {
+                0
+            };
             for (k, slot) in before.sets.iter_mut().enumerate() {
                 let addr = t.raw.get(k.wrapping_add(1)).copied().unwrap_or(0);
-                if addr == 0 || nfds > 128 {
+                if addr == 0 || nfds == 0 {
                     continue;
                 }
                 let lo = read_u64(mem, addr);
@@ -532,7 +549,7 @@ where
         },
         Form::NetlinkProtocol => match lookup_xlat(&xlat::NETLINK_PROTOCOLS, v as u32) {
             Some(name) => out.write_str(name),
-            None => emit!(out, v as u32 as i32),
+            None => emit!(out, Hex(u64::from(v as u32)), " /* NETLINK_??? */"),
         },
         Form::SocketOption { level, get } => write_sockopt_name(out, level, get, v as u32),
         Form::CommName { out: true } if !ctx.output_ready() => write_ptr(out, v),
@@ -754,8 +771,12 @@ where
             StructType::OffRef => read_u64(ctx.mem, addr).map(|x| x as i64),
             _ => read_u32(ctx.mem, addr).map(|x| i64::from(x as i32)),
         };
+        // strace shows an offset's change for `sendfile` only; `splice` and
+        // `copy_file_range` show the offset the call read.
+        let sendfile = matches!(ctx.sysno, Some(syscalls::x86_64::Sysno::sendfile));
         return match (ty, now) {
             (_, Some(now)) if now == old => emit!(out, "[", now, "]"),
+            (StructType::OffRef, Some(_)) if !sendfile => emit!(out, "[", old, "]"),
             (StructType::OffRef, Some(now)) => emit!(out, "[", old, "] => [", now, "]"),
             (_, Some(now)) => emit!(out, "[", old, " => ", now, "]"),
             (_, None) => write_ptr(out, addr),
@@ -765,7 +786,14 @@ where
         Kind::Struct { len, .. } => *len,
         _ => Len::Fixed,
     };
-    let count = ctx.length(len, count);
+    let mut count = ctx.length(len, count);
+    if let (StructType::Sockaddr, Len::ArgPtr(n)) = (ty, len) {
+        // The kernel writes at most the room it was given: the bytes past it are not the
+        // address (strace shows `[4 => 16]` and four bytes).
+        if let Some(room) = ctx.before.at(n) {
+            count = count.min(room as u32 as u64);
+        }
+    }
     let at = At {
         ty,
         addr,

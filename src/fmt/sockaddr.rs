@@ -265,7 +265,12 @@ where
     let (name, namelen, iov, iovlen) = (w(0), w(8) as u32, w(16), w(24));
     let (control, controllen, flags) = (w(32), w(40), w(48) as u32);
     out.write_str("{msg_name=")?;
-    if name == 0 || namelen == 0 || !write_sockaddr(out, ctx, name, u64::from(namelen))? {
+    // `recvmsg`: the kernel wrote at most the room it was given.
+    let shown = match ctx.before.at(1) {
+        Some(room) if ctx.ret.is_some() => namelen.min(room as u32),
+        _ => namelen,
+    };
+    if name == 0 || shown == 0 || !write_sockaddr(out, ctx, name, u64::from(shown))? {
         write_ptr(out, name)?;
     }
     out.write_str(", msg_namelen=")?;

@@ -28,7 +28,18 @@ where
         return Ok(false);
     }
     let (level, name) = (ctx.raw(1) as u32, ctx.raw(2) as u32);
+    // strace's `PRINT_FIELD_ID`: `(uid_t) -1` as `-1`.
+    let id = |v: u32| if v == u32::MAX { -1 } else { i64::from(v) };
     let socket = level == libc::SOL_SOCKET as u32;
+    // strace's SOL_SOCKET decoders want the whole value: shorter, the address.
+    let need = match name as i32 {
+        libc::SO_LINGER => 8,
+        libc::SO_PEERCRED => 12,
+        _ => 4,
+    };
+    if socket && len < need {
+        return Ok(false);
+    }
     if socket && name == libc::SO_LINGER as u32 && len >= 8 {
         if let Some(b) = read_bytes::<8, M>(ctx.mem, addr) {
             emit!(
@@ -49,9 +60,9 @@ where
                 "{pid=",
                 ne_u32(&b, 0) as i32,
                 ", uid=",
-                ne_u32(&b, 4),
+                id(ne_u32(&b, 4)),
                 ", gid=",
-                ne_u32(&b, 8),
+                id(ne_u32(&b, 8)),
                 "}"
             )?;
             return Ok(true);

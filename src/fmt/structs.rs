@@ -81,6 +81,8 @@ where
         StructType::EnvArray => write_env_array(out, ctx, at),
         StructType::EpollEvent if array => write_epoll_events(out, ctx, at),
         StructType::EpollEvent => write_epoll_event_at(out, ctx, at),
+        // A negative count: strace shows the address.
+        StructType::FdSet if (count as u32 as i32) < 0 => Ok(false),
         StructType::FdSet => {
             let nfds = count.min(1024);
             let bytes = nfds.div_ceil(64).saturating_mul(8);

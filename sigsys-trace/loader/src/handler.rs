@@ -134,7 +134,8 @@ fn dispatch(trap: &mut Trap<'_>, outer_mask: u64) {
     }
     // The value-result arguments (socket address lengths, offsets, select's sets) as
     // the call reads them: the kernel rewrites them, strace shows `[128 => 16]`.
-    let before = if full && style == Style::Decoded && has_value_results(sysno) {
+    // By meaning, whatever the ABI (i386 and x32 calls have value-results too).
+    let before = if full && style == Style::Decoded && has_value_results(call.canonical()) {
         sigsys::fmt::Before::capture(&call, &line::ProcMemory)
     } else {
         sigsys::fmt::Before::NONE
@@ -152,7 +153,11 @@ fn dispatch(trap: &mut Trap<'_>, outer_mask: u64) {
     if full && !(interrupted && ret == -(libc::EINTR as i64)) {
         done_line(trap, &cx, &mut line, ret, &before);
     }
-    if sysno == Some(Sysno::ptrace) && call.args[0] == libc::PTRACE_TRACEME as u64 && ret == 0 {
+    // Any ABI: an i386 program's `int $0x80` ptrace is the same request.
+    if call.canonical() == Some(Sysno::ptrace)
+        && call.arg_int(0) == libc::PTRACE_TRACEME as i32
+        && ret == 0
+    {
         untraced_from_here();
     }
     if matches!(sysno, Some(Sysno::wait4 | Sysno::waitid)) {
@@ -209,7 +214,8 @@ pub fn interrupted_line(ctx: &sigsys::frame::Ucontext) {
 }
 
 /// The calls with arguments the kernel reads and rewrites, which [`sigsys::fmt::Before`]
-/// captures.
+/// captures (strace shows `sendfile`'s offset change, and the offset `splice` and
+/// `copy_file_range` read).
 fn has_value_results(sysno: Option<Sysno>) -> bool {
     matches!(
         sysno,
@@ -225,8 +231,8 @@ fn has_value_results(sysno: Option<Sysno>) -> bool {
                 | Sysno::pselect6
                 | Sysno::ppoll
                 | Sysno::sendfile
-                | Sysno::copy_file_range
                 | Sysno::splice
+                | Sysno::copy_file_range
         )
     )
 }
@@ -481,7 +487,9 @@ fn untraced_from_here() {
     let mut l = Line::new(b'W');
     l.push("untraced from PTRACE_TRACEME on (its tracer would see the tracer's SIGSYS)");
     l.send();
-    // Off for this thread; the handler returns through the gate as before.
+    // The program's own signal actions back in the kernel's hands, then SUD off for this
+    // thread; the handler returns through the gate as before.
+    crate::signals::unwrap_all();
     let _ = sigsys::sud::disarm();
 }
 

@@ -319,6 +319,34 @@ fn fault_action(sig: i32, real: Option<&KernelSigaction>, oldact: u64) -> i64 {
     0
 }
 
+/// A task leaving the tracer (`PTRACE_TRACEME`): the program's own actions, as it set
+/// them, go to the kernel in place of the wrappers (and of SIGCHLD's line-only handler),
+/// so that what the kernel delivers and what `rt_sigaction` reads back are its own.
+/// SIGSEGV and SIGBUS stay with the crate's fault handler, which chains to them.
+pub fn unwrap_all() {
+    let known = KNOWN.load(Ordering::Acquire);
+    for i in 0..64usize {
+        let sig = i.wrapping_add(1) as i32;
+        if known & (1u64 << i) == 0 || matches!(sig, libc::SIGSEGV | libc::SIGBUS | libc::SIGSYS) {
+            continue;
+        }
+        let Some(a) = load(i) else {
+            continue;
+        };
+        let chld_default = sig == libc::SIGCHLD && a.handler == libc::SIG_DFL as u64;
+        if !(is_function(a.handler) || chld_default) {
+            continue;
+        }
+        // SAFETY: the program's own action for `sig`, as it gave it.
+        unsafe {
+            sys(
+                Sysno::rt_sigaction,
+                [sig as u64, core::ptr::from_ref(&a) as u64, 0, 8, 0, 0],
+            )
+        };
+    }
+}
+
 /// The handler installed in place of each of the program's: shows the delivery, then runs
 /// the program's handler as the kernel would have.
 ///
