@@ -378,10 +378,10 @@ signatures! {
     sched_getaffinity(PID, SZ, st(T::CpuSet, Dir::Out, Len::Ret));
     set_thread_area(oio("struct user_desc"));
     io_setup(U, oo("aio_context_t"));
-    io_destroy(X);
-    io_getevents(X, L, L, oo("struct io_event[]"), TS);
-    io_submit(X, L, oi("struct iocb *[]"));
-    io_cancel(X, oi("struct iocb"), oo("struct io_event"));
+    io_destroy(PTR);
+    io_getevents(PTR, L, L, oo("struct io_event[]"), TS);
+    io_submit(PTR, L, oi("struct iocb *[]"));
+    io_cancel(PTR, oi("struct iocb"), oo("struct io_event"));
     get_thread_area(oio("struct user_desc"));
     lookup_dcookie(X, ob(2), SZ);
     epoll_create(I) -> Fd;
@@ -511,7 +511,7 @@ signatures! {
     pkey_alloc(X, X);
     pkey_free(I);
     statx(DFD, P, Kind::StatxAtFlags, Kind::StatxMask, so(StructType::Statx));
-    io_pgetevents(X, L, L, oo("struct io_event[]"), TS, oi("struct __aio_sigset"));
+    io_pgetevents(PTR, L, L, oo("struct io_event[]"), TS, oi("struct __aio_sigset"));
     // strace prints the length in hex too (`rseq(0x..., 0x20, 0, 0x53053053)`).
     rseq(oi("struct rseq"), X, X, X);
     pidfd_send_signal(FD, SIG, SIGINFO_IN, X);

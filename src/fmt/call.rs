@@ -610,6 +610,19 @@ where
     M: Memory + ?Sized,
 {
     let arg = t.value(i, kind);
+    if matches!(kind, Kind::MsgctlCmd | Kind::SemctlCmd | Kind::ShmctlCmd) {
+        // strace's `PRINTCTL`: the old-ABI `IPC_64` bit by name, then the command.
+        let v = ctx.raw(i) as u32;
+        if v & 0x100 != 0 {
+            out.write_str("IPC_64|")?;
+            let rest = u64::from(v & !0x100);
+            return match kind {
+                Kind::MsgctlCmd => crate::flags::MsgctlCmd::SPEC.write(out, rest),
+                Kind::SemctlCmd => crate::flags::SemctlCmd::SPEC.write(out, rest),
+                _ => crate::flags::ShmctlCmd::SPEC.write(out, rest),
+            };
+        }
+    }
     if *kind == Kind::MpolMode {
         // strace's `print_mode`: an unknown mode without flags is `0x6 /* MPOL_??? */`.
         // `set_mempolicy` reads an `int`; `mbind` an `unsigned long`.
