@@ -17,7 +17,6 @@ TAG = "v6.1"
 TABLES = [
     ("FS_MAGIC", "fsmagic", "`statfs`'s `f_type`: file system magic numbers (`<linux/magic.h>`).", []),
     ("NETLINK_PROTOCOLS", "netlink_protocols", "`socket(AF_NETLINK, ...)` protocols (`NETLINK_*`).", ["linux/netlink.h"]),
-    ("SOCKET_LAYERS", "socketlayers", "`setsockopt`/`getsockopt` levels (`SOL_*`).", []),
     ("SOCK_OPTIONS", "sock_options", "`SOL_SOCKET` options (`SO_*`).", []),
     ("SOCK_IP_OPTIONS", "sock_ip_options", "`SOL_IP` options (`IP_*`).", ["linux/in.h"]),
     ("SOCK_IPV6_OPTIONS", "sock_ipv6_options", "`SOL_IPV6` options (`IPV6_*`).", ["linux/in6.h"]),

@@ -110,7 +110,8 @@ strace_enum! {
 }
 
 strace_enum! {
-    /// Socket option levels (`SOL_*`).
+    /// Socket option levels (`SOL_*`), strace 6.1's `socketlayers` in its order (`AF_VSOCK`
+    /// is its name for level 40).
     ///
     /// ```
     /// use sigsys::flags::SockLevel;
@@ -119,8 +120,11 @@ strace_enum! {
     pub struct SockLevel(u32);
     prefix = "SOL_", decimal = false;
     {
-        SOL_IP, SOL_SOCKET, SOL_TCP, SOL_UDP, SOL_IPV6,
-        SOL_ICMPV6, SOL_SCTP = 132, SOL_RAW, SOL_NETLINK,
-        SOL_PACKET, SOL_TLS, SOL_XDP, SOL_MPTCP = 284,
+        SOL_IP, SOL_SOCKET, SOL_TCP, SOL_UDP, AF_VSOCK, SOL_IPV6, SOL_ICMPV6, SOL_CAN_BASE,
+        SOL_CAN_RAW, SOL_SCTP = 132, SOL_UDPLITE = 136, SOL_RAW, SOL_IPX = 256, SOL_AX25 = 257, SOL_ATALK = 258,
+        SOL_NETROM = 259, SOL_ROSE = 260, SOL_DECNET, SOL_X25, SOL_PACKET, SOL_ATM, SOL_AAL, SOL_IRDA,
+        SOL_NETBEUI, SOL_LLC, SOL_DCCP, SOL_NETLINK, SOL_TIPC, SOL_RXRPC, SOL_PPPOL2TP,
+        SOL_BLUETOOTH, SOL_PNPIPE, SOL_RDS, SOL_IUCV, SOL_CAIF, SOL_ALG, SOL_NFC, SOL_KCM = 281,
+        SOL_TLS, SOL_XDP,
     }
 }

@@ -45,6 +45,15 @@ const KERNEL_HEADERS: &[(&str, u64)] = &[
     ("PTRACE_SET_THREAD_AREA", 26),
     ("PTRACE_ARCH_PRCTL", 30),
     ("PTRACE_SINGLEBLOCK", 33),
+    // include/linux/socket.h (libc lacks these levels)
+    ("SOL_SCTP", 0x84),
+    ("SOL_UDPLITE", 136),
+    ("SOL_IPX", 256),
+    ("SOL_AX25", 257),
+    ("SOL_ATALK", 258),
+    ("SOL_NETROM", 259),
+    ("SOL_ROSE", 260),
+    ("SOL_KCM", 281),
     // include/uapi/linux/mempolicy.h (libc lacks these)
     ("MPOL_PREFERRED_MANY", 5),
     ("MPOL_MF_STRICT", 1),
@@ -92,8 +101,6 @@ const KERNEL_HEADERS: &[(&str, u64)] = &[
     ("MSG_BATCH", 0x40000),
     ("MSG_PROXY", 0x10),
     ("MSG_SOCK_DEVMEM", 0x2000000),
-    ("SOL_MPTCP", 0x11c),
-    ("SOL_SCTP", 0x84),
     // include/linux/statfs.h
     ("ST_NOSYMFOLLOW", 0x2000),
     ("ST_VALID", 0x20),

@@ -643,9 +643,9 @@ where
         _ => {}
     }
     if *kind == Kind::SockLevel {
-        // strace's `socketlayers`, more levels than `SockLevel` names.
+        // strace's `socketlayers` (`SockLevel`), and its `SOL_??` for a level it lacks.
         let v = ctx.raw(i) as u32;
-        return match lookup_xlat(&xlat::SOCKET_LAYERS, v) {
+        return match crate::flags::SockLevel::SPEC.name(u64::from(v)) {
             Some(name) => out.write_str(name),
             None => emit!(out, Hex(u64::from(v)), " /* SOL_?? */"),
         };

@@ -151,53 +151,6 @@ pub(super) static NETLINK_PROTOCOLS: [(u64, &str); 22] = [
     (0x16, "NETLINK_SMC"),
 ];
 
-/// `setsockopt`/`getsockopt` levels (`SOL_*`).
-///
-/// From `src/xlat/socketlayers.in`, in its order.
-#[rustfmt::skip]
-pub(super) static SOCKET_LAYERS: [(u64, &str); 40] = [
-    (0x0, "SOL_IP"),
-    (0x1, "SOL_SOCKET"),
-    (0x6, "SOL_TCP"),
-    (0x11, "SOL_UDP"),
-    (0x28, "AF_VSOCK"),
-    (0x29, "SOL_IPV6"),
-    (0x3a, "SOL_ICMPV6"),
-    (0x64, "SOL_CAN_BASE"),
-    (0x65, "SOL_CAN_RAW"),
-    (0x84, "SOL_SCTP"),
-    (0x88, "SOL_UDPLITE"),
-    (0xff, "SOL_RAW"),
-    (0x100, "SOL_IPX"),
-    (0x101, "SOL_AX25"),
-    (0x102, "SOL_ATALK"),
-    (0x103, "SOL_NETROM"),
-    (0x104, "SOL_ROSE"),
-    (0x105, "SOL_DECNET"),
-    (0x106, "SOL_X25"),
-    (0x107, "SOL_PACKET"),
-    (0x108, "SOL_ATM"),
-    (0x109, "SOL_AAL"),
-    (0x10a, "SOL_IRDA"),
-    (0x10b, "SOL_NETBEUI"),
-    (0x10c, "SOL_LLC"),
-    (0x10d, "SOL_DCCP"),
-    (0x10e, "SOL_NETLINK"),
-    (0x10f, "SOL_TIPC"),
-    (0x110, "SOL_RXRPC"),
-    (0x111, "SOL_PPPOL2TP"),
-    (0x112, "SOL_BLUETOOTH"),
-    (0x113, "SOL_PNPIPE"),
-    (0x114, "SOL_RDS"),
-    (0x115, "SOL_IUCV"),
-    (0x116, "SOL_CAIF"),
-    (0x117, "SOL_ALG"),
-    (0x118, "SOL_NFC"),
-    (0x119, "SOL_KCM"),
-    (0x11a, "SOL_TLS"),
-    (0x11b, "SOL_XDP"),
-];
-
 /// `SOL_SOCKET` options (`SO_*`).
 ///
 /// From `src/xlat/sock_options.in`, in its order.
