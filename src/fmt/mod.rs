@@ -50,11 +50,11 @@
 //!
 //! One room per topic: `call.rs` (the entry points and the layout of one call, which
 //! follows the call's rule from [`crate::args`] and prints each argument from its typed
-//! [`crate::args::Arg`]), `result.rs` (decoded results), `scalars.rs` (numbers with a
-//! meaning, errno texts), `strings.rs`, `structs.rs` (one writer per struct kind, the
-//! larger families in `process.rs`, `sockopt.rs` and `tty.rs`), `sockaddr.rs`,
-//! `signals.rs`, `time.rs`, `xlat.rs` (strace's value tables, generated), and `read.rs`
-//! (reading the traced memory). The
+//! [`crate::args::Arg`]), `before.rs` ([`Before`]), `result.rs` (decoded results),
+//! `scalars.rs` (numbers with a meaning, errno texts), `strings.rs`, `structs.rs` (one
+//! writer per struct kind, the larger families in `process.rs`, `sockopt.rs` and `tty.rs`),
+//! `sockaddr.rs`, `signals.rs`, `time.rs`, `xlat.rs` (strace's value tables, generated),
+//! and `read.rs` (reading the traced memory). The
 //! writer primitives ([`FixedBuf`], the panic-free number output) are in `src/text.rs`, the
 //! leaf every module of the layer builds on.
 //!
@@ -98,6 +98,7 @@ use crate::syscall::Syscall;
 
 use self::read::read_u32;
 
+mod before;
 mod call;
 mod process;
 mod read;
@@ -112,9 +113,9 @@ mod time;
 mod tty;
 mod xlat;
 
+pub use self::before::Before;
 pub use self::call::{
     write_call, write_call_done, write_call_done_with, write_line, write_line_with, write_result,
-    Before,
 };
 pub use crate::text::FixedBuf;
 

@@ -12,7 +12,7 @@ use crate::flags::{
 use crate::mem::Memory;
 use crate::text::{emit, write_hex};
 
-use super::call::Before;
+use super::before::Before;
 use super::read::read_bytes;
 use super::scalars::write_flags;
 use super::{Ctx, Options};
