@@ -296,6 +296,20 @@ pub(crate) fn write_hex<W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
     }
 }
 
+/// C's `%#0Nx` (`width` = N): zero is N zeros; otherwise `0x` and the digits, zero-padded
+/// so that the whole is at least N wide (`nl_groups=00000000`, `0x000001`).
+pub(crate) fn write_hex_padded<W: Write + ?Sized>(
+    out: &mut W,
+    v: u64,
+    width: usize,
+) -> fmt::Result {
+    if v == 0 {
+        return put_digits(out, 0, 4, width);
+    }
+    out.write_str("0x")?;
+    put_digits(out, v, 4, width.saturating_sub(2))
+}
+
 /// C's `%#03o`: `000`, `022`, `0644`.
 pub(crate) fn write_octal<W: Write + ?Sized>(out: &mut W, v: u64) -> fmt::Result {
     if v < 0o10 {

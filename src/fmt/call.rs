@@ -19,7 +19,7 @@ use super::read::{read_u32, read_u64};
 use super::result::{result_suffix, special_result};
 use super::scalars::{
     write_at_fdcwd, write_dev, write_errno, write_fd, write_file_mode, write_ioctl,
-    write_xlat_flags,
+    write_xlat_flags, xlat_name,
 };
 use super::strings::{write_buf, write_cstr};
 use super::structs::{write_struct, At};
@@ -381,7 +381,7 @@ where
             Some(name) => out.write_str(name),
             None => emit!(out, v as u32 as i32),
         },
-        Form::Capability => match lookup_xlat(&xlat::CAPABILITIES, v as u32) {
+        Form::Capability => match xlat_name(&xlat::CAPABILITIES, v as u32) {
             Some(name) => out.write_str(name),
             None => emit!(out, Hex(v), " /* CAP_??? */"),
         },
@@ -400,7 +400,7 @@ where
             }
             _ => write_ptr(out, v),
         },
-        Form::NetlinkProtocol => match lookup_xlat(&xlat::NETLINK_PROTOCOLS, v as u32) {
+        Form::NetlinkProtocol => match xlat_name(&xlat::NETLINK_PROTOCOLS, v as u32) {
             Some(name) => out.write_str(name),
             None => emit!(out, Hex(u64::from(v as u32)), " /* NETLINK_??? */"),
         },
@@ -413,14 +413,6 @@ where
         // The forms of a table kind are written by `write_arg`.
         Form::Row | Form::As(_) | Form::Named(_) => Ok(()),
     }
-}
-
-/// The name of a `u32` value in a generated strace table.
-fn lookup_xlat(table: &[(u64, &'static str)], v: u32) -> Option<&'static str> {
-    table
-        .iter()
-        .find(|&&(value, _)| value == u64::from(v))
-        .map(|&(_, name)| name)
 }
 
 /// A socket option name at its level, as strace's `print_sockopt_fd_level_name`: the
@@ -449,7 +441,7 @@ fn write_sockopt_name<W: Write + ?Sized>(
         (1, 26, false) => Some("SO_ATTACH_FILTER"),
         _ => None,
     };
-    match lookup_xlat(table, v).or(extra) {
+    match xlat_name(table, v).or(extra) {
         Some(name) => out.write_str(name),
         None => emit!(out, Hex(u64::from(v)), " /* ", unknown, " */"),
     }

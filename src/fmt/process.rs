@@ -3,7 +3,7 @@
 use core::fmt::{self, Write};
 
 use crate::mem::Memory;
-use crate::text::{emit, write_hex, write_ptr, Hex};
+use crate::text::{emit, write_hex, write_hex_padded, write_ptr, Hex};
 
 use super::read::{ne_u32, ne_u64, read_bytes, read_u32};
 use super::scalars::write_flags;
@@ -93,10 +93,7 @@ pub(super) fn write_cap_bits<W: Write + ?Sized>(out: &mut W, lo: u32, hi: u32) -
                 continue;
             }
             let cap = base.saturating_add(bit);
-            let Some(&(_, name)) = super::xlat::CAPABILITIES
-                .iter()
-                .find(|&&(v, _)| v == u64::from(cap))
-            else {
+            let Some(name) = super::scalars::xlat_name(&super::xlat::CAPABILITIES, cap) else {
                 continue;
             };
             if !first {
@@ -283,17 +280,8 @@ where
             emit!(out, "... /* ", Hex(at), " */")?;
             break;
         };
-        let v = ne_u64(&b, 0);
         // C's `%#016lx`: the `0x` counts in the width, and zero has none.
-        let digits = if v == 0 { 16 } else { 14 };
-        if v != 0 {
-            out.write_str("0x")?;
-        }
-        for shift in (0..digits).rev() {
-            let shift: u32 = shift;
-            let d = v.checked_shr(shift.wrapping_mul(4)).unwrap_or(0) & 0xf;
-            out.write_char(char::from_digit(d as u32, 16).unwrap_or('0'))?;
-        }
+        write_hex_padded(out, ne_u64(&b, 0), 16)?;
     }
     if words > 32 {
         out.write_str(", ...")?;

@@ -453,3 +453,11 @@ pub(super) fn write_xlat_flags<W: Write + ?Sized>(
         (r, false) => emit!(out, "|", Hex(r)),
     }
 }
+
+/// The name of a `u32` value in a generated strace table.
+pub(super) fn xlat_name(table: &[(u64, &'static str)], v: u32) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|&&(value, _)| value == u64::from(v))
+        .map(|&(_, name)| name)
+}

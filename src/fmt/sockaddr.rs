@@ -5,7 +5,7 @@ use core::fmt::{self, Write};
 use crate::args::Dir;
 use crate::flags::{AddressFamily, MsgFlags};
 use crate::mem::Memory;
-use crate::text::{emit, put_digits, write_ptr, Hex};
+use crate::text::{emit, put_digits, write_hex_padded, write_ptr, Hex};
 
 use super::read::{ne_u32, ne_u64, read_bytes};
 use super::scalars::{write_enum, write_flags};
@@ -72,27 +72,7 @@ fn write_snl<W: Write + ?Sized>(out: &mut W, body: &[u8]) -> fmt::Result {
         emit!(out, ", nl_pad=", Hex(u64::from(pad)))?;
     }
     emit!(out, ", nl_pid=", pid as i32, ", nl_groups=")?;
-    write_hex_width(out, groups, 8)
-}
-
-/// C's `%#0Nx`: zero is N zeros; otherwise `0x` and the digits, zero-padded to N in all.
-fn write_hex_width<W: Write + ?Sized>(out: &mut W, v: u32, width: usize) -> fmt::Result {
-    let mut digits = 1usize;
-    while digits < 8 && v >> digits.saturating_mul(4) != 0 {
-        digits = digits.saturating_add(1);
-    }
-    let prefix = if v == 0 { 0 } else { 2 };
-    if v != 0 {
-        out.write_str("0x")?;
-    }
-    for _ in digits.saturating_add(prefix)..width {
-        out.write_char('0')?;
-    }
-    for k in (0..digits).rev() {
-        let d = (v >> k.saturating_mul(4)) & 0xf;
-        out.write_char(char::from_digit(d, 16).unwrap_or('0'))?;
-    }
-    Ok(())
+    write_hex_padded(out, u64::from(groups), 8)
 }
 
 /// `bytes` quoted and escaped: `"..."`.

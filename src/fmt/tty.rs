@@ -6,7 +6,7 @@ use crate::mem::Memory;
 use crate::text::{emit, Hex};
 
 use super::read::{ne_u32, read_bytes};
-use super::scalars::write_xlat_flags;
+use super::scalars::{write_xlat_flags, xlat_name};
 use super::Ctx;
 
 /// An `int` socket option value: `[1]`.
@@ -26,9 +26,9 @@ where
     let Some(b) = read_bytes::<36, M>(ctx.mem, addr) else {
         return Ok(false);
     };
-    let field = |out: &mut W, table: &[(u64, &str)], v: u64, dflt: &str| -> fmt::Result {
-        match table.iter().find(|&&(value, _)| value == v) {
-            Some(&(_, name)) => out.write_str(name),
+    let field = |out: &mut W, table: &[(u64, &'static str)], v: u64, dflt: &str| -> fmt::Result {
+        match xlat_name(table, v as u32) {
+            Some(name) => out.write_str(name),
             None => emit!(out, Hex(v), " /* ", dflt, " */"),
         }
     };
