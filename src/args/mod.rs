@@ -195,6 +195,10 @@ pub enum StructType {
     Nodemask,
     /// An `int` memory policy mode the call writes (`[MPOL_DEFAULT]`).
     MpolRef,
+    /// A seccomp action the call reads (`[SECCOMP_RET_LOG]`).
+    SeccompAction,
+    /// `struct seccomp_notif_sizes` (`{seccomp_notif=80, seccomp_notif_resp=24, ...}`).
+    SeccompNotifSizes,
     /// `struct __user_cap_header_struct` (`{version=_LINUX_CAPABILITY_VERSION_3, pid=0}`).
     CapHeader,
     /// `struct __user_cap_data_struct[]` of `capget`/`capset` (one or two, by the header's
@@ -228,6 +232,8 @@ impl StructType {
             StructType::Winsize => "struct winsize",
             StructType::Nodemask => "unsigned long[] (node mask)",
             StructType::MpolRef => "int * (memory policy)",
+            StructType::SeccompAction => "u32 * (seccomp action)",
+            StructType::SeccompNotifSizes => "struct seccomp_notif_sizes",
             StructType::CapHeader => "struct __user_cap_header_struct",
             StructType::CapData => "struct __user_cap_data_struct[]",
             StructType::Rusage => "struct rusage",

@@ -252,12 +252,24 @@ where
                     Form::As(&Kind::Hex)
                 },
             );
+            const ACTION: Kind = Kind::Struct {
+                ty: StructType::SeccompAction,
+                dir: Dir::In,
+                len: Len::Fixed,
+            };
+            const SIZES: Kind = Kind::Struct {
+                ty: StructType::SeccompNotifSizes,
+                dir: Dir::Out,
+                len: Len::Fixed,
+            };
             l.push(
                 2,
-                if op <= 1 {
-                    Form::Row
-                } else {
-                    Form::As(&Kind::Ptr)
+                match op {
+                    0 | 1 => Form::Row,
+                    // SECCOMP_GET_ACTION_AVAIL, SECCOMP_GET_NOTIF_SIZES.
+                    2 => Form::As(&ACTION),
+                    3 => Form::As(&SIZES),
+                    _ => Form::As(&Kind::Ptr),
                 },
             );
         }

@@ -482,3 +482,19 @@ strace_flags! {
         PTRACE_O_TRACESECCOMP, PTRACE_O_EXITKILL, PTRACE_O_SUSPEND_SECCOMP,
     }
 }
+
+strace_enum! {
+    /// Seccomp filter actions (`SECCOMP_RET_*`), as `seccomp(SECCOMP_GET_ACTION_AVAIL)`
+    /// reads one.
+    ///
+    /// ```
+    /// use sigsys::flags::SeccompRetAction;
+    /// assert_eq!(SeccompRetAction::SECCOMP_RET_LOG.0, 0x7ffc_0000);
+    /// ```
+    pub struct SeccompRetAction(u32);
+    prefix = "SECCOMP_RET_", decimal = false;
+    {
+        SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_TRAP, SECCOMP_RET_ERRNO,
+        SECCOMP_RET_USER_NOTIF, SECCOMP_RET_TRACE, SECCOMP_RET_LOG, SECCOMP_RET_ALLOW,
+    }
+}

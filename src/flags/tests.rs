@@ -220,6 +220,7 @@ fn values_match_libc_and_kernel_headers() {
     check::<OFlags>("OFlags", &headers, &mut used, &mut failures);
     check::<IpcFlags>("IpcFlags", &headers, &mut used, &mut failures);
     check::<PidfdFlags>("PidfdFlags", &headers, &mut used, &mut failures);
+    check::<SeccompRetAction>("SeccompRetAction", &headers, &mut used, &mut failures);
     check::<MpolMode>("MpolMode", &headers, &mut used, &mut failures);
     check::<MbindFlags>("MbindFlags", &headers, &mut used, &mut failures);
     check::<GetMempolicyFlags>("GetMempolicyFlags", &headers, &mut used, &mut failures);

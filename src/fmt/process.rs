@@ -315,3 +315,55 @@ where
     out.write_char(']')?;
     Ok(true)
 }
+
+/// The action `seccomp(SECCOMP_GET_ACTION_AVAIL)` asks about: `[SECCOMP_RET_LOG]`.
+pub(super) fn write_seccomp_action<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    use crate::flags::{SeccompRetAction, StraceEnum};
+    let Some(v) = read_u32(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    out.write_char('[')?;
+    SeccompRetAction::SPEC.write(out, u64::from(v))?;
+    out.write_char(']')?;
+    Ok(true)
+}
+
+/// `struct seccomp_notif_sizes` (three `u16`s), as `SECCOMP_GET_NOTIF_SIZES` fills it.
+pub(super) fn write_notif_sizes<W, M>(
+    out: &mut W,
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+) -> Result<bool, fmt::Error>
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let Some(b) = read_bytes::<6, M>(ctx.mem, addr) else {
+        return Ok(false);
+    };
+    let u = |k: usize| {
+        u16::from_ne_bytes([
+            b.get(k).copied().unwrap_or(0),
+            b.get(k.wrapping_add(1)).copied().unwrap_or(0),
+        ])
+    };
+    emit!(
+        out,
+        "{seccomp_notif=",
+        u(0),
+        ", seccomp_notif_resp=",
+        u(2),
+        ", seccomp_data=",
+        u(4),
+        "}"
+    )?;
+    Ok(true)
+}

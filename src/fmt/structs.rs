@@ -105,6 +105,8 @@ where
         StructType::Termios => write_termios(out, ctx, addr),
         StructType::Nodemask => super::process::write_nodemask(out, ctx, addr, count),
         StructType::MpolRef => super::process::write_mpol_ref(out, ctx, addr),
+        StructType::SeccompAction => super::process::write_seccomp_action(out, ctx, addr),
+        StructType::SeccompNotifSizes => super::process::write_notif_sizes(out, ctx, addr),
         StructType::Winsize => write_winsize(out, ctx, addr),
         StructType::CapHeader => write_cap_header(out, ctx, addr),
         StructType::CapData => write_cap_data(out, ctx, addr),
