@@ -169,7 +169,12 @@ fn formatting_policy(trap: &mut sigsys::Trap) {
     };
     let mut storage = [0u8; 512];
     let mut out = sigsys::fmt::FixedBuf::new(&mut storage);
-    let opts = sigsys::fmt::Options::DEFAULT;
+    // `-yy`: descriptors in detail, a socket's from the kernel's sock_diag netlink.
+    let opts = sigsys::fmt::Options {
+        fd_paths: true,
+        fd_details: true,
+        ..sigsys::fmt::Options::DEFAULT
+    };
     let mem = sigsys::mem::SelfMemory;
     let _ = sigsys::fmt::write_line(&mut out, &trap.syscall(), ret, &mem, &opts);
     let _ = sigsys::io::write_all(NULL_FD.load(SeqCst) as i32, out.as_bytes());
@@ -177,8 +182,9 @@ fn formatting_policy(trap: &mut sigsys::Trap) {
 
 /// Zero allocations from the trapping call to its return through `handler::install`'s
 /// entry (errno saving, decoding) and a policy that rewrites, reads a string, formats and
-/// writes with `io::write_all`: counted around the trapped calls themselves, so the entry
-/// is included.
+/// writes with `io::write_all` (descriptors in detail: a unix socket pair and a TCP socket,
+/// asked of the kernel's sock_diag): counted around the trapped calls themselves, so the
+/// entry is included.
 #[test]
 fn handler_entry_and_writer_allocate_nothing() {
     run_in_child("handler_entry_and_writer_allocate_nothing", || {
@@ -194,11 +200,25 @@ fn handler_entry_and_writer_allocate_nothing() {
             &[
                 (libc::SYS_getppid as u32, libc::SECCOMP_RET_TRAP),
                 (libc::SYS_openat as u32, libc::SECCOMP_RET_TRAP),
+                (libc::SYS_fcntl as u32, libc::SECCOMP_RET_TRAP),
             ],
             false,
         ));
         let path = c"/proc/self/comm";
+        let mut pair = [0i32; 2];
+        // SAFETY: socketpair writes two ints into `pair`.
+        let r = unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, pair.as_mut_ptr()) };
+        assert_eq!(r, 0);
+        let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let tcp = std::os::fd::AsRawFd::as_raw_fd(&tcp);
         let before = ALLOCATIONS.load(SeqCst);
+        for fd in [pair[0], tcp] {
+            let flags = syscall6(
+                libc::SYS_fcntl as u64,
+                [fd as u64, libc::F_GETFD as u64, 0, 0, 0, 0],
+            );
+            assert!((0..=1).contains(&flags), "fcntl passed through: {flags}");
+        }
         let pid = syscall6(libc::SYS_getppid as u64, [0; 6]);
         let fd = syscall6(
             libc::SYS_openat as u64,

@@ -16,6 +16,7 @@ TAG = "v6.1"
 # (rust const name, xlat file, doc, headers for the names the file gives no value)
 TABLES = [
     ("FS_MAGIC", "fsmagic", "`statfs`'s `f_type`: file system magic numbers (`<linux/magic.h>`).", []),
+    ("ETHERNET_PROTOCOLS", "ethernet_protocols", "`socket(AF_PACKET, ...)` protocols and `sll_protocol` (`ETH_P_*`).", ["linux/if_ether.h"]),
     ("NETLINK_PROTOCOLS", "netlink_protocols", "`socket(AF_NETLINK, ...)` protocols (`NETLINK_*`).", ["linux/netlink.h"]),
     ("SOCK_OPTIONS", "sock_options", "`SOL_SOCKET` options (`SO_*`).", []),
     ("SOCK_IP_OPTIONS", "sock_ip_options", "`SOL_IP` options (`IP_*`).", ["linux/in.h"]),

@@ -82,6 +82,10 @@ def norm(text, ids, root=False):
         text = re.sub(r"\b%d\b" % pid, "<pid%d>" % k, text)
     # Inode numbers of pipes and sockets (`-y`: `3<pipe:[1416540]>`) differ between runs.
     text = re.sub(r"<(pipe|socket|anon_inode):\[\d+\]>", r"<\1:[INODE]>", text)
+    # `-yy`: a socket's inode, its peer's, and ephemeral ports (`UNIX:[12->13]`,
+    # `TCP:[127.0.0.1:40123->127.0.0.1:80]`): four or more digits in the brackets.
+    text = re.sub(r"<([A-Za-z0-9/-]+):\[([^\]<>]*)\]>",
+                  lambda m: "<%s:[%s]>" % (m.group(1), re.sub(r"\d{4,}", "N", m.group(2))), text)
     return HEX.sub("0xADDR", text)
 
 

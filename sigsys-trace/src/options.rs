@@ -34,6 +34,9 @@ Runs PROGRAM with every system call of every thread and child process traced in-
   -w             summary of wall-clock time (the only kind measured here; accepted)
   -v             unabbreviated structs (all of struct rusage, ...)
   -y             descriptors with their paths: 3</etc/passwd>, 4<socket:[1234]>
+  -yy            and sockets, devices and pidfds in detail: 4<TCP:[127.0.0.1:80->
+                 127.0.0.1:5000]>, 5</dev/null<char 1:3>>, 6<pid:42>
+                 (--decode-fds=path|socket|dev|pidfd|all, comma-separated)
   -x, -xx        strings with non-ASCII bytes in hex; all strings in hex
   -e inject=SET:error=ERRNO|retval=N[:signal=SIG][:when=F[..L][+[S]]]
                  tamper with calls: not run, returning the error or value (and/or a
@@ -246,6 +249,8 @@ pub struct Options {
     pub verbose: bool,
     /// `-y`: descriptors with their paths.
     pub fd_paths: bool,
+    /// `-yy`: sockets, devices and pidfds in detail.
+    pub fd_details: bool,
     /// `-x` count: 1 strings with non-text bytes in hex, 2 all strings.
     pub hex: u8,
     /// `-e inject=`/`-e fault=` rules, in order.
@@ -282,6 +287,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String
         signals: u64::MAX,
         verbose: false,
         fd_paths: false,
+        fd_details: false,
         hex: 0,
         inject: Vec::new(),
         program: Vec::new(),
@@ -371,6 +377,7 @@ fn long_option(
         "summary-only" => opts.summary = Summary::Only,
         "summary" => opts.summary = Summary::Also,
         "follow-forks" => {}
+        "decode-fds" => decode_fds(opts, &value().unwrap_or_else(|| "all".to_string()))?,
         _ => return Err(format!("unknown option --{name}")),
     }
     Ok(())
@@ -429,12 +436,31 @@ fn short_option(
             )
         }
         'v' => opts.verbose = true,
+        // strace: -y paths, -yy everything.
+        'y' if opts.fd_paths => opts.fd_details = true,
         'y' => opts.fd_paths = true,
         'x' => opts.hex = opts.hex.saturating_add(1).min(2),
         'k' | 'i' | 'n' | 'u' | 'D' | 'b' | 'I' | 'X' | 'P' | 'E' => {
             return Err(format!("option -{c} is not supported (yet)"))
         }
         _ => return Err(format!("unknown option -{c}")),
+    }
+    Ok(())
+}
+
+/// `--decode-fds=SET`: `path`, and `socket`, `dev`, `pidfd` (shown together here: they
+/// are one option of the formatter), `all` or `none`.
+fn decode_fds(opts: &mut Options, set: &str) -> Result<(), String> {
+    opts.fd_paths = false;
+    opts.fd_details = false;
+    for item in set.split(',') {
+        match item {
+            "path" => opts.fd_paths = true,
+            "socket" | "dev" | "pidfd" => opts.fd_details = true,
+            "all" => (opts.fd_paths, opts.fd_details) = (true, true),
+            "none" => {}
+            other => return Err(format!("invalid decode-fds '{other}'")),
+        }
     }
     Ok(())
 }
@@ -465,9 +491,9 @@ fn qualify(opts: &mut Options, spec: &str) -> Result<(), String> {
             }
             opts.inject.push(parse_inject(set, what == "fault")?);
         }
-        "decode-fds" if set == "path" || set == "all" => opts.fd_paths = true,
+        "decode-fds" => decode_fds(opts, set)?,
         "abbrev" | "a" | "verbose" | "v" | "raw" | "read" | "write" | "kvm" | "quiet" | "q"
-        | "decode-fds" | "decode-pids" => return Err(format!("-e {what}= is not supported (yet)")),
+        | "decode-pids" => return Err(format!("-e {what}= is not supported (yet)")),
         _ => return Err(format!("invalid -e qualifier '{what}'")),
     }
     Ok(())

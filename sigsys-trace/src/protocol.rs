@@ -66,6 +66,8 @@ pub const FLAG_FD_PATHS: u32 = 16;
 pub const FLAG_HEX_NON_ASCII: u32 = 32;
 /// `Header::flags`: every string in hex (`-xx`).
 pub const FLAG_HEX_ALL: u32 = 64;
+/// `Header::flags`: sockets, devices and pidfds in detail (`-yy`).
+pub const FLAG_FD_DETAILS: u32 = 128;
 
 /// The start of the shared mapping.
 #[repr(C)]

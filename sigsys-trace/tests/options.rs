@@ -318,6 +318,76 @@ fn fd_paths_and_verbose_structs_are_straces() {
     }
 }
 
+/// A trace's lines from the first `socket(` on, `[pid N] ` prefixes dropped, alignment
+/// collapsed, and numbers of four digits or more (inodes, ports, pids) masked: they differ
+/// between two runs.
+fn from_first_socket(text: &str) -> Vec<String> {
+    let mask = |l: &str| {
+        let mut out = String::new();
+        let mut run = String::new();
+        for c in l.chars().chain(std::iter::once('\0')) {
+            if c.is_ascii_digit() {
+                run.push(c);
+                continue;
+            }
+            out.push_str(if run.len() >= 4 { "N" } else { &run });
+            run.clear();
+            if c != '\0' {
+                out.push(c);
+            }
+        }
+        out
+    };
+    text.lines()
+        .skip_while(|l| !l.starts_with("socket("))
+        .filter(|l| !l.starts_with("+++"))
+        .map(common::unaligned)
+        .map(|l| mask(&l))
+        .collect()
+}
+
+#[test]
+fn decode_fds_are_straces() {
+    if !sud() || !have_strace() {
+        return;
+    }
+    let Some(bin) = common::build_c("fds") else {
+        return;
+    };
+    let dir = bin.parent().unwrap().to_str().unwrap().to_string();
+    let bin = bin.to_str().unwrap();
+    // -yy: sockets by what the kernel says of them (TCP listening and connected, UDPv6,
+    // unix pairs, paths and abstract names, netlink), /dev/null's device, a pidfd; and
+    // the descriptors of connect, bind and sendto as they were before the call.
+    for opts in [&["-yy"][..], &["--decode-fds=all"][..], &["-y"][..]] {
+        let s = run("strace", &[opts, &[bin, &dir][..]].concat());
+        let t = run(TRACER, &[opts, &[bin, &dir][..]].concat());
+        assert!(t.status.success(), "{t:?}");
+        let (s, t) = (
+            String::from_utf8_lossy(&s.stderr),
+            String::from_utf8_lossy(&t.stderr),
+        );
+        let want = from_first_socket(&s);
+        assert!(want.len() >= 40, "{s}");
+        if opts == ["-yy"] {
+            for needle in [
+                "accept(3<TCP:[127.0.0.1:N]>, NULL, NULL) = 5<TCP:[127.0.0.1:N->127.0.0.1:N]>",
+                "connect(4<TCP:[N]>, ",
+                "fcntl(3<UDPv6:[[::]:N]>, F_GETFL)",
+                "<UNIX-STREAM:[N->N]>",
+                "/sock\"]>, 1) = 0",
+                "<UNIX:[N,@\"sigsys-fds\"]>",
+                "fcntl(3<NETLINK:[ROUTE:N]>",
+                "</dev/null<char 1:3>>",
+                "<pid:N>",
+            ] {
+                assert!(want.iter().any(|l| l.contains(needle)), "{needle} in\n{s}");
+            }
+        }
+        assert_eq!(from_first_socket(&t), want, "{opts:?} in\n{t}");
+    }
+}
+
 #[test]
 fn inject_and_fault_are_straces() {
     if !sud() || !have_strace() {

@@ -23,6 +23,7 @@ const MREMAP_FIXED: u64 = libc::MREMAP_FIXED as u64;
 const AF_INET: u64 = libc::AF_INET as u64;
 const AF_INET6: u64 = libc::AF_INET6 as u64;
 const AF_NETLINK: u64 = libc::AF_NETLINK as u64;
+const AF_PACKET: u64 = libc::AF_PACKET as u64;
 
 /// A call's special rule, named in its table row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +97,8 @@ pub(crate) enum Form {
     InetProtocol,
     /// A `NETLINK_*` protocol name, or the number.
     NetlinkProtocol,
+    /// `socket(AF_PACKET, ...)`'s protocol, in network order: `htons(ETH_P_ALL)`.
+    EthernetProtocol,
     /// An option name at socket level `level` (`SO_*` at `SOL_SOCKET`, `IP_*` at
     /// `SOL_IP`, ...), as `getsockopt` (`get`) or `setsockopt` names it.
     SocketOption {
@@ -236,6 +239,7 @@ where
                 match family {
                     AF_INET | AF_INET6 => Form::InetProtocol,
                     AF_NETLINK => Form::NetlinkProtocol,
+                    AF_PACKET => Form::EthernetProtocol,
                     _ => Form::Row,
                 },
             );
@@ -642,8 +646,15 @@ mod tests {
         // include/uapi/asm-generic/fcntl.h: #define __O_TMPFILE 020000000
         assert_eq!(O_TMPFILE_BIT, 0o20000000);
         assert_eq!(
-            (O_CREAT, MREMAP_FIXED, AF_INET, AF_INET6, AF_NETLINK),
-            (0o100, 2, 2, 10, 16)
+            (
+                O_CREAT,
+                MREMAP_FIXED,
+                AF_INET,
+                AF_INET6,
+                AF_NETLINK,
+                AF_PACKET
+            ),
+            (0o100, 2, 2, 10, 16, 17)
         );
     }
 }

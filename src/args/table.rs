@@ -216,7 +216,8 @@ signatures! {
     listen(FD, I);
     getsockname(FD, addr_out(2), INTREF_IO);
     getpeername(FD, addr_out(2), INTREF_IO);
-    socketpair(Kind::AddressFamily, Kind::SockType, Kind::Protocol, so(T::FdPair)) by InetProtocol;
+    // strace prints socketpair's protocol as a number, whatever the family.
+    socketpair(Kind::AddressFamily, Kind::SockType, Kind::Uint32, so(T::FdPair));
     // The option is named (SO_*) at SOL_SOCKET.
     setsockopt(FD, Kind::SockLevel, Kind::SockOptName, st(T::SockOptVal, Dir::In, Len::Arg(4)), I) by SocketOption;
     getsockopt(FD, Kind::SockLevel, Kind::SockOptName, st(T::SockOptVal, Dir::Out, Len::ArgPtr(4)), INTREF_IO) by SocketOption;

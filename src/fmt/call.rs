@@ -15,11 +15,11 @@ use crate::syscall::Syscall;
 use crate::text::{emit, write_hex, write_octal, write_ptr, Hex};
 
 use super::before::Before;
+use super::fds::{write_at_fdcwd, write_fd};
 use super::read::{read_u32, read_u64};
 use super::result::{result_suffix, special_result};
 use super::scalars::{
-    write_at_fdcwd, write_dev, write_errno, write_fd, write_file_mode, write_ioctl,
-    write_xlat_flags, xlat_name,
+    write_dev, write_errno, write_file_mode, write_ioctl, write_xlat_flags, xlat_name,
 };
 use super::strings::{write_buf, write_cstr};
 use super::structs::{write_struct, At};
@@ -194,7 +194,7 @@ where
         }
         Ret::Fd => {
             out.write_str(" = ")?;
-            write_fd(out, ret, opts.fd_paths)?;
+            write_fd(out, ret, opts)?;
             result_suffix(out, &t, ret, call.abi, mem, opts)
         }
         Ret::Int | Ret::NoReturn => {
@@ -404,6 +404,15 @@ where
             Some(name) => out.write_str(name),
             None => emit!(out, Hex(u64::from(v as u32)), " /* NETLINK_??? */"),
         },
+        Form::EthernetProtocol => {
+            out.write_str("htons(")?;
+            let host = u16::from_be(v as u16);
+            match xlat_name(&xlat::ETHERNET_PROTOCOLS, u32::from(host)) {
+                Some(name) => out.write_str(name)?,
+                None => emit!(out, Hex(u64::from(host)), " /* ETH_P_??? */")?,
+            }
+            out.write_char(')')
+        }
         Form::SocketOption { level, get } => write_sockopt_name(out, level, get, v as u32),
         Form::CommName { out: true } if !ctx.output_ready() => write_ptr(out, v),
         Form::CommName { out: written } => {
@@ -503,10 +512,10 @@ where
         Arg::Offset(n) => write_hex(out, n as u64),
         Arg::Uint(n) | Arg::Size(n) => emit!(out, n),
         Arg::Hex(n) | Arg::FcntlArg(n) => write_hex(out, n),
-        Arg::Fd(n) => write_fd(out, i64::from(n), ctx.opts.fd_paths),
+        Arg::Fd(n) => write_fd(out, i64::from(n), ctx.opts),
         Arg::Pid(n) | Arg::Protocol(n) => emit!(out, n),
-        Arg::DirFd(-100) => write_at_fdcwd(out, ctx.opts.fd_paths),
-        Arg::DirFd(n) => write_fd(out, i64::from(n), ctx.opts.fd_paths),
+        Arg::DirFd(-100) => write_at_fdcwd(out, ctx.opts),
+        Arg::DirFd(n) => write_fd(out, i64::from(n), ctx.opts),
         Arg::Ptr(a) => write_ptr(out, a),
         Arg::Path(a) => write_cstr(out, ctx, a, ctx.opts.path_limit, true),
         Arg::Str(a) => write_cstr(out, ctx, a, ctx.opts.string_limit, false),

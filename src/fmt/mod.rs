@@ -100,12 +100,14 @@ use self::read::read_u32;
 
 mod before;
 mod call;
+mod fds;
 mod process;
 mod read;
 mod result;
 mod scalars;
 mod signals;
 mod sockaddr;
+mod sockdiag;
 mod sockopt;
 mod strings;
 mod structs;
@@ -189,6 +191,13 @@ pub struct Options {
     /// `/proc/self/fd` with one `readlinkat` from the gate per descriptor, so only right
     /// when formatting in the process that made the call.
     pub fd_paths: bool,
+    /// Sockets, devices and pidfds in detail (strace's `-yy`, `--decode-fds=all` with
+    /// [`fd_paths`](Options::fd_paths)): `3<TCP:[127.0.0.1:80->127.0.0.1:5000]>`,
+    /// `4<UNIX-STREAM:[1234->1235]>`, `5</dev/null<char 1:3>>`, `6<pid:42>`. A socket's
+    /// addresses come from the kernel's `sock_diag` netlink: a netlink socket of the
+    /// process's own for the time of the query, and a conversation from the gate per
+    /// socket not yet seen (what is found is kept by inode, as strace keeps it).
+    pub fd_details: bool,
     /// Strings and buffers in `\x` hex: never (the default), when they hold a byte that
     /// is neither printable ASCII nor whitespace (strace's `-x`), or always (`-xx`).
     pub hex_strings: HexStrings,
@@ -225,6 +234,7 @@ impl Options {
         path_limit: 4096,
         verbose: false,
         fd_paths: false,
+        fd_details: false,
         hex_strings: HexStrings::Never,
     };
 }

@@ -207,10 +207,12 @@ pub(super) fn special_result<W: Write + ?Sized>(
         Sysno::fcntl => match t.value(1, t.kind(1)) {
             Arg::FcntlCmd(FcntlCmd::F_GETFD) if ret != 0 => Some(hex_flags(out, &FdFlags::SPEC)),
             Arg::FcntlCmd(FcntlCmd::F_GETFL) => Some(hex_flags(out, &OFlags::SPEC)),
-            Arg::FcntlCmd(FcntlCmd::F_DUPFD | FcntlCmd::F_DUPFD_CLOEXEC) if opts.fd_paths => {
+            Arg::FcntlCmd(FcntlCmd::F_DUPFD | FcntlCmd::F_DUPFD_CLOEXEC)
+                if super::fds::decorated(opts) =>
+            {
                 let r = (|| {
                     out.write_str(" = ")?;
-                    super::scalars::write_fd(out, ret, true)
+                    super::fds::write_fd(out, ret, opts)
                 })();
                 Some(r)
             }

@@ -102,6 +102,33 @@ impl Quoter {
     }
 }
 
+/// Bytes in hand quoted as strace's `string_quote(..., QUOTE_0_TERMINATED)` quotes them:
+/// up to the first NUL, in hex when the options say so for what they hold.
+pub(super) fn write_quoted<W: Write + ?Sized>(
+    out: &mut W,
+    bytes: &[u8],
+    opts: &super::Options,
+) -> fmt::Result {
+    let text = bytes.split(|&c| c == 0).next().unwrap_or(&[]);
+    let hex = match opts.hex_strings {
+        HexStrings::Never => false,
+        HexStrings::All => true,
+        HexStrings::NonAscii => text.iter().any(|&c| !is_text(c)),
+    };
+    let mut q = Quoter { pending: None, hex };
+    out.write_char('"')?;
+    for &c in text {
+        q.push(out, c)?;
+    }
+    q.finish(out)?;
+    out.write_char('"')
+}
+
+/// Printable ASCII or whitespace: what `-x` leaves as text.
+fn is_text(c: u8) -> bool {
+    (b' '..=0x7e).contains(&c) || (9..=13).contains(&c)
+}
+
 pub(super) const CHUNK: usize = 128;
 
 /// Whether the first `max` bytes at `addr` (up to a NUL if `nul_ends`) hold a byte that is
@@ -124,7 +151,7 @@ fn has_non_text<M: Memory + ?Sized>(ctx: &Ctx<'_, M>, addr: u64, max: u64, nul_e
             if nul_ends && c == 0 {
                 return false;
             }
-            if c > 0x7e || (c < b' ' && !(9..=13).contains(&c)) {
+            if !is_text(c) {
                 return true;
             }
         }

@@ -9,11 +9,10 @@ use crate::flags::{EpollEvents, PollEvents, StatxMask};
 use crate::mem::Memory;
 use crate::text::{emit, write_hex, write_ptr, Hex};
 
+use super::fds::write_fd;
 use super::process::{write_cap_data, write_cap_header, write_clone_args, write_gid_array};
 use super::read::{ne_u32, ne_u64, read_bytes, read_u32, read_u64, read_word, split16, word_size};
-use super::scalars::{
-    write_dev, write_fd, write_file_mode, write_flags, write_rlim, write_xlat_flags,
-};
+use super::scalars::{write_dev, write_file_mode, write_flags, write_rlim, write_xlat_flags};
 use super::signals::{
     write_sigaction, write_siginfo_at, write_sigset_at, write_stack_t, write_wait_status_at,
 };
@@ -196,7 +195,7 @@ where
         write_fd(
             out,
             i64::from(i32::from_ne_bytes([f0, f1, f2, f3])),
-            ctx.opts.fd_paths,
+            ctx.opts,
         )?;
         out.write_str(", events=")?;
         write_flags::<PollEvents, W>(out, u64::from(u16::from_ne_bytes([e0, e1])))?;
@@ -224,11 +223,18 @@ where
         return Ok(false);
     };
     let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
-    let paths = ctx.opts.fd_paths;
     out.write_char('[')?;
-    write_fd(out, i64::from(i32::from_ne_bytes([a0, a1, a2, a3])), paths)?;
+    write_fd(
+        out,
+        i64::from(i32::from_ne_bytes([a0, a1, a2, a3])),
+        ctx.opts,
+    )?;
     out.write_str(", ")?;
-    write_fd(out, i64::from(i32::from_ne_bytes([b0, b1, b2, b3])), paths)?;
+    write_fd(
+        out,
+        i64::from(i32::from_ne_bytes([b0, b1, b2, b3])),
+        ctx.opts,
+    )?;
     out.write_char(']')?;
     Ok(true)
 }

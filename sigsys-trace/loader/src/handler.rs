@@ -140,6 +140,10 @@ fn dispatch(trap: &mut Trap<'_>, outer_mask: u64) {
     } else {
         sigsys::fmt::Before::NONE
     };
+    let early = full && text_before(sysno);
+    if early {
+        line::write_call(&mut line, &call, style);
+    }
     // Recorded while it runs, for the line of a call a signal interrupts (`= ?
     // ERESTARTSYS`, see `interrupted_line`).
     let record = full.then(|| state::me().call.set(&call));
@@ -151,7 +155,7 @@ fn dispatch(trap: &mut Trap<'_>, outer_mask: u64) {
     // A call that failed with EINTR after its `= ? ERESTART...` line: strace shows no
     // other (a restarted one has a line of its own, as the call it is).
     if full && !(interrupted && ret == -(libc::EINTR as i64)) {
-        done_line(trap, &cx, &mut line, ret, &before);
+        done_line(trap, &cx, &mut line, ret, &before, early);
     }
     // Any ABI: an i386 program's `int $0x80` ptrace is the same request.
     if call.canonical() == Some(Sysno::ptrace)
@@ -211,6 +215,28 @@ pub fn interrupted_line(ctx: &sigsys::frame::Ucontext) {
     line::write_done(&mut line, &call, -code, style);
     line.queue();
     record.mark_interrupted();
+}
+
+/// The calls whose text is made before they run: with `-y`, those that change what their
+/// descriptors are (`close(3</etc/passwd>)`, `dup2(3</a>, 4</b>)`); with `-yy` also those
+/// that change a socket's addresses (`connect(3<TCP:[1234]>, ...)`, a UDP socket bound by
+/// its first `sendto`), as strace shows them all from the call's entry.
+fn text_before(sysno: Option<Sysno>) -> bool {
+    let details = line::FD_DETAILS.load(Ordering::Relaxed);
+    match sysno {
+        Some(Sysno::close | Sysno::dup2 | Sysno::dup3) => {
+            details || line::FD_PATHS.load(Ordering::Relaxed)
+        }
+        Some(
+            Sysno::bind
+            | Sysno::connect
+            | Sysno::listen
+            | Sysno::shutdown
+            | Sysno::sendto
+            | Sysno::sendmsg,
+        ) => details,
+        _ => false,
+    }
 }
 
 /// The calls with arguments the kernel reads and rewrites, which [`sigsys::fmt::Before`]
@@ -305,17 +331,6 @@ fn by_call(trap: &mut Trap<'_>, cx: &Ctx, line: &mut Line) -> Option<i64> {
             // In the child of a fork (0): the parent prints the line.
             Some(crate::clone::handle(trap, s)).filter(|&r| r != 0)
         }
-        Some(Sysno::close | Sysno::dup2 | Sysno::dup3)
-            if cx.full && line::FD_PATHS.load(Ordering::Relaxed) =>
-        {
-            // `-y`: the call changes what its descriptors are; their paths before it, as
-            // strace shows them (`close(3</etc/passwd>)`, `dup2(3</a>, 4</b>)`).
-            line::write_call(line, call, cx.style);
-            let ret = answer(trap, sysno, call);
-            line::write_result(line, call, ret, cx.style);
-            cx.queue(line);
-            None
-        }
         _ => Some(answer(trap, sysno, call)),
     }
 }
@@ -376,11 +391,22 @@ fn sigreturn(trap: &mut Trap<'_>, cx: &Ctx, line: &mut Line) {
     unsafe { trap.ucontext_mut() }.mcontext.rip = sigsys::gate::restorer();
 }
 
-/// The line of a call that returned `ret`. A write that failed with `EPIPE` in a process
-/// the SIGPIPE will end: the line and strace's `--- SIGPIPE` now, as the handler returns
-/// into the death.
-fn done_line(trap: &Trap<'_>, cx: &Ctx, line: &mut Line, ret: i64, before: &sigsys::fmt::Before) {
-    line::write_done_with(line, &cx.call, ret, before, cx.style);
+/// The line of a call that returned `ret` (only its result if `early`: the call's text is
+/// in `line` already). A write that failed with `EPIPE` in a process the SIGPIPE will end:
+/// the line and strace's `--- SIGPIPE` now, as the handler returns into the death.
+fn done_line(
+    trap: &Trap<'_>,
+    cx: &Ctx,
+    line: &mut Line,
+    ret: i64,
+    before: &sigsys::fmt::Before,
+    early: bool,
+) {
+    if early {
+        line::write_result(line, &cx.call, ret, cx.style);
+    } else {
+        line::write_done_with(line, &cx.call, ret, before, cx.style);
+    }
     if ret != -(libc::EPIPE as i64) || !ends::pipe_kills(trap) {
         cx.queue(line);
         return;

@@ -237,6 +237,7 @@ fn opts() -> sigsys::fmt::Options {
     }
     o.verbose = VERBOSE.load(Ordering::Relaxed);
     o.fd_paths = FD_PATHS.load(Ordering::Relaxed);
+    o.fd_details = FD_DETAILS.load(Ordering::Relaxed);
     o.hex_strings = match HEX.load(Ordering::Relaxed) {
         0 => sigsys::fmt::HexStrings::Never,
         1 => sigsys::fmt::HexStrings::NonAscii,
@@ -250,6 +251,9 @@ pub static HEX: AtomicU32 = AtomicU32::new(0);
 
 /// `-y`: descriptors with their paths.
 pub static FD_PATHS: AtomicBool = AtomicBool::new(false);
+
+/// `-yy`: sockets, devices and pidfds in detail.
+pub static FD_DETAILS: AtomicBool = AtomicBool::new(false);
 
 /// `-v`: structs unabbreviated.
 pub static VERBOSE: AtomicBool = AtomicBool::new(false);

@@ -37,6 +37,9 @@ fn options(header: &Header) {
     if header.flags & protocol::FLAG_FD_PATHS != 0 {
         line::FD_PATHS.store(true, Ordering::Relaxed);
     }
+    if header.flags & protocol::FLAG_FD_DETAILS != 0 {
+        line::FD_DETAILS.store(true, Ordering::Relaxed);
+    }
     if header.flags & protocol::FLAG_VERBOSE != 0 {
         line::VERBOSE.store(true, Ordering::Relaxed);
     }
