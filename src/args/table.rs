@@ -529,9 +529,11 @@ signatures! {
     clone3(st(StructType::CloneArgs, Dir::In, Len::Arg(1)), SZ);
     close_range(FD, U, X);
     openat2(DFD, P, oi("struct open_how"), SZ) -> Fd;
-    pidfd_getfd(FD, FD, X) -> Fd;
+    // The target descriptor is the other process's: a number (strace shows its path only
+    // when it can read the target's /proc).
+    pidfd_getfd(FD, I, Kind::Hex32) -> Fd;
     faccessat2(DFD, P, AMODE, Kind::AccessAtFlags);
-    process_madvise(FD, st(T::RemoteIovec, Dir::In, Len::Arg(2)), SZ, Kind::Madvice, X);
+    process_madvise(FD, st(T::RemoteIovec, Dir::In, Len::Arg(2)), SZ, Kind::Madvice, Kind::Hex32);
     epoll_pwait2(FD, events_out(), I, TS, sigset_in(5), SZ);
     mount_setattr(DFD, P, ATF, oi("struct mount_attr"), SZ);
     quotactl_fd(FD, X, I, PTR);

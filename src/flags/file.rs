@@ -106,6 +106,7 @@ strace_flags! {
     /// ```
     pub struct AccessAtFlags: u32;
     zero = None;
+    unknown = "AT_???";
     field(0) {}
     flags { AT_SYMLINK_NOFOLLOW, AT_EACCESS, AT_EMPTY_PATH }
 }
@@ -119,6 +120,7 @@ strace_flags! {
     /// ```
     pub struct AccessMode: u32;
     zero = Some("F_OK");
+    unknown = "?_OK";
     field(0) {}
     flags { R_OK, W_OK, X_OK }
 }
@@ -154,8 +156,8 @@ strace_flags! {
 }
 
 strace_flags! {
-    /// Flags of `pipe2`, `dup3`, `epoll_create1`, `eventfd2`, `signalfd4`, `inotify_init1`,
-    /// `timerfd_create` (each its own subset: `O_CLOEXEC` and `O_NONBLOCK` bits).
+    /// Flags of `pipe2` and `dup3`: the kernel takes `O_CLOEXEC`, `O_NONBLOCK` (and
+    /// `O_DIRECT` for `pipe2`), strace names them with all of `open`'s mode flags.
     ///
     /// ```
     /// use sigsys::flags::FdCreateFlags;
@@ -163,8 +165,16 @@ strace_flags! {
     /// ```
     pub struct FdCreateFlags: u32;
     zero = None;
+    unknown = "O_???";
     field(0) {}
-    flags { O_NONBLOCK, O_DIRECT, O_CLOEXEC }
+    // strace prints them with `open_mode_flags`, whatever the call accepts.
+    flags {
+        O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC,
+        O_APPEND, O_NONBLOCK, O_SYNC, O_DSYNC,
+        O_DIRECT, O_LARGEFILE = 0o100000, O_NOFOLLOW,
+        O_NOATIME, O_CLOEXEC, O_PATH,
+        O_TMPFILE, O_DIRECTORY, O_ASYNC,
+    }
 }
 
 strace_flags! {

@@ -55,6 +55,9 @@ pub struct FlagSpec {
     pub flags: &'static [(&'static str, u64)],
     /// What to print for a value with no field name and no bits (strace: `0` unless named).
     pub zero: Option<&'static str>,
+    /// strace's comment after a value none of whose bits has a name: `0x8 /* ?_OK */`
+    /// (`None`: the hex alone).
+    pub unknown: Option<&'static str>,
 }
 
 impl FlagSpec {
@@ -99,6 +102,9 @@ impl FlagSpec {
                 out.write_char('|')?;
             }
             emit!(out, Hex(rest))?;
+            if let (true, Some(unknown)) = (first, self.unknown) {
+                emit!(out, " /* ", unknown, " */")?;
+            }
             first = false;
         }
         if first {
@@ -117,8 +123,11 @@ impl FlagSpec {
     /// assert_eq!(AccessMode::SPEC.parse("R_OK|W_OK"), Some(6));
     /// assert_eq!(AccessMode::SPEC.parse("F_OK"), Some(0));
     /// assert_eq!(AccessMode::SPEC.parse("Q_OK"), None);
+    /// assert_eq!(AccessMode::SPEC.parse("0x8 /* ?_OK */"), Some(8));
     /// ```
     pub fn parse(&self, text: &str) -> Option<u64> {
+        // `0x8 /* ?_OK */`: the comment after bits without a name.
+        let text = text.split_once(" /* ").map_or(text, |(v, _)| v);
         let mut value = 0u64;
         for part in text.split('|') {
             let bits = if Some(part) == self.zero {
@@ -190,6 +199,16 @@ macro_rules! libc_source {
     };
 }
 
+/// `Some(x)` for `x`, `None` for nothing: an optional clause of [`strace_flags!`].
+macro_rules! some_or_none {
+    () => {
+        None
+    };
+    ($e:expr) => {
+        Some($e)
+    };
+}
+
 /// Declares a bitflags type with strace's names, its [`FlagSpec`] and `Display`.
 ///
 /// Each name is written once: its row (`NAME` from `libc`, or `NAME = value`) gives the
@@ -199,6 +218,7 @@ macro_rules! strace_flags {
         $(#[$meta:meta])*
         pub struct $T:ident: $B:ty;
         zero = $zero:expr;
+        $(unknown = $unknown:expr;)?
         field($mask:expr) { $($FN:ident $(= $fv:expr)?),* $(,)? }
         flags { $($N:ident $(= $v:expr)?),* $(,)? }
     ) => {
@@ -223,6 +243,7 @@ macro_rules! strace_flags {
                 field: &[$((stringify!($FN), $T::$FN.bits() as u64)),*],
                 flags: &[$((stringify!($N), $T::$N.bits() as u64)),*],
                 zero: $zero,
+                unknown: some_or_none!($($unknown)?),
             };
             fn from_raw(raw: u64) -> Self {
                 Self::from_bits_retain(raw as $B)

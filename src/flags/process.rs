@@ -435,6 +435,7 @@ strace_flags! {
     /// ```
     pub struct PidfdFlags: u32;
     zero = None;
+    unknown = "PIDFD_???";
     field(0) {}
     flags { PIDFD_NONBLOCK = libc::O_NONBLOCK as u32 }
 }

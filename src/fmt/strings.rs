@@ -192,6 +192,11 @@ where
             }
         };
         if !started {
+            // strace reads up to `limit + 1` bytes or the NUL, and prints the address of a
+            // string that runs into unreadable memory before either.
+            if !ends_readably(ctx, addr, chunk.get(..n).unwrap_or(&[]), limit) {
+                return write_ptr(out, addr);
+            }
             out.write_char('"')?;
             started = true;
         }
@@ -209,6 +214,33 @@ where
         }
         at = at.wrapping_add(n as u64);
     }
+}
+
+/// Whether the string at `addr`, of which `first` is read already, has its NUL or `limit
+/// + 1` bytes in readable memory. Reads on only for a string longer than its first chunk.
+fn ends_readably<M: Memory + ?Sized>(
+    ctx: &Ctx<'_, M>,
+    addr: u64,
+    first: &[u8],
+    limit: usize,
+) -> bool {
+    let want = limit.saturating_add(1);
+    if first.contains(&0) || first.len() >= want {
+        return true;
+    }
+    let mut chunk = [0u8; CHUNK];
+    let mut seen = first.len();
+    while seen < want {
+        let n = match ctx.mem.read(addr.wrapping_add(seen as u64), &mut chunk) {
+            Ok(n) if n > 0 => n,
+            _ => return false,
+        };
+        if chunk.get(..n).is_some_and(|c| c.contains(&0)) {
+            return true;
+        }
+        seen = seen.saturating_add(n);
+    }
+    true
 }
 
 /// A NUL-terminated string in a buffer of `len` bytes (at most 16), as strace's
