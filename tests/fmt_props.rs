@@ -273,7 +273,8 @@ flag_props! {
     WaitFlags: 32, FdCreateFlags: 32, PollEvents: 16, MlockallFlags: 32, FileType: 32,
     EventfdFlags: 32, TimerfdFlags: 32, SignalfdFlags: 32, EpollFlags: 32, InotifyFlags: 32,
     EpollEvents: 32, RenameFlags: 32, GrndFlags: 32, MfdFlags: 32, TimerFlags: 32,
-    FlockOp: 32, SsFlags: 32, SyncFileRangeFlags: 32, InotifyMask: 32,
+    FlockOp: 32, SsFlags: 32, SyncFileRangeFlags: 32, InotifyMask: 32, CloseRangeFlags: 32,
+    SpliceFlags: 32, MlockFlags: 32,
 }
 
 macro_rules! enum_props {

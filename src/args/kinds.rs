@@ -7,15 +7,16 @@
 //! their own variants, listed first.
 
 use crate::flags::{
-    AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, EpollFlags, EpollOp,
-    EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp, GetMempolicyFlags, GrndFlags, IdType,
-    InotifyFlags, InotifyMask, IpcMsgFlags, ItimerWhich, Madvice, MapFlags, MbindFlags, MfdFlags,
-    MlockallFlags, MountFlags, MpolMode, MremapFlags, MsgFlags, MsgctlCmd, MsyncFlags, Names,
-    OFlags, PidfdFlags, PrCapAmbient, PrMceKill, PrMceKillPolicy, PrSetMm, PrSetVma, PrSudCmd,
-    PrTsc, PrUnalign, PrctlOption, PrioWhich, ProtFlags, PtraceOptions, PtraceRequest, RenameFlags,
-    Rlimit, RusageWho, SeccompFilterFlags, SeccompMode, SeccompOp, SemctlCmd, ShmatFlags,
-    ShmctlCmd, ShutdownHow, SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, StatxAtFlags,
-    StatxMask, StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags,
+    AccessAtFlags, AccessMode, AddressFamily, ArchPrctlCode, AtFlags, ClockId, CloseRangeFlags,
+    EpollFlags, EpollOp, EventfdFlags, Fadvice, FcntlCmd, FdCreateFlags, FlockOp,
+    GetMempolicyFlags, GrndFlags, IdType, InotifyFlags, InotifyMask, IpcMsgFlags, ItimerWhich,
+    Madvice, MapFlags, MbindFlags, MfdFlags, MlockFlags, MlockallFlags, MountFlags, MpolMode,
+    MremapFlags, MsgFlags, MsgctlCmd, MsyncFlags, Names, OFlags, PidfdFlags, PrCapAmbient,
+    PrMceKill, PrMceKillPolicy, PrSetMm, PrSetVma, PrSudCmd, PrTsc, PrUnalign, PrctlOption,
+    PrioWhich, ProtFlags, PtraceOptions, PtraceRequest, RenameFlags, Rlimit, RusageWho,
+    SeccompFilterFlags, SeccompMode, SeccompOp, SemctlCmd, ShmatFlags, ShmctlCmd, ShutdownHow,
+    SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, SpliceFlags, StatxAtFlags, StatxMask,
+    StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags,
     UnshareFlags, WaitFlags, Whence,
 };
 
@@ -283,6 +284,12 @@ kinds! {
         FdCreateFlags(FdCreateFlags),
         /// `EFD_*`.
         EventfdFlags(EventfdFlags),
+        /// `CLOSE_RANGE_*`.
+        CloseRangeFlags(CloseRangeFlags),
+        /// `SPLICE_F_*` of `splice`, `tee`, `vmsplice`.
+        SpliceFlags(SpliceFlags),
+        /// `MLOCK_ONFAULT` of `mlock2`.
+        MlockFlags(MlockFlags),
         /// `TFD_*`.
         TimerfdFlags(TimerfdFlags),
         /// `SFD_*`.

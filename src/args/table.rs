@@ -13,8 +13,8 @@ use super::{Dir, Kind, Len, Ret, Rule, Signature, StructType};
 // Short names for the table.
 use Kind::{
     AccessMode as AMODE, AtFlags as ATF, ClockId as CLK, DirFd as DFD, Fd as FD, Hex as X,
-    Int as L, Int32 as I, Mode as MODE, Offset as OFF, Path as P, Pid as PID, Ptr as PTR,
-    Signal as SIG, Size as SZ, Str as S, Uint as U, Uint32 as U32,
+    Hex32 as HX, Int as L, Int32 as I, Mode as MODE, Offset as OFF, Path as P, Pid as PID,
+    Ptr as PTR, Signal as SIG, Size as SZ, Str as S, Uint as U, Uint32 as U32,
 };
 
 const fn ib(n: u8) -> Kind {
@@ -168,7 +168,7 @@ signatures! {
     stat(P, STAT);
     fstat(FD, STAT);
     lstat(P, STAT);
-    poll(POLLFD, U, I);
+    poll(POLLFD, U32, I);
     lseek(FD, OFF, Kind::Whence);
     mmap(PTR, SZ, Kind::Prot, Kind::MapFlags, FD, Kind::HexOffset) -> Hex;
     mprotect(PTR, SZ, Kind::Prot);
@@ -199,20 +199,20 @@ signatures! {
     pause();
     nanosleep(TS, st(StructType::Timespec, Dir::OutOnError, Len::Fixed));
     getitimer(Kind::ItimerWhich, so(T::Itimerval));
-    alarm(U);
+    alarm(U32);
     setitimer(Kind::ItimerWhich, si(T::Itimerval), so(T::Itimerval));
     getpid();
     sendfile(FD, FD, OFFREF, SZ);
     // The protocol is named (IPPROTO_*) for AF_INET and AF_INET6.
     socket(Kind::AddressFamily, Kind::SockType, Kind::Protocol) -> Fd by InetProtocol;
-    connect(FD, addr_in(2), U);
+    connect(FD, addr_in(2), I);
     accept(FD, addr_out(2), INTREF_IO) -> Fd;
-    sendto(FD, ib(2), SZ, Kind::MsgFlags, addr_in(5), U);
+    sendto(FD, ib(2), SZ, Kind::MsgFlags, addr_in(5), I);
     recvfrom(FD, ob(2), SZ, Kind::MsgFlags, addr_out(5), INTREF_IO);
     sendmsg(FD, si(T::Msghdr), Kind::MsgFlags);
     recvmsg(FD, so(T::Msghdr), Kind::MsgFlags);
     shutdown(FD, Kind::ShutdownHow);
-    bind(FD, addr_in(2), U);
+    bind(FD, addr_in(2), I);
     listen(FD, I);
     getsockname(FD, addr_out(2), INTREF_IO);
     getpeername(FD, addr_out(2), INTREF_IO);
@@ -231,7 +231,7 @@ signatures! {
     kill(PID, SIG);
     uname(so(T::Utsname));
     semget(Kind::IpcKey, I, Kind::IpcPerm);
-    semop(I, oi("struct sembuf[]"), U);
+    semop(I, oi("struct sembuf[]"), U32);
     semctl(I, I, Kind::SemctlCmd, PTR);
     shmdt(PTR);
     msgget(Kind::IpcKey, Kind::IpcPerm);
@@ -245,7 +245,7 @@ signatures! {
     fdatasync(FD);
     truncate(P, OFF);
     ftruncate(FD, OFF);
-    getdents(FD, st(T::Dirents, Dir::Out, Len::Ret), U);
+    getdents(FD, st(T::Dirents, Dir::Out, Len::Ret), U32);
     getcwd(Kind::OutStr, SZ);
     chdir(P);
     fchdir(FD);
@@ -346,7 +346,7 @@ signatures! {
     ioperm(U, U, I);
     create_module(S, SZ);
     init_module(PTR, SZ, S);
-    delete_module(S, X);
+    delete_module(S, HX);
     get_kernel_syms(PTR);
     query_module(S, I, PTR, SZ, PTR);
     quotactl(X, P, I, PTR);
@@ -358,9 +358,9 @@ signatures! {
     security(X, X, X);
     gettid();
     readahead(FD, OFF, SZ);
-    setxattr(P, S, ib(3), SZ, X);
-    lsetxattr(P, S, ib(3), SZ, X);
-    fsetxattr(FD, S, ib(3), SZ, X);
+    setxattr(P, S, ib(3), SZ, HX);
+    lsetxattr(P, S, ib(3), SZ, HX);
+    fsetxattr(FD, S, ib(3), SZ, HX);
     getxattr(P, S, ob(3), SZ);
     lgetxattr(P, S, ob(3), SZ);
     fgetxattr(FD, S, ob(3), SZ);
@@ -378,7 +378,7 @@ signatures! {
     sched_setaffinity(PID, SZ, st(T::CpuSet, Dir::In, Len::Arg(1)));
     sched_getaffinity(PID, SZ, st(T::CpuSet, Dir::Out, Len::Ret));
     set_thread_area(oio("struct user_desc"));
-    io_setup(U, oo("aio_context_t"));
+    io_setup(U32, oo("aio_context_t"));
     io_destroy(PTR);
     io_getevents(PTR, L, L, oo("struct io_event[]"), TS);
     io_submit(PTR, L, oi("struct iocb *[]"));
@@ -389,10 +389,10 @@ signatures! {
     epoll_ctl_old(X, X, X, X);
     epoll_wait_old(X, X, X);
     remap_file_pages(PTR, SZ, Kind::Prot, SZ, X);
-    getdents64(FD, st(T::Dirents64, Dir::Out, Len::Ret), U);
+    getdents64(FD, st(T::Dirents64, Dir::Out, Len::Ret), U32);
     set_tid_address(PTR);
     restart_syscall();
-    semtimedop(I, oi("struct sembuf[]"), U, TS);
+    semtimedop(I, oi("struct sembuf[]"), U32, TS);
     fadvise64(FD, OFF, SZ, Kind::Fadvice);
     timer_create(CLK, SIGEVENT, INTREF);
     timer_settime(I, Kind::TimerFlags, ITS, ITS_OUT);
@@ -419,7 +419,7 @@ signatures! {
     get_mempolicy(so(T::MpolRef), st(T::Nodemask, Dir::Out, Len::Arg(2)), U, PTR, Kind::GetMempolicyFlags);
     mq_open(S, Kind::OpenFlags, Kind::OpenMode, oi("struct mq_attr")) -> Fd by ModeIfCreat { flags: 1 };
     mq_unlink(S);
-    mq_timedsend(FD, ib(2), SZ, U, TS);
+    mq_timedsend(FD, ib(2), SZ, U32, TS);
     mq_timedreceive(FD, ob(2), SZ, INTREF, TS);
     mq_notify(FD, SIGEVENT);
     mq_getsetattr(FD, oi("struct mq_attr"), oo("struct mq_attr"));
@@ -448,26 +448,26 @@ signatures! {
     fchmodat(DFD, P, MODE);
     faccessat(DFD, P, AMODE);
     pselect6(I, fdset(0), fdset(0), fdset(0), TS, oi("struct { const sigset_t *; size_t }"));
-    ppoll(POLLFD, U, TS, sigset_in(4), SZ);
+    ppoll(POLLFD, U32, TS, sigset_in(4), SZ);
     unshare(Kind::UnshareFlags);
     set_robust_list(oi("struct robust_list_head"), SZ);
     get_robust_list(PID, oo("struct robust_list_head *"), oo("size_t"));
-    splice(FD, OFFREF, FD, OFFREF, SZ, X);
-    tee(FD, FD, SZ, X);
+    splice(FD, OFFREF, FD, OFFREF, SZ, Kind::SpliceFlags);
+    tee(FD, FD, SZ, Kind::SpliceFlags);
     sync_file_range(FD, OFF, OFF, Kind::SyncFileRangeFlags);
-    vmsplice(FD, iov_in(2), U, X);
+    vmsplice(FD, iov_in(2), U, Kind::SpliceFlags);
     move_pages(PID, U, PTR, PTR, PTR, X);
     utimensat(DFD, P, si(T::TimespecPair), ATF);
     epoll_pwait(FD, events_out(), I, I, sigset_in(5), SZ);
     signalfd(FD, sigset_in(2), SZ) -> Fd;
     timerfd_create(CLK, Kind::TimerfdFlags) -> Fd;
-    eventfd(U) -> Fd;
+    eventfd(U32) -> Fd;
     fallocate(FD, I, OFF, OFF);
     timerfd_settime(FD, Kind::TimerFlags, ITS, ITS_OUT);
     timerfd_gettime(FD, ITS_OUT);
     accept4(FD, addr_out(2), INTREF_IO, Kind::SockFlags) -> Fd;
     signalfd4(FD, sigset_in(2), SZ, Kind::SignalfdFlags) -> Fd;
-    eventfd2(U, Kind::EventfdFlags) -> Fd;
+    eventfd2(U32, Kind::EventfdFlags) -> Fd;
     epoll_create1(Kind::EpollFlags) -> Fd;
     dup3(FD, FD, Kind::FdCreateFlags) -> Fd;
     pipe2(so(T::FdPair), Kind::FdCreateFlags);
@@ -476,23 +476,23 @@ signatures! {
     pwritev(FD, iov_in(2), U, OFF, Kind::Skip);
     rt_tgsigqueueinfo(PID, PID, SIG, SIGINFO_IN);
     perf_event_open(oi("struct perf_event_attr"), PID, I, FD, X) -> Fd;
-    recvmmsg(FD, st(T::Opaque("struct mmsghdr[]"), Dir::InOut, Len::Arg(2)), U, Kind::MsgFlags, TS);
-    fanotify_init(X, X) -> Fd;
-    fanotify_mark(FD, X, X, DFD, P);
+    recvmmsg(FD, st(T::Opaque("struct mmsghdr[]"), Dir::InOut, Len::Arg(2)), U32, Kind::MsgFlags, TS);
+    fanotify_init(HX, HX) -> Fd;
+    fanotify_mark(FD, HX, X, DFD, P);
     prlimit64(PID, Kind::Rlimit, RLIM_IN, RLIM_OUT);
     name_to_handle_at(DFD, P, oio("struct file_handle"), INTREF, ATF);
     open_by_handle_at(FD, oi("struct file_handle"), Kind::OpenFlags) -> Fd;
     clock_adjtime(CLK, oio("struct timex"));
     syncfs(FD);
-    sendmmsg(FD, st(T::Opaque("struct mmsghdr[]"), Dir::InOut, Len::Arg(2)), U, Kind::MsgFlags);
+    sendmmsg(FD, st(T::Opaque("struct mmsghdr[]"), Dir::InOut, Len::Arg(2)), U32, Kind::MsgFlags);
     setns(FD, Kind::UnshareFlags);
     getcpu(INTREF, INTREF, PTR);
     process_vm_readv(PID, iov_out(2), U, st(T::RemoteIovec, Dir::In, Len::Arg(4)), U, X);
     process_vm_writev(PID, iov_in(2), U, st(T::RemoteIovec, Dir::In, Len::Arg(4)), U, X);
     kcmp(PID, PID, I, X, X);
-    finit_module(FD, S, X);
-    sched_setattr(PID, oi("struct sched_attr"), X);
-    sched_getattr(PID, oo("struct sched_attr"), U, X);
+    finit_module(FD, S, HX);
+    sched_setattr(PID, oi("struct sched_attr"), HX);
+    sched_getattr(PID, oo("struct sched_attr"), U32, HX);
     renameat2(DFD, P, DFD, P, Kind::RenameFlags);
     // The flags and the third argument by operation (strace: raw flags for strict mode,
     // the program for a filter).
@@ -500,49 +500,51 @@ signatures! {
     getrandom(ob(1), SZ, Kind::GrndFlags);
     memfd_create(S, Kind::MfdFlags) -> Fd;
     kexec_file_load(FD, FD, U, S, X);
-    bpf(I, oio("union bpf_attr"), U);
+    bpf(I, oio("union bpf_attr"), U32);
     execveat(DFD, P, ARGV, ENVP, ATF);
-    userfaultfd(X) -> Fd;
-    membarrier(I, X, I);
-    mlock2(PTR, SZ, X);
-    copy_file_range(FD, OFFREF, FD, OFFREF, SZ, X);
-    preadv2(FD, iov_out(2), U, OFF, Kind::Skip, X);
-    pwritev2(FD, iov_in(2), U, OFF, Kind::Skip, X);
+    userfaultfd(HX) -> Fd;
+    membarrier(I, HX, I);
+    mlock2(PTR, SZ, Kind::MlockFlags);
+    copy_file_range(FD, OFFREF, FD, OFFREF, SZ, U32);
+    preadv2(FD, iov_out(2), U, OFF, Kind::Skip, HX);
+    pwritev2(FD, iov_in(2), U, OFF, Kind::Skip, HX);
     pkey_mprotect(PTR, SZ, Kind::Prot, I);
     pkey_alloc(X, X);
     pkey_free(I);
     statx(DFD, P, Kind::StatxAtFlags, Kind::StatxMask, so(StructType::Statx));
     io_pgetevents(PTR, L, L, oo("struct io_event[]"), TS, oi("struct __aio_sigset"));
     // strace prints the length in hex too (`rseq(0x..., 0x20, 0, 0x53053053)`).
+    // strace has no decoder for rseq: every argument in 64-bit hex.
     rseq(oi("struct rseq"), X, X, X);
-    pidfd_send_signal(FD, SIG, SIGINFO_IN, X);
-    io_uring_setup(U, oio("struct io_uring_params")) -> Fd;
-    io_uring_enter(FD, U, U, X, PTR, SZ);
+    pidfd_send_signal(FD, SIG, SIGINFO_IN, HX);
+    io_uring_setup(U32, oio("struct io_uring_params")) -> Fd;
+    io_uring_enter(FD, U32, U32, HX, PTR, SZ);
     io_uring_register(FD, U32, PTR, U32);
-    open_tree(DFD, P, X) -> Fd;
-    move_mount(DFD, P, DFD, P, X);
-    fsopen(S, X) -> Fd;
-    fsconfig(FD, U, S, PTR, I);
-    fsmount(FD, X, X) -> Fd;
-    fspick(DFD, P, X) -> Fd;
+    open_tree(DFD, P, HX) -> Fd;
+    move_mount(DFD, P, DFD, P, HX);
+    fsopen(S, HX) -> Fd;
+    fsconfig(FD, U32, S, PTR, I);
+    fsmount(FD, HX, HX) -> Fd;
+    fspick(DFD, P, HX) -> Fd;
     pidfd_open(PID, Kind::PidfdFlags) -> Fd;
     clone3(st(StructType::CloneArgs, Dir::In, Len::Arg(1)), SZ);
-    close_range(FD, U, X);
+    // strace prints both bounds as unsigned numbers, not descriptors.
+    close_range(U32, U32, Kind::CloseRangeFlags);
     openat2(DFD, P, oi("struct open_how"), SZ) -> Fd;
     // The target descriptor is the other process's: a number (strace shows its path only
     // when it can read the target's /proc).
-    pidfd_getfd(FD, I, Kind::Hex32) -> Fd;
+    pidfd_getfd(FD, I, HX) -> Fd;
     faccessat2(DFD, P, AMODE, Kind::AccessAtFlags);
-    process_madvise(FD, st(T::RemoteIovec, Dir::In, Len::Arg(2)), SZ, Kind::Madvice, Kind::Hex32);
+    process_madvise(FD, st(T::RemoteIovec, Dir::In, Len::Arg(2)), SZ, Kind::Madvice, HX);
     epoll_pwait2(FD, events_out(), I, TS, sigset_in(5), SZ);
     mount_setattr(DFD, P, ATF, oi("struct mount_attr"), SZ);
     quotactl_fd(FD, X, I, PTR);
-    landlock_create_ruleset(oi("struct landlock_ruleset_attr"), SZ, X) -> Fd;
-    landlock_add_rule(FD, I, PTR, X);
-    landlock_restrict_self(FD, X);
-    memfd_secret(X) -> Fd;
-    process_mrelease(FD, X);
-    futex_waitv(oi("struct futex_waitv[]"), U, X, TS, CLK);
+    landlock_create_ruleset(oi("struct landlock_ruleset_attr"), SZ, HX) -> Fd;
+    landlock_add_rule(FD, I, PTR, HX);
+    landlock_restrict_self(FD, HX);
+    memfd_secret(HX) -> Fd;
+    process_mrelease(FD, HX);
+    futex_waitv(oi("struct futex_waitv[]"), U32, HX, TS, CLK);
     set_mempolicy_home_node(PTR, SZ, U, X);
     cachestat(FD, oi("struct cachestat_range"), oo("struct cachestat"), X);
     fchmodat2(DFD, P, MODE, ATF);

@@ -313,3 +313,31 @@ strace_enum! {
         POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE,
     }
 }
+
+strace_flags! {
+    /// `close_range` flags.
+    ///
+    /// ```
+    /// use sigsys::flags::CloseRangeFlags;
+    /// assert_eq!(CloseRangeFlags::CLOSE_RANGE_CLOEXEC.bits(), 4);
+    /// ```
+    pub struct CloseRangeFlags: u32;
+    zero = None;
+    unknown = "CLOSE_RANGE_???";
+    field(0) {}
+    flags { CLOSE_RANGE_UNSHARE = 2, CLOSE_RANGE_CLOEXEC = 4 }
+}
+
+strace_flags! {
+    /// `splice`, `tee` and `vmsplice` flags.
+    ///
+    /// ```
+    /// use sigsys::flags::SpliceFlags;
+    /// assert_eq!(SpliceFlags::SPLICE_F_MORE.bits(), 4);
+    /// ```
+    pub struct SpliceFlags: u32;
+    zero = None;
+    unknown = "SPLICE_F_???";
+    field(0) {}
+    flags { SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4, SPLICE_F_GIFT = 8 }
+}

@@ -157,3 +157,17 @@ strace_flags! {
     field(0) {}
     flags { MPOL_F_NODE = 1, MPOL_F_ADDR = 2, MPOL_F_MEMS_ALLOWED = 4 }
 }
+
+strace_flags! {
+    /// `mlock2` flags.
+    ///
+    /// ```
+    /// use sigsys::flags::MlockFlags;
+    /// assert_eq!(MlockFlags::MLOCK_ONFAULT.bits(), 1);
+    /// ```
+    pub struct MlockFlags: u32;
+    zero = None;
+    unknown = "MLOCK_???";
+    field(0) {}
+    flags { MLOCK_ONFAULT = 1 }
+}
