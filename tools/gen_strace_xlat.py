@@ -17,6 +17,7 @@ TAG = "v6.1"
 TABLES = [
     ("FS_MAGIC", "fsmagic", "`statfs`'s `f_type`: file system magic numbers (`<linux/magic.h>`).", []),
     ("ETHERNET_PROTOCOLS", "ethernet_protocols", "`socket(AF_PACKET, ...)` protocols and `sll_protocol` (`ETH_P_*`).", ["linux/if_ether.h"]),
+    ("IFF_FLAGS", "iffflags", "`struct ifreq`'s `ifr_flags` (`IFF_*`).", ["linux/if.h"]),
     ("NETLINK_PROTOCOLS", "netlink_protocols", "`socket(AF_NETLINK, ...)` protocols (`NETLINK_*`).", ["linux/netlink.h"]),
     ("SOCK_OPTIONS", "sock_options", "`SOL_SOCKET` options (`SO_*`).", []),
     ("SOCK_IP_OPTIONS", "sock_ip_options", "`SOL_IP` options (`IP_*`).", ["linux/in.h"]),
@@ -102,13 +103,22 @@ def entries(git, name, headers):
             continue
         if not line or line.startswith("#") or not live[-1]:
             continue
-        parts = line.split()
-        rows.append((parts[0], int(parts[1], 0) if len(parts) > 1 else None))
+        parts = line.split(None, 1)
+        rows.append((parts[0], value_of(parts[1]) if len(parts) > 1 else None))
     missing = [n for n, v in rows if v is None]
     if missing and not headers:
         raise SystemExit(f"{name}: no value for {missing} and no header to take it from")
     values = resolve(missing, headers)
     return [(n, v if v is not None else values[n]) for n, v in rows if v is not None or n in values]
+
+
+def value_of(text):
+    """An xlat entry's value: a number, or `(1 << N)` / `(1ULL << N)` as iffflags writes."""
+    text = text.strip()
+    m = re.fullmatch(r"\(\s*(\d+)(?:U?L{0,2})\s*<<\s*(\d+)\s*\)", text)
+    if m:
+        return int(m.group(1)) << int(m.group(2))
+    return int(text.split()[0], 0)
 
 
 IOC_ENTRY = re.compile(r'^\{\s*"([^"]+)",\s*"([^"]+)",\s*([^,]+),\s*([^,]+),\s*([^}]+?)\s*\},?$')

@@ -191,6 +191,9 @@ pub enum StructType {
     Termios,
     /// `struct winsize` of `TIOCGWINSZ`/`TIOCSWINSZ`.
     Winsize,
+    /// `struct ifreq` of a network device `ioctl` (the request's low 16 bits, `0x89xx`):
+    /// `{ifr_name="lo", ifr_ifindex=1}`.
+    Ifreq(u16),
     /// A node mask of `Len` bits (`maxnode`), as `unsigned long` words.
     Nodemask,
     /// An `int` memory policy mode the call writes (`[MPOL_DEFAULT]`).
@@ -230,6 +233,7 @@ impl StructType {
             StructType::GidArray => "gid_t[]",
             StructType::Termios => "struct termios",
             StructType::Winsize => "struct winsize",
+            StructType::Ifreq(_) => "struct ifreq",
             StructType::Nodemask => "unsigned long[] (node mask)",
             StructType::MpolRef => "int * (memory policy)",
             StructType::SeccompAction => "u32 * (seccomp action)",

@@ -301,6 +301,29 @@ impl<F: FnMut(u8, u8, Form) -> fmt::Result> Layout<F> {
     }
 }
 
+/// The `struct ifreq` of the network device requests strace decodes (`SIOCGIFNAME`,
+/// `SIOCGIFFLAGS` ...), by request.
+fn ifreq_kind(request: u32) -> Option<&'static Kind> {
+    macro_rules! by_code {
+        ($($code:literal),* $(,)?) => {
+            match request {
+                $($code => Some(&const {
+                    Kind::Struct {
+                        ty: StructType::Ifreq($code),
+                        dir: Dir::InOut,
+                        len: Len::Fixed,
+                    }
+                }),)*
+                _ => None,
+            }
+        };
+    }
+    by_code!(
+        0x8910, 0x8913, 0x8914, 0x8915, 0x8916, 0x8917, 0x8918, 0x8919, 0x891a, 0x891b, 0x891c,
+        0x891d, 0x891e, 0x8921, 0x8922, 0x8933, 0x8942, 0x8943,
+    )
+}
+
 /// `ioctl(fd, request, arg)`: the argument as strace shows it for the request (`None`:
 /// not shown, the request takes none).
 fn ioctl_arg(request: u32) -> Option<Form> {
@@ -328,6 +351,8 @@ fn ioctl_arg(request: u32) -> Option<Form> {
         // TIOCGWINSZ, TIOCSWINSZ.
         0x5413 => Form::As(&const { tty(StructType::Winsize, Dir::Out) }),
         0x5414 => Form::As(&const { tty(StructType::Winsize, Dir::In) }),
+        // The network device requests of `struct ifreq` (SIOCGIFNAME, SIOCGIFFLAGS ...).
+        r if ifreq_kind(r).is_some() => Form::As(ifreq_kind(r).unwrap_or(&Kind::Hex)),
         // FIOCLEX, FIONCLEX, TIOCNOTTY: no argument.
         0x5451 | 0x5450 | 0x5422 => return None,
         // FICLONE: the source descriptor.

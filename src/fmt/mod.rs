@@ -101,6 +101,7 @@ use self::read::read_u32;
 mod before;
 mod call;
 mod fds;
+mod ifreq;
 mod process;
 mod read;
 mod result;

@@ -107,6 +107,7 @@ where
         StructType::SeccompAction => super::process::write_seccomp_action(out, ctx, addr),
         StructType::SeccompNotifSizes => super::process::write_notif_sizes(out, ctx, addr),
         StructType::Winsize => write_winsize(out, ctx, addr),
+        StructType::Ifreq(code) => super::ifreq::write_ifreq(out, ctx, addr, code),
         StructType::CapHeader => write_cap_header(out, ctx, addr),
         StructType::CapData => write_cap_data(out, ctx, addr),
         StructType::Stat

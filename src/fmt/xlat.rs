@@ -228,6 +228,32 @@ pub(super) static ETHERNET_PROTOCOLS: [(u64, &str); 99] = [
     (0xfbfb, "ETH_P_AF_IUCV"),
 ];
 
+/// `struct ifreq`'s `ifr_flags` (`IFF_*`).
+///
+/// From `src/xlat/iffflags.in`, in its order.
+#[rustfmt::skip]
+pub(super) static IFF_FLAGS: [(u64, &str); 19] = [
+    (0x1, "IFF_UP"),
+    (0x2, "IFF_BROADCAST"),
+    (0x4, "IFF_DEBUG"),
+    (0x8, "IFF_LOOPBACK"),
+    (0x10, "IFF_POINTOPOINT"),
+    (0x20, "IFF_NOTRAILERS"),
+    (0x40, "IFF_RUNNING"),
+    (0x80, "IFF_NOARP"),
+    (0x100, "IFF_PROMISC"),
+    (0x200, "IFF_ALLMULTI"),
+    (0x400, "IFF_MASTER"),
+    (0x800, "IFF_SLAVE"),
+    (0x1000, "IFF_MULTICAST"),
+    (0x2000, "IFF_PORTSEL"),
+    (0x4000, "IFF_AUTOMEDIA"),
+    (0x8000, "IFF_DYNAMIC"),
+    (0x10000, "IFF_LOWER_UP"),
+    (0x20000, "IFF_DORMANT"),
+    (0x40000, "IFF_ECHO"),
+];
+
 /// `socket(AF_NETLINK, ...)` protocols (`NETLINK_*`).
 ///
 /// From `src/xlat/netlink_protocols.in`, in its order.

@@ -489,6 +489,27 @@ pub fn run() {
     sc(SYS_shutdown, [s0, SHUT_RDWR as u64, 0, 0, 0, 0]);
     let u = sc(SYS_socket, [AF_INET as u64, SOCK_DGRAM as u64, 0, 0, 0, 0]) as u64;
     sc(SYS_bind, [u, sin.as_ptr() as u64, 16, 0, 0, 0]);
+    // Network device requests with a `struct ifreq` (name, then the union at 16).
+    let mut ifr = [0u8; 40];
+    ifr[..2].copy_from_slice(b"lo");
+    for req in [
+        libc::SIOCGIFINDEX,
+        libc::SIOCGIFFLAGS,
+        libc::SIOCGIFMTU,
+        libc::SIOCGIFADDR,
+    ] {
+        sc(SYS_ioctl, [u, req, ifr.as_mut_ptr() as u64, 0, 0, 0]);
+    }
+    ifr[16..20].copy_from_slice(&1i32.to_ne_bytes());
+    sc(
+        SYS_ioctl,
+        [u, libc::SIOCGIFNAME, ifr.as_mut_ptr() as u64, 0, 0, 0],
+    );
+    ifr[..16].copy_from_slice(b"sigsys-none\0\0\0\0\0");
+    sc(
+        SYS_ioctl,
+        [u, libc::SIOCGIFINDEX, ifr.as_mut_ptr() as u64, 0, 0, 0],
+    );
     for f in [s, s0, s1, u] {
         sc(SYS_close, [f, 0, 0, 0, 0, 0]);
     }
