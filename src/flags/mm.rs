@@ -29,7 +29,8 @@ strace_flags! {
     /// ```
     pub struct MapFlags: u32;
     zero = None;
-    field(0xf) { MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE }
+    // strace names a type of 0 `MAP_FILE` (`mmap(NULL, 0, PROT_NONE, MAP_FILE, 0, 0)`).
+    field(0xf) { MAP_FILE = 0, MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE }
     flags {
         MAP_FIXED, MAP_ANONYMOUS, MAP_32BIT = 0x40, MAP_GROWSDOWN,
         MAP_DENYWRITE, MAP_EXECUTABLE, MAP_LOCKED,

@@ -66,6 +66,18 @@ const KERNEL_HEADERS: &[(&str, u64)] = &[
     ("PIDFD_NONBLOCK", 0o4000),
     // arch/x86/include/uapi/asm/mman.h (libc has it on x86_64 only)
     ("MAP_32BIT", 0x40),
+    // include/uapi/linux/mman.h: MAP_FILE 0 (a type of none)
+    ("MAP_FILE", 0),
+    // include/uapi/linux/close_range.h: (1U << 1), (1U << 2)
+    ("CLOSE_RANGE_UNSHARE", 2),
+    ("CLOSE_RANGE_CLOEXEC", 4),
+    // include/linux/splice.h (glibc's fcntl.h has the same)
+    ("SPLICE_F_MOVE", 1),
+    ("SPLICE_F_NONBLOCK", 2),
+    ("SPLICE_F_MORE", 4),
+    ("SPLICE_F_GIFT", 8),
+    // include/uapi/asm-generic/mman-common.h
+    ("MLOCK_ONFAULT", 1),
     // include/uapi/linux/prctl.h (libc has these on x86_64 only)
     ("PR_GET_SPECULATION_CTRL", 52),
     ("PR_SET_SPECULATION_CTRL", 53),
@@ -247,6 +259,9 @@ fn values_match_libc_and_kernel_headers() {
     check::<FileType>("FileType", &headers, &mut used, &mut failures);
     check::<FdFlags>("FdFlags", &headers, &mut used, &mut failures);
     check::<FdCreateFlags>("FdCreateFlags", &headers, &mut used, &mut failures);
+    check::<CloseRangeFlags>("CloseRangeFlags", &headers, &mut used, &mut failures);
+    check::<SpliceFlags>("SpliceFlags", &headers, &mut used, &mut failures);
+    check::<MlockFlags>("MlockFlags", &headers, &mut used, &mut failures);
     check::<RenameFlags>("RenameFlags", &headers, &mut used, &mut failures);
     check::<FlockOp>("FlockOp", &headers, &mut used, &mut failures);
     check::<SyncFileRangeFlags>("SyncFileRangeFlags", &headers, &mut used, &mut failures);

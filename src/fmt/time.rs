@@ -63,7 +63,10 @@ pub(super) fn write_timespec<W: Write + ?Sized>(
 }
 
 /// A file time of `utimensat`/`utimes`: `UTIME_NOW`, `UTIME_OMIT`, or the time with its
-/// date in a comment (`{tv_sec=0, tv_nsec=0} /* 1970-01-01T00:00:00+0000 */`, in UTC).
+/// date in a comment (`{tv_sec=1, tv_nsec=0} /* 1970-01-01T00:00:01+0000 */`, in UTC).
+/// As strace's `sprinttime_ex`, no comment for the epoch itself (`{tv_sec=0,
+/// tv_nsec=0}`), for a fraction out of range (negative, or a second or more) and for a
+/// year `struct tm` cannot hold.
 pub(super) fn write_file_time<W: Write + ?Sized>(
     out: &mut W,
     (s, ns): (i64, i64),
@@ -75,6 +78,12 @@ pub(super) fn write_file_time<W: Write + ?Sized>(
         _ => {}
     }
     write_timespec(out, (s, ns), usec)?;
+    let max = if usec { 999_999 } else { 999_999_999 };
+    // A year beyond `int` (about 68 billion years either way): `localtime` fails.
+    let year_fits = s.unsigned_abs() < 67_767_976_233_316_800;
+    if (s, ns) == (0, 0) || !(0..=max).contains(&ns) || !year_fits {
+        return Ok(());
+    }
     out.write_str(" /* ")?;
     write_utc(out, s)?;
     if ns != 0 {
