@@ -148,7 +148,7 @@ pub enum StructType {
     IntRef,
     /// A pointer to one 64-bit offset (`loff_t *`, `[0]`).
     OffRef,
-    /// A pointer to one address-sized value, printed in hex (`[0x7f...]`).
+    /// A pointer to one address-sized value, printed as an address (`[0x7f...]`, `[NULL]`).
     AddrRef,
     /// `struct iovec[Len]` whose buffers hold data.
     Iovec,

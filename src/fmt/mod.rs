@@ -197,7 +197,8 @@ pub struct Options {
     /// `4<UNIX-STREAM:[1234->1235]>`, `5</dev/null<char 1:3>>`, `6<pid:42>`. A socket's
     /// addresses come from the kernel's `sock_diag` netlink: a netlink socket of the
     /// process's own for the time of the query, and a conversation from the gate per
-    /// socket not yet seen (what is found is kept by inode, as strace keeps it).
+    /// socket not yet seen (what is found is kept by inode, as strace keeps it); about
+    /// 6 KiB more of the handler's stack while it asks.
     pub fd_details: bool,
     /// Strings and buffers in `\x` hex: never (the default), when they hold a byte that
     /// is neither printable ASCII nor whitespace (strace's `-x`), or always (`-xx`).

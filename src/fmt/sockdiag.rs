@@ -240,8 +240,10 @@ const NLM_F_DUMP: u16 = 0x300;
 const UDIAG_SHOW: u32 = 1 | 4;
 /// `NDIAG_PROTO_ALL`.
 const NDIAG_PROTO_ALL: u8 = 255;
-/// Room for one receive: strace's 8 KiB, more than the kernel's first dump message.
-const RECV_SIZE: usize = 8192;
+/// Room for one receive, on the handler's stack: a page. The kernel makes the first
+/// message of a dump `NLMSG_GOODSIZE` (a page less its overhead) and later ones no larger
+/// than the largest receive so far (`max_recvmsg_len`), so a page holds each whole.
+const RECV_SIZE: usize = 4096;
 
 /// Asks the kernel about socket `ino` of protocol `PROTOCOLS[p]`.
 #[inline(never)]

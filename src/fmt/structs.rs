@@ -273,7 +273,8 @@ where
         return Ok(false);
     };
     out.write_char('[')?;
-    write_hex(out, v)?;
+    // strace's `printnum_ptr`: an address, `NULL` for none.
+    write_ptr(out, v)?;
     out.write_char(']')?;
     Ok(true)
 }
