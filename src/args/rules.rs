@@ -59,6 +59,8 @@ pub(crate) enum Rule {
     /// `ioctl`: the argument by request, for the requests strace decodes that programs
     /// commonly make (the others in hex, as strace).
     Ioctl,
+    /// `epoll_ctl`: `EPOLL_CTL_DEL` ignores the event, which prints as its address.
+    EpollCtl,
 }
 
 impl Rule {
@@ -218,6 +220,15 @@ where
             l.plain(t, if fixed { 5 } else { 4 });
         }
         Rule::Fcntl => fcntl(raw(1), l),
+        Rule::EpollCtl => {
+            // EPOLL_CTL_DEL.
+            if raw(1) as u32 == 2 {
+                l.plain(t, 3);
+                l.push(3, Form::As(&Kind::Ptr));
+            } else {
+                l.plain(t, 4);
+            }
+        }
         Rule::Ioctl => {
             l.push(0, Form::Row);
             l.push(1, Form::Row);

@@ -5,8 +5,8 @@
 use syscalls::x86_64::Sysno;
 
 use super::Rule::{
-    ArchPrctl, Clone, DevIfDevice, Fcntl, Futex, InetProtocol, Ioctl, ModeIfCreat, NewAddrIfFixed,
-    Prctl, Ptrace, Seccomp, SocketOption,
+    ArchPrctl, Clone, DevIfDevice, EpollCtl, Fcntl, Futex, InetProtocol, Ioctl, ModeIfCreat,
+    NewAddrIfFixed, Prctl, Ptrace, Seccomp, SocketOption,
 };
 use super::{Dir, Kind, Len, Ret, Rule, Signature, StructType};
 
@@ -410,7 +410,7 @@ signatures! {
     );
     exit_group(I) -> NoReturn;
     epoll_wait(FD, events_out(), I, I);
-    epoll_ctl(FD, Kind::EpollOp, FD, st(T::EpollEvent, Dir::In, Len::Fixed));
+    epoll_ctl(FD, Kind::EpollOp, FD, st(T::EpollEvent, Dir::In, Len::Fixed)) by EpollCtl;
     tgkill(PID, PID, SIG);
     utimes(P, si(T::TimevalPair));
     vserver(X, X, X, X, X);
