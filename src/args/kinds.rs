@@ -17,7 +17,7 @@ use crate::flags::{
     SeccompFilterFlags, SeccompMode, SeccompOp, SemctlCmd, ShmatFlags, ShmctlCmd, ShutdownHow,
     SigHow, SignalfdFlags, SockFlags, SockLevel, SockType, SpliceFlags, StatxAtFlags, StatxMask,
     StraceEnum, StraceFlags, SyncFileRangeFlags, TimerFlags, TimerfdFlags, UmountFlags,
-    UnshareFlags, WaitFlags, Whence,
+    UnshareFlags, WaitFlags, Whence, XattrFlags,
 };
 
 use super::{Dir, Len, StructArg, StructType};
@@ -290,6 +290,8 @@ kinds! {
         SpliceFlags(SpliceFlags),
         /// `MLOCK_ONFAULT` of `mlock2`.
         MlockFlags(MlockFlags),
+        /// `XATTR_CREATE`/`XATTR_REPLACE` of `setxattr`.
+        XattrFlags(XattrFlags),
         /// `TFD_*`.
         TimerfdFlags(TimerfdFlags),
         /// `SFD_*`.

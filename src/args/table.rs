@@ -358,9 +358,9 @@ signatures! {
     security(X, X, X);
     gettid();
     readahead(FD, OFF, SZ);
-    setxattr(P, S, ib(3), SZ, HX);
-    lsetxattr(P, S, ib(3), SZ, HX);
-    fsetxattr(FD, S, ib(3), SZ, HX);
+    setxattr(P, S, ib(3), SZ, Kind::XattrFlags);
+    lsetxattr(P, S, ib(3), SZ, Kind::XattrFlags);
+    fsetxattr(FD, S, ib(3), SZ, Kind::XattrFlags);
     getxattr(P, S, ob(3), SZ);
     lgetxattr(P, S, ob(3), SZ);
     fgetxattr(FD, S, ob(3), SZ);

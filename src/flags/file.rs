@@ -341,3 +341,17 @@ strace_flags! {
     field(0) {}
     flags { SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4, SPLICE_F_GIFT = 8 }
 }
+
+strace_flags! {
+    /// `setxattr` flags.
+    ///
+    /// ```
+    /// use sigsys::flags::XattrFlags;
+    /// assert_eq!(XattrFlags::XATTR_REPLACE.bits(), 2);
+    /// ```
+    pub struct XattrFlags: u32;
+    zero = None;
+    unknown = "XATTR_???";
+    field(0) {}
+    flags { XATTR_CREATE = 1, XATTR_REPLACE = 2 }
+}

@@ -78,6 +78,9 @@ const KERNEL_HEADERS: &[(&str, u64)] = &[
     ("SPLICE_F_GIFT", 8),
     // include/uapi/asm-generic/mman-common.h
     ("MLOCK_ONFAULT", 1),
+    // include/uapi/linux/xattr.h
+    ("XATTR_CREATE", 1),
+    ("XATTR_REPLACE", 2),
     // include/uapi/linux/prctl.h (libc has these on x86_64 only)
     ("PR_GET_SPECULATION_CTRL", 52),
     ("PR_SET_SPECULATION_CTRL", 53),
@@ -262,6 +265,7 @@ fn values_match_libc_and_kernel_headers() {
     check::<CloseRangeFlags>("CloseRangeFlags", &headers, &mut used, &mut failures);
     check::<SpliceFlags>("SpliceFlags", &headers, &mut used, &mut failures);
     check::<MlockFlags>("MlockFlags", &headers, &mut used, &mut failures);
+    check::<XattrFlags>("XattrFlags", &headers, &mut used, &mut failures);
     check::<RenameFlags>("RenameFlags", &headers, &mut used, &mut failures);
     check::<FlockOp>("FlockOp", &headers, &mut used, &mut failures);
     check::<SyncFileRangeFlags>("SyncFileRangeFlags", &headers, &mut used, &mut failures);

@@ -184,7 +184,8 @@ pub struct Options {
     /// Bytes of a string or buffer shown before `...` (strace's `-s`, default 32); also
     /// the number of array elements shown.
     pub string_limit: usize,
-    /// Bytes of a path name shown (default 4096, `PATH_MAX`: strace prints paths whole).
+    /// Bytes of a path name read with its NUL (default 4096, `PATH_MAX`: strace prints
+    /// paths whole, up to 4095 bytes and then `...`).
     pub path_limit: usize,
     /// Every field of the structs strace abbreviates with `...` (strace's `-v`).
     pub verbose: bool,

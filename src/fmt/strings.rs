@@ -161,13 +161,15 @@ fn has_non_text<M: Memory + ?Sized>(ctx: &Ctx<'_, M>, addr: u64, max: u64, nul_e
 }
 
 /// A NUL-terminated string at `addr`: quoted, up to `limit` bytes, then `...` if longer.
-/// Paths print whole up to `limit`; an unreadable address prints as the address.
+/// A path (`path`) is a buffer of `limit` bytes with its NUL, as strace's `printpathn(addr,
+/// PATH_MAX - 1)`: at most `limit - 1` bytes shown. An unreadable address prints as the
+/// address.
 pub(super) fn write_cstr<W, M>(
     out: &mut W,
     ctx: &Ctx<'_, M>,
     addr: u64,
     limit: usize,
-    _path: bool,
+    path: bool,
 ) -> fmt::Result
 where
     W: Write + ?Sized,
@@ -176,6 +178,7 @@ where
     if addr == 0 {
         return out.write_str("NULL");
     }
+    let limit = if path { limit.saturating_sub(1) } else { limit };
     let mut chunk = [0u8; CHUNK];
     let mut at = addr;
     let mut shown = 0usize;
@@ -284,6 +287,21 @@ where
     Ok(())
 }
 
+/// Whether the call's buffer is an extended attribute's value.
+fn omits_trailing_nul<M: Memory + ?Sized>(ctx: &Ctx<'_, M>) -> bool {
+    matches!(
+        ctx.sysno,
+        Some(
+            Sysno::setxattr
+                | Sysno::lsetxattr
+                | Sysno::fsetxattr
+                | Sysno::getxattr
+                | Sysno::lgetxattr
+                | Sysno::fgetxattr
+        )
+    )
+}
+
 /// A buffer of `len` bytes at `addr`: quoted, up to the string limit, then `...`.
 pub(super) fn write_buf<W, M>(out: &mut W, ctx: &Ctx<'_, M>, addr: u64, len: u64) -> fmt::Result
 where
@@ -324,7 +342,13 @@ where
         if ctx.sysno == Some(Sysno::getrandom) {
             write_hex_bytes(out, got)?;
         } else {
-            for &c in got {
+            // An extended attribute's value drops a NUL as its last shown byte (strace's
+            // QUOTE_OMIT_TRAILING_0).
+            let last = show.wrapping_sub(1).wrapping_sub(done);
+            for (i, &c) in got.iter().enumerate() {
+                if c == 0 && i as u64 == last && omits_trailing_nul(ctx) {
+                    continue;
+                }
                 q.push(out, c)?;
             }
         }
