@@ -316,6 +316,24 @@ fn fd_paths_and_verbose_structs_are_straces() {
         assert!(!want.is_empty(), "{s}");
         assert_eq!(lines_with(&t, "getrusage(", true), want, "{opts:?} in\n{t}");
     }
+    // -v: struct stat and struct statx whole (devices, inodes, times with their dates), of
+    // a file and a character device; abbreviated without it.
+    let prog = ["stat", "-c", "%s", "/etc/hostname", "/dev/null"];
+    for opts in [&["-v"][..], &[][..]] {
+        let trace = ["-e", "trace=statx,newfstatat,fstat"];
+        let s = run("strace", &[opts, &trace[..], &prog[..]].concat());
+        let t = run(TRACER, &[opts, &trace[..], &prog[..]].concat());
+        let (s, t) = (
+            String::from_utf8_lossy(&s.stderr),
+            String::from_utf8_lossy(&t.stderr),
+        );
+        // The two files' lines (not the library lookups of the test's environment).
+        for file in ["\"/etc/hostname\"", "\"/dev/null\""] {
+            let want = lines_with(&s, file, false);
+            assert!(!want.is_empty(), "{s}");
+            assert_eq!(lines_with(&t, file, false), want, "{opts:?} in\n{t}");
+        }
+    }
 }
 
 /// A trace's lines from the first `socket(` on, `[pid N] ` prefixes dropped, alignment

@@ -110,6 +110,7 @@ mod signals;
 mod sockaddr;
 mod sockdiag;
 mod sockopt;
+mod stat;
 mod strings;
 mod structs;
 mod time;

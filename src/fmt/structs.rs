@@ -5,19 +5,20 @@ use core::fmt::{self, Write};
 use syscalls::x86_64::Sysno;
 
 use crate::args::{Dir, StructType};
-use crate::flags::{EpollEvents, PollEvents, StatxMask};
+use crate::flags::{EpollEvents, PollEvents};
 use crate::mem::Memory;
 use crate::text::{emit, write_hex, write_ptr, Hex};
 
 use super::fds::write_fd;
 use super::process::{write_cap_data, write_cap_header, write_clone_args, write_gid_array};
 use super::read::{ne_u32, ne_u64, read_bytes, read_u32, read_u64, read_word, split16, word_size};
-use super::scalars::{write_dev, write_file_mode, write_flags, write_rlim, write_xlat_flags};
+use super::scalars::{write_flags, write_rlim};
 use super::signals::{
     write_sigaction, write_siginfo_at, write_sigset_at, write_stack_t, write_wait_status_at,
 };
 use super::sockaddr::{write_msghdr, write_sockaddr};
 use super::sockopt::write_sockopt_val;
+use super::stat::{write_stat, write_statx};
 use super::strings::{write_buf, write_cstr, write_str_array, CHUNK};
 use super::time::{write_file_times, write_interval, write_rusage, write_time};
 use super::tty::{write_termios, write_winsize};
@@ -410,78 +411,6 @@ where
         off = off.saturating_add(reclen);
     }
     emit!(out, Hex(addr), " /* ", entries, " entries */")?;
-    Ok(true)
-}
-
-/// `struct stat` (x86_64 and x32), or the i386 `struct stat64`.
-#[inline(never)]
-pub(super) fn write_stat<W, M>(
-    out: &mut W,
-    ctx: &Ctx<'_, M>,
-    addr: u64,
-    stat64: bool,
-) -> Result<bool, fmt::Error>
-where
-    W: Write + ?Sized,
-    M: Memory + ?Sized,
-{
-    // (mode, rdev, size) offsets: i386 `stat64`, or the native `struct stat` (x32's is
-    // x86_64's) of the architecture.
-    let (mode, rdev, size) = if stat64 {
-        let Some(b) = read_bytes::<52, M>(ctx.mem, addr) else {
-            return Ok(false);
-        };
-        (ne_u32(&b, 16), ne_u64(&b, 32), ne_u64(&b, 44) as i64)
-    } else {
-        let Some(b) = read_bytes::<56, M>(ctx.mem, addr) else {
-            return Ok(false);
-        };
-        let (mode, rdev, size) = crate::arch::STAT_OFFSETS;
-        (ne_u32(&b, mode), ne_u64(&b, rdev), ne_u64(&b, size) as i64)
-    };
-    out.write_str("{st_mode=")?;
-    write_file_mode(out, mode)?;
-    let kind = mode & 0o170000;
-    if kind == 0o20000 || kind == 0o60000 {
-        out.write_str(", st_rdev=")?;
-        write_dev(out, rdev)?;
-    } else {
-        emit!(out, ", st_size=", size)?;
-    }
-    out.write_str(", ...}")?;
-    Ok(true)
-}
-
-/// `struct statx`, abbreviated as strace prints it: `stx_mask`, `stx_attributes`,
-/// `stx_mode`, `stx_size`.
-#[inline(never)]
-pub(super) fn write_statx<W, M>(
-    out: &mut W,
-    ctx: &Ctx<'_, M>,
-    addr: u64,
-) -> Result<bool, fmt::Error>
-where
-    W: Write + ?Sized,
-    M: Memory + ?Sized,
-{
-    // stx_mask u32 @0, stx_blksize @4, stx_attributes u64 @8, nlink/uid/gid @16..28,
-    // stx_mode u16 @28, stx_ino u64 @32, stx_size u64 @40.
-    let Some(b) = read_bytes::<48, M>(ctx.mem, addr) else {
-        return Ok(false);
-    };
-    out.write_str("{stx_mask=")?;
-    write_flags::<StatxMask, W>(out, u64::from(ne_u32(&b, 0)))?;
-    out.write_str(", stx_attributes=")?;
-    write_xlat_flags(
-        out,
-        &super::xlat::STATX_ATTRS,
-        ne_u64(&b, 8),
-        "STATX_ATTR_???",
-    )?;
-    out.write_str(", stx_mode=")?;
-    write_file_mode(out, ne_u32(&b, 28) & 0xffff)?;
-    emit!(out, ", stx_size=", ne_u64(&b, 40))?;
-    out.write_str(", ...}")?;
     Ok(true)
 }
 

@@ -78,6 +78,18 @@ pub(super) fn write_file_time<W: Write + ?Sized>(
         _ => {}
     }
     write_timespec(out, (s, ns), usec)?;
+    write_time_comment(out, s, ns, usec)
+}
+
+/// ` /* 2026-12-01T03:54:38.142164487+0000 */`, the date strace's `sprinttime_nsec` (or
+/// `_usec`) writes after a time: nothing for the epoch itself (`0, 0`), for a fraction out
+/// of range (negative, or a second or more) and for a year `struct tm` cannot hold.
+pub(super) fn write_time_comment<W: Write + ?Sized>(
+    out: &mut W,
+    s: i64,
+    ns: i64,
+    usec: bool,
+) -> fmt::Result {
     let max = if usec { 999_999 } else { 999_999_999 };
     // A year beyond `int` (about 68 billion years either way): `localtime` fails.
     let year_fits = s.unsigned_abs() < 67_767_976_233_316_800;
