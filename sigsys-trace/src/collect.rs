@@ -25,6 +25,8 @@ pub struct Collector {
     token: u64,
     /// Datagrams ignored: without the run's token (not from the traced program).
     pub foreign: u64,
+    /// The process of the last line (`watch`ed already): a batch is one thread's lines.
+    last_pid: i32,
 }
 
 /// What a received message is for the launcher.
@@ -80,6 +82,7 @@ impl Collector {
             gone: Vec::new(),
             token: 0,
             foreign: 0,
+            last_pid: 0,
         })
     }
 
@@ -123,8 +126,14 @@ impl Collector {
             };
             for line in body.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
                 let (pid, kind, rest) = header(line);
-                if let Some(pid) = pid {
-                    self.watch(pid);
+                match pid {
+                    // `watch` again would find it followed (or not ours) again.
+                    Some(pid) if pid == self.last_pid => {}
+                    Some(pid) => {
+                        self.watch(pid);
+                        self.last_pid = pid;
+                    }
+                    None => {}
                 }
                 match kind {
                     Some(b'M') => {
@@ -314,10 +323,7 @@ fn thread_alive(tid: i32) -> bool {
 /// The pid and kind of a line `PID TID KIND TEXT`, and its text.
 fn header(line: &[u8]) -> (Option<i32>, Option<u8>, &[u8]) {
     let mut parts = line.splitn(4, |&b| b == b' ');
-    let pid = parts
-        .next()
-        .and_then(|p| std::str::from_utf8(p).ok())
-        .and_then(|p| p.parse().ok());
+    let pid = parts.next().and_then(crate::printer::parse_i32);
     let _tid = parts.next();
     let kind = parts.next().and_then(|k| k.first().copied());
     (pid, kind, parts.next().unwrap_or(&[]))
