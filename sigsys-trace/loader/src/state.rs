@@ -474,13 +474,13 @@ pub fn arm_thread() -> Result<(), syscalls::Errno> {
 }
 
 /// Size of each alternate signal stack mapping the tracer allocates (the signal stack
-/// proper, then the thread's line batch). Debug builds get 256 KiB: the unoptimised
-/// decoder and formatter take ~11 KiB a level, and program handlers nest on top of the
-/// tracer's.
+/// proper, 56 KiB in release builds, then the thread's line batch). Debug builds get
+/// 256 KiB: the unoptimised decoder and formatter take ~11 KiB a level, and program
+/// handlers nest on top of the tracer's.
 pub const ALTSTACK_SIZE: usize = if cfg!(debug_assertions) {
     256 * 1024
 } else {
-    64 * 1024
+    56 * 1024 + BATCH_SIZE
 };
 /// The line batch at the top of a tracer alternate stack mapping.
 pub const BATCH_SIZE: usize = crate::protocol::BATCH_SLOT_SIZE;
