@@ -45,18 +45,31 @@ impl Line {
     /// batch meanwhile, the copy is redone at the new end. [`flush`] runs with signals
     /// blocked, so nothing nests inside it.
     pub fn queue(&mut self) {
+        self.queue_for(state::me());
+    }
+
+    /// [`Line::queue`], then the batch is sent if its oldest line waited long enough
+    /// (`flush_if_old`): a call's line, with this thread's entry looked up once.
+    pub fn queue_then_flush_if_old(&mut self) {
+        let me = state::me();
+        self.queue_for(me);
+        flush_if_old(me);
+    }
+
+    /// [`Line::queue`] for `me`, this thread's entry ([`state::me`]).
+    fn queue_for(&mut self, me: &state::Thread) {
         self.terminate();
         let bytes = self.bytes();
         let batch = if state::EAGER.load(Ordering::Relaxed) {
             None
         } else {
-            shm::batch(true)
+            shm::batch_of(me, true)
         };
         let Some(b) = batch else {
             send_bytes(bytes);
             return;
         };
-        let busy = state::me().busy.swap(true, Ordering::SeqCst);
+        let busy = me.busy.swap(true, Ordering::SeqCst);
         if busy {
             // Nested inside another line's copy: see above.
             flush();
@@ -66,7 +79,7 @@ impl Line {
         if !append(b, bytes) {
             send_bytes(bytes);
         }
-        state::me().busy.store(false, Ordering::SeqCst);
+        me.busy.store(false, Ordering::SeqCst);
     }
 }
 
@@ -190,9 +203,10 @@ unsafe fn batch_len<'a>(b: *mut state::Batch) -> &'a AtomicU32 {
     unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*b).len)) }
 }
 
-/// Sends the thread's batch if its oldest line waited long enough.
-pub fn flush_if_old() {
-    if let Some(b) = shm::batch(false) {
+/// Sends the thread's batch if its oldest line waited long enough (`me`: this thread's
+/// entry, [`state::me`]).
+fn flush_if_old(me: &state::Thread) {
+    if let Some(b) = shm::batch_of(me, false) {
         // SAFETY: this thread's batch.
         let used = unsafe { batch_len(b) }.load(Ordering::Acquire);
         // SAFETY: as above; a torn read of the time only flushes early or late.

@@ -447,7 +447,12 @@ pub fn set_pid(p: i32) {
 
 /// The thread id (from the thread's entry).
 pub fn tid() -> i32 {
-    match me().tid.load(Ordering::Relaxed) {
+    tid_of(me())
+}
+
+/// The thread id of `t`, this thread's entry ([`me`]), found once by the caller.
+pub fn tid_of(t: &Thread) -> i32 {
+    match t.tid.load(Ordering::Relaxed) {
         0 => raw_tid(),
         t => t,
     }
