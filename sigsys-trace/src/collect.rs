@@ -105,6 +105,22 @@ impl Collector {
         unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
     }
 
+    /// Waits up to `timeout_ms` for a process to end (datagrams are left to accumulate).
+    pub fn wait_for_ends(&self, timeout_ms: i32) {
+        let mut fds: Vec<libc::pollfd> = self
+            .procs
+            .values()
+            .flatten()
+            .map(|fd| libc::pollfd {
+                fd: fd.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            })
+            .collect();
+        // SAFETY: a live array of pollfd (empty: a plain sleep).
+        unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+    }
+
     /// Takes every datagram waiting and hands its lines to `f`; returns how many
     /// datagrams there were.
     pub fn drain(&mut self, mut f: impl FnMut(Message<'_>)) -> usize {

@@ -17,6 +17,8 @@ const RESULT_MARK: char = '\x1f';
 const RESULT_COLUMN: usize = 40;
 /// Where the handler put a line's times (start and duration in ns), after its text.
 const TIMES_MARK: char = '\x1e';
+/// Spaces to pad results to their column with.
+const SPACES: &str = "                                ";
 
 /// How lines are shown: the options of `-e trace=`, `-e status=`, `-c`, `-t`, `-r`, `-T`,
 /// `-a`, `-qq`, `-ff`.
@@ -264,8 +266,12 @@ impl Printer {
         line.push_str(call);
         if let Some(r) = result {
             line.push(' ');
-            let pad = self.view.column.saturating_sub(line.len());
-            line.extend(std::iter::repeat_n(' ', pad));
+            let mut pad = self.view.column.saturating_sub(line.len());
+            while pad > 0 {
+                let n = pad.min(SPACES.len());
+                line.push_str(&SPACES[..n]);
+                pad -= n;
+            }
             line.push_str(r);
         }
         if self.view.durations {
