@@ -283,6 +283,12 @@ impl Collector {
                     continue;
                 }
                 let at = (protocol::BATCH_HEADER + i * protocol::BATCH_SLOT_SIZE) as u64;
+                // The length first: the slots of every thread that ever ended are looked at
+                // in every sweep, and nearly all of them are empty.
+                let mut len = [0u8; 4];
+                if f.read_exact_at(&mut len, at).is_err() || len == [0; 4] {
+                    continue;
+                }
                 let mut slot = vec![0u8; protocol::BATCH_SLOT_SIZE];
                 if f.read_exact_at(&mut slot, at).is_err() {
                     continue;
