@@ -47,6 +47,14 @@ pub struct View {
     pub signals: u64,
 }
 
+impl View {
+    /// Whether lines carry their times: `-t`, `-r`, `-T`, `-c` (as `Options::timed`, which
+    /// tells the images).
+    fn timed(&self) -> bool {
+        self.timestamps > 0 || self.relative || self.durations || self.summary != Summary::Off
+    }
+}
+
 impl Default for View {
     fn default() -> View {
         View {
@@ -201,14 +209,20 @@ impl Printer {
     fn write_line(&mut self, tid: i32, text: &str) {
         // The marks are control characters, which never appear raw in the formatted text:
         // the first times mark ends the body, the first result mark before it splits it.
+        // Lines carry times only when the options ask for them (`Options::timed`): else
+        // the result mark alone is looked for (`find`, a word at a time).
         let (mut result_at, mut times_at) = (None, None);
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            if b == TIMES_MARK as u8 {
-                times_at = Some(i);
-                break;
-            }
-            if b == RESULT_MARK as u8 && result_at.is_none() {
-                result_at = Some(i);
+        if !self.view.timed() {
+            result_at = text.find(RESULT_MARK);
+        } else {
+            for (i, &b) in text.as_bytes().iter().enumerate() {
+                if b == TIMES_MARK as u8 {
+                    times_at = Some(i);
+                    break;
+                }
+                if b == RESULT_MARK as u8 && result_at.is_none() {
+                    result_at = Some(i);
+                }
             }
         }
         let (body, times) = match times_at {
