@@ -440,7 +440,13 @@ impl Printer {
         let (Some(pid), Some(tid), Some(kind)) = (parts.next(), parts.next(), parts.next()) else {
             return;
         };
-        let rest = String::from_utf8_lossy(parts.next().unwrap_or(&[]));
+        let rest = parts.next().unwrap_or(&[]);
+        // `from_utf8` first: it checks ASCII a word at a time, the lossy conversion a
+        // byte at a time.
+        let rest = match std::str::from_utf8(rest) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(rest),
+        };
         let rest = rest.as_ref();
         let (Some(pid), Some(tid)) = (parse_i32(pid), parse_i32(tid)) else {
             return;
