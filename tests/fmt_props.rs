@@ -167,6 +167,31 @@ fn formatting_never_panics_and_truncates_cleanly() {
         .quickcheck(prop_never_panics as fn(AnyCall, FakeMemory, i64, u16, u8, u8) -> bool);
 }
 
+/// `write_call_result_with` (one decode) writes exactly what `write_call_done_with`, the
+/// separator and `write_result` write one after the other, into any buffer size, with the
+/// same error.
+fn prop_one_decode_is_three_writes(call: AnyCall, mem: FakeMemory, ret: i64, size: u16) -> bool {
+    use sigsys::fmt::{write_call_done_with, write_call_result_with, Before};
+    let (call, ret) = (call.0, ret_of(ret));
+    let opts = Options::DEFAULT;
+    let size = usize::from(size) % 1200;
+    let before = Before::capture(&call, &mem);
+    let (mut a, mut b) = (vec![0u8; size], vec![0u8; size]);
+    let (mut one, mut three) = (FixedBuf::new(&mut a), FixedBuf::new(&mut b));
+    let r1 = write_call_result_with(&mut one, &call, ret, &before, "\x1f", &mem, &opts);
+    let r3 = write_call_done_with(&mut three, &call, ret, &before, &mem, &opts)
+        .and(core::fmt::Write::write_str(&mut three, "\x1f"))
+        .and(write_result(&mut three, &call, ret, &mem, &opts));
+    one.as_bytes() == three.as_bytes() && r1.is_err() == r3.is_err()
+}
+
+#[test]
+fn one_decode_writes_what_three_writes_write() {
+    QuickCheck::new()
+        .tests(3000)
+        .quickcheck(prop_one_decode_is_three_writes as fn(AnyCall, FakeMemory, i64, u16) -> bool);
+}
+
 #[test]
 fn zero_sized_buffer() {
     let call = Syscall::x86_64(syscalls::x86_64::Sysno::read, [3, BASE, 10, 0, 0, 0]);

@@ -255,8 +255,17 @@ fn collect_until_done(
                 return s;
             }
         } else if got > 0 {
-            // Let lines accumulate: one read then takes many (2 ms of delay at most).
-            std::thread::sleep(Duration::from_millis(2));
+            // Let lines accumulate, so that one wake-up takes many: each wake-up of the
+            // launcher is one the program's CPU may pay for (the scheduler often runs it
+            // there). Longer while few datagrams came, shorter as the kernel's queue fills
+            // (`net.unix.max_dgram_qlen`, 10 by default: a sender finding it full waits).
+            // A process that ends cuts the wait short (the run's end is not delayed).
+            let ms = match got {
+                1..=2 => 8,
+                3..=5 => 4,
+                _ => 1,
+            };
+            collector.wait_for_ends(ms);
         }
     }
 }

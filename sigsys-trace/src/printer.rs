@@ -17,6 +17,8 @@ const RESULT_MARK: char = '\x1f';
 const RESULT_COLUMN: usize = 40;
 /// Where the handler put a line's times (start and duration in ns), after its text.
 const TIMES_MARK: char = '\x1e';
+/// Spaces to pad results to their column with.
+const SPACES: &str = "                                ";
 
 /// How lines are shown: the options of `-e trace=`, `-e status=`, `-c`, `-t`, `-r`, `-T`,
 /// `-a`, `-qq`, `-ff`.
@@ -43,6 +45,14 @@ pub struct View {
     pub per_task: Option<std::path::PathBuf>,
     /// `-e signal=SET` (bit `n - 1` for signal `n`).
     pub signals: u64,
+}
+
+impl View {
+    /// Whether lines carry their times: `-t`, `-r`, `-T`, `-c` (as `Options::timed`, which
+    /// tells the images).
+    fn timed(&self) -> bool {
+        self.timestamps > 0 || self.relative || self.durations || self.summary != Summary::Off
+    }
 }
 
 impl Default for View {
@@ -108,6 +118,8 @@ pub struct Printer {
     warnings: Vec<String>,
     /// pid -> lines its images counted as undeliverable (the memfd header).
     pub lost: HashMap<i32, u64>,
+    /// The line being written, kept for the next (see `write_line`).
+    line: String,
 }
 
 impl Printer {
@@ -129,6 +141,7 @@ impl Printer {
             armed: 0,
             warnings: Vec::new(),
             lost: HashMap::new(),
+            line: String::new(),
         }
     }
 
@@ -153,41 +166,86 @@ impl Printer {
             };
             let _ = writeln!(f, "{line}");
         } else {
-            let _ = writeln!(self.out, "{line}");
+            let _ = self.out.write_all(line.as_bytes());
+            let _ = self.out.write_all(b"\n");
         }
     }
 
     fn prefix(&self, tid: i32) -> String {
+        let mut s = String::new();
+        self.push_prefix(&mut s, tid);
+        s
+    }
+
+    /// Appends the task's prefix: `TID ` padded to 5 with `-o`, `[pid   TID] ` on stderr
+    /// while more than one task is alive, nothing with `-ff`.
+    fn push_prefix(&self, s: &mut String, tid: i32) {
         if self.view.per_task.is_some() {
-            String::new()
-        } else if !self.to_stderr {
-            format!("{tid:<5} ")
+            return;
+        }
+        if !self.to_stderr {
+            let at = s.len();
+            push_i32(s, tid);
+            while s.len() - at < 5 {
+                s.push(' ');
+            }
+            s.push(' ');
         } else if self.tasks.len() > 1 {
-            format!("[pid {tid:>5}] ")
-        } else {
-            String::new()
+            s.push_str("[pid ");
+            for _ in decimal_len(tid)..5 {
+                s.push(' ');
+            }
+            push_i32(s, tid);
+            s.push_str("] ");
         }
     }
 
     /// Writes one line of task `tid`: the call, padded to the result column, the result;
     /// with the times the handler measured where asked for. Lines outside `-e trace=` and
     /// `-e status=` are left out; `-c` counts them instead of printing them.
+    ///
+    /// Every line of the trace passes here: it allocates nothing (the line is built in a
+    /// buffer kept for the next one) and finds both marks in one pass over the text.
     fn write_line(&mut self, tid: i32, text: &str) {
-        let (body, times) = match text.split_once(TIMES_MARK) {
-            Some((b, t)) => {
-                let mut w = t.split(' ').map(|v| v.parse::<u64>().unwrap_or(0));
-                (b, Some((w.next().unwrap_or(0), w.next().unwrap_or(0))))
+        // The marks are control characters, which never appear raw in the formatted text:
+        // the first times mark ends the body, the first result mark before it splits it.
+        // Lines carry times only when the options ask for them (`Options::timed`): else
+        // the result mark alone is looked for (`find`, a word at a time).
+        let (mut result_at, mut times_at) = (None, None);
+        if !self.view.timed() {
+            result_at = text.find(RESULT_MARK);
+        } else {
+            for (i, &b) in text.as_bytes().iter().enumerate() {
+                if b == TIMES_MARK as u8 {
+                    times_at = Some(i);
+                    break;
+                }
+                if b == RESULT_MARK as u8 && result_at.is_none() {
+                    result_at = Some(i);
+                }
+            }
+        }
+        let (body, times) = match times_at {
+            Some(at) => {
+                let mut w = text[at + 1..]
+                    .split(' ')
+                    .map(|v| v.parse::<u64>().unwrap_or(0));
+                let t = (w.next().unwrap_or(0), w.next().unwrap_or(0));
+                (&text[..at], Some(t))
             }
             None => (text, None),
         };
-        let name = body.split('(').next().unwrap_or("");
+        let name = || body.split('(').next().unwrap_or("");
         if let Some(set) = &self.view.trace {
-            if !set.matches(name) {
+            if !set.matches(name()) {
                 return;
             }
         }
-        let (call, result) = match body.split_once(RESULT_MARK) {
-            Some((c, r)) => (c, Some(r.strip_prefix(' ').unwrap_or(r))),
+        let (call, result) = match result_at {
+            Some(at) => {
+                let r = &body[at + 1..];
+                (&body[..at], Some(r.strip_prefix(' ').unwrap_or(r)))
+            }
             None => (body, None),
         };
         let unfinished = result.is_none_or(|r| r.starts_with("= ?"));
@@ -201,7 +259,7 @@ impl Printer {
         };
         if self.view.summary != Summary::Off && !unfinished {
             let n = self.counts.len();
-            let c = self.counts.entry(name.to_string()).or_insert(Count {
+            let c = self.counts.entry(name().to_string()).or_insert(Count {
                 first: n,
                 ..Count::default()
             });
@@ -212,15 +270,21 @@ impl Printer {
         if !shown || self.view.summary == Summary::Only {
             return;
         }
-        let mut line = self.prefix(tid);
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        self.push_prefix(&mut line, tid);
         if let Some((start, _)) = times {
-            line.push_str(&self.stamp(start));
+            let stamp = self.stamp(start);
+            line.push_str(&stamp);
         }
         line.push_str(call);
         if let Some(r) = result {
             line.push(' ');
-            while line.len() < self.view.column {
-                line.push(' ');
+            let mut pad = self.view.column.saturating_sub(line.len());
+            while pad > 0 {
+                let n = pad.min(SPACES.len());
+                line.push_str(&SPACES[..n]);
+                pad -= n;
             }
             line.push_str(r);
         }
@@ -235,6 +299,7 @@ impl Printer {
             }
         }
         self.emit(tid, &line);
+        self.line = line;
     }
 
     /// The time prefix of a line that started at `start` (ns since the epoch).
@@ -368,23 +433,33 @@ impl Printer {
 
     /// One message `PID TID KIND TEXT` of an image.
     pub fn message(&mut self, msg: &[u8]) {
-        let text = String::from_utf8_lossy(msg);
-        let mut parts = text.splitn(4, ' ');
+        // Split as bytes: the separators are ASCII spaces, which a lossy conversion keeps;
+        // the text is borrowed, not copied, when it is valid UTF-8 (every line the handler
+        // formats is).
+        let mut parts = msg.splitn(4, |&b| b == b' ');
         let (Some(pid), Some(tid), Some(kind)) = (parts.next(), parts.next(), parts.next()) else {
             return;
         };
-        let rest = parts.next().unwrap_or("").to_string();
-        let (Ok(pid), Ok(tid)) = (pid.parse::<i32>(), tid.parse::<i32>()) else {
+        let rest = parts.next().unwrap_or(&[]);
+        // `from_utf8` first: it checks ASCII a word at a time, the lossy conversion a
+        // byte at a time.
+        let rest = match std::str::from_utf8(rest) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(rest),
+        };
+        let rest = rest.as_ref();
+        let (Some(pid), Some(tid)) = (parse_i32(pid), parse_i32(tid)) else {
             return;
         };
+        let kind = std::str::from_utf8(kind).unwrap_or("");
         match kind {
             "L" => {
                 self.seen(pid, tid);
-                self.write_line(tid, &rest);
+                self.write_line(tid, rest);
             }
             "E" => {
                 self.seen(pid, tid);
-                if let Some((t, old)) = self.pending_exec.insert(pid, (tid, rest)) {
+                if let Some((t, old)) = self.pending_exec.insert(pid, (tid, rest.to_string())) {
                     self.write_line(t, &format!("{old}{RESULT_MARK} = ?"));
                 }
             }
@@ -393,7 +468,7 @@ impl Printer {
                     self.write_line(t, &format!("{call}{rest}"));
                 }
             }
-            "A" => self.armed(pid, tid, &rest),
+            "A" => self.armed(pid, tid, rest),
             "F" => {
                 // A new task, announced by its creator: alive from now on (a reused id
                 // is a new task).
@@ -413,10 +488,10 @@ impl Printer {
                     }
                 }
             }
-            "X" => self.exit(pid, tid, &rest),
+            "X" => self.exit(pid, tid, rest),
             "S" => {
                 self.seen(pid, tid);
-                self.signal_line(tid, &rest);
+                self.signal_line(tid, rest);
             }
             "W" => {
                 let w = format!("sigsys-trace: process {pid}: {rest}");
@@ -612,4 +687,110 @@ pub fn zombie_status(pid: i32) -> Option<i32> {
 /// strace's name of a signal (the crate's table: `SIGRTMIN` is 32, `SIGRT_2` is 34).
 pub fn signal_name(sig: i32) -> String {
     sigsys::flags::Signal(sig).to_string()
+}
+
+/// Appends `v` in decimal.
+fn push_i32(s: &mut String, v: i32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut u = v.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        s.push('-');
+    }
+    s.push_str(std::str::from_utf8(&digits[at..]).unwrap_or(""));
+}
+
+/// Characters of `v` in decimal.
+fn decimal_len(v: i32) -> usize {
+    let mut n = usize::from(v < 0) + 1;
+    let mut u = v.unsigned_abs();
+    while u >= 10 {
+        u /= 10;
+        n += 1;
+    }
+    n
+}
+
+/// `bytes` as an `i32` in decimal, as `str::parse` reads it (an optional sign, then digits).
+pub fn parse_i32(bytes: &[u8]) -> Option<i32> {
+    let (neg, digits) = match bytes {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: i32 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        let d = i32::from(d - b'0');
+        v = v.checked_mul(10)?;
+        v = if neg {
+            v.checked_sub(d)?
+        } else {
+            v.checked_add(d)?
+        };
+    }
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `parse_i32` reads what `str::parse::<i32>` reads, and refuses what it refuses.
+    #[test]
+    fn parse_i32_is_str_parse() {
+        let cases = [
+            "0",
+            "7",
+            "-7",
+            "+7",
+            "12345",
+            "2147483647",
+            "2147483648",
+            "-2147483648",
+            "-2147483649",
+            "",
+            "-",
+            "+",
+            "1a",
+            " 1",
+            "1 ",
+            "--1",
+            "99999999999",
+            "007",
+        ];
+        for c in cases {
+            assert_eq!(parse_i32(c.as_bytes()), c.parse::<i32>().ok(), "{c:?}");
+        }
+    }
+
+    /// The prefixes as `format!` pads them: `{tid:<5} ` and `[pid {tid:>5}] `.
+    #[test]
+    fn prefixes_pad_as_format_does() {
+        for tid in [0, 1, 42, 12345, 123456, -1, -1234, i32::MAX, i32::MIN] {
+            let mut s = String::new();
+            push_i32(&mut s, tid);
+            assert_eq!(s, tid.to_string());
+            assert_eq!(decimal_len(tid), s.len());
+            let mut p = Printer::new(Box::new(std::io::sink()), false, View::default());
+            assert_eq!(p.prefix(tid), format!("{tid:<5} "));
+            p.to_stderr = true;
+            p.tasks.insert(1, 1);
+            p.tasks.insert(2, 1);
+            assert_eq!(p.prefix(tid), format!("[pid {tid:>5}] "));
+        }
+    }
 }

@@ -37,8 +37,9 @@ pub const BATCH_HEADER: usize = 4096;
 /// Batch slots per image (threads beyond send each line at once).
 pub const BATCH_SLOTS: usize = 32;
 /// Bytes of a batch slot: a `u32` length of the lines not sent yet, 12 more bytes, the
-/// lines.
-pub const BATCH_SLOT_SIZE: usize = 8 * 1024;
+/// lines. 32 KiB: each send costs a socket, a `sendmsg` and a wake-up of the launcher
+/// (often on the program's CPU), so fewer, larger batches cost the program less.
+pub const BATCH_SLOT_SIZE: usize = 32 * 1024;
 /// Where the batch header page counts undelivered lines: (pid, lines) pairs, `i32` and
 /// `u32`, after the owner tids.
 pub const LOST_AT: usize = 2048;

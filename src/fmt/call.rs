@@ -161,11 +161,89 @@ where
     W: Write + ?Sized,
     M: Memory + ?Sized,
 {
+    write_result_of(out, call, describe(call), ret, mem, opts)
+}
+
+/// [`write_call_done_with`], `between`, then [`write_result`]: a whole line in a tracer's
+/// own layout (its separator between the call and ` = result`), with the call decoded
+/// once for both parts (calling the two costs a second decode). The text is exactly what
+/// the three writes give.
+///
+/// # Errors
+///
+/// Only those of `out` (the first; the later parts are still written, as by three calls).
+///
+/// # Examples
+///
+/// ```
+/// use sigsys::fmt::{write_call_result_with, Before, FixedBuf, Options};
+/// use sigsys::mem::NoMemory;
+/// use syscalls::x86_64::Sysno;
+/// let call = sigsys::Syscall::x86_64(Sysno::close, [u64::MAX, 0, 0, 0, 0, 0]);
+/// let mut s = [0u8; 64];
+/// let mut out = FixedBuf::new(&mut s);
+/// write_call_result_with(&mut out, &call, -9, &Before::NONE, " |", &NoMemory, &Options::DEFAULT)
+///     .unwrap();
+/// assert_eq!(out.as_str(), "close(-1) | = -1 EBADF (Bad file descriptor)");
+/// ```
+// Out of line, as `write_call_at`; the result is written by a function of its own, as
+// `write_result` is.
+#[inline(never)]
+pub fn write_call_result_with<W, M>(
+    out: &mut W,
+    call: &Syscall,
+    ret: i64,
+    before: &Before,
+    between: &str,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    let described = describe(call);
+    let args = write_call_of(out, call, &described, Some(ret), before, mem, opts);
+    let mark = out.write_str(between);
+    let result = write_result_described(out, call, described, ret, mem, opts);
+    args.and(mark).and(result)
+}
+
+/// [`write_result`] of a call [`describe`]d already.
+#[inline(never)]
+fn write_result_described<W, M>(
+    out: &mut W,
+    call: &Syscall,
+    typed: Option<Described>,
+    ret: i64,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
+    write_result_of(out, call, typed, ret, mem, opts)
+}
+
+/// [`write_result`]'s text, `typed` being [`describe`]`(call)`.
+#[inline(always)]
+fn write_result_of<W, M>(
+    out: &mut W,
+    call: &Syscall,
+    typed: Option<Described>,
+    ret: i64,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
     let ret = match call.abi {
         abi if abi.is_ilp32() => i64::from(ret as i32),
         _ => ret,
     };
-    let typed = describe(call);
     let kind = typed.map_or(Ret::Int, |t| t.signature.ret);
     if kind == Ret::NoReturn {
         return out.write_str(" = ?");
@@ -290,7 +368,24 @@ where
     M: Memory + ?Sized,
 {
     // Borrowed in place: moving it out of the `Option` would copy it into the frame.
-    let described = describe(call);
+    write_call_of(out, call, &describe(call), ret, before, mem, opts)
+}
+
+/// [`write_call_at`]'s text, `described` being [`describe`]`(call)`.
+#[inline(always)]
+fn write_call_of<W, M>(
+    out: &mut W,
+    call: &Syscall,
+    described: &Option<Described>,
+    ret: Option<i64>,
+    before: &Before,
+    mem: &M,
+    opts: &Options,
+) -> fmt::Result
+where
+    W: Write + ?Sized,
+    M: Memory + ?Sized,
+{
     let Some(t) = described.as_ref() else {
         return write_unknown(out, call);
     };

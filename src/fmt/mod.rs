@@ -119,7 +119,8 @@ mod xlat;
 
 pub use self::before::Before;
 pub use self::call::{
-    write_call, write_call_done, write_call_done_with, write_line, write_line_with, write_result,
+    write_call, write_call_done, write_call_done_with, write_call_result_with, write_line,
+    write_line_with, write_result,
 };
 pub use crate::text::FixedBuf;
 

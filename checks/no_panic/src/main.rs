@@ -16,7 +16,7 @@
 //!
 //! A successful build is the proof; running it prints one line.
 
-use sigsys::fmt::{write_call, write_line_with, Before, FixedBuf, Options};
+use sigsys::fmt::{write_call, write_call_result_with, write_line_with, Before, FixedBuf, Options};
 
 /// sigsys-trace's raw mode (`--raw`), as the loader's handler runs it: the file itself.
 #[path = "../../../sigsys-trace/loader/src/raw.rs"]
@@ -92,6 +92,8 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
             &*info.cast::<[u8; 128]>()
         });
         let _ = write_line_with(&mut out, &call, ret, &before, &fast, &opts);
+        // sigsys-trace's line: one decode for the call and its result.
+        let _ = write_call_result_with(&mut out, &call, ret, &before, "\x1f", &fast, &opts);
         let _ = write_call(&mut out, &call, &SelfMemory, &opts);
         let _ = raw::write_call(&mut out, &call);
         let _ = raw::write_result(&mut out, &call, ret);

@@ -1,5 +1,5 @@
 //! The thread's batch of lines: lines are queued there and sent together (when the batch is
-//! full, older than about a millisecond, or before a call that may block, end or replace
+//! full, older than a few milliseconds, or before a call that may block, end or replace
 //! the process), so that most calls cost no system call of the tracer's.
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -31,9 +31,9 @@ impl Line {
         shm::count_lost(lines_in(bytes));
     }
 
-    /// Adds the line to the thread's batch (sent when full, older than about a
-    /// millisecond, or before a call that may block, end or replace the process), or sends
-    /// it at once if the thread has no batch.
+    /// Adds the line to the thread's batch (sent when full, older than a few milliseconds,
+    /// or before a call that may block, end or replace the process), or sends it at once if
+    /// the thread has no batch.
     ///
     /// Reentrancy: a program signal handler may run nested on top of this handler at any
     /// instruction (an asynchronous signal), and its own calls queue lines too. While a
@@ -45,18 +45,31 @@ impl Line {
     /// batch meanwhile, the copy is redone at the new end. [`flush`] runs with signals
     /// blocked, so nothing nests inside it.
     pub fn queue(&mut self) {
+        self.queue_for(state::me());
+    }
+
+    /// [`Line::queue`], then the batch is sent if its oldest line waited long enough
+    /// (`flush_if_old`): a call's line, with this thread's entry looked up once.
+    pub fn queue_then_flush_if_old(&mut self) {
+        let me = state::me();
+        self.queue_for(me);
+        flush_if_old(me);
+    }
+
+    /// [`Line::queue`] for `me`, this thread's entry ([`state::me`]).
+    fn queue_for(&mut self, me: &state::Thread) {
         self.terminate();
         let bytes = self.bytes();
         let batch = if state::EAGER.load(Ordering::Relaxed) {
             None
         } else {
-            shm::batch(true)
+            shm::batch_of(me, true)
         };
         let Some(b) = batch else {
             send_bytes(bytes);
             return;
         };
-        let busy = state::me().busy.swap(true, Ordering::SeqCst);
+        let busy = me.busy.swap(true, Ordering::SeqCst);
         if busy {
             // Nested inside another line's copy: see above.
             flush();
@@ -66,7 +79,7 @@ impl Line {
         if !append(b, bytes) {
             send_bytes(bytes);
         }
-        state::me().busy.store(false, Ordering::SeqCst);
+        me.busy.store(false, Ordering::SeqCst);
     }
 }
 
@@ -106,8 +119,10 @@ fn tsc() -> u64 {
     unsafe { core::arch::x86_64::_rdtsc() }
 }
 
-/// About a millisecond or more of TSC ticks (1 ms at 4 GHz, 4 ms at 1 GHz).
-const BATCH_AGE: u64 = 4_000_000;
+/// A few milliseconds of TSC ticks (4 ms at 4 GHz, about 6 ms at 2.6 GHz): a batch
+/// sent every millisecond cost a traced `dd bs=1` more in sends and launcher wake-ups
+/// than its formatting.
+const BATCH_AGE: u64 = 16_000_000;
 
 /// `prctl(PR_SET_TSC, mode)` succeeded: remember whether `rdtsc` now faults.
 pub fn tsc_mode_set(mode: u64) {
@@ -188,9 +203,10 @@ unsafe fn batch_len<'a>(b: *mut state::Batch) -> &'a AtomicU32 {
     unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*b).len)) }
 }
 
-/// Sends the thread's batch if its oldest line waited long enough.
-pub fn flush_if_old() {
-    if let Some(b) = shm::batch(false) {
+/// Sends the thread's batch if its oldest line waited long enough (`me`: this thread's
+/// entry, [`state::me`]).
+fn flush_if_old(me: &state::Thread) {
+    if let Some(b) = shm::batch_of(me, false) {
         // SAFETY: this thread's batch.
         let used = unsafe { batch_len(b) }.load(Ordering::Acquire);
         // SAFETY: as above; a torn read of the time only flushes early or late.

@@ -70,8 +70,7 @@ impl Ctx {
         if self.started != 0 {
             line::write_times(line, self.started);
         }
-        line.queue();
-        batch::flush_if_old();
+        line.queue_then_flush_if_old();
     }
 }
 

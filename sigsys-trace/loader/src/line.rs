@@ -310,11 +310,17 @@ pub fn write_done_with(
     match style {
         Style::Decoded => {
             // Every read of the program's memory is fault-proof, buffers just copied by the
-            // kernel included: another thread may unmap them meanwhile.
-            let _ =
-                sigsys::fmt::write_call_done_with(line, call, ret, before, &ProcMemory, &opts());
-            line.push(RESULT_MARK);
-            let _ = sigsys::fmt::write_result(line, call, ret, &ProcMemory, &opts());
+            // kernel included: another thread may unmap them meanwhile. The call is decoded
+            // once for its arguments and its result.
+            let _ = sigsys::fmt::write_call_result_with(
+                line,
+                call,
+                ret,
+                before,
+                RESULT_MARK,
+                &ProcMemory,
+                &opts(),
+            );
         }
         Style::Raw => {
             let _ = crate::raw::write_call(line, call);

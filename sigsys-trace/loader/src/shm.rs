@@ -97,6 +97,11 @@ fn slot(base: u64, i: usize) -> *mut Batch {
 /// This thread's batch; with `make`, the image's memfd and the thread's slot are
 /// made if they do not exist yet.
 pub fn batch(make: bool) -> Option<*mut Batch> {
+    batch_of(state::me(), make)
+}
+
+/// [`batch`] for `me`, this thread's entry ([`state::me`]), found once by the caller.
+pub fn batch_of(me: &state::Thread, make: bool) -> Option<*mut Batch> {
     let mut base = REGION.load(Ordering::Acquire);
     if base == 0
         && make
@@ -113,12 +118,12 @@ pub fn batch(make: bool) -> Option<*mut Batch> {
     if base < 2 {
         return None;
     }
-    let m = &state::me().mine;
+    let m = &me.mine;
     let (mbase, idx) = (
         m[0].load(Ordering::Relaxed),
         m[1].load(Ordering::Relaxed) as usize,
     );
-    let tid = state::tid();
+    let tid = state::tid_of(me);
     if mbase == base {
         match idx {
             0 => return None,

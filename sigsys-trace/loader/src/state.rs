@@ -447,7 +447,12 @@ pub fn set_pid(p: i32) {
 
 /// The thread id (from the thread's entry).
 pub fn tid() -> i32 {
-    match me().tid.load(Ordering::Relaxed) {
+    tid_of(me())
+}
+
+/// The thread id of `t`, this thread's entry ([`me`]), found once by the caller.
+pub fn tid_of(t: &Thread) -> i32 {
+    match t.tid.load(Ordering::Relaxed) {
         0 => raw_tid(),
         t => t,
     }
@@ -474,13 +479,13 @@ pub fn arm_thread() -> Result<(), syscalls::Errno> {
 }
 
 /// Size of each alternate signal stack mapping the tracer allocates (the signal stack
-/// proper, then the thread's line batch). Debug builds get 256 KiB: the unoptimised
-/// decoder and formatter take ~11 KiB a level, and program handlers nest on top of the
-/// tracer's.
+/// proper, 56 KiB in release builds, then the thread's line batch). Debug builds get
+/// 256 KiB: the unoptimised decoder and formatter take ~11 KiB a level, and program
+/// handlers nest on top of the tracer's.
 pub const ALTSTACK_SIZE: usize = if cfg!(debug_assertions) {
     256 * 1024
 } else {
-    64 * 1024
+    56 * 1024 + BATCH_SIZE
 };
 /// The line batch at the top of a tracer alternate stack mapping.
 pub const BATCH_SIZE: usize = crate::protocol::BATCH_SLOT_SIZE;
