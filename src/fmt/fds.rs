@@ -35,15 +35,21 @@ pub(super) fn write_at_fdcwd<W: Write + ?Sized>(out: &mut W, opts: &Options) -> 
 
 /// A descriptor: the number, then (per `opts`) what it is. Only the number for negative
 /// numbers and when `/proc/self/fd/N` cannot be read (or links to more than 1 KiB).
-#[inline(never)]
 pub(super) fn write_fd<W: Write + ?Sized>(out: &mut W, fd: i64, opts: &Options) -> fmt::Result {
     emit!(out, fd)?;
     if !decorated(opts) {
         return Ok(());
     }
-    let Ok(fd) = i32::try_from(fd) else {
-        return Ok(());
-    };
+    match i32::try_from(fd) {
+        Ok(fd) => write_what(out, fd, opts),
+        Err(_) => Ok(()),
+    }
+}
+
+/// What descriptor `fd` is, after its number. Out of line: its buffers (the link, and the
+/// device's and the socket's) are on the stack only when descriptors are decorated.
+#[inline(never)]
+fn write_what<W: Write + ?Sized>(out: &mut W, fd: i32, opts: &Options) -> fmt::Result {
     let Some(name) = ProcName::new(b"/proc/self/fd/", fd) else {
         return Ok(());
     };
@@ -185,6 +191,7 @@ fn write_escaped_path<W: Write + ?Sized>(out: &mut W, path: &[u8]) -> fmt::Resul
 
 /// `-yy` for a character or block device: `</dev/null<char 1:3>>`, from a `stat` of the
 /// path the descriptor links to, as strace does. Whether it was one (and written).
+#[inline(never)]
 fn write_device<W: Write + ?Sized>(out: &mut W, link: &[u8]) -> Result<bool, fmt::Error> {
     let (path, _) = split_deleted(link);
     if path.first() != Some(&b'/') {
@@ -239,6 +246,7 @@ fn write_device<W: Write + ?Sized>(out: &mut W, link: &[u8]) -> Result<bool, fmt
 
 /// `-yy` for a pidfd: `<pid:42>`, the `Pid:` line of `/proc/self/fdinfo/N`; the link
 /// (`<anon_inode:[pidfd]>`) if the process is gone. Whether it was one (and written).
+#[inline(never)]
 fn write_pidfd<W: Write + ?Sized>(out: &mut W, fd: i32, link: &[u8]) -> Result<bool, fmt::Error> {
     if link != b"anon_inode:[pidfd]" {
         return Ok(false);

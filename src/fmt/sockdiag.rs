@@ -105,6 +105,7 @@ enum Details {
 }
 
 /// `<...>` for socket `ino` (`link` is `socket:[ino]`, `name` its `/proc/self/fd/N`).
+#[inline(never)]
 pub(super) fn write_socket<W: Write + ?Sized>(
     out: &mut W,
     name: &ProcName,
