@@ -114,6 +114,9 @@ pub struct Printer {
     ended: std::collections::HashSet<i32>,
     /// pid -> (tid, text) of an execve waiting for its result.
     pending_exec: HashMap<i32, (i32, String)>,
+    /// Pieces of long lines (`C` messages) by thread and piece id, until the line's last
+    /// piece arrives (see [`Printer::joined`]).
+    pieces: HashMap<(i32, String), String>,
     armed: u64,
     warnings: Vec<String>,
     /// pid -> lines its images counted as undeliverable (the memfd header).
@@ -138,6 +141,7 @@ impl Printer {
             reaped: HashMap::new(),
             ended: std::collections::HashSet::new(),
             pending_exec: HashMap::new(),
+            pieces: HashMap::new(),
             armed: 0,
             warnings: Vec::new(),
             lost: HashMap::new(),
@@ -452,6 +456,17 @@ impl Printer {
             return;
         };
         let kind = std::str::from_utf8(kind).unwrap_or("");
+        // A long line's pieces: kept, or joined in front of its last one.
+        let joined;
+        let rest = if kind == "C" || rest.starts_with('\u{1d}') {
+            let Some(line) = self.joined(tid, kind, rest) else {
+                return;
+            };
+            joined = line;
+            joined.as_str()
+        } else {
+            rest
+        };
         match kind {
             "L" => {
                 self.seen(pid, tid);
@@ -562,6 +577,30 @@ impl Printer {
             .is_none_or(|s| (1u64 << (s - 1)) & self.view.signals != 0)
     }
 
+    /// A long line's pieces (see the loader's `line.rs`): a `C` message (`ID TEXT`) is kept
+    /// and `None` returned; a message whose text starts with `\x1dID ` gets the pieces of
+    /// that id in front. Any other text is returned as it is.
+    fn joined(&mut self, tid: i32, kind: &str, rest: &str) -> Option<String> {
+        if kind == "C" {
+            let (id, text) = rest.split_once(' ').unwrap_or((rest, ""));
+            self.pieces
+                .entry((tid, id.to_string()))
+                .or_default()
+                .push_str(text);
+            return None;
+        }
+        let Some(marked) = rest.strip_prefix('\u{1d}') else {
+            return Some(rest.to_string());
+        };
+        let (id, text) = marked.split_once(' ').unwrap_or((marked, ""));
+        let mut line = self
+            .pieces
+            .remove(&(tid, id.to_string()))
+            .unwrap_or_default();
+        line.push_str(text);
+        Some(line)
+    }
+
     /// Process `pid` has ended with wait status `status` (None: not known): an end line
     /// for each of its tasks still alive, the process's own last.
     pub fn process_ended(&mut self, pid: i32, status: Option<i32>) {
@@ -614,6 +653,13 @@ impl Printer {
 
     /// The run is over: the root's end (its wait status), warnings, lost lines.
     pub fn finish(&mut self, root: i32, status: ExitStatus) {
+        // Long lines whose last piece never came (the task was killed while writing it):
+        // what arrived, as strace shows a line cut short.
+        let mut pieces: Vec<_> = self.pieces.drain().collect();
+        pieces.sort();
+        for ((tid, _), text) in pieces {
+            self.write_line(tid, &format!("{text} <unfinished ...>"));
+        }
         let pending: Vec<_> = self.pending_exec.drain().collect();
         for (pid, (tid, call)) in pending {
             self.write_line(

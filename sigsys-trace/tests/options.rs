@@ -407,6 +407,65 @@ fn decode_fds_are_straces() {
 }
 
 #[test]
+fn long_lines_are_whole_as_straces() {
+    if !sud() || !have_strace() {
+        return;
+    }
+    // Lines of 3 to 30 KiB (the loader's line buffer is 2 KiB; longer lines go out in
+    // pieces): a large `-s` on a read of binary and of text, a path of 4000 bytes (a
+    // directory chain, so that it exists), and `-v` with a long environment.
+    let dir = std::env::temp_dir().join(format!("sigsys-long-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("data");
+    let bytes: Vec<u8> = (0..12000u32).map(|i| (i * 7 % 256) as u8).collect();
+    std::fs::write(&data, &bytes).unwrap();
+    let mut deep = dir.clone();
+    while deep.as_os_str().len() < 4000 {
+        deep.push("a".repeat(200));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    let data = data.to_str().unwrap();
+    let deep = deep.to_str().unwrap();
+    let big_env = "x".repeat(3000);
+    for (opts, prog) in [
+        (&["-s", "6000", "-e", "trace=read"][..], &["cat", data][..]),
+        (
+            &["-e", "trace=stat,newfstatat,statx"][..],
+            &["stat", "-c", "%i", deep][..],
+        ),
+        (
+            &["-v", "-s", "4000", "-e", "trace=execve"][..],
+            &["env", "-i", &format!("BIG={big_env}"), "true"][..],
+        ),
+    ] {
+        let s = run("strace", &[opts, prog].concat());
+        let t = run(TRACER, &[opts, prog].concat());
+        let (s, t) = (
+            String::from_utf8_lossy(&s.stderr),
+            String::from_utf8_lossy(&t.stderr),
+        );
+        // Only the long lines (the others hold the environment's library path lookups),
+        // stack addresses masked.
+        let keep = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| l.len() > 3000 && !l.starts_with("+++") && !l.starts_with("[pid"))
+                .map(common::unaligned)
+                .map(|l| {
+                    l.split(", ")
+                        .map(|w| if w.starts_with("0x7") { "0xADDR" } else { w })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .collect()
+        };
+        let want = keep(&s);
+        assert!(want.iter().any(|l| l.len() > 3000), "{opts:?}: {s}");
+        assert_eq!(keep(&t), want, "{opts:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn inject_and_fault_are_straces() {
     if !sud() || !have_strace() {
         return;

@@ -4,7 +4,7 @@ use core::fmt::{self, Write};
 
 use crate::arch::Sysno;
 use crate::mem::Memory;
-use crate::text::{emit, write_ptr, Oct};
+use crate::text::{emit, write_ptr, Hex, Oct};
 
 use super::read::{read_word, word_size};
 use super::{Ctx, HexStrings};
@@ -382,14 +382,21 @@ where
     out.write_char('[')?;
     let ws = word_size(ctx);
     let mut k = 0u64;
-    while let Some(p) = read_word(ctx, addr.wrapping_add(k.wrapping_mul(ws))) {
+    loop {
+        let at = addr.wrapping_add(k.wrapping_mul(ws));
+        let Some(p) = read_word(ctx, at) else {
+            // strace's printargv: the array runs into unreadable memory.
+            emit!(out, ", ... /* ", Hex(at), " */")?;
+            break;
+        };
         if p == 0 {
             break;
         }
         if k > 0 {
             out.write_str(", ")?;
         }
-        if k >= ctx.opts.string_limit as u64 {
+        // `-v` shows every element.
+        if k >= ctx.opts.string_limit as u64 && !ctx.opts.verbose {
             out.write_str("...")?;
             break;
         }

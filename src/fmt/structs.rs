@@ -78,6 +78,8 @@ where
             write_iovec(out, ctx, addr, count, ty == StructType::Iovec, dir)
         }
         StructType::StrArray => write_str_array(out, ctx, addr),
+        // `-v`: the environment whole, as the arguments.
+        StructType::EnvArray if ctx.opts.verbose => write_str_array(out, ctx, addr),
         StructType::EnvArray => write_env_array(out, ctx, at),
         StructType::EpollEvent if array => write_epoll_events(out, ctx, at),
         StructType::EpollEvent => write_epoll_event_at(out, ctx, at),
@@ -298,7 +300,8 @@ where
     Ok(true)
 }
 
-/// The environment of `execve`: its address and count, `0x... /* 3 vars */`.
+/// The environment of `execve`: its address and count, `0x... /* 3 vars */` (`, unterminated`
+/// when it runs into unreadable memory before its NULL).
 pub(super) fn write_env_array<W, M>(
     out: &mut W,
     ctx: &Ctx<'_, M>,
@@ -311,11 +314,15 @@ where
     let At { addr, .. } = *at;
     let ws = word_size(ctx);
     let mut k = 0u64;
-    while let Some(p) = read_word(ctx, addr.wrapping_add(k.wrapping_mul(ws))) {
-        if p == 0 {
-            break;
+    let terminated = loop {
+        match read_word(ctx, addr.wrapping_add(k.wrapping_mul(ws))) {
+            Some(0) => break true,
+            Some(_) => k = k.saturating_add(1),
+            None => break false,
         }
-        k = k.saturating_add(1);
+    };
+    if k == 0 && !terminated {
+        return Ok(false);
     }
     emit!(
         out,
@@ -324,6 +331,7 @@ where
         k,
         " var",
         if k == 1 { "" } else { "s" },
+        if terminated { "" } else { ", unterminated" },
         " */"
     )?;
     Ok(true)

@@ -6,7 +6,13 @@
 //! Message format (one line each, parsed by the launcher): `PID TID KIND TEXT\n`, with KIND
 //! `L` (a complete line), `E` (an `execve` whose result the next image or an `R` gives),
 //! `R` (the result completing the thread's pending `E`), `A` (a new image armed),
-//! `W` (a warning for the user).
+//! `W` (a warning for the user), `C` (a piece of a long line: see [`Line::push_bytes`]).
+//!
+//! A line longer than [`LINE_MAX`] goes out in pieces: `PID TID C ID TEXT` for each full
+//! buffer, then the line itself with `\x1dID ` in front of its last piece's text. `ID`
+//! (hex) is the line buffer's stack address, which no other line of the thread being built
+//! at the same time has (a program handler's lines, nested on top, are deeper), so the
+//! launcher joins the pieces even when a nested line comes between them.
 
 use core::fmt::{self, Write};
 use core::mem::MaybeUninit;
@@ -18,12 +24,18 @@ use crate::shm;
 use crate::state;
 use crate::sys;
 
-/// Longest line sent; longer lines are cut (the launcher keeps the newline).
+/// Longest message sent; a longer `L` or `E` line goes out in pieces of this size.
 pub const LINE_MAX: usize = 2048;
 
 /// Room before a line's text for its header (`PID TID KIND `: at most 11 + 1 + 11 + 3
-/// bytes), written when the line is sent.
-const HEAD_ROOM: usize = 32;
+/// bytes, and a piece's id: 1 + 8 + 1), written when the line is sent.
+const HEAD_ROOM: usize = 48;
+
+/// Bytes of a piece's id (`\x1d`, 8 hex digits, a space) in the header.
+const PIECE_ID: usize = 10;
+
+/// The marker before a long line's id in its last piece.
+pub const PIECE_MARK: u8 = 0x1d;
 
 /// A line being built, on the handler's stack.
 ///
@@ -42,6 +54,8 @@ pub struct Line {
     /// The header's process and thread ids (taken when the line is made) and kind (0: no
     /// header).
     head: (i32, i32, u8),
+    /// Whether pieces of the line were sent already (its header then carries their id).
+    spilled: bool,
 }
 
 impl Write for Line {
@@ -119,8 +133,10 @@ impl Line {
         unsafe {
             core::ptr::addr_of_mut!((*p).start).write(HEAD_ROOM);
             core::ptr::addr_of_mut!((*p).len).write(HEAD_ROOM);
-            core::ptr::addr_of_mut!((*p).end_max).write(HEAD_ROOM + LINE_MAX - 1 - head_len);
+            core::ptr::addr_of_mut!((*p).end_max)
+                .write(HEAD_ROOM + LINE_MAX - 1 - head_len - PIECE_ID);
             core::ptr::addr_of_mut!((*p).head).write(head);
+            core::ptr::addr_of_mut!((*p).spilled).write(false);
             line.assume_init()
         }
     }
@@ -132,7 +148,19 @@ impl Line {
             return;
         }
         let mut at = HEAD_ROOM;
+        let (piece, id) = (kind == b'C', self.piece_id());
+        let spilled = self.spilled;
         let room = self.room();
+        if piece || spilled {
+            put_back(room, &mut at, b' ');
+            for shift in 0..8u32 {
+                let d = (id >> (shift * 4)) & 0xf;
+                put_back(room, &mut at, b"0123456789abcdef"[d as usize]);
+            }
+            if !piece {
+                put_back(room, &mut at, PIECE_MARK);
+            }
+        }
         put_back(room, &mut at, b' ');
         put_back(room, &mut at, kind);
         put_back(room, &mut at, b' ');
@@ -165,18 +193,48 @@ impl Line {
         }
     }
 
-    /// Appends bytes, keeping one byte for the newline; a cut is silent. False if cut.
-    pub fn push_bytes(&mut self, s: &[u8]) -> bool {
-        let room = self.end_max.saturating_sub(self.len);
-        let n = s.len().min(room);
-        let at = self.len;
-        if let Some(dst) = self.room().get_mut(at..at.saturating_add(n)) {
-            // SAFETY: `dst` is `n` bytes of the buffer and `s` has at least `n`; a
-            // `MaybeUninit<u8>` has the layout of a `u8`.
-            unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), dst.as_mut_ptr().cast(), n) };
-            self.len = self.len.saturating_add(n);
+    /// Appends bytes, keeping one byte for the newline. A full `L`, `E` or `A` line sends what
+    /// it holds as a piece (`C`) and goes on; any other line is cut. False if cut.
+    pub fn push_bytes(&mut self, mut s: &[u8]) -> bool {
+        loop {
+            let room = self.end_max.saturating_sub(self.len);
+            let n = s.len().min(room);
+            let at = self.len;
+            if let Some(dst) = self.room().get_mut(at..at.saturating_add(n)) {
+                // SAFETY: `dst` is `n` bytes of the buffer and `s` has at least `n`; a
+                // `MaybeUninit<u8>` has the layout of a `u8`.
+                unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), dst.as_mut_ptr().cast(), n) };
+                self.len = self.len.saturating_add(n);
+            }
+            s = s.get(n..).unwrap_or(&[]);
+            if s.is_empty() {
+                return true;
+            }
+            if !matches!(self.head.2, b'L' | b'E' | b'A') || n == 0 && self.len == HEAD_ROOM {
+                return false;
+            }
+            self.send_piece();
         }
-        n == s.len()
+    }
+
+    /// Sends the text so far as a piece of the line (`C`, into the thread's batch, where
+    /// the line's last piece follows it) and empties the buffer. Out of line and cold: its
+    /// frame (the batch's) must not sit under every write of the formatter.
+    #[cold]
+    #[inline(never)]
+    fn send_piece(&mut self) {
+        let kind = self.head.2;
+        self.head.2 = b'C';
+        self.queue();
+        self.head.2 = kind;
+        self.spilled = true;
+        self.start = HEAD_ROOM;
+        self.len = HEAD_ROOM;
+    }
+
+    /// The id of this line's pieces: the low 32 bits of its buffer's address.
+    fn piece_id(&self) -> u32 {
+        self.buf.as_ptr() as usize as u32
     }
 
     /// Appends text.
