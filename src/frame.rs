@@ -13,4 +13,7 @@
 //! [`SigStack`] and [`SigSet`] are the layouts the 64-bit architectures share
 //! (`src/arch/generic.rs`).
 
+/// ARM's 12-byte `stack_t`, the frame's `uc_stack` there.
+#[cfg(target_arch = "arm")]
+pub use crate::arch::SigStack32;
 pub use crate::arch::{SigSet, SigStack, Sigcontext, Ucontext, UCONTEXT_SIZE};

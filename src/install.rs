@@ -8,7 +8,7 @@
 
 use syscalls::Errno;
 
-use crate::arch::{Native as Sysno, SIGSET_SIZE};
+use crate::arch::Native as Sysno;
 use crate::gate;
 
 pub use crate::arch::public_consts::SA_RESTORER;
@@ -105,22 +105,8 @@ pub unsafe fn install_handler(handler: Handler) -> Result<KernelSigaction, Errno
 /// unsafe { set_action(libc::SIGUSR2, &old) }.unwrap();
 /// ```
 pub unsafe fn set_action(signal: i32, action: &KernelSigaction) -> Result<KernelSigaction, Errno> {
-    let mut old = KernelSigaction::default();
-    // SAFETY: both structs are live and 32 bytes; the sigset size is the kernel's.
-    unsafe {
-        gate::sys(
-            Sysno::rt_sigaction,
-            [
-                signal as u64,
-                core::ptr::from_ref(action) as u64,
-                core::ptr::from_mut(&mut old) as u64,
-                SIGSET_SIZE,
-                0,
-                0,
-            ],
-        )
-    }?;
-    Ok(old)
+    // SAFETY: forwarded contract.
+    unsafe { crate::arch::rt_sigaction(signal, action) }
 }
 
 /// Gives the calling thread `stack` as its alternate signal stack ([`set_altstack`], with

@@ -96,7 +96,8 @@
 //!
 //! # Targets
 //!
-//! Linux on x86_64 (with its i386 and x32 ABIs), aarch64 and riscv64. The architecture's
+//! Linux on x86_64 (with its i386 and x32 ABIs), aarch64, riscv64 and 32-bit ARM (EABI,
+//! `armv7-unknown-linux-gnueabihf`: also under an arm64 kernel's compat layer). The architecture's
 //! part of the crate is `src/arch/<arch>/`, behind the contract in `src/arch/mod.rs`; on
 //! any other target the crate stops with one `compile_error!` naming the supported ones.
 
@@ -119,8 +120,9 @@
 
 #[cfg(not(sigsys_supported))]
 compile_error!(
-    "sigsys supports Linux on x86_64, aarch64 and riscv64 only (supported targets: \
-     x86_64-unknown-linux-*, aarch64-unknown-linux-*, riscv64gc-unknown-linux-*); \
+    "sigsys supports Linux on x86_64, aarch64, riscv64 and arm only (supported targets: \
+     x86_64-unknown-linux-*, aarch64-unknown-linux-*, riscv64gc-unknown-linux-*, \
+     armv7-unknown-linux-gnueabihf and other 32-bit ARM EABI targets); \
      a new architecture is a folder under src/arch/ (see src/arch/mod.rs)"
 );
 

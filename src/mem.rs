@@ -235,11 +235,16 @@ fn vm_rw(nr: Sysno, remote: u64, local: u64, len: usize) -> Result<usize, Errno>
     if len == 0 {
         return Ok(0);
     }
-    let local_iov = [local, len as u64];
-    let remote_iov = [remote, len as u64];
+    // `struct iovec` (a pointer and a `size_t`: 8 bytes on ARM, 16 on the 64-bit ones).
+    let iov = |addr: u64| libc::iovec {
+        iov_base: addr as usize as *mut libc::c_void,
+        iov_len: len,
+    };
+    let local_iov = [iov(local)];
+    let remote_iov = [iov(remote)];
     let pid = crate::pid::own_pid();
-    // SAFETY: both iovecs point at live arrays of two u64 (struct iovec); the local buffer is
-    // the caller's slice of `len` bytes. The kernel checks the remote side and returns EFAULT
+    // SAFETY: both iovecs are live `struct iovec`s; the local buffer is the caller's slice
+    // of `len` bytes. The kernel checks the remote side and returns EFAULT
     // instead of faulting.
     let n = unsafe {
         gate::sys(

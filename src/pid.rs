@@ -47,7 +47,7 @@ pub(crate) fn init_pid_cache() {
         // SAFETY: a new private anonymous page; nothing else is touched.
         let page = unsafe {
             gate::sys(
-                Sysno::mmap,
+                crate::arch::SYS_MMAP,
                 [
                     0,
                     PAGE_SIZE,

@@ -115,22 +115,28 @@ impl SigsysInfo {
     }
 }
 
-/// The kernel's layout of a SIGSYS siginfo: the common header, then `_sigsys`.
+/// The kernel's layout of a SIGSYS siginfo: the common header, then `_sigsys` (aligned to
+/// its pointer: at 16 on the 64-bit architectures, at 12 on ARM).
 #[repr(C)]
 struct RawSigsys {
     signo: i32,
     errno: i32,
     code: i32,
+    #[cfg(target_pointer_width = "64")]
     pad: i32,
-    call_addr: u64,
+    call_addr: usize,
     syscall: i32,
     arch: u32,
-    rest: [u8; 96],
+    rest: [u8; REST],
 }
+
+/// What follows `_sigsys` in the 128 bytes.
+const REST: usize = 128 - 16 - 2 * core::mem::size_of::<usize>();
 
 const _: () = assert!(core::mem::size_of::<RawSigsys>() == core::mem::size_of::<libc::siginfo_t>());
 
-/// A siginfo with the kernel's SIGSYS layout and any field values (forged ones included).
+/// A siginfo with the kernel's SIGSYS layout and any field values (forged ones included;
+/// `call_addr` cut to the pointer's width).
 pub(crate) fn raw_siginfo(
     signo: i32,
     errno: i32,
@@ -143,11 +149,12 @@ pub(crate) fn raw_siginfo(
         signo,
         errno,
         code,
+        #[cfg(target_pointer_width = "64")]
         pad: 0,
-        call_addr,
+        call_addr: call_addr as usize,
         syscall,
         arch,
-        rest: [0; 96],
+        rest: [0; REST],
     };
     // SAFETY: both types are 128 bytes of plain data (checked above at compile time), and
     // RawSigsys has the kernel's `_sigsys` layout.

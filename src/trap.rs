@@ -10,7 +10,7 @@ use crate::consts::{ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTAR
 use crate::error::PassError;
 use crate::error::{DecodeError, RestartError};
 use crate::frame::{SigSet, SigStack, Sigcontext, Ucontext};
-use crate::mem::{self, FastMemory};
+use crate::mem::{FastMemory, Memory};
 use crate::siginfo::{Cause, SigsysInfo};
 use crate::syscall::Syscall;
 use syscalls::Errno;
@@ -333,7 +333,7 @@ impl<'a> Trap<'a> {
     /// The alternate stack `rt_sigreturn` restores (`uc_stack`), as it was when the signal
     /// arrived unless changed.
     pub fn altstack(&self) -> SigStack {
-        self.ctx.stack
+        arch::altstack(self.ctx)
     }
 
     /// Makes the call return `value` to its caller without running it (`-4095..=-1` are
@@ -484,14 +484,24 @@ impl<'a> Trap<'a> {
     /// assert_eq!(frame.outcome(), Outcome::Restarted(Syscall::x86_64(Sysno::getppid, [0; 6])));
     /// ```
     pub fn restart_with(&mut self, call: Syscall) -> Result<(), RestartError> {
-        let insn_addr = self.check_rewindable()?;
-        let bytes =
-            mem::read_array::<{ arch::INSN_LEN }>(&self.memory(), insn_addr).map_err(|e| {
-                RestartError::Unreadable {
+        let (insn_addr, len) = self.check_rewindable()?;
+        // The instruction, at the length of the state that trapped (ARM's Thumb: 2 of 4).
+        let mut bytes = [0u8; arch::INSN_LEN];
+        let insn = bytes.get_mut(..len).unwrap_or_default();
+        match self.memory().read(insn_addr, insn) {
+            Ok(n) if n == insn.len() => {}
+            Ok(_) => {
+                return Err(RestartError::Unreadable {
+                    errno: Errno::EFAULT.into_raw(),
+                })
+            }
+            Err(e) => {
+                return Err(RestartError::Unreadable {
                     errno: e.into_raw(),
-                }
-            })?;
-        if !arch::instruction_serves(bytes, call.abi) {
+                })
+            }
+        }
+        if !arch::instruction_serves(insn, call.abi) {
             return Err(RestartError::NotASyscallInstruction { bytes });
         }
         let gregs = self.gregs_mut();
@@ -501,15 +511,16 @@ impl<'a> Trap<'a> {
         Ok(())
     }
 
-    /// The instruction's address, if RIP still allows going back to it.
-    fn check_rewindable(&self) -> Result<u64, RestartError> {
+    /// The instruction's address and length, if RIP still allows going back to it.
+    fn check_rewindable(&self) -> Result<(u64, usize), RestartError> {
         let call_addr = self.info.call_addr;
         let rip = self.ip();
-        let insn_addr = call_addr.wrapping_sub(arch::INSN_LEN as u64);
+        let len = arch::insn_len(self.gregs());
+        let insn_addr = call_addr.wrapping_sub(len as u64);
         match self.site {
             Site::Vsyscall => Err(RestartError::Vsyscall),
             _ if rip == call_addr || (self.site == Site::Rewound && rip == insn_addr) => {
-                Ok(insn_addr)
+                Ok((insn_addr, len))
             }
             _ => Err(RestartError::IpMoved { rip, call_addr }),
         }
@@ -523,9 +534,10 @@ impl<'a> Trap<'a> {
         &mut self.ctx.mcontext
     }
 
-    /// The alternate stack saved in the frame, for the pass-through routes that act on it.
-    pub(crate) fn altstack_mut(&mut self) -> &mut SigStack {
-        &mut self.ctx.stack
+    /// Replaces the alternate stack saved in the frame, for the pass-through routes that
+    /// act on it.
+    pub(crate) fn set_altstack(&mut self, stack: SigStack) {
+        arch::set_altstack(self.ctx, stack);
     }
 }
 

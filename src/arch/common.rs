@@ -245,3 +245,46 @@ pub(crate) mod no_safecopy {
         None
     }
 }
+
+/// The frame's alternate stack (64-bit architectures: the frame's own field).
+#[cfg(not(target_arch = "arm"))]
+pub(crate) fn altstack(u: &crate::arch::Ucontext) -> SigStack {
+    u.stack
+}
+
+/// Replaces the frame's alternate stack.
+#[cfg(not(target_arch = "arm"))]
+pub(crate) fn set_altstack(u: &mut crate::arch::Ucontext, s: SigStack) {
+    u.stack = s;
+}
+
+/// `rt_sigaction(signal, action, old)` through the gate, the action in the kernel's own
+/// layout ([`crate::arch::KernelSigaction`] is it on the 64-bit architectures).
+///
+/// # Safety
+///
+/// As for `rt_sigaction(2)`: the handler and restorer must be valid code for the whole time
+/// they are installed.
+#[cfg(not(target_arch = "arm"))]
+pub(crate) unsafe fn rt_sigaction(
+    signal: i32,
+    action: &crate::arch::KernelSigaction,
+) -> Result<crate::arch::KernelSigaction, syscalls::Errno> {
+    let mut old = crate::arch::KernelSigaction::default();
+    // SAFETY: both structs are live and in the kernel's layout; the sigset size is the
+    // kernel's; the caller answers for the action.
+    unsafe {
+        crate::gate::sys(
+            crate::arch::Native::rt_sigaction,
+            [
+                signal as u64,
+                core::ptr::from_ref(action) as u64,
+                core::ptr::from_mut(&mut old) as u64,
+                SIGSET_SIZE,
+                0,
+                0,
+            ],
+        )
+    }?;
+    Ok(old)
+}

@@ -34,11 +34,12 @@
 //! argument registers, read at the width the kernel reads them, written without touching
 //! what the kernel keeps).
 //!
-//! **Instructions and restart.** `INSN_LEN`: the length of the system call instruction,
-//! which is how far `si_call_addr` lies past it and how far a restart moves the
-//! instruction pointer back. `instruction(abi)` is that instruction's encoding, and
-//! `instruction_serves(bytes, abi)` is how a restart checks the bytes before the call
-//! address (a restart never runs anything that is not a system call instruction of the
+//! **Instructions and restart.** `INSN_LEN`: the length of the (longest) system call
+//! instruction; `insn_len(regs)` the length of the one that trapped (`INSN_LEN` but on ARM,
+//! whose Thumb state has a 2-byte `svc`), which is how far `si_call_addr` lies past it and
+//! how far a restart moves the instruction pointer back. `instruction(abi)` is that
+//! instruction's encoding, and `instruction_serves(bytes, abi)` (the `insn_len` bytes) is
+//! how a restart checks the bytes before the call address (a restart never runs anything that is not a system call instruction of the
 //! call's ABI); `restarted_abi(bytes, number)` is what the kernel will take a re-run for.
 //!
 //! **Where the trap left the code.** `classify(reported, regs)` checks the number register
@@ -58,15 +59,18 @@
 //! entry, which calls the handler and then issues `rt_sigreturn` from the gate.
 //!
 //! **The kernel's context layout.** `Ucontext` is the kernel's `struct ucontext` (never
-//! libc's), with public fields `stack` ([`SigStack`]), `mcontext` (`Regs`) and `sigmask`
-//! ([`SigSet`]); `Sigcontext` is `Regs` by its public name; `UCONTEXT_SIZE` its size, which
+//! libc's), with public fields `stack`, `mcontext` (`Regs`) and `sigmask` ([`SigSet`]);
+//! `altstack(u)` / `set_altstack(u, s)` read and write its stack as a [`SigStack`] (ARM's
+//! frame has a 12-byte one, `SigStack32`); `Sigcontext` is `Regs` by its public name; `UCONTEXT_SIZE` its size, which
 //! is where the frame's siginfo starts. `KernelSigaction` is the kernel's `struct
-//! sigaction` (built with `KernelSigaction::new`) and `SA_RESTORER` its restorer flag (0 on
-//! riscv64), for the installer. x86_64's frame has the siginfo after the ucontext; aarch64's
+//! sigaction` (built with `KernelSigaction::new`; on ARM the same 64-bit fields, which
+//! `rt_sigaction(signal, action)` converts to the kernel's 20 bytes) and `SA_RESTORER` its
+//! restorer flag (0 on riscv64), for the installer. x86_64's frame has the siginfo after the ucontext; aarch64's
 //! and riscv64's have it 128 bytes before.
 //!
 //! **Layouts the generic layers read.** `STAT_OFFSETS` (`st_mode`, `st_rdev`, `st_size` in
-//! the native `struct stat`), `EPOLL_EVENT` (the size of `struct epoll_event` and the
+//! the native `struct stat`), `STAT64_OFFSETS` (the same in the 32-bit ABI's `struct
+//! stat64`: i386's, or ARM EABI's with 8-byte alignment), `EPOLL_EVENT` (the size of `struct epoll_event` and the
 //! offset of its `data`: packed on x86_64 only), `SIGACTION_HAS_RESTORER` (riscv64 has no `sa_restorer`),
 //! `MAP_32BIT` (compat scratch memory; 0 without compat).
 //!
@@ -91,7 +95,9 @@
 //! `process_vm_readv`, and nothing else changes.
 //!
 //! aarch64 and riscv64 share `asm_generic/` (the classification of a trap, whose restart
-//! fix-up acts on the first argument there, the name map and the `Abi` macro).
+//! fix-up acts on the first argument there, the name map and the `Abi` macro); ARM
+//! (`arm/`, the 32-bit `armv7-unknown-linux-gnueabihf` build, which also runs under arm64
+//! kernels' compat layer) shares its classification and its gate's block.
 //!
 //! The gate's labels have the same names on every architecture: `gate_labels.rs` names its
 //! parts (`range`, `own_range`, `pass_range`, `restorer`) once for all.
@@ -100,15 +106,19 @@
 //! architectures (`stack_t`, the 64-signal set) and the contract's own types ([`Site`],
 //! [`RestartCode`]).
 
-#[cfg(any(target_arch = "aarch64", target_arch = "riscv64"))]
+#[cfg(any(target_arch = "aarch64", target_arch = "riscv64", target_arch = "arm"))]
 pub(crate) mod asm_generic;
 pub(crate) mod common;
 pub(crate) mod gate_labels;
 
 #[cfg(target_arch = "aarch64")]
 mod aarch64;
+#[cfg(target_arch = "arm")]
+mod arm;
 #[cfg(target_arch = "aarch64")]
 use self::aarch64 as imp;
+#[cfg(target_arch = "arm")]
+use self::arm as imp;
 #[cfg(target_arch = "riscv64")]
 mod riscv64;
 #[cfg(target_arch = "riscv64")]
@@ -118,8 +128,14 @@ mod x86_64;
 #[cfg(target_arch = "x86_64")]
 use self::x86_64 as imp;
 
+#[cfg(not(target_arch = "arm"))]
+pub(crate) use common::{altstack, rt_sigaction, set_altstack};
 pub(crate) use common::{LegacyCall, RestartCode};
 pub use common::{SigSet, SigStack, Site, SIGSET_SIZE};
+#[cfg(target_arch = "arm")]
+pub use imp::SigStack32;
+#[cfg(target_arch = "arm")]
+pub(crate) use imp::{altstack, insn_len, rt_sigaction, set_altstack, STAT64_OFFSETS};
 pub(crate) use imp::{
     args, canonical_args, classify, compat_only, gate, in_vsyscall_page, instruction,
     instruction_serves, joins_offsets, legacy_call, number_reg, pc, public_consts, public_sysno,
@@ -128,6 +144,36 @@ pub(crate) use imp::{
     PAGE_SIZE, SIGACTION_HAS_RESTORER, STAT_OFFSETS,
 };
 pub use imp::{Abi, AbiSysno, KernelSigaction, Sigcontext, Ucontext, UCONTEXT_SIZE};
+
+/// The gate's restorer of the native ABI's old-style signal frame (`sigreturn`), where
+/// programs use it (ARM: glibc's `signal` handlers); `None` elsewhere (x86_64's i386
+/// `sigreturn` is refused by pass-through).
+#[cfg(not(target_arch = "arm"))]
+pub(crate) fn legacy_restorer() -> Option<u64> {
+    None
+}
+#[cfg(target_arch = "arm")]
+pub(crate) use imp::gate::legacy_restorer;
+
+/// The call that maps anonymous memory at offset 0 for the crate's own pages: `mmap`
+/// (ARM has only `mmap2`, whose offset counts pages: the same at 0).
+#[cfg(not(target_arch = "arm"))]
+pub(crate) const SYS_MMAP: Native = Native::mmap;
+#[cfg(target_arch = "arm")]
+pub(crate) const SYS_MMAP: Native = Native::mmap2;
+
+/// The length of the instruction that trapped, from the saved registers: `INSN_LEN` on
+/// every architecture but ARM, whose Thumb state has a 2-byte `svc`.
+#[cfg(not(target_arch = "arm"))]
+pub(crate) fn insn_len(_regs: &Regs) -> usize {
+    INSN_LEN
+}
+
+/// The offsets of `st_mode`, `st_rdev` and `st_size` in the 32-bit ABI's `struct stat64`
+/// (i386's, 4-byte aligned: `st_size` at 44; unused where no 32-bit ABI is served). ARM
+/// EABI's is in `arm/mod.rs`.
+#[cfg(not(target_arch = "arm"))]
+pub(crate) const STAT64_OFFSETS: (usize, usize, usize) = (16, 32, 44);
 
 /// The crate's vocabulary of call meanings, on every architecture: the x86_64 table (the
 /// largest; every asm-generic call with an x86_64 counterpart maps to it by name).
@@ -164,7 +210,8 @@ const _: () = {
     let _: fn(&mut Regs, Abi, [u64; 6]) = set_args;
     let _: usize = INSN_LEN;
     let _: fn(Abi) -> [u8; INSN_LEN] = instruction;
-    let _: fn([u8; INSN_LEN], Abi) -> bool = instruction_serves;
+    let _: fn(&[u8], Abi) -> bool = instruction_serves;
+    let _: fn(&Regs) -> usize = insn_len;
     let _: fn([u8; INSN_LEN], u64) -> Abi = restarted_abi;
     let _: fn(Reported, &Regs) -> Result<Site, crate::error::DecodeError> = classify;
     let _: fn(Abi, bool, u64, i32, Option<RestartCode>) -> Reported =
@@ -178,10 +225,15 @@ const _: () = {
     let _: fn(u32) -> Option<u64> = vsyscall_entry;
     let _: fn(u64) -> bool = in_vsyscall_page;
     let _: fn(Abi) -> u64 = task_size;
-    let _: fn(&Ucontext) -> (&SigStack, &Regs, &SigSet) = |u| (&u.stack, &u.mcontext, &u.sigmask);
+    let _: fn(&Ucontext) -> (SigStack, &Regs, &SigSet) = |u| (altstack(u), &u.mcontext, &u.sigmask);
+    let _: fn(&mut Ucontext, SigStack) = set_altstack;
+    let _: unsafe fn(i32, &KernelSigaction) -> Result<KernelSigaction, syscalls::Errno> =
+        rt_sigaction;
+    let _: (usize, usize, usize) = STAT64_OFFSETS;
     let _: (u64, u64, usize) = (PAGE_SIZE, MINSIGSTKSZ, UCONTEXT_SIZE);
     let _: fn() -> core::ops::Range<u64> = gate::range;
     let _: fn() -> u64 = gate::restorer;
+    let _: fn() -> Option<u64> = legacy_restorer;
     let _: unsafe fn(u64, [u64; 6]) -> i64 = gate::syscall;
     let _: unsafe fn(Abi, u32, [u64; 6]) -> i64 = gate::issue;
     let _: fn(i32, u64) -> (u64, u64) = gate::entry_for;

@@ -68,8 +68,9 @@ pub unsafe fn install(prog: &[sock_filter], flags: u64) -> Result<u64, Errno> {
             ],
         )
     }?;
-    let tsync = libc::SECCOMP_FILTER_FLAG_TSYNC;
-    let listener = libc::SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    // `c_ulong` in libc, 32 bits on ARM: widened here.
+    let tsync = u64::from(libc::SECCOMP_FILTER_FLAG_TSYNC as u32);
+    let listener = u64::from(libc::SECCOMP_FILTER_FLAG_NEW_LISTENER as u32);
     if flags & tsync != 0 && flags & listener == 0 && ret != 0 {
         return Err(Errno::ESRCH);
     }

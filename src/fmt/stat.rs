@@ -60,8 +60,32 @@ const GENERIC: StatLayout = StatLayout {
     atime: (72, 8),
 };
 
+/// The 32-bit ABI's `struct stat64`, told apart by where `st_size` is
+/// (`arch::STAT64_OFFSETS`): i386's (4-byte aligned), or ARM EABI's (8-byte aligned).
+const STAT64: &StatLayout = match crate::arch::STAT64_OFFSETS.2 {
+    48 => &EABI_STAT64,
+    _ => &I386_STAT64,
+};
+
+/// ARM EABI's `struct stat64` (arch/arm/include/uapi/asm/stat.h: as i386's, but its 64-bit
+/// fields aligned to 8, so `st_size` is at 48 and the 104 bytes end with the 64-bit `st_ino`
+/// at 96).
+const EABI_STAT64: StatLayout = StatLayout {
+    dev: (0, 8),
+    ino: (96, 8),
+    mode: (16, 4),
+    nlink: (20, 4),
+    uid: (24, 4),
+    gid: (28, 4),
+    rdev: (32, 8),
+    size: (48, 8),
+    blksize: (56, 4),
+    blocks: (64, 8),
+    atime: (72, 4),
+};
+
 /// i386's `struct stat64` (its 64-bit `st_ino` at the end).
-const STAT64: StatLayout = StatLayout {
+const I386_STAT64: StatLayout = StatLayout {
     dev: (0, 8),
     ino: (88, 8),
     mode: (16, 4),
@@ -92,7 +116,7 @@ fn field(b: &[u8], (at, width): (usize, usize)) -> u64 {
     }
 }
 
-/// `struct stat` (the native one), or the i386 `struct stat64`.
+/// `struct stat` (the native one), or the 32-bit ABI's `struct stat64` (i386's or ARM's).
 #[inline(never)]
 pub(super) fn write_stat<W, M>(
     out: &mut W,
@@ -110,7 +134,7 @@ where
     else {
         return Ok(false);
     };
-    let layout = if stat64 { Some(&STAT64) } else { NATIVE };
+    let layout = if stat64 { Some(STAT64) } else { NATIVE };
     let (mode, rdev, size) = match layout {
         Some(l) => (
             field(&b, l.mode) as u32,

@@ -163,7 +163,7 @@ impl Trap<'_> {
             };
             // The kernel applies the new stack, then copies the old one out: a bad `old_ss`
             // is EFAULT with the change made.
-            *self.altstack_mut() = stored;
+            self.set_altstack(stored);
         }
         if old_ss != 0 {
             write_stack(old, old_ss, compat)?;

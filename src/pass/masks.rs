@@ -88,7 +88,12 @@ impl Scratch {
             let prot = (libc::PROT_READ | libc::PROT_WRITE) as u64;
             let flags = (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | MAP_32BIT) as u64;
             // SAFETY: a fresh anonymous mapping at an address of the kernel's choice.
-            let addr = unsafe { gate::sys(S::mmap, [0, PAGE_SIZE, prot, flags, u64::MAX, 0]) };
+            let addr = unsafe {
+                gate::sys(
+                    crate::arch::SYS_MMAP,
+                    [0, PAGE_SIZE, prot, flags, u64::MAX, 0],
+                )
+            };
             self.mapped = addr.map_err(|_| PassError::NoScratch)?;
         }
         Ok(self.mapped)

@@ -47,10 +47,15 @@ use crate::trap::Trap;
 /// How a call is passed through.
 enum Route {
     Refuse,
-    Sigreturn,
+    /// Return through the gate's restorer at this address.
+    Sigreturn(u64),
     SigsysAction,
-    FrameMask { old_style: bool },
-    OldMask { set: bool },
+    FrameMask {
+        old_style: bool,
+    },
+    OldMask {
+        set: bool,
+    },
     FrameAltStack,
     Exec,
     Remap,
@@ -66,7 +71,7 @@ fn route(call: &Syscall) -> Route {
     let new_action = call.args[1] != 0;
     if let Some(legacy) = call.sysno().and_then(arch::legacy_call) {
         match legacy {
-            L::Sigreturn => return Route::Refuse,
+            L::Sigreturn => return arch::legacy_restorer().map_or(Route::Refuse, Route::Sigreturn),
             L::Sigprocmask => return Route::FrameMask { old_style: true },
             L::Sgetmask => return Route::OldMask { set: false },
             L::Ssetmask => return Route::OldMask { set: true },
@@ -79,7 +84,7 @@ fn route(call: &Syscall) -> Route {
         }
     }
     match call.canonical() {
-        Some(S::rt_sigreturn) if call.abi == Abi::NATIVE => Route::Sigreturn,
+        Some(S::rt_sigreturn) if call.abi == Abi::NATIVE => Route::Sigreturn(gate::restorer()),
         Some(S::rt_sigreturn | S::vfork | S::clone3) => Route::Refuse,
         Some(S::rt_sigaction) if sigsys && new_action => Route::SigsysAction,
         Some(S::rt_sigaction) => Route::Mask(MaskArg::Sigaction),
@@ -120,7 +125,9 @@ impl Trap<'_> {
     ///   signal handlers, which traps like any call outside the gate) is redirected to the
     ///   gate's restorer: the handler returns into it with the program's stack pointer, and
     ///   it performs the `rt_sigreturn` from the gate. Nothing is written to RAX and
-    ///   `Ok(0)` is returned (the call does not return to its caller).
+    ///   `Ok(0)` is returned (the call does not return to its caller). On ARM a native
+    ///   `sigreturn` (glibc's restorer of a handler installed without `SA_SIGINFO`) goes the
+    ///   same way, to the gate's `sigreturn` restorer.
     ///
     /// # Errors
     ///
@@ -244,8 +251,8 @@ impl Trap<'_> {
         let ret = match route {
             Route::Refuse => return Err(PassError::Unsafe),
             Route::SigsysAction => return Err(PassError::SigsysHandler),
-            Route::Sigreturn => {
-                self.redirect_to_gate_restorer();
+            Route::Sigreturn(restorer) => {
+                self.redirect_to_gate_restorer(restorer);
                 return Ok(0);
             }
             Route::FrameMask { old_style } => {
@@ -285,8 +292,8 @@ impl Trap<'_> {
     /// of the program's own signal handlers) happen from the gate: the handler returns into
     /// the gate's restorer, which issues `rt_sigreturn` with the same stack pointer, so the
     /// kernel finds the program's signal frame where it left it. RAX is reloaded by the
-    /// restorer itself.
-    fn redirect_to_gate_restorer(&mut self) {
-        arch::set_pc(self.gregs_mut(), gate::restorer());
+    /// restorer itself. (On ARM also a `sigreturn`, to the gate's old-style restorer.)
+    fn redirect_to_gate_restorer(&mut self, restorer: u64) {
+        arch::set_pc(self.gregs_mut(), restorer);
     }
 }

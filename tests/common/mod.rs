@@ -109,6 +109,79 @@ pub fn syscall6(nr: u64, a: [u64; 6]) -> i64 {
     ret
 }
 
+/// An ARM-state `svc #0` from this test's own code (outside the gate, so it is trapped):
+/// 32-bit registers (each argument's low word), the result sign-extended. r7 is saved and
+/// restored around the call by hand (it may be the frame pointer, which `asm!` does not
+/// take as an operand).
+#[cfg(target_arch = "arm")]
+#[inline(never)]
+pub fn syscall6(nr: u64, a: [u64; 6]) -> i64 {
+    let ret: u32;
+    // SAFETY: as for the x86_64 version; r7 is restored before the block ends.
+    unsafe {
+        asm!(
+            "mov {save}, r7",
+            "mov r7, {nr}",
+            "svc #0",
+            "mov r7, {save}",
+            save = out(reg) _,
+            nr = in(reg) nr as u32,
+            inlateout("r0") a[0] as u32 => ret,
+            in("r1") a[1] as u32, in("r2") a[2] as u32, in("r3") a[3] as u32,
+            in("r4") a[4] as u32, in("r5") a[5] as u32,
+            options(nostack),
+        );
+    }
+    i64::from(ret as i32)
+}
+
+#[cfg(target_arch = "arm")]
+std::arch::global_asm!(
+    ".text",
+    ".p2align 2",
+    ".thumb",
+    ".globl sigsys_test_thumb_svc",
+    ".type sigsys_test_thumb_svc, %function",
+    ".thumb_func",
+    "sigsys_test_thumb_svc:",
+    "push {{r4, r5, r7, lr}}",
+    "mov r7, r0",
+    "ldr r0, [r1]",
+    "ldr r2, [r1, #8]",
+    "ldr r3, [r1, #12]",
+    "ldr r4, [r1, #16]",
+    "ldr r5, [r1, #20]",
+    "ldr r1, [r1, #4]",
+    ".globl sigsys_test_thumb_svc_insn",
+    "sigsys_test_thumb_svc_insn:",
+    "svc #0",
+    "pop {{r4, r5, r7, pc}}",
+    ".size sigsys_test_thumb_svc, . - sigsys_test_thumb_svc",
+    ".arm",
+);
+
+#[cfg(target_arch = "arm")]
+extern "C" {
+    fn sigsys_test_thumb_svc(nr: u32, args: *const [u32; 6]) -> i32;
+    static sigsys_test_thumb_svc_insn: u8;
+}
+
+/// A Thumb-state `svc #0` (2 bytes, `0xdf00`) from this test's own code: the same call as
+/// [`syscall6`] from a Thumb function (`blx` switches state there and back).
+#[cfg(target_arch = "arm")]
+pub fn thumb_syscall6(nr: u64, a: [u64; 6]) -> i64 {
+    let args = a.map(|v| v as u32);
+    // SAFETY: as for `syscall6`; the Thumb function saves r4, r5 and r7 and returns by
+    // `pop {.., pc}`, which switches back to ARM state.
+    i64::from(unsafe { sigsys_test_thumb_svc(nr as u32, &args) })
+}
+
+/// The address of the Thumb `svc #0` of [`thumb_syscall6`] (`si_call_addr` is 2 past it).
+#[cfg(target_arch = "arm")]
+pub fn thumb_svc_addr() -> u64 {
+    core::ptr::addr_of!(sigsys_test_thumb_svc_insn) as usize as u64
+}
+
 /// An `int $0x80` from 64-bit code with all six i386 argument registers loaded
 /// (EBX ECX EDX ESI EDI EBP); returns RAX as the kernel left it.
 #[cfg(target_arch = "x86_64")]

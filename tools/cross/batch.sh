@@ -13,9 +13,11 @@ cache=${SIGSYS_CROSS_CACHE:-$root/target/cross}
 [ $# -gt 0 ] || { echo "usage: batch.sh BINARY..." >&2; exit 2; }
 machine=$(od -An -t u2 -j 18 -N 2 "$1" | tr -d ' ')
 case $machine in
-183) arch=aarch64 cc=aarch64-linux-gnu-gcc ;;
+# ARM (40): armhf binaries run under the arm64 kernel's compat layer, so the arm64 batch
+# program runs them.
+183 | 40) arch=aarch64 cc=aarch64-linux-gnu-gcc ;;
 243) arch=riscv64 cc=riscv64-linux-gnu-gcc ;;
-*) echo "batch: $1: not an aarch64 or riscv64 ELF" >&2; exit 126 ;;
+*) echo "batch: $1: not an aarch64, arm or riscv64 ELF" >&2; exit 126 ;;
 esac
 mkdir -p "$cache/bin"
 multi=$cache/bin/batch-$arch

@@ -10,7 +10,9 @@
 #     conflicts with it (installing 7.2 would remove qemu-utils);
 #   - the riscv64 kernel from trixie (bookworm has no riscv64 port).
 # One machine-wide change: `dpkg --add-architecture arm64` (for libstd-rust-web-dev:arm64,
-# the prebuilt aarch64 std). riscv64's std is built from rust-web-src with -Zbuild-std.
+# the prebuilt aarch64 std). riscv64's std is built from rust-web-src with -Zbuild-std;
+# armhf's (for armv7-unknown-linux-gnueabihf, run in the arm64 VM) is unpacked from
+# Debian's package into target/cross/sysroot-armhf without installing it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -101,6 +103,49 @@ if [ -n "$(need qemu-system-arm qemu-system-misc)" ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -q -y --no-install-recommends \
         $(apt_opts qemu amd64) -t bookworm-backports install qemu-system-arm qemu-system-misc >/dev/null
 fi
+done_step
+
+# Rust's std for armv7-unknown-linux-gnueabihf: Debian's libstd-rust-web-dev:armhf of the
+# installed rustc-web's exact version, downloaded through a private apt configuration
+# (bookworm and bookworm-security, armhf lists only) and unpacked as a sysroot of its own
+# (target/cross/sysroot-armhf/usr, which test.sh passes as --sysroot): no armhf dpkg
+# architecture on the machine, no armhf libc installed (static binaries link with the
+# cross libc6-dev-armhf-cross).
+armhf_std() {
+    local out=$CACHE/sysroot-armhf ver d=$APTDIR/armhf tmp o
+    ver=$(dpkg-query -W -f='${Version}' rustc-web)
+    [ "$(cat "$out/version" 2>/dev/null)" = "$ver" ] && return
+    if [ -z "$(find "$d/updated" -mmin -1440 2>/dev/null)" ]; then
+        mkdir -p "$d/sources" "$d/lists/partial" "$d/cache/archives/partial"
+        cat >"$d/sources/cross.sources" <<SRC
+Types: deb
+URIs: $(archive_uri)
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $(archive_uri | sed 's#/debian/*$#/debian-security#')
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+        # shellcheck disable=SC2046
+        $SUDO apt-get -qq $(apt_opts armhf armhf) update >/dev/null
+        touch "$d/updated"
+    fi
+    tmp=$(mktemp -d); chmod 777 "$tmp"
+    o=$(apt_opts armhf armhf)
+    # shellcheck disable=SC2086
+    ( cd "$tmp" && apt-get -q=2 $o download "libstd-rust-web-dev:armhf=$ver" )
+    rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+    dpkg-deb -x "$tmp"/libstd-rust-web-dev_*_armhf.deb "$out.tmp"
+    echo "$ver" >"$out.tmp/version"
+    rm -rf "$out" && mv "$out.tmp" "$out"
+    rm -rf "$tmp"
+}
+step "armhf std (libstd-rust-web-dev:armhf as a sysroot)"
+armhf_std
 done_step
 
 # A kernel: the newest linux-image-<ver>-<flavour> the metapackage depends on, extracted

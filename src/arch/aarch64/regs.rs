@@ -64,6 +64,7 @@ pub(crate) fn trap_regs(g: &Regs) -> TrapRegs {
         number: number_reg(g),
         arg0: g.regs[0],
         pc: g.pc,
+        insn_len: super::consts::INSN_LEN,
     }
 }
 

@@ -18,7 +18,7 @@ pub(crate) fn classify(info: Reported, g: &Regs) -> Result<Site, DecodeError> {
 }
 
 /// Whether the instruction bytes can issue a call of `abi`: exactly `svc #0`.
-pub(crate) fn instruction_serves(bytes: [u8; INSN_LEN], abi: Abi) -> bool {
+pub(crate) fn instruction_serves(bytes: &[u8], abi: Abi) -> bool {
     bytes == instruction(abi)
 }
 

@@ -1,4 +1,4 @@
-//! What aarch64 and riscv64 share: both use the asm-generic system call table and ABI (one
+//! What aarch64 and riscv64 share (and ARM, the classification and the gate's block): both use the asm-generic system call table and ABI (one
 //! native ABI, the number in its own register, six arguments from the first argument
 //! register, a 4-byte trapping instruction) and the same kernel signal-delivery fix-up,
 //! which on these architectures acts on the *first argument* register (the result register
@@ -12,17 +12,21 @@
 //!   `tools/gen_generic_sysno.py`;
 //! - [`gate`]: the gate's block and functions, around each architecture's instructions.
 
+#[cfg(not(target_arch = "arm"))]
 pub(crate) mod abi;
 pub(crate) mod gate;
+#[cfg(not(target_arch = "arm"))]
 pub(crate) mod map;
 
 use crate::arch::common::{Reported, Site};
 use crate::error::DecodeError;
 
+#[cfg(not(target_arch = "arm"))]
 /// The offsets of `st_mode`, `st_rdev` and `st_size` in the asm-generic `struct stat`
 /// (`include/uapi/asm-generic/stat.h`: `st_dev`, `st_ino`, then a 32-bit `st_mode`).
 pub(crate) const STAT_OFFSETS: (usize, usize, usize) = (16, 32, 48);
 
+#[cfg(not(target_arch = "arm"))]
 /// The size of `struct epoll_event` and the offset of its `data`: not packed here (only
 /// x86_64's is), so 16 bytes with `data` at 8.
 pub(crate) const EPOLL_EVENT: (u64, u64) = (16, 8);
@@ -32,10 +36,14 @@ pub(crate) const EPOLL_EVENT: (u64, u64) = (16, 8);
 pub(crate) struct TrapRegs {
     /// The number register (x8 / a7), as it stands.
     pub(crate) number: u64,
-    /// The first argument register (x0 / a0), which is also the result register.
+    /// The first argument register (x0 / a0 / r0), which is also the result register, as
+    /// the kernel's restart fix-up compares it (ARM's 32-bit r0 sign-extended).
     pub(crate) arg0: u64,
     /// The instruction pointer.
     pub(crate) pc: u64,
+    /// The length of the instruction that trapped (4; ARM's Thumb state: 2), which is how
+    /// far the kernel's rewind moves the pc back.
+    pub(crate) insn_len: usize,
 }
 
 /// Decides where the interrupted code stands.
@@ -56,7 +64,7 @@ pub(crate) fn classify<A: Copy>(info: Reported<A>, r: TrapRegs) -> Result<Site, 
             rax: r.number,
         });
     }
-    let rewound = info.call_addr.wrapping_sub(4);
+    let rewound = info.call_addr.wrapping_sub(r.insn_len as u64);
     let restart_arg = r.arg0 == (-512i64) as u64 || r.arg0 == (-513i64) as u64;
     if r.pc == info.call_addr {
         Ok(Site::Instruction)
@@ -71,6 +79,7 @@ pub(crate) fn classify<A: Copy>(info: Reported<A>, r: TrapRegs) -> Result<Site, 
 }
 
 /// The arguments in x86_64 order: `clone`'s last two swapped (`tls` and `child_tid`).
+#[cfg(not(target_arch = "arm"))]
 pub(crate) fn canonical_args(is_clone: bool, a: [u64; 6]) -> [u64; 6] {
     let [a0, a1, a2, a3, a4, a5] = a;
     if is_clone {
@@ -96,7 +105,12 @@ mod tests {
 
     #[test]
     fn cases() {
-        let regs = |number, arg0, pc| TrapRegs { number, arg0, pc };
+        let regs = |number, arg0, pc| TrapRegs {
+            number,
+            arg0,
+            pc,
+            insn_len: 4,
+        };
         assert_eq!(
             classify(reported(172), regs(172, 0, 0x1004)),
             Ok(Site::Instruction)
@@ -119,10 +133,18 @@ mod tests {
             classify(reported(172), regs(172, 5, 0x1000)),
             Err(DecodeError::IpMismatch { .. })
         ));
+        #[cfg(not(target_arch = "arm"))]
         assert_eq!(canonical_args(true, [1, 2, 3, 4, 5, 6]), [1, 2, 3, 5, 4, 6]);
+        #[cfg(not(target_arch = "arm"))]
         assert_eq!(
             canonical_args(false, [1, 2, 3, 4, 5, 6]),
             [1, 2, 3, 4, 5, 6]
         );
+        // Thumb: the rewind is 2 bytes.
+        let thumb = TrapRegs {
+            insn_len: 2,
+            ..regs(172, m512, 0x1002)
+        };
+        assert_eq!(classify(reported(172), thumb), Ok(Site::Rewound));
     }
 }

@@ -63,6 +63,7 @@ pub(crate) fn trap_regs(g: &Regs) -> TrapRegs {
         number: number_reg(g),
         arg0: g.regs[10],
         pc: g.regs[0],
+        insn_len: super::consts::INSN_LEN,
     }
 }
 

@@ -79,7 +79,7 @@ pub(crate) fn classify(info: Reported, g: &Regs) -> Result<Site, DecodeError> {
 ///
 /// `sysenter` never qualifies: the kernel reports a `sysenter` call at the `int $0x80` of the
 /// vDSO's landing pad, and a call re-run from the `sysenter` itself would lose RIP and RSP.
-pub(crate) fn instruction_serves(bytes: [u8; INSN_LEN], abi: Abi) -> bool {
+pub(crate) fn instruction_serves(bytes: &[u8], abi: Abi) -> bool {
     bytes == instruction(abi)
 }
 
