@@ -4,8 +4,10 @@
 # the arm64 (Debian 12's 6.1 and Debian 13's 6.12) and riscv64 (Debian 13's 6.12) VMs and the
 # AArch32 compat probe in the arm64 VM; then the sigsys crate's own tests (unit and
 # real-kernel) in the arm64 6.1 and riscv64 VMs (the real-kernel binary again on arm64
-# 6.12), its no-panic link proof for both targets, and the one compile error of an
-# unsupported target. Times per VM boot go to target/cross/times.txt.
+# 6.12), the same for arm (armv7-unknown-linux-gnueabihf binaries run by the arm64 kernels'
+# compat layer, in the arm64 VM: 6.1, and the real-kernel binary on 6.12), its no-panic
+# link proof for the three targets, and the one compile error of an unsupported target.
+# Times per VM boot go to target/cross/times.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -57,14 +59,21 @@ step "sigsys: unit and real-kernel tests, riscv64, Debian 13 kernel (one boot)"
 mapfile -t bins < <(built riscv64)
 [ "${#bins[@]}" -gt 0 ] || { echo "cross: no riscv64 test binaries built"; exit 1; }
 SIGSYS_CROSS_ROOTFS=$PWD/target/cross/rootfs-riscv64 tools/cross/batch.sh "${bins[@]}"
-step "sigsys: no-panic link proof, aarch64 and riscv64 (run in the VM)"
+step "sigsys: unit and real-kernel tests, arm (armhf under arm64's compat layer), Debian 12 kernel (one boot)"
+mapfile -t bins < <(built arm)
+[ "${#bins[@]}" -gt 0 ] || { echo "cross: no arm test binaries built"; exit 1; }
+tools/cross/batch.sh "${bins[@]}"
+step "sigsys: real-kernel tests, arm, Debian 13 kernel"
+SIGSYS_CROSS_KERNEL=arm64-trixie tools/cross/test.sh arm -p sigsys --test kernel
+step "sigsys: no-panic link proof, aarch64, riscv64 and arm (run in the VM)"
 tools/cross/test.sh aarch64 run --release --manifest-path checks/no_panic/Cargo.toml
 tools/cross/test.sh riscv64 run --manifest-path checks/no_panic/Cargo.toml
+tools/cross/test.sh arm run --release --manifest-path checks/no_panic/Cargo.toml
 step "sigsys: an unsupported target stops with one compile error"
 out=$(RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/cross/unsupported \
     /usr/bin/cargo check -p sigsys --lib --target powerpc64le-unknown-linux-gnu -Zbuild-std=core 2>&1 || true)
 errors=$(grep -c '^error' <<<"$out" || true)
-grep -q 'sigsys supports Linux on x86_64, aarch64 and riscv64 only' <<<"$out" || {
+grep -q 'sigsys supports Linux on x86_64, aarch64, riscv64 and arm only' <<<"$out" || {
     echo "$out"; echo "cross: no compile_error for powerpc64le"; exit 1; }
 # The compile_error itself, and cargo's "could not compile" line.
 [ "$errors" -le 2 ] || { echo "$out"; echo "cross: $errors errors, expected one"; exit 1; }

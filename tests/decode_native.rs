@@ -6,7 +6,7 @@ use sigsys::error::INSN_BYTES;
 use sigsys::testing::{Frame, Outcome};
 use sigsys::{Abi, Cause, DecodeError, RestartError, Site, Syscall, Sysno};
 
-fn call(nr: i64, args: [u64; 6]) -> Syscall {
+fn call(nr: libc::c_long, args: [u64; 6]) -> Syscall {
     Syscall::new(Abi::NATIVE, nr as u32, args)
 }
 
@@ -60,10 +60,16 @@ fn restarts() {
 /// Foreign architectures and registers that disagree with the siginfo are refused.
 #[test]
 fn forgeries_refused() {
-    let mut frame = Frame::seccomp(getpid()).with_arch(0x4000_0028); // AUDIT_ARCH_ARM
+    // AUDIT_ARCH_ARM, foreign to a 64-bit process; on ARM, AUDIT_ARCH_AARCH64.
+    let foreign = if cfg!(target_arch = "arm") {
+        0xc000_00b7
+    } else {
+        0x4000_0028
+    };
+    let mut frame = Frame::seccomp(getpid()).with_arch(foreign);
     assert_eq!(
         frame.trap().err(),
-        Some(DecodeError::UnknownArch { arch: 0x4000_0028 })
+        Some(DecodeError::UnknownArch { arch: foreign })
     );
     let mut frame = Frame::seccomp(getpid()).with_si_syscall(libc::SYS_getpid as i32 + 1);
     assert!(matches!(
@@ -77,7 +83,7 @@ fn forgeries_refused() {
     ));
 }
 
-/// aarch64 and riscv64: a first argument of -ERESTARTNOINTR arrives with the pc moved back
+/// aarch64, riscv64 and arm: a first argument of -ERESTARTNOINTR arrives with the pc moved back
 /// by the kernel (Site::Rewound); emulating puts the pc after the instruction again, and
 /// a rewound pc without a restart code in the first argument is refused.
 #[cfg(not(target_arch = "x86_64"))]
@@ -87,7 +93,7 @@ fn first_argument_restart_code_rewound() {
     let mut frame = Frame::seccomp(collided).rewound();
     let mut t = frame.trap().unwrap();
     assert_eq!(t.site(), Site::Rewound);
-    assert_eq!(t.syscall().args[0] as i64, -513);
+    assert_eq!(t.syscall().arg_int(0), -513);
     t.set_return(1);
     assert_eq!(frame.outcome(), Outcome::Returned(1));
     let mut frame = Frame::seccomp(getpid()).rewound();

@@ -51,9 +51,16 @@
 // On aarch64 and riscv64 the program is `oracle/calls_generic.rs` (the asm-generic table),
 // compared with Debian's strace of that architecture, which tools/cross/setup.sh puts with
 // its libc into the VM's root (`target/cross/rootfs-<arch>/`).
+// On arm (armhf under the arm64 kernel) the oracle does not run yet: its program would be a
+// third one in ARM's own table (`open`, `stat64`, `mmap2`...), compared with Debian's armhf
+// strace, and the formatter's ARM layouts are not all done (see src/arch/arm/mod.rs).
+#[cfg(not(target_arch = "arm"))]
 #[path = "oracle/run.rs"]
 mod run;
 
 fn main() {
+    #[cfg(not(target_arch = "arm"))]
     run::main();
+    #[cfg(target_arch = "arm")]
+    println!("strace_oracle: skipped on arm: no ARM-table program nor armhf strace yet");
 }
