@@ -11,7 +11,9 @@
 //! ALLOW, and on x86_64 also when it is the vDSO's `rt_sigreturn`
 //! (`arch_syscall_is_vdso_sigreturn`). SUD has one region, so the handler's own
 //! `rt_sigreturn` must leave from the gate too: with the gate's restorer where the kernel
-//! honours `SA_RESTORER` (x86_64; aarch64, whose Debian kernels have no SUD), and on
+//! honours `SA_RESTORER` (x86_64; aarch64 and arm, whose kernels have no SUD: arm64's
+//! Debian kernels answer `EINVAL`, for compat tasks too, and a 32-bit ARM kernel has no
+//! `GENERIC_ENTRY` either), and on
 //! riscv64, which has no `SA_RESTORER` and whose kernel exempts no vDSO `rt_sigreturn`,
 //! through the gate's handler entry that [`crate::install::install_handler`] installs
 //! there: it calls the handler and issues `rt_sigreturn` itself, from the gate. The

@@ -102,3 +102,37 @@ fn first_argument_restart_code_rewound() {
         Some(DecodeError::IpMismatch { .. })
     ));
 }
+
+/// ARM: the formatter reads `struct stat64` at EABI's layout (`st_size` aligned to 8, at
+/// 48, not i386's 44) and prints EABI's register pairs joined (`pread64`'s offset in
+/// r4:r5, r3 unused), with ARM's own numbers.
+#[cfg(target_arch = "arm")]
+#[test]
+fn arm_layouts_in_lines() {
+    use sigsys::fmt::{write_call_done, FixedBuf, Options};
+    use sigsys::mem::SelfMemory;
+    // SAFETY: a zeroed stat64 is valid; fstat64 fills it.
+    let mut st: libc::stat64 = unsafe { core::mem::zeroed() };
+    let fd = unsafe { libc::open(c"/proc/self/exe".as_ptr(), libc::O_RDONLY) };
+    assert!(fd >= 0);
+    assert_eq!(unsafe { libc::fstat64(fd, &mut st) }, 0);
+    assert_eq!(core::mem::offset_of!(libc::stat64, st_size), 48);
+    let fstat64 = call(
+        libc::SYS_fstat64,
+        [fd as u64, (&raw const st) as u64, 0, 0, 0, 0],
+    );
+    let mut s = [0u8; 256];
+    let mut out = FixedBuf::new(&mut s);
+    write_call_done(&mut out, &fstat64, 0, &SelfMemory, &Options::DEFAULT).unwrap();
+    let want = format!(
+        "fstat64({fd}, {{st_mode=S_IFREG|0755, st_size={}, ...}})",
+        st.st_size
+    );
+    assert_eq!(out.as_str(), want);
+    let pread = call(libc::SYS_pread64, [3, 0, 0, 0, 0x2000, 1]);
+    let mut s = [0u8; 256];
+    let mut out = FixedBuf::new(&mut s);
+    write_call_done(&mut out, &pread, -14, &SelfMemory, &Options::DEFAULT).unwrap();
+    assert_eq!(out.as_str(), "pread64(3, NULL, 0, 4294975488)");
+    unsafe { libc::close(fd) };
+}

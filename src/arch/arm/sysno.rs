@@ -6,7 +6,8 @@
 //! register), so some calls skip a register: `pread64(fd, buf, count, pad, lo, hi)`,
 //! `truncate64(path, pad, lo, hi)`. ARM also reorders two calls so that their pairs fall on
 //! even registers: `arm_fadvise64_64(fd, advice, off, len)` and
-//! `arm_sync_file_range(fd, flags, off, nbytes)` (the kernel's `sync_file_range2`).
+//! `arm_sync_file_range(fd, flags, off, nbytes)` (the kernel's `sync_file_range2`). `clone`
+//! takes `tls` before `child_tid` (`CLONE_BACKWARDS`, as the asm-generic architectures).
 //! [`canonical_args`] reads them as the kernel does (arm64's `compat_sys_aarch32_*`
 //! wrappers) and puts them in the x86_64 call's order and width.
 
@@ -106,6 +107,8 @@ pub(crate) fn canonical_args(sysno: Option<AbiSysno>, a: [u64; 6]) -> [u64; 6] {
         A::truncate64 | A::ftruncate64 => [a0, join(a2, a3), 0, 0, 0, 0],
         // _llseek(fd, hi, lo, result, whence)
         A::_llseek => [a0, join(a2, a1), 0, a3, a4, 0],
+        // clone(flags, stack, parent_tid, tls, child_tid) (CLONE_BACKWARDS, as asm-generic)
+        A::clone => [a0, a1, a2, a4, a3, a5],
         _ => a,
     }
 }
@@ -174,6 +177,7 @@ mod tests {
             c(A::_llseek, [3, hi, lo, 0x10, 1, 0]),
             [3, off, 0, 0x10, 1, 0]
         );
+        assert_eq!(c(A::clone, [1, 2, 3, 4, 5, 0]), [1, 2, 3, 5, 4, 0]);
         assert!(joins_offsets(Some(AbiSysno::Arm(A::pread64))));
         assert!(!joins_offsets(Some(AbiSysno::Arm(A::read))));
         assert_eq!(
