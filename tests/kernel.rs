@@ -585,9 +585,9 @@ fn restart_code_collision() {
 // The -ERESTART* collision on aarch64 and riscv64: with the first argument, not the number
 
 #[cfg(not(target_arch = "x86_64"))]
-static ARG_SEEN: [AtomicU64; 5] = [const { AtomicU64::new(0) }; 5];
+static ARG_SEEN: [AtomicU64; 6] = [const { AtomicU64::new(0) }; 6];
 #[cfg(not(target_arch = "x86_64"))]
-static ARG_SITE: [AtomicU32; 5] = [const { AtomicU32::new(0) }; 5];
+static ARG_SITE: [AtomicU32; 6] = [const { AtomicU32::new(0) }; 6];
 #[cfg(not(target_arch = "x86_64"))]
 static ARG_N: AtomicUsize = AtomicUsize::new(0);
 
@@ -620,6 +620,7 @@ extern "C" fn on_arg_collision(_: i32, info: *mut libc::siginfo_t, ctx: *mut lib
 /// -516 arrive as -EINTR with the pc after the instruction (Site::Instruction, argument
 /// -4), -513 with the pc already moved back to the instruction (Site::Rewound, argument
 /// kept); 5 is untouched. Emulating each returns 4242 to the caller, after the instruction.
+/// On ARM also -513 from a Thumb `svc` (rewound by 2).
 #[cfg(not(target_arch = "x86_64"))]
 #[test]
 fn restart_code_in_the_first_argument() {
@@ -638,6 +639,18 @@ fn restart_code_in_the_first_argument() {
             .map(|i| (ARG_SEEN[i].load(SeqCst) as i64, ARG_SITE[i].load(SeqCst)))
             .collect();
         assert_eq!(seen, [(-4, 1), (-513, 2), (-4, 1), (-4, 1), (5, 1)]);
+        // ARM: in Thumb state the kernel rewinds by 2 (the Thumb `svc`), and the crate
+        // classifies it as rewound there too.
+        #[cfg(target_arch = "arm")]
+        {
+            let a = -513i64;
+            assert_eq!(
+                common::thumb_syscall6(GETPPID, [a as u64, 0, 0, 0, 0, 0]),
+                4242
+            );
+            let thumb = (ARG_SEEN[5].load(SeqCst) as i64, ARG_SITE[5].load(SeqCst));
+            assert_eq!(thumb, (-513, 2), "Thumb: rewound by 2");
+        }
     });
 }
 
