@@ -105,7 +105,7 @@ pub(crate) fn legacy_call(sysno: AbiSysno) -> Option<LegacyCall> {
 
 /// The arguments `a` of a call of `sysno` in the order and width of the x86_64 call of the
 /// same meaning: the two halves of a 64-bit offset that i386 splits over two registers
-/// joined into one.
+/// joined into one, and `clone`'s `tls` and `child_tid` in x86_64's order.
 pub(crate) fn canonical_args(sysno: Option<AbiSysno>, a: [u64; 6]) -> [u64; 6] {
     use syscalls::x86::Sysno as X;
     let Some(AbiSysno::I386(s)) = sysno else {
@@ -131,6 +131,9 @@ pub(crate) fn canonical_args(sysno: Option<AbiSysno>, a: [u64; 6]) -> [u64; 6] {
         X::fadvise64_64 => [a0, join(a1, a2), 0, join(a3, a4), 0, a5],
         // _llseek(fd, hi, lo, result, whence)
         X::_llseek => [a0, join(a2, a1), 0, a3, a4, 0],
+        // clone(flags, stack, parent_tid, tls, child_tid): i386 is CLONE_BACKWARDS
+        // (`compat_sys_ia32_clone`), x86_64 has child_tid before tls.
+        X::clone => [a0, a1, a2, a4, a3, a5],
         _ => a,
     }
 }
@@ -172,5 +175,21 @@ pub(crate) fn compat_only(sysno: AbiSysno) -> Option<syscalls::x86::Sysno> {
 impl core::fmt::Display for AbiSysno {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn i386_clone_is_backwards() {
+        let clone = Some(AbiSysno::I386(syscalls::x86::Sysno::clone));
+        assert_eq!(
+            canonical_args(clone, [1, 2, 3, 4, 5, 0]),
+            [1, 2, 3, 5, 4, 0]
+        );
+        let x64 = Some(AbiSysno::X86_64(syscalls::x86_64::Sysno::clone));
+        assert_eq!(canonical_args(x64, [1, 2, 3, 4, 5, 0]), [1, 2, 3, 4, 5, 0]);
     }
 }
