@@ -272,10 +272,11 @@ pub(crate) unsafe fn rt_sigaction(
 ) -> Result<crate::arch::KernelSigaction, syscalls::Errno> {
     let mut old = crate::arch::KernelSigaction::default();
     // SAFETY: both structs are live and in the kernel's layout; the sigset size is the
-    // kernel's; the caller answers for the action.
-    unsafe {
-        crate::gate::sys(
-            crate::arch::Native::rt_sigaction,
+    // kernel's; the caller answers for the action. (The arch's own gate: `crate::gate`
+    // is built on this module.)
+    let ret = unsafe {
+        crate::arch::gate::syscall(
+            crate::arch::Native::rt_sigaction.id() as u64,
             [
                 signal as u64,
                 core::ptr::from_ref(action) as u64,
@@ -285,6 +286,7 @@ pub(crate) unsafe fn rt_sigaction(
                 0,
             ],
         )
-    }?;
+    };
+    syscalls::Errno::from_ret(ret as usize)?;
     Ok(old)
 }

@@ -140,10 +140,11 @@ pub(crate) unsafe fn rt_sigaction(
     };
     let mut old = Sigaction32::default();
     // SAFETY: both structs are live and in the kernel's layout; the sigset size is the
-    // kernel's; the caller answers for the action.
-    unsafe {
-        crate::gate::sys(
-            super::Native::rt_sigaction,
+    // kernel's; the caller answers for the action. (The arch's own gate: `crate::gate`
+    // is built on this module.)
+    let ret = unsafe {
+        super::gate::syscall(
+            super::Native::rt_sigaction.id() as u64,
             [
                 signal as u64,
                 core::ptr::from_ref(&new) as u64,
@@ -153,7 +154,8 @@ pub(crate) unsafe fn rt_sigaction(
                 0,
             ],
         )
-    }?;
+    };
+    syscalls::Errno::from_ret(ret as usize)?;
     let [lo, hi] = old.mask;
     Ok(KernelSigaction::new(
         u64::from(old.handler),
