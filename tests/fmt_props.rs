@@ -144,7 +144,7 @@ fn prop_never_panics(
         path_limit: 64 + usize::from(limit),
         verbose: which & 0x80 != 0,
         fd_paths: false,
-        fd_details: false,
+        fd_details: sigsys::fmt::FdDetails::empty(),
         hex_strings: match limit % 3 {
             0 => sigsys::fmt::HexStrings::Never,
             1 => sigsys::fmt::HexStrings::NonAscii,

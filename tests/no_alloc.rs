@@ -172,7 +172,7 @@ fn formatting_policy(trap: &mut sigsys::Trap) {
     // `-yy`: descriptors in detail, a socket's from the kernel's sock_diag netlink.
     let opts = sigsys::fmt::Options {
         fd_paths: true,
-        fd_details: true,
+        fd_details: sigsys::fmt::FdDetails::all(),
         ..sigsys::fmt::Options::DEFAULT
     };
     let mem = sigsys::mem::SelfMemory;

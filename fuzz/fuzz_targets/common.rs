@@ -1760,7 +1760,7 @@ pub fn check_format(data: &[u8]) {
         verbose: byte(data, 76) & 0x80 != 0,
         // Descriptor paths read the fuzzer's own /proc/self/fd: left out.
         fd_paths: false,
-        fd_details: false,
+        fd_details: sigsys::fmt::FdDetails::empty(),
         hex_strings: match byte(data, 77) % 3 {
             0 => sigsys::fmt::HexStrings::Never,
             1 => sigsys::fmt::HexStrings::NonAscii,

@@ -384,11 +384,7 @@ fn run_dir(opts: &options::Options, name: &str) -> run_dir::RunDir {
         } else {
             0
         }
-        | if opts.fd_details {
-            protocol::FLAG_FD_DETAILS
-        } else {
-            0
-        }
+        | (u32::from(opts.fd_details) << protocol::FD_DETAILS_SHIFT) & protocol::FLAG_FD_DETAILS
         | match opts.hex {
             0 => 0,
             1 => protocol::FLAG_HEX_NON_ASCII,

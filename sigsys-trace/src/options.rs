@@ -249,8 +249,8 @@ pub struct Options {
     pub verbose: bool,
     /// `-y`: descriptors with their paths.
     pub fd_paths: bool,
-    /// `-yy`: sockets, devices and pidfds in detail.
-    pub fd_details: bool,
+    /// `-yy`: sockets, devices and pidfds in detail (`sigsys::fmt::FdDetails` bits).
+    pub fd_details: u8,
     /// `-x` count: 1 strings with non-text bytes in hex, 2 all strings.
     pub hex: u8,
     /// `-e inject=`/`-e fault=` rules, in order.
@@ -287,7 +287,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String
         signals: u64::MAX,
         verbose: false,
         fd_paths: false,
-        fd_details: false,
+        fd_details: 0,
         hex: 0,
         inject: Vec::new(),
         program: Vec::new(),
@@ -437,7 +437,7 @@ fn short_option(
         }
         'v' => opts.verbose = true,
         // strace: -y paths, -yy everything.
-        'y' if opts.fd_paths => opts.fd_details = true,
+        'y' if opts.fd_paths => opts.fd_details = sigsys::fmt::FdDetails::all().bits(),
         'y' => opts.fd_paths = true,
         'x' => opts.hex = opts.hex.saturating_add(1).min(2),
         'k' | 'i' | 'n' | 'u' | 'D' | 'b' | 'I' | 'X' | 'P' | 'E' => {
@@ -448,16 +448,19 @@ fn short_option(
     Ok(())
 }
 
-/// `--decode-fds=SET`: `path`, and `socket`, `dev`, `pidfd` (shown together here: they
-/// are one option of the formatter), `all` or `none`.
+/// `--decode-fds=SET`: `path`, `socket`, `dev`, `pidfd` (comma-separated), `all` or `none`.
 fn decode_fds(opts: &mut Options, set: &str) -> Result<(), String> {
     opts.fd_paths = false;
-    opts.fd_details = false;
+    opts.fd_details = 0;
     for item in set.split(',') {
         match item {
             "path" => opts.fd_paths = true,
-            "socket" | "dev" | "pidfd" => opts.fd_details = true,
-            "all" => (opts.fd_paths, opts.fd_details) = (true, true),
+            "socket" => opts.fd_details |= sigsys::fmt::FdDetails::SOCKET.bits(),
+            "dev" => opts.fd_details |= sigsys::fmt::FdDetails::DEV.bits(),
+            "pidfd" => opts.fd_details |= sigsys::fmt::FdDetails::PIDFD.bits(),
+            "all" => {
+                (opts.fd_paths, opts.fd_details) = (true, sigsys::fmt::FdDetails::all().bits())
+            }
             "none" => {}
             other => return Err(format!("invalid decode-fds '{other}'")),
         }

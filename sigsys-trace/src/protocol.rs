@@ -67,8 +67,11 @@ pub const FLAG_FD_PATHS: u32 = 16;
 pub const FLAG_HEX_NON_ASCII: u32 = 32;
 /// `Header::flags`: every string in hex (`-xx`).
 pub const FLAG_HEX_ALL: u32 = 64;
-/// `Header::flags`: sockets, devices and pidfds in detail (`-yy`).
-pub const FLAG_FD_DETAILS: u32 = 128;
+/// `Header::flags`: the descriptors shown in detail (`-yy`, `--decode-fds=`): these bits
+/// shifted by [`FD_DETAILS_SHIFT`] are `sigsys::fmt::FdDetails` (socket, dev, pidfd).
+pub const FLAG_FD_DETAILS: u32 = 7 << FD_DETAILS_SHIFT;
+/// Where [`FLAG_FD_DETAILS`] starts.
+pub const FD_DETAILS_SHIFT: u32 = 7;
 
 /// The start of the shared mapping.
 #[repr(C)]

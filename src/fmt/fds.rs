@@ -11,14 +11,14 @@ use core::fmt::{self, Write};
 use crate::arch::Native;
 use crate::text::{emit, Oct};
 
-use super::Options;
+use super::{FdDetails, Options};
 
 /// Room for what `/proc/self/fd/N` links to (longer links print the number alone).
 const LINK_MAX: usize = 1024;
 
 /// Whether descriptors print with anything after their number.
 pub(super) fn decorated(opts: &Options) -> bool {
-    opts.fd_paths || opts.fd_details
+    opts.fd_paths || !opts.fd_details.is_empty()
 }
 
 /// `AT_FDCWD`, with the working directory when paths are on (`AT_FDCWD</home>`).
@@ -58,13 +58,17 @@ fn write_what<W: Write + ?Sized>(out: &mut W, fd: i32, opts: &Options) -> fmt::R
         return Ok(());
     };
     let text = link.get(..n).unwrap_or(&[]);
-    if opts.fd_details {
+    let details = opts.fd_details;
+    if details.contains(FdDetails::SOCKET) {
         if let Some(ino) = socket_inode(text) {
             return super::sockdiag::write_socket(out, &name, ino, text, opts);
         }
-        if write_device(out, text)? || write_pidfd(out, fd, text)? {
-            return Ok(());
-        }
+    }
+    if details.contains(FdDetails::DEV) && write_device(out, text)? {
+        return Ok(());
+    }
+    if details.contains(FdDetails::PIDFD) && write_pidfd(out, fd, text)? {
+        return Ok(());
     }
     if opts.fd_paths {
         write_path(out, text)?;

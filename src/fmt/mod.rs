@@ -195,17 +195,39 @@ pub struct Options {
     /// `/proc/self/fd` with one `readlinkat` from the gate per descriptor, so only right
     /// when formatting in the process that made the call.
     pub fd_paths: bool,
-    /// Sockets, devices and pidfds in detail (strace's `-yy`, `--decode-fds=all` with
-    /// [`fd_paths`](Options::fd_paths)): `3<TCP:[127.0.0.1:80->127.0.0.1:5000]>`,
+    /// Sockets, devices and pidfds in detail (strace's `-yy`, `--decode-fds=socket,dev,pidfd`;
+    /// with [`fd_paths`](Options::fd_paths) for the others): `3<TCP:[127.0.0.1:80->127.0.0.1:5000]>`,
     /// `4<UNIX-STREAM:[1234->1235]>`, `5</dev/null<char 1:3>>`, `6<pid:42>`. A socket's
     /// addresses come from the kernel's `sock_diag` netlink: a netlink socket of the
     /// process's own for the time of the query, and a conversation from the gate per
     /// socket not yet seen (what is found is kept by inode, as strace keeps it); about
     /// 6 KiB more of the handler's stack while it asks.
-    pub fd_details: bool,
+    pub fd_details: FdDetails,
     /// Strings and buffers in `\x` hex: never (the default), when they hold a byte that
     /// is neither printable ASCII nor whitespace (strace's `-x`), or always (`-xx`).
     pub hex_strings: HexStrings,
+}
+
+bitflags::bitflags! {
+    /// Which descriptors [`Options::fd_details`] shows in detail: strace's
+    /// `--decode-fds=socket,dev,pidfd` (`-yy` is all of them, and paths).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sigsys::fmt::{FdDetails, Options};
+    /// let yy = Options { fd_paths: true, fd_details: FdDetails::all(), ..Options::DEFAULT };
+    /// assert!(yy.fd_details.contains(FdDetails::SOCKET | FdDetails::DEV | FdDetails::PIDFD));
+    /// ```
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct FdDetails: u8 {
+        /// Sockets by what the kernel's `sock_diag` says of them (`TCP:[a:1->b:2]`).
+        const SOCKET = 1;
+        /// Character and block devices with their numbers (`</dev/null<char 1:3>>`).
+        const DEV = 2;
+        /// Pidfds with their process (`<pid:42>`).
+        const PIDFD = 4;
+    }
 }
 
 /// When strings are printed in hex ([`Options::hex_strings`]).
@@ -239,7 +261,7 @@ impl Options {
         path_limit: 4096,
         verbose: false,
         fd_paths: false,
-        fd_details: false,
+        fd_details: FdDetails::empty(),
         hex_strings: HexStrings::Never,
     };
 }

@@ -74,7 +74,7 @@ extern "C" fn probe(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_voi
         let opts = Options {
             verbose: call.args[2] & 1 != 0,
             fd_paths: call.args[2] & 2 != 0,
-            fd_details: call.args[2] & 4 != 0,
+            fd_details: sigsys::fmt::FdDetails::from_bits_truncate((call.args[2] >> 2) as u8),
             ..Options::DEFAULT
         };
         // The seccomp interpreter on a program made of the call's own words.

@@ -222,9 +222,10 @@ pub fn interrupted_line(ctx: &sigsys::frame::Ucontext) {
 /// its first `sendto`), as strace shows them all from the call's entry.
 fn text_before(sysno: Option<Sysno>) -> bool {
     let details = line::FD_DETAILS.load(Ordering::Relaxed);
+    let sockets = details & sigsys::fmt::FdDetails::SOCKET.bits() != 0;
     match sysno {
         Some(Sysno::close | Sysno::dup2 | Sysno::dup3) => {
-            details || line::FD_PATHS.load(Ordering::Relaxed)
+            details != 0 || line::FD_PATHS.load(Ordering::Relaxed)
         }
         Some(
             Sysno::bind
@@ -233,7 +234,7 @@ fn text_before(sysno: Option<Sysno>) -> bool {
             | Sysno::shutdown
             | Sysno::sendto
             | Sysno::sendmsg,
-        ) => details,
+        ) => sockets,
         _ => false,
     }
 }

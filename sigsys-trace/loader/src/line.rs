@@ -16,7 +16,7 @@
 
 use core::fmt::{self, Write};
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
 
 use sigsys::Syscall;
 
@@ -295,7 +295,7 @@ fn opts() -> sigsys::fmt::Options {
     }
     o.verbose = VERBOSE.load(Ordering::Relaxed);
     o.fd_paths = FD_PATHS.load(Ordering::Relaxed);
-    o.fd_details = FD_DETAILS.load(Ordering::Relaxed);
+    o.fd_details = sigsys::fmt::FdDetails::from_bits_truncate(FD_DETAILS.load(Ordering::Relaxed));
     o.hex_strings = match HEX.load(Ordering::Relaxed) {
         0 => sigsys::fmt::HexStrings::Never,
         1 => sigsys::fmt::HexStrings::NonAscii,
@@ -311,7 +311,7 @@ pub static HEX: AtomicU32 = AtomicU32::new(0);
 pub static FD_PATHS: AtomicBool = AtomicBool::new(false);
 
 /// `-yy`: sockets, devices and pidfds in detail.
-pub static FD_DETAILS: AtomicBool = AtomicBool::new(false);
+pub static FD_DETAILS: AtomicU8 = AtomicU8::new(0);
 
 /// `-v`: structs unabbreviated.
 pub static VERBOSE: AtomicBool = AtomicBool::new(false);

@@ -37,9 +37,8 @@ fn options(header: &Header) {
     if header.flags & protocol::FLAG_FD_PATHS != 0 {
         line::FD_PATHS.store(true, Ordering::Relaxed);
     }
-    if header.flags & protocol::FLAG_FD_DETAILS != 0 {
-        line::FD_DETAILS.store(true, Ordering::Relaxed);
-    }
+    let details = (header.flags & protocol::FLAG_FD_DETAILS) >> protocol::FD_DETAILS_SHIFT;
+    line::FD_DETAILS.store(details as u8, Ordering::Relaxed);
     if header.flags & protocol::FLAG_VERBOSE != 0 {
         line::VERBOSE.store(true, Ordering::Relaxed);
     }
