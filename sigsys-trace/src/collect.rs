@@ -229,8 +229,13 @@ impl Collector {
         let fd = if fd >= 0 {
             // SAFETY: a new descriptor, ours.
             Some(unsafe { OwnedFd::from_raw_fd(fd as i32) })
-        } else if io::Error::last_os_error().raw_os_error() == Some(libc::EINVAL) {
-            return; // not a process (a thread id): nothing to follow
+        } else if matches!(
+            io::Error::last_os_error().raw_os_error(),
+            Some(libc::EINVAL | libc::ENOENT)
+        ) {
+            // Not a process but a thread id: nothing to follow. (Kernels before 6.9 answer
+            // EINVAL, later ones ENOENT; a pid that is gone is ESRCH.)
+            return;
         } else {
             self.gone.push(pid);
             None // already gone

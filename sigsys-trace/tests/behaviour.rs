@@ -341,3 +341,29 @@ fn ignored_signals_stay_ignored() {
     assert!(plain.trim_end().ends_with('7'), "{plain}");
     assert_eq!(sig_ign(true), plain);
 }
+
+/// A thread alive for more than a second is not ended early: the launcher recognises a
+/// thread id whatever `pidfd_open` answers for it (EINVAL before 6.9, ENOENT after), so
+/// its late line keeps its `[pid N]` prefix and its own `+++ exited with 0 +++` follows.
+#[test]
+fn a_long_lived_thread_ends_when_it_ends() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = common::build_c("slow_thread") else {
+        return;
+    };
+    let o = run(&[bin.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    let late = lines
+        .iter()
+        .position(|l| l.contains("write(1, \"late\\n\", 5)"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(lines[late].starts_with("[pid "), "{err}");
+    let tid = lines[late].split(']').next().unwrap();
+    let end = format!("{tid}] +++ exited with 0 +++");
+    assert!(lines[late..].iter().any(|l| *l == end), "{err}");
+    assert!(!err.contains("+++ exited +++"), "{err}");
+}
