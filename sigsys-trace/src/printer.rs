@@ -555,6 +555,7 @@ impl Printer {
     }
 
     fn end_task(&mut self, tid: i32, end: &str) {
+        self.unfinished_pieces(tid);
         if self.tasks.contains_key(&tid) {
             if self.end_shown(end) && self.view.summary != Summary::Only {
                 let line = format!("{}{end}", self.prefix(tid));
@@ -575,6 +576,23 @@ impl Printer {
         (1..=64)
             .find(|&s| signal_name(s) == name)
             .is_none_or(|s| (1u64 << (s - 1)) & self.view.signals != 0)
+    }
+
+    /// The pieces of long lines task `tid` never finished (it was killed writing them):
+    /// what arrived, before its end line, as strace shows a call cut short.
+    fn unfinished_pieces(&mut self, tid: i32) {
+        let mut ids: Vec<String> = self
+            .pieces
+            .keys()
+            .filter(|(t, _)| *t == tid)
+            .map(|(_, id)| id.clone())
+            .collect();
+        ids.sort();
+        for id in ids {
+            if let Some(text) = self.pieces.remove(&(tid, id)) {
+                self.write_line(tid, &format!("{text} <unfinished ...>"));
+            }
+        }
     }
 
     /// A long line's pieces (see the loader's `line.rs`): a `C` message (`ID TEXT`) is kept

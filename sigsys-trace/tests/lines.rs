@@ -73,3 +73,41 @@ fn raw_mode_errors_read_as_strace_writes_them() {
         "{line}"
     );
 }
+
+/// A long line whose text was made before its call (`-yy`'s `sendto`) and which a signal
+/// interrupts is withdrawn: strace shows only `= ? ERESTARTSYS` for it, so do we (no
+/// `<unfinished ...>` remnant). And a task killed while its long line is being written
+/// shows what was written before its `+++ killed by SIGKILL +++`, not at the run's end.
+#[test]
+fn long_lines_of_interrupted_and_killed_calls() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = common::build_c("long_eintr") else {
+        return;
+    };
+    let t = trace("eintr", &["-yy", "-s", "100000", bin.to_str().unwrap()]);
+    assert!(!t.contains("<unfinished ...>"), "{t:.2000}");
+    let sendto = t
+        .lines()
+        .find(|l| l.contains(", 5000, 0, NULL, 0)"))
+        .unwrap_or_else(|| panic!("{t:.2000}"));
+    assert!(
+        sendto.ends_with("= ? ERESTARTSYS (To be restarted if SA_RESTART is set)"),
+        "{sendto:.200}"
+    );
+    let Some(bin) = common::build_c("long_kill") else {
+        return;
+    };
+    let t = trace("kill", &["-s", "300000", bin.to_str().unwrap()]);
+    let lines: Vec<&str> = t.lines().collect();
+    if let Some(cut) = lines.iter().position(|l| l.ends_with(" <unfinished ...>")) {
+        let pid = lines[cut].split(' ').next().unwrap();
+        let killed = lines
+            .iter()
+            .position(|l| l.starts_with(pid) && l.ends_with("+++ killed by SIGKILL +++"))
+            .unwrap_or_else(|| panic!("{t:.3000}"));
+        assert!(cut < killed, "{t:.3000}");
+    }
+    assert!(t.trim_end().ends_with("+++ exited with 0 +++"), "{t:.3000}");
+}

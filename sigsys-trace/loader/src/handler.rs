@@ -155,6 +155,8 @@ fn dispatch(trap: &mut Trap<'_>, outer_mask: u64) {
     // other (a restarted one has a line of its own, as the call it is).
     if full && !(interrupted && ret == -(libc::EINTR as i64)) {
         done_line(trap, &cx, &mut line, ret, &before, early);
+    } else if early {
+        line.cancel();
     }
     // Any ABI: an i386 program's `int $0x80` ptrace is the same request.
     if call.canonical() == Some(Sysno::ptrace)

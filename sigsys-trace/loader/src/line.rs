@@ -232,6 +232,20 @@ impl Line {
         self.len = HEAD_ROOM;
     }
 
+    /// Drops a line that will not be completed (a call interrupted after its text was made,
+    /// which strace shows by its `= ? ERESTART...` line only): pieces already sent are
+    /// withdrawn with a `K` message, which the launcher takes as their end.
+    pub fn cancel(&mut self) {
+        if !self.spilled {
+            return;
+        }
+        self.start = HEAD_ROOM;
+        self.len = HEAD_ROOM;
+        self.head.2 = b'K';
+        self.queue();
+        self.spilled = false;
+    }
+
     /// The id of this line's pieces: the low 32 bits of its buffer's address.
     fn piece_id(&self) -> u32 {
         self.buf.as_ptr() as usize as u32

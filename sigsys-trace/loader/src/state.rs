@@ -506,6 +506,19 @@ pub const HANDLER_STACK: u64 = if cfg!(debug_assertions) {
     12 * 1024
 };
 
+/// What `-yy`'s socket queries add to [`HANDLER_STACK`] while they run (their receive
+/// buffer and frames on top of the line: measured 14.2 KiB with them against 9.4 KiB
+/// without), counted only when socket details are on.
+pub const SOCKET_QUERY_STACK: u64 = 6 * 1024;
+
+/// The handler's need at one level with this run's options.
+fn handler_stack() -> u64 {
+    let sockets = crate::line::FD_DETAILS.load(Ordering::Relaxed)
+        & sigsys::fmt::FdDetails::SOCKET.bits()
+        != 0;
+    HANDLER_STACK + if sockets { SOCKET_QUERY_STACK } else { 0 }
+}
+
 /// Room left to the program's own handler frames on its alternate stack, on top of what
 /// the tracer takes there, for it to count as big enough.
 const PROG_ROOM: u64 = 4 * 1024;
@@ -521,7 +534,8 @@ static PROG_STACK_MIN: AtomicU64 = AtomicU64::new(0);
 /// its own), each [`HANDLER_STACK`] plus the kernel's signal frame (`AT_MINSIGSTKSZ`, which
 /// counts the XSAVE area of this CPU), and [`PROG_ROOM`] for the program's handler. In
 /// release builds on this project's machines (frame 1776 bytes): 31.5 KiB, so Go's 32 KiB
-/// signal stacks are used; in debug builds 55.5 KiB. Smaller ones are stood in for by the
+/// signal stacks are used; in debug builds 55.5 KiB; 12 KiB more with `-yy`'s socket
+/// queries ([`SOCKET_QUERY_STACK`]), when the tracer's stack stands in for Go's. Smaller ones are stood in for by the
 /// tracer's signal stack, which `sigaltstack` then reports while a handler runs on it.
 pub fn prog_stack_min() -> u64 {
     match PROG_STACK_MIN.load(Ordering::Relaxed) {
@@ -531,7 +545,7 @@ pub fn prog_stack_min() -> u64 {
 }
 
 fn stack_min_for_frame(frame: u64) -> u64 {
-    2 * (HANDLER_STACK + frame) + PROG_ROOM
+    2 * (handler_stack() + frame) + PROG_ROOM
 }
 
 /// Computes [`prog_stack_min`] from this CPU's signal frame size (`AT_MINSIGSTKSZ`).
