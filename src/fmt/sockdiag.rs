@@ -259,10 +259,41 @@ fn query(p: usize, ino: u32) -> Option<Details> {
         )
     }
     .ok()?;
-    let found = ask(fd, proto, ino);
-    // SAFETY: closes the descriptor opened above, nothing else.
-    let _ = unsafe { crate::gate::sys(Native::close, [fd, 0, 0, 0, 0, 0]) };
+    // Another thread of the program may `dup2` one of its own over this number while the
+    // query runs (which closes ours): the descriptor is used and closed only while it is
+    // still the socket made here, as its inode tells.
+    let own = inode_of(fd);
+    let mine = || own.is_some() && inode_of(fd) == own;
+    let found = if mine() { ask(fd, proto, ino) } else { None };
+    if mine() {
+        // SAFETY: closes the descriptor opened above (still ours, checked just now).
+        let _ = unsafe { crate::gate::sys(Native::close, [fd, 0, 0, 0, 0, 0]) };
+    }
     found
+}
+
+/// The inode of descriptor `fd` (`statx` with `AT_EMPTY_PATH`).
+fn inode_of(fd: u64) -> Option<u64> {
+    // `struct statx`, 256 bytes on every architecture: stx_ino is the u64 at byte 32.
+    let mut stx = [0u64; 32];
+    const STATX_INO: u64 = 0x100;
+    // SAFETY: statx reads the empty NUL-terminated path and writes one `struct statx`
+    // into `stx`; nothing else.
+    unsafe {
+        crate::gate::sys(
+            Native::statx,
+            [
+                fd,
+                c"".as_ptr() as u64,
+                libc::AT_EMPTY_PATH as u64,
+                STATX_INO,
+                stx.as_mut_ptr() as u64,
+                0,
+            ],
+        )
+    }
+    .ok()?;
+    stx.get(4).copied()
 }
 
 /// Sends the request on netlink socket `fd` and reads the answers until `ino`'s.
