@@ -15,6 +15,8 @@ use super::Ctx;
 
 /// Where a `struct stat`'s fields are: `(offset, width)` of each, width 4 or 8.
 struct StatLayout {
+    /// The struct's length: the verbose fields need it all read.
+    len: usize,
     dev: (usize, usize),
     ino: (usize, usize),
     mode: (usize, usize),
@@ -32,6 +34,7 @@ struct StatLayout {
 
 /// x86_64's (and x32's) `struct stat` (arch/x86/include/uapi/asm/stat.h).
 const X86_64: StatLayout = StatLayout {
+    len: 144,
     dev: (0, 8),
     ino: (8, 8),
     nlink: (16, 8),
@@ -47,6 +50,7 @@ const X86_64: StatLayout = StatLayout {
 
 /// asm-generic's `struct stat` (aarch64, riscv64: include/uapi/asm-generic/stat.h).
 const GENERIC: StatLayout = StatLayout {
+    len: 128,
     dev: (0, 8),
     ino: (8, 8),
     mode: (16, 4),
@@ -71,6 +75,7 @@ const STAT64: &StatLayout = match crate::arch::STAT64_OFFSETS.2 {
 /// fields aligned to 8, so `st_size` is at 48 and the 104 bytes end with the 64-bit `st_ino`
 /// at 96).
 const EABI_STAT64: StatLayout = StatLayout {
+    len: 104,
     dev: (0, 8),
     ino: (96, 8),
     mode: (16, 4),
@@ -86,6 +91,7 @@ const EABI_STAT64: StatLayout = StatLayout {
 
 /// i386's `struct stat64` (its 64-bit `st_ino` at the end).
 const I386_STAT64: StatLayout = StatLayout {
+    len: 96,
     dev: (0, 8),
     ino: (88, 8),
     mode: (16, 4),
@@ -129,8 +135,10 @@ where
     M: Memory + ?Sized,
 {
     // Both layouts are at most 144 bytes.
-    let Some(b) = read_bytes::<144, M>(ctx.mem, addr)
-        .or_else(|| read_bytes::<96, M>(ctx.mem, addr).map(widen))
+    // Bytes read: a struct at the end of a mapping may be shorter than 144 bytes.
+    let Some((b, got)) = read_bytes::<144, M>(ctx.mem, addr)
+        .map(|b| (b, 144))
+        .or_else(|| read_bytes::<96, M>(ctx.mem, addr).map(|b| (widen(b), 96)))
     else {
         return Ok(false);
     };
@@ -146,7 +154,8 @@ where
             (ne_u32(&b, mode), ne_u64(&b, rdev), ne_u64(&b, size))
         }
     };
-    let verbose = ctx.opts.verbose && layout.is_some();
+    // Verbose only with the whole struct read (else the last fields would read as 0).
+    let verbose = ctx.opts.verbose && layout.is_some_and(|l| l.len <= got);
     out.write_char('{')?;
     if let (true, Some(l)) = (verbose, layout) {
         out.write_str("st_dev=")?;
