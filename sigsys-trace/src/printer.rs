@@ -599,6 +599,11 @@ impl Printer {
     /// and `None` returned; a message whose text starts with `\x1dID ` gets the pieces of
     /// that id in front. Any other text is returned as it is.
     fn joined(&mut self, tid: i32, kind: &str, rest: &str) -> Option<String> {
+        if kind == "C" && self.ended.contains(&tid) {
+            // More of a killed task's long line, swept from its batch after its end line:
+            // the line is shown already, cut short (`<unfinished ...>`).
+            return None;
+        }
         if kind == "C" {
             let (id, text) = rest.split_once(' ').unwrap_or((rest, ""));
             self.pieces
