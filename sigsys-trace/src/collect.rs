@@ -1,38 +1,139 @@
-//! Collecting the images' lines: one datagram socket the images send to (each send from a
-//! socket made for it and closed at once, so the program never holds a descriptor of the
-//! tracer's), the images' batch memfds (the lines of tasks that died before sending them),
-//! and a pidfd for every process, so that the run ends when the last of them has.
+//! Collecting the images' lines: the rings of the images' memfds, read from the
+//! launcher's own mapping of each (`protocol::BATCH_SLOT_SIZE`), one datagram socket for
+//! what is not in a ring (each image's memfd, `M`; the lines of threads without a ring; a
+//! full ring's request to be read now), and a pidfd for every process, so that the run
+//! ends when the last of them has.
 
-use std::collections::HashMap;
-use std::fs::File;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
-use crate::protocol;
+use crate::protocol::{
+    self, rec_size, BATCH_HEADER, BATCH_SLOTS, BATCH_SLOT_SIZE, REC_HEADER, REC_PAD, RING_AT,
+    RING_HEAD, RING_SIZE, RING_TAIL, RING_WAITING,
+};
+
+/// Bytes of an image's memfd (the loader's `shm::SIZE`).
+const MEMFD_SIZE: usize = BATCH_HEADER + BATCH_SLOTS * BATCH_SLOT_SIZE;
+
+/// An image's memfd, mapped shared (its descriptor closed: the mapping keeps it).
+struct Image {
+    base: *mut u8,
+}
+
+impl Image {
+    /// Maps memfd `fd`; None if it is not an image's (too small) or cannot be mapped.
+    fn map(fd: &OwnedFd) -> Option<Image> {
+        // SAFETY: fstat fills the zeroed struct it is given.
+        let size = unsafe {
+            let mut st: libc::stat = std::mem::zeroed();
+            (libc::fstat(fd.as_raw_fd(), &mut st) == 0).then_some(st.st_size)?
+        };
+        if size < MEMFD_SIZE as i64 {
+            return None;
+        }
+        // SAFETY: a new shared mapping of the memfd at an address the kernel picks.
+        let base = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                MEMFD_SIZE,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED,
+                fd.as_raw_fd(),
+                0,
+            )
+        };
+        (base != libc::MAP_FAILED).then(|| Image { base: base.cast() })
+    }
+
+    fn u32_at(&self, at: usize) -> &AtomicU32 {
+        // SAFETY: `at` is an aligned offset inside the mapping, which lives as long as
+        // `self`; the traced processes change it concurrently, hence atomics.
+        unsafe { AtomicU32::from_ptr(self.base.add(at).cast()) }
+    }
+
+    fn u64_at(&self, at: usize) -> &AtomicU64 {
+        // SAFETY: as for `u32_at`.
+        unsafe { AtomicU64::from_ptr(self.base.add(at).cast()) }
+    }
+
+    /// Slot `i`'s owner thread (0: never claimed).
+    fn owner(&self, i: usize) -> i32 {
+        self.u32_at(4 * i).load(Ordering::Acquire) as i32
+    }
+
+    fn slot(i: usize) -> usize {
+        BATCH_HEADER + i * BATCH_SLOT_SIZE
+    }
+
+    /// Copies `len` bytes at ring offset `at` of slot `i` into `out` (`at + len <=
+    /// RING_SIZE`).
+    fn copy(&self, i: usize, at: usize, len: usize, out: &mut Vec<u8>) {
+        let from = Self::slot(i) + RING_AT + at;
+        out.reserve(len);
+        // SAFETY: `at + len <= RING_SIZE`, inside slot `i` of the mapping; `out` has room
+        // for `len` more bytes. (The bytes are the program's memory: a program that wrote
+        // over them gets its garbage printed, nothing worse.)
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                self.base.add(from),
+                out.as_mut_ptr().add(out.len()),
+                len,
+            );
+            out.set_len(out.len() + len);
+        }
+    }
+}
+
+impl Drop for Image {
+    fn drop(&mut self) {
+        // SAFETY: the mapping made by `map`, which nothing uses any more.
+        unsafe { libc::munmap(self.base.cast(), MEMFD_SIZE) };
+    }
+}
+
+/// A ring being read in one round: where its next record is and where it ends.
+struct Reading {
+    image: usize,
+    slot: usize,
+    pos: u64,
+    head: u64,
+}
 
 /// Receives lines and knows which processes are still running.
 pub struct Collector {
     sock: OwnedFd,
-    /// Batch memfds, by the process that made them.
-    batches: Vec<(i32, File)>,
+    /// The images' memfds, in the order they were received.
+    images: Vec<Image>,
     /// Every process seen: its pidfd while it runs (None once it has ended).
     procs: HashMap<i32, Option<OwnedFd>>,
     buf: Vec<u8>,
+    /// One round's lines from the rings, in time order.
+    ring_lines: Vec<u8>,
     /// Processes found already gone when first seen, not yet reported by `ended`.
     gone: Vec<i32>,
     /// The run's token, which starts every datagram of the traced processes.
     token: u64,
     /// Datagrams ignored: without the run's token (not from the traced program).
     pub foreign: u64,
+    /// Rings found written over (not in the format of `protocol::BATCH_SLOT_SIZE`: the
+    /// program wrote into the tracer's memory); what they held was skipped.
+    pub corrupt: u64,
     /// The process of the last line (`watch`ed already): a batch is one thread's lines.
     last_pid: i32,
+    /// Bytes read from the rings in the last round.
+    pub ring_bytes: usize,
 }
 
 /// What a received message is for the launcher.
 pub enum Message<'a> {
     /// A line for the printer (`PID TID KIND TEXT`).
     Line(&'a [u8]),
+    /// Process `pid` has ended: found right after its `exit_group` line, so that its end
+    /// comes before the lines other processes queued after it (its parent's `SIGCHLD`).
+    Ended(i32),
 }
 
 impl Collector {
@@ -58,7 +159,8 @@ impl Collector {
             if libc::bind(fd, (&raw const addr).cast(), len as libc::socklen_t) != 0 {
                 return Err(io::Error::last_os_error());
             }
-            // Room for bursts (root may exceed rmem_max).
+            // Room for bursts of the lines of threads without a ring (root may exceed
+            // rmem_max).
             let size: libc::c_int = 8 << 20;
             for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
                 if libc::setsockopt(
@@ -76,13 +178,16 @@ impl Collector {
         };
         Ok(Collector {
             sock,
-            batches: Vec::new(),
+            images: Vec::new(),
             procs: HashMap::new(),
             buf: vec![0u8; 1 << 17],
+            ring_lines: Vec::new(),
             gone: Vec::new(),
             token: 0,
             foreign: 0,
+            corrupt: 0,
             last_pid: 0,
+            ring_bytes: 0,
         })
     }
 
@@ -105,26 +210,11 @@ impl Collector {
         unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
     }
 
-    /// Waits up to `timeout_ms` for a process to end (datagrams are left to accumulate).
-    pub fn wait_for_ends(&self, timeout_ms: i32) {
-        let mut fds: Vec<libc::pollfd> = self
-            .procs
-            .values()
-            .flatten()
-            .map(|fd| libc::pollfd {
-                fd: fd.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            })
-            .collect();
-        // SAFETY: a live array of pollfd (empty: a plain sleep).
-        unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
-    }
-
-    /// Takes every datagram waiting and hands its lines to `f`; returns how many
-    /// datagrams there were.
+    /// Takes every line waiting, in the rings and in datagrams, and hands them to `f`;
+    /// returns how many lines and datagrams there were.
     pub fn drain(&mut self, mut f: impl FnMut(Message<'_>)) -> usize {
-        let mut n = 0;
+        self.ring_bytes = 0;
+        let mut n = self.drain_rings(&mut f);
         loop {
             let mut fds = Vec::new();
             let len = match self.recv(&mut fds) {
@@ -141,36 +231,199 @@ impl Collector {
                 continue;
             };
             for line in lines(body) {
-                let (pid, kind, rest) = header(line);
-                match pid {
-                    // `watch` again would find it followed (or not ours) again.
-                    Some(pid) if pid == self.last_pid => {}
-                    Some(pid) => {
-                        self.watch(pid);
-                        self.last_pid = pid;
-                    }
-                    None => {}
-                }
-                match kind {
-                    Some(b'M') => {
-                        for fd in fds.drain(..) {
-                            self.batches.push((pid.unwrap_or(0), File::from(fd)));
+                if header(line).1 == Some(b'M') {
+                    // What the rings hold so far comes first (the lines of the image this
+                    // one replaces).
+                    n += self.drain_rings(&mut f);
+                    self.note(line, &mut f);
+                    for fd in fds.drain(..) {
+                        if let Some(image) = Image::map(&fd) {
+                            self.images.push(image);
                         }
                     }
-                    Some(b'F') => {
-                        if let Some(child) = std::str::from_utf8(rest)
-                            .ok()
-                            .and_then(|r| r.trim().parse().ok())
-                        {
-                            self.watch(child);
-                        }
-                    }
-                    _ => f(Message::Line(line)),
+                } else {
+                    self.note(line, &mut f);
                 }
             }
             self.buf = data;
         }
+        n + self.drain_rings(&mut f)
+    }
+
+    /// What a line means to the collector (a process to follow), then the printer's.
+    fn note(&mut self, line: &[u8], f: &mut impl FnMut(Message<'_>)) {
+        let (pid, kind, rest) = header(line);
+        match pid {
+            // `watch` again would find it followed (or not ours) again.
+            Some(pid) if pid == self.last_pid => {}
+            Some(pid) => {
+                self.watch(pid);
+                self.last_pid = pid;
+            }
+            None => {}
+        }
+        match kind {
+            Some(b'M') => {}
+            Some(b'F') => {
+                if let Some(child) = std::str::from_utf8(rest)
+                    .ok()
+                    .and_then(|r| r.trim().parse().ok())
+                {
+                    self.watch(child);
+                }
+            }
+            Some(b'X') => {
+                f(Message::Line(line));
+                if let (Some(pid), Some(b'g')) = (pid, rest.first()) {
+                    if self.has_ended(pid, 10) {
+                        f(Message::Ended(pid));
+                    }
+                }
+            }
+            _ => f(Message::Line(line)),
+        }
+    }
+
+    /// Whether followed process `pid` has ended, waiting up to `ms` for it (then it is
+    /// forgotten, as by `ended`). After its `exit_group` line a process has not quite
+    /// ended: the kernel signals its parent before it marks it exited (`exit_notify`).
+    fn has_ended(&mut self, pid: i32, ms: i32) -> bool {
+        let Some(fd) = self.procs.get_mut(&pid) else {
+            return false;
+        };
+        let Some(f) = fd else {
+            return false;
+        };
+        let mut p = libc::pollfd {
+            fd: f.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one live pollfd.
+        if unsafe { libc::poll(&mut p, 1, ms) } > 0 {
+            *fd = None;
+            return true;
+        }
+        false
+    }
+
+    /// Reads every ring's records, hands their lines to `f` in the order of their time
+    /// stamps (each ring's in its own order), and tells the images they are read; returns
+    /// how many lines there were.
+    fn drain_rings(&mut self, f: &mut impl FnMut(Message<'_>)) -> usize {
+        let mut reading = Vec::new();
+        for (i, image) in self.images.iter().enumerate() {
+            for s in 0..BATCH_SLOTS {
+                if image.owner(s) == 0 {
+                    continue;
+                }
+                let at = Image::slot(s);
+                let head = image.u64_at(at + RING_HEAD).load(Ordering::Acquire);
+                let pos = image.u64_at(at + RING_TAIL).load(Ordering::Relaxed);
+                if head != pos {
+                    reading.push(Reading {
+                        image: i,
+                        slot: s,
+                        pos,
+                        head,
+                    });
+                }
+            }
+        }
+        if reading.is_empty() {
+            return 0;
+        }
+        let mut lines_out = std::mem::take(&mut self.ring_lines);
+        lines_out.clear();
+        let mut heap = BinaryHeap::new();
+        for (r, rd) in reading.iter_mut().enumerate() {
+            if let Some(tsc) = self.next_record(rd) {
+                heap.push(Reverse((tsc, r)));
+            }
+        }
+        let mut n = 0;
+        while let Some(Reverse((_, r))) = heap.pop() {
+            let rd = &mut reading[r];
+            let image = &self.images[rd.image];
+            let at = (rd.pos % RING_SIZE as u64) as usize;
+            let len = image
+                .u32_at(Image::slot(rd.slot) + RING_AT + at + 16)
+                .load(Ordering::Relaxed) as usize;
+            image.copy(rd.slot, at + REC_HEADER, len, &mut lines_out);
+            if lines_out.last() != Some(&b'\n') {
+                lines_out.push(b'\n');
+            }
+            n += 1;
+            rd.pos += rec_size(len) as u64;
+            if let Some(tsc) = self.next_record(&mut reading[r]) {
+                heap.push(Reverse((tsc, r)));
+            }
+        }
+        for rd in &reading {
+            let image = &self.images[rd.image];
+            let at = Image::slot(rd.slot);
+            image
+                .u64_at(at + RING_TAIL)
+                .store(rd.pos, Ordering::Release);
+            if image.u32_at(at + RING_WAITING).swap(0, Ordering::AcqRel) != 0 {
+                // SAFETY: FUTEX_WAKE on the tail's low half, an aligned u32 of the mapping.
+                unsafe {
+                    libc::syscall(
+                        libc::SYS_futex,
+                        image.base.add(at + RING_TAIL),
+                        libc::FUTEX_WAKE,
+                        i32::MAX,
+                    )
+                };
+            }
+        }
+        self.ring_bytes += lines_out.len();
+        for line in lines(&lines_out) {
+            self.note(line, f);
+        }
+        self.ring_lines = lines_out;
         n
+    }
+
+    /// Moves `rd` to its next record with a line (past padding), and returns that
+    /// record's time stamp; None at the ring's end for now (its head, or a record not
+    /// written yet). A ring not in the protocol's format is skipped to its head.
+    fn next_record(&mut self, rd: &mut Reading) -> Option<u64> {
+        let image = &self.images[rd.image];
+        let base = Image::slot(rd.slot) + RING_AT;
+        if rd.head.wrapping_sub(rd.pos) > RING_SIZE as u64 {
+            self.corrupt += 1;
+            rd.pos = rd.head;
+            return None;
+        }
+        while rd.pos < rd.head {
+            let at = (rd.pos % RING_SIZE as u64) as usize;
+            let to_end = RING_SIZE - at;
+            if to_end < REC_HEADER {
+                rd.pos += to_end as u64;
+                continue;
+            }
+            if image.u64_at(base + at).load(Ordering::Acquire) != rd.pos {
+                return None; // reserved, not written yet
+            }
+            let len = image.u32_at(base + at + 16).load(Ordering::Relaxed);
+            let size = if len & REC_PAD != 0 {
+                (len & !REC_PAD) as usize
+            } else {
+                rec_size(len as usize)
+            };
+            if size < REC_HEADER || size > to_end || rd.pos + size as u64 > rd.head {
+                self.corrupt += 1;
+                rd.pos = rd.head;
+                return None;
+            }
+            if len & REC_PAD != 0 {
+                rd.pos += size as u64;
+                continue;
+            }
+            return Some(image.u64_at(base + at + 8).load(Ordering::Relaxed));
+        }
+        None
     }
 
     fn recv(&mut self, fds: &mut Vec<OwnedFd>) -> io::Result<usize> {
@@ -267,56 +520,15 @@ impl Collector {
         (running, ended)
     }
 
-    /// The lines left in the batches (of tasks that died, or were quiet when their
-    /// process ended) whose thread is gone, or all of them with `all`; and the counts of
-    /// lines the images could not deliver (with `all`).
-    pub fn sweep(
-        &mut self,
-        all: bool,
-        mut line: impl FnMut(&[u8]),
-        mut lost: impl FnMut(i32, u64),
-    ) {
-        for (_, f) in &self.batches {
-            let mut header = vec![0u8; protocol::BATCH_HEADER];
-            if f.read_exact_at(&mut header, 0).is_err() {
-                continue;
-            }
-            for i in 0..protocol::BATCH_SLOTS {
-                let owner =
-                    i32::from_ne_bytes(header[4 * i..4 * i + 4].try_into().unwrap_or([0; 4]));
-                if owner == 0 || (!all && thread_alive(owner)) {
-                    continue;
-                }
-                let at = (protocol::BATCH_HEADER + i * protocol::BATCH_SLOT_SIZE) as u64;
-                // The length first: the slots of every thread that ever ended are looked at
-                // in every sweep, and nearly all of them are empty.
-                let mut len = [0u8; 4];
-                if f.read_exact_at(&mut len, at).is_err() || len == [0; 4] {
-                    continue;
-                }
-                let mut slot = vec![0u8; protocol::BATCH_SLOT_SIZE];
-                if f.read_exact_at(&mut slot, at).is_err() {
-                    continue;
-                }
-                let len = u32::from_ne_bytes([slot[0], slot[1], slot[2], slot[3]]) as usize;
-                if len == 0 {
-                    continue;
-                }
-                let data = &slot[16..(16 + len).min(slot.len())];
-                for l in lines(data) {
-                    line(l);
-                }
-                let _ = f.write_all_at(&0u32.to_ne_bytes(), at);
-            }
-            if all {
-                let table =
-                    &header[protocol::LOST_AT..protocol::LOST_AT + 8 * protocol::LOST_ENTRIES];
-                for e in table.chunks(8) {
-                    let pid = i32::from_ne_bytes([e[0], e[1], e[2], e[3]]);
-                    let n = u32::from_ne_bytes([e[4], e[5], e[6], e[7]]);
-                    if pid != 0 && n != 0 {
-                        lost(pid, u64::from(n));
-                    }
+    /// The counts of lines the images could not deliver, by process.
+    pub fn lost(&self, mut lost: impl FnMut(i32, u64)) {
+        for image in &self.images {
+            for e in 0..protocol::LOST_ENTRIES {
+                let at = protocol::LOST_AT + 8 * e;
+                let pid = image.u32_at(at).load(Ordering::Acquire) as i32;
+                let n = image.u32_at(at + 4).load(Ordering::Acquire);
+                if pid != 0 && n != 0 {
+                    lost(pid, u64::from(n));
                 }
             }
         }
@@ -363,12 +575,6 @@ fn started_before_us(pid: i32) -> bool {
         (Some(theirs), Some(ours)) => theirs < ours,
         _ => false,
     }
-}
-
-/// Whether thread `tid` still exists.
-fn thread_alive(tid: i32) -> bool {
-    // SAFETY: signal 0 only checks.
-    unsafe { libc::kill(tid, 0) == 0 || *libc::__errno_location() != libc::ESRCH }
 }
 
 /// The pid and kind of a line `PID TID KIND TEXT`, and its text.

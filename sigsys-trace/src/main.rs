@@ -205,15 +205,9 @@ fn collect_until_done(
     child: &mut std::process::Child,
 ) -> ExitStatus {
     let mut status: Option<ExitStatus> = None;
-    let mut last_sweep = std::time::Instant::now();
+    let mut wait_ms = 1;
     loop {
-        collector.wait(if status.is_some() { 20 } else { 100 });
-        let got = collector.drain(|m| match m {
-            collect::Message::Line(l) => printer.message(l),
-        });
-        if printer.to_stderr {
-            printer.flush();
-        }
+        collector.wait(wait_ms);
         if status.is_none() {
             if let Ok(Some(s)) = child.try_wait() {
                 // Reaped: its pid may be reused, signals are no longer forwarded.
@@ -221,52 +215,47 @@ fn collect_until_done(
                 status = Some(s);
             }
         }
+        // The ends before the lines: a process that has ended has every line of its in
+        // the rings (or sent) already, so its end is printed after them.
         let (running, ended) = collector.ended();
+        let root = child.id() as i32;
+        let got = collector.drain(|m| match m {
+            collect::Message::Line(l) => printer.message(l),
+            collect::Message::Ended(pid) if pid != root => {
+                printer.process_ended(pid, printer::zombie_status(pid));
+            }
+            collect::Message::Ended(_) => {}
+        });
+        if printer.to_stderr {
+            printer.flush();
+        }
         for pid in ended {
             if pid != child.id() as i32 {
                 printer.process_ended(pid, printer::zombie_status(pid));
             }
         }
         printer.expire_pending_ends(Duration::from_secs(1));
-        if last_sweep.elapsed() >= Duration::from_millis(200) || !running {
-            // Lines of threads that died before sending their batch.
-            collector.sweep(false, |l| printer.message(l), |_, _| {});
-            last_sweep = std::time::Instant::now();
-        }
         if let Some(s) = status {
-            if !running
-                && got == 0
-                && collector.drain(|m| match m {
-                    collect::Message::Line(l) => printer.message(l),
-                }) == 0
-            {
+            if !running && got == 0 {
                 let lost = &mut printer.lost;
-                let mut left = Vec::new();
-                collector.sweep(
-                    true,
-                    |l| left.push(l.to_vec()),
-                    |pid, n| {
-                        *lost.entry(pid).or_insert(0) += n;
-                    },
-                );
-                for l in left {
-                    printer.message(&l);
-                }
+                collector.lost(|pid, n| {
+                    *lost.entry(pid).or_insert(0) += n;
+                });
                 return s;
             }
-        } else if got > 0 {
-            // Let lines accumulate, so that one wake-up takes many: each wake-up of the
-            // launcher is one the program's CPU may pay for (the scheduler often runs it
-            // there). Longer while few datagrams came, shorter as the kernel's queue fills
-            // (`net.unix.max_dgram_qlen`, 10 by default: a sender finding it full waits).
-            // A process that ends cuts the wait short (the run's end is not delayed).
-            let ms = match got {
-                1..=2 => 8,
-                3..=5 => 4,
-                _ => 1,
-            };
-            collector.wait_for_ends(ms);
         }
+        // The rings are read every few milliseconds: sooner while lines come fast (a
+        // ring holds 128 KiB; a thread that fills its ring asks for a round at once and
+        // waits for it), later while few come. Each round is a wake-up the program's CPU
+        // may pay for (the scheduler often runs the launcher there). A process that ends,
+        // or a datagram, cuts the wait short.
+        wait_ms = match collector.ring_bytes {
+            0 if status.is_some() => 5,
+            0 => 10,
+            1..=8191 => 8,
+            8192..=32767 => 4,
+            _ => 1,
+        };
     }
 }
 

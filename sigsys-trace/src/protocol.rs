@@ -31,15 +31,53 @@ pub const SLOT_SIZE: usize = 12288;
 /// Bytes of the shared mapping.
 pub const SHM_SIZE: usize = HEADER_SIZE + SLOTS * SLOT_SIZE;
 
-/// An image's line batches (a memfd it passes to the launcher once, `M` message): a header
+/// An image's line rings (a memfd it passes to the launcher once, `M` message): a header
 /// page of [`BATCH_SLOTS`] owner thread ids (`i32`, 0: free), then the slots.
 pub const BATCH_HEADER: usize = 4096;
-/// Batch slots per image (threads beyond send each line at once).
+/// Ring slots per image (threads beyond send each line at once).
 pub const BATCH_SLOTS: usize = 32;
-/// Bytes of a batch slot: a `u32` length of the lines not sent yet, 12 more bytes, the
-/// lines. 32 KiB: each send costs a socket, a `sendmsg` and a wake-up of the launcher
-/// (often on the program's CPU), so fewer, larger batches cost the program less.
-pub const BATCH_SLOT_SIZE: usize = 32 * 1024;
+/// Bytes of a slot: its [`RING_AT`] bytes of counters, then a ring of [`RING_SIZE`] bytes.
+///
+/// One thread writes its lines into its slot's ring and the launcher reads them from its
+/// own mapping of the memfd, every few milliseconds: no system call, socket or descriptor
+/// of the tracer's is needed in the program to deliver a line (the program's numbers,
+/// filters and namespaces cannot tell, nor stop it). The counters are byte positions that
+/// only grow (`u64`): `head` ([`RING_HEAD`]), what the thread has reserved, written only by
+/// the thread (and handlers nested in it, with a compare-and-swap); `tail`
+/// ([`RING_TAIL`], in a cache line of its own), what the launcher has read, written only by
+/// the launcher; `waiting` ([`RING_WAITING`], `u32`), set by a thread that found the ring
+/// full and waits on `tail` (a futex: its low 32 bits) for the launcher to wake it.
+///
+/// A record (at `pos % RING_SIZE`, never split at the ring's end) is [`REC_HEADER`] bytes,
+/// `pos: u64`, `tsc: u64` (when the line was queued: the launcher prints every ring's lines
+/// of one round in this order), `len: u32` and 4 bytes of padding, then `len` bytes of one
+/// line with its newline, padded to 8. The thread reserves the record by raising `head`,
+/// writes it, and writes `pos` (its own position) last: a record whose `pos` is not its
+/// position is not written yet (a stale one from an earlier lap cannot be mistaken for it),
+/// and the launcher stops there until it is. Fewer than [`REC_HEADER`] bytes left before the
+/// ring's end are skipped; more are skipped by a padding record (`len` | [`REC_PAD`]: the
+/// bytes to skip, header included).
+pub const BATCH_SLOT_SIZE: usize = RING_AT + RING_SIZE;
+/// Where a slot's ring starts (after its counters).
+pub const RING_AT: usize = 128;
+/// Bytes of a slot's ring (a power of two).
+pub const RING_SIZE: usize = 128 * 1024;
+/// Offset of a slot's `head` (`u64`).
+pub const RING_HEAD: usize = 0;
+/// Offset of a slot's `waiting` flag (`u32`).
+pub const RING_WAITING: usize = 8;
+/// Offset of a slot's `tail` (`u64`).
+pub const RING_TAIL: usize = 64;
+/// Bytes of a record's header.
+pub const REC_HEADER: usize = 24;
+/// A record's `len` bit for padding.
+pub const REC_PAD: u32 = 1 << 31;
+
+/// Bytes of a record holding a line of `len` bytes.
+pub const fn rec_size(len: usize) -> usize {
+    REC_HEADER + ((len + 7) & !7)
+}
+
 /// Where the batch header page counts undelivered lines: (pid, lines) pairs, `i32` and
 /// `u32`, after the owner tids.
 pub const LOST_AT: usize = 2048;

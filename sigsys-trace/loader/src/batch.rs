@@ -1,100 +1,62 @@
-//! The thread's batch of lines: lines are queued there and sent together (when the batch is
-//! full, older than a few milliseconds, or before a call that may block, end or replace
-//! the process), so that most calls cost no system call of the tracer's.
+//! The thread's ring of lines: a line is written into the thread's slot of the image's
+//! memfd ([`crate::shm`], `protocol::BATCH_SLOT_SIZE`) and the launcher reads it from
+//! there, so that a call's line costs no system call of the tracer's, and delivering lines
+//! needs no descriptor in the program.
 
-use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use syscalls::x86_64::Sysno;
 
 use crate::line::Line;
-use crate::send::{lines_in, send_bytes, try_send};
-use crate::shm;
+use crate::protocol::{rec_size, REC_HEADER, REC_PAD, RING_AT, RING_SIZE};
+use crate::send::{send_bytes, try_send};
+use crate::shm::{self, Ring};
 use crate::state;
 use crate::sys::{self, sys};
 
 impl Line {
-    /// Sends the line (with its newline) to the launcher. Never fails visibly: a lost
-    /// connection only loses the line.
+    /// Delivers the line (with its newline): [`Line::queue`]. The launcher reads the rings
+    /// of a process after it has ended too, so a line in the ring needs nothing more
+    /// before the process ends or replaces itself.
     pub fn send(&mut self) {
-        flush();
-        self.terminate();
-        let bytes = self.bytes();
-        if try_send(bytes) {
-            return;
-        }
-        // Not delivered (no socket to be had, or the launcher does not take it): kept in
-        // the batch, behind the lines a failed flush left there, for the launcher to print
-        // at the end.
-        if keep(bytes) {
-            return;
-        }
-        shm::count_lost(lines_in(bytes));
+        self.queue();
     }
 
-    /// Adds the line to the thread's batch (sent when full, older than a few milliseconds,
-    /// or before a call that may block, end or replace the process), or sends it at once if
-    /// the thread has no batch.
+    /// Writes the line into the thread's ring, or sends it at once if the thread has none
+    /// (or its ring is full and cannot be waited for).
     ///
     /// Reentrancy: a program signal handler may run nested on top of this handler at any
-    /// instruction (an asynchronous signal), and its own calls queue lines too. While a
-    /// line is being copied into the batch the thread is marked busy; a nested handler
-    /// that finds it busy sends what the batch already holds, then its own line, and
-    /// leaves the batch empty (so the program handler's lines come after the thread's
-    /// earlier lines and before the interrupted call's, as they happened). The copy is
-    /// published with a compare-and-swap of the length; if a nested handler emptied the
-    /// batch meanwhile, the copy is redone at the new end. [`flush`] runs with signals
-    /// blocked, so nothing nests inside it.
+    /// instruction (an asynchronous signal), and its own calls queue lines too. A record
+    /// is reserved with a compare-and-swap of the ring's head, so a nested handler's
+    /// records come after the ones reserved before it and before the rest, and none is
+    /// written twice. While a line is being written the thread is marked busy: a nested
+    /// handler that finds the ring full does not wait for room (the launcher cannot read
+    /// past the interrupted record, so no room would come) but sends its line at once.
     pub fn queue(&mut self) {
         self.queue_for(state::me());
     }
 
-    /// [`Line::queue`], then the batch is sent if its oldest line waited long enough
-    /// (`flush_if_old`): a call's line, with this thread's entry looked up once.
-    pub fn queue_then_flush_if_old(&mut self) {
-        let me = state::me();
-        self.queue_for(me);
-        flush_if_old(me);
-    }
-
     /// [`Line::queue`] for `me`, this thread's entry ([`state::me`]).
-    fn queue_for(&mut self, me: &state::Thread) {
+    pub fn queue_for(&mut self, me: &state::Thread) {
         self.terminate();
         let bytes = self.bytes();
-        let batch = if state::EAGER.load(Ordering::Relaxed) {
+        let ring = if state::EAGER.load(Ordering::Relaxed) {
             None
         } else {
             shm::batch_of(me, true)
         };
-        let Some(b) = batch else {
+        let Some(r) = ring else {
             send_bytes(bytes);
             return;
         };
-        let busy = me.busy.swap(true, Ordering::SeqCst);
-        if busy {
-            // Nested inside another line's copy: see above.
-            flush();
-            send_bytes(bytes);
-            return;
-        }
-        if !append(b, bytes) {
+        let nested = me.busy.swap(true, Ordering::SeqCst);
+        if !append(r, bytes, !nested) {
             send_bytes(bytes);
         }
-        me.busy.store(false, Ordering::SeqCst);
+        if !nested {
+            me.busy.store(false, Ordering::SeqCst);
+        }
     }
-}
-
-/// Appends a line that could not be sent to the thread's batch, if it has one and the
-/// line fits (see [`Line::queue`] for the `BUSY` protocol).
-fn keep(bytes: &[u8]) -> bool {
-    let Some(b) = shm::batch(true) else {
-        return false;
-    };
-    if state::me().busy.swap(true, Ordering::SeqCst) {
-        return false;
-    }
-    let kept = append(b, bytes);
-    state::me().busy.store(false, Ordering::SeqCst);
-    kept
 }
 
 /// Some thread of the program made `rdtsc` fault (`prctl(PR_SET_TSC, PR_TSC_SIGSEGV)`, or
@@ -118,11 +80,6 @@ fn tsc() -> u64 {
     // made it fault (checked above).
     unsafe { core::arch::x86_64::_rdtsc() }
 }
-
-/// A few milliseconds of TSC ticks (4 ms at 4 GHz, about 6 ms at 2.6 GHz): a batch
-/// sent every millisecond cost a traced `dd bs=1` more in sends and launcher wake-ups
-/// than its formatting.
-const BATCH_AGE: u64 = 16_000_000;
 
 /// `prctl(PR_SET_TSC, mode)` succeeded: remember whether `rdtsc` now faults.
 pub fn tsc_mode_set(mode: u64) {
@@ -153,101 +110,156 @@ pub fn tsc_mode_at_start() {
     }
 }
 
-/// Copies `bytes` at the end of the batch and publishes them; false if they do not fit
-/// even in an empty batch.
-fn append(b: *mut state::Batch, bytes: &[u8]) -> bool {
-    // SAFETY: the batch is this thread's; `len` is a u32 the handler only touches through
-    // this atomic view.
-    let len = unsafe { batch_len(b) };
-    for _ in 0..64 {
-        let mut used = len.load(Ordering::SeqCst) as usize;
-        if used + bytes.len() > BATCH_DATA {
-            flush();
-            used = len.load(Ordering::SeqCst) as usize;
-            if used + bytes.len() > BATCH_DATA {
+/// Set when a thread gave up waiting for room (the launcher unreachable and not reading):
+/// from then on a full ring is not waited for, until some line finds room again.
+static GAVE_UP: AtomicBool = AtomicBool::new(false);
+
+/// Writes `bytes` (one line) as a record into ring `r`; false if it does not fit (a line
+/// longer than half the ring, or a full ring that `may_wait` does not allow waiting for,
+/// or that the launcher does not empty).
+fn append(r: Ring, bytes: &[u8], may_wait: bool) -> bool {
+    let need = rec_size(bytes.len()) as u64;
+    if need > (RING_SIZE / 2) as u64 {
+        return false;
+    }
+    let (head, tail) = (r.head(), r.tail());
+    let mut wait = Wait::default();
+    // A compare-and-swap fails only when a nested handler reserved a record meanwhile.
+    for _ in 0..1024 {
+        let h = head.load(Ordering::Acquire);
+        let t = tail.load(Ordering::Acquire);
+        let off = h % RING_SIZE as u64;
+        let to_end = RING_SIZE as u64 - off;
+        let skip = if need > to_end { to_end } else { 0 };
+        let total = skip + need;
+        if h.wrapping_sub(t).saturating_add(total) > RING_SIZE as u64 {
+            if !may_wait || !wait.for_room(r, t) {
                 return false;
             }
+            continue;
         }
-        // SAFETY: `data` is BATCH_DATA bytes inside the thread's batch and
-        // `used + bytes.len() <= BATCH_DATA`. A nested handler never writes into the
-        // batch while this copy is under way (it finds BUSY set), it may only empty it.
-        unsafe {
-            let data = core::ptr::addr_of_mut!((*b).data).cast::<u8>();
-            core::ptr::copy_nonoverlapping(bytes.as_ptr(), data.add(used), bytes.len());
-            if used == 0 {
-                core::ptr::addr_of_mut!((*b).first_tsc).write_volatile(tsc());
-            }
-        }
-        let new = (used + bytes.len()) as u32;
-        if len
-            .compare_exchange(used as u32, new, Ordering::SeqCst, Ordering::SeqCst)
-            .is_ok()
+        if head
+            .compare_exchange(
+                h,
+                h.wrapping_add(total),
+                Ordering::SeqCst,
+                Ordering::Relaxed,
+            )
+            .is_err()
         {
-            return true;
+            continue;
         }
+        if wait.waited {
+            GAVE_UP.store(false, Ordering::Relaxed);
+        }
+        if skip >= REC_HEADER as u64 {
+            // SAFETY: `off + skip == RING_SIZE`: the padding record's header lies in the
+            // ring, in bytes this reservation owns.
+            unsafe { write_record(r, off as usize, h, REC_PAD | skip as u32, 0, &[]) };
+        }
+        let at = (h.wrapping_add(skip) % RING_SIZE as u64) as usize;
+        // SAFETY: `at + need <= RING_SIZE` (a record is never split at the ring's end) in
+        // bytes this reservation owns, which the launcher has read (`t` is past them).
+        unsafe {
+            write_record(
+                r,
+                at,
+                h.wrapping_add(skip),
+                bytes.len() as u32,
+                tsc(),
+                bytes,
+            )
+        };
+        return true;
     }
     false
 }
 
-/// Bytes of lines a batch holds.
-const BATCH_DATA: usize = state::BATCH_SIZE - 16;
-
-/// The batch's `len` as an atomic (program handlers nest on the tracer's: see
-/// [`Line::queue`]).
+/// Writes a record at ring offset `at`: its length, time stamp and line, then its
+/// position, last (see `protocol::BATCH_SLOT_SIZE`).
 ///
 /// # Safety
 ///
-/// `b` is this thread's batch (see [`shm::batch`]).
-unsafe fn batch_len<'a>(b: *mut state::Batch) -> &'a AtomicU32 {
-    // SAFETY: `len` is an aligned u32 in a mapping that lives as long as the thread.
-    unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*b).len)) }
+/// `at + rec_size(bytes.len()) <= RING_SIZE`, in bytes reserved for this record.
+unsafe fn write_record(r: Ring, at: usize, pos: u64, len: u32, tsc: u64, bytes: &[u8]) {
+    let rec = r.0.wrapping_add(RING_AT + at);
+    // SAFETY: the caller's guarantee; the header's fields are aligned (`at` is a multiple
+    // of 8, as every record's size is) and the line fits after it.
+    unsafe {
+        rec.add(8).cast::<u64>().write_volatile(tsc);
+        rec.add(16).cast::<u32>().write_volatile(len);
+        core::ptr::copy_nonoverlapping(bytes.as_ptr(), rec.add(REC_HEADER), bytes.len());
+        AtomicU64::from_ptr(rec.cast::<u64>()).store(pos, Ordering::Release);
+    }
 }
 
-/// Sends the thread's batch if its oldest line waited long enough (`me`: this thread's
-/// entry, [`state::me`]).
-fn flush_if_old(me: &state::Thread) {
-    if let Some(b) = shm::batch_of(me, false) {
-        // SAFETY: this thread's batch.
-        let used = unsafe { batch_len(b) }.load(Ordering::Acquire);
-        // SAFETY: as above; a torn read of the time only flushes early or late.
-        let first = unsafe { core::ptr::addr_of!((*b).first_tsc).read_volatile() };
-        if used != 0 && tsc().wrapping_sub(first) > BATCH_AGE {
-            flush();
+/// Waiting for room in a full ring.
+#[derive(Default)]
+struct Wait {
+    /// Rounds waited.
+    rounds: u32,
+    /// Rounds since the launcher last made room, or since it was last reached.
+    idle: u32,
+    /// Whether the launcher answered the last request to come.
+    reached: bool,
+    /// Whether any round was waited.
+    waited: bool,
+    /// The tail at the last round.
+    last_tail: u64,
+}
+
+impl Wait {
+    /// One round of waiting for the launcher to read ring `r` (whose tail was `t`): the
+    /// launcher reads the rings every few milliseconds, so a ring fills only when lines
+    /// come faster (or the launcher is busy writing its output). It is asked to come now
+    /// (a datagram, every 64 rounds), and the thread waits for it on the ring's tail (a
+    /// futex, 1 ms a round): the program goes at the launcher's pace, as a tracee goes at
+    /// strace's. False when it is no use: the launcher cannot be reached and has not read
+    /// the ring for a second (gone), or a thread gave up on it already.
+    fn for_room(&mut self, r: Ring, t: u64) -> bool {
+        if self.rounds == 0 && GAVE_UP.load(Ordering::Relaxed) {
+            return false;
         }
-    }
-}
-
-/// Sends the thread's batch now, with every signal blocked: a program handler must not
-/// run (and queue into the batch) while it is being sent, nor between the send and the
-/// reset of its length (the same lines would be sent twice).
-pub fn flush() {
-    let Some(b) = shm::batch(false) else {
-        return;
-    };
-    // SAFETY: this thread's batch.
-    let len = unsafe { batch_len(b) };
-    if len.load(Ordering::Acquire) == 0 {
-        return;
-    }
-    let all: u64 = !0;
-    let mut old: u64 = 0;
-    let blocked = sys::sigprocmask(libc::SIG_BLOCK, Some(&all), Some(&mut old)) == 0;
-    let used = len.load(Ordering::Acquire) as usize;
-    // SAFETY: `used <= BATCH_DATA` bytes of the batch's data, written by this thread; no
-    // handler can nest while signals are blocked.
-    let data = unsafe {
-        core::slice::from_raw_parts(
-            core::ptr::addr_of!((*b).data).cast::<u8>(),
-            used.min(BATCH_DATA),
-        )
-    };
-    if try_send(data) {
-        len.store(0, Ordering::Release);
-    }
-    // Else nothing was sent: the lines stay in the batch, which the launcher prints once
-    // the thread is gone; later lines find it full and are counted as lost if they cannot
-    // be sent either.
-    if blocked {
-        sys::sigprocmask(libc::SIG_SETMASK, Some(&old), None);
+        if !self.waited || t != self.last_tail {
+            self.idle = 0;
+        }
+        self.waited = true;
+        self.last_tail = t;
+        if self.rounds & 63 == 0 {
+            self.reached = try_send(&[]);
+        }
+        if self.reached {
+            self.idle = 0;
+        }
+        if self.idle >= 1000 {
+            GAVE_UP.store(true, Ordering::Relaxed);
+            return false;
+        }
+        self.rounds = self.rounds.wrapping_add(1);
+        self.idle = self.idle.saturating_add(1);
+        r.waiting().store(1, Ordering::SeqCst);
+        if r.tail().load(Ordering::SeqCst) != t {
+            return true;
+        }
+        let timeout = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 1_000_000,
+        };
+        // SAFETY: FUTEX_WAIT (shared: the launcher wakes it from its own mapping) on the
+        // low half of the tail, an aligned u32 in the mapping; the timeout is live.
+        unsafe {
+            sys(
+                Sysno::futex,
+                [
+                    r.tail().as_ptr() as u64,
+                    libc::FUTEX_WAIT as u64,
+                    u64::from(t as u32),
+                    core::ptr::from_ref(&timeout) as u64,
+                    0,
+                    0,
+                ],
+            )
+        };
+        true
     }
 }

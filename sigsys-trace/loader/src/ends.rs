@@ -5,7 +5,6 @@
 use sigsys::Trap;
 use syscalls::x86_64::Sysno;
 
-use crate::batch;
 use crate::line::{self, Line, Style};
 use crate::masks::frame_mask;
 use crate::state;
@@ -88,7 +87,6 @@ pub fn self_kill_lines(
             }
         }
         crate::signals::signal_line(sig, &info);
-        batch::flush();
     }
     true
 }
@@ -153,5 +151,4 @@ pub fn sigpipe_line() {
         }
     }
     crate::signals::signal_line(libc::SIGPIPE, &info);
-    batch::flush();
 }

@@ -70,7 +70,7 @@ impl Ctx {
         if self.started != 0 {
             line::write_times(line, self.started);
         }
-        line.queue_then_flush_if_old();
+        line.queue();
     }
 }
 
@@ -91,9 +91,6 @@ fn dispatch(trap: &mut Trap<'_>, outer_mask: u64) {
     } else {
         None
     };
-    if may_block_or_end(sysno, &call) {
-        batch::flush();
-    }
     if state::alt_pending() {
         altstack::apply_altstack(trap, false);
     } else if altstack::disarmed_by_a_jump(trap) {
@@ -489,7 +486,7 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
             r
         }
         Some(Sysno::prctl) if call.arg_int(0) == libc::PR_SET_TSC => {
-            // The tracer reads the TSC for batch ages: not once it faults.
+            // The tracer reads the TSC for its lines' time stamps: not once it faults.
             let r = pass(trap);
             if r == 0 {
                 batch::tsc_mode_set(call.args[1]);
@@ -511,7 +508,6 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
 /// call's line is the last), as it would without sigsys-trace; its `execve` then runs the
 /// program without the loader.
 fn untraced_from_here() {
-    batch::flush();
     let mut l = Line::new(b'W');
     l.push("untraced from PTRACE_TRACEME on (its tracer would see the tracer's SIGSYS)");
     l.send();
@@ -544,27 +540,6 @@ fn exec_lines(trap: &mut Trap<'_>, call: &sigsys::Syscall, at: bool, full: bool,
         let mut done = Line::new(b'R');
         line::write_result(&mut done, call, ret, style);
         done.send();
-    }
-}
-
-/// Calls before which the thread's batch is sent: those that end or replace the process or
-/// make a new one (a child must not inherit waiting lines), and those that commonly wait
-/// for long (so that what led up to the wait is visible during it).
-fn may_block_or_end(sysno: Option<Sysno>, call: &sigsys::Syscall) -> bool {
-    use Sysno::*;
-    match sysno {
-        Some(
-            exit | exit_group | execve | execveat | fork | vfork | clone | clone3 | kill | tgkill
-            | tkill | rt_sigqueueinfo | rt_tgsigqueueinfo | wait4 | waitid | poll | ppoll | select
-            | pselect6 | epoll_wait | epoll_pwait | epoll_pwait2 | nanosleep | clock_nanosleep
-            | pause | rt_sigsuspend | rt_sigtimedwait | accept | accept4 | msgrcv | semop
-            | semtimedop | io_getevents | io_pgetevents | io_uring_enter | flock | sched_yield,
-        ) => true,
-        // FUTEX_WAIT (0), FUTEX_LOCK_PI (6), FUTEX_WAIT_BITSET (9), FUTEX_WAIT_REQUEUE_PI
-        // (11), FUTEX_LOCK_PI2 (13), ...: not the wakes, requeues and the try-lock.
-        Some(futex) => !matches!(call.args[1] & 0x7f, 1 | 3 | 4 | 5 | 7 | 8 | 10 | 12),
-        None => true,
-        Some(_) => false,
     }
 }
 
@@ -620,29 +595,6 @@ pub fn pass(trap: &mut Trap<'_>) -> i64 {
             };
             trap.set_return(r);
             r
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn futex(op: u64) -> bool {
-        let nr = Sysno::futex.id() as u32;
-        let call = sigsys::Syscall::new(Abi::X86_64, nr, [0, op, 0, 0, 0, 0]);
-        may_block_or_end(Some(Sysno::futex), &call)
-    }
-
-    /// The batch is sent before a futex wait, not before a wake.
-    #[test]
-    fn futex_waits_flush_wakes_do_not() {
-        let private = 128;
-        for op in [0, 6, 9, 11, 13] {
-            assert!(futex(op) && futex(op | private), "op {op} waits");
-        }
-        for op in [1, 3, 4, 5, 7, 8, 10, 12] {
-            assert!(!futex(op) && !futex(op | private), "op {op} does not wait");
         }
     }
 }

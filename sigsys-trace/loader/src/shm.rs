@@ -1,26 +1,25 @@
-//! Where the batches live: shared memory the launcher can read after the process is gone.
+//! Where the lines go: rings in shared memory that the launcher reads, while the process
+//! runs and after it is gone.
 //!
 //! Each image creates one memfd of [`shm::SIZE`] bytes (at its first line, in every mode,
 //! so that the program's memory map is the same with and without lines), maps it shared
 //! and passes it to the launcher over its socket (`SCM_RIGHTS`, with a `PID TID M`
-//! message). The memfd has [`shm::SLOTS`] slots of [`state::BATCH_SIZE`] bytes after a
-//! header page of owner thread ids; a thread claims a free slot (or one whose owner is gone
-//! and left it empty) at its first line and keeps it. Fork children inherit the mapping,
-//! shared, and the same socket: each of their threads claims a slot of its own in it. A
-//! slot is a [`state::Batch`]: `len` is only ever raised once a line is completely written
-//! and reset to 0 after the batch was sent, so when the connection closes the launcher
-//! prints what every slot still holds: the lines of a task killed by a signal, or quiet
-//! when its process ended, are not lost. (A process killed between a batch's send and the
-//! reset of its length would have that batch printed twice: a few instructions, signals
-//! blocked.) Threads beyond [`shm::SLOTS`] send each line at once; if the memfd cannot be
-//! made, the batch at the top of the thread's alternate stack is used (lost if the task
-//! dies).
+//! message): the only datagram of an image that has its memfd. The memfd has
+//! [`shm::SLOTS`] slots after a header page of owner thread ids; a thread claims a free slot
+//! (or one whose owner is gone and left it empty) at its first line and keeps it. Fork
+//! children inherit the mapping, shared: each of their threads claims a slot of its own in
+//! it. A slot is a ring of records (`protocol::BATCH_SLOT_SIZE`; [`crate::batch`] writes
+//! them) that the launcher reads from its own mapping every few milliseconds, and once
+//! more when the process has ended: a line in a ring is as good as delivered, whatever
+//! happens to the task afterwards. Threads beyond [`shm::SLOTS`], and every thread of an
+//! image whose memfd could not be made, send each line at once.
 
 use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering};
 
 use syscalls::x86_64::Sysno;
 
-use crate::state::{self, Batch, BATCH_SIZE};
+use crate::protocol::{BATCH_SLOT_SIZE, RING_HEAD, RING_TAIL};
+use crate::state;
 use crate::sys::{self, sys};
 
 /// Slots per image.
@@ -28,7 +27,7 @@ pub const SLOTS: usize = crate::protocol::BATCH_SLOTS;
 /// Header page: `SLOTS` owner tids (i32).
 pub const HEADER: usize = crate::protocol::BATCH_HEADER;
 /// Size of the memfd.
-pub const SIZE: usize = HEADER + SLOTS * BATCH_SIZE;
+pub const SIZE: usize = HEADER + SLOTS * BATCH_SLOT_SIZE;
 
 /// Where the memfd is mapped if the address is free: far below the area the program's
 /// own mappings are taken from (top down), so that theirs do not move.
@@ -90,18 +89,48 @@ fn owner(base: u64, i: usize) -> &'static AtomicI32 {
     unsafe { AtomicI32::from_ptr((base as *mut i32).wrapping_add(i)) }
 }
 
-fn slot(base: u64, i: usize) -> *mut Batch {
-    (base + (HEADER + i * BATCH_SIZE) as u64) as *mut Batch
+/// Slot `i` of the mapping at `base` (`i < SLOTS`).
+fn slot(base: u64, i: usize) -> Ring {
+    Ring((base + (HEADER + i * BATCH_SLOT_SIZE) as u64) as *mut u8)
 }
 
-/// This thread's batch; with `make`, the image's memfd and the thread's slot are
-/// made if they do not exist yet.
-pub fn batch(make: bool) -> Option<*mut Batch> {
+/// A slot of the image's memfd: its counters, then its ring (`protocol::BATCH_SLOT_SIZE`).
+#[derive(Clone, Copy)]
+pub struct Ring(pub *mut u8);
+
+impl Ring {
+    /// The slot's `head` (see `protocol::BATCH_SLOT_SIZE`).
+    pub fn head(self) -> &'static AtomicU64 {
+        // SAFETY: an aligned u64 in a slot of the mapping, which is never unmapped.
+        unsafe { AtomicU64::from_ptr(self.0.wrapping_add(RING_HEAD).cast()) }
+    }
+
+    /// The slot's `tail`, which the launcher raises.
+    pub fn tail(self) -> &'static AtomicU64 {
+        // SAFETY: as for `head`.
+        unsafe { AtomicU64::from_ptr(self.0.wrapping_add(RING_TAIL).cast()) }
+    }
+
+    /// The slot's `waiting` flag.
+    pub fn waiting(self) -> &'static AtomicU32 {
+        // SAFETY: an aligned u32 in the slot's counters.
+        unsafe { AtomicU32::from_ptr(self.0.wrapping_add(crate::protocol::RING_WAITING).cast()) }
+    }
+
+    /// Whether everything reserved in the ring has been read.
+    pub fn is_empty(self) -> bool {
+        self.head().load(Ordering::Acquire) == self.tail().load(Ordering::Acquire)
+    }
+}
+
+/// This thread's ring; with `make`, the image's memfd and the thread's slot are made if
+/// they do not exist yet.
+pub fn batch(make: bool) -> Option<Ring> {
     batch_of(state::me(), make)
 }
 
 /// [`batch`] for `me`, this thread's entry ([`state::me`]), found once by the caller.
-pub fn batch_of(me: &state::Thread, make: bool) -> Option<*mut Batch> {
+pub fn batch_of(me: &state::Thread, make: bool) -> Option<Ring> {
     let mut base = REGION.load(Ordering::Acquire);
     if base == 0
         && make
@@ -112,10 +141,7 @@ pub fn batch_of(me: &state::Thread, make: bool) -> Option<*mut Batch> {
         base = new_region().unwrap_or(2);
         REGION.store(base, Ordering::Release);
     }
-    if base == 2 {
-        return state::batch().map(core::ptr::from_mut);
-    }
-    if base < 2 {
+    if base <= 2 {
         return None;
     }
     let m = &me.mine;
@@ -159,11 +185,9 @@ fn claim(base: u64, tid: i32) -> Option<usize> {
     for i in 0..SLOTS {
         let o = owner(base, i);
         let t = o.load(Ordering::Acquire);
-        // SAFETY: the slot's `len`, an aligned u32 at its start.
-        let len = unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*slot(base, i)).len)) };
         let gone = sys::tkill(i64::from(t), 0) == -(libc::ESRCH as i64);
         if gone
-            && len.load(Ordering::Acquire) == 0
+            && slot(base, i).is_empty()
             && o.compare_exchange(t, tid, Ordering::AcqRel, Ordering::Acquire)
                 .is_ok()
         {

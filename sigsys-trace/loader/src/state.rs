@@ -416,8 +416,7 @@ pub fn tracer_altstack() -> u64 {
 /// Makes `base` (mapped by [`map_altstack`]) this thread's alternate stack, with
 /// `SS_AUTODISARM`, and remembers it as the tracer's.
 pub fn use_altstack(base: u64) -> bool {
-    // SAFETY: a private mapping of ALTSTACK_SIZE bytes, this thread's alone; its top
-    // BATCH_SIZE bytes are the thread's line batch, not part of the signal stack.
+    // SAFETY: a private mapping of ALTSTACK_SIZE bytes, this thread's alone.
     let ok = unsafe { sigsys::install::set_altstack(base as *mut u8, SIGNAL_STACK_SIZE) }.is_ok();
     if ok {
         me().tracer_alt.store(base, Ordering::Relaxed);
@@ -478,19 +477,16 @@ pub fn arm_thread() -> Result<(), syscalls::Errno> {
     r
 }
 
-/// Size of each alternate signal stack mapping the tracer allocates (the signal stack
-/// proper, 56 KiB in release builds, then the thread's line batch). Debug builds get
-/// 256 KiB: the unoptimised decoder and formatter take ~11 KiB a level, and program
-/// handlers nest on top of the tracer's.
+/// Size of each alternate signal stack the tracer allocates: 56 KiB in release builds.
+/// Debug builds get 224 KiB: the unoptimised decoder and formatter take ~11 KiB a level,
+/// and program handlers nest on top of the tracer's.
 pub const ALTSTACK_SIZE: usize = if cfg!(debug_assertions) {
-    256 * 1024
+    224 * 1024
 } else {
-    56 * 1024 + BATCH_SIZE
+    56 * 1024
 };
-/// The line batch at the top of a tracer alternate stack mapping.
-pub const BATCH_SIZE: usize = crate::protocol::BATCH_SLOT_SIZE;
-/// The signal stack proper of a tracer alternate stack mapping (below the batch).
-pub const SIGNAL_STACK_SIZE: usize = ALTSTACK_SIZE - BATCH_SIZE;
+/// The signal stack of a tracer alternate stack mapping (all of it).
+pub const SIGNAL_STACK_SIZE: usize = ALTSTACK_SIZE;
 /// `PROT_NONE` pages below every tracer alternate stack (outside `ALTSTACK_SIZE`; address
 /// space only): a program handler that runs there and needs more stack crashes instead of
 /// writing over whatever the program mapped below. 64 KiB rather than one page, so that a
@@ -560,33 +556,6 @@ pub fn init_prog_stack_min(minsigstksz: u64) {
 /// The kernel's `on_sig_stack` test: `base < sp <= base + size`.
 pub fn on_stack(sp: u64, base: u64, size: u64) -> bool {
     sp > base && sp.wrapping_sub(base) <= size
-}
-
-/// Lines of one thread waiting to be sent together: at the top of the thread's tracer
-/// alternate stack mapping (so not in TLS, whose size would count against every thread's
-/// stack; and only for threads that have one).
-#[repr(C)]
-pub struct Batch {
-    /// Bytes used in `data`.
-    pub len: u32,
-    _pad: u32,
-    /// Time stamp counter when the first waiting line was added.
-    pub first_tsc: u64,
-    /// The lines.
-    pub data: [u8; BATCH_SIZE - 16],
-}
-
-/// This thread's batch, if it has a tracer alternate stack.
-pub fn batch() -> Option<&'static mut Batch> {
-    let base = tracer_altstack();
-    if base == 0 {
-        return None;
-    }
-    let addr = base + (ALTSTACK_SIZE - BATCH_SIZE) as u64;
-    // SAFETY: the top BATCH_SIZE bytes of this thread's own mapping, used only from this
-    // thread's handler (never nested: the handler does not trap), zero-initialised by mmap
-    // and always left consistent.
-    Some(unsafe { &mut *(addr as *mut Batch) })
 }
 
 /// Maps an alternate stack from the gate and makes it the thread's; returns its base.

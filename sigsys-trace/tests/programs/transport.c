@@ -1,0 +1,78 @@
+/* The tracer's line transport, as the program sees it.
+ *
+ *   transport fds    one thread opens and closes /dev/null 20,000 times while another
+ *                    makes calls that wait (nanosleep, futex, poll); prints how many opens
+ *                    did not get descriptor 3 (0 untraced: the program holds 0-2 only).
+ *   transport many   makes 50,000 marked calls.
+ *   transport netns  enters a network namespace of its own (root only: prints "skip"
+ *                    otherwise), then makes marked calls: their lines must still arrive.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+static atomic_int done;
+
+static void *waiter(void *arg) {
+    (void)arg;
+    struct timespec ts = {0, 1000};
+    while (!atomic_load(&done)) {
+        nanosleep(&ts, NULL);
+        poll(NULL, 0, 0);
+        sched_yield();
+    }
+    return NULL;
+}
+
+static int fds(void) {
+    pthread_t t;
+    pthread_create(&t, NULL, waiter, NULL);
+    int other = 0;
+    for (int i = 0; i < 20000; i++) {
+        int fd = open("/dev/null", O_RDONLY);
+        if (fd != 3)
+            other++;
+        close(fd);
+    }
+    atomic_store(&done, 1);
+    pthread_join(t, NULL);
+    printf("other numbers: %d\n", other);
+    return 0;
+}
+
+static int netns(void) {
+    if (unshare(CLONE_NEWNET) != 0) {
+        printf("skip\n");
+        return 0;
+    }
+    for (int i = 0; i < 3000; i++)
+        getpriority(PRIO_PROCESS, 1000000 + i);
+    printf("done\n");
+    return 0;
+}
+
+static int many(void) {
+    for (int i = 0; i < 50000; i++)
+        getpriority(PRIO_PROCESS, 1000000 + i);
+    printf("done\n");
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "many"))
+        return many();
+    if (argc > 1 && !strcmp(argv[1], "fds"))
+        return fds();
+    if (argc > 1 && !strcmp(argv[1], "netns"))
+        return netns();
+    fprintf(stderr, "usage: transport fds|many|netns\n");
+    return 2;
+}

@@ -1,0 +1,115 @@
+//! How lines reach the launcher, as the program sees it: through rings in shared memory,
+//! with no descriptor, system call or socket of the tracer's in the program's way.
+
+mod common;
+
+use common::sud;
+use std::process::Command;
+
+const TRACER: &str = env!("CARGO_BIN_EXE_sigsys-trace");
+
+/// `tests/programs/transport.c`, built once for both tests (a binary being written
+/// cannot be executed: `ETXTBSY`).
+fn program() -> Option<std::path::PathBuf> {
+    static BIN: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| common::build_c("transport")).clone()
+}
+
+/// Runs `transport MODE` under sigsys-trace (`-o FILE`); returns its stdout, the trace
+/// and the launcher's stderr.
+fn traced(bin: &std::path::Path, mode: &str) -> (String, String, String) {
+    let file = bin.with_extension(format!("{mode}.trace"));
+    let o = Command::new(TRACER)
+        .arg("-o")
+        .arg(&file)
+        .arg(bin)
+        .arg(mode)
+        .output()
+        .expect("run sigsys-trace");
+    assert!(o.status.success(), "{o:?}");
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        common::unaligned(&std::fs::read_to_string(&file).unwrap_or_default()),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// One thread opens and closes `/dev/null` 20,000 times while another makes calls that
+/// wait: every open gets descriptor 3, as untraced. (When each batch went out on a socket
+/// made for the send, before every such call, 2,480 of the opens got 4.)
+#[test]
+fn the_programs_descriptor_numbers_are_its_own() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = program() else {
+        return;
+    };
+    let plain = Command::new(&bin).arg("fds").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&plain.stdout), "other numbers: 0\n");
+    let (out, trace, err) = traced(&bin, "fds");
+    assert_eq!(out, "other numbers: 0\n", "{err}");
+    let opens = trace
+        .lines()
+        .filter(|l| l.contains("openat(AT_FDCWD, \"/dev/null\", O_RDONLY) = 3"))
+        .count();
+    assert_eq!(opens, 20_000, "{err}");
+    assert!(!err.contains("could not be delivered"), "{err}");
+}
+
+/// A program that enters a network namespace of its own (where the launcher's abstract
+/// socket name means nothing) is traced on: every line after the `unshare` arrives.
+/// Root only (the program prints `skip` otherwise).
+#[test]
+fn lines_arrive_from_another_network_namespace() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = program() else {
+        return;
+    };
+    let (out, trace, err) = traced(&bin, "netns");
+    if out == "skip\n" {
+        eprintln!("SKIPPED: unshare(CLONE_NEWNET) needs root");
+        return;
+    }
+    assert_eq!(out, "done\n");
+    assert!(trace.contains("unshare(CLONE_NEWNET) = 0"), "{trace}");
+    let calls = trace
+        .lines()
+        .filter(|l| l.contains("getpriority(PRIO_PROCESS, 10"))
+        .count();
+    assert_eq!(calls, 3000, "{err}");
+    assert!(!err.contains("could not be delivered"), "{err}");
+}
+
+/// The launcher stops reading for a second (its output is a pipe nobody reads yet) while
+/// the program makes 50,000 calls: the thread's ring fills and the program waits for
+/// the launcher, as a tracee waits for strace; no line is lost.
+#[test]
+fn a_full_ring_waits_for_the_launcher() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = program() else {
+        return;
+    };
+    let child = Command::new(TRACER)
+        .arg(&bin)
+        .arg("many")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "done\n");
+    let err = String::from_utf8_lossy(&o.stderr);
+    let calls = err
+        .lines()
+        .filter(|l| l.starts_with("getpriority(PRIO_PROCESS, 1"))
+        .count();
+    assert_eq!(calls, 50_000);
+    assert!(!err.contains("could not be delivered"));
+}
