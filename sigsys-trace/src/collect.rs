@@ -11,8 +11,8 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use crate::protocol::{
-    self, rec_size, BATCH_HEADER, BATCH_SLOTS, BATCH_SLOT_SIZE, REC_HEADER, REC_PAD, RING_AT,
-    RING_HEAD, RING_SIZE, RING_TAIL, RING_WAITING,
+    self, rec_size, BATCH_HEADER, BATCH_SLOTS, BATCH_SLOT_SIZE, REC_HEADER, REC_PAD, REC_RESERVED,
+    RING_AT, RING_HEAD, RING_SIZE, RING_TAIL, RING_WAITING,
 };
 
 /// Bytes of an image's memfd (the loader's `shm::SIZE`).
@@ -125,6 +125,12 @@ pub struct Collector {
     last_pid: i32,
     /// Bytes read from the rings in the last round.
     pub ring_bytes: usize,
+    /// Records found half-written, by ring (image, slot): where, and since when.
+    half_written: HashMap<(usize, usize), (u64, std::time::Instant)>,
+    /// Records skipped after staying half-written (see `protocol::REC_RESERVED`).
+    pub abandoned: u64,
+    /// Every process has ended: a record still half-written is skipped at once.
+    pub finishing: bool,
 }
 
 /// What a received message is for the launcher.
@@ -188,6 +194,9 @@ impl Collector {
             corrupt: 0,
             last_pid: 0,
             ring_bytes: 0,
+            half_written: HashMap::new(),
+            abandoned: 0,
+            finishing: false,
         })
     }
 
@@ -389,7 +398,6 @@ impl Collector {
     /// record's time stamp; None at the ring's end for now (its head, or a record not
     /// written yet). A ring not in the protocol's format is skipped to its head.
     fn next_record(&mut self, rd: &mut Reading) -> Option<u64> {
-        let image = &self.images[rd.image];
         let base = Image::slot(rd.slot) + RING_AT;
         if rd.head.wrapping_sub(rd.pos) > RING_SIZE as u64 {
             self.corrupt += 1;
@@ -403,10 +411,24 @@ impl Collector {
                 rd.pos += to_end as u64;
                 continue;
             }
-            if image.u64_at(base + at).load(Ordering::Acquire) != rd.pos {
-                return None; // reserved, not written yet
-            }
+            let image = &self.images[rd.image];
+            let word = image.u64_at(base + at).load(Ordering::Acquire);
             let len = image.u32_at(base + at + 16).load(Ordering::Relaxed);
+            if word != rd.pos {
+                // Reserved, not written yet; or left so.
+                if !self.left_half_written(rd) {
+                    return None;
+                }
+                // The next record found (none yet: another round will look again, unless
+                // every process has ended).
+                match self.next_header(rd) {
+                    Some(next) => rd.pos = next,
+                    None if self.finishing => rd.pos = rd.head,
+                    None => return None,
+                }
+                self.abandoned += 1;
+                continue;
+            }
             let size = if len & REC_PAD != 0 {
                 (len & !REC_PAD) as usize
             } else {
@@ -421,6 +443,7 @@ impl Collector {
                 rd.pos += size as u64;
                 continue;
             }
+            let image = &self.images[rd.image];
             return Some(image.u64_at(base + at + 8).load(Ordering::Relaxed));
         }
         None
@@ -520,6 +543,54 @@ impl Collector {
         (running, ended)
     }
 
+    /// The position of the first record after `rd.pos` (below `rd.head`) that is written
+    /// or being written: the next multiple of 8 holding its own position.
+    fn next_header(&self, rd: &Reading) -> Option<u64> {
+        let image = &self.images[rd.image];
+        let base = Image::slot(rd.slot) + RING_AT;
+        let mut q = rd.pos + 8;
+        while q < rd.head {
+            let at = (q % RING_SIZE as u64) as usize;
+            if RING_SIZE - at >= REC_HEADER {
+                let word = image.u64_at(base + at).load(Ordering::Acquire);
+                if word == q || word == q | REC_RESERVED {
+                    return Some(q);
+                }
+            }
+            q += 8;
+        }
+        None
+    }
+
+    /// Whether the record at `rd.pos`, being written, has stayed so for a second while
+    /// its thread was not stopped (a program handler nested in its writing left the
+    /// tracer's by a jump, or the thread is gone).
+    fn left_half_written(&mut self, rd: &Reading) -> bool {
+        if self.finishing {
+            return true;
+        }
+        let key = (rd.image, rd.slot);
+        let now = std::time::Instant::now();
+        let Some(&(_, since)) = self.half_written.get(&key).filter(|(p, _)| *p == rd.pos) else {
+            self.half_written.insert(key, (rd.pos, now));
+            return false;
+        };
+        // A live writer takes well under a microsecond: one seen twice, 50 ms apart, is
+        // stuck. Its thread gone, it cannot finish; alive, it gets a second (it may have
+        // been preempted or stopped in the middle).
+        let waited = now.duration_since(since);
+        let owner = self.images[rd.image].owner(rd.slot);
+        let done = if !task_alive(owner) {
+            waited >= std::time::Duration::from_millis(50)
+        } else {
+            waited >= std::time::Duration::from_secs(1) && !task_stopped(owner)
+        };
+        if done {
+            self.half_written.remove(&key);
+        }
+        done
+    }
+
     /// The counts of lines the images could not deliver, by process.
     pub fn lost(&self, mut lost: impl FnMut(i32, u64)) {
         for image in &self.images {
@@ -575,6 +646,24 @@ fn started_before_us(pid: i32) -> bool {
         (Some(theirs), Some(ours)) => theirs < ours,
         _ => false,
     }
+}
+
+/// Whether task `tid` exists.
+fn task_alive(tid: i32) -> bool {
+    // SAFETY: signal 0 only checks.
+    tid > 0 && unsafe { libc::kill(tid, 0) == 0 || *libc::__errno_location() != libc::ESRCH }
+}
+
+/// Whether task `tid` is stopped (by a signal or a debugger): `T` or `t` in
+/// `/proc/TID/stat` (any task id works there).
+fn task_stopped(tid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{tid}/stat"))
+        .ok()
+        .and_then(|st| {
+            st.rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next().map(|s| s == "T" || s == "t"))
+        })
+        .unwrap_or(false)
 }
 
 /// The pid and kind of a line `PID TID KIND TEXT`, and its text.

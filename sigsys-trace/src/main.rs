@@ -218,6 +218,7 @@ fn collect_until_done(
         // The ends before the lines: a process that has ended has every line of its in
         // the rings (or sent) already, so its end is printed after them.
         let (running, ended) = collector.ended();
+        collector.finishing = status.is_some() && !running;
         let root = child.id() as i32;
         let got = collector.drain(|m| match m {
             collect::Message::Line(l) => printer.message(l),
@@ -298,6 +299,13 @@ fn main() {
             collector.foreign
         );
     }
+    if collector.abandoned > 0 || collector.corrupt > 0 {
+        eprintln!(
+            "sigsys-trace: {} lines were left half-written (a program signal handler left the \
+             tracer's by a jump) and {} rings were written over by the program",
+            collector.abandoned, collector.corrupt
+        );
+    }
     printer.finish(child_pid, status);
     drop(run);
     exit_like(status)
@@ -349,31 +357,24 @@ fn run_dir(opts: &options::Options, name: &str) -> run_dir::RunDir {
         (false, true) => protocol::MODE_HEXA,
         (false, false) => protocol::MODE_TEXT,
     };
-    // On stderr (usually a terminal) each line is sent at once; to a file, lines are
-    // batched per thread.
-    let eager = opts.output.is_none() && opts.summary == options::Summary::Off;
-    let flags = if eager { protocol::FLAG_EAGER } else { 0 }
-        | if opts.timed() {
-            protocol::FLAG_TIMES
-        } else {
-            0
-        }
-        | if opts.signals != 0 && opts.summary != options::Summary::Only {
-            protocol::FLAG_SIGNALS
-        } else {
-            0
-        }
-        | if opts.verbose {
-            protocol::FLAG_VERBOSE
-        } else {
-            0
-        }
-        | if opts.fd_paths {
-            protocol::FLAG_FD_PATHS
-        } else {
-            0
-        }
-        | (u32::from(opts.fd_details) << protocol::FD_DETAILS_SHIFT) & protocol::FLAG_FD_DETAILS
+    let flags = if opts.timed() {
+        protocol::FLAG_TIMES
+    } else {
+        0
+    } | if opts.signals != 0 && opts.summary != options::Summary::Only {
+        protocol::FLAG_SIGNALS
+    } else {
+        0
+    } | if opts.verbose {
+        protocol::FLAG_VERBOSE
+    } else {
+        0
+    } | if opts.fd_paths {
+        protocol::FLAG_FD_PATHS
+    } else {
+        0
+    } | (u32::from(opts.fd_details) << protocol::FD_DETAILS_SHIFT)
+        & protocol::FLAG_FD_DETAILS
         | match opts.hex {
             0 => 0,
             1 => protocol::FLAG_HEX_NON_ASCII,

@@ -52,10 +52,15 @@ pub const BATCH_SLOTS: usize = 32;
 /// `pos: u64`, `tsc: u64` (when the line was queued: the launcher prints every ring's lines
 /// of one round in this order), `len: u32` and 4 bytes of padding, then `len` bytes of one
 /// line with its newline, padded to 8. The thread reserves the record by raising `head`,
-/// writes it, and writes `pos` (its own position) last: a record whose `pos` is not its
-/// position is not written yet (a stale one from an earlier lap cannot be mistaken for it),
-/// and the launcher stops there until it is. Fewer than [`REC_HEADER`] bytes left before the
-/// ring's end are skipped; more are skipped by a padding record (`len` | [`REC_PAD`]: the
+/// writes its `len` and `pos | REC_RESERVED` ([`REC_RESERVED`]: being written), then the
+/// line, and its `pos` (its own position) last: a record whose `pos` is not its position is
+/// not written yet (a stale one from an earlier lap cannot be mistaken for it), and the
+/// launcher stops there until it is. One left half-written (a program handler nested in
+/// the writing left it by `siglongjmp`) is skipped once it has stayed so for a second
+/// while its thread is not stopped, and counted: the next record is the next multiple of 8
+/// that holds its own position (or with `REC_RESERVED`), which no line's text can be (a
+/// position's top bytes are zero; a line has no NUL). Fewer than [`REC_HEADER`] bytes left
+/// before the ring's end are skipped; more are skipped by a padding record (`len` | [`REC_PAD`]: the
 /// bytes to skip, header included).
 pub const BATCH_SLOT_SIZE: usize = RING_AT + RING_SIZE;
 /// Where a slot's ring starts (after its counters).
@@ -72,6 +77,8 @@ pub const RING_TAIL: usize = 64;
 pub const REC_HEADER: usize = 24;
 /// A record's `len` bit for padding.
 pub const REC_PAD: u32 = 1 << 31;
+/// A record's `pos` bit while it is being written.
+pub const REC_RESERVED: u64 = 1 << 63;
 
 /// Bytes of a record holding a line of `len` bytes.
 pub const fn rec_size(len: usize) -> usize {
@@ -90,8 +97,7 @@ pub const MODE_TEXT: u32 = 0;
 pub const MODE_HEXA: u32 = 1;
 /// `Header::mode`: pass every call through, print nothing (the benchmark floor).
 pub const MODE_BARE: u32 = 2;
-/// `Header::flags`: send every line at once instead of batching.
-pub const FLAG_EAGER: u32 = 1;
+// `Header::flags` bit 1 is free (it asked for each line to be sent at once).
 /// `Header::flags`: each line carries its call's start and duration.
 pub const FLAG_TIMES: u32 = 2;
 /// `Header::flags`: show signal deliveries (the program's handlers run through the

@@ -113,3 +113,24 @@ fn a_full_ring_waits_for_the_launcher() {
     assert_eq!(calls, 50_000);
     assert!(!err.contains("could not be delivered"));
 }
+
+/// A timer signal every 100 us whose handler leaves by `siglongjmp`, some of them while the
+/// tracer is writing a line (the handler runs nested on the tracer's): the half-written
+/// line is skipped once its thread has gone on without it, and every line after it
+/// arrives.
+#[test]
+fn a_line_left_half_written_does_not_stop_the_ring() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = program() else {
+        return;
+    };
+    let (out, trace, err) = traced(&bin, "jump");
+    assert_eq!(out, "done\n", "{err}");
+    let marked = trace
+        .lines()
+        .filter(|l| l.contains("getpriority(PRIO_PROCESS, 20"))
+        .count();
+    assert_eq!(marked, 1000, "{err}");
+}

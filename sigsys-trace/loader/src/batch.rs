@@ -8,7 +8,7 @@ use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use syscalls::x86_64::Sysno;
 
 use crate::line::Line;
-use crate::protocol::{rec_size, REC_HEADER, REC_PAD, RING_AT, RING_SIZE};
+use crate::protocol::{rec_size, REC_HEADER, REC_PAD, REC_RESERVED, RING_AT, RING_SIZE};
 use crate::send::{send_bytes, try_send};
 use crate::shm::{self, Ring};
 use crate::state;
@@ -40,12 +40,7 @@ impl Line {
     pub fn queue_for(&mut self, me: &state::Thread) {
         self.terminate();
         let bytes = self.bytes();
-        let ring = if state::EAGER.load(Ordering::Relaxed) {
-            None
-        } else {
-            shm::batch_of(me, true)
-        };
-        let Some(r) = ring else {
+        let Some(r) = shm::batch_of(me, true) else {
             send_bytes(bytes);
             return;
         };
@@ -149,6 +144,10 @@ fn append(r: Ring, bytes: &[u8], may_wait: bool) -> bool {
         {
             continue;
         }
+        let at = (h.wrapping_add(skip) % RING_SIZE as u64) as usize;
+        // SAFETY: `at + need <= RING_SIZE` (a record is never split at the ring's end), in
+        // bytes this reservation owns.
+        unsafe { mark_reserved(r, at, h.wrapping_add(skip), bytes.len() as u32) };
         if wait.waited {
             GAVE_UP.store(false, Ordering::Relaxed);
         }
@@ -157,9 +156,7 @@ fn append(r: Ring, bytes: &[u8], may_wait: bool) -> bool {
             // ring, in bytes this reservation owns.
             unsafe { write_record(r, off as usize, h, REC_PAD | skip as u32, 0, &[]) };
         }
-        let at = (h.wrapping_add(skip) % RING_SIZE as u64) as usize;
-        // SAFETY: `at + need <= RING_SIZE` (a record is never split at the ring's end) in
-        // bytes this reservation owns, which the launcher has read (`t` is past them).
+        // SAFETY: as above; the launcher has read these bytes (`t` is past them).
         unsafe {
             write_record(
                 r,
@@ -173,6 +170,21 @@ fn append(r: Ring, bytes: &[u8], may_wait: bool) -> bool {
         return true;
     }
     false
+}
+
+/// Marks the record at ring offset `at` as being written: its length, then its position
+/// with `REC_RESERVED` (see `protocol::BATCH_SLOT_SIZE`), as soon as it is reserved.
+///
+/// # Safety
+///
+/// `at + REC_HEADER <= RING_SIZE`, in bytes reserved for this record.
+unsafe fn mark_reserved(r: Ring, at: usize, pos: u64, len: u32) {
+    let rec = r.0.wrapping_add(RING_AT + at);
+    // SAFETY: the caller's guarantee; the fields are aligned (`at` is a multiple of 8).
+    unsafe {
+        rec.add(16).cast::<u32>().write_volatile(len);
+        AtomicU64::from_ptr(rec.cast::<u64>()).store(pos | REC_RESERVED, Ordering::Release);
+    }
 }
 
 /// Writes a record at ring offset `at`: its length, time stamp and line, then its

@@ -1,5 +1,7 @@
-//! The datagram that ships lines to the launcher: one `sendmsg` on a socket made for it,
-//! with the run's token in front.
+//! The datagrams to the launcher, each one `sendmsg` on a socket made for it with the
+//! run's token in front: an image's memfd (`M`, [`crate::shm`]), a full ring's request to
+//! be read now (no line), and the lines of a thread without a ring. Lines otherwise go
+//! through the rings ([`crate::batch`]), which need no descriptor.
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 

@@ -23,9 +23,6 @@ fn options(header: &Header) {
         protocol::MODE_HEXA => state::RAW.store(true, Ordering::Relaxed),
         _ => {}
     }
-    if header.flags & protocol::FLAG_EAGER != 0 {
-        state::EAGER.store(true, Ordering::Relaxed);
-    }
     if header.flags & protocol::FLAG_TIMES != 0 {
         state::TIMES.store(true, Ordering::Relaxed);
     }

@@ -11,8 +11,6 @@ use crate::sys::{self, sys};
 
 /// Whether lines are formatted and sent (`false`: the "bare" benchmark floor).
 pub static FULL: AtomicBool = AtomicBool::new(true);
-/// Send every line at once (trace on the launcher's stderr) instead of batching.
-pub static EAGER: AtomicBool = AtomicBool::new(false);
 /// Each line carries its call's start and duration (`-t`, `-r`, `-T`, `-c`).
 pub static TIMES: AtomicBool = AtomicBool::new(false);
 /// Lines in raw hex (`strace -e raw=all`) instead of decoded.

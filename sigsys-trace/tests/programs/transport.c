@@ -4,12 +4,18 @@
  *                    makes calls that wait (nanosleep, futex, poll); prints how many opens
  *                    did not get descriptor 3 (0 untraced: the program holds 0-2 only).
  *   transport many   makes 50,000 marked calls.
+ *   transport jump   a 100 us timer whose handler leaves by siglongjmp, while 5,000 calls
+ *                    are made (some land while the tracer writes a line), then 1,000
+ *                    marked calls: their lines must all arrive.
  *   transport netns  enters a network namespace of its own (root only: prints "skip"
  *                    otherwise), then makes marked calls: their lines must still arrive.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -59,6 +65,38 @@ static int netns(void) {
     return 0;
 }
 
+static sigjmp_buf env;
+static volatile sig_atomic_t armed;
+
+static void on_alarm(int sig) {
+    (void)sig;
+    if (!armed)
+        return;
+    armed = 0;
+    siglongjmp(env, 1);
+}
+
+static int jump(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {{0, 100}, {0, 100}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    for (volatile int i = 0; i < 5000; i++)
+        if (sigsetjmp(env, 1) == 0) {
+            armed = 1;
+            getpriority(PRIO_PROCESS, 1000000 + i);
+            armed = 0;
+        }
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    for (int i = 0; i < 1000; i++)
+        getpriority(PRIO_PROCESS, 2000000 + i);
+    printf("done\n");
+    return 0;
+}
+
 static int many(void) {
     for (int i = 0; i < 50000; i++)
         getpriority(PRIO_PROCESS, 1000000 + i);
@@ -67,12 +105,14 @@ static int many(void) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "jump"))
+        return jump();
     if (argc > 1 && !strcmp(argv[1], "many"))
         return many();
     if (argc > 1 && !strcmp(argv[1], "fds"))
         return fds();
     if (argc > 1 && !strcmp(argv[1], "netns"))
         return netns();
-    fprintf(stderr, "usage: transport fds|many|netns\n");
+    fprintf(stderr, "usage: transport fds|jump|many|netns\n");
     return 2;
 }
