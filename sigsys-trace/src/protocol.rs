@@ -224,7 +224,21 @@ pub struct Slot {
     /// The path of the file `fd` is, as a `#!` line named it (the kernel's `bprm->interp`):
     /// what a script interpreter gets as its script argument.
     pub path: [u8; NAME_MAX],
+    /// After `#!` interpreters: how many leading arguments of the image's `argv` stand for
+    /// the exec's own `argv[0]` (interpreters, their arguments, script paths); 0 before any.
+    pub prefix: u32,
+    /// Bytes used in `argv0`.
+    pub argv0_len: u32,
+    /// The exec's own `argv[0]` (cut at [`ARGV0_MAX`]), which `binfmt_script` replaces with
+    /// the script's path: the first image's `execve` line shows it, as strace does.
+    pub argv0: [u8; ARGV0_MAX],
 }
+
+/// Bytes of `Slot::argv0`.
+pub const ARGV0_MAX: usize = 3072;
+
+// A slot fits in its pages.
+const _: () = assert!(core::mem::size_of::<Slot>() <= SLOT_SIZE);
 
 /// `Slot::flags`: the program ignored SIGSYS (`SIG_IGN` survives exec).
 pub const SLOT_SIGSYS_IGNORED: u32 = 1;
@@ -266,6 +280,8 @@ pub unsafe fn publish(base: u64, pid: i32, fd: i32, name: &[u8]) -> Option<usize
         path: name,
         depth: 0,
         flags: 0,
+        prefix: 0,
+        argv0: &[],
     };
     // SAFETY: the caller's guarantee.
     unsafe { publish_next(base, pid, fd, &next) }
@@ -281,6 +297,10 @@ pub struct Next<'a> {
     pub depth: u32,
     /// `Slot::flags`.
     pub flags: u32,
+    /// `Slot::prefix`.
+    pub prefix: u32,
+    /// `Slot::argv0`.
+    pub argv0: &'a [u8],
 }
 
 /// [`publish`] with everything a slot says.
@@ -313,6 +333,12 @@ pub unsafe fn publish_next(base: u64, pid: i32, fd: i32, next: &Next<'_>) -> Opt
                 *d = *c;
             }
             for (d, c) in s.name.iter_mut().zip(name.iter().take(n)) {
+                *d = *c;
+            }
+            let a = next.argv0.len().min(ARGV0_MAX);
+            s.prefix = next.prefix;
+            s.argv0_len = a as u32;
+            for (d, c) in s.argv0.iter_mut().zip(next.argv0.iter().take(a)) {
                 *d = *c;
             }
             owner.store(pid, Ordering::Release);

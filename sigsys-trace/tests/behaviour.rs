@@ -367,3 +367,62 @@ fn a_long_lived_thread_ends_when_it_ends() {
     assert!(lines[late..].iter().any(|l| *l == end), "{err}");
     assert!(!err.contains("+++ exited +++"), "{err}");
 }
+
+/// A `#!` script run as the program: its `execve` line shows the arguments as they were
+/// given (`["./s.sh", "a"]`), as strace does, not the interpreter's (`["/bin/sh",
+/// "./s.sh", "a"]`), through an interpreter argument, two levels of scripts and a name
+/// found in `PATH` (whose `argv[0]` is not the path).
+#[test]
+fn a_scripts_execve_line_is_straces() {
+    if !sud() || Command::new("strace").arg("-V").output().is_err() {
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("sigsys-scripts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, body: String| {
+        let p = dir.join(name);
+        std::fs::write(&p, body).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        p.display().to_string()
+    };
+    let plain = write("plain.sh", "#!/bin/sh\nexit 0\n".into());
+    let with_arg = write("arg.sh", "#!/bin/sh -e\nexit 0\n".into());
+    let nested = write("nested.sh", format!("#!{with_arg}\n"));
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let first_line = |tool: &str, args: &[&str]| {
+        let out = dir.join(format!("{tool}.trace"));
+        // strace -f, as sigsys-trace always follows children (and prefixes pids in a file).
+        let o = Command::new(tool)
+            .arg("-f")
+            .arg("-o")
+            .arg(&out)
+            .args(args)
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{tool} {args:?}: {o:?}");
+        let text = std::fs::read_to_string(&out).unwrap();
+        let line = text.lines().next().unwrap_or("");
+        let line = line.split_once(' ').map_or(line, |(_pid, l)| l).to_string();
+        // The environment's address differs from run to run.
+        match line.split_once("], 0x") {
+            Some((head, rest)) => format!("{head}], ADDR{}", &rest[rest.find(' ').unwrap_or(0)..]),
+            None => line,
+        }
+    };
+    for args in [
+        vec![plain.as_str()],
+        vec![with_arg.as_str(), "a", "b c"],
+        vec![nested.as_str(), "x"],
+        vec!["nested.sh", "y"],
+    ] {
+        let want = first_line("strace", &args);
+        assert!(want.starts_with("execve("), "{want}");
+        assert_eq!(first_line(env!("CARGO_BIN_EXE_sigsys-trace"), &args), want);
+    }
+}

@@ -703,6 +703,8 @@ pub fn exec(trap: &mut Trap<'_>, at: bool, set_mask: impl Fn()) -> i64 {
         } else {
             0
         },
+        prefix: 0,
+        argv0: &[],
     };
     // SAFETY: SHM is the live shared mapping of the run.
     let Some(slot) = (unsafe { protocol::publish_next(shm, pid, fd, &next) }) else {

@@ -255,6 +255,11 @@ unsafe extern "C" fn loader_main(sp: *mut u64) -> ! {
     let mut path = [0u8; protocol::NAME_MAX];
     path[..plen].copy_from_slice(&slot.path[..plen]);
     let path = if plen == 0 { name } else { &path[..plen] };
+    let prefix = slot.prefix;
+    let alen = (slot.argv0_len as usize).min(protocol::ARGV0_MAX);
+    let mut argv0 = [0u8; protocol::ARGV0_MAX];
+    argv0[..alen].copy_from_slice(&slot.argv0[..alen]);
+    let argv0 = &argv0[..alen];
     // SAFETY: as above.
     unsafe { protocol::free(shm, i) };
     let mut head = [0u8; 256];
@@ -271,6 +276,8 @@ unsafe extern "C" fn loader_main(sp: *mut u64) -> ! {
             path,
             depth,
             flags: slot_flags,
+            prefix,
+            argv0,
         };
         script(&stack, shm, execfn, fd, &this, &head[..n as usize]);
     }
@@ -286,7 +293,8 @@ unsafe extern "C" fn loader_main(sp: *mut u64) -> ! {
     exec::SHM.store(shm, core::sync::atomic::Ordering::Relaxed);
     set_comm(name);
     let name_ptr = core::ptr::addr_of!(NAME) as u64;
-    enter(&stack, fd, name_ptr, header)
+    let shown = shown_argv(&stack, prefix, argv0);
+    enter(&stack, fd, name_ptr, header, shown)
 }
 
 /// The path of the file open as `fd` (as `/proc/self/fd/N` names it).
@@ -367,6 +375,53 @@ struct Exec<'a> {
     path: &'a [u8],
     depth: u32,
     flags: u32,
+    /// `Slot::prefix`.
+    prefix: u32,
+    /// `Slot::argv0`.
+    argv0: &'a [u8],
+}
+
+/// The exec's own argument vector after `#!` interpreters changed it (`prefix` leading
+/// arguments stand for `argv0`): `argv0` then the rest, in a new mapping, for the image's
+/// `execve` line (and the mapping's address and length, unmapped once the line is made);
+/// the stack's `argv` without interpreters.
+fn shown_argv(stack: &Stack, prefix: u32, argv0: &[u8]) -> (u64, u64, u64) {
+    let skip = prefix as usize;
+    let own = (stack.sp as u64 + 8, 0, 0);
+    if skip <= 1 || skip > stack.argc {
+        return own;
+    }
+    // argv0 and its NUL, then the pointers: argv0, argv[skip..], NULL.
+    let count = stack.argc - skip + 2;
+    let at = (argv0.len() + 8) & !7;
+    let len = (at + count * 8) as u64;
+    // SAFETY: a new mapping at no fixed address: nothing in use is replaced.
+    let Ok(a) = (unsafe {
+        sys::mmap(
+            0,
+            len,
+            (libc::PROT_READ | libc::PROT_WRITE) as u64,
+            (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as u64,
+            -1,
+            0,
+        )
+    }) else {
+        return own;
+    };
+    let base = a as *mut u8;
+    // SAFETY: a fresh mapping of `at + count * 8` bytes: argv0 and its NUL fit in `at`,
+    // then `count` words.
+    unsafe {
+        core::ptr::copy_nonoverlapping(argv0.as_ptr(), base, argv0.len());
+        *base.add(argv0.len()) = 0;
+        let v = base.add(at).cast::<u64>();
+        *v = base as u64;
+        for (k, i) in (skip..stack.argc).enumerate() {
+            *v.add(k + 1) = stack.argv(i);
+        }
+        *v.add(count - 1) = 0;
+        (v as u64, base as u64, len)
+    }
 }
 
 /// A `#!` script: the loader runs again for its interpreter, with the arguments the
@@ -454,6 +509,21 @@ fn script(stack: &Stack, shm: u64, execfn: &[u8], fd: i32, this: &Exec<'_>, head
         }
         *argv.add(k) = 0;
     }
+    // The exec's own argv[0], which the new argv no longer has (the first level's).
+    let first = this.prefix == 0;
+    let argv0 = if first {
+        let p = stack.argv(0) as *const u8;
+        let n = if p.is_null() {
+            0
+        } else {
+            // SAFETY: argv[0] is a NUL-terminated string of the kernel's stack.
+            unsafe { mem::strlen(p) }.min(protocol::ARGV0_MAX)
+        };
+        // SAFETY: `n` bytes of that string.
+        (!p.is_null()).then(|| unsafe { core::slice::from_raw_parts(p, n) })
+    } else {
+        None
+    };
     // SAFETY: the shared mapping is live.
     if unsafe {
         protocol::publish_next(
@@ -465,6 +535,8 @@ fn script(stack: &Stack, shm: u64, execfn: &[u8], fd: i32, this: &Exec<'_>, head
                 path: interp,
                 depth: depth + 1,
                 flags: this.flags,
+                prefix: (extra as u32) + this.prefix.max(1) - 1,
+                argv0: argv0.unwrap_or(this.argv0),
             },
         )
     }
@@ -489,7 +561,7 @@ fn script(stack: &Stack, shm: u64, execfn: &[u8], fd: i32, this: &Exec<'_>, head
 
 /// Maps the program in `fd` and its interpreter, arms the tracer and jumps to the entry
 /// point.
-fn enter(stack: &Stack, fd: i32, name: u64, header: &protocol::Header) -> ! {
+fn enter(stack: &Stack, fd: i32, name: u64, header: &protocol::Header, argv: (u64, u64, u64)) -> ! {
     let mut interp = [0u8; protocol::NAME_MAX];
     let (prog, ilen) = match elf::load(fd, &mut interp) {
         Ok(x) => x,
@@ -546,8 +618,12 @@ fn enter(stack: &Stack, fd: i32, name: u64, header: &protocol::Header) -> ! {
         header,
         stack.aux(AT_MINSIGSTKSZ).unwrap_or(0),
         stack.aux(AT_HWCAP2).unwrap_or(0),
-        [name, stack.sp as u64 + 8, stack.envp()],
+        [name, argv.0, stack.envp()],
     );
+    if argv.2 != 0 {
+        // SAFETY: the mapping `shown_argv` made, which nothing uses any more.
+        unsafe { sys(Sysno::munmap, [argv.1, argv.2, 0, 0, 0, 0]) };
+    }
     // SAFETY: the program's entry with the stack as the kernel made it and the registers
     // as the kernel leaves them (zero; %rdx = 0: no rtld_fini).
     unsafe {
