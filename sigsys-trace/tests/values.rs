@@ -163,3 +163,24 @@ fn default_sigchld_is_shown_and_interrupts_nothing() {
         .count();
     assert_eq!(lines, 3, "{trace}");
 }
+
+/// `execve` of a path longer than `PATH_MAX` fails with `ENAMETOOLONG`, as untraced (the
+/// tracer read it as `EFAULT`), and the lines say so.
+#[test]
+fn a_too_long_exec_path_is_enametoolong() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = program() else {
+        return;
+    };
+    let (out, trace) = same_as_untraced(TRACER, &[], &bin, "longexec");
+    assert_eq!(out, "4999: errno 36\n4095: errno 36\n4094: errno 36\n");
+    let long = trace
+        .lines()
+        .filter(|l| {
+            l.contains("execve(\"/aaaa") && l.ends_with("ENAMETOOLONG (File name too long)")
+        })
+        .count();
+    assert_eq!(long, 3, "{trace}");
+}

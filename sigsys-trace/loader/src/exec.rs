@@ -114,7 +114,7 @@ pub fn is_self_exe(path: &[u8]) -> bool {
 fn read_path(addr: u64, buf: &mut [u8]) -> Result<usize, i64> {
     match read_cstr(&ProgMemory, addr, buf) {
         Ok(n) if n < buf.len() => Ok(n),
-        Ok(_) => Err(err(libc::ENAMETOOLONG)),
+        Ok(_) | Err(syscalls::Errno::ENAMETOOLONG) => Err(err(libc::ENAMETOOLONG)),
         Err(_) => Err(err(libc::EFAULT)),
     }
 }

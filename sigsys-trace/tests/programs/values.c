@@ -8,6 +8,8 @@
  *                    SA_RESTART): strace's `= ? ERESTART...` lines
  *   values chld      children exit while the parent sleeps, polls and selects with
  *                    SIGCHLD at its default action: nothing interrupted, three lines
+ *   values longexec  execve of paths of 4,999, 4,095 and 4,094 bytes: the errno of each
+ *                    (all ENAMETOOLONG: two paths too long, then a name too long)
  */
 #include <netinet/in.h>
 #include <signal.h>
@@ -137,8 +139,25 @@ static int chld(void)
 	return 0;
 }
 
+static int longexec(void)
+{
+	static char path[5000];
+	char *argv[] = {"x", NULL};
+	size_t lens[] = {4999, 4095, 4094};
+	for (int i = 0; i < 3; i++) {
+		memset(path, 'a', sizeof path);
+		path[0] = '/';
+		path[lens[i]] = 0;
+		execve(path, argv, NULL);
+		printf("%zu: errno %d\n", lens[i], errno);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "longexec"))
+		return longexec();
 	if (argc > 1 && !strcmp(argv[1], "chld"))
 		return chld();
 	if (argc > 1 && !strcmp(argv[1], "interrupt"))
