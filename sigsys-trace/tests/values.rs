@@ -184,3 +184,21 @@ fn a_too_long_exec_path_is_enametoolong() {
         .count();
     assert_eq!(long, 3, "{trace}");
 }
+
+/// Children reaped by `waitpid(pid, NULL, 0)` end as they did: `+++ killed by SIGTERM
+/// +++` (the tracer runs the wait with a status word of its own, so the launcher learns
+/// what it can no longer ask the kernel) and `+++ exited with 7 +++`.
+#[test]
+fn children_reaped_without_status_end_as_they_did() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = program() else {
+        return;
+    };
+    let (out, trace) = same_as_untraced(TRACER, &[], &bin, "nullwait");
+    assert_eq!(out, "reaped\n");
+    assert!(trace.contains("+++ killed by SIGTERM +++"), "{trace}");
+    assert!(trace.contains("+++ exited with 7 +++"), "{trace}");
+    assert!(trace.contains(", NULL, 0, NULL) = "), "{trace}");
+}

@@ -129,6 +129,11 @@ pub fn reaped(sysno: Option<Sysno>, call: &sigsys::Syscall, ret: i64) {
         }
         _ => return,
     };
+    reaped_status(child, status);
+}
+
+/// `Z CHILD STATUS`: a wait reaped `child`, which ended with wait status `status`.
+pub fn reaped_status(child: i64, status: i32) {
     if child <= 0 {
         return;
     }

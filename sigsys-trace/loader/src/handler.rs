@@ -446,6 +446,7 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
             trap.set_return(r);
             r
         }
+        Some(Sysno::wait4) if call.args[1] == 0 => wait4_without_status(trap, call),
         Some(Sysno::arch_prctl) if call.arg_int(0) == ARCH_SET_GS => {
             // `%gs` becomes the program's: the tracer finds threads by id from now on.
             state::gs_taken();
@@ -501,6 +502,27 @@ fn answer(trap: &mut Trap<'_>, sysno: Option<Sysno>, call: &sigsys::Syscall) -> 
         }
         _ => pass(trap),
     }
+}
+
+/// `wait4(pid, NULL, ...)`: run with a status word of the tracer's, so that the launcher
+/// learns how the child it reaped ended (`+++ killed by SIGTERM +++`, which it cannot ask
+/// the kernel once the child is reaped); the program's memory and registers are as after
+/// its own call.
+fn wait4_without_status(trap: &mut Trap<'_>, call: sigsys::Syscall) -> i64 {
+    let mut status: i32 = 0;
+    let mut args = call.args;
+    args[1] = core::ptr::addr_of_mut!(status) as u64;
+    let with = sigsys::Syscall { args, ..call };
+    // SAFETY: the program's own wait4 with its own arguments, but for the status pointer,
+    // which points at `status`, live until the call returns (the kernel writes an int).
+    let r = match unsafe { trap.pass_through_with(with) } {
+        Ok(r) => r,
+        Err(_) => pass(trap),
+    };
+    if r > 0 {
+        ends::reaped_status(r, status);
+    }
+    r
 }
 
 /// After a successful `PTRACE_TRACEME`: the task's tracer would see every SIGSYS of

@@ -10,6 +10,8 @@
  *                    SIGCHLD at its default action: nothing interrupted, three lines
  *   values longexec  execve of paths of 4,999, 4,095 and 4,094 bytes: the errno of each
  *                    (all ENAMETOOLONG: two paths too long, then a name too long)
+ *   values nullwait  a child killed by SIGTERM and one that exits with 7, each reaped by
+ *                    waitpid(pid, NULL, 0)
  */
 #include <netinet/in.h>
 #include <signal.h>
@@ -154,8 +156,28 @@ static int longexec(void)
 	return 0;
 }
 
+static int nullwait(void)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		pause();
+		return 0;
+	}
+	usleep(100000);
+	kill(p, SIGTERM);
+	waitpid(p, NULL, 0);
+	p = fork();
+	if (p == 0)
+		_exit(7);
+	waitpid(p, NULL, 0);
+	printf("reaped\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "nullwait"))
+		return nullwait();
 	if (argc > 1 && !strcmp(argv[1], "longexec"))
 		return longexec();
 	if (argc > 1 && !strcmp(argv[1], "chld"))
