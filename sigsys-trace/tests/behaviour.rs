@@ -408,7 +408,11 @@ fn a_scripts_execve_line_is_straces() {
         assert!(o.status.success(), "{tool} {args:?}: {o:?}");
         let text = std::fs::read_to_string(&out).unwrap();
         let line = text.lines().next().unwrap_or("");
-        let line = line.split_once(' ').map_or(line, |(_pid, l)| l).to_string();
+        let line = line
+            .split_once(' ')
+            .map_or(line, |(_pid, l)| l)
+            .trim_start()
+            .to_string();
         // The environment's address differs from run to run.
         match line.split_once("], 0x") {
             Some((head, rest)) => format!("{head}], ADDR{}", &rest[rest.find(' ').unwrap_or(0)..]),
