@@ -21,11 +21,16 @@ const MEMFD_SIZE: usize = BATCH_HEADER + BATCH_SLOTS * BATCH_SLOT_SIZE;
 /// An image's memfd, mapped shared (its descriptor closed: the mapping keeps it).
 struct Image {
     base: *mut u8,
+    /// The process that made it (fork children share it).
+    pid: i32,
+    /// When a round last found lines in it, and when one last looked.
+    last_lines: std::time::Instant,
+    last_look: std::time::Instant,
 }
 
 impl Image {
     /// Maps memfd `fd`; None if it is not an image's (too small) or cannot be mapped.
-    fn map(fd: &OwnedFd) -> Option<Image> {
+    fn map(fd: &OwnedFd, pid: i32) -> Option<Image> {
         // SAFETY: fstat fills the zeroed struct it is given.
         let size = unsafe {
             let mut st: libc::stat = std::mem::zeroed();
@@ -45,7 +50,13 @@ impl Image {
                 0,
             )
         };
-        (base != libc::MAP_FAILED).then(|| Image { base: base.cast() })
+        let now = std::time::Instant::now();
+        (base != libc::MAP_FAILED).then(|| Image {
+            base: base.cast(),
+            pid,
+            last_lines: now,
+            last_look: now,
+        })
     }
 
     fn u32_at(&self, at: usize) -> &AtomicU32 {
@@ -240,13 +251,24 @@ impl Collector {
                 continue;
             };
             for line in lines(body) {
-                if header(line).1 == Some(b'M') {
+                let (pid, kind, _) = header(line);
+                if kind == Some(b'M') {
                     // What the rings hold so far comes first (the lines of the image this
                     // one replaces).
                     n += self.drain_rings(&mut f);
                     self.note(line, &mut f);
                     for fd in fds.drain(..) {
-                        if let Some(image) = Image::map(&fd) {
+                        if let Some(image) = Image::map(&fd, pid.unwrap_or(0)) {
+                            image.u32_at(protocol::ACK_AT).store(1, Ordering::Release);
+                            // SAFETY: FUTEX_WAKE on an aligned u32 of the mapping.
+                            unsafe {
+                                libc::syscall(
+                                    libc::SYS_futex,
+                                    image.base.add(protocol::ACK_AT),
+                                    libc::FUTEX_WAKE,
+                                    i32::MAX,
+                                )
+                            };
                             self.images.push(image);
                         }
                     }
@@ -321,7 +343,20 @@ impl Collector {
     /// how many lines there were.
     fn drain_rings(&mut self, f: &mut impl FnMut(Message<'_>)) -> usize {
         let mut reading = Vec::new();
-        for (i, image) in self.images.iter().enumerate() {
+        let now = std::time::Instant::now();
+        for (i, image) in self.images.iter_mut().enumerate() {
+            // An image whose process has ended and which has been quiet for 2 s (its fork
+            // children, if any, quiet too) is looked at twice a second: a long run makes
+            // thousands of images, and every round would look at each.
+            let ended = matches!(self.procs.get(&image.pid), Some(None));
+            if ended
+                && now.duration_since(image.last_lines) >= std::time::Duration::from_secs(2)
+                && now.duration_since(image.last_look) < std::time::Duration::from_millis(500)
+                && !self.finishing
+            {
+                continue;
+            }
+            image.last_look = now;
             for s in 0..BATCH_SLOTS {
                 if image.owner(s) == 0 {
                     continue;
@@ -330,6 +365,7 @@ impl Collector {
                 let head = image.u64_at(at + RING_HEAD).load(Ordering::Acquire);
                 let pos = image.u64_at(at + RING_TAIL).load(Ordering::Relaxed);
                 if head != pos {
+                    image.last_lines = now;
                     reading.push(Reading {
                         image: i,
                         slot: s,

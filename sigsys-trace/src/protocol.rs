@@ -90,6 +90,11 @@ pub const fn rec_size(len: usize) -> usize {
 pub const LOST_AT: usize = 2048;
 /// Pairs in the lost-lines table.
 pub const LOST_ENTRIES: usize = 64;
+/// Where the batch header page has the launcher's acknowledgement (`u32`, a futex): set to
+/// 1 once the launcher has mapped the memfd, which the image waits for (a second at most)
+/// before it writes into the rings: a memfd the launcher could not take (no descriptor or
+/// mapping left to it) is not filled with lines nobody reads.
+pub const ACK_AT: usize = 3072;
 
 /// `Header::mode`: decoded lines.
 pub const MODE_TEXT: u32 = 0;

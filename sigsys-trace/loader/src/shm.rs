@@ -240,7 +240,7 @@ fn new_region() -> Option<u64> {
         close();
         return None;
     }
-    let sent = send_fd(fd as i32);
+    let sent = send_fd(fd as i32) && acknowledged(a as u64);
     close();
     if !sent {
         // SAFETY: the mapping made by this code, which nothing uses any more.
@@ -248,6 +248,39 @@ fn new_region() -> Option<u64> {
         return None;
     }
     Some(a as u64)
+}
+
+/// Whether the launcher acknowledges the memfd mapped at `base` within a second
+/// (`protocol::ACK_AT`): it reads the socket as soon as a datagram comes, so it takes
+/// microseconds, unless it could not take the memfd.
+fn acknowledged(base: u64) -> bool {
+    // SAFETY: an aligned u32 in the header page, which is never unmapped.
+    let ack = unsafe { AtomicU32::from_ptr((base + crate::protocol::ACK_AT as u64) as *mut u32) };
+    for _ in 0..100 {
+        if ack.load(Ordering::Acquire) != 0 {
+            return true;
+        }
+        let timeout = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 10_000_000,
+        };
+        // SAFETY: FUTEX_WAIT (shared: the launcher wakes it from its own mapping) on the
+        // acknowledgement word; the timeout is live.
+        unsafe {
+            sys(
+                Sysno::futex,
+                [
+                    ack.as_ptr() as u64,
+                    libc::FUTEX_WAIT as u64,
+                    0,
+                    core::ptr::from_ref(&timeout) as u64,
+                    0,
+                    0,
+                ],
+            )
+        };
+    }
+    ack.load(Ordering::Acquire) != 0
 }
 
 /// Sends `PID TID M\n` with `fd` attached.
