@@ -100,6 +100,9 @@ struct Reading {
     slot: usize,
     pos: u64,
     head: u64,
+    /// The line length of the record at `pos`, as `next_record` checked it (the program
+    /// can change the ring at any time: it is not read again).
+    len: usize,
 }
 
 /// Receives lines and knows which processes are still running.
@@ -335,6 +338,7 @@ impl Collector {
                         slot: s,
                         pos,
                         head,
+                        len: 0,
                     });
                 }
             }
@@ -355,9 +359,7 @@ impl Collector {
             let rd = &mut reading[r];
             let image = &self.images[rd.image];
             let at = (rd.pos % RING_SIZE as u64) as usize;
-            let len = image
-                .u32_at(Image::slot(rd.slot) + RING_AT + at + 16)
-                .load(Ordering::Relaxed) as usize;
+            let len = rd.len;
             image.copy(rd.slot, at + REC_HEADER, len, &mut lines_out);
             if lines_out.last() != Some(&b'\n') {
                 lines_out.push(b'\n');
@@ -443,6 +445,7 @@ impl Collector {
                 rd.pos += size as u64;
                 continue;
             }
+            rd.len = len as usize;
             let image = &self.images[rd.image];
             return Some(image.u64_at(base + at + 8).load(Ordering::Relaxed));
         }

@@ -134,3 +134,18 @@ fn a_line_left_half_written_does_not_stop_the_ring() {
         .count();
     assert_eq!(marked, 1000, "{err}");
 }
+
+/// A program that writes into its ring while the launcher reads it (the record's length
+/// flipped between its true value and 2 GiB): the launcher reads each length once, and
+/// survives (before, it copied 2 GiB out of a 4 MiB mapping and died of SIGSEGV).
+#[test]
+fn a_length_changed_while_read_does_not_crash_the_launcher() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = program() else {
+        return;
+    };
+    let (out, _, err) = traced(&bin, "lenrace");
+    assert_eq!(out, "done\n", "{err}");
+}
