@@ -5,7 +5,7 @@
 //! ends when the last of them has.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -134,6 +134,9 @@ pub struct Collector {
     pub abandoned: u64,
     /// Every process has ended: a record still half-written is skipped at once.
     pub finishing: bool,
+    /// Processes `ended` found gone in this round whose end has not been reported yet
+    /// (by `Message::Ended` after their `exit_group` line, or by the caller after it).
+    ended_now: HashSet<i32>,
 }
 
 /// What a received message is for the launcher.
@@ -200,6 +203,7 @@ impl Collector {
             half_written: HashMap::new(),
             abandoned: 0,
             finishing: false,
+            ended_now: HashSet::new(),
         })
     }
 
@@ -226,7 +230,17 @@ impl Collector {
     /// returns how many lines and datagrams there were.
     pub fn drain(&mut self, mut f: impl FnMut(Message<'_>)) -> usize {
         self.ring_bytes = 0;
-        let mut n = self.drain_rings(&mut f);
+        // The datagrams first: a new image's memfd (`M`) is mapped before the round reads
+        // the rings, so that its lines are merged with the others by time stamp. (Read
+        // after them, an exec'd child's whole image came after its parent's `wait4`.)
+        let n = self.receive(&mut f);
+        n + self.drain_rings(&mut f)
+    }
+
+    /// Takes every datagram waiting (each image's memfd, mapped; the lines of threads
+    /// without a ring, handed to `f`); returns how many there were.
+    fn receive(&mut self, f: &mut impl FnMut(Message<'_>)) -> usize {
+        let mut n = 0;
         loop {
             let mut fds = Vec::new();
             let len = match self.recv(&mut fds) {
@@ -243,23 +257,29 @@ impl Collector {
                 continue;
             };
             for line in lines(body) {
+                self.note(line, f);
                 if header(line).1 == Some(b'M') {
-                    // What the rings hold so far comes first (the lines of the image this
-                    // one replaces).
-                    n += self.drain_rings(&mut f);
-                    self.note(line, &mut f);
                     for fd in fds.drain(..) {
                         if let Some(image) = Image::map(&fd) {
                             self.images.push(image);
                         }
                     }
-                } else {
-                    self.note(line, &mut f);
                 }
             }
             self.buf = data;
         }
-        n + self.drain_rings(&mut f)
+        n
+    }
+
+    /// Whether a datagram is waiting.
+    fn datagram_waiting(&self) -> bool {
+        let mut p = libc::pollfd {
+            fd: self.sock.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one live pollfd.
+        unsafe { libc::poll(&mut p, 1, 0) > 0 }
     }
 
     /// What a line means to the collector (a process to follow), then the printer's.
@@ -304,7 +324,14 @@ impl Collector {
             return false;
         };
         let Some(f) = fd else {
-            return false;
+            // Found gone by `ended` before this round's lines were read, or by `watch` (it
+            // lived less than a round): its end comes here, after its `exit_group` line,
+            // not after the whole round (after its parent's `wait4`).
+            if let Some(i) = self.gone.iter().position(|&p| p == pid) {
+                self.gone.swap_remove(i);
+                return true;
+            }
+            return self.ended_now.remove(&pid);
         };
         let mut p = libc::pollfd {
             fd: f.as_raw_fd(),
@@ -324,6 +351,28 @@ impl Collector {
     /// how many lines there were.
     fn drain_rings(&mut self, f: &mut impl FnMut(Message<'_>)) -> usize {
         let mut reading = Vec::new();
+        let mut received = 0;
+        // An image that made its memfd while the heads were read can have a line in
+        // another ring that follows its own: its `M` is waiting then (sent before any of
+        // its lines), and the heads are read again with it mapped.
+        for round in 0..8 {
+            if round > 0 {
+                if !self.datagram_waiting() {
+                    break;
+                }
+                received += self.receive(f);
+                reading.clear();
+            }
+            self.ring_heads(&mut reading);
+        }
+        if reading.is_empty() {
+            return received;
+        }
+        received + self.read_rings(reading, f)
+    }
+
+    /// The rings with records to read, where they start and end.
+    fn ring_heads(&self, reading: &mut Vec<Reading>) {
         for (i, image) in self.images.iter().enumerate() {
             for s in 0..BATCH_SLOTS {
                 if image.owner(s) == 0 {
@@ -343,9 +392,10 @@ impl Collector {
                 }
             }
         }
-        if reading.is_empty() {
-            return 0;
-        }
+    }
+
+    /// Reads the records of `reading` (see `drain_rings`); how many lines there were.
+    fn read_rings(&mut self, mut reading: Vec<Reading>, f: &mut impl FnMut(Message<'_>)) -> usize {
         let mut lines_out = std::mem::take(&mut self.ring_lines);
         lines_out.clear();
         let mut heap = BinaryHeap::new();
@@ -523,10 +573,13 @@ impl Collector {
     }
 
     /// Forgets the pidfds of processes that have ended: whether any is still running, and
-    /// those that ended since the last call.
+    /// those that ended since the last call (each to be reported after the round's lines
+    /// unless its `exit_group` line reported it: [`Collector::end_unreported`]).
     pub fn ended(&mut self) -> (bool, Vec<i32>) {
         let mut running = false;
         let mut ended = std::mem::take(&mut self.gone);
+        self.ended_now.clear();
+        self.ended_now.extend(ended.iter().copied());
         for (&pid, fd) in self.procs.iter_mut() {
             let Some(f) = fd else { continue };
             let mut p = libc::pollfd {
@@ -539,11 +592,18 @@ impl Collector {
             if n > 0 {
                 *fd = None;
                 ended.push(pid);
+                self.ended_now.insert(pid);
             } else {
                 running = true;
             }
         }
         (running, ended)
+    }
+
+    /// Whether process `pid`, found ended by the last [`Collector::ended`], still needs its
+    /// end reported (no `exit_group` line of its came in the round since).
+    pub fn end_unreported(&mut self, pid: i32) -> bool {
+        self.ended_now.remove(&pid)
     }
 
     /// The position of the first record after `rd.pos` (below `rd.head`) that is written
