@@ -115,6 +115,10 @@ pub struct Collector {
     buf: Vec<u8>,
     /// One round's lines from the rings, in time order.
     ring_lines: Vec<u8>,
+    /// One round's lines from datagrams (threads without a ring, a full ring's line),
+    /// handed on after the rings' lines: a thread's line sent once its ring was full
+    /// follows those in the ring.
+    datagram_lines: Vec<u8>,
     /// Processes found already gone when first seen, not yet reported by `ended`.
     gone: Vec<i32>,
     /// The run's token, which starts every datagram of the traced processes.
@@ -194,6 +198,7 @@ impl Collector {
             procs: HashMap::new(),
             buf: vec![0u8; 1 << 17],
             ring_lines: Vec::new(),
+            datagram_lines: Vec::new(),
             gone: Vec::new(),
             token: 0,
             foreign: 0,
@@ -233,13 +238,20 @@ impl Collector {
         // The datagrams first: a new image's memfd (`M`) is mapped before the round reads
         // the rings, so that its lines are merged with the others by time stamp. (Read
         // after them, an exec'd child's whole image came after its parent's `wait4`.)
-        let n = self.receive(&mut f);
-        n + self.drain_rings(&mut f)
+        let n = self.receive();
+        let n = n + self.drain_rings(&mut f);
+        let lines_in = std::mem::take(&mut self.datagram_lines);
+        for line in lines(&lines_in) {
+            self.note(line, &mut f);
+        }
+        self.datagram_lines = lines_in;
+        self.datagram_lines.clear();
+        n
     }
 
-    /// Takes every datagram waiting (each image's memfd, mapped; the lines of threads
-    /// without a ring, handed to `f`); returns how many there were.
-    fn receive(&mut self, f: &mut impl FnMut(Message<'_>)) -> usize {
+    /// Takes every datagram waiting (each image's memfd, mapped; the other lines, kept in
+    /// `datagram_lines`); returns how many there were.
+    fn receive(&mut self) -> usize {
         let mut n = 0;
         loop {
             let mut fds = Vec::new();
@@ -257,12 +269,15 @@ impl Collector {
                 continue;
             };
             for line in lines(body) {
-                self.note(line, f);
-                if header(line).1 == Some(b'M') {
-                    for fd in fds.drain(..) {
-                        if let Some(image) = Image::map(&fd) {
-                            self.images.push(image);
-                        }
+                if header(line).1 != Some(b'M') {
+                    self.datagram_lines.extend_from_slice(line);
+                    self.datagram_lines.push(b'\n');
+                    continue;
+                }
+                self.note(line, &mut |_| {});
+                for fd in fds.drain(..) {
+                    if let Some(image) = Image::map(&fd) {
+                        self.images.push(image);
                     }
                 }
             }
@@ -360,7 +375,7 @@ impl Collector {
                 if !self.datagram_waiting() {
                     break;
                 }
-                received += self.receive(f);
+                received += self.receive();
                 reading.clear();
             }
             self.ring_heads(&mut reading);
