@@ -5,7 +5,7 @@
 //! ends when the last of them has.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -111,6 +111,9 @@ struct Reading {
     slot: usize,
     pos: u64,
     head: u64,
+    /// The line length of the record at `pos`, as `next_record` checked it (the program
+    /// can change the ring at any time: it is not read again).
+    len: usize,
 }
 
 /// Receives lines and knows which processes are still running.
@@ -123,6 +126,10 @@ pub struct Collector {
     buf: Vec<u8>,
     /// One round's lines from the rings, in time order.
     ring_lines: Vec<u8>,
+    /// One round's lines from datagrams (threads without a ring, a full ring's line),
+    /// handed on after the rings' lines: a thread's line sent once its ring was full
+    /// follows those in the ring.
+    datagram_lines: Vec<u8>,
     /// Processes found already gone when first seen, not yet reported by `ended`.
     gone: Vec<i32>,
     /// The run's token, which starts every datagram of the traced processes.
@@ -142,6 +149,9 @@ pub struct Collector {
     pub abandoned: u64,
     /// Every process has ended: a record still half-written is skipped at once.
     pub finishing: bool,
+    /// Processes `ended` found gone in this round whose end has not been reported yet
+    /// (by `Message::Ended` after their `exit_group` line, or by the caller after it).
+    ended_now: HashSet<i32>,
 }
 
 /// What a received message is for the launcher.
@@ -199,6 +209,7 @@ impl Collector {
             procs: HashMap::new(),
             buf: vec![0u8; 1 << 17],
             ring_lines: Vec::new(),
+            datagram_lines: Vec::new(),
             gone: Vec::new(),
             token: 0,
             foreign: 0,
@@ -208,6 +219,7 @@ impl Collector {
             half_written: HashMap::new(),
             abandoned: 0,
             finishing: false,
+            ended_now: HashSet::new(),
         })
     }
 
@@ -234,7 +246,24 @@ impl Collector {
     /// returns how many lines and datagrams there were.
     pub fn drain(&mut self, mut f: impl FnMut(Message<'_>)) -> usize {
         self.ring_bytes = 0;
-        let mut n = self.drain_rings(&mut f);
+        // The datagrams first: a new image's memfd (`M`) is mapped before the round reads
+        // the rings, so that its lines are merged with the others by time stamp. (Read
+        // after them, an exec'd child's whole image came after its parent's `wait4`.)
+        let n = self.receive();
+        let n = n + self.drain_rings(&mut f);
+        let lines_in = std::mem::take(&mut self.datagram_lines);
+        for line in lines(&lines_in) {
+            self.note(line, &mut f);
+        }
+        self.datagram_lines = lines_in;
+        self.datagram_lines.clear();
+        n
+    }
+
+    /// Takes every datagram waiting (each image's memfd, mapped; the other lines, kept in
+    /// `datagram_lines`); returns how many there were.
+    fn receive(&mut self) -> usize {
+        let mut n = 0;
         loop {
             let mut fds = Vec::new();
             let len = match self.recv(&mut fds) {
@@ -252,33 +281,42 @@ impl Collector {
             };
             for line in lines(body) {
                 let (pid, kind, _) = header(line);
-                if kind == Some(b'M') {
-                    // What the rings hold so far comes first (the lines of the image this
-                    // one replaces).
-                    n += self.drain_rings(&mut f);
-                    self.note(line, &mut f);
-                    for fd in fds.drain(..) {
-                        if let Some(image) = Image::map(&fd, pid.unwrap_or(0)) {
-                            image.u32_at(protocol::ACK_AT).store(1, Ordering::Release);
-                            // SAFETY: FUTEX_WAKE on an aligned u32 of the mapping.
-                            unsafe {
-                                libc::syscall(
-                                    libc::SYS_futex,
-                                    image.base.add(protocol::ACK_AT),
-                                    libc::FUTEX_WAKE,
-                                    i32::MAX,
-                                )
-                            };
-                            self.images.push(image);
-                        }
+                if kind != Some(b'M') {
+                    self.datagram_lines.extend_from_slice(line);
+                    self.datagram_lines.push(b'\n');
+                    continue;
+                }
+                self.note(line, &mut |_| {});
+                for fd in fds.drain(..) {
+                    if let Some(image) = Image::map(&fd, pid.unwrap_or(0)) {
+                        image.u32_at(protocol::ACK_AT).store(1, Ordering::Release);
+                        // SAFETY: FUTEX_WAKE on an aligned u32 of the mapping.
+                        unsafe {
+                            libc::syscall(
+                                libc::SYS_futex,
+                                image.base.add(protocol::ACK_AT),
+                                libc::FUTEX_WAKE,
+                                i32::MAX,
+                            )
+                        };
+                        self.images.push(image);
                     }
-                } else {
-                    self.note(line, &mut f);
                 }
             }
             self.buf = data;
         }
-        n + self.drain_rings(&mut f)
+        n
+    }
+
+    /// Whether a datagram is waiting.
+    fn datagram_waiting(&self) -> bool {
+        let mut p = libc::pollfd {
+            fd: self.sock.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one live pollfd.
+        unsafe { libc::poll(&mut p, 1, 0) > 0 }
     }
 
     /// What a line means to the collector (a process to follow), then the printer's.
@@ -323,7 +361,14 @@ impl Collector {
             return false;
         };
         let Some(f) = fd else {
-            return false;
+            // Found gone by `ended` before this round's lines were read, or by `watch` (it
+            // lived less than a round): its end comes here, after its `exit_group` line,
+            // not after the whole round (after its parent's `wait4`).
+            if let Some(i) = self.gone.iter().position(|&p| p == pid) {
+                self.gone.swap_remove(i);
+                return true;
+            }
+            return self.ended_now.remove(&pid);
         };
         let mut p = libc::pollfd {
             fd: f.as_raw_fd(),
@@ -343,16 +388,40 @@ impl Collector {
     /// how many lines there were.
     fn drain_rings(&mut self, f: &mut impl FnMut(Message<'_>)) -> usize {
         let mut reading = Vec::new();
+        let mut received = 0;
+        // An image that made its memfd while the heads were read can have a line in
+        // another ring that follows its own: its `M` is waiting then (sent before any of
+        // its lines), and the heads are read again with it mapped.
+        for round in 0..8 {
+            if round > 0 {
+                if !self.datagram_waiting() {
+                    break;
+                }
+                received += self.receive();
+                reading.clear();
+            }
+            self.ring_heads(&mut reading);
+        }
+        if reading.is_empty() {
+            return received;
+        }
+        received + self.read_rings(reading, f)
+    }
+
+    /// The rings with records to read, where they start and end.
+    fn ring_heads(&mut self, reading: &mut Vec<Reading>) {
         let now = std::time::Instant::now();
-        for (i, image) in self.images.iter_mut().enumerate() {
+        for i in 0..self.images.len() {
             // An image whose process has ended and which has been quiet for 2 s (its fork
             // children, if any, quiet too) is looked at twice a second: a long run makes
             // thousands of images, and every round would look at each.
-            let ended = matches!(self.procs.get(&image.pid), Some(None));
+            let ended = matches!(self.procs.get(&self.images[i].pid), Some(None));
+            let finishing = self.finishing;
+            let image = &mut self.images[i];
             if ended
                 && now.duration_since(image.last_lines) >= std::time::Duration::from_secs(2)
                 && now.duration_since(image.last_look) < std::time::Duration::from_millis(500)
-                && !self.finishing
+                && !finishing
             {
                 continue;
             }
@@ -371,13 +440,15 @@ impl Collector {
                         slot: s,
                         pos,
                         head,
+                        len: 0,
                     });
                 }
             }
         }
-        if reading.is_empty() {
-            return 0;
-        }
+    }
+
+    /// Reads the records of `reading` (see `drain_rings`); how many lines there were.
+    fn read_rings(&mut self, mut reading: Vec<Reading>, f: &mut impl FnMut(Message<'_>)) -> usize {
         let mut lines_out = std::mem::take(&mut self.ring_lines);
         lines_out.clear();
         let mut heap = BinaryHeap::new();
@@ -391,9 +462,7 @@ impl Collector {
             let rd = &mut reading[r];
             let image = &self.images[rd.image];
             let at = (rd.pos % RING_SIZE as u64) as usize;
-            let len = image
-                .u32_at(Image::slot(rd.slot) + RING_AT + at + 16)
-                .load(Ordering::Relaxed) as usize;
+            let len = rd.len;
             image.copy(rd.slot, at + REC_HEADER, len, &mut lines_out);
             if lines_out.last() != Some(&b'\n') {
                 lines_out.push(b'\n');
@@ -479,6 +548,7 @@ impl Collector {
                 rd.pos += size as u64;
                 continue;
             }
+            rd.len = len as usize;
             let image = &self.images[rd.image];
             return Some(image.u64_at(base + at + 8).load(Ordering::Relaxed));
         }
@@ -556,10 +626,13 @@ impl Collector {
     }
 
     /// Forgets the pidfds of processes that have ended: whether any is still running, and
-    /// those that ended since the last call.
+    /// those that ended since the last call (each to be reported after the round's lines
+    /// unless its `exit_group` line reported it: [`Collector::end_unreported`]).
     pub fn ended(&mut self) -> (bool, Vec<i32>) {
         let mut running = false;
         let mut ended = std::mem::take(&mut self.gone);
+        self.ended_now.clear();
+        self.ended_now.extend(ended.iter().copied());
         for (&pid, fd) in self.procs.iter_mut() {
             let Some(f) = fd else { continue };
             let mut p = libc::pollfd {
@@ -572,11 +645,18 @@ impl Collector {
             if n > 0 {
                 *fd = None;
                 ended.push(pid);
+                self.ended_now.insert(pid);
             } else {
                 running = true;
             }
         }
         (running, ended)
+    }
+
+    /// Whether process `pid`, found ended by the last [`Collector::ended`], still needs its
+    /// end reported (no `exit_group` line of its came in the round since).
+    pub fn end_unreported(&mut self, pid: i32) -> bool {
+        self.ended_now.remove(&pid)
     }
 
     /// The position of the first record after `rd.pos` (below `rd.head`) that is written

@@ -231,7 +231,7 @@ fn collect_until_done(
             printer.flush();
         }
         for pid in ended {
-            if pid != child.id() as i32 {
+            if pid != child.id() as i32 && collector.end_unreported(pid) {
                 printer.process_ended(pid, printer::zombie_status(pid));
             }
         }

@@ -337,8 +337,8 @@ fn fd_paths_and_verbose_structs_are_straces() {
 }
 
 /// A trace's lines from the first `socket(` on, `[pid N] ` prefixes dropped, alignment
-/// collapsed, and numbers of four digits or more (inodes, ports, pids) masked: they differ
-/// between two runs.
+/// collapsed, and numbers of four digits or more (inodes, ports, pids) masked, and netlink
+/// port ids (pids, of fewer digits once pids wrap): they differ between two runs.
 fn from_first_socket(text: &str) -> Vec<String> {
     let mask = |l: &str| {
         let mut out = String::new();
@@ -348,7 +348,12 @@ fn from_first_socket(text: &str) -> Vec<String> {
                 run.push(c);
                 continue;
             }
-            out.push_str(if run.len() >= 4 { "N" } else { &run });
+            let port = out.ends_with("ROUTE:");
+            out.push_str(if run.len() >= 4 || (port && !run.is_empty()) {
+                "N"
+            } else {
+                &run
+            });
             run.clear();
             if c != '\0' {
                 out.push(c);

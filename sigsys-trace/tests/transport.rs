@@ -134,3 +134,70 @@ fn a_line_left_half_written_does_not_stop_the_ring() {
         .count();
     assert_eq!(marked, 1000, "{err}");
 }
+
+/// A program that writes into its ring while the launcher reads it (the record's length
+/// flipped between its true value and 2 GiB): the launcher reads each length once, and
+/// survives (before, it copied 2 GiB out of a 4 MiB mapping and died of SIGSEGV).
+#[test]
+fn a_length_changed_while_read_does_not_crash_the_launcher() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = program() else {
+        return;
+    };
+    let (out, _, err) = traced(&bin, "lenrace");
+    assert_eq!(out, "done\n", "{err}");
+}
+
+/// A shell running 100 short children: each child's `exit_group` line and its `+++
+/// exited` come before its parent's `--- SIGCHLD` and `wait4` about it, as with strace
+/// (before, an exec'd child's image was read after the rings it was merged with, and the
+/// end of a child found gone before the round was printed after the round).
+#[test]
+fn a_childs_end_comes_before_its_parent_sees_it() {
+    if !sud() {
+        return;
+    }
+    let file = std::env::temp_dir().join(format!("sigsys-trace-order.{}", std::process::id()));
+    let o = Command::new(TRACER)
+        .arg("-o")
+        .arg(&file)
+        .args([
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 100 ]; do /bin/true; i=$((i+1)); done",
+        ])
+        .output()
+        .expect("run sigsys-trace");
+    assert!(o.status.success(), "{o:?}");
+    let trace = std::fs::read_to_string(&file).unwrap_or_default();
+    let _ = std::fs::remove_file(&file);
+    let lines: Vec<&str> = trace.lines().collect();
+    let first = |pid: &str, what: &str| {
+        lines.iter().position(|l| {
+            l.split_once(' ')
+                .is_some_and(|(p, r)| p == pid && r.trim_start().starts_with(what))
+        })
+    };
+    let mut children = 0;
+    for (i, l) in lines.iter().enumerate() {
+        let child = if let Some(at) = l.find("si_pid=") {
+            l[at + 7..].split(',').next()
+        } else if l.contains(" wait4(") {
+            l.rsplit(" = ").next().filter(|c| c.parse::<i32>().is_ok())
+        } else {
+            None
+        };
+        let Some(child) = child else { continue };
+        children += 1;
+        for what in ["exit_group(", "+++ exited"] {
+            let at = first(child, what);
+            assert!(
+                at.is_some_and(|at| at < i),
+                "{what} of {child} after line {i}: {l}\n{trace}"
+            );
+        }
+    }
+    assert!(children >= 200, "{children}\n{trace}");
+}

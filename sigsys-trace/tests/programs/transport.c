@@ -9,6 +9,9 @@
  *                    marked calls: their lines must all arrive.
  *   transport netns  enters a network namespace of its own (root only: prints "skip"
  *                    otherwise), then makes marked calls: their lines must still arrive.
+ *   transport lenrace  after each of 2,000 calls flips its record's length between the
+ *                    true one and 0x7fffff00 until the launcher has read it (a program
+ *                    writing into the tracer's memfd): the launcher must not die.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -19,8 +22,11 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -104,6 +110,55 @@ static int many(void) {
     return 0;
 }
 
+/* The ring slot of thread `tid` in the image's memfd (protocol.rs BATCH_SLOT_SIZE). */
+static unsigned char *ring_slot(int tid) {
+    FILE *m = fopen("/proc/self/maps", "r");
+    char line[512];
+    unsigned char *region = NULL;
+    while (m && fgets(line, sizeof line, m))
+        if (strstr(line, "memfd:sigsys-trace"))
+            region = (unsigned char *)strtoull(line, NULL, 16);
+    if (m)
+        fclose(m);
+    for (int i = 0; region && i < 32; i++)
+        if (((volatile int *)region)[i] == tid)
+            return region + 4096 + (size_t)i * (128 + 128 * 1024);
+    return NULL;
+}
+
+static int lenrace(void) {
+    unsigned char *s = ring_slot(syscall(SYS_gettid));
+    if (!s) {
+        printf("untraced\n");
+        return 0;
+    }
+    volatile uint64_t *head = (volatile uint64_t *)s, *tail = (volatile uint64_t *)(s + 64);
+    pid_t launcher = getppid();
+    for (int i = 0; i < 2000; i++) {
+        uint64_t h0 = *head;
+        getppid();
+        uint64_t h1 = *head;
+        if (128 * 1024 - h0 % (128 * 1024) < 72)
+            continue; /* a padding record first */
+        volatile uint32_t *len = (volatile uint32_t *)(s + 128 + h0 % (128 * 1024) + 16);
+        uint32_t want = *len;
+        for (long spin = 0; *tail < h1; spin++) {
+            if (spin == 20000000) {
+                if (getppid() != launcher)
+                    return 1; /* the launcher died */
+                spin = 0;
+            }
+            *len = want;
+            for (volatile int k = 0; k < 20; k++) {}
+            *len = 0x7fffff00u;
+            for (volatile int k = 0; k < 20; k++) {}
+        }
+        *len = want;
+    }
+    printf("done\n");
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "jump"))
         return jump();
@@ -113,6 +168,8 @@ int main(int argc, char **argv) {
         return fds();
     if (argc > 1 && !strcmp(argv[1], "netns"))
         return netns();
-    fprintf(stderr, "usage: transport fds|jump|many|netns\n");
+    if (argc > 1 && !strcmp(argv[1], "lenrace"))
+        return lenrace();
+    fprintf(stderr, "usage: transport fds|jump|many|netns|lenrace\n");
     return 2;
 }
