@@ -678,9 +678,8 @@ impl Collector {
         None
     }
 
-    /// Whether the record at `rd.pos`, being written, has stayed so for a second while
-    /// its thread was not stopped (a program handler nested in its writing left the
-    /// tracer's by a jump, or the thread is gone).
+    /// Whether the record at `rd.pos`, being written, is left so for good: its thread is
+    /// gone (or every process has ended).
     fn left_half_written(&mut self, rd: &Reading) -> bool {
         if self.finishing {
             return true;
@@ -691,16 +690,14 @@ impl Collector {
             self.half_written.insert(key, (rd.pos, now));
             return false;
         };
-        // A live writer takes well under a microsecond: one seen twice, 50 ms apart, is
-        // stuck. Its thread gone, it cannot finish; alive, it gets a second (it may have
-        // been preempted or stopped in the middle).
+        // Only a writer that is gone cannot finish (one seen twice, 50 ms apart, with its
+        // thread gone). A live one may be stopped, or interrupted by a program handler that
+        // takes its time (a prompt); one that a handler left by `siglongjmp` retires the
+        // record itself at its next line (the loader's `batch::left_by_a_jump`): skipped
+        // here, its bytes would be written over when it resumes.
         let waited = now.duration_since(since);
         let owner = self.images[rd.image].owner(rd.slot);
-        let done = if !task_alive(owner) {
-            waited >= std::time::Duration::from_millis(50)
-        } else {
-            waited >= std::time::Duration::from_secs(1) && !task_stopped(owner)
-        };
+        let done = !task_alive(owner) && waited >= std::time::Duration::from_millis(50);
         if done {
             self.half_written.remove(&key);
         }
@@ -768,18 +765,6 @@ fn started_before_us(pid: i32) -> bool {
 fn task_alive(tid: i32) -> bool {
     // SAFETY: signal 0 only checks.
     tid > 0 && unsafe { libc::kill(tid, 0) == 0 || *libc::__errno_location() != libc::ESRCH }
-}
-
-/// Whether task `tid` is stopped (by a signal or a debugger): `T` or `t` in
-/// `/proc/TID/stat` (any task id works there).
-fn task_stopped(tid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{tid}/stat"))
-        .ok()
-        .and_then(|st| {
-            st.rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().next().map(|s| s == "T" || s == "t"))
-        })
-        .unwrap_or(false)
 }
 
 /// The pid and kind of a line `PID TID KIND TEXT`, and its text.

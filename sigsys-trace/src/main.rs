@@ -301,8 +301,8 @@ fn main() {
     }
     if collector.abandoned > 0 || collector.corrupt > 0 {
         eprintln!(
-            "sigsys-trace: {} lines were left half-written (a program signal handler left the \
-             tracer's by a jump) and {} rings were written over by the program",
+            "sigsys-trace: {} lines were left half-written by tasks that died writing them, \
+             and {} rings were written over by the program",
             collector.abandoned, collector.corrupt
         );
     }

@@ -34,8 +34,12 @@ pub const SHM_SIZE: usize = HEADER_SIZE + SLOTS * SLOT_SIZE;
 /// An image's line rings (a memfd it passes to the launcher once, `M` message): a header
 /// page of [`BATCH_SLOTS`] owner thread ids (`i32`, 0: free), then the slots.
 pub const BATCH_HEADER: usize = 4096;
-/// Ring slots per image (threads beyond send each line at once).
-pub const BATCH_SLOTS: usize = 32;
+/// Ring slots per image (threads beyond send each line at once): 256, for the JVM's and
+/// Go's thread counts (the memfd is sparse: a ring's pages exist once written).
+pub const BATCH_SLOTS: usize = 256;
+
+// The owner tids end before the lost-lines table.
+const _: () = assert!(4 * BATCH_SLOTS <= LOST_AT);
 /// Bytes of a slot: its [`RING_AT`] bytes of counters, then a ring of [`RING_SIZE`] bytes.
 ///
 /// One thread writes its lines into its slot's ring and the launcher reads them from its
@@ -55,9 +59,10 @@ pub const BATCH_SLOTS: usize = 32;
 /// writes its `len` and `pos | REC_RESERVED` ([`REC_RESERVED`]: being written), then the
 /// line, and its `pos` (its own position) last: a record whose `pos` is not its position is
 /// not written yet (a stale one from an earlier lap cannot be mistaken for it), and the
-/// launcher stops there until it is. One left half-written (a program handler nested in
-/// the writing left it by `siglongjmp`) is skipped once it has stayed so for a second
-/// while its thread is not stopped, and counted: the next record is the next multiple of 8
+/// launcher stops there until it is. One that a program handler nested in the writing
+/// left by `siglongjmp` is turned into padding by the thread at its next line; one whose
+/// thread is gone is skipped by the launcher, and counted: the next record is the next
+/// multiple of 8
 /// that holds its own position (or with `REC_RESERVED`), which no line's text can be (a
 /// position's top bytes are zero; a line has no NUL). Fewer than [`REC_HEADER`] bytes left
 /// before the ring's end are skipped; more are skipped by a padding record (`len` | [`REC_PAD`]: the

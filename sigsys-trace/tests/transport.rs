@@ -34,9 +34,11 @@ fn traced(bin: &std::path::Path, mode: &str) -> (String, String, String) {
     )
 }
 
-/// One thread opens and closes `/dev/null` 20,000 times while another makes calls that
-/// wait: every open gets descriptor 3, as untraced. (When each batch went out on a socket
-/// made for the send, before every such call, 2,480 of the opens got 4.)
+/// One thread opens and closes `/dev/null` 20,000 times while 40 others make calls that
+/// wait: every open gets descriptor 3, as untraced (40 threads: more than the 32 ring
+/// slots an image had, beyond which each line went out on a socket of its own). (When each
+/// batch went out on a socket made for the send, before every such call, 2,480 of the
+/// opens got 4.)
 #[test]
 fn the_programs_descriptor_numbers_are_its_own() {
     if !sud() {

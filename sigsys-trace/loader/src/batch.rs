@@ -44,7 +44,16 @@ impl Line {
             send_bytes(bytes);
             return;
         };
-        let nested = me.busy.swap(true, Ordering::SeqCst);
+        // A local's address: where this frame is on its stack.
+        let here = core::ptr::addr_of!(r) as u64;
+        let busy = me.busy.swap(true, Ordering::SeqCst);
+        let nested = busy && !left_by_a_jump(me, here);
+        if busy && !nested {
+            retire_left(r);
+        }
+        if !nested {
+            me.busy_sp.store(here, Ordering::Relaxed);
+        }
         if !append(r, bytes, !nested) {
             send_bytes(bytes);
         }
@@ -109,6 +118,96 @@ pub fn tsc_mode_at_start() {
 /// from then on a full ring is not waited for, until some line finds room again.
 static GAVE_UP: AtomicBool = AtomicBool::new(false);
 
+/// Whether the writing `me` is marked busy with is not one this frame (at stack address
+/// `here`) is nested in, but one a program handler nested in it left by `siglongjmp`
+/// (found by the thread's next line). A handler nested in a writing runs deeper on the
+/// same stack (the kernel's frame alone is more than 1 KiB); after the jump the thread
+/// writes its next line from the top of a handler again.
+fn left_by_a_jump(me: &state::Thread, here: u64) -> bool {
+    here.saturating_add(1024) >= me.busy_sp.load(Ordering::Relaxed)
+}
+
+/// Turns every record of ring `r` that is reserved and not written into padding the
+/// launcher skips, counting its line as lost. Called only where no writing of this thread
+/// is under way (a line's writing that is not nested in another, before it reserves): the
+/// thread is its ring's only writer, so such a record was left by a program handler that
+/// `siglongjmp`ed out of its writing, and the launcher would wait at it for good.
+fn retire_left(r: Ring) {
+    let head = r.head().load(Ordering::Acquire);
+    let mut p = r.tail().load(Ordering::Acquire);
+    if head.wrapping_sub(p) > RING_SIZE as u64 {
+        return;
+    }
+    let word = |p: u64| {
+        let at = (p % RING_SIZE as u64) as usize;
+        // SAFETY: a record's aligned position word inside the ring.
+        unsafe { AtomicU64::from_ptr(r.0.wrapping_add(RING_AT + at).cast::<u64>()) }
+            .load(Ordering::Acquire)
+    };
+    let len_at = |p: u64| {
+        let at = (p % RING_SIZE as u64) as usize;
+        // SAFETY: a record's aligned length inside the ring.
+        unsafe {
+            r.0.wrapping_add(RING_AT + at + 16)
+                .cast::<u32>()
+                .read_volatile()
+        }
+    };
+    // At most one step per 8 bytes of the ring: a bound whatever the ring holds.
+    for _ in 0..RING_SIZE / 8 {
+        if p >= head {
+            return;
+        }
+        let off = p % RING_SIZE as u64;
+        let to_end = RING_SIZE as u64 - off;
+        if to_end < REC_HEADER as u64 {
+            p += to_end;
+            continue;
+        }
+        let w = word(p);
+        let len = len_at(p);
+        let size = if len & REC_PAD != 0 {
+            u64::from(len & !REC_PAD)
+        } else {
+            rec_size(len as usize) as u64
+        };
+        if w == p {
+            if size < REC_HEADER as u64 || size > to_end {
+                return; // not a record: written over
+            }
+            p += size;
+            continue;
+        }
+        // Left: its size, or (not even marked) up to the next record that is.
+        let size = if w == p | REC_RESERVED && len & REC_PAD == 0 {
+            size
+        } else {
+            let mut q = p + 8;
+            while q < head && q - p < to_end {
+                let qoff = q % RING_SIZE as u64;
+                if RING_SIZE as u64 - qoff >= REC_HEADER as u64
+                    && (word(q) == q || word(q) == q | REC_RESERVED)
+                {
+                    break;
+                }
+                q += 8;
+            }
+            q - p
+        };
+        let size = size.min(to_end);
+        if size < REC_HEADER as u64 {
+            return;
+        }
+        // SAFETY: `size` bytes of the ring from `off` (`off + size <= RING_SIZE`), reserved
+        // by the writing that was left, no one else's.
+        unsafe { write_record(r, off as usize, p, REC_PAD | size as u32, 0, &[]) };
+        if w == p | REC_RESERVED {
+            shm::count_lost(1);
+        }
+        p += size;
+    }
+}
+
 /// Writes `bytes` (one line) as a record into ring `r`; false if it does not fit (a line
 /// longer than half the ring, or a full ring that `may_wait` does not allow waiting for,
 /// or that the launcher does not empty).
@@ -148,7 +247,8 @@ fn append(r: Ring, bytes: &[u8], may_wait: bool) -> bool {
         // SAFETY: `at + need <= RING_SIZE` (a record is never split at the ring's end), in
         // bytes this reservation owns.
         unsafe { mark_reserved(r, at, h.wrapping_add(skip), bytes.len() as u32) };
-        if wait.waited {
+        // Room again: a later full ring is waited for again.
+        if GAVE_UP.load(Ordering::Relaxed) {
             GAVE_UP.store(false, Ordering::Relaxed);
         }
         if skip >= REC_HEADER as u64 {
@@ -227,10 +327,15 @@ impl Wait {
     /// (a datagram, every 64 rounds), and the thread waits for it on the ring's tail (a
     /// futex, 1 ms a round): the program goes at the launcher's pace, as a tracee goes at
     /// strace's. False when it is no use: the launcher cannot be reached and has not read
-    /// the ring for a second (gone), or a thread gave up on it already.
+    /// the ring for 5 s (gone, or in another network namespace and stopped), or a thread gave up on it already.
     fn for_room(&mut self, r: Ring, t: u64) -> bool {
-        if self.rounds == 0 && GAVE_UP.load(Ordering::Relaxed) {
-            return false;
+        if self.rounds == 0 {
+            // A record left half-written would keep the launcher from ever making room
+            // (this writing is not nested: see `retire_left`).
+            retire_left(r);
+            if GAVE_UP.load(Ordering::Relaxed) {
+                return false;
+            }
         }
         if !self.waited || t != self.last_tail {
             self.idle = 0;
@@ -243,7 +348,7 @@ impl Wait {
         if self.reached {
             self.idle = 0;
         }
-        if self.idle >= 1000 {
+        if self.idle >= 5000 {
             GAVE_UP.store(true, Ordering::Relaxed);
             return false;
         }

@@ -50,8 +50,11 @@ pub struct Thread {
     /// The program changed its alternate stack while a handler ran on the real one: the
     /// real one is switched at a later trap (see `altstack::apply_altstack`).
     alt_pending: AtomicBool,
-    /// A line is being added to this thread's batch (see `line::Line::queue`).
+    /// A line is being added to this thread's ring (see `line::Line::queue`).
     pub busy: AtomicBool,
+    /// While `busy`: the stack address of the writing frame, so that a writing that a
+    /// program handler left by `siglongjmp` is told from one it is nested in (see `batch`).
+    pub busy_sp: AtomicU64,
     /// This task shares the memory but not the signal actions of the tasks the tracer's
     /// record of them stands for (see `signals`).
     pub private_sighand: AtomicBool,
@@ -148,6 +151,7 @@ impl Thread {
             sigsys_blocked: AtomicBool::new(false),
             alt_pending: AtomicBool::new(false),
             busy: AtomicBool::new(false),
+            busy_sp: AtomicU64::new(0),
             private_sighand: AtomicBool::new(false),
             inject_counts: [const { core::sync::atomic::AtomicU32::new(0) };
                 crate::protocol::INJECT_RULES],

@@ -1,7 +1,7 @@
 /* The tracer's line transport, as the program sees it.
  *
- *   transport fds    one thread opens and closes /dev/null 20,000 times while another
- *                    makes calls that wait (nanosleep, futex, poll); prints how many opens
+ *   transport fds    one thread opens and closes /dev/null 20,000 times while 40 others
+ *                    make calls that wait (nanosleep, futex, poll); prints how many opens
  *                    did not get descriptor 3 (0 untraced: the program holds 0-2 only).
  *   transport many   makes 50,000 marked calls.
  *   transport jump   a 100 us timer whose handler leaves by siglongjmp, while 5,000 calls
@@ -9,7 +9,7 @@
  *                    marked calls: their lines must all arrive.
  *   transport netns  enters a network namespace of its own (root only: prints "skip"
  *                    otherwise), then makes marked calls: their lines must still arrive.
- *   transport lenrace  after each of 2,000 calls flips its record's length between the
+ *   transport lenrace  after each of 400 calls flips its record's length between the
  *                    true one and 0x7fffff00 until the launcher has read it (a program
  *                    writing into the tracer's memfd): the launcher must not die.
  */
@@ -35,7 +35,7 @@ static atomic_int done;
 
 static void *waiter(void *arg) {
     (void)arg;
-    struct timespec ts = {0, 1000};
+    struct timespec ts = {0, 200000};
     while (!atomic_load(&done)) {
         nanosleep(&ts, NULL);
         poll(NULL, 0, 0);
@@ -45,8 +45,10 @@ static void *waiter(void *arg) {
 }
 
 static int fds(void) {
-    pthread_t t;
-    pthread_create(&t, NULL, waiter, NULL);
+    /* 40 threads: more than an image had ring slots once (32). */
+    pthread_t t[40];
+    for (int i = 0; i < 40; i++)
+        pthread_create(&t[i], NULL, waiter, NULL);
     int other = 0;
     for (int i = 0; i < 20000; i++) {
         int fd = open("/dev/null", O_RDONLY);
@@ -55,7 +57,8 @@ static int fds(void) {
         close(fd);
     }
     atomic_store(&done, 1);
-    pthread_join(t, NULL);
+    for (int i = 0; i < 40; i++)
+        pthread_join(t[i], NULL);
     printf("other numbers: %d\n", other);
     return 0;
 }
@@ -120,7 +123,7 @@ static unsigned char *ring_slot(int tid) {
             region = (unsigned char *)strtoull(line, NULL, 16);
     if (m)
         fclose(m);
-    for (int i = 0; region && i < 32; i++)
+    for (int i = 0; region && i < 256; i++)
         if (((volatile int *)region)[i] == tid)
             return region + 4096 + (size_t)i * (128 + 128 * 1024);
     return NULL;
@@ -134,7 +137,7 @@ static int lenrace(void) {
     }
     volatile uint64_t *head = (volatile uint64_t *)s, *tail = (volatile uint64_t *)(s + 64);
     pid_t launcher = getppid();
-    for (int i = 0; i < 2000; i++) {
+    for (int i = 0; i < 400; i++) {
         uint64_t h0 = *head;
         getppid();
         uint64_t h1 = *head;
