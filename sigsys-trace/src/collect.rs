@@ -70,6 +70,18 @@ impl Image {
         unsafe { AtomicU64::from_ptr(self.base.add(at).cast()) }
     }
 
+    /// The image's counts of undelivered lines, by process.
+    fn lost(&self, lost: &mut impl FnMut(i32, u64)) {
+        for e in 0..protocol::LOST_ENTRIES {
+            let at = protocol::LOST_AT + 8 * e;
+            let pid = self.u32_at(at).load(Ordering::Acquire) as i32;
+            let n = self.u32_at(at + 4).load(Ordering::Acquire);
+            if pid != 0 && n != 0 {
+                lost(pid, u64::from(n));
+            }
+        }
+    }
+
     /// Slot `i`'s owner thread (0: never claimed).
     fn owner(&self, i: usize) -> i32 {
         self.u32_at(4 * i).load(Ordering::Acquire) as i32
@@ -149,6 +161,8 @@ pub struct Collector {
     pub abandoned: u64,
     /// Every process has ended: a record still half-written is skipped at once.
     pub finishing: bool,
+    /// Undelivered lines counted by images already let go of.
+    lost_released: HashMap<i32, u64>,
     /// Processes `ended` found gone in this round whose end has not been reported yet
     /// (by `Message::Ended` after their `exit_group` line, or by the caller after it).
     ended_now: HashSet<i32>,
@@ -219,6 +233,7 @@ impl Collector {
             half_written: HashMap::new(),
             abandoned: 0,
             finishing: false,
+            lost_released: HashMap::new(),
             ended_now: HashSet::new(),
         })
     }
@@ -707,14 +722,49 @@ impl Collector {
     /// The counts of lines the images could not deliver, by process.
     pub fn lost(&self, mut lost: impl FnMut(i32, u64)) {
         for image in &self.images {
-            for e in 0..protocol::LOST_ENTRIES {
-                let at = protocol::LOST_AT + 8 * e;
-                let pid = image.u32_at(at).load(Ordering::Acquire) as i32;
-                let n = image.u32_at(at + 4).load(Ordering::Acquire);
-                if pid != 0 && n != 0 {
-                    lost(pid, u64::from(n));
-                }
+            image.lost(&mut lost);
+        }
+        for (&pid, &n) in &self.lost_released {
+            lost(pid, n);
+        }
+    }
+
+    /// Lets go of the images nothing can write to any more, so that a long run (a build,
+    /// a shell loop: thousands of images) keeps neither their memory nor their mappings:
+    /// the process that made the image has ended, every thread that claimed one of its
+    /// rings is gone, every ring is read, and no line came for 10 s (a fork child that
+    /// has not written yet, and so has no ring, would write then). Such a child finds the
+    /// acknowledgement taken back (`protocol::ACK_AT`) at its next line and sends its lines
+    /// as datagrams.
+    pub fn release_quiet_images(&mut self) {
+        let now = std::time::Instant::now();
+        let quiet = std::time::Duration::from_secs(10);
+        let mut keep = Vec::with_capacity(self.images.len());
+        let mut released = false;
+        for image in std::mem::take(&mut self.images) {
+            let done = matches!(self.procs.get(&image.pid), Some(None))
+                && now.duration_since(image.last_lines) >= quiet
+                && (0..BATCH_SLOTS).all(|s| {
+                    let owner = image.owner(s);
+                    let at = Image::slot(s);
+                    owner == 0
+                        || (!task_alive(owner)
+                            && image.u64_at(at + RING_HEAD).load(Ordering::Acquire)
+                                == image.u64_at(at + RING_TAIL).load(Ordering::Acquire))
+                });
+            if !done {
+                keep.push(image);
+                continue;
             }
+            image.u32_at(protocol::ACK_AT).store(0, Ordering::Release);
+            image.lost(&mut |pid, n| *self.lost_released.entry(pid).or_insert(0) += n);
+            released = true;
+        }
+        self.images = keep;
+        if released {
+            // Kept by image index: none of a released image's is half-written, and the
+            // others are found again.
+            self.half_written.clear();
         }
     }
 }

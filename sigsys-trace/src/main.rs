@@ -206,6 +206,7 @@ fn collect_until_done(
 ) -> ExitStatus {
     let mut status: Option<ExitStatus> = None;
     let mut wait_ms = 1;
+    let mut last_release = std::time::Instant::now();
     loop {
         collector.wait(wait_ms);
         if status.is_none() {
@@ -236,6 +237,10 @@ fn collect_until_done(
             }
         }
         printer.expire_pending_ends(Duration::from_secs(1));
+        if last_release.elapsed() >= Duration::from_secs(1) {
+            collector.release_quiet_images();
+            last_release = std::time::Instant::now();
+        }
         if let Some(s) = status {
             if !running && got == 0 {
                 let lost = &mut printer.lost;

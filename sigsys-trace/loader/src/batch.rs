@@ -40,7 +40,7 @@ impl Line {
     pub fn queue_for(&mut self, me: &state::Thread) {
         self.terminate();
         let bytes = self.bytes();
-        let Some(r) = shm::batch_of(me, true) else {
+        let Some(r) = shm::batch_of(me, true).filter(|_| shm::still_read()) else {
             send_bytes(bytes);
             return;
         };

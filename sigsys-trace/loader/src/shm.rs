@@ -123,6 +123,24 @@ impl Ring {
     }
 }
 
+/// Whether the launcher still reads the image's memfd: it takes its acknowledgement back
+/// (`protocol::ACK_AT`) when it lets go of the memfd of a process that has ended (a fork
+/// child that had not written yet writes after that); the image then sends its lines as
+/// datagrams.
+pub fn still_read() -> bool {
+    let base = REGION.load(Ordering::Acquire);
+    if base <= 2 {
+        return false;
+    }
+    // SAFETY: an aligned u32 in the header page, which is never unmapped.
+    let ack = unsafe { AtomicU32::from_ptr((base + crate::protocol::ACK_AT as u64) as *mut u32) };
+    if ack.load(Ordering::Acquire) != 0 {
+        return true;
+    }
+    REGION.store(2, Ordering::Release);
+    false
+}
+
 /// This thread's ring; with `make`, the image's memfd and the thread's slot are made if
 /// they do not exist yet.
 pub fn batch(make: bool) -> Option<Ring> {
