@@ -64,12 +64,12 @@ impl Line {
 }
 
 /// Some thread of the program made `rdtsc` fault (`prctl(PR_SET_TSC, PR_TSC_SIGSEGV)`, or
-/// the image started so): batch ages are then taken from `clock_gettime` (a system call
+/// the image started so): line time stamps are then taken from `clock_gettime` (a system call
 /// from the gate; the vDSO's clock reads the TSC too). Never cleared: the mode is per
 /// thread and inherited, so once set anywhere it is assumed everywhere.
 pub static TSC_FAULTS: AtomicBool = AtomicBool::new(false);
 
-/// A time stamp for batch ages: the time stamp counter (no system call), or, once the
+/// A line's time stamp: the time stamp counter (no system call), or, once the
 /// program made it fault ([`TSC_FAULTS`]), nanoseconds of `CLOCK_MONOTONIC` scaled to
 /// about the same unit (x4: 4 ticks a nanosecond at 4 GHz).
 fn tsc() -> u64 {

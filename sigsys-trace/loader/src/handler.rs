@@ -65,7 +65,7 @@ struct Ctx {
 }
 
 impl Ctx {
-    /// Ends a call's line: its times, then into the batch.
+    /// Ends a call's line: its times, then into the thread's ring.
     fn queue(&self, line: &mut Line) {
         if self.started != 0 {
             line::write_times(line, self.started);

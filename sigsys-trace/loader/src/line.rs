@@ -1,7 +1,7 @@
 //! One trace line: a fixed buffer on the handler's stack, and the formatter behind one
-//! pair of functions. Where a line goes from here: `batch.rs` (the thread's batch, sent
-//! together), `send.rs` (the datagram to the launcher), `shm.rs` (the shared memory the
-//! batches live in); raw mode's formatting is in `raw.rs`.
+//! pair of functions. Where a line goes from here: `batch.rs` (the thread's ring, which
+//! the launcher reads), `shm.rs` (the image's memfd the rings live in), `send.rs` (the
+//! datagrams to the launcher, for what has no ring); raw mode's formatting is in `raw.rs`.
 //!
 //! Message format (one line each, parsed by the launcher): `PID TID KIND TEXT\n`, with KIND
 //! `L` (a complete line), `E` (an `execve` whose result the next image or an `R` gives),
@@ -217,9 +217,9 @@ impl Line {
         }
     }
 
-    /// Sends the text so far as a piece of the line (`C`, into the thread's batch, where
+    /// Sends the text so far as a piece of the line (`C`, into the thread's ring, where
     /// the line's last piece follows it) and empties the buffer. Out of line and cold: its
-    /// frame (the batch's) must not sit under every write of the formatter.
+    /// frame (the ring's) must not sit under every write of the formatter.
     #[cold]
     #[inline(never)]
     fn send_piece(&mut self) {

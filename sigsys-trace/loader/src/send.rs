@@ -84,8 +84,8 @@ pub fn with_socket<R>(f: impl FnOnce(i32) -> R) -> Option<R> {
     Some(r)
 }
 
-/// Sends `bytes` (whole lines) as one datagram (lines are at most a batch long); returns
-/// whether it was sent. No SIGPIPE, ever: a launcher that went away costs the lines, not
+/// Sends `bytes` (whole lines, or none: a request to read the rings now) as one datagram;
+/// returns whether it was sent. No SIGPIPE, ever: a launcher that went away costs the lines, not
 /// the program.
 pub fn try_send(bytes: &[u8]) -> bool {
     let Some((addr, addr_len)) = launcher() else {
