@@ -85,8 +85,8 @@ pub fn with_socket<R>(f: impl FnOnce(i32) -> R) -> Option<R> {
 }
 
 /// Sends `bytes` (whole lines, or none: a request to read the rings now) as one datagram;
-/// returns whether it was sent. No SIGPIPE, ever: a launcher that went away costs the lines, not
-/// the program.
+/// returns whether it was sent. No SIGPIPE, ever: a launcher that went away costs the
+/// lines, not the program.
 pub fn try_send(bytes: &[u8]) -> bool {
     let Some((addr, addr_len)) = launcher() else {
         return false;
