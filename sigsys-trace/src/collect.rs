@@ -59,15 +59,27 @@ impl Image {
         })
     }
 
+    /// The `u32` at offset `at` (aligned, inside the mapping: the offsets are the
+    /// protocol's, checked here all the same).
     fn u32_at(&self, at: usize) -> &AtomicU32 {
+        assert!(at & 3 == 0 && at + 4 <= MEMFD_SIZE, "offset {at}");
         // SAFETY: `at` is an aligned offset inside the mapping, which lives as long as
         // `self`; the traced processes change it concurrently, hence atomics.
         unsafe { AtomicU32::from_ptr(self.base.add(at).cast()) }
     }
 
+    /// The `u64` at offset `at` (as `u32_at`).
     fn u64_at(&self, at: usize) -> &AtomicU64 {
+        assert!(at & 7 == 0 && at + 8 <= MEMFD_SIZE, "offset {at}");
         // SAFETY: as for `u32_at`.
         unsafe { AtomicU64::from_ptr(self.base.add(at).cast()) }
+    }
+
+    /// Wakes the image's threads waiting on the futex at offset `at`.
+    fn wake(&self, at: usize) {
+        let word = self.u32_at(at);
+        // SAFETY: FUTEX_WAKE on an aligned u32 of the mapping; no memory is written.
+        unsafe { libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE, i32::MAX) };
     }
 
     /// The image's counts of undelivered lines, by process.
@@ -94,6 +106,10 @@ impl Image {
     /// Copies `len` bytes at ring offset `at` of slot `i` into `out` (`at + len <=
     /// RING_SIZE`).
     fn copy(&self, i: usize, at: usize, len: usize, out: &mut Vec<u8>) {
+        assert!(
+            i < BATCH_SLOTS && at + len <= RING_SIZE,
+            "slot {i}, {len} at {at}"
+        );
         let from = Self::slot(i) + RING_AT + at;
         out.reserve(len);
         // SAFETY: `at + len <= RING_SIZE`, inside slot `i` of the mapping; `out` has room
@@ -305,15 +321,7 @@ impl Collector {
                 for fd in fds.drain(..) {
                     if let Some(image) = Image::map(&fd, pid.unwrap_or(0)) {
                         image.u32_at(protocol::ACK_AT).store(1, Ordering::Release);
-                        // SAFETY: FUTEX_WAKE on an aligned u32 of the mapping.
-                        unsafe {
-                            libc::syscall(
-                                libc::SYS_futex,
-                                image.base.add(protocol::ACK_AT),
-                                libc::FUTEX_WAKE,
-                                i32::MAX,
-                            )
-                        };
+                        image.wake(protocol::ACK_AT);
                         self.images.push(image);
                     }
                 }
@@ -495,15 +503,7 @@ impl Collector {
                 .u64_at(at + RING_TAIL)
                 .store(rd.pos, Ordering::Release);
             if image.u32_at(at + RING_WAITING).swap(0, Ordering::AcqRel) != 0 {
-                // SAFETY: FUTEX_WAKE on the tail's low half, an aligned u32 of the mapping.
-                unsafe {
-                    libc::syscall(
-                        libc::SYS_futex,
-                        image.base.add(at + RING_TAIL),
-                        libc::FUTEX_WAKE,
-                        i32::MAX,
-                    )
-                };
+                image.wake(at + RING_TAIL);
             }
         }
         self.ring_bytes += lines_out.len();

@@ -141,14 +141,15 @@ fn retire_left(r: Ring) {
     let word = |p: u64| {
         let at = (p % RING_SIZE as u64) as usize;
         // SAFETY: a record's aligned position word inside the ring.
-        unsafe { AtomicU64::from_ptr(r.0.wrapping_add(RING_AT + at).cast::<u64>()) }
+        unsafe { AtomicU64::from_ptr(r.base().wrapping_add(RING_AT + at).cast::<u64>()) }
             .load(Ordering::Acquire)
     };
     let len_at = |p: u64| {
         let at = (p % RING_SIZE as u64) as usize;
         // SAFETY: a record's aligned length inside the ring.
         unsafe {
-            r.0.wrapping_add(RING_AT + at + 16)
+            r.base()
+                .wrapping_add(RING_AT + at + 16)
                 .cast::<u32>()
                 .read_volatile()
         }
@@ -279,7 +280,7 @@ fn append(r: Ring, bytes: &[u8], may_wait: bool) -> bool {
 ///
 /// `at + REC_HEADER <= RING_SIZE`, in bytes reserved for this record.
 unsafe fn mark_reserved(r: Ring, at: usize, pos: u64, len: u32) {
-    let rec = r.0.wrapping_add(RING_AT + at);
+    let rec = r.base().wrapping_add(RING_AT + at);
     // SAFETY: the caller's guarantee; the fields are aligned (`at` is a multiple of 8).
     unsafe {
         rec.add(16).cast::<u32>().write_volatile(len);
@@ -294,7 +295,7 @@ unsafe fn mark_reserved(r: Ring, at: usize, pos: u64, len: u32) {
 ///
 /// `at + rec_size(bytes.len()) <= RING_SIZE`, in bytes reserved for this record.
 unsafe fn write_record(r: Ring, at: usize, pos: u64, len: u32, tsc: u64, bytes: &[u8]) {
-    let rec = r.0.wrapping_add(RING_AT + at);
+    let rec = r.base().wrapping_add(RING_AT + at);
     // SAFETY: the caller's guarantee; the header's fields are aligned (`at` is a multiple
     // of 8, as every record's size is) and the line fits after it.
     unsafe {
@@ -358,25 +359,8 @@ impl Wait {
         if r.tail().load(Ordering::SeqCst) != t {
             return true;
         }
-        let timeout = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 1_000_000,
-        };
-        // SAFETY: FUTEX_WAIT (shared: the launcher wakes it from its own mapping) on the
-        // low half of the tail, an aligned u32 in the mapping; the timeout is live.
-        unsafe {
-            sys(
-                Sysno::futex,
-                [
-                    r.tail().as_ptr() as u64,
-                    libc::FUTEX_WAIT as u64,
-                    u64::from(t as u32),
-                    core::ptr::from_ref(&timeout) as u64,
-                    0,
-                    0,
-                ],
-            )
-        };
+        // The launcher wakes it from its own mapping.
+        sys::futex_wait_shared(r.tail_low(), t as u32, 1_000_000);
         true
     }
 }

@@ -95,10 +95,16 @@ fn slot(base: u64, i: usize) -> Ring {
 }
 
 /// A slot of the image's memfd: its counters, then its ring (`protocol::BATCH_SLOT_SIZE`).
+/// Made only here, from the image's mapping, which is never unmapped.
 #[derive(Clone, Copy)]
-pub struct Ring(pub *mut u8);
+pub struct Ring(*mut u8);
 
 impl Ring {
+    /// The slot's first byte.
+    pub fn base(self) -> *mut u8 {
+        self.0
+    }
+
     /// The slot's `head` (see `protocol::BATCH_SLOT_SIZE`).
     pub fn head(self) -> &'static AtomicU64 {
         // SAFETY: an aligned u64 in a slot of the mapping, which is never unmapped.
@@ -109,6 +115,12 @@ impl Ring {
     pub fn tail(self) -> &'static AtomicU64 {
         // SAFETY: as for `head`.
         unsafe { AtomicU64::from_ptr(self.0.wrapping_add(RING_TAIL).cast()) }
+    }
+
+    /// The low half of the slot's `tail` (little-endian), the futex a full ring waits on.
+    pub fn tail_low(self) -> &'static AtomicU32 {
+        // SAFETY: the first 4 bytes of the aligned `tail`, in the mapping.
+        unsafe { AtomicU32::from_ptr(self.0.wrapping_add(RING_TAIL).cast()) }
     }
 
     /// The slot's `waiting` flag.
@@ -278,25 +290,7 @@ fn acknowledged(base: u64) -> bool {
         if ack.load(Ordering::Acquire) != 0 {
             return true;
         }
-        let timeout = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 10_000_000,
-        };
-        // SAFETY: FUTEX_WAIT (shared: the launcher wakes it from its own mapping) on the
-        // acknowledgement word; the timeout is live.
-        unsafe {
-            sys(
-                Sysno::futex,
-                [
-                    ack.as_ptr() as u64,
-                    libc::FUTEX_WAIT as u64,
-                    0,
-                    core::ptr::from_ref(&timeout) as u64,
-                    0,
-                    0,
-                ],
-            )
-        };
+        sys::futex_wait_shared(ack, 0, 10_000_000);
     }
     ack.load(Ordering::Acquire) != 0
 }

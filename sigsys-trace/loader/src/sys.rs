@@ -81,6 +81,29 @@ pub fn sigprocmask(how: i32, set: Option<&u64>, old: Option<&mut u64>) -> i64 {
     unsafe { sys(Sysno::rt_sigprocmask, [how as u64, set, old, 8, 0, 0]) }
 }
 
+/// `FUTEX_WAIT` (shared: another process may wake it, from its own mapping) on `word`
+/// while it holds `val`, for at most `ns` nanoseconds (below a second).
+pub fn futex_wait_shared(word: &core::sync::atomic::AtomicU32, val: u32, ns: i64) {
+    let timeout = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: ns,
+    };
+    // SAFETY: the kernel only reads the word (a live reference) and the timeout (a local).
+    unsafe {
+        sys(
+            Sysno::futex,
+            [
+                word.as_ptr() as u64,
+                libc::FUTEX_WAIT as u64,
+                u64::from(val),
+                core::ptr::from_ref(&timeout) as u64,
+                0,
+                0,
+            ],
+        )
+    };
+}
+
 /// `clock_gettime(clock)` as `[seconds, nanoseconds]`, or `None`.
 pub fn clock_gettime(clock: i32) -> Option<[i64; 2]> {
     let mut ts = [0i64; 2];
