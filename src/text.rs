@@ -38,10 +38,29 @@ const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Writes `v` in base `1 << shift` (or 10 when `shift` is 0), at least `width` digits.
 ///
+/// A single digit, the most common number in a line (descriptors, counts, results), is
+/// written without the digit loop; the rest goes to [`put_digits_long`].
+#[inline]
+pub(crate) fn put_digits<W: Write + ?Sized>(
+    out: &mut W,
+    v: u64,
+    shift: u32,
+    width: usize,
+) -> fmt::Result {
+    const ONE: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    match ONE.get(v as usize) {
+        // A digit below 8 is the same in bases 8, 10 and 16.
+        Some(d) if width <= 1 && (v < 8 || shift != 3) => out.write_str(d),
+        _ => put_digits_long(out, v, shift, width),
+    }
+}
+
+/// [`put_digits`] of any value.
+///
 /// Out of line: its 64-byte digit buffer is then in its own frame only, not in the frames
 /// of the many callers (which hold it under their deeper calls; handler stack).
 #[inline(never)]
-pub(crate) fn put_digits<W: Write + ?Sized>(
+fn put_digits_long<W: Write + ?Sized>(
     out: &mut W,
     v: u64,
     shift: u32,
@@ -50,27 +69,35 @@ pub(crate) fn put_digits<W: Write + ?Sized>(
     let mut buf = [b'0'; 64];
     let mut i = buf.len();
     let mut v = v;
-    loop {
-        let d = match shift {
-            0 => v % 10,
-            _ => v & ((1u64 << shift.min(4)).wrapping_sub(1)),
-        };
-        i = i.saturating_sub(1);
-        if let (Some(slot), Some(&c)) = (buf.get_mut(i), DIGITS.get(d as usize)) {
-            *slot = c;
+    if shift == 0 {
+        loop {
+            i = i.saturating_sub(1);
+            if let Some(slot) = buf.get_mut(i) {
+                *slot = b'0'.wrapping_add((v % 10) as u8);
+            }
+            v /= 10;
+            if v == 0 || i == 0 {
+                break;
+            }
         }
-        v = match shift {
-            0 => v / 10,
-            _ => v.checked_shr(shift.min(4)).unwrap_or(0),
-        };
-        if v == 0 || i == 0 {
-            break;
+    } else {
+        let shift = shift.min(4);
+        let mask = (1u64 << shift).wrapping_sub(1);
+        loop {
+            i = i.saturating_sub(1);
+            if let (Some(slot), Some(&c)) = (buf.get_mut(i), DIGITS.get((v & mask) as usize)) {
+                *slot = c;
+            }
+            v >>= shift;
+            if v == 0 || i == 0 {
+                break;
+            }
         }
     }
     let start = i.min(buf.len().saturating_sub(width));
     let digits = buf.get(start..).unwrap_or(&[]);
-    // SAFETY: `buf` holds only ASCII digits (its initial b'0's and bytes of DIGITS).
-    // (`from_utf8` would do, but its validation loop keeps a panic path.)
+    // SAFETY: `buf` holds only ASCII digits (its initial b'0's, `b'0' + d` for d < 10 and
+    // bytes of DIGITS). (`from_utf8` would do, but its validation loop keeps a panic path.)
     out.write_str(unsafe { core::str::from_utf8_unchecked(digits) })
 }
 

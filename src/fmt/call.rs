@@ -572,7 +572,7 @@ where
             };
         }
     }
-    if *kind == Kind::MpolMode {
+    if matches!(kind, Kind::MpolMode) {
         // strace's `print_mode`: an unknown mode without flags is `0x6 /* MPOL_??? */`.
         // `set_mempolicy` reads an `int`; `mbind` an `unsigned long`.
         let v = match ctx.sysno {
@@ -591,7 +591,7 @@ where
         }
         _ => {}
     }
-    if *kind == Kind::SockLevel {
+    if matches!(kind, Kind::SockLevel) {
         // strace's `socketlayers` (`SockLevel`), and its `SOL_??` for a level it lacks.
         let v = ctx.raw(i) as u32;
         return match crate::flags::SockLevel::SPEC.name(u64::from(v)) {
@@ -603,7 +603,7 @@ where
         return names.write(out, bits);
     }
     match arg {
-        Arg::Int(n) | Arg::Offset(n) if *kind != Kind::HexOffset => emit!(out, n),
+        Arg::Int(n) | Arg::Offset(n) if !matches!(kind, Kind::HexOffset) => emit!(out, n),
         Arg::Offset(n) => write_hex(out, n as u64),
         Arg::Uint(n) | Arg::Size(n) => emit!(out, n),
         Arg::Hex(n) | Arg::FcntlArg(n) => write_hex(out, n),

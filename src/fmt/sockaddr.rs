@@ -79,9 +79,7 @@ fn write_snl<W: Write + ?Sized>(out: &mut W, body: &[u8]) -> fmt::Result {
 fn write_quoted<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> fmt::Result {
     out.write_char('"')?;
     let mut q = Quoter::new();
-    for &c in bytes {
-        q.push(out, c)?;
-    }
+    q.push_all(out, bytes)?;
     q.finish(out)?;
     out.write_char('"')
 }

@@ -84,12 +84,44 @@ impl Quoter {
         Quoter { pending: None, hex }
     }
 
+    /// One byte: the model [`Quoter::push_all`] is tested against.
+    #[cfg(test)]
     pub(super) fn push<W: Write + ?Sized>(&mut self, out: &mut W, c: u8) -> fmt::Result {
         if self.hex {
             return write_hex_bytes(out, &[c]);
         }
         if let Some(p) = self.pending.replace(c) {
             write_escaped(out, p, Some(c))?;
+        }
+        Ok(())
+    }
+
+    /// [`Quoter::push`] of every byte of `bytes`, with each run of bytes that print as
+    /// themselves written at once (a path is then one write, not one per byte).
+    pub(super) fn push_all<W: Write + ?Sized>(&mut self, out: &mut W, bytes: &[u8]) -> fmt::Result {
+        if self.hex {
+            return write_hex_bytes(out, bytes);
+        }
+        let mut rest = bytes;
+        while let Some(&first) = rest.first() {
+            if let Some(p) = self.pending.take() {
+                write_escaped(out, p, Some(first))?;
+            }
+            let run = rest.iter().position(|&c| !prints_as_itself(c));
+            let run = run.unwrap_or(rest.len());
+            if run == 0 {
+                // Escaped once the byte after it is known.
+                self.pending = Some(first);
+                rest = rest.get(1..).unwrap_or(&[]);
+                continue;
+            }
+            let (plain, tail) = (
+                rest.get(..run).unwrap_or(&[]),
+                rest.get(run..).unwrap_or(&[]),
+            );
+            // SAFETY: `plain` holds only bytes of `b' '..=0x7e` (`prints_as_itself`): ASCII.
+            out.write_str(unsafe { core::str::from_utf8_unchecked(plain) })?;
+            rest = tail;
         }
         Ok(())
     }
@@ -117,11 +149,16 @@ pub(super) fn write_quoted<W: Write + ?Sized>(
     };
     let mut q = Quoter { pending: None, hex };
     out.write_char('"')?;
-    for &c in text {
-        q.push(out, c)?;
-    }
+    q.push_all(out, text)?;
     q.finish(out)?;
     out.write_char('"')
+}
+
+/// A byte [`write_escaped`] writes as itself, whatever follows it: printable ASCII but
+/// the quote and the backslash.
+#[inline]
+fn prints_as_itself(c: u8) -> bool {
+    (b' '..=0x7e).contains(&c) && c != b'"' && c != b'\\'
 }
 
 /// Printable ASCII or whitespace: what `-x` leaves as text.
@@ -203,17 +240,20 @@ where
             out.write_char('"')?;
             started = true;
         }
-        for &c in chunk.iter().take(n) {
-            if c == 0 {
-                q.finish(out)?;
-                return out.write_char('"');
-            }
-            if shown >= limit {
-                q.finish(out)?;
-                return out.write_str("\"...");
-            }
-            q.push(out, c)?;
-            shown = shown.saturating_add(1);
+        let got = chunk.get(..n).unwrap_or(&[]);
+        // Up to the NUL or the limit, whichever is first.
+        let nul = got.iter().position(|&c| c == 0);
+        let take = nul.unwrap_or(n).min(limit.saturating_sub(shown));
+        q.push_all(out, got.get(..take).unwrap_or(&[]))?;
+        shown = shown.saturating_add(take);
+        if nul == Some(take) {
+            q.finish(out)?;
+            return out.write_char('"');
+        }
+        if take < n {
+            // The limit is reached and a byte other than the NUL follows.
+            q.finish(out)?;
+            return out.write_str("\"...");
         }
         at = at.wrapping_add(n as u64);
     }
@@ -276,9 +316,7 @@ where
     };
     let mut q = Quoter::for_data(ctx, addr, text.len() as u64, false);
     out.write_char('"')?;
-    for &c in text {
-        q.push(out, c)?;
-    }
+    q.push_all(out, text)?;
     q.finish(out)?;
     out.write_char('"')?;
     if more {
@@ -345,11 +383,13 @@ where
             // An extended attribute's value drops a NUL as its last shown byte (strace's
             // QUOTE_OMIT_TRAILING_0).
             let last = show.wrapping_sub(1).wrapping_sub(done);
-            for (i, &c) in got.iter().enumerate() {
-                if c == 0 && i as u64 == last && omits_trailing_nul(ctx) {
-                    continue;
+            let last = usize::try_from(last).unwrap_or(usize::MAX);
+            match got.get(last) {
+                Some(0) if omits_trailing_nul(ctx) => {
+                    q.push_all(out, got.get(..last).unwrap_or(&[]))?;
+                    q.push_all(out, got.get(last.saturating_add(1)..).unwrap_or(&[]))?;
                 }
-                q.push(out, c)?;
+                _ => q.push_all(out, got)?,
             }
         }
         done = done.saturating_add(n as u64);
@@ -439,5 +479,45 @@ mod tests {
         }
         q.finish(&mut out).unwrap();
         assert_eq!(out.as_str(), "a\\0b\\0001\\n\\377");
+    }
+
+    /// `push_all` over any split of any bytes writes what one `push` per byte writes.
+    #[test]
+    fn push_all_is_push_per_byte() {
+        use std::vec::Vec;
+        fn check(bytes: Vec<u8>, cut: usize, hex: bool) -> bool {
+            let mut a = [0u8; 1024];
+            let mut b = [0u8; 1024];
+            let (mut one, mut all) = (FixedBuf::new(&mut a), FixedBuf::new(&mut b));
+            let mut q = Quoter { pending: None, hex };
+            for &c in &bytes {
+                q.push(&mut one, c).unwrap();
+            }
+            q.finish(&mut one).unwrap();
+            let cut = cut % (bytes.len() + 1);
+            let mut q = Quoter { pending: None, hex };
+            q.push_all(&mut all, &bytes[..cut]).unwrap();
+            q.push_all(&mut all, &bytes[cut..]).unwrap();
+            q.finish(&mut all).unwrap();
+            one.as_str() == all.as_str()
+        }
+        // Bytes drawn mostly from the interesting ones (digits after escapes, quotes).
+        fn pick(v: Vec<u8>) -> Vec<u8> {
+            const SOME: &[u8] = b"\0\x01\x07\x08\n\t\"\\07a9 \x7e\x7f\x80\xff";
+            v.into_iter()
+                .take(100)
+                .map(|c| {
+                    if c & 1 == 0 {
+                        SOME[usize::from(c >> 1) % SOME.len()]
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        }
+        quickcheck::QuickCheck::new().tests(2000).quickcheck(
+            (|v: Vec<u8>, cut: usize, hex: bool| check(pick(v), cut, hex))
+                as fn(Vec<u8>, usize, bool) -> bool,
+        );
     }
 }
