@@ -204,6 +204,9 @@ pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
     let args = trap.syscall().args;
     // A vfork child runs in our memory and caches its own pid there: put ours back.
     let (pid, tid) = (state::pid(), state::tid());
+    // The program's clone flags (0 for fork and vfork, whose children have memory of
+    // their own).
+    let mut flags = 0;
     let ret = match sysno {
         Sysno::fork => match trap.pass_through() {
             Ok(r) => r,
@@ -216,8 +219,11 @@ pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
             // them valid); the child runs code that expects to start so, as without the tracer.
             unsafe { sys(Sysno::clone, [flags, 0, 0, 0, 0, 0]) }
         }
-        Sysno::clone => clone(trap, args),
-        Sysno::clone3 => clone3(trap, args[0], args[1]),
+        Sysno::clone => {
+            flags = args[0];
+            clone(trap, args)
+        }
+        Sysno::clone3 => clone3(trap, args[0], args[1], &mut flags),
         _ => errno(libc::ENOSYS as i64),
     };
     if ret == 0 {
@@ -226,6 +232,11 @@ pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
         fork_child(tid);
     } else {
         state::set_pid(pid);
+        if ret > 0 && flags & (CLONE_VM | CLONE_VFORK | CLONE_THREAD) == CLONE_VM | CLONE_VFORK {
+            // A vfork child has exec'd or exited: its entry in our memory is free again
+            // (posix_spawn would otherwise use up the table).
+            state::forget(ret as i32);
+        }
         if ret > 0 {
             // The launcher waits for every process it knows of: it knows of this one
             // before the parent can end.
@@ -343,7 +354,8 @@ fn clone3_args_valid(buf: &[u64; CLONE3_KNOWN / 8], size: u64) -> bool {
     copied && flags_ok && stack_ok
 }
 
-fn clone3(trap: &mut Trap<'_>, uargs: u64, size: u64) -> i64 {
+/// `clone3`; `used` gets the program's flags once they are read.
+fn clone3(trap: &mut Trap<'_>, uargs: u64, size: u64, used: &mut u64) -> i64 {
     let mut buf = [0u64; CLONE3_KNOWN / 8];
     let size = match read_clone_args(uargs, size, &mut buf) {
         Ok(s) => s,
@@ -355,6 +367,7 @@ fn clone3(trap: &mut Trap<'_>, uargs: u64, size: u64) -> i64 {
         return errno(libc::EINVAL as i64);
     }
     let flags = buf[0];
+    *used = flags;
     let (stack, stack_size) = (buf[5], buf[6]);
     if stack == 0 {
         if flags & CLONE_VM != 0 {

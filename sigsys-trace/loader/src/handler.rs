@@ -37,9 +37,9 @@ pub unsafe extern "C" fn on_sigsys(
         Ok(mut trap) if trap.cause() == Cause::UserDispatch => {
             let before = crate::mem::for_trap(&trap);
             let me = state::me();
-            let outer = me.trap_mask.swap(frame_mask(&trap), Ordering::Relaxed);
+            let outer = me.swap_trap_mask(frame_mask(&trap));
             dispatch(&mut trap, outer);
-            me.trap_mask.store(outer, Ordering::Relaxed);
+            me.swap_trap_mask(outer);
             crate::mem::restore(before);
         }
         // A seccomp trap of the program's own filter, or a SIGSYS sent by kill: the

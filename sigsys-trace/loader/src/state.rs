@@ -2,7 +2,7 @@
 //! SIGSYS handler: atomics, and `thread_local!`s with `const` initialisers and no `Drop`
 //! (no lazy initialisation, no destructor registration, so no allocation and no lock).
 
-use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
 
 use sigsys::sud::Selector;
 use syscalls::x86_64::Sysno;
@@ -40,8 +40,9 @@ pub const NO_TRAP: u64 = u64::MAX;
 /// none of its own once the program runs (`%fs` is the program's), so threads are found
 /// by their id in [`THREADS`].
 pub struct Thread {
-    /// The thread id this entry is for (0: free).
-    tid: AtomicI32,
+    /// Whose entry this is: [`GENERATION`] in the high half, the thread id in the low
+    /// (see [`Owner`]).
+    owner: AtomicU64,
     /// This thread's SUD selector.
     pub selector: Selector,
     /// The program asked to block SIGSYS in this thread: the tracer keeps it unblocked
@@ -61,6 +62,8 @@ pub struct Thread {
     /// Calls counted per `-e inject=` rule (see `inject`).
     pub inject_counts: [core::sync::atomic::AtomicU32; crate::protocol::INJECT_RULES],
     /// The alternate stack the program believes this thread has: sp, size, flags.
+    /// The program's alternate stack: base, size, and flags XOR `SS_DISABLE` (so that a
+    /// new entry's 0 is a disabled stack).
     prog_alt: [AtomicU64; 3],
     /// The tracer's own alternate stack of this thread (0: none).
     tracer_alt: AtomicU64,
@@ -71,8 +74,9 @@ pub struct Thread {
     pub fast_mem: AtomicBool,
     /// The program's signal mask at the trap being handled ([`NO_TRAP`]: none), saved and restored
     /// around nested traps: what the program's mask is while its call runs in the gate
-    /// (see `handler::sigreturn`).
-    pub trap_mask: AtomicU64,
+    /// (see `handler::sigreturn`). Kept inverted, so that a new entry's 0 is `NO_TRAP`
+    /// (see [`Thread::new`]).
+    trap_mask: AtomicU64,
     /// The native call being passed through (see [`CallRecord`]), for the line of a call a
     /// signal interrupts.
     pub call: CallRecord,
@@ -144,9 +148,11 @@ impl CallRecord {
 }
 
 impl Thread {
+    /// A free entry: every field 0, so that the table is in `.bss`, not 3 MiB of the
+    /// loader's file (written out by the launcher at every start).
     const fn new() -> Thread {
         Thread {
-            tid: AtomicI32::new(0),
+            owner: AtomicU64::new(0),
             selector: Selector::new(),
             sigsys_blocked: AtomicBool::new(false),
             alt_pending: AtomicBool::new(false),
@@ -155,15 +161,11 @@ impl Thread {
             private_sighand: AtomicBool::new(false),
             inject_counts: [const { core::sync::atomic::AtomicU32::new(0) };
                 crate::protocol::INJECT_RULES],
-            prog_alt: [
-                AtomicU64::new(0),
-                AtomicU64::new(0),
-                AtomicU64::new(SS_DISABLE),
-            ],
+            prog_alt: [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)],
             tracer_alt: AtomicU64::new(0),
             mine: [AtomicU64::new(0), AtomicU64::new(0)],
             fast_mem: AtomicBool::new(false),
-            trap_mask: AtomicU64::new(NO_TRAP),
+            trap_mask: AtomicU64::new(0),
             call: CallRecord::new(),
         }
     }
@@ -174,11 +176,16 @@ impl Thread {
         self.busy.store(false, Ordering::Relaxed);
         self.prog_alt[0].store(0, Ordering::Relaxed);
         self.prog_alt[1].store(0, Ordering::Relaxed);
-        self.prog_alt[2].store(SS_DISABLE, Ordering::Relaxed);
+        self.prog_alt[2].store(0, Ordering::Relaxed);
         self.tracer_alt.store(0, Ordering::Relaxed);
         self.mine[0].store(0, Ordering::Relaxed);
         self.mine[1].store(0, Ordering::Relaxed);
         self.fast_mem.store(false, Ordering::Relaxed);
+    }
+
+    /// Makes `mask` the program's mask at the trap being handled; returns the one before.
+    pub fn swap_trap_mask(&self, mask: u64) -> u64 {
+        !self.trap_mask.swap(!mask, Ordering::Relaxed)
     }
 
     /// Copies what a fork child inherits from the thread that forked.
@@ -199,17 +206,65 @@ impl Thread {
 
 const SS_DISABLE: u64 = libc::SS_DISABLE as u64;
 
-/// Every thread's entry, found by thread id (open addressing from `tid % MAX_THREADS`).
+/// Every thread's entry, found by thread id: open addressing from `tid % MAX_THREADS`,
+/// a look-up ending at the first free entry (so that it touches a few entries, not the
+/// table's 3 MiB: a fork child's copy-on-write faults and a new image's page faults were
+/// most of the cost of an exec).
 static THREADS: [Thread; MAX_THREADS] = [const { Thread::new() }; MAX_THREADS];
 
 /// Used when the table is full: never armed, so its fields are only a sink.
 static NOBODY: Thread = Thread::new();
 
-fn slot_of(tid: i32) -> Option<&'static Thread> {
+/// The table's generation: an entry owned in another generation is free. A fork child
+/// frees every entry at once by starting a new one (instead of writing every entry).
+static GENERATION: AtomicU32 = AtomicU32::new(1);
+
+/// Low half of the owner word of an entry whose thread has gone: not free (a look-up
+/// goes on past it), but reusable.
+const GONE: u32 = u32::MAX;
+
+/// What an entry's owner word says in the current generation.
+#[derive(Clone, Copy)]
+enum Owner {
+    /// Never owned in this generation: a look-up ends here.
+    Free,
+    /// Its thread has gone: reusable, a look-up goes on.
+    Gone,
+    /// Owned by this thread id.
+    Thread(i32),
+}
+
+fn owner_of(word: u64) -> Owner {
+    let generation = GENERATION.load(Ordering::Relaxed);
+    if word >> 32 != u64::from(generation) {
+        return Owner::Free;
+    }
+    match word as u32 {
+        GONE => Owner::Gone,
+        tid => Owner::Thread(tid as i32),
+    }
+}
+
+/// The owner word for `low` (a thread id, or [`GONE`]) in the current generation.
+fn owner_word(low: u32) -> u64 {
+    u64::from(GENERATION.load(Ordering::Relaxed)) << 32 | u64::from(low)
+}
+
+/// The entries a look-up for `tid` visits, in order.
+fn probe(tid: i32) -> impl Iterator<Item = &'static Thread> {
     let start = tid.unsigned_abs() as usize % MAX_THREADS;
-    (0..MAX_THREADS)
-        .filter_map(|k| THREADS.get(start.wrapping_add(k) % MAX_THREADS))
-        .find(|t| t.tid.load(Ordering::Acquire) == tid)
+    (0..MAX_THREADS).filter_map(move |k| THREADS.get(start.wrapping_add(k) % MAX_THREADS))
+}
+
+fn slot_of(tid: i32) -> Option<&'static Thread> {
+    for t in probe(tid) {
+        match owner_of(t.owner.load(Ordering::Acquire)) {
+            Owner::Free => return None,
+            Owner::Thread(o) if o == tid => return Some(t),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The CPU and kernel let user code read and write the `%gs` base (`HWCAP2_FSGSBASE`).
@@ -279,17 +334,28 @@ pub fn me() -> &'static Thread {
 /// The entry for thread `tid` (found or made); remembered in `%gs` where it can be.
 fn claim(tid: i32) -> &'static Thread {
     let t = slot_of(tid).or_else(|| {
-        let start = tid.unsigned_abs() as usize % MAX_THREADS;
-        (0..MAX_THREADS)
-            .filter_map(|k| THREADS.get(start.wrapping_add(k) % MAX_THREADS))
+        // The first free or reusable entry on the way (only this thread claims its id).
+        probe(tid)
             .find(|t| {
-                t.tid
-                    .compare_exchange(0, tid, Ordering::AcqRel, Ordering::Acquire)
-                    .is_ok()
+                let word = t.owner.load(Ordering::Acquire);
+                matches!(owner_of(word), Owner::Free | Owner::Gone)
+                    && t.owner
+                        .compare_exchange(
+                            word,
+                            owner_word(tid as u32),
+                            Ordering::AcqRel,
+                            Ordering::Acquire,
+                        )
+                        .is_ok()
             })
             .inspect(|t| t.reset())
     });
     let Some(t) = t else {
+        // Not the entry `%gs` points at (a new thread's `%gs` is its creator's): that
+        // entry is another thread's.
+        if gs_usable() && from_gs().is_some() {
+            write_gs(0);
+        }
         return &NOBODY;
     };
     if gs_usable() {
@@ -322,9 +388,17 @@ pub fn forget_me() {
     }
     let base = t.tracer_alt.load(Ordering::Relaxed);
     if base != 0 {
-        retire(base, t.tid.load(Ordering::Relaxed));
+        retire(base, tid_of(t));
     }
-    t.tid.store(0, Ordering::Release);
+    t.owner.store(owner_word(GONE), Ordering::Release);
+}
+
+/// Frees the entry of thread `tid` of another process that ran in this memory (a vfork
+/// child, which has exec'd or exited by the time its parent runs again).
+pub fn forget(tid: i32) {
+    if let Some(t) = slot_of(tid) {
+        t.owner.store(owner_word(GONE), Ordering::Release);
+    }
 }
 
 /// Alternate stacks of exiting threads, for reuse by new threads: `(base >> 12) << 22 | tid`
@@ -376,9 +450,10 @@ pub fn fork_child_threads(parent_tid: i32) {
     let from = slot_of(parent_tid).unwrap_or(&NOBODY);
     let kept = Thread::new();
     kept.inherit(from);
-    for t in &THREADS {
-        t.tid.store(0, Ordering::Relaxed);
-    }
+    // Every entry free at once. (After 2^32 forks in a line a stale entry could seem
+    // owned again; 0 is skipped, the generation of entries never owned.)
+    let next = GENERATION.load(Ordering::Relaxed).wrapping_add(1).max(1);
+    GENERATION.store(next, Ordering::Relaxed);
     claim(raw_tid()).inherit(&kept);
 }
 
@@ -398,7 +473,7 @@ pub fn prog_altstack() -> (u64, u64, i32) {
     (
         a[0].load(Ordering::Relaxed),
         a[1].load(Ordering::Relaxed),
-        a[2].load(Ordering::Relaxed) as i32,
+        (a[2].load(Ordering::Relaxed) ^ SS_DISABLE) as i32,
     )
 }
 
@@ -407,7 +482,7 @@ pub fn set_prog_altstack(sp: u64, size: u64, flags: i32) {
     let a = &me().prog_alt;
     a[0].store(sp, Ordering::Relaxed);
     a[1].store(size, Ordering::Relaxed);
-    a[2].store(flags as u32 as u64, Ordering::Relaxed);
+    a[2].store(u64::from(flags as u32) ^ SS_DISABLE, Ordering::Relaxed);
 }
 
 /// The tracer's alternate stack of this thread, or 0.
@@ -453,9 +528,9 @@ pub fn tid() -> i32 {
 
 /// The thread id of `t`, this thread's entry ([`me`]), found once by the caller.
 pub fn tid_of(t: &Thread) -> i32 {
-    match t.tid.load(Ordering::Relaxed) {
-        0 => raw_tid(),
-        t => t,
+    match owner_of(t.owner.load(Ordering::Relaxed)) {
+        Owner::Thread(tid) => tid,
+        _ => raw_tid(),
     }
 }
 

@@ -9,6 +9,10 @@
  *                    marked calls: their lines must all arrive.
  *   transport netns  enters a network namespace of its own (root only: prints "skip"
  *                    otherwise), then makes marked calls: their lines must still arrive.
+ *   transport spawns  17,000 children made as posix_spawn makes them (clone with
+ *                    CLONE_VM | CLONE_VFORK and a stack: they run in the program's
+ *                    memory; more than the tracer's 16,384 thread entries), each of which
+ *                    calls _exit at once; then a thread calls close(-77): its line must arrive.
  *   transport lenrace  after each of 400 calls flips its record's length between the
  *                    true one and 0x7fffff00 until the launcher has read it (a program
  *                    writing into the tracer's memfd): the launcher must not die.
@@ -18,6 +22,7 @@
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <sys/time.h>
 #include <pthread.h>
 #include <sched.h>
@@ -162,6 +167,32 @@ static int lenrace(void) {
     return 0;
 }
 
+static void *marked_close(void *arg) {
+    (void)arg;
+    close(-77);
+    return NULL;
+}
+
+static int spawned(void *arg) {
+    (void)arg;
+    _exit(0); /* exit_group, as a posix_spawn child whose exec failed */
+}
+
+static int spawns(void) {
+    static char stack[64 * 1024] __attribute__((aligned(16)));
+    int reaped = 0;
+    for (int i = 0; i < 17000; i++) {
+        pid_t pid = clone(spawned, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, NULL);
+        if (pid > 0 && waitpid(pid, NULL, 0) == pid)
+            reaped++;
+    }
+    pthread_t t;
+    pthread_create(&t, NULL, marked_close, NULL);
+    pthread_join(t, NULL);
+    printf("children: %d\n", reaped);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "jump"))
         return jump();
@@ -173,6 +204,8 @@ int main(int argc, char **argv) {
         return netns();
     if (argc > 1 && !strcmp(argv[1], "lenrace"))
         return lenrace();
-    fprintf(stderr, "usage: transport fds|jump|many|netns|lenrace\n");
+    if (argc > 1 && !strcmp(argv[1], "spawns"))
+        return spawns();
+    fprintf(stderr, "usage: transport fds|jump|many|netns|lenrace|spawns\n");
     return 2;
 }
