@@ -72,6 +72,9 @@ ts=[threading.Thread(target=work) for _ in range(2)]
 [t.start() for t in ts]
 [t.join() for t in ts]'
 row "xargs -P2 (8 x ls -l /usr/lib)" sh -c 'for i in 1 2 3 4 5 6 7 8; do echo /usr/lib; done | xargs -P2 -n1 ls -l >/dev/null'
+# Exec-heavy, as build systems and shell scripts are: every image starts through the
+# loader, hands the launcher its memfd and waits for the acknowledgement.
+row "sh: 200 x fork + exec /bin/true" sh -c 'for i in $(seq 200); do /bin/true; done'
 
 best() { # best wall time of "$@" over $1 runs, stdout/stderr discarded
     n=$1

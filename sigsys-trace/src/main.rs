@@ -256,6 +256,9 @@ fn collect_until_done(
         // may pay for (the scheduler often runs the launcher there). A process that ends,
         // or a datagram, cuts the wait short.
         wait_ms = match collector.ring_bytes {
+            // Everything has ended: only what is left in the rings and the socket is to
+            // be read (waiting here cost every run 8 ms at its end).
+            _ if status.is_some() && !running => 0,
             0 if status.is_some() => 5,
             0 => 10,
             1..=8191 => 8,
