@@ -43,6 +43,7 @@ macro_rules! kinds {
         /// assert_eq!(sig.args, &[Kind::Pid, Kind::Signal]);
         /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[repr(u8)]
         pub enum Kind {
             $($kind)*
             $($(#[$fdoc])* $F,)*
@@ -61,6 +62,7 @@ macro_rules! kinds {
         /// assert_eq!(typed_args(&call).unwrap().args(), &[Arg::Pid(42), Arg::Signal(Signal(9))]);
         /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[repr(u8)]
         pub enum Arg {
             $($arg)*
             $($(#[$fdoc])* $F($FT),)*
