@@ -242,6 +242,41 @@ extern "C" fn bare_handler(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: 
     unsafe { (*uc).uc_mcontext.gregs[libc::REG_RAX as usize] = 1 };
 }
 
+/// The floor of a restart: a minimal libc-only handler that restarts the call by hand
+/// (RIP back over the 2-byte `syscall`, RAX the number again) and, for SUD, lets it
+/// through with the selector, checking nothing. What a restart costs beyond it is the
+/// crate's (the call itself runs in both).
+extern "C" fn bare_restart_sud(
+    _sig: libc::c_int,
+    _info: *mut libc::siginfo_t,
+    ctx: *mut libc::c_void,
+) {
+    let uc = ctx.cast::<libc::ucontext_t>();
+    // SAFETY: the kernel passes a valid context to an SA_SIGINFO handler.
+    unsafe {
+        let g = &mut (*uc).uc_mcontext.gregs;
+        g[libc::REG_RIP as usize] -= 2;
+        g[libc::REG_RAX as usize] = GETPPID as i64;
+    }
+    SELECTOR.allow();
+}
+
+/// [`bare_restart_sud`] for seccomp: the tag in R9 instead of the selector.
+extern "C" fn bare_restart_tag(
+    _sig: libc::c_int,
+    _info: *mut libc::siginfo_t,
+    ctx: *mut libc::c_void,
+) {
+    let uc = ctx.cast::<libc::ucontext_t>();
+    // SAFETY: the kernel passes a valid context to an SA_SIGINFO handler.
+    unsafe {
+        let g = &mut (*uc).uc_mcontext.gregs;
+        g[libc::REG_RIP as usize] -= 2;
+        g[libc::REG_RAX as usize] = GETPPID as i64;
+        g[libc::REG_R9 as usize] = TAG as i64;
+    }
+}
+
 /// sigsys: decode, and emulate getppid (anything else goes through the gate).
 extern "C" fn emulate_handler(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes these pointers to the handler.
@@ -376,8 +411,13 @@ fn round_trip_native_and_sud(c: &mut Criterion) {
             ("sigsys decode + emulate", emulate_handler),
             ("sigsys decode + format + emulate", format_handler),
             ("sigsys restart + selector ALLOW", restart_sud_handler),
+            (
+                "bare restart + selector ALLOW (restart floor)",
+                bare_restart_sud,
+            ),
         ],
         true,
+        &[(3, 4)],
     );
     sud::disarm().expect("disarm SUD");
 }
@@ -426,8 +466,10 @@ fn round_trip_seccomp(c: &mut Criterion) {
             ("sigsys decode + format + emulate", format_handler),
             ("sigsys pass-through", pass_handler),
             ("sigsys restart (tag)", restart_tag_handler),
+            ("bare restart (tag) (restart floor)", bare_restart_tag),
         ],
         false,
+        &[(4, 5)],
     );
 }
 
@@ -445,8 +487,14 @@ fn measuring() -> bool {
 
 /// Alternates the handlers in short rounds (the first is the reference) and prints, for
 /// each, the median ns/call and the median of its per-round ratio to the reference: drift
-/// from other load on the machine hits both sides of each ratio alike.
-fn paired(config: &str, handlers: &[(&str, install::Handler)], block_each: bool) {
+/// from other load on the machine hits both sides of each ratio alike. Each `(a, b)` of
+/// `also` prints the median per-round ratio of handler `a` to handler `b` as well.
+fn paired(
+    config: &str,
+    handlers: &[(&str, install::Handler)],
+    block_each: bool,
+    also: &[(usize, usize)],
+) {
     if !measuring() {
         return;
     }
@@ -476,6 +524,7 @@ fn paired(config: &str, handlers: &[(&str, install::Handler)], block_each: bool)
         v[v.len() / 2]
     };
     let reference = ns[0].clone();
+    let rounds = ns.clone(); // in round order (the medians below sort `ns`)
     for (i, (name, _)) in handlers.iter().enumerate() {
         let mut ratios: Vec<f64> = ns[i].iter().zip(&reference).map(|(a, b)| a / b).collect();
         let r = median(&mut ratios);
@@ -484,6 +533,18 @@ fn paired(config: &str, handlers: &[(&str, install::Handler)], block_each: bool)
             "PAIRED | {config} | {name} | {m:.0} | {r:.3} | (median of {PAIRED_ROUNDS} rounds \
              of {PAIRED_CALLS} calls; ratio to {})",
             handlers[0].0
+        );
+    }
+    for &(a, b) in also {
+        let mut ratios: Vec<f64> = rounds[a]
+            .iter()
+            .zip(&rounds[b])
+            .map(|(x, y)| x / y)
+            .collect();
+        let r = median(&mut ratios);
+        println!(
+            "PAIRED | {config} | {} / {} | | {r:.3} | (median of the per-round ratios)",
+            handlers[a].0, handlers[b].0
         );
     }
 }
