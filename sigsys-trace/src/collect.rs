@@ -147,6 +147,8 @@ struct Reading {
 /// Receives lines and knows which processes are still running.
 pub struct Collector {
     sock: OwnedFd,
+    /// The same, bound at a path in the run directory (see `protocol::SOCK_FILE`).
+    path_sock: Option<OwnedFd>,
     /// The images' memfds, in the order they were received.
     images: Vec<Image>,
     /// Every process seen: its pidfd while it runs (None once it has ended).
@@ -196,45 +198,12 @@ pub enum Message<'a> {
 impl Collector {
     /// Binds the abstract datagram socket `\0name`.
     pub fn bind(name: &str) -> io::Result<Collector> {
-        // SAFETY: plain socket calls on a zeroed sockaddr_un.
-        let sock = unsafe {
-            let fd = libc::socket(
-                libc::AF_UNIX,
-                libc::SOCK_DGRAM | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK,
-                0,
-            );
-            if fd < 0 {
-                return Err(io::Error::last_os_error());
-            }
-            let owned = OwnedFd::from_raw_fd(fd);
-            let mut addr: libc::sockaddr_un = std::mem::zeroed();
-            addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
-            for (d, s) in addr.sun_path.iter_mut().skip(1).zip(name.bytes()) {
-                *d = s as libc::c_char;
-            }
-            let len = std::mem::size_of::<libc::sa_family_t>() + 1 + name.len();
-            if libc::bind(fd, (&raw const addr).cast(), len as libc::socklen_t) != 0 {
-                return Err(io::Error::last_os_error());
-            }
-            // Room for bursts of the lines of threads without a ring (root may exceed
-            // rmem_max).
-            let size: libc::c_int = 8 << 20;
-            for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
-                if libc::setsockopt(
-                    fd,
-                    libc::SOL_SOCKET,
-                    opt,
-                    (&raw const size).cast(),
-                    std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-                ) == 0
-                {
-                    break;
-                }
-            }
-            owned
-        };
+        let mut abstract_name = vec![0u8];
+        abstract_name.extend_from_slice(name.as_bytes());
+        let sock = bound_socket(&abstract_name)?;
         Ok(Collector {
             sock,
+            path_sock: None,
             images: Vec::new(),
             procs: HashMap::new(),
             buf: vec![0u8; 1 << 17],
@@ -254,6 +223,68 @@ impl Collector {
         })
     }
 
+    /// Binds the second socket, at `path` (the run directory's `protocol::SOCK_FILE`). A
+    /// path too long for a socket address gives an error: images in a network namespace
+    /// of their own then cannot reach the launcher.
+    pub fn bind_path(&mut self, path: &std::path::Path) -> io::Result<()> {
+        use std::os::unix::ffi::OsStrExt;
+        self.path_sock = Some(bound_socket(path.as_os_str().as_bytes())?);
+        Ok(())
+    }
+
+    /// The sockets datagrams come in on.
+    fn sockets(&self) -> impl Iterator<Item = &OwnedFd> {
+        std::iter::once(&self.sock).chain(self.path_sock.as_ref())
+    }
+}
+
+/// A non-blocking datagram socket bound at `name` (a path, or `\0` and an abstract name),
+/// with a receive buffer large enough for bursts.
+fn bound_socket(name: &[u8]) -> io::Result<OwnedFd> {
+    // SAFETY: plain socket calls on a zeroed sockaddr_un.
+    unsafe {
+        // SAFETY: sockaddr_un is plain data; zero is valid.
+        let mut addr: libc::sockaddr_un = std::mem::zeroed();
+        if name.len() >= addr.sun_path.len() {
+            return Err(io::Error::from_raw_os_error(libc::ENAMETOOLONG));
+        }
+        let fd = libc::socket(
+            libc::AF_UNIX,
+            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK,
+            0,
+        );
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let owned = OwnedFd::from_raw_fd(fd);
+        addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+        for (d, s) in addr.sun_path.iter_mut().zip(name) {
+            *d = *s as libc::c_char;
+        }
+        let len = std::mem::size_of::<libc::sa_family_t>() + name.len();
+        if libc::bind(fd, (&raw const addr).cast(), len as libc::socklen_t) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // Room for bursts of the lines of threads without a ring (root may exceed
+        // rmem_max).
+        let size: libc::c_int = 8 << 20;
+        for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
+            if libc::setsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                opt,
+                (&raw const size).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            ) == 0
+            {
+                break;
+            }
+        }
+        Ok(owned)
+    }
+}
+
+impl Collector {
     /// Datagrams without `token` at their start are ignored from now on.
     pub fn set_token(&mut self, token: u64) {
         self.token = token;
@@ -261,7 +292,9 @@ impl Collector {
 
     /// Waits up to `timeout_ms` for a datagram or a process to end.
     pub fn wait(&self, timeout_ms: i32) {
-        let mut fds: Vec<libc::pollfd> = std::iter::once(self.sock.as_raw_fd())
+        let mut fds: Vec<libc::pollfd> = self
+            .sockets()
+            .map(AsRawFd::as_raw_fd)
             .chain(self.procs.values().flatten().map(AsRawFd::as_raw_fd))
             .map(|fd| libc::pollfd {
                 fd,
@@ -333,13 +366,15 @@ impl Collector {
 
     /// Whether a datagram is waiting.
     fn datagram_waiting(&self) -> bool {
-        let mut p = libc::pollfd {
-            fd: self.sock.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one live pollfd.
-        unsafe { libc::poll(&mut p, 1, 0) > 0 }
+        self.sockets().any(|sock| {
+            let mut p = libc::pollfd {
+                fd: sock.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one live pollfd.
+            unsafe { libc::poll(&mut p, 1, 0) > 0 }
+        })
     }
 
     /// What a line means to the collector (a process to follow), then the printer's.
@@ -570,7 +605,21 @@ impl Collector {
         None
     }
 
+    /// Receives one datagram from either socket (the abstract one first).
     fn recv(&mut self, fds: &mut Vec<OwnedFd>) -> io::Result<usize> {
+        let path = self.path_sock.as_ref().map(AsRawFd::as_raw_fd);
+        let mut last = io::Error::from_raw_os_error(libc::EAGAIN);
+        for sock in std::iter::once(self.sock.as_raw_fd()).chain(path) {
+            match self.recv_on(sock, fds) {
+                Err(e) if e.kind() != io::ErrorKind::Interrupted => last = e,
+                got => return got,
+            }
+        }
+        Err(last)
+    }
+
+    /// Receives one datagram from `sock`.
+    fn recv_on(&mut self, sock: i32, fds: &mut Vec<OwnedFd>) -> io::Result<usize> {
         let mut iov = libc::iovec {
             iov_base: self.buf.as_mut_ptr().cast(),
             iov_len: self.buf.len(),
@@ -583,13 +632,8 @@ impl Collector {
         msg.msg_control = cbuf.as_mut_ptr().cast();
         msg.msg_controllen = std::mem::size_of_val(&cbuf);
         // SAFETY: a live msghdr with live buffers.
-        let r = unsafe {
-            libc::recvmsg(
-                self.sock.as_raw_fd(),
-                &mut msg,
-                libc::MSG_CMSG_CLOEXEC | libc::MSG_DONTWAIT,
-            )
-        };
+        let r =
+            unsafe { libc::recvmsg(sock, &mut msg, libc::MSG_CMSG_CLOEXEC | libc::MSG_DONTWAIT) };
         if r < 0 {
             return Err(io::Error::last_os_error());
         }

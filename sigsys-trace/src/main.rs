@@ -295,6 +295,9 @@ fn main() {
         collect::Collector::bind(&name).unwrap_or_else(|e| refuse(format!("socket: {e}")));
     let (out, to_stderr) = output(&opts);
     let run = run_dir(&opts, &name);
+    // A second socket by path, for images in a network namespace of their own; without it
+    // (a run directory path too long for a socket address) they are untraced, as before.
+    let _ = collector.bind_path(&run.path().join(protocol::SOCK_FILE));
     let mut printer = printer::Printer::new(out, to_stderr, view(&mut opts));
     collector.set_token(run.token());
     let mut child = start(&run, &opts, &path);

@@ -9,6 +9,8 @@
 //!   descriptor, closed by the loader) under which name (what the program passed to
 //!   `execve`, for `AT_EXECFN`, `/proc/self/comm` and the trace).
 //!
+//! - [`SOCK_FILE`]: the launcher's datagram socket by path, beside its abstract one.
+//!
 //! A slot is claimed by the process that is about to execute the loader and found by the
 //! loader through its process id (which `execve` keeps).
 
@@ -18,6 +20,10 @@ use core::sync::atomic::{AtomicI32, Ordering};
 pub const LOADER_FILE: &str = "loader";
 /// The shared mapping's file name in the run directory.
 pub const SHM_FILE: &str = "shm";
+/// The launcher's second datagram socket, bound at this name in the run directory: an
+/// image in a network namespace of its own (`unshare -n`), where the abstract name means
+/// nothing, reaches the launcher through it (a path is found through the file system).
+pub const SOCK_FILE: &str = "sock";
 /// `Header::magic`.
 pub const MAGIC: u64 = u64::from_le_bytes(*b"sigsys-t");
 /// Slots for images being started at the same time.

@@ -35,6 +35,11 @@ pub struct RunDir {
 }
 
 impl RunDir {
+    /// The directory's path.
+    pub fn path(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     /// Makes the directory (mode 0700) under `$TMPDIR` (or `/tmp`) with the loader and
     /// the shared file, and fills in the header.
     pub fn new(

@@ -116,6 +116,48 @@ fn a_full_ring_waits_for_the_launcher() {
     assert!(!err.contains("could not be delivered"));
 }
 
+/// An image started in a network namespace of its own (`unshare -n PROG`: the exec comes
+/// after the `unshare`), where the launcher's abstract socket name means nothing, hands
+/// its memfd to the launcher through the run directory's socket by path, and is traced:
+/// its 50,000 calls all arrive, with the launcher's output a pipe nobody reads for a
+/// second (the full ring's wake-up datagram goes the same way). Before, that image was
+/// not traced at all. Root only (`unshare -n` needs CAP_SYS_ADMIN).
+#[test]
+fn an_image_started_in_another_network_namespace_is_traced() {
+    if !sud() {
+        return;
+    }
+    let Some(bin) = program() else {
+        return;
+    };
+    let plain = Command::new("unshare").arg("-n").arg("true").output();
+    if !plain.is_ok_and(|o| o.status.success()) {
+        eprintln!("SKIPPED: unshare -n needs unshare(1) and root");
+        return;
+    }
+    let child = Command::new(TRACER)
+        .args(["unshare", "-n"])
+        .arg(&bin)
+        .arg("many")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "done\n");
+    let err = common::unaligned(&String::from_utf8_lossy(&o.stderr));
+    assert!(err.contains("unshare(CLONE_NEWNET) = 0"), "{err}");
+    let calls = err
+        .lines()
+        .filter(|l| l.starts_with("getpriority(PRIO_PROCESS, 1"))
+        .count();
+    assert_eq!(calls, 50_000, "{}", &err[err.len().saturating_sub(2000)..]);
+    assert!(!err.contains("not traced"), "{err}");
+    assert!(!err.contains("could not be delivered"), "{err}");
+}
+
 /// A timer signal every 100 us whose handler leaves by `siglongjmp`, some of them while the
 /// tracer is writing a line (the handler runs nested on the tracer's): the half-written
 /// line is skipped once its thread has gone on without it, and every line after it

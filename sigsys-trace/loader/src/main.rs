@@ -231,6 +231,10 @@ unsafe extern "C" fn loader_main(sp: *mut u64) -> ! {
     let stack = unsafe { Stack::parse(sp) };
     let execfn = bytes(stack.aux(AT_EXECFN).unwrap_or(0));
     let shm = map_shm(execfn);
+    if let Some(i) = execfn.iter().rposition(|&c| c == b'/') {
+        // SAFETY: before the program runs (one thread, no handler).
+        unsafe { send::set_launcher_dir(execfn.get(..i).unwrap_or(&[])) };
+    }
     // SAFETY: a live mapping of the whole shared file.
     let header = unsafe { protocol::header(shm) };
     if header.magic != protocol::MAGIC {

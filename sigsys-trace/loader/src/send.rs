@@ -54,8 +54,42 @@ pub unsafe fn set_launcher(name: &[u8]) {
 }
 
 pub fn launcher() -> Option<(*const u8, u32)> {
-    let len = LAUNCHER.1.load(Ordering::Acquire);
-    (len != 0).then(|| (LAUNCHER.0.get().cast_const().cast::<u8>(), len))
+    LAUNCHER.get()
+}
+
+/// The launcher's second socket, by path in the run directory (`protocol::SOCK_FILE`):
+/// reachable from a network namespace of the program's own, where the abstract name is
+/// not. Set once before the program runs, if the path fits a socket address.
+static LAUNCHER_PATH: LauncherAddr =
+    LauncherAddr(core::cell::UnsafeCell::new([0; 110]), AtomicU32::new(0));
+
+impl LauncherAddr {
+    fn get(&self) -> Option<(*const u8, u32)> {
+        let len = self.1.load(Ordering::Acquire);
+        (len != 0).then(|| (self.0.get().cast_const().cast::<u8>(), len))
+    }
+}
+
+/// Records the run directory `dir` (absolute), for the launcher's socket by path.
+///
+/// # Safety
+///
+/// Only before the program runs (one thread, no handler).
+pub unsafe fn set_launcher_dir(dir: &[u8]) {
+    let file = crate::protocol::SOCK_FILE.as_bytes();
+    // sun_path holds 108 bytes, a NUL included.
+    let total = dir.len() + 1 + file.len();
+    if !dir.starts_with(b"/") || total >= 108 {
+        return;
+    }
+    // SAFETY: the caller's guarantee.
+    let a = unsafe { &mut *LAUNCHER_PATH.0.get() };
+    a.fill(0);
+    a[0] = libc::AF_UNIX as u8;
+    a[2..2 + dir.len()].copy_from_slice(dir);
+    a[2 + dir.len()] = b'/';
+    a[3 + dir.len()..2 + total].copy_from_slice(file);
+    LAUNCHER_PATH.1.store((2 + total) as u32, Ordering::Release);
 }
 
 /// Runs `f` with a datagram socket made for it and closed afterwards: the program never
@@ -136,27 +170,50 @@ pub fn lines_in(bytes: &[u8]) -> u32 {
 /// gives (the kernel only reads them).
 pub unsafe fn send_msg(msg: &libc::msghdr, want: usize, tries: u32) -> bool {
     with_socket(|fd| {
-        for _ in 0..tries {
-            // SAFETY: the caller's contract; `msg` itself is a live reference.
-            let r = unsafe {
-                sys(
-                    Sysno::sendmsg,
-                    [
-                        fd as u64,
-                        core::ptr::from_ref(msg) as u64,
-                        libc::MSG_NOSIGNAL as u64,
-                        0,
-                        0,
-                        0,
-                    ],
-                )
-            };
-            if r == -(libc::EINTR as i64) || r == -(libc::EAGAIN as i64) {
-                continue;
-            }
+        // SAFETY: the caller's contract.
+        let r = unsafe { send_on(fd, msg, tries) };
+        if r != -(libc::ECONNREFUSED as i64) {
             return r == want as i64;
         }
-        false
+        // No such abstract name here: another network namespace. The same to the path.
+        let Some((addr, len)) = LAUNCHER_PATH.get() else {
+            return false;
+        };
+        let mut by_path = *msg;
+        by_path.msg_name = addr.cast_mut().cast();
+        by_path.msg_namelen = len;
+        // SAFETY: as above, with the path's address, live in a static.
+        unsafe { send_on(fd, &by_path, tries) == want as i64 }
     })
     .unwrap_or(false)
+}
+
+/// `sendmsg(fd, msg)`, retried (at most `tries` times) while the kernel answers `EINTR`
+/// or `EAGAIN`; the last answer.
+///
+/// # Safety
+///
+/// As [`send_msg`].
+unsafe fn send_on(fd: i32, msg: &libc::msghdr, tries: u32) -> i64 {
+    let mut r = -(libc::EAGAIN as i64);
+    for _ in 0..tries {
+        // SAFETY: the caller's contract; `msg` itself is a live reference.
+        r = unsafe {
+            sys(
+                Sysno::sendmsg,
+                [
+                    fd as u64,
+                    core::ptr::from_ref(msg) as u64,
+                    libc::MSG_NOSIGNAL as u64,
+                    0,
+                    0,
+                    0,
+                ],
+            )
+        };
+        if r != -(libc::EINTR as i64) && r != -(libc::EAGAIN as i64) {
+            break;
+        }
+    }
+    r
 }
