@@ -48,7 +48,8 @@ pub(crate) fn put_digits<W: Write + ?Sized>(
     width: usize,
 ) -> fmt::Result {
     const ONE: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-    match ONE.get(v as usize) {
+    // (`v < 10` first: `v as usize` would drop the high half on a 32-bit target.)
+    match ONE.get(if v < 10 { v as usize } else { usize::MAX }) {
         // A digit below 8 is the same in bases 8, 10 and 16.
         Some(d) if width <= 1 && (v < 8 || shift != 3) => out.write_str(d),
         _ => put_digits_long(out, v, shift, width),
@@ -355,6 +356,40 @@ pub(crate) fn put_padded_dec<W: Write + ?Sized>(out: &mut W, v: u64, width: usiz
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
+
+    /// A 64-bit value whose low half is one digit is not that digit (the one-digit path
+    /// once looked at `v as usize`: the low half only, on a 32-bit target).
+    #[test]
+    fn one_digit_path_sees_all_64_bits() {
+        let mut s = [0u8; 128];
+        let mut out = FixedBuf::new(&mut s);
+        let r: fmt::Result = (|| {
+            emit!(
+                &mut out,
+                (1u64 << 32) | 5,
+                " ",
+                Hex((1 << 32) | 9),
+                " ",
+                Oct(8, 0),
+                " "
+            )?;
+            emit!(
+                &mut out,
+                Oct((1 << 32) | 7, 0),
+                " ",
+                9u8,
+                " ",
+                -3i64,
+                " ",
+                Hex(0xa)
+            )
+        })();
+        r.unwrap();
+        assert_eq!(
+            out.as_str(),
+            "4294967301 0x100000009 10 40000000007 9 -3 0xa"
+        );
+    }
 
     #[test]
     fn numbers_without_core_fmt() {

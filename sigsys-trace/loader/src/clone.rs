@@ -159,11 +159,8 @@ extern "C" fn child_setup(rec: *const ChildRecord) {
             )
         };
     }
-    // A vfork child shares the parent's globals: the parent restores its own cached pid
-    // after the child has exec'd or exited (it is suspended until then).
-    if rec.flags & CLONE_THREAD == 0 {
-        state::refresh_pid();
-    }
+    // (The child's pid is asked anew in its own entry, claimed below: a vfork child runs
+    // in its parent's memory, and writes nothing the parent's threads read.)
     if rec.flags & CLONE_VM == 0 {
         // A copy of the parent's memory: only this thread's entry is live in it.
         state::fork_child_threads(rec.parent_tid as i32);
@@ -182,13 +179,24 @@ extern "C" fn child_setup(rec: *const ChildRecord) {
         // posix_spawn's child: its signal actions are a copy, the tracer's record is not.
         state::me().private_sighand.store(true, Ordering::Relaxed);
     }
-    let _ = state::arm_thread();
+    // Its process id, asked of the kernel before it runs the program's code.
+    state::pid();
+    if state::arm_thread() == Err(syscalls::Errno::EAGAIN) {
+        // No entry left: the thread runs untraced. Said by datagram (the ring slots are
+        // per entry).
+        let mut l = crate::line::Line::new(b'W');
+        l.push("a thread runs untraced (the tracer keeps state for ");
+        l.push_u64(state::MAX_THREADS as u64);
+        l.push(" threads at once)");
+        l.terminate();
+        crate::send::send_bytes(l.bytes());
+    }
 }
 
 /// Runs in a fork child that returned 0 inside the handler.
 fn fork_child(parent_tid: i32) {
-    state::refresh_pid();
     state::fork_child_threads(parent_tid);
+    state::pid(); // its own, asked before the program's code runs on
     state::reset_inject_counts();
     let _ = state::arm_thread();
 }
@@ -202,8 +210,7 @@ fn errno(e: i64) -> i64 {
 #[inline(never)]
 pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
     let args = trap.syscall().args;
-    // A vfork child runs in our memory and caches its own pid there: put ours back.
-    let (pid, tid) = (state::pid(), state::tid());
+    let tid = state::tid();
     // The program's clone flags (0 for fork and vfork, whose children have memory of
     // their own).
     let mut flags = 0;
@@ -231,7 +238,6 @@ pub fn handle(trap: &mut Trap<'_>, sysno: Sysno) -> i64 {
         // straight back to the program).
         fork_child(tid);
     } else {
-        state::set_pid(pid);
         if ret > 0 && flags & (CLONE_VM | CLONE_VFORK | CLONE_THREAD) == CLONE_VM | CLONE_VFORK {
             // A vfork child has exec'd or exited: its entry in our memory is free again
             // (posix_spawn would otherwise use up the table).

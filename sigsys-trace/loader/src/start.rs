@@ -57,7 +57,7 @@ pub fn start(header: &Header, minsigstksz: u64, hwcap2: u64, execve: [u64; 3]) {
     let n = (header.sock_len as usize).min(header.sock.len());
     // SAFETY: before the program runs.
     unsafe { send::set_launcher(header.sock.get(..n).unwrap_or(&[])) };
-    state::refresh_pid();
+    state::pid(); // asked once before the program runs
     state::init_prog_stack_min(minsigstksz);
     batch::tsc_mode_at_start();
     if state::new_altstack().is_none() {

@@ -17,8 +17,6 @@ pub static TIMES: AtomicBool = AtomicBool::new(false);
 pub static RAW: AtomicBool = AtomicBool::new(false);
 /// The tracer is armed in this image.
 pub static ACTIVE: AtomicBool = AtomicBool::new(false);
-/// Cached process id (updated in fork children).
-static PID: AtomicI32 = AtomicI32::new(0);
 
 /// The SIGSYS action the program believes it installed (kernel `struct sigaction`:
 /// handler, flags, restorer, mask). Starts as what was installed before us.
@@ -43,6 +41,10 @@ pub struct Thread {
     /// Whose entry this is: [`GENERATION`] in the high half, the thread id in the low
     /// (see [`Owner`]).
     owner: AtomicU64,
+    /// The process id of this thread, once asked (0: not yet). Per thread, not per
+    /// image: a posix_spawn child runs in its parent's memory while the parent's other
+    /// threads go on, and a process-wide cache was the child's pid for them meanwhile.
+    pid: AtomicI32,
     /// This thread's SUD selector.
     pub selector: Selector,
     /// The program asked to block SIGSYS in this thread: the tracer keeps it unblocked
@@ -153,6 +155,7 @@ impl Thread {
     const fn new() -> Thread {
         Thread {
             owner: AtomicU64::new(0),
+            pid: AtomicI32::new(0),
             selector: Selector::new(),
             sigsys_blocked: AtomicBool::new(false),
             alt_pending: AtomicBool::new(false),
@@ -170,7 +173,20 @@ impl Thread {
         }
     }
 
+    /// Makes a newly claimed entry a new thread's: every field as [`Thread::new`] has it
+    /// (the entry may have been another thread's, of this image or of a parent whose
+    /// memory a fork copied), but the owner and the selector (armed by the thread).
     fn reset(&self) {
+        self.pid.store(0, Ordering::Relaxed);
+        self.private_sighand.store(false, Ordering::Relaxed);
+        self.busy_sp.store(0, Ordering::Relaxed);
+        self.trap_mask.store(0, Ordering::Relaxed);
+        for w in &self.call.0 {
+            w.store(0, Ordering::Relaxed);
+        }
+        for c in &self.inject_counts {
+            c.store(0, Ordering::Relaxed);
+        }
         self.sigsys_blocked.store(false, Ordering::Relaxed);
         self.alt_pending.store(false, Ordering::Relaxed);
         self.busy.store(false, Ordering::Relaxed);
@@ -501,24 +517,20 @@ pub fn use_altstack(base: u64) -> bool {
     ok
 }
 
-/// The process id (cached).
+/// The process id, asked of the kernel once per thread (kept in its entry; a new entry's
+/// is asked anew, so a fork child, a thread and a vfork child each get their own).
 pub fn pid() -> i32 {
-    match PID.load(Ordering::Relaxed) {
-        0 => refresh_pid(),
+    let t = me();
+    match t.pid.load(Ordering::Relaxed) {
+        0 => {
+            let p = sys::getpid();
+            if !core::ptr::eq(t, &NOBODY) {
+                t.pid.store(p, Ordering::Relaxed);
+            }
+            p
+        }
         p => p,
     }
-}
-
-/// Re-reads the process id (after fork).
-pub fn refresh_pid() -> i32 {
-    let p = sys::getpid();
-    PID.store(p, Ordering::Relaxed);
-    p
-}
-
-/// Sets the cached pid (vfork parent restoring its own after the child ran in its memory).
-pub fn set_pid(p: i32) {
-    PID.store(p, Ordering::Relaxed);
 }
 
 /// The thread id (from the thread's entry).

@@ -13,6 +13,10 @@
  *                    CLONE_VM | CLONE_VFORK and a stack: they run in the program's
  *                    memory; more than the tracer's 16,384 thread entries), each of which
  *                    calls _exit at once; then a thread calls close(-77): its line must arrive.
+ *   transport spawnrace  100 posix_spawns of /bin/true while another thread creates and
+ *                    joins threads, then an exec of itself ("spawnrace again"): prints
+ *                    how many spawns failed, then "exec ok" (the spawn children run in
+ *                    the program's memory while its other threads clone).
  *   transport lenrace  after each of 400 calls flips its record's length between the
  *                    true one and 0x7fffff00 until the launcher has read it (a program
  *                    writing into the tracer's memfd): the launcher must not die.
@@ -22,6 +26,7 @@
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <sys/time.h>
 #include <pthread.h>
@@ -193,6 +198,46 @@ static int spawns(void) {
     return 0;
 }
 
+static atomic_int stop_churn;
+
+static void *leaf(void *arg) {
+    return arg;
+}
+
+static void *churn(void *arg) {
+    (void)arg;
+    while (!atomic_load(&stop_churn)) {
+        pthread_t t;
+        pthread_create(&t, NULL, leaf, NULL);
+        pthread_join(t, NULL);
+    }
+    return NULL;
+}
+
+static int spawnrace(const char *self) {
+    extern char **environ;
+    pthread_t c;
+    pthread_create(&c, NULL, churn, NULL);
+    int failed = 0;
+    for (int i = 0; i < 100; i++) {
+        pid_t pid;
+        char *argv[] = {"/bin/true", NULL};
+        int status = 0;
+        int e = posix_spawn(&pid, argv[0], NULL, NULL, argv, environ);
+        if (e == 0)
+            waitpid(pid, &status, 0);
+        if (e != 0 || status != 0)
+            failed++;
+    }
+    atomic_store(&stop_churn, 1);
+    pthread_join(c, NULL);
+    printf("failed spawns: %d\n", failed);
+    fflush(stdout);
+    execl("/proc/self/exe", self, "spawnrace", "again", (char *)NULL);
+    perror("exec");
+    return 1;
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "jump"))
         return jump();
@@ -206,6 +251,12 @@ int main(int argc, char **argv) {
         return lenrace();
     if (argc > 1 && !strcmp(argv[1], "spawns"))
         return spawns();
-    fprintf(stderr, "usage: transport fds|jump|many|netns|lenrace|spawns\n");
+    if (argc > 2 && !strcmp(argv[1], "spawnrace")) {
+        printf("exec ok\n");
+        return 0;
+    }
+    if (argc > 1 && !strcmp(argv[1], "spawnrace"))
+        return spawnrace(argv[0]);
+    fprintf(stderr, "usage: transport fds|jump|many|netns|lenrace|spawns|spawnrace\n");
     return 2;
 }
