@@ -3,7 +3,7 @@
 //! there, so that a call's line costs no system call of the tracer's, and delivering lines
 //! needs no descriptor in the program.
 
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, Ordering};
 
 use syscalls::x86_64::Sysno;
 
@@ -46,7 +46,12 @@ impl Line {
         };
         // A local's address: where this frame is on its stack.
         let here = core::ptr::addr_of!(r) as u64;
-        let busy = me.busy.swap(true, Ordering::SeqCst);
+        // `busy` is this thread's only (and its nested handlers', which finish before the
+        // code they interrupt goes on): a load and a store, kept in program order by the
+        // fences, not a locked exchange.
+        let busy = me.busy.load(Ordering::Relaxed);
+        me.busy.store(true, Ordering::Relaxed);
+        compiler_fence(Ordering::SeqCst);
         let nested = busy && !left_by_a_jump(me, here);
         if busy && !nested {
             retire_left(r);
@@ -58,7 +63,8 @@ impl Line {
             send_bytes(bytes);
         }
         if !nested {
-            me.busy.store(false, Ordering::SeqCst);
+            compiler_fence(Ordering::SeqCst);
+            me.busy.store(false, Ordering::Relaxed);
         }
     }
 }

@@ -51,9 +51,9 @@ pub struct Line {
     len: usize,
     /// The end the text may reach: the header and the newline fit in `LINE_MAX`.
     end_max: usize,
-    /// The header's process and thread ids (taken when the line is made) and kind (0: no
-    /// header).
-    head: (i32, i32, u8),
+    /// The header's `PID TID ` (this thread's, taken when the line is made) and kind (0:
+    /// no header).
+    head: (state::Prefix, u8),
     /// Whether pieces of the line were sent already (its header then carries their id).
     spilled: bool,
 }
@@ -77,55 +77,27 @@ fn put_back(room: &mut [MaybeUninit<u8>], at: &mut usize, b: u8) {
     }
 }
 
-/// Writes `v` in decimal just before `at` in `room`.
-fn put_back_int(room: &mut [MaybeUninit<u8>], at: &mut usize, v: i32) {
-    let mut u = v.unsigned_abs();
-    loop {
-        put_back(room, at, b'0' + (u % 10) as u8);
-        u /= 10;
-        if u == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        put_back(room, at, b'-');
-    }
-}
-
-/// Characters of `v` in decimal.
-fn dec_len(v: i32) -> usize {
-    let mut n = usize::from(v < 0);
-    let mut u = v.unsigned_abs();
-    loop {
-        n += 1;
-        u /= 10;
-        if u == 0 {
-            return n;
-        }
-    }
-}
-
 impl Line {
     /// An empty line with the `PID TID KIND ` header (the ids now: after a fork or an exec
     /// they are another process's).
     #[inline(always)]
     pub fn new(kind: u8) -> Line {
         shm::prepare();
-        let (pid, tid) = (state::pid(), state::tid());
-        let head = dec_len(pid) + 1 + dec_len(tid) + 3;
-        Line::made((pid, tid, kind), head)
+        let prefix = state::line_prefix();
+        let head = prefix.len() + 2;
+        Line::made((prefix, kind), head)
     }
 
     /// A line that is never sent (bare mode): no header, no system call.
     #[inline(always)]
     pub fn empty() -> Line {
         shm::prepare();
-        Line::made((0, 0, 0), 0)
+        Line::made((state::Prefix::EMPTY, 0), 0)
     }
 
     /// A line with its fields set and its buffer untouched.
     #[inline(always)]
-    fn made(head: (i32, i32, u8), head_len: usize) -> Line {
+    fn made(head: (state::Prefix, u8), head_len: usize) -> Line {
         let mut line = MaybeUninit::<Line>::uninit();
         let p = line.as_mut_ptr();
         // SAFETY: every field is written but `buf`, which needs no initialisation. (A
@@ -143,7 +115,7 @@ impl Line {
 
     /// Writes the header in front of the text (once), from its end backwards.
     fn write_header(&mut self) {
-        let (pid, tid, kind) = self.head;
+        let (prefix, kind) = self.head;
         if kind == 0 || self.start != HEAD_ROOM {
             return;
         }
@@ -163,10 +135,9 @@ impl Line {
         }
         put_back(room, &mut at, b' ');
         put_back(room, &mut at, kind);
-        put_back(room, &mut at, b' ');
-        put_back_int(room, &mut at, tid);
-        put_back(room, &mut at, b' ');
-        put_back_int(room, &mut at, pid);
+        for &b in prefix.bytes().iter().rev() {
+            put_back(room, &mut at, b);
+        }
         self.start = at;
     }
 
@@ -210,7 +181,7 @@ impl Line {
             if s.is_empty() {
                 return true;
             }
-            if !matches!(self.head.2, b'L' | b'E' | b'A') || n == 0 && self.len == HEAD_ROOM {
+            if !matches!(self.head.1, b'L' | b'E' | b'A') || n == 0 && self.len == HEAD_ROOM {
                 return false;
             }
             self.send_piece();
@@ -223,10 +194,10 @@ impl Line {
     #[cold]
     #[inline(never)]
     fn send_piece(&mut self) {
-        let kind = self.head.2;
-        self.head.2 = b'C';
+        let kind = self.head.1;
+        self.head.1 = b'C';
         self.queue();
-        self.head.2 = kind;
+        self.head.1 = kind;
         self.spilled = true;
         self.start = HEAD_ROOM;
         self.len = HEAD_ROOM;
@@ -241,7 +212,7 @@ impl Line {
         }
         self.start = HEAD_ROOM;
         self.len = HEAD_ROOM;
-        self.head.2 = b'K';
+        self.head.1 = b'K';
         self.queue();
         self.spilled = false;
     }
