@@ -251,13 +251,8 @@ extern "C" fn bare_restart_sud(
     _info: *mut libc::siginfo_t,
     ctx: *mut libc::c_void,
 ) {
-    let uc = ctx.cast::<libc::ucontext_t>();
     // SAFETY: the kernel passes a valid context to an SA_SIGINFO handler.
-    unsafe {
-        let g = &mut (*uc).uc_mcontext.gregs;
-        g[libc::REG_RIP as usize] -= 2;
-        g[libc::REG_RAX as usize] = GETPPID as i64;
-    }
+    unsafe { rewind_by_hand(ctx, None) };
     SELECTOR.allow();
 }
 
@@ -267,13 +262,23 @@ extern "C" fn bare_restart_tag(
     _info: *mut libc::siginfo_t,
     ctx: *mut libc::c_void,
 ) {
+    // SAFETY: as above.
+    unsafe { rewind_by_hand(ctx, Some(TAG)) };
+}
+
+/// RIP back 2, RAX the number again, and the tag in R9 if given, in the handler's `ctx`.
+///
+/// # Safety
+///
+/// `ctx` is the context the kernel passed to an `SA_SIGINFO` handler, not in use elsewhere.
+unsafe fn rewind_by_hand(ctx: *mut libc::c_void, tag: Option<u64>) {
     let uc = ctx.cast::<libc::ucontext_t>();
-    // SAFETY: the kernel passes a valid context to an SA_SIGINFO handler.
-    unsafe {
-        let g = &mut (*uc).uc_mcontext.gregs;
-        g[libc::REG_RIP as usize] -= 2;
-        g[libc::REG_RAX as usize] = GETPPID as i64;
-        g[libc::REG_R9 as usize] = TAG as i64;
+    // SAFETY: the caller's contract.
+    let g = unsafe { &mut (*uc).uc_mcontext.gregs };
+    g[libc::REG_RIP as usize] -= 2;
+    g[libc::REG_RAX as usize] = GETPPID as i64;
+    if let Some(t) = tag {
+        g[libc::REG_R9 as usize] = t as i64;
     }
 }
 

@@ -67,8 +67,8 @@ pub struct Thread {
     pub private_sighand: AtomicBool,
     /// Calls counted per `-e inject=` rule (see `inject`).
     pub inject_counts: [core::sync::atomic::AtomicU32; crate::protocol::INJECT_RULES],
-    /// The alternate stack the program believes this thread has: sp, size, flags.
-    /// The program's alternate stack: base, size, and flags XOR `SS_DISABLE` (so that a
+    /// The alternate stack the program believes this thread has: sp, size, and flags XOR
+    /// `SS_DISABLE` (so that a
     /// new entry's 0 is a disabled stack).
     prog_alt: [AtomicU64; 3],
     /// The tracer's own alternate stack of this thread (0: none).
